@@ -1,0 +1,1 @@
+"""Strata's own MLIR dialects, each declared once in Python (see `opdef`)."""

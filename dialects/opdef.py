@@ -1,0 +1,416 @@
+"""Declaring a dialect's ops once, and deriving everything else from that declaration.
+
+An :class:`OpDef` lists an op's operands, results and attributes (with their kinds and ONNX
+defaults), a docstring, and its shape / verification rule. From the declarations of a
+:class:`Dialect` we derive:
+
+* the IRDL module (:meth:`Dialect.irdl_text`) loaded into each MLIR context and checked in as
+  ``dialects/<name>.irdl.mlir`` for ``mlir-opt --irdl-file``;
+* Python builders (:meth:`OpDef.build`), which fill in defaults, infer result types with the
+  shape rule and verify;
+* the reference page ``docs/dialects/<name>.md`` (:meth:`Dialect.markdown`);
+* a verifier for parsed IR (:func:`verify_op`), used by ``strata-opt``.
+
+Dependency contract: imports only numpy and the upstream ``mlir`` bindings.
+
+Shape rules work on :class:`TensorSpec` (static shape + numpy dtype) and plain Python attribute
+values, so frontends can use them without building IR. IRDL can only express "an operand is a
+tensor" and "an attribute of this kind is present"; everything finer (ranks, shapes, dtypes,
+attribute ranges) lives in the rule, which raises :class:`OpVerifyError` with a message naming
+the op, the operand or attribute, the value and what was expected.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from mlir import ir
+
+
+class OpVerifyError(ValueError):
+    """An op's operands or attributes break its rule (message: what and what was expected)."""
+
+
+class AttrKind(enum.Enum):
+    """How an attribute is stored in MLIR; the value is the IRDL base name."""
+
+    INT = "#builtin.integer"  # i64 IntegerAttr
+    FLOAT = "#builtin.float"  # f32 FloatAttr
+    INTS = "#builtin.dense_array"  # array<i64: ...>
+    FLOATS = "#builtin.dense_array"  # array<f32: ...>
+    STRING = "#builtin.string"
+    TYPE = "#builtin.type"  # an element type, e.g. Cast's `to`
+    TENSOR = "any"  # dense<...> or dense_resource<...> (IRDL's any_of over bases aborts)
+
+
+REQUIRED: Any = object()  # marker: the attribute has no default
+
+
+@dataclass(frozen=True)
+class Attr:
+    name: str
+    kind: AttrKind
+    default: Any = REQUIRED
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Operand:
+    name: str
+    doc: str = ""
+    optional: bool = False
+    variadic: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    doc: str = ""
+    variadic: bool = False
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """A static tensor type as shape rules see it."""
+
+    shape: tuple[int, ...]
+    dtype: np.dtype[Any]
+
+    @staticmethod
+    def of(shape: Sequence[int], dtype: Any) -> TensorSpec:
+        return TensorSpec(tuple(int(d) for d in shape), np.dtype(dtype))
+
+    @property
+    def rank(self) -> int:
+        return len(self.shape)
+
+
+# A shape rule: operand specs (None for an absent optional operand; a variadic operand
+# contributes its specs in place) and the complete attribute dict -> result specs.
+ShapeRule = Callable[[Sequence[TensorSpec | None], Mapping[str, Any]], Sequence[TensorSpec]]
+
+
+@dataclass(frozen=True)
+class OpDef:
+    name: str  # op name inside the dialect, e.g. "conv"
+    summary: str
+    operands: tuple[Operand, ...]
+    results: tuple[Result, ...]
+    rule: ShapeRule
+    attrs: tuple[Attr, ...] = ()
+    doc: str = ""
+    onnx: str = ""  # the ONNX op type this op models, if any
+    category: str = "misc"
+    dialect: str = field(default="nn", compare=False)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.dialect}.{self.name}"
+
+    # ---- attributes ---------------------------------------------------------------------
+    def complete_attrs(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """`given` plus defaults; unknown or missing-required attributes raise."""
+        known = {a.name for a in self.attrs}
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise OpVerifyError(
+                f"'{self.full_name}' has no attribute(s) {unknown}; known: {sorted(known)}"
+            )
+        out: dict[str, Any] = {}
+        for a in self.attrs:
+            if a.name in given and given[a.name] is not None:
+                out[a.name] = given[a.name]
+            elif a.default is REQUIRED:
+                raise OpVerifyError(f"'{self.full_name}' requires attribute '{a.name}'")
+            else:
+                out[a.name] = a.default
+        return out
+
+    def infer(
+        self, specs: Sequence[TensorSpec | None], attrs: Mapping[str, Any]
+    ) -> list[TensorSpec]:
+        """Result specs for these operands and (complete) attributes; raises OpVerifyError."""
+        return list(self.rule(specs, attrs))
+
+    # ---- building IR --------------------------------------------------------------------
+    def build(
+        self,
+        operands: Sequence[ir.Value | Sequence[ir.Value] | None],
+        attrs: Mapping[str, Any] | None = None,
+        *,
+        loc: ir.Location | None = None,
+        ip: ir.InsertionPoint | None = None,
+    ) -> list[ir.Value]:
+        """Create the op at the current insertion point; returns its result values.
+
+        `operands` has one entry per declared operand: a Value, None for an absent optional
+        operand, or a list of Values for a variadic one. Result types come from the rule.
+        """
+        if len(operands) != len(self.operands):
+            raise OpVerifyError(
+                f"'{self.full_name}' takes {len(self.operands)} operand(s) "
+                f"({', '.join(o.name for o in self.operands)}), got {len(operands)}"
+            )
+        flat: list[ir.Value] = []
+        specs: list[TensorSpec | None] = []
+        for decl, given in zip(self.operands, operands, strict=True):
+            if decl.variadic:
+                assert isinstance(given, Sequence)
+                flat.extend(given)
+                specs.extend(spec_of_type(v.type) for v in given)
+            elif given is None:
+                if not decl.optional:
+                    raise OpVerifyError(f"'{self.full_name}' requires operand '{decl.name}'")
+                specs.append(None)
+            else:
+                assert isinstance(given, ir.Value)
+                flat.append(given)
+                specs.append(spec_of_type(given.type))
+        full = self.complete_attrs(attrs or {})
+        results = self.infer(specs, full)
+        op = ir.Operation.create(
+            self.full_name,
+            results=[type_of_spec(r) for r in results],
+            operands=flat,
+            attributes={a.name: attr_to_mlir(a.kind, full[a.name]) for a in self.attrs},
+            loc=loc,
+            ip=ip,
+        )
+        return list(op.results)
+
+    # ---- IRDL -----------------------------------------------------------------------------
+    def irdl_text(self) -> str:
+        lines = [f"  irdl.operation @{self.name} {{"]
+        n = 0
+
+        def constraint(base: str) -> str:
+            nonlocal n
+            n += 1
+            if base == "any":
+                lines.append(f"    %{n} = irdl.any")
+            else:
+                lines.append(f'    %{n} = irdl.base "{base}"')
+            return f"%{n}"
+
+        ops = []
+        for o in self.operands:
+            c = constraint("!builtin.tensor")
+            kind = "variadic " if o.variadic else "optional " if o.optional else ""
+            ops.append(f"{o.name}: {kind}{c}")
+        res = []
+        for r in self.results:
+            c = constraint("!builtin.tensor")
+            res.append(f"{r.name}: {'variadic ' if r.variadic else ''}{c}")
+        attrs = [f'"{a.name}" = {constraint(a.kind.value)}' for a in self.attrs]
+        if ops:
+            lines.append(f"    irdl.operands({', '.join(ops)})")
+        if res:
+            lines.append(f"    irdl.results({', '.join(res)})")
+        if attrs:
+            lines.append(f"    irdl.attributes {{{', '.join(attrs)}}}")
+        lines.append("  }")
+        return "\n".join(lines)
+
+    def markdown(self) -> str:
+        out = [f"### `{self.full_name}`" + (f" (ONNX `{self.onnx}`)" if self.onnx else ""), ""]
+        out += [self.summary, ""]
+        if self.doc:
+            out += [self.doc.strip(), ""]
+        if self.operands:
+            out += ["| operand | description |", "|---|---|"]
+            for o in self.operands:
+                tag = " (variadic)" if o.variadic else " (optional)" if o.optional else ""
+                out.append(f"| `{o.name}`{tag} | {o.doc} |")
+            out.append("")
+        out += ["| result | description |", "|---|---|"]
+        for r in self.results:
+            out.append(f"| `{r.name}`{' (variadic)' if r.variadic else ''} | {r.doc} |")
+        out.append("")
+        if self.attrs:
+            out += ["| attribute | kind | default | description |", "|---|---|---|---|"]
+            for a in self.attrs:
+                default = "required" if a.default is REQUIRED else f"`{a.default!r}`"
+                out.append(f"| `{a.name}` | {a.kind.name.lower()} | {default} | {a.doc} |")
+            out.append("")
+        return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    summary: str
+    ops: tuple[OpDef, ...]
+
+    def __post_init__(self) -> None:
+        names = [o.name for o in self.ops]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise ValueError(f"dialect '{self.name}' declares ops twice: {sorted(dupes)}")
+        for o in self.ops:
+            flexible = [x.name for x in o.operands if x.optional or x.variadic]
+            if len(flexible) > 1:
+                raise ValueError(f"'{o.full_name}': at most one optional/variadic operand")
+
+    def op(self, name: str) -> OpDef:
+        """The declaration of `name` ("conv" or "nn.conv"); KeyError if unknown."""
+        short = name.removeprefix(f"{self.name}.")
+        for o in self.ops:
+            if o.name == short:
+                return o
+        raise KeyError(f"'{self.name}' has no op '{short}'")
+
+    def irdl_text(self) -> str:
+        body = "\n".join(o.irdl_text() for o in self.ops)
+        return f"irdl.dialect @{self.name} {{\n{body}\n}}\n"
+
+    def markdown(self) -> str:
+        out = [
+            f"# The `{self.name}` dialect",
+            "",
+            "<!-- Generated by `python -m strata.dialects.generate`; do not edit. -->",
+            "",
+            self.summary,
+            "",
+        ]
+        cats: dict[str, list[OpDef]] = {}
+        for o in self.ops:
+            cats.setdefault(o.category, []).append(o)
+        for cat, ops in cats.items():
+            out += [f"## {cat}", ""]
+            out += [o.markdown() for o in ops]
+        return "\n".join(out)
+
+
+# ---- conversions between MLIR and Python values ------------------------------------------
+
+_NP_TO_MLIR: dict[str, Callable[[], ir.Type]] = {
+    "float32": ir.F32Type.get,
+    "float64": ir.F64Type.get,
+    "float16": ir.F16Type.get,
+    "int64": lambda: ir.IntegerType.get_signless(64),
+    "int32": lambda: ir.IntegerType.get_signless(32),
+    "int16": lambda: ir.IntegerType.get_signless(16),
+    "int8": lambda: ir.IntegerType.get_signless(8),
+    "uint8": lambda: ir.IntegerType.get_unsigned(8),
+    "bool": lambda: ir.IntegerType.get_signless(1),
+}
+
+
+def element_type(dtype: Any) -> ir.Type:
+    """The MLIR element type of a numpy dtype (bool -> i1, ints signless)."""
+    name = np.dtype(dtype).name
+    if name not in _NP_TO_MLIR:
+        raise OpVerifyError(f"element type {name} is not supported")
+    return _NP_TO_MLIR[name]()
+
+
+def dtype_of(t: ir.Type) -> np.dtype[Any]:
+    """The numpy dtype of an MLIR element type."""
+    if isinstance(t, ir.F32Type):
+        return np.dtype("float32")
+    if isinstance(t, ir.F64Type):
+        return np.dtype("float64")
+    if isinstance(t, ir.F16Type):
+        return np.dtype("float16")
+    if isinstance(t, ir.IntegerType):
+        if t.width == 1:
+            return np.dtype("bool")
+        return np.dtype(f"{'u' if t.is_unsigned else ''}int{t.width}")
+    raise OpVerifyError(f"element type {t} is not supported")
+
+
+def spec_of_type(t: ir.Type) -> TensorSpec:
+    if not isinstance(t, ir.RankedTensorType) or not t.has_static_shape:
+        raise OpVerifyError(f"expected a statically shaped tensor, got {t}")
+    return TensorSpec(tuple(t.shape), dtype_of(t.element_type))
+
+
+def type_of_spec(s: TensorSpec) -> ir.RankedTensorType:
+    return ir.RankedTensorType.get(list(s.shape), element_type(s.dtype))
+
+
+def attr_to_mlir(kind: AttrKind, value: Any) -> ir.Attribute:
+    if kind is AttrKind.INT:
+        return ir.IntegerAttr.get(ir.IntegerType.get_signless(64), int(value))
+    if kind is AttrKind.FLOAT:
+        return ir.FloatAttr.get(ir.F32Type.get(), float(value))
+    if kind is AttrKind.INTS:
+        return ir.DenseI64ArrayAttr.get([int(v) for v in value])
+    if kind is AttrKind.FLOATS:
+        return ir.DenseF32ArrayAttr.get([float(v) for v in value])
+    if kind is AttrKind.STRING:
+        return ir.StringAttr.get(str(value))
+    if kind is AttrKind.TYPE:
+        return ir.TypeAttr.get(element_type(value))
+    if kind is AttrKind.TENSOR:
+        if isinstance(value, ir.Attribute):
+            return value
+        arr = np.ascontiguousarray(value)
+        return ir.DenseElementsAttr.get(arr, type=type_of_spec(TensorSpec.of(arr.shape, arr.dtype)))
+    raise AssertionError(kind)
+
+
+def attr_from_mlir(kind: AttrKind, attr: ir.Attribute) -> Any:
+    """The Python value a shape rule sees for an attribute (TENSOR: a TensorSpec)."""
+    if kind is AttrKind.INT:
+        return ir.IntegerAttr(attr).value
+    if kind is AttrKind.FLOAT:
+        return ir.FloatAttr(attr).value
+    if kind is AttrKind.INTS:
+        return list(ir.DenseI64ArrayAttr(attr))
+    if kind is AttrKind.FLOATS:
+        return list(ir.DenseF32ArrayAttr(attr))
+    if kind is AttrKind.STRING:
+        return ir.StringAttr(attr).value
+    if kind is AttrKind.TYPE:
+        return dtype_of(ir.TypeAttr(attr).value)
+    if kind is AttrKind.TENSOR:
+        t = ir.ShapedType(ir.TypedAttr(attr).type)
+        return TensorSpec(tuple(t.shape), dtype_of(t.element_type))
+    raise AssertionError(kind)
+
+
+def verify_op(op: ir.Operation, opdef: OpDef) -> None:
+    """Check a parsed op against its rule: result types must equal the inferred ones."""
+    segs = _operand_groups(op, opdef)
+    specs: list[TensorSpec | None] = []
+    for decl, vals in zip(opdef.operands, segs, strict=True):
+        if decl.variadic:
+            specs.extend(spec_of_type(v.type) for v in vals)
+        else:
+            specs.append(spec_of_type(vals[0].type) if vals else None)
+    attrs = {
+        a.name: attr_from_mlir(a.kind, op.attributes[a.name])
+        for a in opdef.attrs
+        if a.name in op.attributes
+    }
+    expected = opdef.infer(specs, opdef.complete_attrs(attrs))
+    actual = [spec_of_type(r.type) for r in op.results]
+    if expected != actual:
+        def show(specs: Sequence[TensorSpec]) -> str:
+            return ", ".join(str(type_of_spec(s)) for s in specs)
+
+        raise OpVerifyError(f"result type(s) {show(actual)} do not match inferred {show(expected)}")
+
+
+def _operand_groups(op: ir.Operation, opdef: OpDef) -> list[list[ir.Value]]:
+    """Split an op's flat operand list into the declared groups (at most one non-single)."""
+    vals = list(op.operands)
+    singles = sum(1 for o in opdef.operands if not (o.optional or o.variadic))
+    flexible = len(vals) - singles
+    groups: list[list[ir.Value]] = []
+    i = 0
+    for o in opdef.operands:
+        if o.variadic:
+            take = flexible
+        elif o.optional:
+            take = min(1, flexible)
+        else:
+            take = 1
+        groups.append(vals[i : i + take])
+        i += take
+    return groups

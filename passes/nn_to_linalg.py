@@ -1,0 +1,1 @@
+"""convert-nn-to-linalg: placeholder, filled in by the lowering work."""

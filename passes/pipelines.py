@@ -1,0 +1,1 @@
+"""Named pipelines: placeholder, filled in by the lowering / CPU work."""

@@ -1,0 +1,1 @@
+"""CPU-target passes: placeholder, filled in by the CPU target work."""
