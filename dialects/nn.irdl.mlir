@@ -6,13 +6,172 @@ irdl.dialect @nn {
     irdl.operands(a: %1, b: %2)
     irdl.results(y: %3)
   }
+  irdl.operation @sub {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @mul {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @div {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @pow {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @max {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @min {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @sqrt {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @erf {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @exp {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @log {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @reciprocal {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @neg {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @abs {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
   irdl.operation @relu {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"
     irdl.operands(x: %1)
     irdl.results(y: %2)
   }
-  irdl.operation @equal {
+  irdl.operation @tanh {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @sigmoid {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @clip {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.float"
+    %4 = irdl.base "#builtin.float"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"min" = %3, "max" = %4}
+  }
+  irdl.operation @hard_sigmoid {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.float"
+    %4 = irdl.base "#builtin.float"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"alpha" = %3, "beta" = %4}
+  }
+  irdl.operation @leaky_relu {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.float"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"alpha" = %3}
+  }
+  irdl.operation @gelu {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.string"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"approximate" = %3}
+  }
+  irdl.operation @softmax {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"axis" = %3}
+  }
+  irdl.operation @log_softmax {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"axis" = %3}
+  }
+  irdl.operation @gemm {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.float"
+    %6 = irdl.base "#builtin.float"
+    %7 = irdl.base "#builtin.integer"
+    %8 = irdl.base "#builtin.integer"
+    irdl.operands(a: %1, b: %2, c: optional %3)
+    irdl.results(y: %4)
+    irdl.attributes {"alpha" = %5, "beta" = %6, "transA" = %7, "transB" = %8}
+  }
+  irdl.operation @mat_mul {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"
     %3 = irdl.base "!builtin.tensor"
@@ -31,5 +190,315 @@ irdl.dialect @nn {
     irdl.operands(x: %1, w: %2, b: optional %3)
     irdl.results(y: %4)
     irdl.attributes {"strides" = %5, "pads" = %6, "dilations" = %7, "group" = %8}
+  }
+  irdl.operation @conv_transpose {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.dense_array"
+    %6 = irdl.base "#builtin.dense_array"
+    %7 = irdl.base "#builtin.dense_array"
+    %8 = irdl.base "#builtin.dense_array"
+    %9 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1, w: %2, b: optional %3)
+    irdl.results(y: %4)
+    irdl.attributes {"strides" = %5, "pads" = %6, "dilations" = %7, "output_padding" = %8, "group" = %9}
+  }
+  irdl.operation @max_pool {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.dense_array"
+    %5 = irdl.base "#builtin.dense_array"
+    %6 = irdl.base "#builtin.dense_array"
+    %7 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"kernel_shape" = %3, "strides" = %4, "pads" = %5, "dilations" = %6, "ceil_mode" = %7}
+  }
+  irdl.operation @average_pool {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.dense_array"
+    %5 = irdl.base "#builtin.dense_array"
+    %6 = irdl.base "#builtin.dense_array"
+    %7 = irdl.base "#builtin.integer"
+    %8 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"kernel_shape" = %3, "strides" = %4, "pads" = %5, "dilations" = %6, "ceil_mode" = %7, "count_include_pad" = %8}
+  }
+  irdl.operation @global_average_pool {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @batch_normalization {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
+    %7 = irdl.base "#builtin.float"
+    irdl.operands(x: %1, scale: %2, b: %3, input_mean: %4, input_var: %5)
+    irdl.results(y: %6)
+    irdl.attributes {"epsilon" = %7}
+  }
+  irdl.operation @layer_normalization {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.integer"
+    %6 = irdl.base "#builtin.float"
+    %7 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1, scale: %2, b: optional %3)
+    irdl.results(y: %4)
+    irdl.attributes {"axis" = %5, "epsilon" = %6, "stash_type" = %7}
+  }
+  irdl.operation @reduce_mean {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @reduce_sum {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @reduce_max {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @reshape {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"shape" = %3, "allowzero" = %4}
+  }
+  irdl.operation @transpose {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    irdl.operands(data: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"perm" = %3}
+  }
+  irdl.operation @flatten {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    irdl.operands(input: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"axis" = %3}
+  }
+  irdl.operation @squeeze {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    irdl.operands(data: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"axes" = %3}
+  }
+  irdl.operation @unsqueeze {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    irdl.operands(data: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"axes" = %3}
+  }
+  irdl.operation @concat {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+    irdl.attributes {"axis" = %4}
+  }
+  irdl.operation @split {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %1)
+    irdl.results(outputs: variadic %2)
+    irdl.attributes {"axis" = %3, "split" = %4}
+  }
+  irdl.operation @slice {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.dense_array"
+    %5 = irdl.base "#builtin.dense_array"
+    %6 = irdl.base "#builtin.dense_array"
+    irdl.operands(data: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"starts" = %3, "ends" = %4, "axes" = %5, "steps" = %6}
+  }
+  irdl.operation @gather {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, indices: %2)
+    irdl.results(y: %3)
+    irdl.attributes {"axis" = %4}
+  }
+  irdl.operation @expand {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"shape" = %3}
+  }
+  irdl.operation @pad {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.string"
+    %5 = irdl.base "#builtin.float"
+    irdl.operands(data: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"pads" = %3, "mode" = %4, "constant_value" = %5}
+  }
+  irdl.operation @resize {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.dense_array"
+    %5 = irdl.base "#builtin.string"
+    %6 = irdl.base "#builtin.string"
+    %7 = irdl.base "#builtin.string"
+    %8 = irdl.base "#builtin.float"
+    %9 = irdl.base "#builtin.integer"
+    %10 = irdl.base "#builtin.float"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"sizes" = %3, "scales" = %4, "mode" = %5, "coordinate_transformation_mode" = %6, "nearest_mode" = %7, "cubic_coeff_a" = %8, "exclude_outside" = %9, "extrapolation_value" = %10}
+  }
+  irdl.operation @cast {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.type"
+    irdl.operands(input: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"to" = %3}
+  }
+  irdl.operation @identity {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(input: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @shape {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"start" = %3, "end" = %4}
+  }
+  irdl.operation @constant {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.any
+    irdl.results(y: %1)
+    irdl.attributes {"value" = %2}
+  }
+  irdl.operation @constant_of_shape {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "#builtin.dense_array"
+    %3 = irdl.any
+    irdl.results(y: %1)
+    irdl.attributes {"shape" = %2, "value" = %3}
+  }
+  irdl.operation @equal {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @less {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @greater {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @less_or_equal {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @greater_or_equal {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @and {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @or {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @not {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @where {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    irdl.operands(condition: %1, x: %2, y: %3)
+    irdl.results(output: %4)
   }
 }

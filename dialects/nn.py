@@ -1,146 +1,422 @@
 """The `nn` dialect: Strata's high-level tensor ops, one per ONNX op type we support.
 
 Each op is declared exactly once here (see `strata.dialects.opdef`); IRDL, builders, the
-verifier and docs/dialects/nn.md derive from these declarations.
+verifier and docs/dialects/nn.md derive from these declarations. The data-movement and
+constant ops are declared in `strata.dialects.nn_movement`; shape rules live in
+`strata.dialects.nn_rules` and `strata.dialects.nn_shape_rules`.
 
 Conventions:
 * ops work on statically shaped ranked tensors; ONNX inputs that must be compile-time
-  constants (Reshape's shape, Slice's starts/ends, axes of Squeeze/Unsqueeze/ReduceMean, Clip's
-  bounds, Pad's pads, Resize's scales/sizes, ...) are attributes here, so the importer
-  normalises the differences between opsets once;
-* every attribute is always present on the op (the builders fill in the ONNX defaults);
+  constants (Reshape's shape, Slice's starts/ends/axes/steps, axes of Squeeze/Unsqueeze/Reduce*,
+  Split's sizes, Clip's bounds, Pad's pads, Resize's sizes, ...) are attributes named after the
+  ONNX input, so the importer normalises the differences between opsets once;
+* every attribute is always present on the op (the builders fill in the ONNX defaults); the
+  importer makes conv/pool `strides`, `pads`, `dilations` and Slice's `axes`/`steps` explicit;
+* operand names are the ONNX input names lower-cased (`data`, `indices`, `scale`, ...), except
+  that elementwise ops use `x` (unary) and `a`, `b` (binary); the result is `y` (Split:
+  variadic `outputs`);
 * ONNX bool is `i1`; integer tensors are signless.
 
-Dependency contract: imports only numpy, `mlir` and `strata.dialects.opdef`.
+Dependency contract: imports only `strata.dialects.{opdef,nn_rules,nn_shape_rules,
+nn_movement}` (and through them numpy and `mlir`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+import math
 
-import numpy as np
-
-from strata.dialects.opdef import (
-    Attr,
-    AttrKind,
-    Dialect,
-    OpDef,
-    Operand,
-    OpVerifyError,
-    Result,
-    TensorSpec,
+from strata.dialects import nn_shape_rules as shp
+from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT
+from strata.dialects.nn_rules import (
+    Rule,
+    batch_norm_rule,
+    bool_unary,
+    broadcast_binary,
+    broadcast_shapes,
+    compare_binary,
+    conv_rule,
+    conv_transpose_rule,
+    float_unary,
+    gelu_rule,
+    gemm_rule,
+    global_pool_rule,
+    layer_norm_rule,
+    logic_binary,
+    matmul_rule,
+    pool_rule,
+    pow_rule,
+    same_as_input,
+    softmax_rule,
+    where_rule,
 )
+from strata.dialects.opdef import Attr, AttrKind, Dialect, OpDef, Operand, Result
 
-Specs = Sequence[TensorSpec | None]
-Attrs = Mapping[str, Any]
+__all__ = ["DIALECT", "OPS", "broadcast_shapes"]
+
+INT, FLOAT, INTS, STRING = AttrKind.INT, AttrKind.FLOAT, AttrKind.INTS, AttrKind.STRING
 
 X = (Operand("x", "input tensor"),)
 Y = (Result("y", "result tensor"),)
 AB = (Operand("a", "left operand"), Operand("b", "right operand"))
-FLOAT_DTYPES = (np.dtype("float32"), np.dtype("float64"), np.dtype("float16"))
 
 
-def _req(spec: TensorSpec | None, what: str) -> TensorSpec:
-    if spec is None:
-        raise OpVerifyError(f"operand '{what}' is required")
-    return spec
+def _unary(name: str, onnx: str, summary: str, rule: Rule, cat: str = "elementwise") -> OpDef:
+    return OpDef(name, summary, X, Y, rule, onnx=onnx, category=cat)
 
 
-def broadcast_shapes(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
-    """Numpy / ONNX multidirectional broadcasting of two static shapes."""
-    try:
-        return tuple(np.broadcast_shapes(tuple(a), tuple(b)))
-    except ValueError:
-        raise OpVerifyError(f"shapes {list(a)} and {list(b)} are not broadcastable") from None
+def _binary(name: str, onnx: str, summary: str, rule: Rule = broadcast_binary) -> OpDef:
+    return OpDef(name, summary, AB, Y, rule, onnx=onnx, category="elementwise")
 
 
-def same_as_input(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
-    """Elementwise unary op: the result has the operand's type."""
-    return [_req(specs[0], "x")]
+def _window_attrs(kernel: bool) -> tuple[Attr, ...]:
+    k = (Attr("kernel_shape", INTS, doc="window size per spatial axis"),) if kernel else ()
+    return (
+        *k,
+        Attr("strides", INTS, doc="stride per spatial axis (explicit)"),
+        Attr("pads", INTS, doc="begin pads of each spatial axis, then end pads (explicit)"),
+        Attr("dilations", INTS, doc="dilation per spatial axis (explicit)"),
+    )
 
 
-def float_unary(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
-    """Elementwise unary op on floating-point tensors."""
-    x = _req(specs[0], "x")
-    if x.dtype not in FLOAT_DTYPES:
-        raise OpVerifyError(f"operand 'x' must be a floating-point tensor, got {x.dtype}")
-    return [x]
+def _reduce(name: str, onnx: str, what: str) -> OpDef:
+    return OpDef(
+        name,
+        f"{what} over `axes` ([] means all axes).",
+        (Operand("data", "input tensor"),),
+        Y,
+        shp.reduce_rule,
+        attrs=(
+            Attr("axes", INTS, [], "axes to reduce; [] means all (see noop_with_empty_axes)"),
+            Attr("keepdims", INT, 1, "keep reduced axes as size 1"),
+            Attr("noop_with_empty_axes", INT, 0, "with axes = [], 1 makes the op an identity"),
+        ),
+        onnx=onnx,
+        category="reduction",
+    )
 
 
-def broadcast_binary(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
-    """Elementwise binary op with broadcasting; both operands share one element type."""
-    a, b = _req(specs[0], "a"), _req(specs[1], "b")
-    if a.dtype != b.dtype:
-        raise OpVerifyError(f"operands 'a' ({a.dtype}) and 'b' ({b.dtype}) differ in element type")
-    return [TensorSpec(broadcast_shapes(a.shape, b.shape), a.dtype)]
+# ---- elementwise ----------------------------------------------------------------------------
 
+ELEMENTWISE: tuple[OpDef, ...] = (
+    _binary("add", "Add", "Elementwise a + b with broadcasting."),
+    _binary("sub", "Sub", "Elementwise a - b with broadcasting."),
+    _binary("mul", "Mul", "Elementwise a * b with broadcasting."),
+    _binary("div", "Div", "Elementwise a / b with broadcasting (integer division truncates)."),
+    _binary("pow", "Pow", "Elementwise a ** b; b may have another element type.", pow_rule),
+    _binary("max", "Max", "Elementwise maximum of two tensors (ONNX's variadic Max, chained)."),
+    _binary("min", "Min", "Elementwise minimum of two tensors (ONNX's variadic Min, chained)."),
+    _unary("sqrt", "Sqrt", "Elementwise square root.", float_unary),
+    _unary("erf", "Erf", "Elementwise Gauss error function.", float_unary),
+    _unary("exp", "Exp", "Elementwise e ** x.", float_unary),
+    _unary("log", "Log", "Elementwise natural logarithm.", float_unary),
+    _unary("reciprocal", "Reciprocal", "Elementwise 1 / x.", float_unary),
+    _unary("neg", "Neg", "Elementwise -x.", same_as_input),
+    _unary("abs", "Abs", "Elementwise |x|.", same_as_input),
+)
 
-def compare_binary(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
-    """Elementwise comparison with broadcasting; the result is bool."""
-    (r,) = broadcast_binary(specs, attrs)
-    return [TensorSpec(r.shape, np.dtype("bool"))]
+# ---- activations ----------------------------------------------------------------------------
 
+ACTIVATIONS: tuple[OpDef, ...] = (
+    _unary("relu", "Relu", "Elementwise max(x, 0).", same_as_input, "activation"),
+    _unary("tanh", "Tanh", "Elementwise hyperbolic tangent.", float_unary, "activation"),
+    _unary("sigmoid", "Sigmoid", "Elementwise 1 / (1 + exp(-x)).", float_unary, "activation"),
+    OpDef(
+        "clip",
+        "Elementwise min(max(x, min), max).",
+        X,
+        Y,
+        shp.clip_rule,
+        attrs=(
+            Attr("min", FLOAT, -math.inf, "lower bound (-inf: none)"),
+            Attr("max", FLOAT, math.inf, "upper bound (+inf: none)"),
+        ),
+        doc="ONNX passes the bounds as inputs since opset 11; the importer folds them here.",
+        onnx="Clip",
+        category="activation",
+    ),
+    OpDef(
+        "hard_sigmoid",
+        "Elementwise max(0, min(1, alpha * x + beta)).",
+        X,
+        Y,
+        float_unary,
+        attrs=(Attr("alpha", FLOAT, 0.2, "slope"), Attr("beta", FLOAT, 0.5, "offset")),
+        onnx="HardSigmoid",
+        category="activation",
+    ),
+    OpDef(
+        "leaky_relu",
+        "Elementwise x if x >= 0 else alpha * x.",
+        X,
+        Y,
+        float_unary,
+        attrs=(Attr("alpha", FLOAT, 0.01, "slope for x < 0"),),
+        onnx="LeakyRelu",
+        category="activation",
+    ),
+    OpDef(
+        "gelu",
+        "Elementwise Gaussian error linear unit.",
+        X,
+        Y,
+        gelu_rule,
+        attrs=(Attr("approximate", STRING, "none", '"none" (erf form) or "tanh"'),),
+        onnx="Gelu",
+        category="activation",
+    ),
+    OpDef(
+        "softmax",
+        "exp(x) / sum(exp(x)) along `axis`.",
+        X,
+        Y,
+        softmax_rule,
+        attrs=(Attr("axis", INT, -1, "axis to normalise along"),),
+        onnx="Softmax",
+        category="activation",
+    ),
+    OpDef(
+        "log_softmax",
+        "log(softmax(x)) along `axis`.",
+        X,
+        Y,
+        softmax_rule,
+        attrs=(Attr("axis", INT, -1, "axis to normalise along"),),
+        onnx="LogSoftmax",
+        category="activation",
+    ),
+)
 
-def conv_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
-    x, w, b = _req(specs[0], "x"), _req(specs[1], "w"), specs[2]
-    if x.rank < 3 or w.rank != x.rank:
-        raise OpVerifyError(f"operands 'x' {list(x.shape)} and 'w' {list(w.shape)} must have one rank >= 3")
-    nsp = x.rank - 2
-    group = attrs["group"]
-    strides = attrs["strides"] or [1] * nsp
-    dil = attrs["dilations"] or [1] * nsp
-    pads = attrs["pads"] or [0] * (2 * nsp)
-    if len(strides) != nsp or len(dil) != nsp or len(pads) != 2 * nsp:
-        raise OpVerifyError(
-            f"attributes 'strides' {strides}, 'dilations' {dil}, 'pads' {pads} must have "
-            f"{nsp}, {nsp}, {2 * nsp} entries for a {nsp}-d convolution"
-        )
-    if group < 1 or x.shape[1] != w.shape[1] * group or w.shape[0] % group:
-        raise OpVerifyError(
-            f"input channels {x.shape[1]} must equal w.shape[1] ({w.shape[1]}) x group ({group}),"
-            f" and output channels {w.shape[0]} must divide by group"
-        )
-    if b is not None and b.shape != (w.shape[0],):
-        raise OpVerifyError(f"operand 'b' must have shape [{w.shape[0]}], got {list(b.shape)}")
-    spatial = []
-    for i in range(nsp):
-        k = (w.shape[2 + i] - 1) * dil[i] + 1
-        n = x.shape[2 + i] + pads[i] + pads[i + nsp] - k
-        if n < 0:
-            raise OpVerifyError(f"kernel extent {k} exceeds padded input in spatial dim {i}")
-        spatial.append(n // strides[i] + 1)
-    return [TensorSpec((x.shape[0], w.shape[0], *spatial), x.dtype)]
+# ---- linear algebra -------------------------------------------------------------------------
 
+LINALG: tuple[OpDef, ...] = (
+    OpDef(
+        "gemm",
+        "alpha * op(a) @ op(b) + beta * c for 2-d a, b (op: optional transpose).",
+        (
+            Operand("a", "M x K (K x M with transA)"),
+            Operand("b", "K x N (N x K with transB)"),
+            Operand("c", "bias, unidirectionally broadcastable to M x N", optional=True),
+        ),
+        Y,
+        gemm_rule,
+        attrs=(
+            Attr("alpha", FLOAT, 1.0, "scale of a @ b"),
+            Attr("beta", FLOAT, 1.0, "scale of c"),
+            Attr("transA", INT, 0, "transpose a first"),
+            Attr("transB", INT, 0, "transpose b first"),
+        ),
+        onnx="Gemm",
+        category="linear algebra",
+    ),
+    OpDef(
+        "mat_mul",
+        "numpy.matmul: batched, broadcasting over leading dims, 1-d operands promoted.",
+        AB,
+        Y,
+        matmul_rule,
+        onnx="MatMul",
+        category="linear algebra",
+    ),
+)
 
-# ---- the ops ----------------------------------------------------------------------------------
+# ---- convolution and pooling ----------------------------------------------------------------
 
-OPS: tuple[OpDef, ...] = (
-    # elementwise
-    OpDef("add", "Elementwise a + b with broadcasting.", AB, Y, broadcast_binary,
-          onnx="Add", category="elementwise"),
-    OpDef("relu", "Elementwise max(x, 0).", X, Y, same_as_input,
-          onnx="Relu", category="elementwise"),
-    OpDef("equal", "Elementwise a == b with broadcasting; bool result.", AB, Y, compare_binary,
-          onnx="Equal", category="elementwise"),
-    # convolution
+CONV_OPERANDS = (
+    Operand("x", "input, N x C x D1..Dn"),
+    Operand("w", "weights, M x C/group x k1..kn"),
+    Operand("b", "bias, M", optional=True),
+)
+
+CONVOLUTION: tuple[OpDef, ...] = (
     OpDef(
         "conv",
         "N-d convolution (cross-correlation) in NC[spatial] layout.",
-        (Operand("x", "input, N x C x D1..Dn"), Operand("w", "weights, M x C/group x k1..kn"),
-         Operand("b", "bias, M", optional=True)),
+        CONV_OPERANDS,
         Y,
         conv_rule,
-        attrs=(
-            Attr("strides", AttrKind.INTS, [], "stride per spatial axis; [] means all 1"),
-            Attr("pads", AttrKind.INTS, [], "begin pads then end pads; [] means all 0"),
-            Attr("dilations", AttrKind.INTS, [], "dilation per spatial axis; [] means all 1"),
-            Attr("group", AttrKind.INT, 1, "number of groups (C for depthwise)"),
-        ),
+        attrs=(*_window_attrs(False), Attr("group", INT, 1, "number of groups (C: depthwise)")),
         doc="The importer resolves `auto_pad` into explicit `pads`.",
         onnx="Conv",
-        category="convolution",
+        category="convolution and pooling",
     ),
+    OpDef(
+        "conv_transpose",
+        "N-d transposed convolution (gradient of conv) in NC[spatial] layout.",
+        (
+            Operand("x", "input, N x C x D1..Dn"),
+            Operand("w", "weights, C x M/group x k1..kn"),
+            Operand("b", "bias, M", optional=True),
+        ),
+        Y,
+        conv_transpose_rule,
+        attrs=(
+            *_window_attrs(False),
+            Attr("output_padding", INTS, doc="extra size at the end of each spatial axis"),
+            Attr("group", INT, 1, "number of groups"),
+        ),
+        doc="Output size per axis: stride * (in - 1) + output_padding + (k - 1) * dilation + 1"
+        " - pad_begin - pad_end. The importer turns `output_shape` and `auto_pad` into `pads`.",
+        onnx="ConvTranspose",
+        category="convolution and pooling",
+    ),
+    OpDef(
+        "max_pool",
+        "Max over sliding windows (padding never wins).",
+        X,
+        Y,
+        pool_rule,
+        attrs=(*_window_attrs(True), Attr("ceil_mode", INT, 0, "round output sizes up")),
+        doc="Only ONNX's first result; the importer rejects a used `Indices` output.",
+        onnx="MaxPool",
+        category="convolution and pooling",
+    ),
+    OpDef(
+        "average_pool",
+        "Mean over sliding windows.",
+        X,
+        Y,
+        pool_rule,
+        attrs=(
+            *_window_attrs(True),
+            Attr("ceil_mode", INT, 0, "round output sizes up"),
+            Attr("count_include_pad", INT, 0, "divide by the full window, padding included"),
+        ),
+        onnx="AveragePool",
+        category="convolution and pooling",
+    ),
+    OpDef(
+        "global_average_pool",
+        "Mean over all spatial axes; spatial sizes become 1.",
+        X,
+        Y,
+        global_pool_rule,
+        onnx="GlobalAveragePool",
+        category="convolution and pooling",
+    ),
+)
+
+# ---- normalization --------------------------------------------------------------------------
+
+NORMALIZATION: tuple[OpDef, ...] = (
+    OpDef(
+        "batch_normalization",
+        "Inference batch norm: (x - mean) / sqrt(var + epsilon) * scale + b per channel.",
+        (
+            Operand("x", "input, N x C x ..."),
+            Operand("scale", "per-channel scale, C"),
+            Operand("b", "per-channel bias, C"),
+            Operand("input_mean", "running mean, C"),
+            Operand("input_var", "running variance, C"),
+        ),
+        Y,
+        batch_norm_rule,
+        attrs=(Attr("epsilon", FLOAT, 1e-5, "added to the variance"),),
+        doc="Inference form only (training_mode = 0, one result).",
+        onnx="BatchNormalization",
+        category="normalization",
+    ),
+    OpDef(
+        "layer_normalization",
+        "Normalise over axes [axis, rank): (x - mean) / sqrt(var + epsilon) * scale + b.",
+        (
+            Operand("x", "input"),
+            Operand("scale", "broadcastable to x.shape[axis:]"),
+            Operand("b", "bias, broadcastable to x.shape[axis:]", optional=True),
+        ),
+        Y,
+        layer_norm_rule,
+        attrs=(
+            Attr("axis", INT, -1, "first normalised axis"),
+            Attr("epsilon", FLOAT, 1e-5, "added to the variance"),
+            Attr("stash_type", INT, 1, "ONNX element type of the statistics (1: f32)"),
+        ),
+        doc="Only ONNX's first result (Mean and InvStdDev are not produced).",
+        onnx="LayerNormalization",
+        category="normalization",
+    ),
+)
+
+# ---- reductions -----------------------------------------------------------------------------
+
+REDUCTIONS: tuple[OpDef, ...] = (
+    _reduce("reduce_mean", "ReduceMean", "Mean"),
+    _reduce("reduce_sum", "ReduceSum", "Sum"),
+    _reduce("reduce_max", "ReduceMax", "Maximum"),
+)
+
+# ---- comparison and logic -------------------------------------------------------------------
+
+
+def _compare(name: str, onnx: str, op: str) -> OpDef:
+    return OpDef(
+        name,
+        f"Elementwise a {op} b with broadcasting; bool result.",
+        AB,
+        Y,
+        compare_binary,
+        onnx=onnx,
+        category="comparison and logic",
+    )
+
+
+LOGIC: tuple[OpDef, ...] = (
+    _compare("equal", "Equal", "=="),
+    _compare("less", "Less", "<"),
+    _compare("greater", "Greater", ">"),
+    _compare("less_or_equal", "LessOrEqual", "<="),
+    _compare("greater_or_equal", "GreaterOrEqual", ">="),
+    OpDef(
+        "and",
+        "Elementwise logical and of bool tensors.",
+        AB,
+        Y,
+        logic_binary,
+        onnx="And",
+        category="comparison and logic",
+    ),
+    OpDef(
+        "or",
+        "Elementwise logical or of bool tensors.",
+        AB,
+        Y,
+        logic_binary,
+        onnx="Or",
+        category="comparison and logic",
+    ),
+    OpDef(
+        "not",
+        "Elementwise logical not of a bool tensor.",
+        X,
+        Y,
+        bool_unary,
+        onnx="Not",
+        category="comparison and logic",
+    ),
+    OpDef(
+        "where",
+        "Elementwise condition ? x : y with 3-way broadcasting.",
+        (
+            Operand("condition", "bool selector"),
+            Operand("x", "taken where true"),
+            Operand("y", "taken where false"),
+        ),
+        (Result("output", "result tensor (ONNX's name: `y` is an operand)"),),
+        where_rule,
+        onnx="Where",
+        category="comparison and logic",
+    ),
+)
+
+OPS: tuple[OpDef, ...] = (
+    *ELEMENTWISE,
+    *ACTIVATIONS,
+    *LINALG,
+    *CONVOLUTION,
+    *NORMALIZATION,
+    *REDUCTIONS,
+    *DATA_MOVEMENT,
+    *CONSTANTS,
+    *LOGIC,
 )
 
 DIALECT = Dialect("nn", "High-level neural-network ops on static tensors, modelled on ONNX.", OPS)

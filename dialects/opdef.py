@@ -36,15 +36,31 @@ class OpVerifyError(ValueError):
 
 
 class AttrKind(enum.Enum):
-    """How an attribute is stored in MLIR; the value is the IRDL base name."""
+    """How an attribute is stored in MLIR (distinct values: equal ones would alias)."""
 
-    INT = "#builtin.integer"  # i64 IntegerAttr
-    FLOAT = "#builtin.float"  # f32 FloatAttr
-    INTS = "#builtin.dense_array"  # array<i64: ...>
-    FLOATS = "#builtin.dense_array"  # array<f32: ...>
-    STRING = "#builtin.string"
-    TYPE = "#builtin.type"  # an element type, e.g. Cast's `to`
-    TENSOR = "any"  # dense<...> or dense_resource<...> (IRDL's any_of over bases aborts)
+    INT = "int"  # i64 IntegerAttr
+    FLOAT = "float"  # f32 FloatAttr
+    INTS = "ints"  # array<i64: ...>
+    FLOATS = "floats"  # array<f32: ...>
+    STRING = "string"
+    TYPE = "type"  # an element type, e.g. Cast's `to`
+    TENSOR = "tensor"  # dense<...> or dense_resource<...>
+
+    @property
+    def irdl_base(self) -> str:
+        """The IRDL constraint: a builtin base name, or "any" (any_of over bases aborts)."""
+        return _IRDL_BASES[self]
+
+
+_IRDL_BASES = {
+    AttrKind.INT: "#builtin.integer",
+    AttrKind.FLOAT: "#builtin.float",
+    AttrKind.INTS: "#builtin.dense_array",
+    AttrKind.FLOATS: "#builtin.dense_array",
+    AttrKind.STRING: "#builtin.string",
+    AttrKind.TYPE: "#builtin.type",
+    AttrKind.TENSOR: "any",
+}
 
 
 REQUIRED: Any = object()  # marker: the attribute has no default
@@ -205,7 +221,7 @@ class OpDef:
         for r in self.results:
             c = constraint("!builtin.tensor")
             res.append(f"{r.name}: {'variadic ' if r.variadic else ''}{c}")
-        attrs = [f'"{a.name}" = {constraint(a.kind.value)}' for a in self.attrs]
+        attrs = [f'"{a.name}" = {constraint(a.kind.irdl_base)}' for a in self.attrs]
         if ops:
             lines.append(f"    irdl.operands({', '.join(ops)})")
         if res:
@@ -254,6 +270,9 @@ class Dialect:
             flexible = [x.name for x in o.operands if x.optional or x.variadic]
             if len(flexible) > 1:
                 raise ValueError(f"'{o.full_name}': at most one optional/variadic operand")
+            clash = {x.name for x in o.operands} & {r.name for r in o.results}
+            if clash:
+                raise ValueError(f"'{o.full_name}': operand and result names clash: {clash}")
 
     def op(self, name: str) -> OpDef:
         """The declaration of `name` ("conv" or "nn.conv"); KeyError if unknown."""
@@ -329,6 +348,15 @@ def spec_of_type(t: ir.Type) -> TensorSpec:
     return TensorSpec(tuple(t.shape), dtype_of(t.element_type))
 
 
+_MLIR_NAMES = {"float32": "f32", "float64": "f64", "float16": "f16", "bool": "i1", "uint8": "ui8"}
+
+
+def spec_str(s: TensorSpec) -> str:
+    """The MLIR spelling of a spec's type, e.g. tensor<2x3xf32> (needs no context)."""
+    elt = _MLIR_NAMES.get(s.dtype.name, s.dtype.name.replace("int", "i"))
+    return f"tensor<{''.join(f'{d}x' for d in s.shape)}{elt}>"
+
+
 def type_of_spec(s: TensorSpec) -> ir.RankedTensorType:
     return ir.RankedTensorType.get(list(s.shape), element_type(s.dtype))
 
@@ -369,7 +397,9 @@ def attr_from_mlir(kind: AttrKind, attr: ir.Attribute) -> Any:
     if kind is AttrKind.TYPE:
         return dtype_of(ir.TypeAttr(attr).value)
     if kind is AttrKind.TENSOR:
-        t = ir.ShapedType(ir.TypedAttr(attr).type)
+        t = attr.type
+        if not isinstance(t, ir.RankedTensorType):
+            raise OpVerifyError(f"expected a tensor attribute (dense<...>), got {attr}")
         return TensorSpec(tuple(t.shape), dtype_of(t.element_type))
     raise AssertionError(kind)
 
@@ -383,16 +413,23 @@ def verify_op(op: ir.Operation, opdef: OpDef) -> None:
             specs.extend(spec_of_type(v.type) for v in vals)
         else:
             specs.append(spec_of_type(vals[0].type) if vals else None)
-    attrs = {
-        a.name: attr_from_mlir(a.kind, op.attributes[a.name])
-        for a in opdef.attrs
-        if a.name in op.attributes
-    }
+    attrs: dict[str, Any] = {}
+    for a in opdef.attrs:
+        if a.name not in op.attributes:
+            continue
+        value = op.attributes[a.name]
+        try:
+            attrs[a.name] = attr_from_mlir(a.kind, value)
+        except (ValueError, OpVerifyError):
+            raise OpVerifyError(
+                f"attribute '{a.name}' = {value} is not of kind {a.kind.name.lower()}"
+            ) from None
     expected = opdef.infer(specs, opdef.complete_attrs(attrs))
     actual = [spec_of_type(r.type) for r in op.results]
     if expected != actual:
+
         def show(specs: Sequence[TensorSpec]) -> str:
-            return ", ".join(str(type_of_spec(s)) for s in specs)
+            return ", ".join(spec_str(s) for s in specs)
 
         raise OpVerifyError(f"result type(s) {show(actual)} do not match inferred {show(expected)}")
 

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from mlir import ir, passmanager
 
-from strata.errors import StrataError
+from strata.errors import CompilationError, StrataError
 
 # Modules whose import registers passes; imported lazily on first lookup.
 _MODULES = ("strata.passes.nn_to_linalg", "strata.passes.pipelines", "strata.targets.cpu.passes")
@@ -188,9 +188,17 @@ def expand(text: str, _seen: tuple[str, ...] = ()) -> list[tuple[str, Step]]:
     return steps
 
 
-def build_pass_manager(text: str, *, print_ir_after_all: bool = False) -> passmanager.PassManager:
-    """A PassManager (in the current context) running the pipeline `text`."""
+def build_pass_manager(
+    text: str, *, print_ir_after_all: bool = False, failures: list[BaseException] | None = None
+) -> passmanager.PassManager:
+    """A PassManager (in the current context) running the pipeline `text`.
+
+    An exception raised by a Strata pass becomes an error diagnostic at its `.location` (if it
+    has one) or at the module, the pass signals failure, and the exception is appended to
+    `failures` so the caller can re-raise it after `PassManager.run` fails.
+    """
     pm = passmanager.PassManager("builtin.module")
+    sink = failures if failures is not None else []
     for label, step in expand(text):
         if isinstance(step, str):
             try:
@@ -198,23 +206,55 @@ def build_pass_manager(text: str, *, print_ir_after_all: bool = False) -> passma
             except (ValueError, RuntimeError) as e:
                 raise PipelineError(f"cannot add pass '{label}': {e}") from None
         else:
-            pm.add(_wrap(step), name=label, argument=label)
+            pm.add(_wrap(label, step, sink), name=label, argument=label)
     if print_ir_after_all:
         pm.enable_ir_printing(print_after_all=True, print_before_all=False)
     return pm
 
 
-def _wrap(run: Callable[[ir.Operation], None]) -> Callable[[ir.Operation, Any], None]:
+def _wrap(
+    label: str, run: Callable[[ir.Operation], None], failures: list[BaseException]
+) -> Callable[[ir.Operation, Any], None]:
+    # Emitting a diagnostic from a Python pass is only safe when the pass then signals failure
+    # and returns normally (raising after emit_error aborts in MLIR 22's bindings).
     def call(op: ir.Operation, pass_: Any) -> None:
-        run(op)
+        try:
+            run(op)
+        except Exception as e:
+            loc = getattr(e, "location", None)
+            (loc if isinstance(loc, ir.Location) else op.location).emit_error(str(e))
+            failures.append(e)
+            pass_.signal_pass_failure()
 
     return call
 
 
 def run_pipeline(module: ir.Module, text: str) -> None:
-    """Run `text` on `module`; failures raise StrataError subclasses (see strata.errors)."""
-    pm = build_pass_manager(text)
-    pm.run(module.operation)
+    """Run `text` on `module`.
+
+    A StrataError raised by one of our passes is re-raised as is; any other failure (an upstream
+    pass, the verifier) raises CompilationError with MLIR's diagnostics.
+    """
+    failures: list[BaseException] = []
+    pm = build_pass_manager(text, failures=failures)
+    try:
+        pm.run(module.operation)
+    except ir.MLIRError as e:
+        first = failures[0] if failures else None
+        if isinstance(first, StrataError):
+            raise first from None
+        raise CompilationError(f"pipeline failed: {format_mlir_error(e)}") from first
+    if failures:  # an exception whose failure signal MLIR did not turn into an error
+        raise CompilationError(f"pass failed: {failures[0]}") from failures[0]
+
+
+def format_mlir_error(e: ir.MLIRError) -> str:
+    """MLIRError's message with each diagnostic (and its notes) on its own line."""
+    lines = [e.message]
+    for d in e.error_diagnostics:
+        lines.append(f"  {d.location}: {d.message}")
+        lines.extend(f"    note: {n.location}: {n.message}" for n in d.notes)
+    return "\n".join(lines)
 
 
 __all__ = [
@@ -222,6 +262,7 @@ __all__ = [
     "PipelineError",
     "build_pass_manager",
     "expand",
+    "format_mlir_error",
     "passes",
     "pipelines",
     "register_pass",

@@ -12,8 +12,11 @@ from strata.errors import (
 
 __version__ = "0.1.0"
 
+from strata.api import CompiledModel, compile, load
+
 __all__ = [
     "CompilationError",
+    "CompiledModel",
     "InputMismatchError",
     "ModelImportError",
     "ModelLoadError",
@@ -21,4 +24,6 @@ __all__ = [
     "UnsupportedOpError",
     "VerificationError",
     "__version__",
+    "compile",
+    "load",
 ]

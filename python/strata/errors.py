@@ -26,7 +26,8 @@ class UnsupportedOpError(StrataError):
     def __init__(self, unsupported: dict[str, list[str]]) -> None:
         self.unsupported = dict(unsupported)
         lines = [
-            f"  {op_type}: {', '.join(names)}" for op_type, names in sorted(self.unsupported.items())
+            f"  {op_type}: {', '.join(names)}"
+            for op_type, names in sorted(self.unsupported.items())
         ]
         super().__init__(
             "model uses unsupported op types (op type: node names):\n" + "\n".join(lines)
@@ -43,7 +44,6 @@ class CompilationError(StrataError):
 
 class InputMismatchError(StrataError):
     """Run-time inputs do not match the compiled model (name, count, shape or dtype)."""
-
 
 
 __all__ = [

@@ -1,1 +1,258 @@
-"""CPU-target passes: placeholder, filled in by the CPU target work."""
+"""CPU-target passes and the named pipeline `strata-cpu-lower-to-llvm`.
+
+* `strata-externalize-weights` (nn level): every `nn.constant` whose value is a
+  `dense_resource<KEY>` blob becomes an extra argument of the public entry function, after the
+  graph inputs, marked `{nn.weight = "KEY"}`; the generated code then reads weights through
+  pointers into the memory-mapped weights file, so code size and compile time do not grow with
+  the model's weights.
+* `strata-cpu-mark-readonly-args`: marks every argument of public functions
+  `bufferization.writable = false` (inputs are `const` in the C ABI and weights are mapped
+  read-only), so bufferization never writes into them.
+* `strata-memref-copy-to-linalg`: `memref.copy` -> `linalg.copy`, so the library does not need
+  `memrefCopy` from MLIR's runtime support library.
+* `strata-cpu-lower-to-llvm`: linalg-on-tensors -> LLVM dialect with the bare-pointer C ABI.
+
+Dependency contract: imports the `mlir` bindings and `strata.passes.registry` only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mlir import ir
+from mlir.dialects import linalg
+from mlir.dialects.transform import interpreter
+
+from strata.passes.registry import ModulePass, register_pass, register_pipeline
+
+WEIGHT_ATTR = "nn.weight"
+NAME_ATTR = "nn.name"
+
+_RESOURCE_RE = re.compile(r'^dense_resource<(?:"((?:[^"\\]|\\.)*)"|([^>]+))>')
+
+
+def resource_key(attr: ir.Attribute) -> str | None:
+    """The blob key of a `dense_resource<KEY>` attribute, or None for any other attribute."""
+    m = _RESOURCE_RE.match(str(attr))
+    if m is None:
+        return None
+    if m.group(2) is not None:
+        return m.group(2).strip()
+    return _unescape(m.group(1))
+
+
+def _unescape(text: str) -> str:
+    """Undo MLIR's string escaping (`\\XX` hex pairs, `\\\\`, `\\"`)."""
+    out = bytearray()
+    i = 0
+    raw = text.encode()
+    while i < len(raw):
+        c = raw[i]
+        if c == 0x5C and i + 1 < len(raw):  # backslash
+            nxt = chr(raw[i + 1])
+            if nxt in '\\"':
+                out.append(raw[i + 1])
+                i += 2
+                continue
+            if i + 2 < len(raw):
+                try:
+                    out.append(int(raw[i + 1 : i + 3].decode(), 16))
+                    i += 3
+                    continue
+                except ValueError:
+                    pass
+        out.append(c)
+        i += 1
+    return out.decode(errors="replace")
+
+
+def public_funcs(module: ir.Operation) -> list[ir.Operation]:
+    """The public `func.func` ops (with a body) at the top of `module`."""
+    out = []
+    for op in module.regions[0].blocks[0].operations:
+        if op.operation.name != "func.func":
+            continue
+        attrs = op.operation.attributes
+        if "sym_visibility" in attrs and ir.StringAttr(attrs["sym_visibility"]).value != "public":
+            continue
+        if len(op.operation.regions[0].blocks) == 0:
+            continue
+        out.append(op.operation)
+    return out
+
+
+def _arg_attr_dicts(func: ir.Operation, count: int) -> list[dict[str, ir.Attribute]]:
+    attrs = func.attributes
+    out: list[dict[str, ir.Attribute]] = [{} for _ in range(count)]
+    if "arg_attrs" in attrs:
+        for i, d in enumerate(ir.ArrayAttr(attrs["arg_attrs"])):
+            if i < count:
+                dic = ir.DictAttr(d)
+                out[i] = {dic[j].name: dic[j].attr for j in range(len(dic))}
+    return out
+
+
+def _set_arg_attrs(func: ir.Operation, dicts: list[dict[str, ir.Attribute]]) -> None:
+    func.attributes["arg_attrs"] = ir.ArrayAttr.get([ir.DictAttr.get(d) for d in dicts])
+
+
+def _walk_ops(block: ir.Block) -> list[ir.Operation]:
+    out: list[ir.Operation] = []
+    for op in block.operations:
+        out.append(op.operation)
+        for region in op.operation.regions:
+            for b in region.blocks:
+                out.extend(_walk_ops(b))
+    return out
+
+
+@register_pass
+class ExternalizeWeights(ModulePass):
+    """Turn dense_resource nn.constant (or arith.constant) ops into entry arguments (nn.weight)."""
+
+    name = "strata-externalize-weights"
+
+    def run(self, module: ir.Operation) -> None:
+        for func in public_funcs(module):
+            self._run_on(func)
+
+    def _run_on(self, func: ir.Operation) -> None:
+        block = func.regions[0].blocks[0]
+        ftype = ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value)
+        inputs = list(ftype.inputs)
+        arg_attrs = _arg_attr_dicts(func, len(inputs))
+        by_key: dict[tuple[str, str], ir.Value] = {}
+        for op in _walk_ops(block):
+            if op.name not in ("nn.constant", "arith.constant") or "value" not in op.attributes:
+                continue
+            key = resource_key(op.attributes["value"])
+            if key is None:
+                continue
+            rtype = op.results[0].type
+            ident = (key, str(rtype))
+            if ident not in by_key:
+                by_key[ident] = block.add_argument(rtype, op.location)
+                inputs.append(rtype)
+                arg_attrs.append({WEIGHT_ATTR: ir.StringAttr.get(key)})
+            op.results[0].replace_all_uses_with(by_key[ident])
+            op.erase()
+        if not by_key:
+            return
+        func.attributes["function_type"] = ir.TypeAttr.get(
+            ir.FunctionType.get(inputs, list(ftype.results))
+        )
+        _set_arg_attrs(func, arg_attrs)
+
+
+@register_pass
+class MarkReadonlyArgs(ModulePass):
+    """Mark every argument of public functions bufferization.writable = false."""
+
+    name = "strata-cpu-mark-readonly-args"
+
+    def run(self, module: ir.Operation) -> None:
+        for func in public_funcs(module):
+            ftype = ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value)
+            dicts = _arg_attr_dicts(func, len(ftype.inputs))
+            for i, t in enumerate(ftype.inputs):
+                if isinstance(t, ir.RankedTensorType) or str(t).startswith("tensor<"):
+                    dicts[i]["bufferization.writable"] = ir.BoolAttr.get(False)
+            _set_arg_attrs(func, dicts)
+
+
+@register_pass
+class MemrefCopyToLinalg(ModulePass):
+    """Rewrite memref.copy into linalg.copy (no dependency on MLIR's runtime library)."""
+
+    name = "strata-memref-copy-to-linalg"
+
+    def run(self, module: ir.Operation) -> None:
+        for op in _walk_ops(module.regions[0].blocks[0]):
+            if op.name != "memref.copy":
+                continue
+            src, dst = op.operands[0], op.operands[1]
+            with ir.InsertionPoint(op), op.location:
+                linalg.copy(src, outs=[dst])
+            op.erase()
+
+
+# Loop orders for the naive loop schedule: the reduction dims move out and the innermost loop
+# runs over a unit-stride parallel dim of the output, so LLVM's loop vectorizer applies.
+_INTERCHANGES = {
+    "linalg.matmul": [0, 2, 1],  # (i, j, k) -> (i, k, j)
+    "linalg.batch_matmul": [0, 1, 3, 2],  # (b, i, j, k) -> (b, i, k, j)
+    "linalg.conv_2d_nchw_fchw": [0, 1, 4, 5, 6, 2, 3],  # (n,f,oh,ow,c,kh,kw) -> (n,f,c,kh,kw,oh,ow)
+}
+
+
+def _interchange_script() -> str:
+    body = []
+    for i, (op, perm) in enumerate(_INTERCHANGES.items()):
+        body.append(
+            f"""
+    %m{i} = transform.structured.match ops{{["{op}"]}} in %root
+      : (!transform.any_op) -> !transform.any_op
+    transform.foreach %m{i} : !transform.any_op {{
+    ^bb0(%op: !transform.any_op):
+      %g = transform.structured.generalize %op : (!transform.any_op) -> !transform.any_op
+      %x = transform.structured.interchange %g iterator_interchange = {perm}
+        : (!transform.any_op) -> !transform.any_op
+    }}"""
+        )
+    return f"""
+module attributes {{transform.with_named_sequence}} {{
+  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
+    {"".join(body)}
+    transform.yield
+  }}
+}}"""
+
+
+@register_pass
+class InterchangeContractions(ModulePass):
+    """Reorder matmul / batch_matmul / NCHW conv loops so the innermost loop vectorizes."""
+
+    name = "strata-cpu-interchange-contractions"
+
+    def run(self, module: ir.Operation) -> None:
+        lib = ir.Module.parse(_interchange_script())
+        interpreter.apply_named_sequence(module, lib.body.operations[0], lib)
+
+
+# Lowering of linalg on tensors (static shapes) to the LLVM dialect, bare-pointer C ABI.
+CPU_LOWER_TO_LLVM = ",".join(
+    [
+        "strata-cpu-mark-readonly-args",
+        "func.func(linalg-fuse-elementwise-ops)",
+        "strata-cpu-interchange-contractions",
+        "canonicalize",
+        "one-shot-bufferize{bufferize-function-boundaries "
+        "function-boundary-type-conversion=identity-layout-map}",
+        "buffer-results-to-out-params{modify-public-functions hoist-static-allocs}",
+        "buffer-deallocation-pipeline",
+        "strata-memref-copy-to-linalg",
+        "canonicalize",
+        "func.func(convert-linalg-to-loops)",
+        "expand-strided-metadata",
+        "lower-affine",
+        "canonicalize",
+        "func.func(loop-invariant-code-motion)",
+        "convert-scf-to-cf",
+        "convert-math-to-llvm",
+        "convert-math-to-libm",
+        "arith-expand",
+        "finalize-memref-to-llvm",
+        "convert-arith-to-llvm",
+        "convert-cf-to-llvm",
+        "convert-func-to-llvm{use-bare-ptr-memref-call-conv}",
+        "convert-ub-to-llvm",
+        "reconcile-unrealized-casts",
+        "canonicalize",
+    ]
+)
+
+register_pipeline(
+    "strata-cpu-lower-to-llvm",
+    "linalg on tensors -> LLVM dialect (bufferize, out-params, loops, bare-pointer ABI)",
+    CPU_LOWER_TO_LLVM,
+)

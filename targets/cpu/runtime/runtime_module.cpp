@@ -1,3 +1,147 @@
-// strata._runtime: placeholder, replaced by the CPU runtime work.
+// strata._runtime: loads a compiled model (NAME.so + NAME.bin) and runs it on numpy arrays.
+//
+// The library is the very artifact a C program links (see targets/cpu/abi.py): we resolve
+// NAME_init / NAME_fini and the packed entry NAME__strata_run_packed (inputs then outputs, one
+// pointer each), plus NAME__strata_num_args / NAME__strata_arg_nbytes to check buffer sizes.
+// Arrays are passed without copies: they must be C-contiguous (outputs also writable) and of
+// the expected byte size; the Python layer (strata.api) checks names, shapes and dtypes first.
+// The GIL is released while the model runs. Errors raise RuntimeError / ValueError.
+#include <dlfcn.h>
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
-PYBIND11_MODULE(_runtime, m) { m.doc() = "Strata runtime"; }
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace py = pybind11;
+
+namespace {
+
+using InitFn = int (*)(const char*);
+using FiniFn = void (*)();
+using RunFn = int (*)(void* const*);
+
+const char* status_text(int rc) {
+  switch (rc) {
+    case 0: return "success";
+    case 1: return "the model is not initialised";
+    case 2: return "the weights file cannot be opened or mapped";
+    case 3: return "the weights file is not a Strata weights file of this version";
+    case 4: return "the weights file belongs to another model";
+    case 5: return "no weights path given and the library's own path is unknown";
+    default: return "unknown status";
+  }
+}
+
+class Model {
+ public:
+  Model(const std::string& library, const std::string& name, py::object weights) {
+    handle_ = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle_) {
+      const char* err = dlerror();
+      throw std::runtime_error("cannot load " + library + ": " + (err ? err : "?"));
+    }
+    init_ = reinterpret_cast<InitFn>(sym(name + "_init"));
+    fini_ = reinterpret_cast<FiniFn>(sym(name + "_fini"));
+    run_ = reinterpret_cast<RunFn>(sym(name + "__strata_run_packed"));
+    const int num = *reinterpret_cast<const int*>(sym(name + "__strata_num_args"));
+    const auto* nbytes = reinterpret_cast<const uint64_t*>(sym(name + "__strata_arg_nbytes"));
+    nbytes_.assign(nbytes, nbytes + num);
+    std::string path;
+    if (!weights.is_none()) path = py::str(weights);
+    int rc = init_(weights.is_none() ? nullptr : path.c_str());
+    if (rc != 0) {
+      dlclose(handle_);
+      handle_ = nullptr;
+      throw std::runtime_error(name + "_init(" + (weights.is_none() ? "NULL" : path) +
+                               ") failed with status " + std::to_string(rc) + ": " +
+                               status_text(rc));
+    }
+    initialised_ = true;
+    name_ = name;
+  }
+
+  ~Model() { close(); }
+
+  void close() {
+    if (initialised_) fini_();
+    initialised_ = false;
+    if (handle_) dlclose(handle_);
+    handle_ = nullptr;
+  }
+
+  size_t num_args() const { return nbytes_.size(); }
+
+  void run(const std::vector<py::array>& inputs, const std::vector<py::array>& outputs) {
+    if (!initialised_) throw std::runtime_error("model '" + name_ + "' is closed");
+    if (inputs.size() + outputs.size() != nbytes_.size())
+      throw std::invalid_argument("expected " + std::to_string(nbytes_.size()) +
+                                  " input+output arrays, got " +
+                                  std::to_string(inputs.size() + outputs.size()));
+    std::vector<void*> ptrs;
+    ptrs.reserve(nbytes_.size());
+    for (size_t i = 0; i < inputs.size(); ++i)
+      ptrs.push_back(check(inputs[i], i, false, "input"));
+    for (size_t j = 0; j < outputs.size(); ++j)
+      ptrs.push_back(check(outputs[j], inputs.size() + j, true, "output"));
+    int rc;
+    {
+      py::gil_scoped_release release;
+      rc = run_(ptrs.data());
+    }
+    if (rc != 0)
+      throw std::runtime_error(name_ + "() failed with status " + std::to_string(rc) + ": " +
+                               status_text(rc));
+  }
+
+ private:
+  void* sym(const std::string& s) {
+    void* p = dlsym(handle_, s.c_str());
+    if (!p) {
+      dlclose(handle_);
+      handle_ = nullptr;
+      throw std::runtime_error("symbol '" + s + "' not found in the model library");
+    }
+    return p;
+  }
+
+  void* check(const py::array& a, size_t idx, bool writable, const char* what) {
+    if (!(a.flags() & py::array::c_style))
+      throw std::invalid_argument(std::string(what) + " array " + std::to_string(idx) +
+                                  " is not C-contiguous");
+    if (writable && !a.writeable())
+      throw std::invalid_argument(std::string(what) + " array " + std::to_string(idx) +
+                                  " is read-only");
+    if (static_cast<uint64_t>(a.nbytes()) != nbytes_[idx])
+      throw std::invalid_argument(std::string(what) + " array " + std::to_string(idx) + " has " +
+                                  std::to_string(a.nbytes()) + " bytes, expected " +
+                                  std::to_string(nbytes_[idx]));
+    return const_cast<void*>(a.data());
+  }
+
+  void* handle_ = nullptr;
+  InitFn init_ = nullptr;
+  FiniFn fini_ = nullptr;
+  RunFn run_ = nullptr;
+  std::vector<uint64_t> nbytes_;
+  bool initialised_ = false;
+  std::string name_;
+};
+
+}  // namespace
+
+PYBIND11_MODULE(_runtime, m) {
+  m.doc() = "Strata runtime: run a compiled model library on numpy arrays without copies";
+  py::class_<Model>(m, "Model")
+      .def(py::init<const std::string&, const std::string&, py::object>(), py::arg("library"),
+           py::arg("name"), py::arg("weights") = py::none(),
+           "dlopen `library`, call NAME_init(weights) (None: NAME.bin next to the library)")
+      .def("run", &Model::run, py::arg("inputs"), py::arg("outputs"),
+           "Run the model; outputs are filled in place. The GIL is released meanwhile.")
+      .def("close", &Model::close, "NAME_fini() and dlclose (idempotent)")
+      .def_property_readonly("num_args", &Model::num_args);
+}

@@ -1,0 +1,317 @@
+"""Shape rules of the `nn` dialect: reductions, data movement, constants, resize and pad.
+
+Same contract as `strata.dialects.nn_rules` (operand specs + complete attributes -> result
+specs, raising :class:`OpVerifyError`). ONNX semantics throughout (opset 17): Reshape's 0 / -1,
+Slice's clamping, Squeeze without axes, multidirectional Expand, ...
+
+Dependency contract: imports only numpy, `mlir`, `strata.dialects.opdef` and
+`strata.dialects.nn_rules`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from mlir import ir
+
+from strata.dialects.nn_rules import (
+    INDEX_DTYPES,
+    Attrs,
+    Specs,
+    broadcast_shapes,
+    check_choice,
+    check_list_len,
+    need_float,
+    norm_axes,
+    norm_axis,
+    prod,
+    req,
+)
+from strata.dialects.opdef import OpVerifyError, TensorSpec, dtype_of
+
+INT64_MAX = 2**63 - 1
+
+# ---- reductions -----------------------------------------------------------------------------
+
+
+def reduce_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    """ReduceMean/Sum/Max: `axes` [] reduces all axes (or none with noop_with_empty_axes)."""
+    x = req(specs[0], "data")
+    axes = list(attrs["axes"])
+    if not axes:
+        if attrs["noop_with_empty_axes"]:
+            return [x]
+        axes = list(range(x.rank))
+    red = set(norm_axes(axes, x.rank, "axes"))
+    if attrs["keepdims"]:
+        shape = tuple(1 if i in red else d for i, d in enumerate(x.shape))
+    else:
+        shape = tuple(d for i, d in enumerate(x.shape) if i not in red)
+    return [TensorSpec(shape, x.dtype)]
+
+
+# ---- shape and data movement ----------------------------------------------------------------
+
+
+def reshape_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "data")
+    shape, allowzero = list(attrs["shape"]), attrs["allowzero"]
+    if shape.count(-1) > 1:
+        raise OpVerifyError(f"attribute 'shape' = {shape} may contain at most one -1")
+    if any(d < -1 for d in shape):
+        raise OpVerifyError(f"attribute 'shape' = {shape} must be all >= -1")
+    if allowzero and 0 in shape and -1 in shape:
+        raise OpVerifyError(f"attribute 'shape' = {shape} mixes 0 and -1 with allowzero=1")
+    out = []
+    for i, d in enumerate(shape):
+        if d == 0 and not allowzero:
+            if i >= x.rank:
+                raise OpVerifyError(
+                    f"attribute 'shape' = {shape}: entry {i} is 0 (copy) but 'data' has rank "
+                    f"{x.rank}"
+                )
+            d = x.shape[i]
+        out.append(d)
+    total = prod(x.shape)
+    if -1 in out:
+        known = prod(d for d in out if d != -1)
+        if known == 0 or total % known:
+            raise OpVerifyError(
+                f"attribute 'shape' = {shape} cannot hold the {total} elements of "
+                f"'data' {list(x.shape)}"
+            )
+        out[out.index(-1)] = total // known
+    if prod(out) != total:
+        raise OpVerifyError(
+            f"attribute 'shape' = {shape} gives {prod(out)} elements, 'data' {list(x.shape)} "
+            f"has {total}"
+        )
+    return [TensorSpec(tuple(out), x.dtype)]
+
+
+def transpose_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "data")
+    perm = list(attrs["perm"])
+    if sorted(perm) != list(range(x.rank)):
+        raise OpVerifyError(f"attribute 'perm' = {perm} must be a permutation of 0..{x.rank - 1}")
+    return [TensorSpec(tuple(x.shape[p] for p in perm), x.dtype)]
+
+
+def flatten_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "input")
+    axis = norm_axis(attrs["axis"], x.rank, "axis", extra=1)
+    return [TensorSpec((prod(x.shape[:axis]), prod(x.shape[axis:])), x.dtype)]
+
+
+def squeeze_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "data")
+    axes = list(attrs["axes"])
+    if not axes:
+        return [TensorSpec(tuple(d for d in x.shape if d != 1), x.dtype)]
+    drop = norm_axes(axes, x.rank, "axes")
+    for a in drop:
+        if x.shape[a] != 1:
+            raise OpVerifyError(
+                f"attribute 'axes' = {axes}: axis {a} of 'data' {list(x.shape)} has size "
+                f"{x.shape[a]}, expected 1"
+            )
+    return [TensorSpec(tuple(d for i, d in enumerate(x.shape) if i not in drop), x.dtype)]
+
+
+def unsqueeze_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "data")
+    axes = list(attrs["axes"])
+    if not axes:
+        raise OpVerifyError("attribute 'axes' = [] must name at least one axis")
+    out_rank = x.rank + len(axes)
+    new = set(norm_axes(axes, out_rank, "axes"))
+    dims = iter(x.shape)
+    return [TensorSpec(tuple(1 if i in new else next(dims) for i in range(out_rank)), x.dtype)]
+
+
+def concat_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    a, b = req(specs[0], "a"), req(specs[1], "b")
+    if a.dtype != b.dtype:
+        raise OpVerifyError(f"operand 'b' has element type {b.dtype}, expected {a.dtype} (as 'a')")
+    axis = norm_axis(attrs["axis"], a.rank, "axis")
+    if (
+        b.rank != a.rank
+        or b.shape[:axis] + b.shape[axis + 1 :] != a.shape[:axis] + a.shape[axis + 1 :]
+    ):
+        raise OpVerifyError(
+            f"operand 'b' has shape {list(b.shape)}; expected {list(a.shape)} (as 'a') except "
+            f"along axis {axis}"
+        )
+    return [
+        TensorSpec((*a.shape[:axis], a.shape[axis] + b.shape[axis], *a.shape[axis + 1 :]), a.dtype)
+    ]
+
+
+def split_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "input")
+    axis = norm_axis(attrs["axis"], x.rank, "axis")
+    split = list(attrs["split"])
+    if not split or any(s < 0 for s in split) or sum(split) != x.shape[axis]:
+        raise OpVerifyError(
+            f"attribute 'split' = {split} must be non-empty sizes >= 0 summing to "
+            f"{x.shape[axis]} (axis {axis} of 'input' {list(x.shape)})"
+        )
+    if len(set(split)) != 1:
+        raise OpVerifyError(
+            f"attribute 'split' = {split} must be equal sizes (use nn.slice for uneven pieces)"
+        )
+    return [TensorSpec((*x.shape[:axis], s, *x.shape[axis + 1 :]), x.dtype) for s in split]
+
+
+def slice_bounds(dim: int, start: int, end: int, step: int) -> tuple[int, int, int]:
+    """ONNX Slice clamping for one axis: (start, end, length)."""
+    if start < 0:
+        start += dim
+    if end < 0:
+        end += dim
+    if step > 0:
+        start, end = min(max(start, 0), dim), min(max(end, 0), dim)
+        n = max(0, -(-(end - start) // step))
+    else:
+        start, end = min(max(start, 0), dim - 1), min(max(end, -1), dim - 1)
+        n = max(0, -(-(start - end) // -step))
+    return start, end, n
+
+
+def slice_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "data")
+    starts, ends = list(attrs["starts"]), list(attrs["ends"])
+    axes, steps = list(attrs["axes"]), list(attrs["steps"])
+    n = len(starts)
+    for value, name in ((ends, "ends"), (axes, "axes"), (steps, "steps")):
+        check_list_len(value, n, name, "one per entry of 'starts'")
+    if 0 in steps:
+        raise OpVerifyError(f"attribute 'steps' = {steps} must not contain 0")
+    out = list(x.shape)
+    for a, s, e, st in zip(norm_axes(axes, x.rank, "axes"), starts, ends, steps, strict=True):
+        out[a] = slice_bounds(x.shape[a], s, e, st)[2]
+    return [TensorSpec(tuple(out), x.dtype)]
+
+
+def gather_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x, idx = req(specs[0], "data"), req(specs[1], "indices")
+    if idx.dtype not in INDEX_DTYPES:
+        raise OpVerifyError(f"operand 'indices' must be an i32 or i64 tensor, got {idx.dtype}")
+    axis = norm_axis(attrs["axis"], x.rank, "axis")
+    return [TensorSpec((*x.shape[:axis], *idx.shape, *x.shape[axis + 1 :]), x.dtype)]
+
+
+def expand_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "input")
+    shape = list(attrs["shape"])
+    if any(d < 0 for d in shape):
+        raise OpVerifyError(f"attribute 'shape' = {shape} must be all >= 0")
+    return [TensorSpec(broadcast_shapes(x.shape, shape), x.dtype)]
+
+
+def cast_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "input")
+    try:
+        to = np.dtype(attrs["to"])
+    except TypeError:
+        raise OpVerifyError(f"attribute 'to' = {attrs['to']!r} is not an element type") from None
+    return [TensorSpec(x.shape, to)]
+
+
+def shape_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "data")
+    start, end = attrs["start"], attrs["end"]
+    start = min(max(start + x.rank if start < 0 else start, 0), x.rank)
+    end = min(max(end + x.rank if end < 0 else end, 0), x.rank)
+    return [TensorSpec((max(0, end - start),), np.dtype("int64"))]
+
+
+def pad_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "data")
+    pads = list(attrs["pads"])
+    check_list_len(pads, 2 * x.rank, "pads", "begins then ends of every axis")
+    check_choice(attrs["mode"], ("constant", "reflect", "edge", "wrap"), "mode")
+    out = tuple(d + pads[i] + pads[i + x.rank] for i, d in enumerate(x.shape))
+    if any(d < 0 for d in out):
+        raise OpVerifyError(f"attribute 'pads' = {pads} crops 'data' {list(x.shape)} below size 0")
+    if attrs["mode"] == "reflect":
+        for i, d in enumerate(x.shape):
+            if max(pads[i], pads[i + x.rank]) >= d:
+                raise OpVerifyError(
+                    f"attribute 'pads' = {pads}: reflect padding of axis {i} (size {d}) "
+                    f"must be < {d}"
+                )
+    return [TensorSpec(out, x.dtype)]
+
+
+RESIZE_MODES = ("nearest", "linear", "cubic")
+RESIZE_COORDS = (
+    "half_pixel",
+    "half_pixel_symmetric",
+    "pytorch_half_pixel",
+    "align_corners",
+    "asymmetric",
+    "tf_crop_and_resize",
+)
+NEAREST_MODES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
+
+
+def resize_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "x")
+    need_float(x, "x")
+    sizes, scales = list(attrs["sizes"]), list(attrs["scales"])
+    check_list_len(sizes, x.rank, "sizes", "the output size of every axis")
+    if any(s < 1 for s in sizes):
+        raise OpVerifyError(f"attribute 'sizes' = {sizes} must be all >= 1")
+    if scales:
+        check_list_len(scales, x.rank, "scales", "one per axis, or [] for sizes / input size")
+        if any(s <= 0 for s in scales):
+            raise OpVerifyError(f"attribute 'scales' = {scales} must be all > 0")
+    check_choice(attrs["mode"], RESIZE_MODES, "mode")
+    check_choice(
+        attrs["coordinate_transformation_mode"], RESIZE_COORDS, "coordinate_transformation_mode"
+    )
+    check_choice(attrs["nearest_mode"], NEAREST_MODES, "nearest_mode")
+    return [TensorSpec(tuple(sizes), x.dtype)]
+
+
+def clip_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "x")
+    if x.dtype == np.dtype("bool"):
+        raise OpVerifyError("operand 'x' must be a numeric tensor, got bool")
+    return [x]
+
+
+# ---- constants ------------------------------------------------------------------------------
+
+
+def tensor_spec_of(value: Any, what: str) -> TensorSpec:
+    """The spec of a TENSOR attribute value: a TensorSpec, numpy array or MLIR attribute."""
+    if isinstance(value, TensorSpec):
+        return value
+    if isinstance(value, ir.Attribute):
+        t = value.type
+        if not isinstance(t, ir.RankedTensorType):
+            raise OpVerifyError(f"attribute '{what}' must be a tensor, got {value}")
+        return TensorSpec(tuple(t.shape), dtype_of(t.element_type))
+    if isinstance(value, np.ndarray | np.generic | float | int | bool):
+        arr = np.asarray(value)
+        return TensorSpec(tuple(arr.shape), arr.dtype)
+    raise OpVerifyError(f"attribute '{what}' must be a tensor, got {type(value).__name__}")
+
+
+def constant_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    return [tensor_spec_of(attrs["value"], "value")]
+
+
+def constant_of_shape_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    shape = list(attrs["shape"])
+    if any(d < 0 for d in shape):
+        raise OpVerifyError(f"attribute 'shape' = {shape} must be all >= 0")
+    value = tensor_spec_of(attrs["value"], "value")
+    if prod(value.shape) != 1:
+        raise OpVerifyError(
+            f"attribute 'value' must hold exactly one element, got shape {list(value.shape)}"
+        )
+    return [TensorSpec(tuple(shape), value.dtype)]

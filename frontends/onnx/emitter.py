@@ -1,0 +1,103 @@
+"""The values of a graph being imported, and how constants become `nn.constant` ops.
+
+Each ONNX value name maps to a :class:`Tensor`: a constant (numpy array, materialised as an
+`nn.constant` the first time an op needs it) or an MLIR value. Large constants become
+`dense_resource` blobs whose arrays are kept in `weights` (MLIR does not copy them).
+
+Dependency contract: numpy, `mlir`, `strata.dialects` (nn, opdef).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from mlir import ir
+
+from strata.dialects.nn import DIALECT
+from strata.dialects.opdef import TensorSpec, element_type, spec_of_type, type_of_spec
+
+# Constants up to this many elements (and all bool constants) are printed inline as dense<...>.
+INLINE_LIMIT = 16
+_RESOURCE = re.compile(r"dense_resource<([^>]+)>")
+
+
+@dataclass
+class Tensor:
+    """An ONNX value: a constant array, an MLIR value, or both once a constant is emitted."""
+
+    name: str
+    const: np.ndarray | None = None
+    value: ir.Value | None = None
+
+    @property
+    def spec(self) -> TensorSpec:
+        if self.const is not None:
+            return TensorSpec.of(self.const.shape, self.const.dtype)
+        assert self.value is not None
+        return spec_of_type(self.value.type)
+
+
+class Emitter:
+    """Value table plus constant materialisation; ops are created at the current insertion
+    point (the caller holds the function body's InsertionPoint)."""
+
+    def __init__(self) -> None:
+        self.env: dict[str, Tensor] = {}
+        self.weights: dict[str, np.ndarray] = {}
+        self._keys: set[str] = set()
+
+    def define(self, tensor: Tensor) -> None:
+        self.env[tensor.name] = tensor
+
+    def get(self, name: str) -> Tensor:
+        return self.env[name]
+
+    def value(self, name: str) -> ir.Value:
+        """The MLIR value of `name`, emitting an `nn.constant` for a constant on first use."""
+        t = self.env[name]
+        if t.value is None:
+            assert t.const is not None
+            t.value = self.constant(t.const, name)
+        return t.value
+
+    def constant(self, array: np.ndarray, name: str) -> ir.Value:
+        """An `nn.constant` holding `array` (located at `name`)."""
+        attr = self.tensor_attr(array, name)
+        (v,) = DIALECT.op("constant").build([], {"value": attr}, loc=ir.Location.name(name))
+        return v
+
+    def tensor_attr(self, array: np.ndarray, name: str) -> ir.Attribute:
+        """dense<...> for tiny or bool arrays, dense_resource<KEY> (kept in weights) otherwise."""
+        arr = np.require(array, requirements="C")
+        if arr.dtype.byteorder not in ("=", "|"):
+            arr = arr.astype(arr.dtype.newbyteorder("="))
+        ty = type_of_spec(TensorSpec.of(arr.shape, arr.dtype))  # raises for unsupported dtypes
+        if arr.dtype == np.bool_:
+            return ir.DenseElementsAttr.get(arr) if arr.size else _empty(ty)
+        if arr.size <= INLINE_LIMIT:
+            return ir.DenseElementsAttr.get(arr, type=ty) if arr.size else _empty(ty)
+        assert ty.element_type == element_type(arr.dtype)
+        key = self._key(name)
+        attr = ir.DenseResourceElementsAttr.get_from_buffer(arr, key, ty)
+        match = _RESOURCE.search(str(attr))
+        actual = match.group(1).strip('"') if match else key  # MLIR renames clashing keys
+        self._keys.add(actual)
+        self.weights[actual] = arr
+        return attr
+
+    def _key(self, name: str) -> str:
+        base = re.sub(r"[^A-Za-z0-9_.]", "_", name) or "w"
+        if not (base[0].isalpha() or base[0] == "_"):
+            base = "w_" + base
+        key, n = base, 0
+        while key in self._keys:
+            n += 1
+            key = f"{base}_{n}"
+        self._keys.add(key)
+        return key
+
+
+def _empty(ty: ir.RankedTensorType) -> ir.Attribute:
+    return ir.Attribute.parse(f"dense<> : {ty}")

@@ -1,0 +1,201 @@
+"""Facts about an ONNX graph before anything is emitted: inputs and their (overridden) shapes,
+weights, the nodes the requested outputs need, and which nodes have no converter.
+
+Dependency contract: numpy, `onnx`, `strata.errors` and `strata.frontends.base`; no MLIR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+from strata.errors import ModelImportError
+from strata.frontends.base import TensorInfo
+
+SUPPORTED_DTYPES = frozenset(
+    np.dtype(d)
+    for d in ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
+)
+SHAPE_HINT = (
+    "give it with --input-shape NAME:D0xD1x... or --batch-size N (Python: input_shapes="
+    "{NAME: [...]} or batch_size=N)"
+)
+
+
+def numpy_dtype(elem_type: int, what: str) -> np.dtype[Any]:
+    """The numpy dtype of an ONNX element type; ModelImportError if Strata cannot hold it."""
+    try:
+        dtype = np.dtype(onnx.helper.tensor_dtype_to_np_dtype(elem_type))
+    except (KeyError, ValueError, TypeError):
+        dtype = None
+    if dtype is None or dtype not in SUPPORTED_DTYPES:
+        name = (
+            onnx.TensorProto.DataType.Name(elem_type)
+            if elem_type in onnx.TensorProto.DataType.values()
+            else str(elem_type)
+        )
+        raise ModelImportError(f"{what} has element type {name}, which Strata does not support")
+    return dtype
+
+
+def weights(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
+    """Initializers as contiguous native-endian arrays, by name."""
+    if len(graph.sparse_initializer):
+        names = [s.values.name for s in graph.sparse_initializer]
+        raise ModelImportError(f"sparse initializers are not supported: {names}")
+    out: dict[str, np.ndarray] = {}
+    for t in graph.initializer:
+        numpy_dtype(t.data_type, f"initializer '{t.name}'")
+        arr = numpy_helper.to_array(t)
+        out[t.name] = np.require(arr, dtype=arr.dtype.newbyteorder("="), requirements="C")
+    return out
+
+
+def resolve_inputs(
+    graph: onnx.GraphProto,
+    input_shapes: Mapping[str, Sequence[int]] | None,
+    batch_size: int | None,
+) -> list[TensorInfo]:
+    """The graph inputs that are not initializers, with every dimension made static."""
+    init_names = {t.name for t in graph.initializer}
+    real = [i for i in graph.input if i.name not in init_names]
+    overrides = dict(input_shapes or {})
+    unknown = sorted(set(overrides) - {i.name for i in real})
+    if unknown:
+        valid = ", ".join(f"'{i.name}'" for i in real) or "(none)"
+        raise ModelImportError(
+            f"input shape given for {', '.join(repr(u) for u in unknown)}, which is not a graph "
+            f"input; the inputs are: {valid}"
+        )
+    if batch_size is not None and batch_size < 1:
+        raise ModelImportError(f"batch size must be >= 1, got {batch_size}")
+    return [_resolve_one(i, overrides.get(i.name), batch_size) for i in real]
+
+
+def _resolve_one(
+    vi: onnx.ValueInfoProto, override: Sequence[int] | None, batch_size: int | None
+) -> TensorInfo:
+    if not vi.type.HasField("tensor_type"):
+        raise ModelImportError(f"graph input '{vi.name}' is not a tensor")
+    tt = vi.type.tensor_type
+    dtype = numpy_dtype(tt.elem_type, f"graph input '{vi.name}'")
+    dims: list[int | str | None] | None = None
+    if tt.HasField("shape"):
+        dims = [
+            d.dim_value if d.HasField("dim_value") else (d.dim_param or None) for d in tt.shape.dim
+        ]
+    if override is not None:
+        shape = [int(d) for d in override]
+        if any(d < 0 for d in shape):
+            raise ModelImportError(f"input shape for '{vi.name}' has a negative dim: {shape}")
+        if dims is not None:
+            if len(dims) != len(shape):
+                raise ModelImportError(
+                    f"input shape for '{vi.name}' has rank {len(shape)}, the model's input has "
+                    f"rank {len(dims)} ({_show(dims)})"
+                )
+            for i, (m, g) in enumerate(zip(dims, shape, strict=True)):
+                if isinstance(m, int) and m != g:
+                    raise ModelImportError(
+                        f"input shape for '{vi.name}' sets dim {i} to {g}, but the model fixes "
+                        f"it to {m} ({_show(dims)})"
+                    )
+        return TensorInfo(vi.name, tuple(shape), dtype)
+    if dims is None:
+        raise ModelImportError(f"graph input '{vi.name}' has no shape; {SHAPE_HINT}")
+    if batch_size is not None and dims and not isinstance(dims[0], int):
+        dims[0] = batch_size
+    for i, d in enumerate(dims):
+        if not isinstance(d, int):
+            what = f"symbolic dim '{d}'" if d else "an unknown dim"
+            raise ModelImportError(
+                f"graph input '{vi.name}' has {what} at index {i} ({_show(dims)}); {SHAPE_HINT}"
+            )
+    return TensorInfo(vi.name, tuple(int(d) for d in dims), dtype)  # type: ignore[arg-type]
+
+
+def _show(dims: Sequence[int | str | None]) -> str:
+    return "[" + ", ".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def select_outputs(graph: onnx.GraphProto, outputs: Sequence[str] | None) -> list[str]:
+    """Names of the values to return: the graph outputs, or the requested ones (any value)."""
+    if outputs is None:
+        return [o.name for o in graph.output]
+    known = {i.name for i in graph.input} | {t.name for t in graph.initializer}
+    for n in graph.node:
+        known.update(o for o in n.output if o)
+    missing = [o for o in outputs if o not in known]
+    if missing:
+        declared = ", ".join(f"'{o.name}'" for o in graph.output)
+        raise ModelImportError(
+            f"requested output(s) {', '.join(repr(m) for m in missing)} are not values of the "
+            f"graph (its declared outputs are {declared}; any node output may be selected)"
+        )
+    if not outputs:
+        raise ModelImportError("the list of requested outputs is empty")
+    return list(outputs)
+
+
+def needed_nodes(
+    graph: onnx.GraphProto, outputs: Sequence[str]
+) -> list[tuple[int, onnx.NodeProto]]:
+    """(index, node) of the nodes the outputs depend on, in graph (topological) order."""
+    producer: dict[str, int] = {}
+    for i, n in enumerate(graph.node):
+        for o in n.output:
+            if o:
+                producer[o] = i
+    keep: set[int] = set()
+    stack = [producer[o] for o in outputs if o in producer]
+    while stack:
+        i = stack.pop()
+        if i in keep:
+            continue
+        keep.add(i)
+        stack.extend(producer[x] for x in _all_inputs(graph.node[i]) if x in producer)
+    return [(i, n) for i, n in enumerate(graph.node) if i in keep]
+
+
+def _all_inputs(node: onnx.NodeProto) -> list[str]:
+    """Inputs of a node including values its subgraphs capture from the outer scope."""
+    names = [x for x in node.input if x]
+    for a in node.attribute:
+        subs = [a.g] if a.type == onnx.AttributeProto.GRAPH else list(a.graphs)
+        for g in subs:
+            for n in g.node:
+                names.extend(_all_inputs(n))
+    return names
+
+
+def node_label(node: onnx.NodeProto, index: int) -> str:
+    """The name used for a node in messages and locations."""
+    return node.name or f"{node.op_type}_{index}"
+
+
+def unsupported_nodes(
+    nodes: Sequence[tuple[int, onnx.NodeProto]],
+    constants: set[str],
+    has_converter: Callable[[onnx.NodeProto], bool],
+    foldable: Callable[[onnx.NodeProto], bool],
+) -> dict[str, list[str]]:
+    """{op type: [node names]} of nodes that neither fold to constants nor have a converter.
+
+    A node folds when every input is constant (initializers, Constant, folded values) or it
+    only reads its input's shape (Shape, Size) -- shapes are static after input resolution.
+    """
+    const = set(constants)
+    out: dict[str, list[str]] = {}
+    for i, n in nodes:
+        ins = [x for x in n.input if x]
+        if foldable(n) and (n.op_type in ("Shape", "Size") or all(x in const for x in ins)):
+            const.update(o for o in n.output if o)
+            continue
+        if not has_converter(n):
+            key = n.op_type if n.domain in ("", "ai.onnx") else f"{n.domain}.{n.op_type}"
+            out.setdefault(key, []).append(node_label(n, i))
+    return out

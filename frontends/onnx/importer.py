@@ -1,0 +1,204 @@
+"""The ONNX import driver: load, resolve shapes, check support, then fold or convert each node.
+
+Per-op meaning lives in the converter table (`strata.frontends.onnx.ops`); this module only
+walks the graph in order. A node whose inputs are all constants is evaluated at import time
+(`folding`); otherwise its converter builds `nn` ops. The result is one `func.func` whose
+arguments and results carry `nn.name` attributes with the ONNX names.
+
+Dependency contract: numpy, `onnx`, `mlir`, `strata.context`, `strata.dialects`,
+`strata.errors`, `strata.frontends.base` and the modules of this package.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import onnx
+from mlir import ir
+from mlir.dialects import func
+
+from strata.context import ensure_dialects, make_context
+from strata.dialects.opdef import OpVerifyError, TensorSpec, dtype_of, type_of_spec
+from strata.errors import ModelImportError, UnsupportedOpError, VerificationError
+from strata.frontends.base import ImportedModel, TensorInfo
+from strata.frontends.onnx import folding, graph, ops
+from strata.frontends.onnx.emitter import Emitter, Tensor
+from strata.frontends.onnx.loader import (
+    DEFAULT_DOMAINS,
+    ModelSource,
+    check_model,
+    default_opset,
+    load_model,
+)
+from strata.frontends.onnx.ops.registry import ConvertError, Node
+
+
+def import_model(
+    model: ModelSource,
+    *,
+    input_shapes: Mapping[str, Sequence[int]] | None = None,
+    batch_size: int | None = None,
+    outputs: Sequence[str] | None = None,
+    entry_func_name: str = "main",
+    context: ir.Context | None = None,
+) -> ImportedModel:
+    """Import an ONNX model (path, bytes or ModelProto) into an `nn` module.
+
+    `input_shapes` (name -> full shape) and `batch_size` (first dim) give static values to
+    symbolic input dims; `outputs` selects which values to return (any value of the graph).
+    With `context=None` a fresh context is made; the caller owns it either way.
+    """
+    proto = load_model(model, check=False)
+    opset = default_opset(proto)
+    g = proto.graph
+    inputs = graph.resolve_inputs(g, input_shapes, batch_size)
+    out_names = graph.select_outputs(g, outputs)
+    nodes = graph.needed_nodes(g, out_names)
+    _check_domains(nodes)
+    weights = graph.weights(g)
+    missing = graph.unsupported_nodes(
+        nodes,
+        set(weights),
+        lambda n: ops.lookup(n.op_type, opset) is not None,
+        folding.can_fold,
+    )
+    if missing:
+        raise UnsupportedOpError(missing)
+    check_model(proto)
+    ctx = context if context is not None else make_context()
+    ensure_dialects(ctx)
+    opsets = {o.domain: o.version for o in proto.opset_import}
+    with ctx, ir.Location.unknown():
+        walker = _Walker(opset, opsets)
+        module = walker.emit(entry_func_name, inputs, weights, nodes, out_names)
+        try:
+            module.operation.verify()
+        except ir.MLIRError as e:
+            raise VerificationError(f"the imported module does not verify: {e}") from None
+        return ImportedModel(
+            module=module,
+            entry=entry_func_name,
+            inputs=inputs,
+            outputs=walker.output_infos,
+            weights=walker.em.weights,
+        )
+
+
+def _check_domains(nodes: Sequence[tuple[int, onnx.NodeProto]]) -> None:
+    other: dict[str, list[str]] = {}
+    for i, n in nodes:
+        if n.domain not in DEFAULT_DOMAINS:
+            other.setdefault(n.domain, []).append(graph.node_label(n, i))
+    if other:
+        lines = "; ".join(f"'{d}': {', '.join(names)}" for d, names in sorted(other.items()))
+        raise ModelImportError(
+            f"nodes of opset domains other than the default 'ai.onnx' are not supported ({lines})"
+        )
+
+
+class _Walker:
+    """Emits one function for the graph, node by node."""
+
+    def __init__(self, opset: int, opsets: Mapping[str, int]) -> None:
+        self.opset = opset
+        self.opsets = dict(opsets)
+        self.em = Emitter()
+        self.output_infos: list[TensorInfo] = []
+        self._dropped: dict[str, str] = {}  # value name -> why it has no value
+
+    def emit(
+        self,
+        name: str,
+        inputs: Sequence[TensorInfo],
+        weights: Mapping[str, np.ndarray],
+        nodes: Sequence[tuple[int, onnx.NodeProto]],
+        out_names: Sequence[str],
+    ) -> ir.Module:
+        module = ir.Module.create()
+        arg_types = [type_of_spec(TensorSpec.of(i.shape, i.dtype)) for i in inputs]
+        with ir.InsertionPoint(module.body):
+            f = func.FuncOp(name, (arg_types, []))
+        block = f.add_entry_block()
+        for w_name, arr in weights.items():
+            self.em.define(Tensor(w_name, const=arr))
+        for info, arg in zip(inputs, block.arguments, strict=True):
+            self.em.define(Tensor(info.name, value=arg))
+        with ir.InsertionPoint(block):
+            for index, node in nodes:
+                self._node(index, node)
+            results = [self._lookup(o, "graph output").name for o in out_names]
+            values = [self.em.value(r) for r in results]
+            func.ReturnOp(values)
+        f.attributes["function_type"] = ir.TypeAttr.get(
+            ir.FunctionType.get(arg_types, [v.type for v in values])
+        )
+        f.arg_attrs = _name_attrs([i.name for i in inputs])
+        f.res_attrs = _name_attrs(list(out_names))
+        for o, v in zip(out_names, values, strict=True):
+            t = ir.RankedTensorType(v.type)
+            self.output_infos.append(TensorInfo(o, tuple(t.shape), dtype_of(t.element_type)))
+        return module
+
+    def _lookup(self, name: str, user: str) -> Tensor:
+        if name in self.em.env:
+            return self.em.get(name)
+        why = self._dropped.get(name, "it is not produced by any node, input or initializer")
+        raise ModelImportError(f"{user} uses value '{name}', but {why}")
+
+    def _node(self, index: int, node: onnx.NodeProto) -> None:
+        label = graph.node_label(node, index)
+        where = f"node '{label}' ({node.op_type})"
+        ins = [self._lookup(x, where) if x else None for x in node.input]
+        if folding.can_fold(node) and self._fold(node, label, ins):
+            return
+        entry = ops.lookup(node.op_type, self.opset)
+        if entry is None:
+            raise UnsupportedOpError({node.op_type: [label]})
+        try:
+            outs = list(entry.fn(Node(node, label, self.opset, self.em)))
+        except (ConvertError, OpVerifyError) as e:
+            raise ModelImportError(f"{where}: {e}") from None
+        for k, name in enumerate(node.output):
+            if not name:
+                continue
+            if k >= len(outs):
+                self._dropped[name] = f"{where} output {k} is not supported by Strata"
+            elif isinstance(outs[k], np.ndarray):
+                self.em.define(Tensor(name, const=outs[k]))
+            else:
+                self.em.define(Tensor(name, value=outs[k]))
+
+    def _fold(self, node: onnx.NodeProto, label: str, ins: list[Tensor | None]) -> bool:
+        """Evaluate the node at import time if possible; False leaves it to its converter."""
+        if node.op_type in ("Shape", "Size") and ins and ins[0] is not None:
+            shape = ins[0].spec.shape
+            if node.op_type == "Shape":
+                result = folding.shape_of(shape, node)
+            else:
+                result = np.array(math.prod(shape), dtype=np.int64)
+            self.em.define(Tensor(node.output[0], const=result))
+            return True
+        if any(t is not None and t.const is None for t in ins):
+            return False
+        arrays = [t.const if t is not None else None for t in ins]
+        has_converter = ops.lookup(node.op_type, self.opset) is not None
+        try:
+            results = folding.evaluate(node, arrays, self.opsets)
+        except folding.FoldError as e:
+            if has_converter:
+                return False
+            raise ModelImportError(
+                f"node '{label}' ({node.op_type}) failed to evaluate on its constant inputs: {e}"
+            ) from None
+        if has_converter and not folding.keep_folded(results, arrays):
+            return False
+        for name, arr in zip(node.output, results, strict=True):
+            if name:
+                self.em.define(Tensor(name, const=arr))
+        return True
+
+
+def _name_attrs(names: Sequence[str]) -> ir.ArrayAttr:
+    return ir.ArrayAttr.get([ir.DictAttr.get({"nn.name": ir.StringAttr.get(n)}) for n in names])

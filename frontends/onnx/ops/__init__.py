@@ -1,0 +1,10 @@
+"""Per-op converters of the ONNX frontend, grouped by category; `lookup` picks the entry for
+an op type at a model's opset.
+
+Dependency contract: importing this package registers every converter module below.
+"""
+
+from strata.frontends.onnx.ops import conv, elementwise, linalg, reduce, resize, shape
+from strata.frontends.onnx.ops.registry import TABLE, Node, lookup
+
+__all__ = ["TABLE", "Node", "conv", "elementwise", "linalg", "lookup", "reduce", "resize", "shape"]

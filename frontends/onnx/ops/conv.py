@@ -1,0 +1,153 @@
+"""Converters for convolutions and pooling: Conv, ConvTranspose, MaxPool, AveragePool,
+GlobalAveragePool, GlobalMaxPool.
+
+`auto_pad` (SAME_UPPER, SAME_LOWER, VALID) is resolved into explicit `pads`, and `strides`,
+`dilations` are always filled in, so the nn ops never see ONNX's implicit forms.
+
+Dependency contract: `mlir`, the converter registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from strata.frontends.onnx.ops.registry import Node, Output, converter
+
+
+def same_pads(size: int, kernel: int, stride: int, dilation: int, upper: bool) -> tuple[int, int]:
+    """(begin, end) padding so that the output has ceil(size / stride) elements."""
+    extent = (kernel - 1) * dilation + 1
+    out = -(-size // stride)
+    total = max((out - 1) * stride + extent - size, 0)
+    small = total // 2
+    return (small, total - small) if upper else (total - small, small)
+
+
+def window_attrs(node: Node, kernel: Sequence[int]) -> dict[str, list[int]]:
+    """Explicit strides, dilations and pads of a conv/pool node with spatial `kernel`."""
+    nsp = len(kernel)
+    x_shape = node.spec(0).shape
+    if len(x_shape) != nsp + 2:
+        node.fail(
+            f"input has shape {list(x_shape)}; expected rank {nsp + 2} for a "
+            f"{nsp}-d kernel {list(kernel)}"
+        )
+    strides = list(node.attr("strides", [1] * nsp))
+    dilations = list(node.attr("dilations", [1] * nsp))
+    if len(strides) != nsp or len(dilations) != nsp:
+        node.fail(f"strides {strides} and dilations {dilations} need {nsp} entries each")
+    auto_pad = node.attr("auto_pad", "NOTSET")
+    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        both = [
+            same_pads(x_shape[2 + i], kernel[i], strides[i], dilations[i], auto_pad == "SAME_UPPER")
+            for i in range(nsp)
+        ]
+        pads = [b for b, _ in both] + [e for _, e in both]
+    elif auto_pad == "VALID":
+        pads = [0] * (2 * nsp)
+    elif auto_pad == "NOTSET":
+        pads = list(node.attr("pads", [0] * (2 * nsp)))
+        if len(pads) != 2 * nsp:
+            node.fail(f"pads {pads} needs {2 * nsp} entries (begins, then ends)")
+    else:
+        node.fail(f"auto_pad '{auto_pad}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID")
+    return {"strides": strides, "dilations": dilations, "pads": pads}
+
+
+def _kernel(node: Node) -> list[int]:
+    w_shape = node.spec(1).shape
+    kernel = list(node.attr("kernel_shape", w_shape[2:]))
+    if kernel != list(w_shape[2:]):
+        node.fail(f"kernel_shape {kernel} does not match the weights' shape {list(w_shape)}")
+    return kernel
+
+
+@converter("Conv", needs=["conv"])
+def conv(node: Node) -> Sequence[Output]:
+    attrs: dict[str, object] = dict(window_attrs(node, _kernel(node)))
+    attrs["group"] = node.attr("group", 1)
+    return [node.build1("conv", [node.value(0), node.value(1), node.opt_value(2)], attrs)]
+
+
+@converter("ConvTranspose", needs=["conv_transpose"])
+def conv_transpose(node: Node) -> Sequence[Output]:
+    kernel = _kernel(node)
+    nsp = len(kernel)
+    x_shape = node.spec(0).shape
+    strides = list(node.attr("strides", [1] * nsp))
+    dilations = list(node.attr("dilations", [1] * nsp))
+    out_pad = list(node.attr("output_padding", [0] * nsp))
+    if len(strides) != nsp or len(dilations) != nsp or len(out_pad) != nsp:
+        node.fail(
+            f"strides {strides}, dilations {dilations}, output_padding {out_pad} need "
+            f"{nsp} entries each"
+        )
+    auto_pad = node.attr("auto_pad", "NOTSET")
+    output_shape = node.attr("output_shape")
+    if output_shape is None and auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        output_shape = [x_shape[2 + i] * strides[i] for i in range(nsp)]
+    if output_shape is not None:
+        output_shape = list(output_shape)[-nsp:]
+        begins, ends = [], []
+        for i in range(nsp):
+            full = strides[i] * (x_shape[2 + i] - 1) + out_pad[i] + (kernel[i] - 1) * dilations[i]
+            total = full + 1 - output_shape[i]
+            if total < 0:
+                node.fail(
+                    f"output_shape {output_shape} is larger than the full output "
+                    f"(spatial dim {i}: {full + 1})"
+                )
+            small = total // 2
+            upper = auto_pad == "SAME_UPPER"
+            begins.append(small if upper else total - small)
+            ends.append(total - small if upper else small)
+        pads = begins + ends
+    elif auto_pad == "VALID":
+        pads = [0] * (2 * nsp)
+    else:
+        pads = list(node.attr("pads", [0] * (2 * nsp)))
+    attrs = {
+        "strides": strides,
+        "dilations": dilations,
+        "pads": pads,
+        "output_padding": out_pad,
+        "group": node.attr("group", 1),
+    }
+    return [node.build1("conv_transpose", [node.value(0), node.value(1), node.opt_value(2)], attrs)]
+
+
+def _pool_attrs(node: Node) -> dict[str, object]:
+    kernel = node.attr("kernel_shape")
+    if kernel is None:
+        node.fail("attribute 'kernel_shape' is required")
+    attrs: dict[str, object] = dict(window_attrs(node, list(kernel)))
+    attrs["kernel_shape"] = list(kernel)
+    attrs["ceil_mode"] = node.attr("ceil_mode", 0)
+    return attrs
+
+
+@converter("MaxPool", needs=["max_pool"])
+def max_pool(node: Node) -> Sequence[Output]:
+    """Only the values output; the Indices output is not supported."""
+    if node.attr("storage_order", 0) not in (0, 1):
+        node.fail("storage_order must be 0 or 1")
+    return [node.build1("max_pool", [node.value(0)], _pool_attrs(node))]
+
+
+@converter("AveragePool", needs=["average_pool"])
+def average_pool(node: Node) -> Sequence[Output]:
+    attrs = _pool_attrs(node)
+    attrs["count_include_pad"] = node.attr("count_include_pad", 0)
+    return [node.build1("average_pool", [node.value(0)], attrs)]
+
+
+@converter("GlobalAveragePool", needs=["global_average_pool"])
+def global_average_pool(node: Node) -> Sequence[Output]:
+    return [node.build1("global_average_pool", [node.value(0)])]
+
+
+@converter("GlobalMaxPool", needs=["reduce_max"])
+def global_max_pool(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    axes = list(range(2, rank))
+    return [node.build1("reduce_max", [node.value(0)], {"axes": axes, "keepdims": 1})]

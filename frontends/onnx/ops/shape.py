@@ -1,0 +1,199 @@
+"""Converters for shape and data-movement ops: Reshape, Transpose, Flatten, Squeeze, Unsqueeze,
+Concat, Split, Slice, Gather, Expand, Pad, ConstantOfShape.
+
+ONNX inputs that must be constants (shapes, axes, starts/ends, pads, split sizes) become nn
+attributes here, with the opset differences (attribute before opset 13 or 18, input after)
+resolved once.
+
+Dependency contract: numpy, `mlir`, the converter registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from mlir import ir
+
+from strata.frontends.onnx.ops.registry import Node, Output, converter
+
+
+def axes_of(node: Node, input_since: int, default: list[int] | None = None) -> list[int] | None:
+    """`axes` as an attribute before opset `input_since`, as optional input 1 from then on."""
+    if node.opset < input_since:
+        value = node.attr("axes")
+        return default if value is None else [int(a) for a in value]
+    if not node.has(1):
+        return default
+    return node.const_ints(1, "axes")
+
+
+def _norm(axis: int, rank: int, node: Node, what: str = "axis") -> int:
+    if not -rank <= axis < rank:
+        node.fail(f"{what} {axis} is out of range for rank {rank}")
+    return axis + rank if axis < 0 else axis
+
+
+@converter("Reshape", needs=["reshape"])
+def reshape(node: Node) -> Sequence[Output]:
+    shape = node.const_ints(1, "shape")
+    attrs = {"shape": shape, "allowzero": node.attr("allowzero", 0)}
+    return [node.build1("reshape", [node.value(0)], attrs)]
+
+
+@converter("Transpose", needs=["transpose"])
+def transpose(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    perm = list(node.attr("perm", list(reversed(range(rank)))))
+    return [node.build1("transpose", [node.value(0)], {"perm": perm})]
+
+
+@converter("Flatten", needs=["flatten"])
+def flatten(node: Node) -> Sequence[Output]:
+    return [node.build1("flatten", [node.value(0)], {"axis": node.attr("axis", 1)})]
+
+
+@converter("Squeeze", needs=["squeeze"])
+def squeeze(node: Node) -> Sequence[Output]:
+    """Axes: attribute before opset 13, input after; absent means every size-1 axis."""
+    shape = node.spec(0).shape
+    axes = axes_of(node, 13)
+    if axes is None:
+        axes = [i for i, d in enumerate(shape) if d == 1]
+    if not axes:
+        return [node.value(0)]
+    return [node.build1("squeeze", [node.value(0)], {"axes": axes})]
+
+
+@converter("Unsqueeze", needs=["unsqueeze"])
+def unsqueeze(node: Node) -> Sequence[Output]:
+    """Axes: attribute before opset 13, required input after."""
+    axes = axes_of(node, 13)
+    if not axes:
+        node.fail("needs 'axes'")
+    return [node.build1("unsqueeze", [node.value(0)], {"axes": axes})]
+
+
+@converter("Concat", needs=["concat"])
+def concat(node: Node) -> Sequence[Output]:
+    """n-ary Concat as a chain of binary nn.concat; empty pieces are dropped."""
+    if not node.has_attr("axis"):
+        node.fail("attribute 'axis' is required")
+    rank = node.spec(0).rank
+    axis = _norm(int(node.attr("axis")), rank, node)
+    pieces = [
+        node.value(i)
+        for i in range(node.num_inputs)
+        if node.has(i) and node.spec(i).shape[axis] != 0
+    ]
+    if not pieces:
+        return [node.value(0)]
+    acc = pieces[0]
+    for v in pieces[1:]:
+        acc = node.build1("concat", [acc, v], {"axis": axis})
+    return [acc]
+
+
+def _split_sizes(node: Node, dim: int) -> list[int]:
+    n_out = len(node.proto.output)
+    if node.opset < 13:
+        given = node.attr("split")
+        sizes = None if given is None else [int(s) for s in given]
+    else:
+        sizes = node.const_ints(1, "split") if node.has(1) else None
+    if sizes is not None:
+        return sizes
+    if node.opset >= 18 and node.has_attr("num_outputs"):
+        n = int(node.attr("num_outputs"))
+        chunk = -(-dim // n)
+        return [min(chunk, dim - i * chunk) for i in range(n)]
+    if dim % n_out:
+        node.fail(f"axis size {dim} does not split evenly into {n_out} outputs")
+    return [dim // n_out] * n_out
+
+
+@converter("Split", needs=["split", "slice"])
+def split(node: Node) -> Sequence[Output]:
+    """Equal pieces -> nn.split; uneven pieces -> one nn.slice each."""
+    shape = node.spec(0).shape
+    axis = _norm(int(node.attr("axis", 0)), len(shape), node)
+    sizes = _split_sizes(node, shape[axis])
+    if sum(sizes) != shape[axis] or any(s < 0 for s in sizes):
+        node.fail(f"split sizes {sizes} do not add up to axis {axis} of size {shape[axis]}")
+    x = node.value(0)
+    if len(set(sizes)) == 1:
+        return node.build("split", [x], {"axis": axis, "split": sizes})
+    outs: list[Output] = []
+    start = 0
+    for s in sizes:
+        attrs = {"starts": [start], "ends": [start + s], "axes": [axis], "steps": [1]}
+        outs.append(node.build1("slice", [x], attrs))
+        start += s
+    return outs
+
+
+@converter("Slice", needs=["slice"])
+def slice_(node: Node) -> Sequence[Output]:
+    """Slice-10+: starts, ends, axes, steps inputs (constants); axes/steps filled in."""
+    starts = node.const_ints(1, "starts")
+    ends = node.const_ints(2, "ends")
+    n = len(starts)
+    axes = node.const_ints(3, "axes") if node.has(3) else list(range(n))
+    steps = node.const_ints(4, "steps") if node.has(4) else [1] * n
+    rank = node.spec(0).rank
+    axes = [_norm(a, rank, node, "axes entry") for a in axes]
+    attrs = {"starts": starts, "ends": ends, "axes": axes, "steps": steps}
+    return [node.build1("slice", [node.value(0)], attrs)]
+
+
+@converter("Gather", needs=["gather"])
+def gather(node: Node) -> Sequence[Output]:
+    """Constant indices are normalised to be non-negative."""
+    shape = node.spec(0).shape
+    axis = _norm(int(node.attr("axis", 0)), len(shape), node)
+    idx = node.maybe_const(1)
+    indices: ir.Value
+    if idx is not None:
+        dim = shape[axis]
+        if np.any((idx < -dim) | (idx >= dim)):
+            node.fail(f"indices {idx.reshape(-1).tolist()[:8]} out of range for axis size {dim}")
+        indices = node.constant(np.where(idx < 0, idx + dim, idx).astype(idx.dtype), "indices")
+    else:
+        indices = node.value(1)
+    return [node.build1("gather", [node.value(0), indices], {"axis": axis})]
+
+
+@converter("Expand", needs=["expand"])
+def expand(node: Node) -> Sequence[Output]:
+    shape = node.const_ints(1, "shape")
+    return [node.build1("expand", [node.value(0)], {"shape": shape})]
+
+
+@converter("Pad", since=11, needs=["pad"])
+def pad(node: Node) -> Sequence[Output]:
+    """Pad-11+: pads (and, from 18, axes) inputs; constant_value is an optional scalar input."""
+    rank = node.spec(0).rank
+    given = node.const_ints(1, "pads")
+    value = 0.0
+    if node.has(2):
+        value = float(np.asarray(node.const(2, "constant_value")).reshape(-1)[0])
+    axes = list(range(rank))
+    if node.opset >= 18 and node.has(3):
+        axes = [_norm(a, rank, node, "axes entry") for a in node.const_ints(3, "axes")]
+    if len(given) != 2 * len(axes):
+        node.fail(f"pads {given} needs {2 * len(axes)} entries for axes {axes}")
+    pads = [0] * (2 * rank)
+    for k, a in enumerate(axes):
+        pads[a], pads[a + rank] = given[k], given[k + len(axes)]
+    attrs = {"pads": pads, "mode": node.attr("mode", "constant"), "constant_value": value}
+    return [node.build1("pad", [node.value(0)], attrs)]
+
+
+@converter("ConstantOfShape", needs=["constant_of_shape"])
+def constant_of_shape(node: Node) -> Sequence[Output]:
+    """Only reached when the result is too large to fold."""
+    shape = node.const_ints(0, "shape")
+    value = node.attr("value")
+    if value is None:
+        value = np.zeros([1], dtype=np.float32)
+    return [node.build1("constant_of_shape", [], {"shape": shape, "value": value})]

@@ -1,0 +1,296 @@
+"""The public Python API: `compile`, `load` and `CompiledModel`.
+
+`compile` hashes the model and options, looks the artifacts up in the on-disk cache
+(strata.cache) and otherwise compiles them in an isolated child process (strata.worker);
+`CompiledModel` runs the very shared library a C program would link, through the native
+runtime module `strata._runtime` (no copies of C-contiguous inputs of the right dtype; outputs
+are allocated here and filled in place).
+
+Dependency contract: numpy, onnx (only to serialise a ModelProto), strata.cache,
+strata.worker, strata.errors, strata.frontends.base (TensorInfo),
+strata.targets.cpu.artifact, strata._runtime.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from strata import cache as cache_mod
+from strata.errors import InputMismatchError, ModelLoadError, StrataError
+from strata.frontends.base import TensorInfo
+from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta, find_meta
+
+TARGETS = ("cpu",)
+PLANNED_TARGETS = ("cxx", "cuda", "odla", "halide")
+_CPU_OPTIONS = ("emit_data_as_c",)
+_ARTIFACT_SUFFIXES = (".h", ".so", ".bin", "_data.c", ".json")
+
+
+def check_target(target: str) -> None:
+    if target not in TARGETS:
+        planned = f" ('{target}' is planned but not built yet)" if target in PLANNED_TARGETS else ""
+        raise StrataError(
+            f"unknown target '{target}'{planned}; available targets: {', '.join(TARGETS)}"
+        )
+
+
+def _tensor_info(t: TensorMeta) -> TensorInfo:
+    return TensorInfo(t.name, tuple(t.shape), np.dtype(t.dtype))
+
+
+class CompiledModel:
+    """A compiled model loaded from its artifact directory (NAME.so, NAME.bin, NAME.json)."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        from strata import _runtime
+
+        self.directory = Path(directory)
+        try:
+            self.meta = ArtifactMeta.read(find_meta(self.directory))
+        except ValueError as e:
+            raise ModelLoadError(str(e)) from None
+        self.inputs = [_tensor_info(t) for t in self.meta.inputs]
+        self.outputs = [_tensor_info(t) for t in self.meta.outputs]
+        lib = self.directory / self.meta.library
+        wfile = str(self.directory / self.meta.weights) if self.meta.weights else None
+        try:
+            self._model: Any = _runtime.Model(str(lib.resolve()), self.meta.name, wfile)
+        except (RuntimeError, ValueError) as e:
+            raise ModelLoadError(f"cannot load compiled model from {self.directory}: {e}") from None
+
+    @property
+    def name(self) -> str:
+        return self.meta.name
+
+    def __repr__(self) -> str:
+        ins = ", ".join(i.describe() for i in self.inputs)
+        outs = ", ".join(o.describe() for o in self.outputs)
+        return f"<CompiledModel {self.name!r} ({ins}) -> ({outs}) at {self.directory}>"
+
+    # ---- running -----------------------------------------------------------------------------
+
+    def run(self, inputs: Mapping[str, Any] | Sequence[Any]) -> list[np.ndarray]:
+        """Run on `inputs` (dict name -> array, or a list in graph-input order).
+
+        Returns the outputs in graph-output order. Inputs must match the compiled shapes and
+        dtypes exactly (InputMismatchError otherwise); non-contiguous arrays are copied.
+        """
+        arrays = self._check_inputs(inputs)
+        outs = [np.empty(o.shape, dtype=o.dtype) for o in self.outputs]
+        if self._model is None:
+            raise StrataError(f"model '{self.name}' is closed")
+        try:
+            self._model.run(arrays, outs)
+        except ValueError as e:
+            raise InputMismatchError(str(e)) from None
+        except RuntimeError as e:
+            raise StrataError(f"running model '{self.name}' failed: {e}") from None
+        return outs
+
+    __call__ = run
+
+    def _expected(self) -> str:
+        return ", ".join(i.describe() for i in self.inputs)
+
+    def _check_inputs(self, inputs: Mapping[str, Any] | Sequence[Any]) -> list[np.ndarray]:
+        if isinstance(inputs, Mapping):
+            names = {i.name for i in self.inputs}
+            unknown = [k for k in inputs if k not in names]
+            if unknown:
+                raise InputMismatchError(
+                    f"unknown input name(s) {', '.join(repr(str(k)) for k in unknown)}; "
+                    f"the model's inputs are {self._expected()}"
+                )
+            missing = [i for i in self.inputs if i.name not in inputs]
+            if missing:
+                raise InputMismatchError(
+                    f"missing input(s) {', '.join(m.describe() for m in missing)}; "
+                    f"the model's inputs are {self._expected()}"
+                )
+            values = [inputs[i.name] for i in self.inputs]
+        elif isinstance(inputs, Sequence) and not isinstance(inputs, (str, bytes)):
+            values = list(inputs)
+            if len(values) != len(self.inputs):
+                raise InputMismatchError(
+                    f"expected {len(self.inputs)} input(s) ({self._expected()}), got {len(values)}"
+                )
+        else:
+            raise InputMismatchError(
+                f"inputs must be a dict name -> array or a list of arrays, got "
+                f"{type(inputs).__name__}"
+            )
+        return [_check_one(info, v) for info, v in zip(self.inputs, values, strict=True)]
+
+    # ---- artifacts ---------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Copy the artifacts (NAME.h, NAME.so, NAME.bin or NAME_data.c, NAME.json) to `path`."""
+        dest = Path(path)
+        dest.mkdir(parents=True, exist_ok=True)
+        for suffix in _ARTIFACT_SUFFIXES:
+            src = self.directory / f"{self.name}{suffix}"
+            if src.exists():
+                shutil.copy2(src, dest / src.name)
+        return dest
+
+    def close(self) -> None:
+        """Release the library (NAME_fini); the model cannot run afterwards."""
+        model, self._model = getattr(self, "_model", None), None
+        if model is not None:
+            model.close()
+
+    def __enter__(self) -> CompiledModel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):  # never raise from a finaliser
+            self.close()
+
+
+def _check_one(info: TensorInfo, value: Any) -> np.ndarray:
+    if isinstance(value, np.ndarray):
+        arr = value
+    else:
+        try:
+            arr = np.asarray(value, dtype=info.dtype)
+        except (TypeError, ValueError) as e:
+            raise InputMismatchError(
+                f"input '{info.name}': cannot convert {type(value).__name__} to {info.dtype.name}"
+                f" ({e})"
+            ) from None
+    if arr.dtype != info.dtype:
+        raise InputMismatchError(
+            f"input '{info.name}': expected dtype {info.dtype.name}, got {arr.dtype.name}"
+        )
+    if tuple(arr.shape) != tuple(info.shape):
+        raise InputMismatchError(
+            f"input '{info.name}': expected shape {list(info.shape)}, got {list(arr.shape)}"
+        )
+    return np.ascontiguousarray(arr)
+
+
+def load(path: str | os.PathLike[str]) -> CompiledModel:
+    """Load a model saved with `CompiledModel.save` (or written by `stratac`)."""
+    p = Path(path)
+    if p.is_file() and p.suffix == ".json":
+        p = p.parent
+    if not p.is_dir():
+        raise ModelLoadError(f"'{path}' is not a directory of Strata artifacts")
+    return CompiledModel(p)
+
+
+# ---- compiling -------------------------------------------------------------------------------
+
+
+def _model_source(model: Any, tmp: Path) -> tuple[str, str]:
+    """(path for the worker, sha256 of the model's bytes)."""
+    if isinstance(model, (str, os.PathLike)):
+        path = Path(model)
+        if not path.is_file():
+            raise ModelLoadError(f"model file '{model}' does not exist or is not a file")
+        return str(path.resolve()), cache_mod.digest_file(path)
+    if isinstance(model, (bytes, bytearray, memoryview)):
+        data = bytes(model)
+    elif hasattr(model, "SerializeToString"):
+        data = model.SerializeToString()
+    else:
+        raise ModelLoadError(
+            f"cannot compile a {type(model).__name__}: pass a path, bytes or an onnx.ModelProto"
+        )
+    path = tmp / "model.onnx"
+    path.write_bytes(data)
+    return str(path), cache_mod.digest_bytes(data)
+
+
+def _import_options(
+    input_shapes: Mapping[str, Sequence[int]] | None,
+    batch_size: int | None,
+    outputs: Sequence[str] | str | None,
+    entry_func_name: str | None,
+) -> dict[str, Any]:
+    if isinstance(outputs, str):
+        outputs = [o for o in outputs.split(",") if o]
+    return {
+        "input_shapes": {k: [int(d) for d in v] for k, v in (input_shapes or {}).items()} or None,
+        "batch_size": batch_size,
+        "outputs": list(outputs) if outputs else None,
+        "entry_func_name": entry_func_name,
+    }
+
+
+def compile(
+    model: Any,
+    target: str = "cpu",
+    num_threads: int | None = None,
+    *,
+    input_shapes: Mapping[str, Sequence[int]] | None = None,
+    batch_size: int | None = None,
+    outputs: Sequence[str] | str | None = None,
+    entry_func_name: str | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    save_temps: str | os.PathLike[str] | None = None,
+    **options: Any,
+) -> CompiledModel:
+    """Compile `model` (an ONNX path, bytes or ModelProto; or a `.mlir` file) for `target`.
+
+    `num_threads`: the generated code is single-threaded for now; values other than None/1
+    are accepted and recorded. `save_temps`: a directory for each stage's IR. Other options:
+    `emit_data_as_c=True` compiles the weights into the library. Artifacts are cached in
+    `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata).
+    """
+    from strata import __version__
+    from strata.worker import run_isolated
+
+    check_target(target)
+    unknown = sorted(set(options) - set(_CPU_OPTIONS))
+    if unknown:
+        raise StrataError(
+            f"unknown compile option(s) {', '.join(unknown)}; known: {', '.join(_CPU_OPTIONS)}"
+        )
+    if num_threads is not None and (not isinstance(num_threads, int) or num_threads < 1):
+        raise StrataError(f"num_threads must be a positive integer, got {num_threads!r}")
+    name = entry_func_name or "model"
+    imp = _import_options(input_shapes, batch_size, outputs, entry_func_name)
+    cpu = {
+        "name": name,
+        "emit_data_as_c": bool(options.get("emit_data_as_c", False)),
+        "num_threads": num_threads or 1,
+    }
+    cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
+    with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
+        model_path, digest = _model_source(model, Path(tmp))
+        key = cache_mod.cache_key(
+            digest, {"target": target, "import": imp, "cpu": cpu}, __version__
+        )
+        hit = cache.lookup(key) if save_temps is None else None
+        if hit is not None:
+            return CompiledModel(hit)
+        staging = cache.staging_dir(key)
+        temps = Path(save_temps) if save_temps is not None else None
+        if temps is not None:
+            temps.mkdir(parents=True, exist_ok=True)
+        try:
+            request = {
+                "model": model_path,
+                "out_dir": str(staging),
+                "target": target,
+                "import": imp,
+                "cpu": {**cpu, "save_temps": str(temps) if temps else None},
+            }
+            run_isolated(request)
+            entry = cache.commit(key, staging)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return CompiledModel(entry)

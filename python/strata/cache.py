@@ -1,0 +1,99 @@
+"""The on-disk compile cache.
+
+Entries are artifact directories (see strata.targets.cpu.artifact) under
+`$STRATA_CACHE_DIR` (default `~/.cache/strata`), keyed by sha256 over the model's bytes, the
+compile options, the Strata version and the host (generated code targets `-mcpu=native`).
+Entries are written atomically: the compiler writes into a temporary directory next to the
+entry, which is then renamed into place with `os.replace`; a concurrent writer that loses the
+race discards its copy. A model given by path is keyed by its file's bytes only: weights kept
+in ONNX external-data files are not part of the key.
+
+Dependency contract: the standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def default_dir() -> Path:
+    env = os.environ.get("STRATA_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path("~/.cache/strata").expanduser()
+
+
+def _host_id() -> str:
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith(("model name", "flags")):
+                    cpu += line
+                if cpu.count("\n") >= 2:
+                    break
+    except OSError:
+        pass
+    return f"{platform.machine()}|{platform.system()}|{hashlib.sha256(cpu.encode()).hexdigest()}"
+
+
+def cache_key(model_digest: str, options: dict[str, Any], version: str) -> str:
+    """The entry key of a model (its sha256 hex digest) compiled with `options`."""
+    h = hashlib.sha256()
+    h.update(model_digest.encode())
+    h.update(json.dumps(options, sort_keys=True, default=str).encode())
+    h.update(version.encode())
+    h.update(_host_id().encode())
+    return h.hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Cache:
+    """A cache directory; `lookup` and `commit` work on complete artifact directories."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root) if root is not None else default_dir()
+
+    def entry(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    def lookup(self, key: str) -> Path | None:
+        path = self.entry(key)
+        return path if (path / ".complete").exists() else None
+
+    def staging_dir(self, key: str) -> Path:
+        """A fresh temporary directory on the same file system as the entry."""
+        parent = self.entry(key).parent
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".tmp-{key[:8]}-", dir=parent))
+
+    def commit(self, key: str, staging: Path) -> Path:
+        """Move a fully written `staging` directory into place; returns the entry."""
+        (staging / ".complete").write_text("ok\n")
+        final = self.entry(key)
+        try:
+            os.replace(staging, final)
+        except OSError:
+            # another process committed the same key first (the target is a non-empty dir)
+            shutil.rmtree(staging, ignore_errors=True)
+            if self.lookup(key) is None:
+                raise
+        return final

@@ -1,0 +1,110 @@
+"""stratac: the ahead-of-time compile driver (HALO style).
+
+    stratac MODEL -o OUT/NAME --target cpu [--input-shape name:1x3x224x224 ...]
+            [--batch-size N] [--outputs a,b] [--entry-func-name NAME] [--emit-data-as-c]
+            [--save-temps] [--emit mlir|llvm|obj|so] [-v]
+
+writes OUT/NAME.h, OUT/NAME.so, OUT/NAME.bin (or OUT/NAME_data.c) and OUT/NAME.json; the C
+entry points are NAME, NAME_init, NAME_fini (NAME: --entry-func-name, else the basename of
+-o). `--save-temps` writes each stage next to the output (NAME.nn.mlir, NAME.linalg.mlir,
+NAME.llvm.mlir, NAME.ll, NAME_shim.c). `--emit mlir|llvm|obj` stops early and writes
+NAME.mlir (LLVM dialect) / NAME.ll / NAME.o (+ NAME.h, NAME.bin). Compilation runs in a
+child process; errors print `stratac: error: ...` and exit with status 1.
+
+Dependency contract: argparse, strata.api (targets), strata.worker, strata.errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from strata.errors import StrataError
+
+EMIT_KINDS = ("mlir", "llvm", "obj", "so")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        print(f"stratac: error: {message}", file=sys.stderr)
+        sys.exit(1)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="stratac", description="Compile a model into a native library (HALO style).")
+    p.add_argument("model", help="model file (.onnx, or an nn/linalg .mlir module)")
+    p.add_argument("-o", "--output", required=True, help="output prefix OUT/NAME")
+    p.add_argument("--target", default="cpu", help="target (available: cpu)")
+    p.add_argument(
+        "--input-shape",
+        action="append",
+        default=[],
+        metavar="NAME:DxDx..",
+        help="override an input's shape, e.g. input:1x3x224x224 (repeatable)",
+    )
+    p.add_argument("--batch-size", type=int, help="override the first dim of every input")
+    p.add_argument("--outputs", help="comma-separated names of the values to return")
+    p.add_argument("--entry-func-name", help="name of the generated entry points")
+    p.add_argument("--emit-data-as-c", action="store_true", help="weights as NAME_data.c")
+    p.add_argument("--save-temps", action="store_true", help="keep each stage's IR")
+    p.add_argument("--emit", choices=EMIT_KINDS, default="so", help="what to produce")
+    p.add_argument("-v", "--verbose", action="store_true", help="print stage timings")
+    return p
+
+
+def parse_input_shape(text: str) -> tuple[str, list[int]]:
+    name, sep, dims = text.rpartition(":")
+    if not sep or not name or not re.fullmatch(r"\d+(x\d+)*", dims):
+        raise StrataError(f"bad --input-shape '{text}': expected NAME:DxDx... e.g. x:1x3x224x224")
+    return name, [int(d) for d in dims.split("x")]
+
+
+def run(args: argparse.Namespace) -> None:
+    from strata.api import _import_options, check_target
+    from strata.targets.cpu.compiler import check_name
+    from strata.worker import run_isolated
+
+    check_target(args.target)
+    model = Path(args.model)
+    if not model.is_file():
+        raise StrataError(f"model file '{args.model}' does not exist or is not a file")
+    out = Path(args.output)
+    name = check_name(args.entry_func_name or out.name)
+    out_dir = out.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if args.batch_size is not None and args.batch_size < 1:
+        raise StrataError(f"--batch-size must be positive, got {args.batch_size}")
+    shapes = dict(parse_input_shape(s) for s in args.input_shape)
+    imp = _import_options(shapes, args.batch_size, args.outputs, args.entry_func_name)
+    request = {
+        "model": str(model.resolve()),
+        "out_dir": str(out_dir.resolve()),
+        "target": args.target,
+        "import": imp,
+        "cpu": {
+            "name": name,
+            "emit": args.emit,
+            "emit_data_as_c": args.emit_data_as_c,
+            "save_temps": str(out_dir.resolve()) if args.save_temps else None,
+            "verbose": args.verbose,
+        },
+    }
+    run_isolated(request, verbose=args.verbose)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        run(args)
+    except StrataError as e:
+        print(f"stratac: error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

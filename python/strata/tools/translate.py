@@ -1,0 +1,168 @@
+"""``strata-translate``: translations into and out of MLIR.
+
+    strata-translate --import-onnx MODEL [-o OUT] [--input-shape NAME:1x3x224x224 ...]
+                     [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
+    strata-translate --mlir-to-llvmir FILE [-o OUT]
+
+``--import-onnx`` prints the `nn` module of an ONNX model (``-`` reads the model from stdin);
+``--mlir-to-llvmir`` translates a module in the LLVM dialect to LLVM IR.
+
+Dependency contract: imports the `mlir` bindings, `strata.context`, `strata.frontends.onnx`
+(lazily, only for --import-onnx) and the helpers in `strata.tools`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from mlir import ir
+from mlir.dialects import llvm
+
+from strata.context import make_context
+from strata.tools.common import (
+    ArgumentParser,
+    Buffer,
+    DiagnosticSink,
+    DriverError,
+    add_print_arguments,
+    module_asm,
+    read_bytes,
+    read_text,
+    run_main,
+    write_output,
+)
+
+PROG = "strata-translate"
+
+# Dialects whose ops `translate_module_to_llvmir` can translate. Anything else makes the
+# translation fail, and a failed translation crashes the bindings: we check first.
+_TRANSLATABLE = ("builtin.module", "llvm.", "omp.", "nvvm.", "rocdl.", "x86vector.", "amx.")
+
+
+def build_parser() -> ArgumentParser:
+    p = ArgumentParser(
+        prog=PROG, allow_abbrev=False, description="Translate models and IR to and from MLIR."
+    )
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--import-onnx", action="store_true", help="ONNX model -> nn dialect module")
+    mode.add_argument(
+        "--mlir-to-llvmir", action="store_true", help="LLVM dialect module -> LLVM IR"
+    )
+    p.add_argument("input", nargs="?", default="-", help="input file, '-' for stdin (default)")
+    p.add_argument("-o", "--output", default="-", help="output file, '-' for stdout (default)")
+    g = p.add_argument_group("ONNX import")
+    g.add_argument(
+        "--input-shape",
+        action="append",
+        default=[],
+        metavar="NAME:DIMS",
+        help="static shape of a graph input, e.g. input:1x3x224x224 (repeatable)",
+    )
+    g.add_argument("--batch-size", type=int, metavar="N", help="first dim of every graph input")
+    g.add_argument("--outputs", metavar="A,B", help="comma-separated values to return")
+    g.add_argument("--entry-func-name", default="main", metavar="NAME")
+    add_print_arguments(p)
+    return p
+
+
+def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
+    """``name:1x3x224x224`` -> ("name", (1, 3, 224, 224)); a scalar is ``name:``."""
+    name, sep, dims = text.rpartition(":")
+    if not sep or not name:
+        raise DriverError(f"--input-shape '{text}': expected NAME:DIMS, e.g. input:1x3x224x224")
+    try:
+        shape = tuple(int(d) for d in dims.split("x")) if dims else ()
+    except ValueError:
+        raise DriverError(
+            f"--input-shape '{text}': dims must be integers separated by 'x', e.g. 1x3x224x224"
+        ) from None
+    if any(d <= 0 for d in shape):
+        raise DriverError(f"--input-shape '{text}': every dim must be positive")
+    return name, shape
+
+
+def import_onnx(args: argparse.Namespace) -> str:
+    shapes: dict[str, tuple[int, ...]] = {}
+    for text in args.input_shape:
+        name, shape = parse_input_shape(text)
+        if name in shapes:
+            raise DriverError(f"--input-shape given twice for input '{name}'")
+        shapes[name] = shape
+    if args.batch_size is not None and args.batch_size <= 0:
+        raise DriverError(f"--batch-size must be positive, got {args.batch_size}")
+    outputs = [o.strip() for o in args.outputs.split(",") if o.strip()] if args.outputs else None
+    model: str | bytes = args.input if args.input != "-" else read_bytes("-")
+
+    from strata.frontends.onnx import import_model
+
+    ctx = make_context()
+    imported = import_model(
+        model,
+        input_shapes=shapes or None,
+        batch_size=args.batch_size,
+        outputs=outputs,
+        entry_func_name=args.entry_func_name,
+        context=ctx,
+    )
+    with ctx:
+        # `imported` keeps the weight arrays behind the dense_resource blobs alive while printing.
+        return module_asm(imported.module.operation, args, "-")
+
+
+def mlir_to_llvmir(args: argparse.Namespace) -> str | None:
+    """The LLVM IR of the input; None after reporting diagnostics."""
+    text, name = read_text(args.input)
+    sink = DiagnosticSink(Buffer(name, text), collect=False)
+    ctx = make_context()
+    handler = ctx.attach_diagnostic_handler(sink.handler)
+    try:
+        with ctx:
+            try:
+                module = ir.Module.parse(text)
+            except ir.MLIRError as e:
+                sink.add_error(e, "could not parse the input")
+                return None
+            if not _check_translatable(module):
+                return None
+            return str(llvm.translate_module_to_llvmir(module.operation))
+    finally:
+        handler.detach()
+
+
+def _check_translatable(module: ir.Module) -> bool:
+    bad: list[ir.Operation] = []
+
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        if not op.name.startswith(_TRANSLATABLE):
+            bad.append(op.operation)
+            return ir.WalkResult.SKIP
+        return ir.WalkResult.ADVANCE
+
+    module.operation.walk(visit, ir.WalkOrder.PRE_ORDER)
+    for op in bad:
+        op.location.emit_error(
+            f"'{op.name}' op cannot be translated to LLVM IR: lower it to the llvm dialect first"
+        )
+    return not bad
+
+
+def _main(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if args.import_onnx:
+        out: str | None = import_onnx(args)
+    else:
+        out = mlir_to_llvmir(args)
+    if out is None:
+        return 1
+    write_output(args.output, out)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_main(PROG, _main, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

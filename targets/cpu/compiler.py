@@ -1,0 +1,269 @@
+"""The CPU compile driver: an imported `nn` module -> the artifact set of artifact.py.
+
+    nn --strata-externalize-weights--> nn (weights are entry arguments)
+       --strata-nn-to-linalg--> linalg on tensors
+       --strata-cpu-lower-to-llvm--> LLVM dialect
+       --translate--> LLVM IR --opt -O3--> --llc--> NAME.kernel.o
+    + generated C shim (abi.py) + NAME.bin / NAME_data.c (weights.py) --cc -shared--> NAME.so
+
+Runs inside the isolated compiler process (strata.worker) or stratac: MLIR assertions abort
+the process that runs this code.
+
+Dependency contract: the `mlir` bindings, `strata.passes.registry`, `strata.frontends.base`,
+the sibling modules of this package, `strata.errors`.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from mlir import ir
+
+from strata.errors import CompilationError, StrataError, VerificationError
+from strata.frontends.base import ImportedModel, TensorInfo
+from strata.passes.registry import pipelines, run_pipeline
+from strata.targets.cpu import abi, toolchain, weights
+from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta
+from strata.targets.cpu.passes import WEIGHT_ATTR, public_funcs
+
+EMIT_KINDS = ("mlir", "llvm", "obj", "so")
+_ELEM_DTYPES = {
+    "f32": ("float32",),
+    "f64": ("float64",),
+    "f16": ("float16",),
+    "i64": ("int64", "uint64"),
+    "i32": ("int32", "uint32"),
+    "i16": ("int16", "uint16"),
+    "i8": ("int8", "uint8"),
+    "i1": ("bool",),
+}
+
+
+@dataclass
+class CpuOptions:
+    """Back-end options (the import options live with the frontend)."""
+
+    name: str
+    emit: str = "so"
+    emit_data_as_c: bool = False
+    save_temps: Path | None = None  # directory for NAME.nn.mlir, NAME.linalg.mlir, ...
+    num_threads: int = 1
+    mcpu: str = "native"
+    log: Callable[[str], None] | None = None
+
+
+def check_name(name: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise StrataError(f"model name '{name}' is not a C identifier (it names the entry points)")
+    return name
+
+
+class _Stages:
+    """Timing log and --save-temps writer."""
+
+    def __init__(self, opts: CpuOptions) -> None:
+        self.opts = opts
+        self.t0 = time.perf_counter()
+
+    def log(self, msg: str) -> None:
+        if self.opts.log:
+            self.opts.log(f"[{time.perf_counter() - self.t0:7.2f}s] {msg}")
+
+    def save(self, suffix: str, module: ir.Module) -> None:
+        if self.opts.save_temps is None:
+            return
+        path = self.opts.save_temps / f"{self.opts.name}.{suffix}"
+        text = module.operation.get_asm(large_elements_limit=16, large_resource_limit=64)
+        path.write_text(str(text))
+        self.log(f"wrote {path}")
+
+
+def _run(module: ir.Module, pipeline: str, stage: str) -> None:
+    try:
+        run_pipeline(module, pipeline)
+    except StrataError:
+        raise
+    except Exception as e:
+        raise CompilationError(f"{stage} failed: {e}") from None
+
+
+def _entry(module: ir.Module, imported: ImportedModel) -> ir.Operation:
+    funcs = public_funcs(module.operation)
+    for f in funcs:
+        if ir.StringAttr(f.attributes["sym_name"]).value == imported.entry:
+            return f
+    raise CompilationError(f"entry function '@{imported.entry}' not found in the module")
+
+
+def _weight_args(func: ir.Operation, n_inputs: int) -> list[str]:
+    """Keys of the weight arguments (after the graph inputs) of the entry function."""
+    keys: list[str] = []
+    attrs = func.attributes
+    if "arg_attrs" not in attrs:
+        return keys
+    for i, d in enumerate(ir.ArrayAttr(attrs["arg_attrs"])):
+        dic = ir.DictAttr(d)
+        if WEIGHT_ATTR in dic:
+            if i < n_inputs:
+                raise CompilationError(f"argument {i} is both a graph input and a weight")
+            keys.append(ir.StringAttr(dic[WEIGHT_ATTR]).value)
+    return keys
+
+
+def _check_type(t: ir.Type, dtype: np.dtype, shape: tuple[int, ...], what: str) -> None:
+    rt = ir.RankedTensorType(t)
+    got_shape = tuple(rt.shape)
+    elem = str(rt.element_type)
+    if got_shape != tuple(shape) or dtype.name not in _ELEM_DTYPES.get(elem, ()):
+        raise VerificationError(
+            f"{what}: the entry function has {t}, expected {dtype.name}{list(shape)}"
+        )
+
+
+def _collect_weights(
+    func: ir.Operation, imported: ImportedModel
+) -> tuple[list[str], list[np.ndarray]]:
+    ftype = ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value)
+    n_in = len(imported.inputs)
+    keys = _weight_args(func, n_in)
+    if len(ftype.inputs) != n_in + len(keys):
+        raise CompilationError(
+            f"entry function has {len(ftype.inputs)} arguments; expected {n_in} inputs "
+            f"+ {len(keys)} weights"
+        )
+    if len(ftype.results) != len(imported.outputs):
+        raise CompilationError(
+            f"entry function has {len(ftype.results)} results, expected {len(imported.outputs)}"
+        )
+    for i, info in enumerate(imported.inputs):
+        _check_type(ftype.inputs[i], info.dtype, info.shape, f"input '{info.name}'")
+    for i, info in enumerate(imported.outputs):
+        _check_type(ftype.results[i], info.dtype, info.shape, f"output '{info.name}'")
+    arrays = []
+    for j, key in enumerate(keys):
+        if key not in imported.weights:
+            raise CompilationError(f"weight blob '{key}' has no data in the imported model")
+        arr = np.ascontiguousarray(imported.weights[key])
+        _check_type(ftype.inputs[n_in + j], arr.dtype, arr.shape, f"weight '{key}'")
+        arrays.append(arr)
+    return keys, arrays
+
+
+def _tensors(infos: list[TensorInfo]) -> list[abi.Tensor]:
+    return [abi.Tensor(i.name, tuple(i.shape), np.dtype(i.dtype).name) for i in infos]
+
+
+def lower_to_llvm(
+    imported: ImportedModel, opts: CpuOptions, st: _Stages
+) -> tuple[list[np.ndarray], weights.WeightLayout]:
+    """Run the MLIR pipelines in place; returns the weights in argument order and their layout."""
+    module = imported.module
+    st.save("nn.mlir", module)
+    _run(module, "strata-externalize-weights", "weight externalisation")
+    if "strata-nn-to-linalg" in pipelines():
+        _run(module, "strata-nn-to-linalg", "lowering nn to linalg")
+        st.log("nn -> linalg done")
+    st.save("linalg.mlir", module)
+    func = _entry(module, imported)
+    keys, arrays = _collect_weights(func, imported)
+    layout = weights.plan_layout(arrays, keys)
+    func.attributes["sym_name"] = ir.StringAttr.get(f"{opts.name}__strata_kernel")
+    _run(module, "strata-cpu-lower-to-llvm", "lowering to LLVM")
+    st.log("linalg -> llvm dialect done")
+    st.save("llvm.mlir", module)
+    return arrays, layout
+
+
+def compile_imported(imported: ImportedModel, out_dir: Path, opts: CpuOptions) -> ArtifactMeta:
+    """Compile `imported` into `out_dir` (which must exist); returns the artifact description."""
+    from strata import __version__
+
+    check_name(opts.name)
+    if opts.emit not in EMIT_KINDS:
+        raise StrataError(f"--emit must be one of {', '.join(EMIT_KINDS)}, got '{opts.emit}'")
+    st = _Stages(opts)
+    name = opts.name
+    with imported.module.context:
+        arrays, layout = lower_to_llvm(imported, opts, st)
+        if opts.emit == "mlir":
+            (out_dir / f"{name}.mlir").write_text(str(imported.module))
+            return _meta(imported, opts, __version__, None)
+        ll_text = toolchain.translate_to_llvmir(imported.module)
+    st.log("translated to LLVM IR")
+    ins, outs = _tensors(imported.inputs), _tensors(imported.outputs)
+    with tempfile.TemporaryDirectory(prefix="strata-cc-") as tmp_s:
+        tmp = Path(tmp_s)
+        ll = (opts.save_temps or tmp) / f"{name}.ll"
+        ll.write_text(ll_text)
+        if opts.emit == "llvm":
+            (out_dir / f"{name}.ll").write_text(ll_text)
+            return _meta(imported, opts, __version__, None)
+        toolchain.optimize(ll, tmp / "k.bc", opts.mcpu)
+        st.log("opt -O3 done")
+        toolchain.codegen_object(tmp / "k.bc", tmp / "k.o", opts.mcpu)
+        st.log("llc done")
+        return _finish(imported, opts, out_dir, tmp, arrays, layout, ins, outs, __version__, st)
+
+
+def _finish(
+    imported: ImportedModel,
+    opts: CpuOptions,
+    out_dir: Path,
+    tmp: Path,
+    arrays: list[np.ndarray],
+    layout: weights.WeightLayout,
+    ins: list[abi.Tensor],
+    outs: list[abi.Tensor],
+    version: str,
+    st: _Stages,
+) -> ArtifactMeta:
+    name = opts.name
+    (out_dir / f"{name}.h").write_text(abi.render_header(name, ins, outs, version))
+    data_symbol = f"{name}__strata_data" if opts.emit_data_as_c else None
+    shim = tmp / f"{name}_shim.c"
+    shim.write_text(abi.render_shim(name, ins, outs, layout, data_symbol))
+    if opts.save_temps is not None:
+        (opts.save_temps / f"{name}_shim.c").write_text(shim.read_text())
+    toolchain.compile_c(shim, tmp / "shim.o", out_dir)
+    objs = [tmp / "k.o", tmp / "shim.o"]
+    if data_symbol:
+        data_c = out_dir / f"{name}_data.c"
+        weights.write_data_c(data_c, data_symbol, arrays, layout)
+        toolchain.compile_c(data_c, tmp / "data.o", out_dir, opt="-O0")
+        objs.append(tmp / "data.o")
+        st.log("weights compiled as C")
+    else:
+        weights.write_bin(out_dir / f"{name}.bin", arrays, layout)
+        st.log(f"wrote {name}.bin ({layout.total_size} bytes)")
+    if opts.emit == "obj":
+        toolchain.link_relocatable(objs, out_dir / f"{name}.o")
+        return _meta(imported, opts, version, None if data_symbol else f"{name}.bin")
+    toolchain.link_shared(objs, out_dir / f"{name}.so", [])
+    st.log(f"linked {name}.so")
+    meta = _meta(imported, opts, version, None if data_symbol else f"{name}.bin")
+    meta.library = f"{name}.so"
+    meta.write(out_dir)
+    return meta
+
+
+def _meta(
+    imported: ImportedModel, opts: CpuOptions, version: str, wfile: str | None
+) -> ArtifactMeta:
+    def conv(infos: list[TensorInfo]) -> list[TensorMeta]:
+        return [TensorMeta(i.name, tuple(i.shape), np.dtype(i.dtype).name) for i in infos]
+
+    return ArtifactMeta(
+        name=opts.name,
+        strata_version=version,
+        inputs=conv(imported.inputs),
+        outputs=conv(imported.outputs),
+        library="",
+        weights=wfile,
+        num_threads=opts.num_threads,
+    )

@@ -1,0 +1,449 @@
+// Round trip of every nn op through strata-opt (generic form; IRDL + shape rules verify).
+// RUN: strata-opt %s | strata-opt | FileCheck %s
+// The checked-in IRDL makes upstream mlir-opt accept the same file.
+// RUN: mlir-opt --irdl-file=%nn_irdl %s | FileCheck %s
+
+// CHECK-LABEL: func.func @add
+// CHECK-NEXT:    %{{.*}} = "nn.add"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+func.func @add(%arg0: tensor<2x3xf32>, %arg1: tensor<3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.add"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @sub
+// CHECK-NEXT:    %{{.*}} = "nn.sub"(%{{.*}}, %{{.*}}) : (tensor<2x1xf32>, tensor<1x3xf32>) -> tensor<2x3xf32>
+func.func @sub(%arg0: tensor<2x1xf32>, %arg1: tensor<1x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.sub"(%arg0, %arg1) : (tensor<2x1xf32>, tensor<1x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @mul
+// CHECK-NEXT:    %{{.*}} = "nn.mul"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+func.func @mul(%arg0: tensor<2x3xf32>, %arg1: tensor<f32>) -> tensor<2x3xf32> {
+  %0 = "nn.mul"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @div
+// CHECK-NEXT:    %{{.*}} = "nn.div"(%{{.*}}, %{{.*}}) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+func.func @div(%arg0: tensor<4xf32>, %arg1: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = "nn.div"(%arg0, %arg1) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// CHECK-LABEL: func.func @pow
+// CHECK-NEXT:    %{{.*}} = "nn.pow"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<i64>) -> tensor<2x3xf32>
+func.func @pow(%arg0: tensor<2x3xf32>, %arg1: tensor<i64>) -> tensor<2x3xf32> {
+  %0 = "nn.pow"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<i64>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @max
+// CHECK-NEXT:    %{{.*}} = "nn.max"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @max(%arg0: tensor<2x3xf32>, %arg1: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.max"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @min
+// CHECK-NEXT:    %{{.*}} = "nn.min"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @min(%arg0: tensor<2x3xf32>, %arg1: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.min"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @sqrt
+// CHECK-NEXT:    %{{.*}} = "nn.sqrt"(%{{.*}}) : (tensor<5xf32>) -> tensor<5xf32>
+func.func @sqrt(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.sqrt"(%arg0) : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @erf
+// CHECK-NEXT:    %{{.*}} = "nn.erf"(%{{.*}}) : (tensor<5xf32>) -> tensor<5xf32>
+func.func @erf(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.erf"(%arg0) : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @exp
+// CHECK-NEXT:    %{{.*}} = "nn.exp"(%{{.*}}) : (tensor<5xf32>) -> tensor<5xf32>
+func.func @exp(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.exp"(%arg0) : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @log
+// CHECK-NEXT:    %{{.*}} = "nn.log"(%{{.*}}) : (tensor<5xf32>) -> tensor<5xf32>
+func.func @log(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.log"(%arg0) : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @reciprocal
+// CHECK-NEXT:    %{{.*}} = "nn.reciprocal"(%{{.*}}) : (tensor<5xf32>) -> tensor<5xf32>
+func.func @reciprocal(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.reciprocal"(%arg0) : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @neg
+// CHECK-NEXT:    %{{.*}} = "nn.neg"(%{{.*}}) : (tensor<5xi64>) -> tensor<5xi64>
+func.func @neg(%arg0: tensor<5xi64>) -> tensor<5xi64> {
+  %0 = "nn.neg"(%arg0) : (tensor<5xi64>) -> tensor<5xi64>
+  return %0 : tensor<5xi64>
+}
+
+// CHECK-LABEL: func.func @abs
+// CHECK-NEXT:    %{{.*}} = "nn.abs"(%{{.*}}) : (tensor<5xf32>) -> tensor<5xf32>
+func.func @abs(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.abs"(%arg0) : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @relu
+// CHECK-NEXT:    %{{.*}} = "nn.relu"(%{{.*}}) : (tensor<5xf32>) -> tensor<5xf32>
+func.func @relu(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.relu"(%arg0) : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @tanh
+// CHECK-NEXT:    %{{.*}} = "nn.tanh"(%{{.*}}) : (tensor<5xf32>) -> tensor<5xf32>
+func.func @tanh(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.tanh"(%arg0) : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @sigmoid
+// CHECK-NEXT:    %{{.*}} = "nn.sigmoid"(%{{.*}}) : (tensor<5xf32>) -> tensor<5xf32>
+func.func @sigmoid(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.sigmoid"(%arg0) : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @clip
+// CHECK-NEXT:    %{{.*}} = "nn.clip"(%{{.*}}) {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : (tensor<5xf32>) -> tensor<5xf32>
+func.func @clip(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.clip"(%arg0) {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @hard_sigmoid
+// CHECK-NEXT:    %{{.*}} = "nn.hard_sigmoid"(%{{.*}}) {alpha = 2.000000e-01 : f32, beta = 5.000000e-01 : f32} : (tensor<5xf32>) -> tensor<5xf32>
+func.func @hard_sigmoid(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.hard_sigmoid"(%arg0) {alpha = 2.000000e-01 : f32, beta = 5.000000e-01 : f32} : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @leaky_relu
+// CHECK-NEXT:    %{{.*}} = "nn.leaky_relu"(%{{.*}}) {alpha = 1.000000e-01 : f32} : (tensor<5xf32>) -> tensor<5xf32>
+func.func @leaky_relu(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.leaky_relu"(%arg0) {alpha = 1.000000e-01 : f32} : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @gelu
+// CHECK-NEXT:    %{{.*}} = "nn.gelu"(%{{.*}}) {approximate = "tanh"} : (tensor<5xf32>) -> tensor<5xf32>
+func.func @gelu(%arg0: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = "nn.gelu"(%arg0) {approximate = "tanh"} : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// CHECK-LABEL: func.func @softmax
+// CHECK-NEXT:    %{{.*}} = "nn.softmax"(%{{.*}}) {axis = 1 : i64} : (tensor<2x5xf32>) -> tensor<2x5xf32>
+func.func @softmax(%arg0: tensor<2x5xf32>) -> tensor<2x5xf32> {
+  %0 = "nn.softmax"(%arg0) {axis = 1 : i64} : (tensor<2x5xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// CHECK-LABEL: func.func @log_softmax
+// CHECK-NEXT:    %{{.*}} = "nn.log_softmax"(%{{.*}}) {axis = -1 : i64} : (tensor<2x5xf32>) -> tensor<2x5xf32>
+func.func @log_softmax(%arg0: tensor<2x5xf32>) -> tensor<2x5xf32> {
+  %0 = "nn.log_softmax"(%arg0) {axis = -1 : i64} : (tensor<2x5xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// CHECK-LABEL: func.func @gemm
+// CHECK-NEXT:    %{{.*}} = "nn.gemm"(%{{.*}}, %{{.*}}, %{{.*}}) {alpha = 1.000000e+00 : f32, beta = 1.000000e+00 : f32, transA = 0 : i64, transB = 1 : i64} : (tensor<3x4xf32>, tensor<5x4xf32>, tensor<5xf32>) -> tensor<3x5xf32>
+func.func @gemm(%arg0: tensor<3x4xf32>, %arg1: tensor<5x4xf32>, %arg2: tensor<5xf32>) -> tensor<3x5xf32> {
+  %0 = "nn.gemm"(%arg0, %arg1, %arg2) {alpha = 1.000000e+00 : f32, beta = 1.000000e+00 : f32, transA = 0 : i64, transB = 1 : i64} : (tensor<3x4xf32>, tensor<5x4xf32>, tensor<5xf32>) -> tensor<3x5xf32>
+  return %0 : tensor<3x5xf32>
+}
+
+// CHECK-LABEL: func.func @mat_mul
+// CHECK-NEXT:    %{{.*}} = "nn.mat_mul"(%{{.*}}, %{{.*}}) : (tensor<2x1x3x4xf32>, tensor<5x4x6xf32>) -> tensor<2x5x3x6xf32>
+func.func @mat_mul(%arg0: tensor<2x1x3x4xf32>, %arg1: tensor<5x4x6xf32>) -> tensor<2x5x3x6xf32> {
+  %0 = "nn.mat_mul"(%arg0, %arg1) : (tensor<2x1x3x4xf32>, tensor<5x4x6xf32>) -> tensor<2x5x3x6xf32>
+  return %0 : tensor<2x5x3x6xf32>
+}
+
+// CHECK-LABEL: func.func @conv
+// CHECK-NEXT:    %{{.*}} = "nn.conv"(%{{.*}}, %{{.*}}, %{{.*}}) {dilations = array<i64: 1, 1>, group = 4 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x4x7x7xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+func.func @conv(%arg0: tensor<1x4x7x7xf32>, %arg1: tensor<4x1x3x3xf32>, %arg2: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  %0 = "nn.conv"(%arg0, %arg1, %arg2) {dilations = array<i64: 1, 1>, group = 4 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x4x7x7xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// CHECK-LABEL: func.func @conv_transpose
+// CHECK-NEXT:    %{{.*}} = "nn.conv_transpose"(%{{.*}}, %{{.*}}) {dilations = array<i64: 1, 1>, group = 1 : i64, output_padding = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x10x10xf32>
+func.func @conv_transpose(%arg0: tensor<1x4x5x5xf32>, %arg1: tensor<4x2x3x3xf32>) -> tensor<1x2x10x10xf32> {
+  %0 = "nn.conv_transpose"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 1 : i64, output_padding = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x10x10xf32>
+  return %0 : tensor<1x2x10x10xf32>
+}
+
+// CHECK-LABEL: func.func @max_pool
+// CHECK-NEXT:    %{{.*}} = "nn.max_pool"(%{{.*}}) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x7x7xf32>) -> tensor<1x2x4x4xf32>
+func.func @max_pool(%arg0: tensor<1x2x7x7xf32>) -> tensor<1x2x4x4xf32> {
+  %0 = "nn.max_pool"(%arg0) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x7x7xf32>) -> tensor<1x2x4x4xf32>
+  return %0 : tensor<1x2x4x4xf32>
+}
+
+// CHECK-LABEL: func.func @average_pool
+// CHECK-NEXT:    %{{.*}} = "nn.average_pool"(%{{.*}}) {ceil_mode = 1 : i64, count_include_pad = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x7x7xf32>) -> tensor<1x2x4x4xf32>
+func.func @average_pool(%arg0: tensor<1x2x7x7xf32>) -> tensor<1x2x4x4xf32> {
+  %0 = "nn.average_pool"(%arg0) {ceil_mode = 1 : i64, count_include_pad = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x7x7xf32>) -> tensor<1x2x4x4xf32>
+  return %0 : tensor<1x2x4x4xf32>
+}
+
+// CHECK-LABEL: func.func @global_average_pool
+// CHECK-NEXT:    %{{.*}} = "nn.global_average_pool"(%{{.*}}) : (tensor<1x2x7x7xf32>) -> tensor<1x2x1x1xf32>
+func.func @global_average_pool(%arg0: tensor<1x2x7x7xf32>) -> tensor<1x2x1x1xf32> {
+  %0 = "nn.global_average_pool"(%arg0) : (tensor<1x2x7x7xf32>) -> tensor<1x2x1x1xf32>
+  return %0 : tensor<1x2x1x1xf32>
+}
+
+// CHECK-LABEL: func.func @batch_normalization
+// CHECK-NEXT:    %{{.*}} = "nn.batch_normalization"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {epsilon = 9.99999974E-6 : f32} : (tensor<2x3x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3x4xf32>
+func.func @batch_normalization(%arg0: tensor<2x3x4xf32>, %arg1: tensor<3xf32>, %arg2: tensor<3xf32>, %arg3: tensor<3xf32>, %arg4: tensor<3xf32>) -> tensor<2x3x4xf32> {
+  %0 = "nn.batch_normalization"(%arg0, %arg1, %arg2, %arg3, %arg4) {epsilon = 9.99999974E-6 : f32} : (tensor<2x3x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// CHECK-LABEL: func.func @layer_normalization
+// CHECK-NEXT:    %{{.*}} = "nn.layer_normalization"(%{{.*}}, %{{.*}}) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+func.func @layer_normalization(%arg0: tensor<2x3x4xf32>, %arg1: tensor<4xf32>) -> tensor<2x3x4xf32> {
+  %0 = "nn.layer_normalization"(%arg0, %arg1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// CHECK-LABEL: func.func @reduce_mean
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_mean"(%{{.*}}) {axes = array<i64: -1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<2x3x1xf32>
+func.func @reduce_mean(%arg0: tensor<2x3x4xf32>) -> tensor<2x3x1xf32> {
+  %0 = "nn.reduce_mean"(%arg0) {axes = array<i64: -1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<2x3x1xf32>
+  return %0 : tensor<2x3x1xf32>
+}
+
+// CHECK-LABEL: func.func @reduce_sum
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_sum"(%{{.*}}) {axes = array<i64: 0, 2>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<3xf32>
+func.func @reduce_sum(%arg0: tensor<2x3x4xf32>) -> tensor<3xf32> {
+  %0 = "nn.reduce_sum"(%arg0) {axes = array<i64: 0, 2>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// CHECK-LABEL: func.func @reduce_max
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_max"(%{{.*}}) {axes = array<i64>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<1x1x1xf32>
+func.func @reduce_max(%arg0: tensor<2x3x4xf32>) -> tensor<1x1x1xf32> {
+  %0 = "nn.reduce_max"(%arg0) {axes = array<i64>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<1x1x1xf32>
+  return %0 : tensor<1x1x1xf32>
+}
+
+// CHECK-LABEL: func.func @reshape
+// CHECK-NEXT:    %{{.*}} = "nn.reshape"(%{{.*}}) {allowzero = 0 : i64, shape = array<i64: 0, -1>} : (tensor<2x3x4xf32>) -> tensor<2x12xf32>
+func.func @reshape(%arg0: tensor<2x3x4xf32>) -> tensor<2x12xf32> {
+  %0 = "nn.reshape"(%arg0) {allowzero = 0 : i64, shape = array<i64: 0, -1>} : (tensor<2x3x4xf32>) -> tensor<2x12xf32>
+  return %0 : tensor<2x12xf32>
+}
+
+// CHECK-LABEL: func.func @transpose
+// CHECK-NEXT:    %{{.*}} = "nn.transpose"(%{{.*}}) {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+func.func @transpose(%arg0: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
+  %0 = "nn.transpose"(%arg0) {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+  return %0 : tensor<4x2x3xf32>
+}
+
+// CHECK-LABEL: func.func @flatten
+// CHECK-NEXT:    %{{.*}} = "nn.flatten"(%{{.*}}) {axis = 2 : i64} : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
+func.func @flatten(%arg0: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
+  %0 = "nn.flatten"(%arg0) {axis = 2 : i64} : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
+  return %0 : tensor<6x4xf32>
+}
+
+// CHECK-LABEL: func.func @squeeze
+// CHECK-NEXT:    %{{.*}} = "nn.squeeze"(%{{.*}}) {axes = array<i64: 2>} : (tensor<1x3x1xf32>) -> tensor<1x3xf32>
+func.func @squeeze(%arg0: tensor<1x3x1xf32>) -> tensor<1x3xf32> {
+  %0 = "nn.squeeze"(%arg0) {axes = array<i64: 2>} : (tensor<1x3x1xf32>) -> tensor<1x3xf32>
+  return %0 : tensor<1x3xf32>
+}
+
+// CHECK-LABEL: func.func @unsqueeze
+// CHECK-NEXT:    %{{.*}} = "nn.unsqueeze"(%{{.*}}) {axes = array<i64: 0, -1>} : (tensor<3x4xf32>) -> tensor<1x3x4x1xf32>
+func.func @unsqueeze(%arg0: tensor<3x4xf32>) -> tensor<1x3x4x1xf32> {
+  %0 = "nn.unsqueeze"(%arg0) {axes = array<i64: 0, -1>} : (tensor<3x4xf32>) -> tensor<1x3x4x1xf32>
+  return %0 : tensor<1x3x4x1xf32>
+}
+
+// CHECK-LABEL: func.func @concat
+// CHECK-NEXT:    %{{.*}} = "nn.concat"(%{{.*}}, %{{.*}}) {axis = -1 : i64} : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<2x8xf32>
+func.func @concat(%arg0: tensor<2x3xf32>, %arg1: tensor<2x5xf32>) -> tensor<2x8xf32> {
+  %0 = "nn.concat"(%arg0, %arg1) {axis = -1 : i64} : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// CHECK-LABEL: func.func @split
+// CHECK-NEXT:    %{{.*}} = "nn.split"(%{{.*}}) {axis = 0 : i64, split = array<i64: 2, 2, 2>} : (tensor<6x2xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>)
+func.func @split(%arg0: tensor<6x2xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>) {
+  %0:3 = "nn.split"(%arg0) {axis = 0 : i64, split = array<i64: 2, 2, 2>} : (tensor<6x2xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>)
+  return %0#0, %0#1, %0#2 : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>
+}
+
+// CHECK-LABEL: func.func @slice
+// CHECK-NEXT:    %{{.*}} = "nn.slice"(%{{.*}}) {axes = array<i64: 0, 1>, ends = array<i64: -9223372036854775808, 9223372036854775807>, starts = array<i64: -1, 1>, steps = array<i64: -2, 2>} : (tensor<10x6xf32>) -> tensor<5x3xf32>
+func.func @slice(%arg0: tensor<10x6xf32>) -> tensor<5x3xf32> {
+  %0 = "nn.slice"(%arg0) {axes = array<i64: 0, 1>, ends = array<i64: -9223372036854775808, 9223372036854775807>, starts = array<i64: -1, 1>, steps = array<i64: -2, 2>} : (tensor<10x6xf32>) -> tensor<5x3xf32>
+  return %0 : tensor<5x3xf32>
+}
+
+// CHECK-LABEL: func.func @gather
+// CHECK-NEXT:    %{{.*}} = "nn.gather"(%{{.*}}, %{{.*}}) {axis = 0 : i64} : (tensor<5x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
+func.func @gather(%arg0: tensor<5x4xf32>, %arg1: tensor<2x3xi64>) -> tensor<2x3x4xf32> {
+  %0 = "nn.gather"(%arg0, %arg1) {axis = 0 : i64} : (tensor<5x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// CHECK-LABEL: func.func @expand
+// CHECK-NEXT:    %{{.*}} = "nn.expand"(%{{.*}}) {shape = array<i64: 2, 1, 4>} : (tensor<3x1xf32>) -> tensor<2x3x4xf32>
+func.func @expand(%arg0: tensor<3x1xf32>) -> tensor<2x3x4xf32> {
+  %0 = "nn.expand"(%arg0) {shape = array<i64: 2, 1, 4>} : (tensor<3x1xf32>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// CHECK-LABEL: func.func @pad
+// CHECK-NEXT:    %{{.*}} = "nn.pad"(%{{.*}}) {constant_value = 0.000000e+00 : f32, mode = "constant", pads = array<i64: 1, 0, 1, 2>} : (tensor<2x3xf32>) -> tensor<4x5xf32>
+func.func @pad(%arg0: tensor<2x3xf32>) -> tensor<4x5xf32> {
+  %0 = "nn.pad"(%arg0) {constant_value = 0.000000e+00 : f32, mode = "constant", pads = array<i64: 1, 0, 1, 2>} : (tensor<2x3xf32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// CHECK-LABEL: func.func @resize
+// CHECK-NEXT:    %{{.*}} = "nn.resize"(%{{.*}}) {coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "linear", nearest_mode = "round_prefer_floor", scales = array<f32>, sizes = array<i64: 1, 1, 8, 8>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
+func.func @resize(%arg0: tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
+  %0 = "nn.resize"(%arg0) {coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "linear", nearest_mode = "round_prefer_floor", scales = array<f32>, sizes = array<i64: 1, 1, 8, 8>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
+  return %0 : tensor<1x1x8x8xf32>
+}
+
+// CHECK-LABEL: func.func @cast
+// CHECK-NEXT:    %{{.*}} = "nn.cast"(%{{.*}}) {to = i32} : (tensor<2x3xf32>) -> tensor<2x3xi32>
+func.func @cast(%arg0: tensor<2x3xf32>) -> tensor<2x3xi32> {
+  %0 = "nn.cast"(%arg0) {to = i32} : (tensor<2x3xf32>) -> tensor<2x3xi32>
+  return %0 : tensor<2x3xi32>
+}
+
+// CHECK-LABEL: func.func @identity
+// CHECK-NEXT:    %{{.*}} = "nn.identity"(%{{.*}}) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @identity(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.identity"(%arg0) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @shape
+// CHECK-NEXT:    %{{.*}} = "nn.shape"(%{{.*}}) {end = 9223372036854775807 : i64, start = 1 : i64} : (tensor<2x3x4xf32>) -> tensor<2xi64>
+func.func @shape(%arg0: tensor<2x3x4xf32>) -> tensor<2xi64> {
+  %0 = "nn.shape"(%arg0) {end = 9223372036854775807 : i64, start = 1 : i64} : (tensor<2x3x4xf32>) -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
+
+// CHECK-LABEL: func.func @constant
+// CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense<{{\[\[}}0.000000e+00, 1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00, 5.000000e+00]]> : tensor<2x3xf32>} : () -> tensor<2x3xf32>
+func.func @constant() -> tensor<2x3xf32> {
+  %0 = "nn.constant"() {value = dense<[[0.000000e+00, 1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00, 5.000000e+00]]> : tensor<2x3xf32>} : () -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @constant_of_shape
+// CHECK-NEXT:    %{{.*}} = "nn.constant_of_shape"() {shape = array<i64: 3, 2>, value = dense<1> : tensor<1xi64>} : () -> tensor<3x2xi64>
+func.func @constant_of_shape() -> tensor<3x2xi64> {
+  %0 = "nn.constant_of_shape"() {shape = array<i64: 3, 2>, value = dense<1> : tensor<1xi64>} : () -> tensor<3x2xi64>
+  return %0 : tensor<3x2xi64>
+}
+
+// CHECK-LABEL: func.func @equal
+// CHECK-NEXT:    %{{.*}} = "nn.equal"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+func.func @equal(%arg0: tensor<2x3xf32>, %arg1: tensor<3xf32>) -> tensor<2x3xi1> {
+  %0 = "nn.equal"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  return %0 : tensor<2x3xi1>
+}
+
+// CHECK-LABEL: func.func @less
+// CHECK-NEXT:    %{{.*}} = "nn.less"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+func.func @less(%arg0: tensor<2x3xf32>, %arg1: tensor<3xf32>) -> tensor<2x3xi1> {
+  %0 = "nn.less"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  return %0 : tensor<2x3xi1>
+}
+
+// CHECK-LABEL: func.func @greater
+// CHECK-NEXT:    %{{.*}} = "nn.greater"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+func.func @greater(%arg0: tensor<2x3xf32>, %arg1: tensor<3xf32>) -> tensor<2x3xi1> {
+  %0 = "nn.greater"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  return %0 : tensor<2x3xi1>
+}
+
+// CHECK-LABEL: func.func @less_or_equal
+// CHECK-NEXT:    %{{.*}} = "nn.less_or_equal"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+func.func @less_or_equal(%arg0: tensor<2x3xf32>, %arg1: tensor<3xf32>) -> tensor<2x3xi1> {
+  %0 = "nn.less_or_equal"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  return %0 : tensor<2x3xi1>
+}
+
+// CHECK-LABEL: func.func @greater_or_equal
+// CHECK-NEXT:    %{{.*}} = "nn.greater_or_equal"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+func.func @greater_or_equal(%arg0: tensor<2x3xf32>, %arg1: tensor<3xf32>) -> tensor<2x3xi1> {
+  %0 = "nn.greater_or_equal"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  return %0 : tensor<2x3xi1>
+}
+
+// CHECK-LABEL: func.func @and
+// CHECK-NEXT:    %{{.*}} = "nn.and"(%{{.*}}, %{{.*}}) : (tensor<2x3xi1>, tensor<3xi1>) -> tensor<2x3xi1>
+func.func @and(%arg0: tensor<2x3xi1>, %arg1: tensor<3xi1>) -> tensor<2x3xi1> {
+  %0 = "nn.and"(%arg0, %arg1) : (tensor<2x3xi1>, tensor<3xi1>) -> tensor<2x3xi1>
+  return %0 : tensor<2x3xi1>
+}
+
+// CHECK-LABEL: func.func @or
+// CHECK-NEXT:    %{{.*}} = "nn.or"(%{{.*}}, %{{.*}}) : (tensor<2x3xi1>, tensor<3xi1>) -> tensor<2x3xi1>
+func.func @or(%arg0: tensor<2x3xi1>, %arg1: tensor<3xi1>) -> tensor<2x3xi1> {
+  %0 = "nn.or"(%arg0, %arg1) : (tensor<2x3xi1>, tensor<3xi1>) -> tensor<2x3xi1>
+  return %0 : tensor<2x3xi1>
+}
+
+// CHECK-LABEL: func.func @not
+// CHECK-NEXT:    %{{.*}} = "nn.not"(%{{.*}}) : (tensor<2x3xi1>) -> tensor<2x3xi1>
+func.func @not(%arg0: tensor<2x3xi1>) -> tensor<2x3xi1> {
+  %0 = "nn.not"(%arg0) : (tensor<2x3xi1>) -> tensor<2x3xi1>
+  return %0 : tensor<2x3xi1>
+}
+
+// CHECK-LABEL: func.func @where
+// CHECK-NEXT:    %{{.*}} = "nn.where"(%{{.*}}, %{{.*}}, %{{.*}}) : (tensor<3xi1>, tensor<2x1xf32>, tensor<1xf32>) -> tensor<2x3xf32>
+func.func @where(%arg0: tensor<3xi1>, %arg1: tensor<2x1xf32>, %arg2: tensor<1xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.where"(%arg0, %arg1, %arg2) : (tensor<3xi1>, tensor<2x1xf32>, tensor<1xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// Weights are dense_resource blobs.
+// CHECK-LABEL: func.func @constant_resource
+// CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
+func.func @constant_resource() -> tensor<2xf32> {
+  %0 = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+// CHECK: dialect_resources
+// CHECK: w0: "0x040000000000803F00000040"
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w0: "0x040000000000803F00000040"
+    }
+  }
+#-}

@@ -1,0 +1,716 @@
+// Every nn verifier rule, one case each: strata-opt reports the rule's message at the op.
+// RUN: strata-opt %s --split-input-file --verify-diagnostics
+
+func.func @add_0(%a0: tensor<2xf32>, %a1: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.add' op operands 'a' (float32) and 'b' (int64) must have one element type}}
+  %0 = "nn.add"(%a0, %a1) : (tensor<2xf32>, tensor<2xi64>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @add_1(%a0: tensor<2xf32>, %a1: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.add' op shapes [2] and [3] are not broadcastable}}
+  %0 = "nn.add"(%a0, %a1) : (tensor<2xf32>, tensor<3xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @sqrt_2(%a0: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.sqrt' op operand 'x' must be a floating-point tensor, got int64}}
+  %0 = "nn.sqrt"(%a0) : (tensor<2xi64>) -> tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @not_3(%a0: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.not' op operand 'x' must be a bool (i1) tensor, got float32}}
+  %0 = "nn.not"(%a0) : (tensor<2xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @and_4(%a0: tensor<2xi1>, %a1: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.and' op operand 'b' must be a bool (i1) tensor, got float32}}
+  %0 = "nn.and"(%a0, %a1) : (tensor<2xi1>, tensor<2xf32>) -> tensor<2xi1>
+  return
+}
+
+// -----
+
+func.func @where_5(%a0: tensor<2xf32>, %a1: tensor<2xf32>, %a2: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.where' op operand 'condition' must be a bool (i1) tensor, got float32}}
+  %0 = "nn.where"(%a0, %a1, %a2) : (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @where_6(%a0: tensor<2xi1>, %a1: tensor<2xf32>, %a2: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.where' op operands 'x' (float32) and 'y' (int64) must have one element type}}
+  %0 = "nn.where"(%a0, %a1, %a2) : (tensor<2xi1>, tensor<2xf32>, tensor<2xi64>) -> tensor<2xi1>
+  return
+}
+
+// -----
+
+func.func @clip_7(%a0: tensor<2xi1>) {
+  // expected-error @+1 {{'nn.clip' op operand 'x' must be a numeric tensor, got bool}}
+  %0 = "nn.clip"(%a0) {min = 0xFF800000 : f32, max = 0x7F800000 : f32} : (tensor<2xi1>) -> tensor<2xi1>
+  return
+}
+
+// -----
+
+func.func @gelu_8(%a0: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.gelu' op attribute 'approximate' = 'fast' must be one of ['none', 'tanh']}}
+  %0 = "nn.gelu"(%a0) {approximate = "fast"} : (tensor<2xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_9(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.softmax' op attribute 'axis' = 2 is out of range [-2, 1]}}
+  %0 = "nn.softmax"(%a0) {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_13(%a0: tensor<2x3x4xf32>, %a1: tensor<4x5xf32>) {
+  // expected-error @+1 {{'nn.gemm' op operand 'a' must be 2-d, got shape [2, 3, 4]}}
+  %0 = "nn.gemm"(%a0, %a1) {alpha = 1.000000e+00 : f32, beta = 1.000000e+00 : f32, transA = 0 : i64, transB = 0 : i64} : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x3x4xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_14(%a0: tensor<2x3xf32>, %a1: tensor<4x5xf32>) {
+  // expected-error @+1 {{'nn.gemm' op contracted dims differ: 'a' [2, 3] (transA=0) gives K=3, 'b' [4, 5] (transB=0) gives K=4}}
+  %0 = "nn.gemm"(%a0, %a1) {alpha = 1.000000e+00 : f32, beta = 1.000000e+00 : f32, transA = 0 : i64, transB = 0 : i64} : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_15(%a0: tensor<2x3xf32>, %a1: tensor<3x5xf32>, %a2: tensor<2x4xf32>) {
+  // expected-error @+1 {{'nn.gemm' op operand 'c' [2, 4] must broadcast to the result shape [2, 5]}}
+  %0 = "nn.gemm"(%a0, %a1, %a2) {alpha = 1.000000e+00 : f32, beta = 1.000000e+00 : f32, transA = 0 : i64, transB = 0 : i64} : (tensor<2x3xf32>, tensor<3x5xf32>, tensor<2x4xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @mat_mul_16(%a0: tensor<2x3xf32>, %a1: tensor<4x5xf32>) {
+  // expected-error @+1 {{'nn.mat_mul' op contracted dims differ: 'a' [2, 3] has K=3, 'b' [4, 5] has K=4}}
+  %0 = "nn.mat_mul"(%a0, %a1) : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @mat_mul_17(%a0: tensor<f32>, %a1: tensor<4xf32>) {
+  // expected-error @+1 {{'nn.mat_mul' op operands 'a' [] and 'b' [4] must be >= 1-d}}
+  %0 = "nn.mat_mul"(%a0, %a1) : (tensor<f32>, tensor<4xf32>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @mat_mul_18(%a0: tensor<2x2x3xf32>, %a1: tensor<3x3x4xf32>) {
+  // expected-error @+1 {{'nn.mat_mul' op shapes [2] and [3] are not broadcastable}}
+  %0 = "nn.mat_mul"(%a0, %a1) : (tensor<2x2x3xf32>, tensor<3x3x4xf32>) -> tensor<2x2x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_19(%a0: tensor<1x3x8xf32>, %a1: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'nn.conv' op operands 'x' [1, 3, 8] and 'w' [4, 3, 3, 3] must have one rank >= 3}}
+  %0 = "nn.conv"(%a0, %a1) {strides = array<i64: 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1>, group = 1 : i64} : (tensor<1x3x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x3x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_20(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'nn.conv' op attribute 'strides' = [1] must have 2 entries (one per spatial axis)}}
+  %0 = "nn.conv"(%a0, %a1) {strides = array<i64: 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x3x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_21(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'nn.conv' op attribute 'pads' = [0, 0] must have 4 entries (begins then ends of each spatial axis)}}
+  %0 = "nn.conv"(%a0, %a1) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x3x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_22(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'nn.conv' op attribute 'strides' = [0, 1] must be all >= 1}}
+  %0 = "nn.conv"(%a0, %a1) {strides = array<i64: 0, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x3x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_23(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'nn.conv' op attribute 'pads' = [0, -1, 0, 0] must be all >= 0}}
+  %0 = "nn.conv"(%a0, %a1) {strides = array<i64: 1, 1>, pads = array<i64: 0, -1, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x3x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_24(%a0: tensor<1x4x8x8xf32>, %a1: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'nn.conv' op attribute 'group' = 1: input channels 4 must equal w.shape[1] (3) x group, and output channels 4 must divide by group}}
+  %0 = "nn.conv"(%a0, %a1) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_25(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf32>, %a2: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.conv' op operand 'b' must have shape [4], got [3]}}
+  %0 = "nn.conv"(%a0, %a1, %a2) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x3x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_26(%a0: tensor<1x3x2x8xf32>, %a1: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'nn.conv' op kernel extent 3 exceeds the padded input 2 in spatial axis 0}}
+  %0 = "nn.conv"(%a0, %a1) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x2x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x3x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_27(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf64>) {
+  // expected-error @+1 {{'nn.conv' op operands 'x' (float32) and 'w' (float64) must have one element type}}
+  %0 = "nn.conv"(%a0, %a1) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf64>) -> tensor<1x3x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_28(%a0: tensor<1x4x5x5xf32>, %a1: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{'nn.conv_transpose' op attribute 'output_padding' = [2, 0]: entry 0 must be in [0, max(stride, dilation)) = [0, 2)}}
+  %0 = "nn.conv_transpose"(%a0, %a1) {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, output_padding = array<i64: 2, 0>, group = 1 : i64} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_29(%a0: tensor<1x4x5x5xf32>, %a1: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{'nn.conv_transpose' op attribute 'output_padding' = [0] must have 2 entries (one per spatial axis)}}
+  %0 = "nn.conv_transpose"(%a0, %a1) {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, output_padding = array<i64: 0>, group = 1 : i64} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_30(%a0: tensor<1x3x5x5xf32>, %a1: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{'nn.conv_transpose' op attribute 'group' = 1: input channels 3 must equal w.shape[0] (4) and divide by group}}
+  %0 = "nn.conv_transpose"(%a0, %a1) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, group = 1 : i64} : (tensor<1x3x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x3x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_31(%a0: tensor<1x4x5x5xf32>, %a1: tensor<4x2x3x3xf32>, %a2: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.conv_transpose' op operand 'b' must have shape [4], got [2]}}
+  %0 = "nn.conv_transpose"(%a0, %a1, %a2) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, group = 2 : i64} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>, tensor<2xf32>) -> tensor<1x4x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_32(%a0: tensor<1x4x1x1xf32>, %a1: tensor<4x2x1x1xf32>) {
+  // expected-error @+1 {{'nn.conv_transpose' op attribute 'pads' = [1, 0, 0, 0] leaves no output in spatial axis 0}}
+  %0 = "nn.conv_transpose"(%a0, %a1) {strides = array<i64: 1, 1>, pads = array<i64: 1, 0, 0, 0>, dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, group = 1 : i64} : (tensor<1x4x1x1xf32>, tensor<4x2x1x1xf32>) -> tensor<1x4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_33(%a0: tensor<1x4x5xf32>, %a1: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{'nn.conv_transpose' op operands 'x' [1, 4, 5] and 'w' [4, 2, 3, 3] must have one rank >= 3}}
+  %0 = "nn.conv_transpose"(%a0, %a1) {strides = array<i64: 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1>, output_padding = array<i64: 0>, group = 1 : i64} : (tensor<1x4x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x5xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool_34(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.max_pool' op operand 'x' must have rank >= 3 (N, C, spatial), got 2}}
+  %0 = "nn.max_pool"(%a0) {kernel_shape = array<i64: 2>, strides = array<i64: 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1>, ceil_mode = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool_35(%a0: tensor<1x1x4x4xf32>) {
+  // expected-error @+1 {{'nn.max_pool' op attribute 'kernel_shape' = [2] must have 2 entries (one per spatial axis)}}
+  %0 = "nn.max_pool"(%a0) {kernel_shape = array<i64: 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = 0 : i64} : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool_36(%a0: tensor<1x1x4x4xf32>) {
+  // expected-error @+1 {{'nn.max_pool' op attribute 'kernel_shape' = [2, 0] must be all >= 1}}
+  %0 = "nn.max_pool"(%a0) {kernel_shape = array<i64: 2, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = 0 : i64} : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @average_pool_37(%a0: tensor<1x1x4x4xf32>) {
+  // expected-error @+1 {{'nn.average_pool' op attribute 'pads' = [2, 0, 0, 0] must be smaller than the kernel extent in axis 0}}
+  %0 = "nn.average_pool"(%a0) {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 2, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = 0 : i64, count_include_pad = 0 : i64} : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool_38(%a0: tensor<1x1x4x4xf32>) {
+  // expected-error @+1 {{'nn.max_pool' op attribute 'dilations' = [1, 0] must be all >= 1}}
+  %0 = "nn.max_pool"(%a0) {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 0>, ceil_mode = 0 : i64} : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @global_average_pool_39(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.global_average_pool' op operand 'x' must have rank >= 3 (N, C, spatial), got 2}}
+  %0 = "nn.global_average_pool"(%a0) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @batch_normalization_40(%a0: tensor<4xf32>, %a1: tensor<4xf32>, %a2: tensor<4xf32>, %a3: tensor<4xf32>, %a4: tensor<4xf32>) {
+  // expected-error @+1 {{'nn.batch_normalization' op operand 'x' must have rank >= 2 (N, C, ...), got 1}}
+  %0 = "nn.batch_normalization"(%a0, %a1, %a2, %a3, %a4) {epsilon = 9.99999974E-6 : f32} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @batch_normalization_41(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>, %a2: tensor<3xf32>, %a3: tensor<2xf32>, %a4: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.batch_normalization' op operand 'input_mean' must have shape [3] (channels), got [2]}}
+  %0 = "nn.batch_normalization"(%a0, %a1, %a2, %a3, %a4) {epsilon = 9.99999974E-6 : f32} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<2xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @batch_normalization_42(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>, %a2: tensor<3xf64>, %a3: tensor<3xf32>, %a4: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.batch_normalization' op operands 'x' (float32) and 'b' (float64) must have one element type}}
+  %0 = "nn.batch_normalization"(%a0, %a1, %a2, %a3, %a4) {epsilon = 9.99999974E-6 : f32} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf64>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @batch_normalization_43(%a0: tensor<2x3xi64>, %a1: tensor<3xf32>, %a2: tensor<3xf32>, %a3: tensor<3xf32>, %a4: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.batch_normalization' op operand 'x' must be a floating-point tensor, got int64}}
+  %0 = "nn.batch_normalization"(%a0, %a1, %a2, %a3, %a4) {epsilon = 9.99999974E-6 : f32} : (tensor<2x3xi64>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3xi64>
+  return
+}
+
+// -----
+
+func.func @layer_normalization_44(%a0: tensor<2x3xf32>, %a1: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.layer_normalization' op operand 'scale' [2] must broadcast to the normalized shape [3] (axis=-1)}}
+  %0 = "nn.layer_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @layer_normalization_45(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>, %a2: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.layer_normalization' op operand 'b' [2, 3] must broadcast to the normalized shape [3] (axis=1)}}
+  %0 = "nn.layer_normalization"(%a0, %a1, %a2) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @layer_normalization_46(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.layer_normalization' op attribute 'axis' = -3 is out of range [-2, 1]}}
+  %0 = "nn.layer_normalization"(%a0, %a1) {axis = -3 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_mean_47(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.reduce_mean' op attribute 'axes' = 2 is out of range [-2, 1]}}
+  %0 = "nn.reduce_mean"(%a0) {axes = array<i64: 2>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_sum_48(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.reduce_sum' op attribute 'axes' = [1, -1] repeats an axis}}
+  %0 = "nn.reduce_sum"(%a0) {axes = array<i64: 1, -1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_49(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.reshape' op attribute 'shape' = [-1, -1] may contain at most one -1}}
+  %0 = "nn.reshape"(%a0) {shape = array<i64: -1, -1>, allowzero = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_50(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.reshape' op attribute 'shape' = [-2, 3] must be all >= -1}}
+  %0 = "nn.reshape"(%a0) {shape = array<i64: -2, 3>, allowzero = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_51(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.reshape' op attribute 'shape' = [0, -1] mixes 0 and -1 with allowzero=1}}
+  %0 = "nn.reshape"(%a0) {shape = array<i64: 0, -1>, allowzero = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_52(%a0: tensor<6xf32>) {
+  // expected-error @+1 {{'nn.reshape' op attribute 'shape' = [2, 0]: entry 1 is 0 (copy) but 'data' has rank 1}}
+  %0 = "nn.reshape"(%a0) {shape = array<i64: 2, 0>, allowzero = 0 : i64} : (tensor<6xf32>) -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_53(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.reshape' op attribute 'shape' = [4, -1] cannot hold the 6 elements of 'data' [2, 3]}}
+  %0 = "nn.reshape"(%a0) {shape = array<i64: 4, -1>, allowzero = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_54(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.reshape' op attribute 'shape' = [4, 2] gives 8 elements, 'data' [2, 3] has 6}}
+  %0 = "nn.reshape"(%a0) {shape = array<i64: 4, 2>, allowzero = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_55(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.transpose' op attribute 'perm' = [0, 0] must be a permutation of 0..1}}
+  %0 = "nn.transpose"(%a0) {perm = array<i64: 0, 0>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @flatten_56(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.flatten' op attribute 'axis' = 3 is out of range [-3, 2]}}
+  %0 = "nn.flatten"(%a0) {axis = 3 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @squeeze_57(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.squeeze' op attribute 'axes' = [0]: axis 0 of 'data' [2, 3] has size 2, expected 1}}
+  %0 = "nn.squeeze"(%a0) {axes = array<i64: 0>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @unsqueeze_58(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.unsqueeze' op attribute 'axes' = [] must name at least one axis}}
+  %0 = "nn.unsqueeze"(%a0) {axes = array<i64>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @unsqueeze_59(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.unsqueeze' op attribute 'axes' = 3 is out of range [-3, 2]}}
+  %0 = "nn.unsqueeze"(%a0) {axes = array<i64: 3>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @concat_60(%a0: tensor<2x3xf32>, %a1: tensor<2x3xi64>) {
+  // expected-error @+1 {{'nn.concat' op operand 'b' has element type int64, expected float32 (as 'a')}}
+  %0 = "nn.concat"(%a0, %a1) {axis = 0 : i64} : (tensor<2x3xf32>, tensor<2x3xi64>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @concat_61(%a0: tensor<2x3xf32>, %a1: tensor<3x4xf32>) {
+  // expected-error @+1 {{'nn.concat' op operand 'b' has shape [3, 4]; expected [2, 3] (as 'a') except along axis 0}}
+  %0 = "nn.concat"(%a0, %a1) {axis = 0 : i64} : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @split_62(%a0: tensor<6xf32>) {
+  // expected-error @+1 {{'nn.split' op attribute 'split' = [2, 3] must be non-empty sizes >= 0 summing to 6 (axis 0 of 'input' [6])}}
+  %0 = "nn.split"(%a0) {axis = 0 : i64, split = array<i64: 2, 3>} : (tensor<6xf32>) -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @split_63(%a0: tensor<6xf32>) {
+  // expected-error @+1 {{'nn.split' op attribute 'split' = [2, 4] must be equal sizes (use nn.slice for uneven pieces)}}
+  %0 = "nn.split"(%a0) {axis = 0 : i64, split = array<i64: 2, 4>} : (tensor<6xf32>) -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @slice_64(%a0: tensor<6xf32>) {
+  // expected-error @+1 {{'nn.slice' op attribute 'ends' = [1, 2] must have 1 entries (one per entry of 'starts')}}
+  %0 = "nn.slice"(%a0) {starts = array<i64: 0>, ends = array<i64: 1, 2>, axes = array<i64: 0>, steps = array<i64: 1>} : (tensor<6xf32>) -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @slice_65(%a0: tensor<6xf32>) {
+  // expected-error @+1 {{'nn.slice' op attribute 'steps' = [0] must not contain 0}}
+  %0 = "nn.slice"(%a0) {starts = array<i64: 0>, ends = array<i64: 1>, axes = array<i64: 0>, steps = array<i64: 0>} : (tensor<6xf32>) -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @slice_66(%a0: tensor<6xf32>) {
+  // expected-error @+1 {{'nn.slice' op attribute 'axes' = 1 is out of range [-1, 0]}}
+  %0 = "nn.slice"(%a0) {starts = array<i64: 0>, ends = array<i64: 1>, axes = array<i64: 1>, steps = array<i64: 1>} : (tensor<6xf32>) -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @gather_67(%a0: tensor<6xf32>, %a1: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.gather' op operand 'indices' must be an i32 or i64 tensor, got float32}}
+  %0 = "nn.gather"(%a0, %a1) {axis = 0 : i64} : (tensor<6xf32>, tensor<2xf32>) -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @gather_68(%a0: tensor<6xf32>, %a1: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.gather' op attribute 'axis' = 1 is out of range [-1, 0]}}
+  %0 = "nn.gather"(%a0, %a1) {axis = 1 : i64} : (tensor<6xf32>, tensor<2xi64>) -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @expand_69(%a0: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.expand' op attribute 'shape' = [-1] must be all >= 0}}
+  %0 = "nn.expand"(%a0) {shape = array<i64: -1>} : (tensor<3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @expand_70(%a0: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.expand' op shapes [3] and [2] are not broadcastable}}
+  %0 = "nn.expand"(%a0) {shape = array<i64: 2>} : (tensor<3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_71(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.pad' op attribute 'pads' = [1, 1] must have 4 entries (begins then ends of every axis)}}
+  %0 = "nn.pad"(%a0) {pads = array<i64: 1, 1>, mode = "constant", constant_value = 0.000000e+00 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_72(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.pad' op attribute 'mode' = 'mirror' must be one of ['constant', 'reflect', 'edge', 'wrap']}}
+  %0 = "nn.pad"(%a0) {pads = array<i64: 0, 0, 0, 0>, mode = "mirror", constant_value = 0.000000e+00 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_73(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.pad' op attribute 'pads' = [-3, 0, 0, 0] crops 'data' [2, 3] below size 0}}
+  %0 = "nn.pad"(%a0) {pads = array<i64: -3, 0, 0, 0>, mode = "constant", constant_value = 0.000000e+00 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_74(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.pad' op attribute 'pads' = [2, 0, 0, 0]: reflect padding of axis 0 (size 2) must be < 2}}
+  %0 = "nn.pad"(%a0) {pads = array<i64: 2, 0, 0, 0>, mode = "reflect", constant_value = 0.000000e+00 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @resize_75(%a0: tensor<1x4xf32>) {
+  // expected-error @+1 {{'nn.resize' op attribute 'sizes' = [1] must have 2 entries (the output size of every axis)}}
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_76(%a0: tensor<1x4xf32>) {
+  // expected-error @+1 {{'nn.resize' op attribute 'sizes' = [1, 0] must be all >= 1}}
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 0>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_77(%a0: tensor<1x4xf32>) {
+  // expected-error @+1 {{'nn.resize' op attribute 'scales' = [1.0] must have 2 entries (one per axis, or [] for sizes / input size)}}
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32: 1.000000e+00>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_78(%a0: tensor<1x4xf32>) {
+  // expected-error @+1 {{'nn.resize' op attribute 'scales' = [1.0, 0.0] must be all > 0}}
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32: 1.000000e+00, 0.000000e+00>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_79(%a0: tensor<1x4xf32>) {
+  // expected-error @+1 {{'nn.resize' op attribute 'mode' = 'area' must be one of ['nearest', 'linear', 'cubic']}}
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "area", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_80(%a0: tensor<1x4xf32>) {
+  // expected-error @+1 {{'nn.resize' op attribute 'coordinate_transformation_mode' = 'x' must be one of ['half_pixel', 'half_pixel_symmetric', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_crop_and_resize']}}
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "x", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_81(%a0: tensor<1x4xf32>) {
+  // expected-error @+1 {{'nn.resize' op attribute 'nearest_mode' = 'up' must be one of ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil']}}
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "up", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_82(%a0: tensor<1x4xi64>) {
+  // expected-error @+1 {{'nn.resize' op operand 'x' must be a floating-point tensor, got int64}}
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xi64>) -> tensor<1x4xi64>
+  return
+}
+
+// -----
+
+func.func @constant_83() {
+  // expected-error @+1 {{'nn.constant' op attribute 'value' = "zero" is not of kind tensor}}
+  %0 = "nn.constant"() {value = "zero"} : () -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @constant_of_shape_84() {
+  // expected-error @+1 {{'nn.constant_of_shape' op attribute 'shape' = [-1] must be all >= 0}}
+  %0 = "nn.constant_of_shape"() {shape = array<i64: -1>, value = dense<0.000000e+00> : tensor<1xf32>} : () -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @constant_of_shape_85() {
+  // expected-error @+1 {{'nn.constant_of_shape' op attribute 'value' must hold exactly one element, got shape [2]}}
+  %0 = "nn.constant_of_shape"() {shape = array<i64: 2>, value = dense<0.000000e+00> : tensor<2xf32>} : () -> tensor<1xf32>
+  return
+}
+
+// -----
+
+// The inferred result type must match the written one.
+func.func @relu_result(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.relu' op result type(s) tensor<3x2xf32> do not match inferred tensor<2x3xf32>}}
+  %0 = "nn.relu"(%a0) : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @split_result_count(%a0: tensor<6xf32>) {
+  // expected-error @+1 {{'nn.split' op result type(s) tensor<3xf32>, tensor<3xf32> do not match inferred tensor<2xf32>, tensor<2xf32>, tensor<2xf32>}}
+  %0:2 = "nn.split"(%a0) {axis = 0 : i64, split = array<i64: 2, 2, 2>} : (tensor<6xf32>) -> (tensor<3xf32>, tensor<3xf32>)
+  return
+}
+
+// -----
+
+func.func @dynamic_shape(%a0: tensor<?xf32>) {
+  // expected-error @+1 {{'nn.relu' op expected a statically shaped tensor, got tensor<?xf32>}}
+  %0 = "nn.relu"(%a0) : (tensor<?xf32>) -> tensor<?xf32>
+  return
+}
+
+// -----
+
+// An INTS attribute where FLOATS is declared (IRDL only checks `array<...>`).
+func.func @resize_scales_kind(%a0: tensor<1x4xf32>) {
+  // expected-error @+1 {{'nn.resize' op attribute 'scales' = array<i64: 1, 2> is not of kind floats}}
+  %0 = "nn.resize"(%a0) {coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "nearest", nearest_mode = "round_prefer_floor", scales = array<i64: 1, 2>, sizes = array<i64: 1, 8>} : (tensor<1x4xf32>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+// IRDL: every declared attribute is present.
+func.func @missing_attribute(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{attribute "perm" is expected but not provided}}
+  %0 = "nn.transpose"(%a0) : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+// IRDL: operand count.
+func.func @missing_operand(%a0: tensor<2xf32>) {
+  // expected-error @+1 {{op expects exactly 2 operands, but got 1}}
+  %0 = "nn.add"(%a0) : (tensor<2xf32>) -> tensor<2xf32>
+  return
+}

@@ -1,0 +1,149 @@
+"""The public Python API: compile / run / save / load, input validation, cache, isolation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import strata
+from strata import CompilationError, InputMismatchError, ModelLoadError, StrataError
+
+ROOT = Path(__file__).resolve().parents[3]
+MLP = ROOT / "test" / "targets" / "cpu" / "Inputs" / "mlp.mlir"
+W = np.array([[1, 0, -1], [2, 1, 0], [0, 1, 1], [-1, 0, 2]], np.float32)
+B = np.array([0.5, -1, 0], np.float32)
+
+
+def reference(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x @ W + B, 0)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("api-cache")
+
+
+@pytest.fixture(scope="module")
+def model(cache: Path) -> strata.CompiledModel:
+    return strata.compile(MLP, cache_dir=cache)
+
+
+def x_input(seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal((2, 4)).astype(np.float32)
+
+
+def test_run_dict_and_list(model: strata.CompiledModel) -> None:
+    x = x_input()
+    (y,) = model.run({"input:0": x})
+    np.testing.assert_allclose(y, reference(x), rtol=1e-5, atol=1e-6)
+    (y2,) = model.run([x])
+    np.testing.assert_array_equal(y, y2)
+    assert [i.name for i in model.inputs] == ["input:0"]
+    assert [(o.name, o.shape, o.dtype) for o in model.outputs] == [("y", (2, 3), np.float32)]
+
+
+def test_run_non_contiguous_input_is_copied(model: strata.CompiledModel) -> None:
+    big = np.asfortranarray(x_input(3))
+    assert not big.flags.c_contiguous
+    np.testing.assert_allclose(model.run([big])[0], reference(big), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "pattern"),
+    [
+        ({}, r"missing input\(s\) 'input:0' float32\[2, 4\]"),
+        ({"input:0": np.zeros((2, 4), np.float32), "z": 1}, r"unknown input name\(s\) 'z'"),
+        (
+            {"input:0": np.zeros((3, 4), np.float32)},
+            r"input 'input:0': expected shape \[2, 4\], got \[3, 4\]",
+        ),
+        (
+            {"input:0": np.zeros((2, 4), np.float64)},
+            r"input 'input:0': expected dtype float32, got float64",
+        ),
+        ([], r"expected 1 input\(s\) \('input:0' float32\[2, 4\]\), got 0"),
+        ([np.zeros((2, 4), np.float32)] * 2, r"expected 1 input\(s\)"),
+        ("x", r"inputs must be a dict name -> array or a list of arrays, got str"),
+    ],
+)
+def test_run_validation(model: strata.CompiledModel, inputs: object, pattern: str) -> None:
+    with pytest.raises(InputMismatchError, match=pattern):
+        model.run(inputs)
+
+
+def test_save_load_round_trip(model: strata.CompiledModel, tmp_path: Path) -> None:
+    saved = model.save(tmp_path / "saved")
+    assert sorted(p.name for p in saved.iterdir()) == [
+        "model.bin", "model.h", "model.json", "model.so"
+    ]  # fmt: skip
+    x = x_input(1)
+    with strata.load(saved) as loaded:
+        np.testing.assert_array_equal(loaded.run([x])[0], model.run([x])[0])
+        assert loaded.inputs == model.inputs
+    with pytest.raises(StrataError, match="closed"):
+        loaded.run([x])
+
+
+def test_load_errors(tmp_path: Path) -> None:
+    with pytest.raises(ModelLoadError, match="not a directory"):
+        strata.load(tmp_path / "nothing")
+    with pytest.raises(ModelLoadError, match="exactly one"):
+        strata.load(tmp_path)
+
+
+def test_load_refuses_foreign_weights(model: strata.CompiledModel, tmp_path: Path) -> None:
+    saved = model.save(tmp_path / "s")
+    data = bytearray((saved / "model.bin").read_bytes())
+    data[30] ^= 0xFF  # inside the model id
+    (saved / "model.bin").write_bytes(bytes(data))
+    with pytest.raises(ModelLoadError, match="belongs to another model"):
+        strata.load(saved)
+
+
+def test_cache_hit(model: strata.CompiledModel, cache: Path) -> None:
+    again = strata.compile(MLP, cache_dir=cache)
+    assert again.directory == model.directory
+    other = strata.compile(MLP, cache_dir=cache, entry_func_name="main")
+    assert other.directory != model.directory and other.name == "main"
+    entries = [p for p in cache.glob("*/*") if not p.name.startswith(".tmp")]
+    assert len(entries) == 2 and not list(cache.glob("*/.tmp*"))
+
+
+@pytest.mark.parametrize("fault", ["mlir-abort", "abort"])
+def test_worker_abort_is_a_compilation_error(
+    fault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STRATA_WORKER_FAULT", fault)
+    with pytest.raises(CompilationError, match=r"compiler process aborted \(signal 6 SIGABRT\)"):
+        strata.compile(MLP, cache_dir=tmp_path)
+    assert not [p for p in tmp_path.glob("*/*")]  # nothing half-written is left in the cache
+
+
+def test_emit_data_as_c(tmp_path: Path) -> None:
+    m = strata.compile(MLP, cache_dir=tmp_path, emit_data_as_c=True)
+    names = {p.name for p in m.directory.iterdir()}
+    assert "model_data.c" in names and "model.bin" not in names
+    x = x_input(2)
+    np.testing.assert_allclose(m.run([x])[0], reference(x), rtol=1e-5, atol=1e-6)
+
+
+def test_save_temps(tmp_path: Path) -> None:
+    strata.compile(MLP, cache_dir=tmp_path / "c", save_temps=tmp_path / "t")
+    names = {p.name for p in (tmp_path / "t").iterdir()}
+    assert {"model.nn.mlir", "model.linalg.mlir", "model.llvm.mlir", "model.ll"} <= names
+    assert "llvm.func @model__strata_kernel" in (tmp_path / "t" / "model.llvm.mlir").read_text()
+
+
+def test_bad_arguments(tmp_path: Path) -> None:
+    with pytest.raises(StrataError, match=r"unknown target 'cuda'.*available targets: cpu"):
+        strata.compile(MLP, target="cuda")
+    with pytest.raises(StrataError, match="unknown compile option"):
+        strata.compile(MLP, fast_math=True)
+    with pytest.raises(ModelLoadError, match="does not exist"):
+        strata.compile(tmp_path / "missing.onnx")
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"this is not a protobuf")
+    with pytest.raises(StrataError):
+        strata.compile(bad, cache_dir=tmp_path / "c")

@@ -1,0 +1,869 @@
+"""Tests of the `nn` dialect declarations (dialects/nn.py and its rule modules).
+
+Generated files are fresh; the checked-in IRDL loads into the real `mlir-opt`; every op builds;
+inferred shapes match ONNX Runtime; every verifier rule rejects bad input with its message.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import mlir.ir
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+from mlir import ir
+from mlir.dialects import func
+from onnx import helper
+
+from strata.context import make_context
+from strata.dialects import generate
+from strata.dialects.nn import DIALECT
+from strata.dialects.opdef import REQUIRED, OpVerifyError, TensorSpec, type_of_spec, verify_op
+
+ROOT = Path(__file__).resolve().parents[3]
+MLIR_OPT = Path(mlir.ir.__file__).parent / "bin" / "mlir-opt"
+F32, I64, BOOL = np.dtype("float32"), np.dtype("int64"), np.dtype("bool")
+
+
+def T(*shape: int, dtype: Any = F32) -> TensorSpec:
+    return TensorSpec.of(shape, dtype)
+
+
+def infer(name: str, specs: list[TensorSpec | None], attrs: dict[str, Any]) -> list[TensorSpec]:
+    op = DIALECT.op(name)
+    return op.infer(specs, op.complete_attrs(attrs))
+
+
+# ---- generated files ------------------------------------------------------------------------
+
+
+def _generate(*args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "strata.dialects.generate", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, check=False)
+
+
+def test_generated_files_are_fresh() -> None:
+    r = _generate("--check", "--root", str(ROOT))
+    assert r.returncode == 0, r.stderr
+
+
+def test_generate_check_detects_stale_files(tmp_path: Path) -> None:
+    for rel in generate.outputs(ROOT):
+        dst = tmp_path / rel.relative_to(ROOT)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(rel, dst)
+    assert _generate("--check", "--root", str(tmp_path)).returncode == 0
+    irdl = tmp_path / "dialects" / "nn.irdl.mlir"
+    irdl.write_text(irdl.read_text().replace("@conv ", "@conv_old ", 1))
+    stale = _generate("--check", "--root", str(tmp_path))
+    assert stale.returncode == 1 and "nn.irdl.mlir" in stale.stderr
+    assert _generate("--root", str(tmp_path)).returncode == 0
+    assert _generate("--check", "--root", str(tmp_path)).returncode == 0
+
+
+MLIR_SAMPLE = """
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %c: tensor<4x8x8xi1>)
+    -> tensor<1x4x4x4xf32> {
+  %0 = "nn.conv"(%x, %w) {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+      dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  %1 = "nn.relu"(%0) : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %2 = "nn.where"(%c, %1, %0)
+      : (tensor<4x8x8xi1>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %3:2 = "nn.split"(%2) {axis = 1 : i64, split = array<i64: 2, 2>}
+      : (tensor<1x4x8x8xf32>) -> (tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>)
+  %4 = "nn.concat"(%3#1, %3#0) {axis = 1 : i64}
+      : (tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %5 = "nn.max_pool"(%4) {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+      pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = 0 : i64}
+      : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
+  %6 = "nn.constant"() {value = dense<2.0> : tensor<f32>} : () -> tensor<f32>
+  %7 = "nn.pow"(%5, %6) : (tensor<1x4x4x4xf32>, tensor<f32>) -> tensor<1x4x4x4xf32>
+  %8 = "nn.cast"(%7) {to = i64} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xi64>
+  %9 = "nn.resize"(%7) {sizes = array<i64: 1, 4, 4, 4>, scales = array<f32>,
+      mode = "linear", coordinate_transformation_mode = "half_pixel",
+      nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.5e-01 : f32,
+      exclude_outside = 0 : i64, extrapolation_value = 0.0 : f32}
+      : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  return %9 : tensor<1x4x4x4xf32>
+}
+"""
+
+
+def test_mlir_opt_accepts_checked_in_irdl(tmp_path: Path) -> None:
+    src = tmp_path / "sample.mlir"
+    src.write_text(MLIR_SAMPLE)
+    irdl = ROOT / "dialects" / "nn.irdl.mlir"
+    r = subprocess.run(
+        [str(MLIR_OPT), f"--irdl-file={irdl}", str(src)], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    assert '"nn.split"' in r.stdout and '"nn.resize"' in r.stdout
+    # IRDL itself rejects a missing attribute
+    src.write_text(MLIR_SAMPLE.replace("group = 1 : i64", "groupx = 1 : i64"))
+    bad = subprocess.run(
+        [str(MLIR_OPT), f"--irdl-file={irdl}", str(src)], capture_output=True, text=True
+    )
+    assert bad.returncode != 0 and "group" in bad.stderr
+
+
+def test_parsed_sample_passes_verify_op() -> None:
+    ctx = make_context()
+    with ctx:
+        module = ir.Module.parse(MLIR_SAMPLE)
+        seen = 0
+        for op in module.body.operations[0].regions[0].blocks[0].operations:
+            if op.operation.name.startswith("nn."):
+                verify_op(op.operation, DIALECT.op(op.operation.name))
+                seen += 1
+        assert seen == 10
+    del module, ctx
+
+
+# ---- declarations ---------------------------------------------------------------------------
+
+
+def test_every_op_documented_and_unique() -> None:
+    names = [o.name for o in DIALECT.ops]
+    assert len(names) == len(set(names))
+    assert len(names) >= 55
+    for o in DIALECT.ops:
+        assert o.summary.strip(), o.name
+        assert o.category != "misc", o.name
+        assert o.onnx, o.name
+        for a in o.attrs:
+            assert a.doc.strip() or a.default is not REQUIRED, (o.name, a.name)
+
+
+REQUIRED_OPS = [
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "pow",
+    "sqrt",
+    "erf",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "clip",
+    "hard_sigmoid",
+    "conv",
+    "conv_transpose",
+    "gemm",
+    "mat_mul",
+    "max_pool",
+    "average_pool",
+    "global_average_pool",
+    "batch_normalization",
+    "layer_normalization",
+    "softmax",
+    "reduce_mean",
+    "reshape",
+    "transpose",
+    "flatten",
+    "squeeze",
+    "unsqueeze",
+    "concat",
+    "split",
+    "slice",
+    "gather",
+    "expand",
+    "where",
+    "equal",
+    "less",
+    "greater",
+    "less_or_equal",
+    "greater_or_equal",
+    "and",
+    "not",
+    "cast",
+    "constant",
+    "constant_of_shape",
+    "shape",
+    "identity",
+    "pad",
+    "resize",
+]
+
+
+def test_issue_op_list_is_declared() -> None:
+    for name in REQUIRED_OPS:
+        assert DIALECT.op(name).name == name
+
+
+# ---- every op builds ------------------------------------------------------------------------
+
+SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
+    # name: (operand specs; None = absent optional, list = variadic), attrs, result shapes
+    "add": ([T(2, 3), T(3)], {}, [(2, 3)]),
+    "sub": ([T(2, 1), T(1, 3)], {}, [(2, 3)]),
+    "mul": ([T(2, 3), T()], {}, [(2, 3)]),
+    "div": ([T(4), T(4)], {}, [(4,)]),
+    "pow": ([T(2, 3), T(dtype=np.int64)], {}, [(2, 3)]),
+    "max": ([T(2, 3), T(2, 3)], {}, [(2, 3)]),
+    "min": ([T(2, 3), T(2, 3)], {}, [(2, 3)]),
+    "sqrt": ([T(5)], {}, [(5,)]),
+    "erf": ([T(5)], {}, [(5,)]),
+    "exp": ([T(5)], {}, [(5,)]),
+    "log": ([T(5)], {}, [(5,)]),
+    "reciprocal": ([T(5)], {}, [(5,)]),
+    "neg": ([T(5, dtype=np.int64)], {}, [(5,)]),
+    "abs": ([T(5)], {}, [(5,)]),
+    "relu": ([T(5)], {}, [(5,)]),
+    "tanh": ([T(5)], {}, [(5,)]),
+    "sigmoid": ([T(5)], {}, [(5,)]),
+    "clip": ([T(5)], {"min": 0.0, "max": 6.0}, [(5,)]),
+    "hard_sigmoid": ([T(5)], {}, [(5,)]),
+    "leaky_relu": ([T(5)], {"alpha": 0.1}, [(5,)]),
+    "gelu": ([T(5)], {"approximate": "tanh"}, [(5,)]),
+    "softmax": ([T(2, 5)], {"axis": 1}, [(2, 5)]),
+    "log_softmax": ([T(2, 5)], {}, [(2, 5)]),
+    "gemm": ([T(3, 4), T(5, 4), T(5)], {"transB": 1}, [(3, 5)]),
+    "mat_mul": ([T(2, 1, 3, 4), T(5, 4, 6)], {}, [(2, 5, 3, 6)]),
+    "conv": (
+        [T(1, 4, 7, 7), T(4, 1, 3, 3), T(4)],
+        {"strides": [2, 2], "pads": [1, 1, 1, 1], "dilations": [1, 1], "group": 4},
+        [(1, 4, 4, 4)],
+    ),
+    "conv_transpose": (
+        [T(1, 4, 5, 5), T(4, 2, 3, 3), None],
+        {"strides": [2, 2], "pads": [1, 1, 1, 1], "dilations": [1, 1], "output_padding": [1, 1]},
+        [(1, 2, 10, 10)],
+    ),
+    "max_pool": (
+        [T(1, 2, 7, 7)],
+        {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1], "dilations": [1, 1]},
+        [(1, 2, 4, 4)],
+    ),
+    "average_pool": (
+        [T(1, 2, 7, 7)],
+        {
+            "kernel_shape": [2, 2],
+            "strides": [2, 2],
+            "pads": [0, 0, 0, 0],
+            "dilations": [1, 1],
+            "ceil_mode": 1,
+        },
+        [(1, 2, 4, 4)],
+    ),
+    "global_average_pool": ([T(1, 2, 7, 7)], {}, [(1, 2, 1, 1)]),
+    "batch_normalization": ([T(2, 3, 4), T(3), T(3), T(3), T(3)], {}, [(2, 3, 4)]),
+    "layer_normalization": ([T(2, 3, 4), T(4), None], {}, [(2, 3, 4)]),
+    "reduce_mean": ([T(2, 3, 4)], {"axes": [-1]}, [(2, 3, 1)]),
+    "reduce_sum": ([T(2, 3, 4)], {"axes": [0, 2], "keepdims": 0}, [(3,)]),
+    "reduce_max": ([T(2, 3, 4)], {}, [(1, 1, 1)]),
+    "reshape": ([T(2, 3, 4)], {"shape": [0, -1]}, [(2, 12)]),
+    "transpose": ([T(2, 3, 4)], {"perm": [2, 0, 1]}, [(4, 2, 3)]),
+    "flatten": ([T(2, 3, 4)], {"axis": 2}, [(6, 4)]),
+    "squeeze": ([T(1, 3, 1)], {"axes": [2]}, [(1, 3)]),
+    "unsqueeze": ([T(3, 4)], {"axes": [0, -1]}, [(1, 3, 4, 1)]),
+    "concat": ([T(2, 3), T(2, 5)], {"axis": -1}, [(2, 8)]),
+    "split": ([T(6, 2)], {"split": [2, 2, 2]}, [(2, 2), (2, 2), (2, 2)]),
+    "slice": (
+        [T(10, 6)],
+        {"starts": [-1, 1], "ends": [-(2**63), 2**63 - 1], "axes": [0, 1], "steps": [-2, 2]},
+        [(5, 3)],
+    ),
+    "gather": ([T(5, 4), T(2, 3, dtype=np.int64)], {"axis": 0}, [(2, 3, 4)]),
+    "expand": ([T(3, 1)], {"shape": [2, 1, 4]}, [(2, 3, 4)]),
+    "pad": ([T(2, 3)], {"pads": [1, 0, 1, 2]}, [(4, 5)]),
+    "resize": ([T(1, 1, 4, 4)], {"sizes": [1, 1, 8, 8], "mode": "linear"}, [(1, 1, 8, 8)]),
+    "cast": ([T(2, 3)], {"to": np.dtype("int32")}, [(2, 3)]),
+    "identity": ([T(2, 3)], {}, [(2, 3)]),
+    "shape": ([T(2, 3, 4)], {"start": 1}, [(2,)]),
+    "constant": ([], {"value": np.arange(6, dtype=np.float32).reshape(2, 3)}, [(2, 3)]),
+    "constant_of_shape": ([], {"shape": [3, 2], "value": np.ones(1, np.int64)}, [(3, 2)]),
+    "equal": ([T(2, 3), T(3)], {}, [(2, 3)]),
+    "less": ([T(2, 3), T(3)], {}, [(2, 3)]),
+    "greater": ([T(2, 3), T(3)], {}, [(2, 3)]),
+    "less_or_equal": ([T(2, 3), T(3)], {}, [(2, 3)]),
+    "greater_or_equal": ([T(2, 3), T(3)], {}, [(2, 3)]),
+    "and": ([T(2, 3, dtype=bool), T(3, dtype=bool)], {}, [(2, 3)]),
+    "or": ([T(2, 3, dtype=bool), T(3, dtype=bool)], {}, [(2, 3)]),
+    "not": ([T(2, 3, dtype=bool)], {}, [(2, 3)]),
+    "where": ([T(3, dtype=bool), T(2, 1), T(1)], {}, [(2, 3)]),
+}
+
+
+def test_every_op_has_a_sample() -> None:
+    assert sorted(SAMPLES) == sorted(o.name for o in DIALECT.ops)
+
+
+def test_every_op_builds_and_verifies() -> None:
+    ctx = make_context()
+    with ctx, ir.Location.unknown():
+        module = ir.Module.create()
+        with ir.InsertionPoint(module.body):
+            for name, (specs, attrs, shapes) in SAMPLES.items():
+                flat = [s for s in specs if s is not None]
+                fn = func.FuncOp(name, ir.FunctionType.get([type_of_spec(s) for s in flat], []))
+                block = fn.add_entry_block()
+                args = iter(block.arguments)
+                operands = [None if s is None else next(args) for s in specs]
+                with ir.InsertionPoint(block):
+                    results = DIALECT.op(name).build(operands, attrs, loc=ir.Location.name(name))
+                    func.ReturnOp([])
+                got = [tuple(ir.RankedTensorType(r.type).shape) for r in results]
+                assert got == shapes, name
+                verify_op(results[0].owner, DIALECT.op(name))
+        assert module.operation.verify()
+        text = str(module)
+        reparsed = ir.Module.parse(text)  # the generic form round-trips through IRDL
+        assert str(reparsed) == text
+    del module, reparsed, ctx
+
+
+def test_verify_op_rejects_wrong_result_type() -> None:
+    ctx = make_context()
+    with ctx:
+        m = ir.Module.parse(
+            'func.func @f(%a: tensor<2x3xf32>) { %0 = "nn.relu"(%a) '
+            ": (tensor<2x3xf32>) -> tensor<3x2xf32>\n return }"
+        )
+        op = m.body.operations[0].regions[0].blocks[0].operations[0]
+        with pytest.raises(OpVerifyError, match=r"tensor<3x2xf32> do not match inferred"):
+            verify_op(op.operation, DIALECT.op("relu"))
+    del m, op, ctx
+
+
+# ---- inferred shapes against ONNX Runtime ---------------------------------------------------
+
+ORT_CASES: list[tuple[str, dict[str, Any], list[Any], dict[str, np.ndarray], str, dict[str, Any]]]
+ORT_CASES = [
+    # ONNX op, ONNX attrs, data-input shapes (ints or (shape, dtype)), constant inputs, nn op,
+    # nn attrs
+    ("MatMul", {}, [(4,), (2, 4, 3)], {}, "mat_mul", {}),
+    ("MatMul", {}, [(2, 1, 3, 4), (4,)], {}, "mat_mul", {}),
+    ("MatMul", {}, [(7, 1, 5, 3), (2, 3, 6)], {}, "mat_mul", {}),
+    ("Gemm", {"transA": 1}, [(4, 3), (4, 5), (1, 5)], {}, "gemm", {"transA": 1}),
+    (
+        "Conv",
+        {"strides": [2, 1], "pads": [1, 0, 2, 1], "dilations": [2, 1], "group": 2},
+        [(1, 4, 9, 8), (6, 2, 3, 2)],
+        {},
+        "conv",
+        {"strides": [2, 1], "pads": [1, 0, 2, 1], "dilations": [2, 1], "group": 2},
+    ),
+    (
+        "Conv",
+        {"strides": [3]},
+        [(2, 3, 10), (5, 3, 4)],
+        {},
+        "conv",
+        {"strides": [3], "pads": [0, 0], "dilations": [1]},
+    ),
+    (
+        "ConvTranspose",
+        {"strides": [3, 2], "pads": [1, 0, 0, 1], "output_padding": [2, 1], "group": 2},
+        [(1, 4, 3, 4), (4, 3, 2, 3)],
+        {},
+        "conv_transpose",
+        {
+            "strides": [3, 2],
+            "pads": [1, 0, 0, 1],
+            "dilations": [1, 1],
+            "output_padding": [2, 1],
+            "group": 2,
+        },
+    ),
+    (
+        "MaxPool",
+        {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1], "ceil_mode": 1},
+        [(1, 1, 8, 9)],
+        {},
+        "max_pool",
+        {
+            "kernel_shape": [3, 3],
+            "strides": [2, 2],
+            "pads": [1, 1, 1, 1],
+            "dilations": [1, 1],
+            "ceil_mode": 1,
+        },
+    ),
+    (
+        "MaxPool",
+        {"kernel_shape": [2], "strides": [2], "dilations": [2], "ceil_mode": 1},
+        [(1, 1, 10)],
+        {},
+        "max_pool",
+        {"kernel_shape": [2], "strides": [2], "pads": [0, 0], "dilations": [2], "ceil_mode": 1},
+    ),
+    (
+        "MaxPool",
+        {"kernel_shape": [2], "strides": [2], "pads": [1, 1], "ceil_mode": 1},
+        [(1, 1, 5)],
+        {},
+        "max_pool",  # the last ceil-mode window would start in the end padding
+        {"kernel_shape": [2], "strides": [2], "pads": [1, 1], "dilations": [1], "ceil_mode": 1},
+    ),
+    (
+        "AveragePool",
+        {
+            "kernel_shape": [3, 2],
+            "strides": [2, 3],
+            "pads": [0, 1, 2, 1],
+            "ceil_mode": 1,
+            "count_include_pad": 1,
+        },
+        [(2, 3, 7, 7)],
+        {},
+        "average_pool",
+        {
+            "kernel_shape": [3, 2],
+            "strides": [2, 3],
+            "pads": [0, 1, 2, 1],
+            "dilations": [1, 1],
+            "ceil_mode": 1,
+            "count_include_pad": 1,
+        },
+    ),
+    (
+        "AveragePool",
+        {"kernel_shape": [3, 3], "strides": [2, 2]},
+        [(1, 2, 8, 8)],
+        {},
+        "average_pool",
+        {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [0, 0, 0, 0], "dilations": [1, 1]},
+    ),
+    (
+        "Reshape",
+        {},
+        [(2, 3, 4)],
+        {"shape": np.array([0, -1, 2], np.int64)},
+        "reshape",
+        {"shape": [0, -1, 2]},
+    ),
+    (
+        "Reshape",
+        {"allowzero": 1},
+        [(2, 0, 4)],
+        {"shape": np.array([4, 0, 7], np.int64)},
+        "reshape",
+        {"shape": [4, 0, 7], "allowzero": 1},
+    ),
+    (
+        "Slice",
+        {},
+        [(10, 7, 5)],
+        {
+            "starts": np.array([8, -100, 1], np.int64),
+            "ends": np.array([1, 100, -1], np.int64),
+            "axes": np.array([0, -2, 2], np.int64),
+            "steps": np.array([-3, 2, 1], np.int64),
+        },
+        "slice",
+        {"starts": [8, -100, 1], "ends": [1, 100, -1], "axes": [0, -2, 2], "steps": [-3, 2, 1]},
+    ),
+    (
+        "Slice",
+        {},
+        [(6, 4)],
+        {
+            "starts": np.array([-1, 5], np.int64),
+            "ends": np.array([-(2**63), 2**63 - 1], np.int64),
+            "axes": np.array([0, 1], np.int64),
+            "steps": np.array([-1, 1], np.int64),
+        },
+        "slice",
+        {"starts": [-1, 5], "ends": [-(2**63), 2**63 - 1], "axes": [0, 1], "steps": [-1, 1]},
+    ),
+    ("Gather", {"axis": 1}, [(3, 5, 2), ((4, 2), np.int64)], {}, "gather", {"axis": 1}),
+    ("Gather", {"axis": -1}, [(3, 5), ((), np.int64)], {}, "gather", {"axis": -1}),
+    (
+        "Expand",
+        {},
+        [(3, 1)],
+        {"shape": np.array([2, 1, 6], np.int64)},
+        "expand",
+        {"shape": [2, 1, 6]},
+    ),
+    ("Flatten", {"axis": 0}, [(2, 3, 4)], {}, "flatten", {"axis": 0}),
+    ("Squeeze", {}, [(1, 3, 1, 2)], {}, "squeeze", {}),
+    (
+        "Unsqueeze",
+        {},
+        [(3, 4)],
+        {"axes": np.array([-1, 1], np.int64)},
+        "unsqueeze",
+        {"axes": [-1, 1]},
+    ),
+    ("Transpose", {"perm": [1, 2, 0]}, [(2, 3, 4)], {}, "transpose", {"perm": [1, 2, 0]}),
+    (
+        "ReduceMean",
+        {"keepdims": 0, "axes": [1]},
+        [(2, 3, 4)],
+        {},
+        "reduce_mean",
+        {"axes": [1], "keepdims": 0},
+    ),
+    ("ReduceSum", {}, [(2, 3, 4)], {}, "reduce_sum", {}),
+    (
+        "Pad",
+        {"mode": "reflect"},
+        [(3, 4)],
+        {"pads": np.array([1, 2, 2, -1], np.int64)},
+        "pad",
+        {"pads": [1, 2, 2, -1], "mode": "reflect"},
+    ),
+    ("Shape", {"start": -2, "end": 10}, [(2, 3, 4)], {}, "shape", {"start": -2, "end": 10}),
+    ("Where", {}, [((3, 1), np.bool_), (1, 4), (2, 1, 1)], {}, "where", {}),
+    ("Concat", {"axis": 0}, [(2, 3), (4, 3)], {}, "concat", {"axis": 0}),
+    (
+        "Resize",
+        {"mode": "nearest"},
+        [(1, 2, 3, 4)],
+        {
+            "roi": np.zeros(0, np.float32),
+            "scales": np.zeros(0, np.float32),
+            "sizes": np.array([1, 2, 5, 7], np.int64),
+        },
+        "resize",
+        {"sizes": [1, 2, 5, 7]},
+    ),
+    (
+        "Split",
+        {"axis": 1},
+        [(2, 6)],
+        {"split": np.array([3, 3], np.int64)},
+        "split",
+        {"axis": 1, "split": [3, 3]},
+    ),
+]
+
+
+def _ort_shapes(
+    op_type: str,
+    attrs: dict[str, Any],
+    inputs: list[Any],
+    consts: dict[str, np.ndarray],
+    n_out: int,
+) -> tuple[list[TensorSpec], list[tuple[int, ...]]]:
+    rng = np.random.default_rng(0)
+    specs, feeds, names, inits = [], {}, [], []
+    for i, inp in enumerate(inputs):
+        shape, dtype = (inp, F32) if not isinstance(inp[-1], type) else inp
+        arr = np.asarray(rng.standard_normal(shape))
+        arr = (
+            (arr > 0) if dtype == np.bool_ else np.ones(shape, dtype) if dtype == np.int64 else arr
+        )
+        arr = np.asarray(arr).astype(dtype)
+        specs.append(TensorSpec.of(shape, arr.dtype))
+        feeds[f"in{i}"] = arr
+        names.append(f"in{i}")
+    for k, v in consts.items():
+        inits.append(onnx.numpy_helper.from_array(v, k))
+        names.append(k)
+    outs = [f"out{i}" for i in range(n_out)]
+    node = helper.make_node(op_type, names, outs, **attrs)
+    graph = helper.make_graph(
+        [node],
+        "g",
+        [
+            helper.make_tensor_value_info(
+                f"in{i}", helper.np_dtype_to_tensor_dtype(a.dtype), a.shape
+            )
+            for i, a in enumerate(feeds.values())
+        ],
+        [onnx.ValueInfoProto(name=o) for o in outs],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    return specs, [tuple(r.shape) for r in sess.run(None, feeds)]
+
+
+@pytest.mark.parametrize("case", ORT_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(ORT_CASES)])
+def test_inferred_shapes_match_onnxruntime(case: Any) -> None:
+    op_type, onnx_attrs, inputs, consts, name, attrs = case
+    n_out = len(attrs.get("split", [0]))
+    specs, expected = _ort_shapes(op_type, onnx_attrs, inputs, consts, n_out)
+    if name in ("gemm", "conv", "conv_transpose", "layer_normalization"):
+        specs += [None] * (len(DIALECT.op(name).operands) - len(specs))
+    got = infer(name, list(specs), attrs)
+    assert [s.shape for s in got] == expected
+
+
+# ---- every verifier rule rejects bad input --------------------------------------------------
+
+BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
+    # operand presence / element types
+    ("add", [T(2), T(2, dtype=np.int64)], {}, r"operands 'a' \(float32\) and 'b' \(int64\)"),
+    ("add", [T(2), T(3)], {}, r"shapes \[2\] and \[3\] are not broadcastable"),
+    ("sqrt", [T(2, dtype=np.int64)], {}, r"operand 'x' must be a floating-point tensor"),
+    ("not", [T(2)], {}, r"operand 'x' must be a bool \(i1\) tensor"),
+    ("and", [T(2, dtype=bool), T(2)], {}, r"operand 'b' must be a bool"),
+    ("where", [T(2), T(2), T(2)], {}, r"operand 'condition' must be a bool"),
+    ("where", [T(2, dtype=bool), T(2), T(2, dtype=np.int64)], {}, r"operands 'x' .* and 'y'"),
+    ("clip", [T(2, dtype=bool)], {}, r"operand 'x' must be a numeric tensor"),
+    ("gelu", [T(2)], {"approximate": "fast"}, r"attribute 'approximate' = 'fast' must be one"),
+    ("softmax", [T(2, 3)], {"axis": 2}, r"attribute 'axis' = 2 is out of range \[-2, 1\]"),
+    ("relu", [None], {}, r"operand 'x' is required"),
+    # attributes in general
+    ("relu", [T(2)], {"alpha": 1.0}, r"has no attribute\(s\) \['alpha'\]"),
+    ("transpose", [T(2)], {}, r"requires attribute 'perm'"),
+    # linear algebra
+    ("gemm", [T(2, 3, 4), T(4, 5), None], {}, r"operand 'a' must be 2-d"),
+    ("gemm", [T(2, 3), T(4, 5), None], {}, r"contracted dims differ: 'a' \[2, 3\]"),
+    ("gemm", [T(2, 3), T(3, 5), T(2, 4)], {}, r"operand 'c' \[2, 4\] must broadcast"),
+    ("mat_mul", [T(2, 3), T(4, 5)], {}, r"contracted dims differ: 'a' \[2, 3\] has K=3"),
+    ("mat_mul", [T(), T(4)], {}, r"must be >= 1-d"),
+    ("mat_mul", [T(2, 2, 3), T(3, 3, 4)], {}, r"shapes \[2\] and \[3\] are not broadcastable"),
+    # convolution and pooling
+    (
+        "conv",
+        [T(1, 3, 8), T(4, 3, 3, 3), None],
+        {"strides": [1], "pads": [0, 0], "dilations": [1]},
+        r"must have one rank >= 3",
+    ),
+    (
+        "conv",
+        [T(1, 3, 8, 8), T(4, 3, 3, 3), None],
+        {"strides": [1], "pads": [0, 0, 0, 0], "dilations": [1, 1]},
+        r"attribute 'strides' = \[1\] must have 2 entries",
+    ),
+    (
+        "conv",
+        [T(1, 3, 8, 8), T(4, 3, 3, 3), None],
+        {"strides": [1, 1], "pads": [0, 0], "dilations": [1, 1]},
+        r"attribute 'pads' = \[0, 0\] must have 4 entries",
+    ),
+    (
+        "conv",
+        [T(1, 3, 8, 8), T(4, 3, 3, 3), None],
+        {"strides": [0, 1], "pads": [0, 0, 0, 0], "dilations": [1, 1]},
+        r"attribute 'strides' = \[0, 1\] must be all >= 1",
+    ),
+    (
+        "conv",
+        [T(1, 3, 8, 8), T(4, 3, 3, 3), None],
+        {"strides": [1, 1], "pads": [0, -1, 0, 0], "dilations": [1, 1]},
+        r"attribute 'pads' = \[0, -1, 0, 0\] must be all >= 0",
+    ),
+    (
+        "conv",
+        [T(1, 4, 8, 8), T(4, 3, 3, 3), None],
+        {"strides": [1, 1], "pads": [0, 0, 0, 0], "dilations": [1, 1]},
+        r"attribute 'group' = 1: input channels 4 must equal w.shape\[1\] \(3\)",
+    ),
+    (
+        "conv",
+        [T(1, 3, 8, 8), T(4, 3, 3, 3), T(3)],
+        {"strides": [1, 1], "pads": [0, 0, 0, 0], "dilations": [1, 1]},
+        r"operand 'b' must have shape \[4\], got \[3\]",
+    ),
+    (
+        "conv",
+        [T(1, 3, 2, 8), T(4, 3, 3, 3), None],
+        {"strides": [1, 1], "pads": [0, 0, 0, 0], "dilations": [1, 1]},
+        r"kernel extent 3 exceeds the padded input 2 in spatial axis 0",
+    ),
+    (
+        "conv",
+        [T(1, 3, 8, 8), T(4, 3, 3, 3, dtype=np.float64), None],
+        {"strides": [1, 1], "pads": [0, 0, 0, 0], "dilations": [1, 1]},
+        r"operands 'x' .* 'w'",
+    ),
+    (
+        "conv_transpose",
+        [T(1, 4, 5, 5), T(4, 2, 3, 3), None],
+        {"strides": [2, 2], "pads": [0, 0, 0, 0], "dilations": [1, 1], "output_padding": [2, 0]},
+        r"attribute 'output_padding' = \[2, 0\]: entry 0 must be in \[0, max",
+    ),
+    (
+        "conv_transpose",
+        [T(1, 4, 5, 5), T(4, 2, 3, 3), None],
+        {"strides": [2, 2], "pads": [0, 0, 0, 0], "dilations": [1, 1], "output_padding": [0]},
+        r"attribute 'output_padding' = \[0\] must have 2 entries",
+    ),
+    (
+        "conv_transpose",
+        [T(1, 3, 5, 5), T(4, 2, 3, 3), None],
+        {"strides": [1, 1], "pads": [0, 0, 0, 0], "dilations": [1, 1], "output_padding": [0, 0]},
+        r"input channels 3 must equal w.shape\[0\] \(4\)",
+    ),
+    (
+        "conv_transpose",
+        [T(1, 4, 5, 5), T(4, 2, 3, 3), T(2)],
+        {
+            "strides": [1, 1],
+            "pads": [0, 0, 0, 0],
+            "dilations": [1, 1],
+            "output_padding": [0, 0],
+            "group": 2,
+        },
+        r"operand 'b' must have shape \[4\]",
+    ),
+    (
+        "conv_transpose",
+        [T(1, 4, 1, 1), T(4, 2, 1, 1), None],
+        {"strides": [1, 1], "pads": [1, 0, 0, 0], "dilations": [1, 1], "output_padding": [0, 0]},
+        r"leaves no output in spatial axis 0",
+    ),
+    (
+        "conv_transpose",
+        [T(1, 4, 5), T(4, 2, 3, 3), None],
+        {"strides": [1], "pads": [0, 0], "dilations": [1], "output_padding": [0]},
+        r"must have one rank >= 3",
+    ),
+    (
+        "max_pool",
+        [T(2, 3)],
+        {"kernel_shape": [2], "strides": [1], "pads": [0, 0], "dilations": [1]},
+        r"operand 'x' must have rank >= 3",
+    ),
+    (
+        "max_pool",
+        [T(1, 1, 4, 4)],
+        {"kernel_shape": [2], "strides": [1, 1], "pads": [0, 0, 0, 0], "dilations": [1, 1]},
+        r"attribute 'kernel_shape' = \[2\] must have 2 entries",
+    ),
+    (
+        "max_pool",
+        [T(1, 1, 4, 4)],
+        {"kernel_shape": [2, 0], "strides": [1, 1], "pads": [0, 0, 0, 0], "dilations": [1, 1]},
+        r"attribute 'kernel_shape' = \[2, 0\] must be all >= 1",
+    ),
+    (
+        "average_pool",
+        [T(1, 1, 4, 4)],
+        {"kernel_shape": [2, 2], "strides": [1, 1], "pads": [2, 0, 0, 0], "dilations": [1, 1]},
+        r"attribute 'pads' = \[2, 0, 0, 0\] must be smaller than the kernel extent in axis 0",
+    ),
+    (
+        "max_pool",
+        [T(1, 1, 4, 4)],
+        {"kernel_shape": [2, 2], "strides": [1, 1], "pads": [0, 0, 0, 0], "dilations": [1, 0]},
+        r"attribute 'dilations' = \[1, 0\] must be all >= 1",
+    ),
+    ("global_average_pool", [T(2, 3)], {}, r"operand 'x' must have rank >= 3"),
+    # normalization
+    ("batch_normalization", [T(4), T(4), T(4), T(4), T(4)], {}, r"operand 'x' must have rank"),
+    (
+        "batch_normalization",
+        [T(2, 3), T(3), T(3), T(2), T(3)],
+        {},
+        r"operand 'input_mean' must have shape \[3\] \(channels\), got \[2\]",
+    ),
+    (
+        "batch_normalization",
+        [T(2, 3), T(3), T(3, dtype=np.float64), T(3), T(3)],
+        {},
+        r"operands 'x' \(float32\) and 'b' \(float64\)",
+    ),
+    (
+        "batch_normalization",
+        [T(2, 3, dtype=np.int64), T(3), T(3), T(3), T(3)],
+        {},
+        r"operand 'x' must be a floating-point",
+    ),
+    (
+        "layer_normalization",
+        [T(2, 3), T(2), None],
+        {},
+        r"operand 'scale' \[2\] must broadcast to the normalized shape \[3\] \(axis=-1\)",
+    ),
+    (
+        "layer_normalization",
+        [T(2, 3), T(3), T(2, 3)],
+        {"axis": 1},
+        r"operand 'b' \[2, 3\] must broadcast",
+    ),
+    ("layer_normalization", [T(2, 3), T(3), None], {"axis": -3}, r"attribute 'axis' = -3"),
+    # reductions
+    ("reduce_mean", [T(2, 3)], {"axes": [2]}, r"attribute 'axes' = 2 is out of range"),
+    ("reduce_sum", [T(2, 3)], {"axes": [1, -1]}, r"attribute 'axes' = \[1, -1\] repeats"),
+    # shape and data movement
+    ("reshape", [T(2, 3)], {"shape": [-1, -1]}, r"at most one -1"),
+    ("reshape", [T(2, 3)], {"shape": [-2, 3]}, r"must be all >= -1"),
+    ("reshape", [T(2, 3)], {"shape": [0, -1], "allowzero": 1}, r"mixes 0 and -1"),
+    ("reshape", [T(6)], {"shape": [2, 0]}, r"entry 1 is 0 \(copy\) but 'data' has rank 1"),
+    ("reshape", [T(2, 3)], {"shape": [4, -1]}, r"cannot hold the 6 elements"),
+    ("reshape", [T(2, 3)], {"shape": [4, 2]}, r"gives 8 elements, 'data' \[2, 3\] has 6"),
+    ("transpose", [T(2, 3)], {"perm": [0, 0]}, r"'perm' = \[0, 0\] must be a permutation"),
+    ("flatten", [T(2, 3)], {"axis": 3}, r"attribute 'axis' = 3 is out of range \[-3, 2\]"),
+    ("squeeze", [T(2, 3)], {"axes": [0]}, r"axis 0 of 'data' \[2, 3\] has size 2, expected 1"),
+    ("unsqueeze", [T(2, 3)], {"axes": []}, r"must name at least one axis"),
+    ("unsqueeze", [T(2, 3)], {"axes": [3]}, r"'axes' = 3 is out of range \[-3, 2\]"),
+    ("concat", [T(2, 3), T(2, 3, dtype=np.int64)], {"axis": 0}, r"operand 'b' has element"),
+    ("concat", [T(2, 3), T(3, 4)], {"axis": 0}, r"operand 'b' has shape \[3, 4\]; expected"),
+    ("split", [T(6)], {"split": [2, 3]}, r"summing to 6"),
+    ("split", [T(6)], {"split": [2, 4]}, r"must be equal sizes"),
+    (
+        "slice",
+        [T(6)],
+        {"starts": [0], "ends": [1, 2], "axes": [0], "steps": [1]},
+        r"attribute 'ends' = \[1, 2\] must have 1 entries",
+    ),
+    (
+        "slice",
+        [T(6)],
+        {"starts": [0], "ends": [1], "axes": [0], "steps": [0]},
+        r"'steps' = \[0\] must not contain 0",
+    ),
+    (
+        "slice",
+        [T(6)],
+        {"starts": [0], "ends": [1], "axes": [1], "steps": [1]},
+        r"'axes' = 1 is out of range",
+    ),
+    ("gather", [T(6), T(2)], {}, r"operand 'indices' must be an i32 or i64 tensor"),
+    ("gather", [T(6), T(2, dtype=np.int64)], {"axis": 1}, r"'axis' = 1 is out of range"),
+    ("expand", [T(3)], {"shape": [-1]}, r"'shape' = \[-1\] must be all >= 0"),
+    ("expand", [T(3)], {"shape": [2]}, r"shapes \[3\] and \[2\] are not broadcastable"),
+    ("pad", [T(2, 3)], {"pads": [1, 1]}, r"'pads' = \[1, 1\] must have 4 entries"),
+    ("pad", [T(2, 3)], {"pads": [0, 0, 0, 0], "mode": "mirror"}, r"'mode' = 'mirror'"),
+    ("pad", [T(2, 3)], {"pads": [-3, 0, 0, 0]}, r"crops 'data' \[2, 3\] below size 0"),
+    (
+        "pad",
+        [T(2, 3)],
+        {"pads": [2, 0, 0, 0], "mode": "reflect"},
+        r"reflect padding of axis 0 \(size 2\) must be < 2",
+    ),
+    ("resize", [T(1, 4)], {"sizes": [1]}, r"'sizes' = \[1\] must have 2 entries"),
+    ("resize", [T(1, 4)], {"sizes": [1, 0]}, r"'sizes' = \[1, 0\] must be all >= 1"),
+    ("resize", [T(1, 4)], {"sizes": [1, 8], "scales": [1.0]}, r"'scales' = \[1.0\] must have"),
+    ("resize", [T(1, 4)], {"sizes": [1, 8], "scales": [1.0, 0.0]}, r"must be all > 0"),
+    ("resize", [T(1, 4)], {"sizes": [1, 8], "mode": "area"}, r"'mode' = 'area'"),
+    (
+        "resize",
+        [T(1, 4)],
+        {"sizes": [1, 8], "coordinate_transformation_mode": "x"},
+        r"'coordinate_transformation_mode' = 'x'",
+    ),
+    ("resize", [T(1, 4)], {"sizes": [1, 8], "nearest_mode": "up"}, r"'nearest_mode' = 'up'"),
+    ("resize", [T(1, 4, dtype=np.int64)], {"sizes": [1, 8]}, r"must be a floating-point"),
+    ("cast", [T(2)], {"to": "float99"}, r"attribute 'to' = 'float99' is not an element type"),
+    # constants
+    ("constant", [], {"value": "zero"}, r"attribute 'value' must be a tensor, got str"),
+    ("constant_of_shape", [], {"shape": [-1]}, r"'shape' = \[-1\] must be all >= 0"),
+    (
+        "constant_of_shape",
+        [],
+        {"shape": [2], "value": np.zeros(2, np.float32)},
+        r"'value' must hold exactly one element, got shape \[2\]",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", BAD, ids=[f"{c[0]}-{i}" for i, c in enumerate(BAD)])
+def test_verifier_rule_rejects(case: Any) -> None:
+    name, specs, attrs, match = case
+    with pytest.raises(OpVerifyError, match=match):
+        infer(name, specs, attrs)
+
+
+def test_build_rejects_missing_operand() -> None:
+    ctx = make_context()
+    with ctx, ir.Location.unknown():
+        with pytest.raises(OpVerifyError, match=r"'nn.conv' requires operand 'x'"):
+            DIALECT.op("conv").build([None, None, None], {})  # 'x' is checked first
+        with pytest.raises(OpVerifyError, match=r"takes 2 operand\(s\) \(a, b\), got 1"):
+            DIALECT.op("add").build([None])
+    del ctx

@@ -1,0 +1,348 @@
+"""Each converter on a one- or few-node model: the imported function's result types must equal
+the shapes and dtypes ONNX Runtime produces for the same model (values are checked end to end
+once lowering exists)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from strata.frontends.onnx import import_model
+
+ort = pytest.importorskip("onnxruntime")
+
+F = TensorProto.FLOAT
+I64 = TensorProto.INT64
+BOOL = TensorProto.BOOL
+
+
+@dataclass
+class Case:
+    name: str
+    nodes: list[onnx.NodeProto]
+    inputs: list[tuple[str, int, list[int]]]
+    outputs: list[str]
+    inits: dict[str, np.ndarray] = field(default_factory=dict)
+    opset: int = 17
+
+    def model(self) -> onnx.ModelProto:
+        graph = helper.make_graph(
+            self.nodes,
+            self.name,
+            [helper.make_tensor_value_info(n, t, s) for n, t, s in self.inputs],
+            [helper.make_tensor_value_info(o, TensorProto.UNDEFINED, None) for o in self.outputs],
+            [numpy_helper.from_array(v, k) for k, v in self.inits.items()],
+        )
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", self.opset)])
+        model.ir_version = min(model.ir_version, 10)  # what this onnxruntime accepts
+        return onnx.shape_inference.infer_shapes(model)
+
+
+def n(op: str, ins: Sequence[str], outs: Sequence[str] = ("y",), **attrs: object) -> onnx.NodeProto:
+    return helper.make_node(op, list(ins), list(outs), **attrs)
+
+
+def w(*shape: int) -> np.ndarray:
+    return np.random.default_rng(1).random(shape, dtype=np.float32)
+
+
+def i64(*values: int) -> np.ndarray:
+    return np.array(values, dtype=np.int64)
+
+
+X4 = [("x", F, [1, 4, 9, 9])]
+CASES = [
+    Case(
+        "conv_group_dilation",
+        [n("Conv", ["x", "w", "b"], group=2, dilations=[2, 2], pads=[1, 0, 2, 1], strides=[2, 1])],
+        X4,
+        ["y"],
+        {"w": w(6, 2, 3, 3), "b": w(6)},
+    ),
+    Case(
+        "conv_same_lower",
+        [n("Conv", ["x", "w"], auto_pad="SAME_LOWER", strides=[2, 3])],
+        X4,
+        ["y"],
+        {"w": w(4, 4, 4, 2)},
+    ),
+    Case(
+        "conv_depthwise",
+        [n("Conv", ["x", "w"], group=4, pads=[1, 1, 1, 1])],
+        X4,
+        ["y"],
+        {"w": w(4, 1, 3, 3)},
+    ),
+    Case(
+        "conv_1d",
+        [n("Conv", ["x", "w"], auto_pad="VALID")],
+        [("x", F, [2, 3, 10])],
+        ["y"],
+        {"w": w(5, 3, 4)},
+    ),
+    Case(
+        "conv_transpose",
+        [n("ConvTranspose", ["x", "w"], strides=[2, 2], pads=[1, 1, 0, 0], output_padding=[1, 0])],
+        X4,
+        ["y"],
+        {"w": w(4, 3, 3, 3)},
+    ),
+    Case(
+        "conv_transpose_output_shape",
+        [n("ConvTranspose", ["x", "w"], strides=[2, 2], output_shape=[18, 19])],
+        X4,
+        ["y"],
+        {"w": w(4, 2, 3, 3)},
+    ),
+    Case(
+        "conv_transpose_same_upper",
+        [n("ConvTranspose", ["x", "w"], strides=[2, 2], auto_pad="SAME_UPPER")],
+        X4,
+        ["y"],
+        {"w": w(4, 2, 3, 3)},
+    ),
+    Case(
+        "max_pool_ceil",
+        [n("MaxPool", ["x"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)],
+        X4,
+        ["y"],
+    ),
+    Case(
+        "max_pool_same",
+        [n("MaxPool", ["x"], kernel_shape=[2, 2], strides=[2, 2], auto_pad="SAME_UPPER")],
+        X4,
+        ["y"],
+    ),
+    Case(
+        "average_pool_pads",
+        [n("AveragePool", ["x"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], count_include_pad=1)],
+        X4,
+        ["y"],
+    ),
+    Case(
+        "global_pools",
+        [n("GlobalAveragePool", ["x"], ["a"]), n("GlobalMaxPool", ["x"], ["b"])],
+        X4,
+        ["a", "b"],
+    ),
+    Case(
+        "gemm_trans",
+        [n("Gemm", ["a", "b", "c"], transA=1, transB=1, alpha=0.5)],
+        [("a", F, [3, 2])],
+        ["y"],
+        {"b": w(4, 3), "c": w(4)},
+    ),
+    Case("gemm_no_c", [n("Gemm", ["a", "b"])], [("a", F, [2, 3])], ["y"], {"b": w(3, 5)}),
+    Case(
+        "matmul_batched",
+        [n("MatMul", ["a", "b"])],
+        [("a", F, [2, 1, 3, 4]), ("b", F, [5, 4, 6])],
+        ["y"],
+    ),
+    Case("matmul_vector", [n("MatMul", ["a", "b"])], [("a", F, [4]), ("b", F, [2, 4, 3])], ["y"]),
+    Case(
+        "batch_norm",
+        [n("BatchNormalization", ["x", "s", "b", "m", "v"])],
+        X4,
+        ["y"],
+        {"s": w(4), "b": w(4), "m": w(4), "v": w(4)},
+    ),
+    Case(
+        "layer_norm",
+        [n("LayerNormalization", ["x", "s", "b"], axis=-2)],
+        X4,
+        ["y"],
+        {"s": w(9, 9), "b": w(9, 9)},
+    ),
+    Case("softmax_11_axis1", [n("Softmax", ["x"])], X4, ["y"], opset=11),
+    Case("log_softmax_13", [n("LogSoftmax", ["x"], axis=1)], X4, ["y"], opset=13),
+    Case("reshape_zero_minus1", [n("Reshape", ["x", "s"])], X4, ["y"], {"s": i64(0, -1, 3)}),
+    Case("transpose_default", [n("Transpose", ["x"])], X4, ["y"]),
+    Case("flatten_0", [n("Flatten", ["x"], axis=0)], X4, ["y"]),
+    Case("squeeze_all", [n("Squeeze", ["x"])], [("x", F, [1, 3, 1, 2])], ["y"]),
+    Case("unsqueeze_neg", [n("Unsqueeze", ["x", "a"])], X4, ["y"], {"a": i64(-1, 1)}),
+    Case(
+        "concat_three",
+        [n("Concat", ["a", "b", "c"], axis=-1)],
+        [("a", F, [2, 3]), ("b", F, [2, 1]), ("c", F, [2, 4])],
+        ["y"],
+    ),
+    Case(
+        "split_uneven_13",
+        [n("Split", ["x", "s"], ["p", "q", "r"], axis=1)],
+        [("x", F, [2, 7])],
+        ["p", "q", "r"],
+        {"s": i64(2, 4, 1)},
+        opset=13,
+    ),
+    Case(
+        "split_num_outputs_18",
+        [n("Split", ["x"], ["p", "q", "r"], axis=1, num_outputs=3)],
+        [("x", F, [2, 7])],
+        ["p", "q", "r"],
+        opset=18,
+    ),
+    Case(
+        "split_equal_11",
+        [n("Split", ["x"], ["p", "q"], axis=0)],
+        [("x", F, [4, 7])],
+        ["p", "q"],
+        opset=11,
+    ),
+    Case(
+        "slice_negative_steps",
+        [n("Slice", ["x", "st", "en", "ax", "sp"])],
+        X4,
+        ["y"],
+        {"st": i64(-1, 1), "en": i64(-(2**63), 100), "ax": i64(3, 1), "sp": i64(-2, 2)},
+    ),
+    Case(
+        "slice_defaults",
+        [n("Slice", ["x", "st", "en"])],
+        X4,
+        ["y"],
+        {"st": i64(0, 1), "en": i64(1, -1)},
+    ),
+    Case(
+        "gather_runtime_indices",
+        [n("Gather", ["e", "ids"], axis=0)],
+        [("ids", I64, [2, 5])],
+        ["y"],
+        {"e": w(10, 6)},
+    ),
+    Case(
+        "gather_negative_const", [n("Gather", ["x", "ids"], axis=1)], X4, ["y"], {"ids": i64(-1, 0)}
+    ),
+    Case("expand", [n("Expand", ["x", "s"])], [("x", F, [3, 1])], ["y"], {"s": i64(2, 1, 4)}),
+    Case(
+        "pad_11",
+        [n("Pad", ["x", "p", "v"], mode="constant")],
+        X4,
+        ["y"],
+        {"p": i64(0, 0, 1, 2, 0, 0, 3, 0), "v": np.array(1.5, np.float32)},
+        opset=11,
+    ),
+    Case(
+        "pad_18_axes_reflect",
+        [n("Pad", ["x", "p", "", "a"], mode="reflect")],
+        X4,
+        ["y"],
+        {"p": i64(1, 2, 2, 1), "a": i64(-1, 2)},
+        opset=18,
+    ),
+    Case(
+        "resize_scales",
+        [n("Resize", ["x", "", "sc"], mode="nearest")],
+        X4,
+        ["y"],
+        {"sc": np.array([1, 1, 2, 2], np.float32)},
+        opset=13,
+    ),
+    Case(
+        "resize_sizes_linear",
+        [n("Resize", ["x", "", "", "sz"], mode="linear")],
+        X4,
+        ["y"],
+        {"sz": i64(1, 4, 5, 12)},
+        opset=13,
+    ),
+    Case(
+        "resize_11_empty_scales",
+        [n("Resize", ["x", "roi", "sc", "sz"])],
+        X4,
+        ["y"],
+        {"roi": np.zeros(0, np.float32), "sc": np.zeros(0, np.float32), "sz": i64(1, 4, 18, 18)},
+        opset=11,
+    ),
+    Case(
+        "where_compare",
+        [n("Greater", ["a", "b"], ["c"]), n("Where", ["c", "a", "b"])],
+        [("a", F, [2, 3]), ("b", F, [3])],
+        ["y"],
+    ),
+    Case(
+        "logic",
+        [
+            n("Less", ["a", "b"], ["l"]),
+            n("Equal", ["a", "b"], ["e"]),
+            n("Or", ["l", "e"], ["o"]),
+            n("Not", ["o"], ["y"]),
+        ],
+        [("a", F, [2, 3]), ("b", F, [2, 1])],
+        ["y"],
+    ),
+    Case("cast_bool", [n("Cast", ["x"], to=BOOL)], X4, ["y"]),
+    Case("pow_int_exponent", [n("Pow", ["x", "e"])], X4, ["y"], {"e": np.array(2, np.int64)}),
+    Case("clip_max_only", [n("Clip", ["x", "", "hi"])], X4, ["y"], {"hi": np.array(6, np.float32)}),
+    Case("clip_runtime_min", [n("Clip", ["x", "lo"])], [("x", F, [3]), ("lo", F, [])], ["y"]),
+    Case(
+        "variadic",
+        [
+            n("Max", ["a", "b", "c"], ["m"]),
+            n("Sum", ["a", "m"], ["s"]),
+            n("Mean", ["s", "b"], ["y"]),
+        ],
+        [("a", F, [2, 3]), ("b", F, [3]), ("c", F, [1, 3])],
+        ["y"],
+    ),
+    Case(
+        "reduce_mean_18",
+        [n("ReduceMean", ["x", "a"], keepdims=0)],
+        X4,
+        ["y"],
+        {"a": i64(-1, 1)},
+        opset=18,
+    ),
+    Case("reduce_max_all", [n("ReduceMax", ["x"])], X4, ["y"], opset=18),
+    Case(
+        "reduce_sum_13_noop", [n("ReduceSum", ["x"], noop_with_empty_axes=1)], X4, ["y"], opset=13
+    ),
+    Case("reduce_sum_11", [n("ReduceSum", ["x"], axes=[0, 2], keepdims=0)], X4, ["y"], opset=11),
+    Case(
+        "activations",
+        [
+            n("HardSigmoid", ["x"], ["a"], alpha=0.3),
+            n("LeakyRelu", ["a"], ["b"]),
+            n("Erf", ["b"], ["c"]),
+            n("Tanh", ["c"], ["d"]),
+            n("Sigmoid", ["d"], ["e"]),
+            n("Gelu", ["e"], ["y"], approximate="tanh"),
+        ],
+        X4,
+        ["y"],
+        opset=20,
+    ),
+    Case(
+        "constant_of_shape_big",
+        [
+            n("ConstantOfShape", ["s"], ["c"], value=helper.make_tensor("v", F, [1], [2.0])),
+            n("Add", ["x", "c"]),
+        ],
+        [("x", F, [1])],
+        ["y"],
+        {"s": i64(256, 512)},
+    ),
+    Case(
+        "dropout_mask", [n("Dropout", ["x"], ["y", "m"])], [("x", F, [2, 3])], ["y", "m"], opset=13
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_result_types_match_onnxruntime(case: Case) -> None:
+    model = case.model()
+    rng = np.random.default_rng(0)
+    feeds = {}
+    for name, elem, shape in case.inputs:
+        dtype = helper.tensor_dtype_to_np_dtype(elem)
+        feeds[name] = np.asarray(rng.random(shape) * 5).astype(dtype)
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    expected = session.run(case.outputs, feeds)
+    imported = import_model(model)
+    got = [(o.shape, o.dtype) for o in imported.outputs]
+    assert got == [(tuple(e.shape), e.dtype) for e in expected]
