@@ -51,7 +51,7 @@ from strata.dialects.nn_rules import (
 )
 from strata.dialects.opdef import Attr, AttrKind, Dialect, OpDef, Operand, Result
 
-__all__ = ["DIALECT", "OPS", "broadcast_shapes"]
+__all__ = ["DIALECT", "OPS", "broadcast_shapes", "build"]
 
 INT, FLOAT, INTS, STRING = AttrKind.INT, AttrKind.FLOAT, AttrKind.INTS, AttrKind.STRING
 
@@ -420,3 +420,6 @@ OPS: tuple[OpDef, ...] = (
 )
 
 DIALECT = Dialect("nn", "High-level neural-network ops on static tensors, modelled on ONNX.", OPS)
+
+# Builder functions, one per op: `build.conv(x, w, b, strides=[1, 1], ...)` -> Value.
+build = DIALECT.builders()

@@ -75,7 +75,7 @@ def reshape_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
         out.append(d)
     total = prod(x.shape)
     if -1 in out:
-        known = prod(d for d in out if d != -1)
+        known = prod([d for d in out if d != -1])
         if known == 0 or total % known:
             raise OpVerifyError(
                 f"attribute 'shape' = {shape} cannot hold the {total} elements of "
@@ -100,7 +100,10 @@ def transpose_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
 
 def flatten_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     x = req(specs[0], "input")
-    axis = norm_axis(attrs["axis"], x.rank, "axis", extra=1)
+    axis = attrs["axis"]
+    if not -x.rank <= axis <= x.rank:  # ONNX: [-r, r]; a negative axis counts from r
+        raise OpVerifyError(f"attribute 'axis' = {axis} is out of range [{-x.rank}, {x.rank}]")
+    axis = axis + x.rank if axis < 0 else axis
     return [TensorSpec((prod(x.shape[:axis]), prod(x.shape[axis:])), x.dtype)]
 
 

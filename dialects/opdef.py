@@ -23,8 +23,10 @@ the op, the operand or attribute, the value and what was expected.
 from __future__ import annotations
 
 import enum
+import keyword
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -199,6 +201,27 @@ class OpDef:
         return list(op.results)
 
     # ---- IRDL -----------------------------------------------------------------------------
+    def builder(self) -> Callable[..., Any]:
+        """The lower-case builder function: operands positionally, attributes by keyword.
+
+        `nn.build.conv(x, w, strides=[1, 1], ...)` returns the result Value (a list of Values
+        for an op with a variadic result); omitted trailing optional operands are absent.
+        """
+
+        def build(
+            *operands: ir.Value | Sequence[ir.Value] | None,
+            loc: ir.Location | None = None,
+            ip: ir.InsertionPoint | None = None,
+            **attrs: Any,
+        ) -> ir.Value | list[ir.Value]:
+            padded = list(operands) + [None] * (len(self.operands) - len(operands))
+            values = self.build(padded, attrs, loc=loc, ip=ip)
+            return values if self.results[0].variadic else values[0]
+
+        build.__name__ = build.__qualname__ = self.name
+        build.__doc__ = self.summary
+        return build
+
     def irdl_text(self) -> str:
         lines = [f"  irdl.operation @{self.name} {{"]
         n = 0
@@ -273,6 +296,13 @@ class Dialect:
             clash = {x.name for x in o.operands} & {r.name for r in o.results}
             if clash:
                 raise ValueError(f"'{o.full_name}': operand and result names clash: {clash}")
+
+    def builders(self) -> SimpleNamespace:
+        """One builder function per op (`OpDef.builder`), named after the op; a name that is
+        a Python keyword gets a trailing underscore (`and_`, `not_`)."""
+        return SimpleNamespace(
+            **{o.name + ("_" if keyword.iskeyword(o.name) else ""): o.builder() for o in self.ops}
+        )
 
     def op(self, name: str) -> OpDef:
         """The declaration of `name` ("conv" or "nn.conv"); KeyError if unknown."""
@@ -377,7 +407,7 @@ def attr_to_mlir(kind: AttrKind, value: Any) -> ir.Attribute:
     if kind is AttrKind.TENSOR:
         if isinstance(value, ir.Attribute):
             return value
-        arr = np.ascontiguousarray(value)
+        arr = np.asarray(value, order="C")  # keeps 0-d values 0-d
         return ir.DenseElementsAttr.get(arr, type=type_of_spec(TensorSpec.of(arr.shape, arr.dtype)))
     raise AssertionError(kind)
 

@@ -1,1 +1,123 @@
-"""convert-nn-to-linalg: placeholder, filled in by the lowering work."""
+"""convert-nn-to-linalg: every nn op -> linalg / tensor / arith / math ops on tensors.
+
+Which op is rewritten how is declared in `nn_to_linalg.pdll`, compiled with `mlir-pdll` at
+run time (once per process, the PDL text is cached). Rules that produce one region-free op
+are pure PDL; the others call native rewrites implemented in `strata.passes.lowering`, which
+build the IR at the root op and replace it. Patterns are frozen once per pass run and applied
+in a single walk (`walk_and_apply_patterns`): each nn op is visited once, no fixed-point
+iteration. Afterwards no nn op may remain: any leftover, or an error raised by a native
+rewrite, raises CompilationError naming the op and its location.
+
+Dependency contract: imports the `mlir` bindings, `strata.errors`,
+`strata.passes.registry` and `strata.passes.lowering`; needs the `mlir-pdll` binary shipped
+with the bindings (site-packages/mlir/bin).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from mlir import ir, rewrite
+
+from strata.errors import CompilationError
+from strata.passes.lowering import Lowering, all_lowerings
+from strata.passes.registry import ModulePass, register_pass
+
+PDLL_FILE = Path(__file__).with_name("nn_to_linalg.pdll")
+
+
+def mlir_pdll() -> Path:
+    return Path(ir.__file__).parent / "bin" / "mlir-pdll"
+
+
+@functools.cache
+def pdl_text(path: Path = PDLL_FILE) -> str:
+    """The PDL module compiled from a .pdll file (once per process and file)."""
+    proc = subprocess.run(
+        [str(mlir_pdll()), "-x=mlir", str(path)], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0 or "pdl.pattern" not in proc.stdout:
+        raise CompilationError(f"mlir-pdll failed on {path}:\n{proc.stderr}")
+    return proc.stdout
+
+
+def native_names(path: Path = PDLL_FILE) -> list[str]:
+    """Names of the bodiless `Rewrite` declarations (native rewrites) of a .pdll file."""
+    return re.findall(r"^Rewrite\s+(\w+)\s*\(", path.read_text(), flags=re.M)
+
+
+def _where(op: ir.Operation) -> str:
+    return f"'{op.name}' at {op.location}"
+
+
+class _Driver:
+    """Owns the PDL module, the PDLModule and the errors raised by native rewrites."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.pdl_module = ir.Module.parse(pdl_text())  # must outlive self.pdl
+        self.pdl = rewrite.PDLModule(self.pdl_module)
+        impls = all_lowerings()
+        for name in native_names():
+            self.pdl.register_rewrite_function(name, self._native(name, impls.get(name)))
+        self.frozen = self.pdl.freeze()
+
+    def _native(self, name: str, impl: Lowering | None) -> Any:
+        def call(rewriter: Any, results: Any, values: Sequence[Any]) -> None:
+            root: ir.Operation = values[0]
+            if impl is None:
+                self.errors.append(f"{_where(root)}: no native rewrite '{name}'")
+                return
+            try:
+                with root.location, rewriter.ip:
+                    new = list(impl(root, list(values[1:])))
+                if len(new) != len(root.results):
+                    raise ValueError(f"{name} produced {len(new)} values")
+                for old, value in zip(root.results, new, strict=True):
+                    if old.type != value.type:
+                        raise ValueError(f"{name} produced {value.type}, expected {old.type}")
+                rewriter.replace_op(root, new)
+            except Exception as e:
+                self.errors.append(f"{_where(root)}: {type(e).__name__}: {e}")
+
+        return call
+
+    def run(self, module: ir.Operation) -> None:
+        rewrite.walk_and_apply_patterns(module, self.frozen)
+        leftovers: list[str] = []
+
+        def visit(op: ir.Operation) -> ir.WalkResult:
+            if op.name.startswith("nn."):
+                leftovers.append(_where(op))
+            return ir.WalkResult.ADVANCE
+
+        module.walk(visit, ir.WalkOrder.PRE_ORDER)
+        if self.errors or leftovers:
+            lines = self.errors or [f"{w}: no lowering" for w in leftovers]
+            raise CompilationError(
+                "convert-nn-to-linalg failed to lower:\n  " + "\n  ".join(dict.fromkeys(lines))
+            )
+
+
+@register_pass
+class ConvertNNToLinalg(ModulePass):
+    """Lower every nn op to linalg / tensor / arith / math ops on tensors."""
+
+    name = "convert-nn-to-linalg"
+
+    def run(self, module: ir.Operation) -> None:
+        op = module.operation if isinstance(module, ir.Module) else module
+        _Driver().run(op)
+
+
+def lower_module(module: ir.Module | ir.Operation) -> None:
+    """Apply convert-nn-to-linalg to `module` in place (raises CompilationError)."""
+    ConvertNNToLinalg().run(module.operation if isinstance(module, ir.Module) else module)
+
+
+__all__ = ["ConvertNNToLinalg", "lower_module", "native_names", "pdl_text"]

@@ -1,1 +1,16 @@
-"""Named pipelines: placeholder, filled in by the lowering / CPU work."""
+"""Named pipelines of the lowering: nn -> clean linalg on tensors.
+
+Dependency contract: imports `strata.passes.registry` (and, through the pipeline text, the
+passes registered by `strata.passes.nn_to_linalg`).
+"""
+
+from __future__ import annotations
+
+from strata.passes.registry import register_pipeline
+
+# nn -> linalg/tensor/arith/math on tensors, folded and deduplicated: the input of every target.
+register_pipeline(
+    "strata-nn-to-linalg",
+    "convert-nn-to-linalg, then canonicalize and cse to clean linalg-on-tensors",
+    "convert-nn-to-linalg,canonicalize,cse",
+)

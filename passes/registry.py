@@ -96,7 +96,9 @@ def describe(cls: type[ModulePass]) -> str:
 
 def split_top_level(text: str) -> list[str]:
     """Split 'a,b{x=1,y=2},func.func(c,d)' at the commas that are not nested."""
-    out, depth, cur = [], 0, []
+    out: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "({":
             depth += 1

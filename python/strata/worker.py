@@ -67,7 +67,7 @@ def run_isolated(request: dict[str, Any], *, verbose: bool = False) -> None:
             cls = CompilationError
         if cls is errors.UnsupportedOpError and isinstance(result.get("unsupported"), dict):
             raise errors.UnsupportedOpError(result["unsupported"])
-        exc: StrataError = cls.__new__(cls)  # type: ignore[call-overload]
+        exc: StrataError = cls.__new__(cls)
         Exception.__init__(exc, result["message"])
         raise exc
 

@@ -18,12 +18,15 @@ Dependency contract: imports the `mlir` bindings and `strata.passes.registry` on
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import ClassVar
 
 from mlir import ir
 from mlir.dialects import linalg
 from mlir.dialects.transform import interpreter
 
 from strata.passes.registry import ModulePass, register_pass, register_pipeline
+from strata.targets.cpu import schedules
 
 WEIGHT_ATTR = "nn.weight"
 NAME_ATTR = "nn.name"
@@ -219,40 +222,85 @@ class InterchangeContractions(ModulePass):
         interpreter.apply_named_sequence(module, lib.body.operations[0], lib)
 
 
-# Lowering of linalg on tensors (static shapes) to the LLVM dialect, bare-pointer C ABI.
-CPU_LOWER_TO_LLVM = ",".join(
-    [
-        "strata-cpu-mark-readonly-args",
-        "func.func(linalg-fuse-elementwise-ops)",
-        "strata-cpu-interchange-contractions",
-        "canonicalize",
-        "one-shot-bufferize{bufferize-function-boundaries "
-        "function-boundary-type-conversion=identity-layout-map}",
-        "buffer-results-to-out-params{modify-public-functions hoist-static-allocs}",
-        "buffer-deallocation-pipeline",
-        "strata-memref-copy-to-linalg",
-        "canonicalize",
-        "func.func(convert-linalg-to-loops)",
-        "expand-strided-metadata",
-        "lower-affine",
-        "canonicalize",
-        "func.func(loop-invariant-code-motion)",
-        "convert-scf-to-cf",
-        "convert-math-to-llvm",
-        "convert-math-to-libm",
-        "arith-expand",
-        "finalize-memref-to-llvm",
-        "convert-arith-to-llvm",
-        "convert-cf-to-llvm",
-        "convert-func-to-llvm{use-bare-ptr-memref-call-conv}",
-        "convert-ub-to-llvm",
-        "reconcile-unrealized-casts",
-        "canonicalize",
-    ]
-)
+@register_pass
+@dataclass
+class ScheduleContractions(ModulePass):
+    """Apply a named CPU schedule (schedules.py) to matmul / batch_matmul / NCHW conv ops."""
+
+    name: ClassVar[str] = "strata-cpu-schedule"
+    schedule: str = "tiled"
+    num_threads: int = 1
+
+    def run(self, module: ir.Operation) -> None:
+        params = schedules.TileParams(num_threads=self.num_threads)
+        text = schedules.build_script(module, self.schedule, params)
+        if text is None:
+            return
+        lib = ir.Module.parse(text)
+        interpreter.apply_named_sequence(module, lib.body.operations[0], lib)
+        for op in _walk_ops(module.regions[0].blocks[0]):
+            if schedules.TAG in op.attributes:
+                del op.attributes[schedules.TAG]
+
+
+def cpu_pipeline(num_threads: int | None = 1, schedule: str = "tiled") -> str:
+    """The linalg-on-tensors -> LLVM dialect pipeline (bare-pointer C ABI) for `num_threads`.
+
+    `num_threads` None means all cores (OpenMP's default team size); 1 gives sequential code
+    that needs no OpenMP runtime. Unknown schedule names raise UnknownScheduleError.
+    """
+    schedules.get_schedule(schedule)
+    threads = 0 if num_threads is None else int(num_threads)
+    parallel = threads != 1
+    omp = (
+        ["scf-forall-to-parallel", f"convert-scf-to-openmp{{num-threads={threads}}}"]
+        if parallel
+        else ["scf-forall-to-for"]
+    )
+    return ",".join(
+        [
+            "strata-cpu-mark-readonly-args",
+            "func.func(linalg-fuse-elementwise-ops)",
+            f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)}}}",
+            "strata-cpu-interchange-contractions",
+            "canonicalize",
+            "one-shot-bufferize{bufferize-function-boundaries "
+            "function-boundary-type-conversion=identity-layout-map}",
+            "buffer-results-to-out-params{modify-public-functions hoist-static-allocs}",
+            "buffer-deallocation-pipeline",
+            "strata-memref-copy-to-linalg",
+            "canonicalize",
+            "func.func(convert-linalg-to-loops)",
+            *omp,
+            "func.func(convert-vector-to-scf{full-unroll=true})",
+            "expand-strided-metadata",
+            "lower-affine",
+            "canonicalize",
+            "func.func(loop-invariant-code-motion)",
+            "finalize-memref-to-llvm",
+            "convert-scf-to-cf",
+            "convert-openmp-to-llvm" if parallel else "",
+            "convert-vector-to-llvm",
+            "convert-math-to-llvm",
+            "convert-math-to-libm",
+            "arith-expand",
+            "finalize-memref-to-llvm",
+            "convert-arith-to-llvm",
+            "convert-cf-to-llvm",
+            "convert-func-to-llvm{use-bare-ptr-memref-call-conv}",
+            "convert-ub-to-llvm",
+            "reconcile-unrealized-casts",
+            "canonicalize",
+        ]
+    ).replace(",,", ",")
+
+
+# Lowering of linalg on tensors (static shapes) to the LLVM dialect, bare-pointer C ABI, one
+# thread. compiler.py runs this named pipeline; cpu_pipeline(n) gives the n-thread variant.
+CPU_LOWER_TO_LLVM = cpu_pipeline(1)
 
 register_pipeline(
     "strata-cpu-lower-to-llvm",
-    "linalg on tensors -> LLVM dialect (bufferize, out-params, loops, bare-pointer ABI)",
+    "linalg on tensors -> LLVM dialect (schedule, bufferize, out-params, loops, bare-pointer ABI)",
     CPU_LOWER_TO_LLVM,
 )

@@ -426,7 +426,7 @@ func.func @transpose_55(%a0: tensor<2x3xf32>) {
 // -----
 
 func.func @flatten_56(%a0: tensor<2x3xf32>) {
-  // expected-error @+1 {{'nn.flatten' op attribute 'axis' = 3 is out of range [-3, 2]}}
+  // expected-error @+1 {{'nn.flatten' op attribute 'axis' = 3 is out of range [-2, 2]}}
   %0 = "nn.flatten"(%a0) {axis = 3 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return
 }

@@ -1,0 +1,296 @@
+"""Convolution and pooling -> tensor.pad + linalg conv / pooling named ops (or generics).
+
+Padding is explicit: the input is padded (zeros for conv and average pool, the lowest value
+for max pool) and cropped / extended at the end so that it holds exactly the rows the windows
+read (this also covers ceil_mode). 2-d convolutions use conv_2d_nchw_fchw (group 1),
+depthwise_conv_2d_nchw_chw (group == C == M) or conv_2d_ngchw_gfchw (other groups, after
+expand_shape); 1-d / 3-d ungrouped use conv_1d_ncw_fcw / conv_3d_ncdhw_fcdhw; everything
+else a windowed linalg.generic. The bias initialises the accumulator. ConvTranspose
+interleaves zeros into the input (insert_slice with strides) and convolves with the flipped,
+channel-swapped weights. Average pool divides by window counts computed at compile time.
+
+Dependency contract: imports numpy, the `mlir` bindings and `strata.passes.lowering.common`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from mlir import ir
+from mlir.dialects import arith, linalg
+
+from strata.passes.lowering.common import (
+    amap,
+    attr_int,
+    attr_ints,
+    const,
+    dense_const,
+    dim,
+    elem,
+    elementwise,
+    empty,
+    fill,
+    generic,
+    identity_map,
+    insert_slice,
+    is_float,
+    lowest,
+    pad_const,
+    reshape_to,
+    result_shape,
+    shape_of,
+)
+
+
+def _window(op: ir.Operation, nsp: int) -> tuple[list[int], list[int], list[int]]:
+    strides = attr_ints(op, "strides") or [1] * nsp
+    dil = attr_ints(op, "dilations") or [1] * nsp
+    pads = attr_ints(op, "pads") or [0] * (2 * nsp)
+    return strides, dil, pads
+
+
+def _pad_for_windows(
+    x: ir.Value,
+    out: Sequence[int],
+    k: Sequence[int],
+    s: Sequence[int],
+    d: Sequence[int],
+    pads: Sequence[int],
+    value: float | int,
+) -> ir.Value:
+    """Pad (or crop) the spatial dims of x so it holds exactly the rows the windows read."""
+    nsp = len(out)
+    shape = shape_of(x)
+    begin = list(pads[:nsp])
+    end = [
+        (out[i] - 1) * s[i] + (k[i] - 1) * d[i] + 1 - shape[2 + i] - begin[i] for i in range(nsp)
+    ]
+    return pad_const(x, [0, 0, *begin], [0, 0, *end], value)
+
+
+def _bias_init(b: ir.Value | None, shape: Sequence[int], t: ir.Type) -> ir.Value:
+    if b is None:
+        return fill(shape, t, 0)
+    n = len(shape)
+    return generic(
+        [b], [empty(shape, t)], [amap(n, [dim(1)]), identity_map(n)], "p" * n, lambda v, _: v
+    )[0]
+
+
+def _mul_add(t: ir.Type) -> Callable[[ir.Value, ir.Value, ir.Value], ir.Value]:
+    if is_float(t):
+        return lambda x, w, acc: arith.addf(acc, arith.mulf(x, w))
+    return lambda x, w, acc: arith.addi(acc, arith.muli(x, w))
+
+
+def _generic_conv(
+    xp: ir.Value, w: ir.Value, init: ir.Value, group: int, s: Sequence[int], d: Sequence[int]
+) -> ir.Value:
+    """Grouped N-d convolution as one generic: dims (n, g, m, o..., c, k...)."""
+    xs, ws, ys = shape_of(xp), shape_of(w), shape_of(init)
+    nsp = len(xs) - 2
+    g, cg, mg = group, xs[1] // group, ws[0] // group
+    xg = reshape_to(xp, [xs[0], g, cg, *xs[2:]])
+    wg = reshape_to(w, [g, mg, cg, *ws[2:]])
+    yg = reshape_to(init, [ys[0], g, mg, *ys[2:]])
+    nd = 4 + 2 * nsp
+    o = [3 + i for i in range(nsp)]
+    c = 3 + nsp
+    kd = [4 + nsp + i for i in range(nsp)]
+    maps = [
+        amap(
+            nd,
+            [dim(0), dim(1), dim(c), *(dim(o[i]) * s[i] + dim(kd[i]) * d[i] for i in range(nsp))],
+        ),
+        amap(nd, [dim(1), dim(2), dim(c), *(dim(k) for k in kd)]),
+        amap(nd, [dim(0), dim(1), dim(2), *(dim(i) for i in o)]),
+    ]
+    kinds = "p" * (3 + nsp) + "r" * (1 + nsp)
+    y = generic([xg, wg], [yg], maps, kinds, _mul_add(elem(xp)))[0]
+    return reshape_to(y, ys)
+
+
+def conv(
+    x: ir.Value,
+    w: ir.Value,
+    b: ir.Value | None,
+    out: list[int],
+    group: int,
+    s: list[int],
+    d: list[int],
+    pads: list[int],
+) -> ir.Value:
+    """N-d convolution with explicit parameters (shared with ConvTranspose)."""
+    t = elem(x)
+    ws = shape_of(w)
+    nsp = len(out) - 2
+    xp = _pad_for_windows(x, out[2:], ws[2:], s, d, pads, 0)
+    init = _bias_init(b, out, t)
+    c, m = shape_of(x)[1], ws[0]
+    kw = {"strides": s, "dilations": d}
+    if nsp == 2 and group == 1:
+        return linalg.conv_2d_nchw_fchw(xp, w, outs=[init], **kw)
+    if nsp == 2 and group == c == m and ws[1] == 1:
+        w3 = reshape_to(w, [c, *ws[2:]])
+        return linalg.depthwise_conv_2d_nchw_chw(xp, w3, outs=[init], **kw)
+    if nsp == 2:
+        xs, ys = shape_of(xp), out
+        xg = reshape_to(xp, [xs[0], group, c // group, *xs[2:]])
+        wg = reshape_to(w, [group, m // group, *ws[1:]])
+        yg = reshape_to(init, [ys[0], group, m // group, *ys[2:]])
+        y = linalg.conv_2d_ngchw_gfchw(xg, wg, outs=[yg], **kw)
+        return reshape_to(y, ys)
+    if nsp == 1 and group == 1:
+        return linalg.conv_1d_ncw_fcw(xp, w, outs=[init], **kw)
+    if nsp == 3 and group == 1:
+        return linalg.conv_3d_ncdhw_fcdhw(xp, w, outs=[init], **kw)
+    return _generic_conv(xp, w, init, group, s, d)
+
+
+def lower_conv(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
+    x, w = op.operands[0], op.operands[1]
+    b = op.operands[2] if len(op.operands) > 2 else None
+    out = result_shape(op)
+    s, d, pads = _window(op, len(out) - 2)
+    return [conv(x, w, b, out, attr_int(op, "group"), s, d, pads)]
+
+
+def lower_conv_transpose(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
+    """Zero-interleave x by the strides, then a stride-1 conv with flipped, swapped weights."""
+    x, w = op.operands[0], op.operands[1]
+    b = op.operands[2] if len(op.operands) > 2 else None
+    out = result_shape(op)
+    nsp = len(out) - 2
+    s, d, pads = _window(op, nsp)
+    group = attr_int(op, "group")
+    xs, ws, t = shape_of(x), shape_of(w), elem(x)
+    if any(v != 1 for v in s):
+        dil_shape = [xs[0], xs[1], *((xs[2 + i] - 1) * s[i] + 1 for i in range(nsp))]
+        x = insert_slice(x, fill(dil_shape, t, 0), [0] * len(xs), [1, 1, *s])
+    # w: [C, M/g, k...] -> w': [M, C/g, k...] with w'[g*mg + m, c] = w[g*cg + c, m] flipped.
+    c, mg = ws[0], ws[1]
+    cg = c // group
+    nd = 2 + nsp
+    wt_shape = [group * mg, cg, *ws[2:]]
+    # w' viewed as [g, mg, cg, k...]; w viewed as [g, cg, mg, k...]
+    w5 = reshape_to(w, [group, cg, mg, *ws[2:]])
+    ksz = ws[2:]
+    rev = [ir.AffineConstantExpr.get(ksz[i] - 1) - dim(3 + i) for i in range(nsp)]
+    wt = generic(
+        [w5],
+        [empty([group, mg, cg, *ksz], t)],
+        [amap(nd + 1, [dim(0), dim(2), dim(1), *rev]), identity_map(nd + 1)],
+        "p" * (nd + 1),
+        lambda v, _: v,
+    )[0]
+    wt = reshape_to(wt, wt_shape)
+    # Full-correlation padding: (k - 1) * d - pad on each side (negative crops).
+    cpads = [(ksz[i] - 1) * d[i] - pads[i] for i in range(nsp)]
+    cpads += [(ksz[i] - 1) * d[i] - pads[nsp + i] for i in range(nsp)]
+    return [conv(x, wt, b, out, group, [1] * nsp, d, cpads)]
+
+
+# ---- pooling ------------------------------------------------------------------------------
+
+
+def _pool(
+    x: ir.Value, out: list[int], k: list[int], s: list[int], d: list[int], init: ir.Value, kind: str
+) -> ir.Value:
+    nsp = len(out) - 2
+    t = elem(x)
+    kw = {"strides": s, "dilations": d}
+    if nsp == 2:
+        window = empty(k, t)
+        named = linalg.pooling_nchw_max if kind == "max" else linalg.pooling_nchw_sum
+        return named(x, window, outs=[init], **kw)
+    nd = 2 + 2 * nsp
+    kd = [2 + nsp + i for i in range(nsp)]
+    maps = [
+        amap(nd, [dim(0), dim(1), *(dim(2 + i) * s[i] + dim(kd[i]) * d[i] for i in range(nsp))]),
+        amap(nd, [dim(k) for k in kd]),  # the window's shape bounds the reduction dims
+        amap(nd, [dim(i) for i in range(2 + nsp)]),
+    ]
+    flt = is_float(t)
+    if kind == "max":
+        combine = (lambda v, acc: arith.maximumf(v, acc)) if flt else arith.maxsi
+    else:
+        combine = (lambda v, acc: arith.addf(v, acc)) if flt else arith.addi
+    return generic(
+        [x, empty(k, t)],
+        [init],
+        maps,
+        "p" * (2 + nsp) + "r" * nsp,
+        lambda v, _w, acc: combine(v, acc),
+    )[0]
+
+
+def lower_max_pool(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
+    x = op.operands[0]
+    out = result_shape(op)
+    s, d, pads = _window(op, len(out) - 2)
+    k = attr_ints(op, "kernel_shape")
+    t = elem(x)
+    xp = _pad_for_windows(x, out[2:], k, s, d, pads, lowest(t))
+    return [_pool(xp, out, k, s, d, fill(out, t, lowest(t)), "max")]
+
+
+def _counts(
+    n_out: int, size: int, k: int, s: int, d: int, pb: int, pe: int, include_pad: bool
+) -> np.ndarray:
+    """Number of window taps per output position that divide the sum (ONNX / ORT rule)."""
+    hi = size + pe if include_pad else size
+    lo = -pb if include_pad else 0
+    out = np.zeros(n_out, np.int64)
+    for o in range(n_out):
+        taps = o * s - pb + d * np.arange(k)
+        out[o] = int(np.count_nonzero((taps >= lo) & (taps < hi)))
+    return out
+
+
+def lower_average_pool(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
+    x = op.operands[0]
+    out = result_shape(op)
+    nsp = len(out) - 2
+    s, d, pads = _window(op, nsp)
+    k = attr_ints(op, "kernel_shape")
+    include = bool(attr_int(op, "count_include_pad"))
+    t = elem(x)
+    xp = _pad_for_windows(x, out[2:], k, s, d, pads, 0)
+    summed = _pool(xp, out, k, s, d, fill(out, t, 0), "sum")
+    xs = shape_of(x)
+    counts = np.ones((), np.int64)
+    for i in range(nsp):
+        ci = _counts(out[2 + i], xs[2 + i], k[i], s[i], d[i], pads[i], pads[nsp + i], include)
+        counts = np.multiply.outer(counts, ci)
+    if np.all(counts == counts.flat[0]):
+        inv = 1.0 / float(counts.flat[0])
+        return [elementwise([summed], out, t, lambda v: arith.mulf(v, const(t, inv)))]
+    div = dense_const(counts.astype(np.float32), t)
+    n = len(out)
+    maps = [identity_map(n), amap(n, [dim(2 + i) for i in range(nsp)]), identity_map(n)]
+    return [
+        generic([summed, div], [empty(out, t)], maps, "p" * n, lambda v, c, _: arith.divf(v, c))[0]
+    ]
+
+
+def lower_global_average_pool(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
+    x = op.operands[0]
+    out = result_shape(op)
+    xs, t = shape_of(x), elem(x)
+    n = len(xs)
+    maps = [identity_map(n), amap(n, [dim(0), dim(1), *([ir.AffineConstantExpr.get(0)] * (n - 2))])]
+    summed = generic(
+        [x], [fill(out, t, 0)], maps, "pp" + "r" * (n - 2), lambda v, acc: arith.addf(v, acc)
+    )[0]
+    inv = 1.0 / float(np.prod(xs[2:]))
+    return [elementwise([summed], out, t, lambda v: arith.mulf(v, const(t, inv)))]
+
+
+LOWERINGS = {
+    "LowerConv": lower_conv,
+    "LowerConvTranspose": lower_conv_transpose,
+    "LowerMaxPool": lower_max_pool,
+    "LowerAveragePool": lower_average_pool,
+    "LowerGlobalAveragePool": lower_global_average_pool,
+}
