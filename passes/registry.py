@@ -29,7 +29,12 @@ from mlir import ir, passmanager
 from strata.errors import CompilationError, StrataError
 
 # Modules whose import registers passes; imported lazily on first lookup.
-_MODULES = ("strata.passes.nn_to_linalg", "strata.passes.pipelines", "strata.targets.cpu.passes")
+_MODULES = (
+    "strata.passes.nn_to_linalg",
+    "strata.passes.pipelines",
+    "strata.targets.cpu.passes",
+    "strata.targets.cpu.bool_storage",
+)
 
 
 class PipelineError(StrataError):
