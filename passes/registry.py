@@ -34,6 +34,7 @@ _MODULES = (
     "strata.passes.pipelines",
     "strata.targets.cpu.passes",
     "strata.targets.cpu.bool_storage",
+    "strata.targets.cpu.outline",
 )
 
 

@@ -244,8 +244,8 @@ def compile(
 ) -> CompiledModel:
     """Compile `model` (an ONNX path, bytes or ModelProto; or a `.mlir` file) for `target`.
 
-    `num_threads`: the generated code is single-threaded for now; values other than None/1
-    are accepted and recorded. `save_temps`: a directory for each stage's IR. Other options:
+    `num_threads`: threads of the generated code (None: all cores, through OpenMP; 1: plain
+    sequential code). `save_temps`: a directory for each stage's IR. Other options:
     `emit_data_as_c=True` compiles the weights into the library. Artifacts are cached in
     `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata).
     """
@@ -265,7 +265,7 @@ def compile(
     cpu = {
         "name": name,
         "emit_data_as_c": bool(options.get("emit_data_as_c", False)),
-        "num_threads": num_threads or 1,
+        "num_threads": num_threads,
     }
     cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
     with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:

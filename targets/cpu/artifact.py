@@ -37,7 +37,7 @@ class ArtifactMeta:
     library: str
     weights: str | None
     target: str = "cpu"
-    num_threads: int = 1
+    num_threads: int | None = 1  # None: all cores
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -68,7 +68,7 @@ class ArtifactMeta:
                 library=d["library"],
                 weights=d["weights"],
                 target=d.get("target", "cpu"),
-                num_threads=int(d.get("num_threads", 1)),
+                num_threads=None if d.get("num_threads", 1) is None else int(d["num_threads"]),
                 extra=dict(d.get("extra", {})),
             )
         except (KeyError, TypeError) as e:

@@ -83,7 +83,12 @@ def _widen_function(func: ir.Operation) -> None:
     )
     # Select the ops first: once a producer is widened its users no longer look boolean.
     ops: list[ir.Operation] = []
-    func.walk(lambda o: ops.append(o) or ir.WalkResult.ADVANCE, ir.WalkOrder.PRE_ORDER)
+
+    def collect(o: ir.Operation) -> ir.WalkResult:
+        ops.append(o)
+        return ir.WalkResult.ADVANCE
+
+    func.walk(collect, ir.WalkOrder.PRE_ORDER)
     selected = [op for op in ops if op != func and _touches_bools(op)]
     func.attributes["function_type"] = ir.TypeAttr.get(new_type)
     for arg in func.regions[0].blocks[0].arguments:

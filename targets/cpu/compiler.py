@@ -28,9 +28,9 @@ from mlir import ir
 from strata.errors import CompilationError, StrataError, VerificationError
 from strata.frontends.base import ImportedModel, TensorInfo
 from strata.passes.registry import pipelines, run_pipeline
-from strata.targets.cpu import abi, toolchain, weights
+from strata.targets.cpu import abi, openmp, toolchain, weights
 from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta
-from strata.targets.cpu.passes import WEIGHT_ATTR, public_funcs
+from strata.targets.cpu.passes import WEIGHT_ATTR, cpu_pipeline, public_funcs
 
 EMIT_KINDS = ("mlir", "llvm", "obj", "so")
 _ELEM_DTYPES = {
@@ -53,7 +53,7 @@ class CpuOptions:
     emit: str = "so"
     emit_data_as_c: bool = False
     save_temps: Path | None = None  # directory for NAME.nn.mlir, NAME.linalg.mlir, ...
-    num_threads: int = 1
+    num_threads: int | None = 1  # None: all cores (OpenMP)
     mcpu: str = "native"
     log: Callable[[str], None] | None = None
 
@@ -174,7 +174,7 @@ def lower_to_llvm(
     keys, arrays = _collect_weights(func, imported)
     layout = weights.plan_layout(arrays, keys)
     func.attributes["sym_name"] = ir.StringAttr.get(f"{opts.name}__strata_kernel")
-    _run(module, "strata-cpu-lower-to-llvm", "lowering to LLVM")
+    _run(module, cpu_pipeline(opts.num_threads), "lowering to LLVM")
     st.log("linalg -> llvm dialect done")
     st.save("llvm.mlir", module)
     return arrays, layout
@@ -244,7 +244,7 @@ def _finish(
     if opts.emit == "obj":
         toolchain.link_relocatable(objs, out_dir / f"{name}.o")
         return _meta(imported, opts, version, None if data_symbol else f"{name}.bin")
-    toolchain.link_shared(objs, out_dir / f"{name}.so", [])
+    toolchain.link_shared(objs, out_dir / f"{name}.so", openmp.link_args(opts.num_threads))
     st.log(f"linked {name}.so")
     meta = _meta(imported, opts, version, None if data_symbol else f"{name}.bin")
     meta.library = f"{name}.so"

@@ -10,9 +10,15 @@
   read-only), so bufferization never writes into them.
 * `strata-memref-copy-to-linalg`: `memref.copy` -> `linalg.copy`, so the library does not need
   `memrefCopy` from MLIR's runtime support library.
-* `strata-cpu-lower-to-llvm`: linalg-on-tensors -> LLVM dialect with the bare-pointer C ABI.
+* `strata-cpu-schedule{schedule=tiled num-threads=1}`: applies a named schedule of
+  `schedules.py` (transform dialect: im2col, register tiling, vectorisation, scf.forall for
+  threads) to matmul / batch_matmul / NCHW conv.
+* `strata-cpu-lower-to-llvm`: linalg-on-tensors -> LLVM dialect with the bare-pointer C ABI,
+  one thread; `cpu_pipeline(num_threads, schedule)` builds the variant for other thread counts
+  (scf.forall -> scf.parallel -> OpenMP; link NAME.so with `openmp.link_args`).
 
-Dependency contract: imports the `mlir` bindings and `strata.passes.registry` only.
+Dependency contract: imports the `mlir` bindings, `strata.passes.registry` and
+`strata.targets.cpu.schedules` only.
 """
 
 from __future__ import annotations
@@ -260,8 +266,11 @@ def cpu_pipeline(num_threads: int | None = 1, schedule: str = "tiled") -> str:
     return ",".join(
         [
             "strata-cpu-mark-readonly-args",
-            "func.func(linalg-fuse-elementwise-ops)",
+            # Schedule contractions first: elementwise fusion would otherwise fold their
+            # producers (e.g. BERT's GELU) into the reduction loop, recomputing them k times.
             f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)}}}",
+            "func.func(linalg-fuse-elementwise-ops)",
+            "strata-widen-bool-tensors",
             "strata-cpu-interchange-contractions",
             "canonicalize",
             "one-shot-bufferize{bufferize-function-boundaries "
@@ -270,6 +279,8 @@ def cpu_pipeline(num_threads: int | None = 1, schedule: str = "tiled") -> str:
             "buffer-deallocation-pipeline",
             "strata-memref-copy-to-linalg",
             "canonicalize",
+            # one noinline function per loop nest keeps opt -O3 linear in model size
+            "strata-outline-kernels",
             "func.func(convert-linalg-to-loops)",
             *omp,
             "func.func(convert-vector-to-scf{full-unroll=true})",
@@ -279,7 +290,6 @@ def cpu_pipeline(num_threads: int | None = 1, schedule: str = "tiled") -> str:
             "func.func(loop-invariant-code-motion)",
             "finalize-memref-to-llvm",
             "convert-scf-to-cf",
-            "convert-openmp-to-llvm" if parallel else "",
             "convert-vector-to-llvm",
             "convert-math-to-llvm",
             "convert-math-to-libm",
@@ -288,6 +298,8 @@ def cpu_pipeline(num_threads: int | None = 1, schedule: str = "tiled") -> str:
             "convert-arith-to-llvm",
             "convert-cf-to-llvm",
             "convert-func-to-llvm{use-bare-ptr-memref-call-conv}",
+            # after the func conversion: its own func patterns would not use bare pointers
+            "convert-openmp-to-llvm" if parallel else "",
             "convert-ub-to-llvm",
             "reconcile-unrealized-casts",
             "canonicalize",

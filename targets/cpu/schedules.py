@@ -24,6 +24,7 @@ for the `strata.sched` tag attribute that identifies them in the script).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ from mlir import ir
 from strata.errors import CompilationError
 
 TAG = "strata.sched"
+# Contractions below this many flops stay sequential (an OpenMP fork costs ~10-100 us).
+PARALLEL_MIN_FLOPS = 4_000_000
 
 
 class UnknownScheduleError(CompilationError):
@@ -58,8 +61,8 @@ class Contraction:
     k: int
 
     @property
-    def rank(self) -> int:
-        return len(self.batch) + 3
+    def flops(self) -> int:
+        return 2 * math.prod(self.batch) * self.m * self.n * self.k
 
 
 # ---- shape analysis ------------------------------------------------------------------------
@@ -72,9 +75,9 @@ def _shape(v: ir.Value) -> list[int]:
 def _static(op: ir.Operation) -> bool:
     for v in list(op.operands) + list(op.results):
         t = v.type
-        if isinstance(t, ir.ShapedType) or str(t).startswith(("tensor<", "memref<")):
-            if not ir.ShapedType(t).has_static_shape:
-                return False
+        shaped = isinstance(t, ir.ShapedType) or str(t).startswith(("tensor<", "memref<"))
+        if shaped and not ir.ShapedType(t).has_static_shape:
+            return False
     return True
 
 
@@ -87,6 +90,11 @@ def contraction_of(op: ir.Operation) -> tuple[str, Contraction] | None:
     name = op.name
     if name not in _KINDS or not _static(op) or not _f32(op):
         return None
+    found = _space(op, name)
+    return found if found[1].k >= 2 else None
+
+
+def _space(op: ir.Operation, name: str) -> tuple[str, Contraction]:
     out = _shape(op.operands[2])
     if name == "linalg.matmul":
         a = _shape(op.operands[0])
@@ -131,13 +139,15 @@ class _Writer:
 _ANY = "!transform.any_op"
 
 
-def _split(w: _Writer, handle: str, dim: int, size: int, tile: int) -> list[tuple[str, int]]:
+def _split(w: _Writer, handle: str, dim: int, size: int, tile: int,
+           main: int | None = None) -> list[tuple[str, int]]:  # fmt: skip
     """Split `handle` along `dim` so each part's extent is a multiple of its own tile size.
 
     Returns (handle, tile) pairs; a remainder part gets the remainder as its tile size.
     """
     tile = min(tile, size)
-    main = size - size % tile
+    if main is None:
+        main = size - size % tile
     if main == size:
         return [(handle, tile)]
     parts = w.fresh("parts")
@@ -148,30 +158,48 @@ def _split(w: _Writer, handle: str, dim: int, size: int, tile: int) -> list[tupl
     return [(lo, tile), (hi, size - main)]
 
 
-def _k_tile(k: int, kr: int) -> int:
-    for cand in range(min(kr, k), 0, -1):
+def k_plan(k: int, kr: int) -> list[tuple[int, int]]:
+    """Chunks (extent, tile) of the reduction dim: tiles >= 2 (a unit reduction tile makes the
+    vector patterns loop), a remainder chunk is one static tile."""
+    for cand in range(kr, 1, -1):
         if k % cand == 0:
-            return cand
-    return 1
+            return [(k, cand)]
+    if k <= 2 * kr + 1:
+        return [(k, k)]
+    rem = k % kr if k % kr != 1 else kr + 1
+    return [(k - rem, kr), (rem, rem)]
 
 
-def _tile_part(w: _Writer, handle: str, c: Contraction, mr: int, nr: int, p: TileParams,
-               func: str) -> None:  # fmt: skip
+def _tile_part(w: _Writer, handle: str, c: Contraction, mr: int, nr: int, p: TileParams) -> None:
     nb = len(c.batch)
-    forall_sizes = [1] * nb + [mr, nr, 0]
-    tiled, forall = w.fresh("t"), w.fresh("forall")
-    w.emit(f"{tiled}, {forall} = transform.structured.tile_using_forall {handle} "
-           f"tile_sizes {forall_sizes} : ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
-    kr = _k_tile(c.k, p.kr)
-    inner, loop = w.fresh("inner"), w.fresh("kloop")
-    w.emit(f"{inner}, {loop} = transform.structured.tile_using_for {tiled} "
-           f"tile_sizes {[0] * (nb + 2) + [kr]} : ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
-    w.emit(f"transform.structured.vectorize {inner} : {_ANY}")
-    _cleanup(w, func)
-    w.emit(f"transform.loop.hoist_loop_invariant_subsets {loop} : {_ANY}")
+    sizes = [1] * nb + [mr, nr, 0]
+    tiled, loops = w.fresh("t"), w.fresh("loops")
+    if p.num_threads != 1 and c.flops >= PARALLEL_MIN_FLOPS:
+        w.emit(f"{tiled}, {loops} = transform.structured.tile_using_forall {handle} "
+               f"tile_sizes {sizes} : ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
+    else:
+        outs = ", ".join([_ANY] * (nb + 2))
+        w.emit(f"{tiled}, {loops}:{nb + 2} = transform.structured.tile_using_for {handle} "
+               f"tile_sizes {sizes} : ({_ANY}) -> ({_ANY}, {outs})")  # fmt: skip
+    plan = k_plan(c.k, p.kr)
+    chunks = [(tiled, plan[0][1])]
+    if len(plan) == 2:
+        chunks = _split(w, tiled, nb + 2, c.k, plan[0][1], plan[0][0])
+    for h, kr in chunks:
+        inner = h
+        if kr < c.k and h == chunks[0][0]:
+            inner, loop = w.fresh("inner"), w.fresh("kloop")
+            ksizes = [0] * (nb + 2) + [kr]
+            w.emit(f"{inner}, {loop} = transform.structured.tile_using_for {h} "
+                   f"tile_sizes {ksizes} : ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
+        w.emit(f"transform.structured.vectorize {inner} : {_ANY}")
 
 
-def _cleanup(w: _Writer, func: str) -> None:
+def _cleanup(w: _Writer) -> str:
+    """Fold the vectorised tiles' slices into transfers, then hoist accumulators out of loops."""
+    func = w.fresh("funcs")
+    w.emit(f'{func} = transform.structured.match ops{{["func.func"]}} in %root '
+           f": ({_ANY}) -> {_ANY}")  # fmt: skip
     w.emit(f"transform.apply_patterns to {func} {{")
     w.emit("  transform.apply_patterns.vector.reduction_to_contract")
     w.emit("  transform.apply_patterns.vector.transfer_permutation_patterns")
@@ -179,14 +207,21 @@ def _cleanup(w: _Writer, func: str) -> None:
     w.emit("  transform.apply_patterns.tensor.fold_tensor_subset_ops_into_vector_transfers")
     w.emit("  transform.apply_patterns.canonicalization")
     w.emit(f"}} : {_ANY}")
+    loops = w.fresh("loops")
+    w.emit(f'{loops} = transform.structured.match ops{{["scf.for"]}} in {func} '
+           f": ({_ANY}) -> {_ANY}")  # fmt: skip
+    w.emit(f"transform.foreach {loops} : {_ANY} {{")
+    w.emit(f"^bb0(%loop: {_ANY}):")
+    w.emit(f"  transform.loop.hoist_loop_invariant_subsets %loop : {_ANY}")
+    w.emit("}")
+    return func
 
 
-def _schedule_contraction(w: _Writer, handle: str, c: Contraction, p: TileParams,
-                          func: str) -> None:  # fmt: skip
+def _schedule_contraction(w: _Writer, handle: str, c: Contraction, p: TileParams) -> None:
     nb = len(c.batch)
     for mh, mr in _split(w, handle, nb, c.m, p.mr):
         for nh, nr in _split(w, mh, nb + 1, c.n, p.nr):
-            _tile_part(w, nh, c, mr, nr, p, func)
+            _tile_part(w, nh, c, mr, nr, p)
 
 
 def _match(w: _Writer, op_name: str, key: str) -> str:
@@ -196,18 +231,10 @@ def _match(w: _Writer, op_name: str, key: str) -> str:
     return h
 
 
-def _enclosing_func(w: _Writer, handle: str) -> str:
-    f = w.fresh("func")
-    w.emit(f"{f} = transform.get_parent_op {handle} {{op_name = \"func.func\"}} "
-           f": ({_ANY}) -> {_ANY}")  # fmt: skip
-    return f
-
-
 def tiled_op(w: _Writer, kind: str, op_name: str, key: str, c: Contraction,
              p: TileParams) -> None:  # fmt: skip
     """Emit the `tiled` schedule of one tagged payload op."""
     h = _match(w, op_name, key)
-    func = _enclosing_func(w, h)
     if kind == "conv_im2col":
         col, result = w.fresh("col"), w.fresh("res")
         w.emit(f"{col}, {result} = transform.structured.convert_conv2d_to_img2col {h} "
@@ -215,7 +242,7 @@ def tiled_op(w: _Writer, kind: str, op_name: str, key: str, c: Contraction,
         mm = w.fresh("mm")
         w.emit(f"{mm} = transform.get_producer_of_operand {result}[0] : ({_ANY}) -> {_ANY}")
         h = mm
-    _schedule_contraction(w, h, c, p, func)
+    _schedule_contraction(w, h, c, p)
 
 
 def _lower_vectors(w: _Writer) -> None:
@@ -273,6 +300,7 @@ def build_script(module: ir.Operation, name: str, params: TileParams) -> str | N
         emit(w, found[0], op.name, key, found[1], params)
     if n == 0:
         return None
+    _cleanup(w)
     _lower_vectors(w)
     body = "\n".join(w.lines)
     return f"""module attributes {{transform.with_named_sequence}} {{

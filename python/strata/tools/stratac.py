@@ -52,6 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--emit-data-as-c", action="store_true", help="weights as NAME_data.c")
     p.add_argument("--save-temps", action="store_true", help="keep each stage's IR")
     p.add_argument("--emit", choices=EMIT_KINDS, default="so", help="what to produce")
+    p.add_argument(
+        "--num-threads",
+        type=int,
+        default=1,
+        metavar="N",
+        help="threads of the generated code: 1 (default) gives sequential code with no "
+        "runtime dependency; N > 1 uses OpenMP (libiomp5, found through the library's rpath); "
+        "0 means all cores",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="print stage timings")
     return p
 
@@ -78,6 +87,8 @@ def run(args: argparse.Namespace) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     if args.batch_size is not None and args.batch_size < 1:
         raise StrataError(f"--batch-size must be positive, got {args.batch_size}")
+    if args.num_threads < 0:
+        raise StrataError(f"--num-threads must be >= 0, got {args.num_threads}")
     shapes = dict(parse_input_shape(s) for s in args.input_shape)
     imp = _import_options(shapes, args.batch_size, args.outputs, args.entry_func_name)
     request = {
@@ -89,6 +100,7 @@ def run(args: argparse.Namespace) -> None:
             "name": name,
             "emit": args.emit,
             "emit_data_as_c": args.emit_data_as_c,
+            "num_threads": args.num_threads or None,
             "save_temps": str(out_dir.resolve()) if args.save_temps else None,
             "verbose": args.verbose,
         },

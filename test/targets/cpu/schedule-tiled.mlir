@@ -1,0 +1,35 @@
+// strata-cpu-schedule: conv (im2col) and batch_matmul become register-tiled vector code;
+// remainders (14*14 = 196 = 6*32 + 4 columns) get their own static tiles.
+// RUN: strata-opt %S/Inputs/contractions.mlir --strata-cpu-schedule | FileCheck %s
+// RUN: strata-opt %s --strata-cpu-schedule="num-threads=2" | FileCheck %s --check-prefix=PAR
+// RUN: strata-opt %S/Inputs/contractions.mlir --strata-cpu-schedule="schedule=none" \
+// RUN:   | FileCheck %s --check-prefix=NONE
+// RUN: not strata-opt %S/Inputs/contractions.mlir --strata-cpu-schedule="schedule=fastest" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=BAD
+
+// CHECK-LABEL: func.func @main
+// CHECK-NOT: linalg.conv_2d_nchw_fchw
+// CHECK-NOT: linalg.batch_matmul
+// CHECK-NOT: scf.forall
+// CHECK: scf.for
+// CHECK: vector.outerproduct {{.*}} : vector<32xf32>, f32
+// CHECK: vector.outerproduct {{.*}} : vector<4xf32>, f32
+// CHECK-NOT: strata.sched
+
+// Threads: contractions of >= 4 MFLOP get an scf.forall over register tiles (-> OpenMP).
+// PAR-LABEL: func.func @big
+// PAR: scf.forall ({{.*}}) in (16, 4)
+// PAR: vector.outerproduct
+func.func @big(%a: tensor<128x128xf32>, %b: tensor<128x128xf32>) -> tensor<128x128xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<128x128xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<128x128xf32>) -> tensor<128x128xf32>
+  %y = linalg.matmul ins(%a, %b : tensor<128x128xf32>, tensor<128x128xf32>)
+    outs(%f : tensor<128x128xf32>) -> tensor<128x128xf32>
+  return %y : tensor<128x128xf32>
+}
+
+// NONE: linalg.conv_2d_nchw_fchw
+// NONE-NOT: vector.outerproduct
+
+// BAD: unknown CPU schedule 'fastest'; known schedules: none, tiled
