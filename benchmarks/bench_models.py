@@ -40,8 +40,8 @@ def mlp() -> tuple[bytes, dict[str, np.ndarray]]:
 MODELS = {
     "mlp": mlp,
     "small_resnet": lambda: (zoo.export(zoo.small_resnet, x := zoo.image(size=32)), x),
-    "resnet50": lambda: (zoo.export(zoo.resnet50, x := zoo.image()), x),
-    "mobilenet_v2": lambda: (zoo.export(zoo.MobileNetV2, x := zoo.image()), x),
+    "resnet50": lambda: (zoo.export(zoo.resnet50, x := zoo.image(), dynamo=False), x),
+    "mobilenet_v2": lambda: (zoo.export(zoo.MobileNetV2, x := zoo.image(), dynamo=False), x),
     "bert_base": lambda: (zoo.export(zoo.bert_base, x := zoo.tokens(vocab=30000)), x),
     "gpt2_small": lambda: (zoo.export(zoo.gpt2_small, x := zoo.tokens(vocab=50000), opset=18), x),
 }

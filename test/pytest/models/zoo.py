@@ -195,18 +195,30 @@ def gpt2_small() -> nn.Module:
 
 
 def export(
-    build: Callable[[], nn.Module], inputs: dict[str, np.ndarray], seed: int = 0, opset: int = OPSET
+    build: Callable[[], nn.Module],
+    inputs: dict[str, np.ndarray],
+    seed: int = 0,
+    opset: int = OPSET,
+    dynamo: bool = True,
 ) -> bytes:
     """ONNX bytes of `build()` (random init with `seed`, eval mode) traced on `inputs`.
 
-    GPT-2 needs `opset=18`: at 17, torch 2.13's exporter writes `Split(num_outputs=...)`, an
-    opset-18 attribute, and ONNX Runtime rightly refuses the file.
+    `dynamo=True` uses torch.export (PyTorch's default exporter); `False` the TorchScript one.
+    The dynamo exporter writes opset 18 and converts down, which fails for the CNNs here
+    (ReduceMean's axes input) and leaves them at 18, and for GPT-2 at 17 writes
+    `Split(num_outputs=...)`, an opset-18 attribute: use the TorchScript exporter for genuine
+    opset-17 CNNs and `opset=18` for GPT-2.
     """
     torch.manual_seed(seed)
     model = build().eval()
     args = tuple(torch.from_numpy(v) for v in inputs.values())
     buf = io.BytesIO()
     with torch.no_grad():
+        if not dynamo:
+            torch.onnx.export(
+                model, args, buf, input_names=list(inputs), opset_version=opset, dynamo=False
+            )
+            return buf.getvalue()
         program = torch.onnx.export(
             model, args, input_names=list(inputs), opset_version=opset, dynamo=True
         )
