@@ -98,10 +98,8 @@ def _import(request: dict[str, Any]) -> Any:
         from strata.mlir_model import import_mlir_file
 
         return import_mlir_file(Path(model), entry_func_name=imp.get("entry_func_name"))
-    try:
-        from strata.frontends.onnx import import_model
-    except ImportError:
-        from strata.frontends.onnx.importer import import_model
+    from strata.frontends.onnx import import_model
+
     shapes = imp.get("input_shapes")
     return import_model(
         model,
