@@ -49,12 +49,16 @@ def _tensor_info(t: TensorMeta) -> TensorInfo:
 class CompiledModel:
     """A compiled model loaded from its artifact directory (NAME.so, NAME.bin, NAME.json)."""
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, directory: str | os.PathLike[str], meta_path: str | os.PathLike[str] | None = None
+    ) -> None:
+        """`meta_path`: the NAME.json to use when the directory holds several models."""
         from strata import _runtime
 
         self.directory = Path(directory)
         try:
-            self.meta = ArtifactMeta.read(find_meta(self.directory))
+            meta_file = Path(meta_path) if meta_path is not None else find_meta(self.directory)
+            self.meta = ArtifactMeta.read(meta_file)
         except ValueError as e:
             raise ModelLoadError(str(e)) from None
         self.inputs = [_tensor_info(t) for t in self.meta.inputs]
@@ -181,13 +185,22 @@ def _check_one(info: TensorInfo, value: Any) -> np.ndarray:
 
 
 def load(path: str | os.PathLike[str]) -> CompiledModel:
-    """Load a model saved with `CompiledModel.save` (or written by `stratac`)."""
+    """Load a model saved with `CompiledModel.save` or written by `stratac -o OUT/NAME`.
+
+    `path`: the artifact directory, the `OUT/NAME` prefix given to stratac, or `NAME.json`.
+    """
     p = Path(path)
+    prefix_meta = p.parent / f"{p.name}.json"
+    if p.is_dir():
+        return CompiledModel(p)
     if p.is_file() and p.suffix == ".json":
-        p = p.parent
-    if not p.is_dir():
-        raise ModelLoadError(f"'{path}' is not a directory of Strata artifacts")
-    return CompiledModel(p)
+        return CompiledModel(p.parent, p)
+    if prefix_meta.is_file():
+        return CompiledModel(p.parent, prefix_meta)
+    raise ModelLoadError(
+        f"'{path}' is neither a directory of Strata artifacts nor an OUT/NAME prefix "
+        f"with a NAME.json"
+    )
 
 
 # ---- compiling -------------------------------------------------------------------------------

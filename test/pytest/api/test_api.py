@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +14,7 @@ from strata import CompilationError, InputMismatchError, ModelLoadError, StrataE
 
 ROOT = Path(__file__).resolve().parents[3]
 MLP = ROOT / "test" / "targets" / "cpu" / "Inputs" / "mlp.mlir"
+EXAMPLE = ROOT / "examples" / "mlp.onnx"
 W = np.array([[1, 0, -1], [2, 1, 0], [0, 1, 1], [-1, 0, 2]], np.float32)
 B = np.array([0.5, -1, 0], np.float32)
 
@@ -87,7 +90,7 @@ def test_save_load_round_trip(model: strata.CompiledModel, tmp_path: Path) -> No
 
 
 def test_load_errors(tmp_path: Path) -> None:
-    with pytest.raises(ModelLoadError, match="not a directory"):
+    with pytest.raises(ModelLoadError, match="neither a directory of Strata artifacts"):
         strata.load(tmp_path / "nothing")
     with pytest.raises(ModelLoadError, match="exactly one"):
         strata.load(tmp_path)
@@ -147,3 +150,18 @@ def test_bad_arguments(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not a protobuf")
     with pytest.raises(StrataError):
         strata.compile(bad, cache_dir=tmp_path / "c")
+
+
+def test_load_accepts_stratac_prefix_and_json(tmp_path: Path) -> None:
+    """strata.load takes the artifact directory, stratac's OUT/NAME prefix, or NAME.json."""
+    out = tmp_path / "out" / "mlp"
+    stratac = Path(sys.executable).parent / "stratac"
+    subprocess.run(
+        [str(stratac), str(EXAMPLE), "-o", str(out), "--input-shape", "input:2x784"], check=True
+    )
+    x = np.random.default_rng(0).standard_normal((2, 784)).astype(np.float32)
+    results = [strata.load(p).run([x])[0] for p in (out.parent, out, out.parent / "mlp.json")]
+    for r in results[1:]:
+        np.testing.assert_array_equal(r, results[0])
+    with pytest.raises(strata.ModelLoadError, match="OUT/NAME prefix"):
+        strata.load(tmp_path / "out" / "nothing")
