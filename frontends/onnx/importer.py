@@ -43,14 +43,16 @@ def import_model(
     outputs: Sequence[str] | None = None,
     entry_func_name: str = "main",
     context: ir.Context | None = None,
+    label: str | None = None,
 ) -> ImportedModel:
     """Import an ONNX model (path, bytes or ModelProto) into an `nn` module.
 
     `input_shapes` (name -> full shape) and `batch_size` (first dim) give static values to
     symbolic input dims; `outputs` selects which values to return (any value of the graph).
-    With `context=None` a fresh context is made; the caller owns it either way.
+    With `context=None` a fresh context is made; the caller owns it either way. `label`
+    names the model in error messages (default: its path, or `<bytes>`).
     """
-    proto = load_model(model, check=False)
+    proto = load_model(model, check=False, label=label)
     opset = default_opset(proto)
     g = proto.graph
     inputs = graph.resolve_inputs(g, input_shapes, batch_size)

@@ -28,11 +28,14 @@ CHECKER_LIMIT_BYTES = 256 * 1024 * 1024
 ModelSource = str | os.PathLike[str] | bytes | onnx.ModelProto
 
 
-def load_model(model: ModelSource, *, check: bool = True) -> onnx.ModelProto:
+def load_model(
+    model: ModelSource, *, check: bool = True, label: str | None = None
+) -> onnx.ModelProto:
     """The model as a ModelProto with every external tensor loaded; checks opsets.
 
     `check=False` skips onnx.checker (the importer runs `check_model` itself after listing
-    unsupported op types, which the checker would reject one at a time)."""
+    unsupported op types, which the checker would reject one at a time). `label` names the
+    model in error messages instead of its path (e.g. a temporary copy of caller's bytes)."""
     if isinstance(model, onnx.ModelProto):
         proto, base = model, None
         if _uses_external_data(proto):
@@ -41,14 +44,14 @@ def load_model(model: ModelSource, *, check: bool = True) -> onnx.ModelProto:
                 "pass the model's path instead"
             )
     elif isinstance(model, bytes | bytearray):
-        proto, base = _parse(bytes(model), "<bytes>"), None
+        proto, base = _parse(bytes(model), label or "<bytes>"), None
         if _uses_external_data(proto):
             raise ModelLoadError(
                 "a model given as bytes uses external-data tensors; pass the model's path instead"
             )
     elif isinstance(model, str | os.PathLike):
         path = Path(model)
-        proto, base = _read_path(path), path.resolve().parent
+        proto, base = _read_path(path, label), path.resolve().parent
     else:
         raise ModelLoadError(f"cannot load a model from a {type(model).__name__}")
     if base is not None:
@@ -73,7 +76,7 @@ def default_opset(proto: onnx.ModelProto) -> int:
     return version
 
 
-def _read_path(path: Path) -> onnx.ModelProto:
+def _read_path(path: Path, label: str | None = None) -> onnx.ModelProto:
     if not path.exists():
         raise ModelLoadError(f"model file '{path}' does not exist")
     if path.is_dir():
@@ -82,7 +85,7 @@ def _read_path(path: Path) -> onnx.ModelProto:
         data = path.read_bytes()
     except OSError as e:
         raise ModelLoadError(f"cannot read model file '{path}': {e.strerror}") from None
-    return _parse(data, str(path))
+    return _parse(data, label or str(path))
 
 
 def _parse(data: bytes, what: str) -> onnx.ModelProto:

@@ -206,24 +206,24 @@ def load(path: str | os.PathLike[str]) -> CompiledModel:
 # ---- compiling -------------------------------------------------------------------------------
 
 
-def _model_source(model: Any, tmp: Path) -> tuple[str, str]:
-    """(path for the worker, sha256 of the model's bytes)."""
+def _model_source(model: Any, tmp: Path) -> tuple[str, str, str | None]:
+    """(path for the worker, sha256 of the model's bytes, its name in error messages)."""
     if isinstance(model, (str, os.PathLike)):
         path = Path(model)
         if not path.is_file():
             raise ModelLoadError(f"model file '{model}' does not exist or is not a file")
-        return str(path.resolve()), cache_mod.digest_file(path)
+        return str(path.resolve()), cache_mod.digest_file(path), None
     if isinstance(model, (bytes, bytearray, memoryview)):
-        data = bytes(model)
+        data, label = bytes(model), "<model bytes>"
     elif hasattr(model, "SerializeToString"):
-        data = model.SerializeToString()
+        data, label = model.SerializeToString(), "<ModelProto>"
     else:
         raise ModelLoadError(
             f"cannot compile a {type(model).__name__}: pass a path, bytes or an onnx.ModelProto"
         )
     path = tmp / "model.onnx"
     path.write_bytes(data)
-    return str(path), cache_mod.digest_bytes(data)
+    return str(path), cache_mod.digest_bytes(data), label
 
 
 def _import_options(
@@ -282,7 +282,7 @@ def compile(
     }
     cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
     with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
-        model_path, digest = _model_source(model, Path(tmp))
+        model_path, digest, label = _model_source(model, Path(tmp))
         key = cache_mod.cache_key(
             digest, {"target": target, "import": imp, "cpu": cpu}, __version__
         )
@@ -296,6 +296,7 @@ def compile(
         try:
             request = {
                 "model": model_path,
+                "label": label,
                 "out_dir": str(staging),
                 "target": target,
                 "import": imp,

@@ -107,6 +107,7 @@ def _import(request: dict[str, Any]) -> Any:
         batch_size=imp.get("batch_size"),
         outputs=imp.get("outputs"),
         entry_func_name=imp.get("entry_func_name") or "main",
+        label=request.get("label"),
     )
 
 

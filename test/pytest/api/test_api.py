@@ -148,8 +148,11 @@ def test_bad_arguments(tmp_path: Path) -> None:
         strata.compile(tmp_path / "missing.onnx")
     bad = tmp_path / "bad.onnx"
     bad.write_bytes(b"this is not a protobuf")
-    with pytest.raises(StrataError):
+    with pytest.raises(ModelLoadError, match=r"bad\.onnx' is not a valid ONNX model"):
         strata.compile(bad, cache_dir=tmp_path / "c")
+    truncated = EXAMPLE.read_bytes()[:2000]
+    with pytest.raises(ModelLoadError, match="'<model bytes>' is not a valid ONNX model"):
+        strata.compile(truncated, cache_dir=tmp_path / "c")
 
 
 def test_load_accepts_stratac_prefix_and_json(tmp_path: Path) -> None:
