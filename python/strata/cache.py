@@ -2,7 +2,8 @@
 
 Entries are artifact directories (see strata.targets.cpu.artifact) under
 `$STRATA_CACHE_DIR` (default `~/.cache/strata`), keyed by sha256 over the model's bytes, the
-compile options, the Strata version and the host (generated code targets `-mcpu=native`).
+compile options, the Strata version, the compiler's own sources (so an edited checkout never
+reuses artifacts of older code) and the host (generated code targets `-mcpu=native`).
 Entries are written atomically: the compiler writes into a temporary directory next to the
 entry, which is then renamed into place with `os.replace`; a concurrent writer that loses the
 race discards its copy. A model given by path is keyed by its file's bytes only: weights kept
@@ -13,7 +14,9 @@ Dependency contract: the standard library only.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import json
 import os
 import platform
@@ -44,12 +47,40 @@ def _host_id() -> str:
     return f"{platform.machine()}|{platform.system()}|{hashlib.sha256(cpu.encode()).hexdigest()}"
 
 
+# The packages whose code decides what the compiler produces.
+_COMPILER_PACKAGES = (
+    "strata",
+    "strata.dialects",
+    "strata.passes",
+    "strata.frontends",
+    "strata.targets",
+)
+
+
+@functools.cache
+def compiler_id() -> str:
+    """sha256 over Strata's own source files (.py, .pdll), found without importing them."""
+    h = hashlib.sha256()
+    for pkg in _COMPILER_PACKAGES:
+        spec = importlib.util.find_spec(pkg)
+        for root in (spec.submodule_search_locations or []) if spec else []:
+            # an editable install also lists the repository root for `strata`: skip it
+            if Path(root).name != pkg.rsplit(".", 1)[-1]:
+                continue
+            for path in sorted(Path(root).rglob("*")):
+                if path.suffix in (".py", ".pdll") and "__pycache__" not in path.parts:
+                    h.update(str(path.relative_to(root)).encode())
+                    h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def cache_key(model_digest: str, options: dict[str, Any], version: str) -> str:
     """The entry key of a model (its sha256 hex digest) compiled with `options`."""
     h = hashlib.sha256()
     h.update(model_digest.encode())
     h.update(json.dumps(options, sort_keys=True, default=str).encode())
     h.update(version.encode())
+    h.update(compiler_id().encode())
     h.update(_host_id().encode())
     return h.hexdigest()
 

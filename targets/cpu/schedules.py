@@ -17,8 +17,10 @@ Schedules (by name, see `SCHEDULES`):
   - `linalg.conv_2d_nchw_fchw`: im2col (`convert_conv2d_to_img2col`) turns the convolution
     into a batched contraction out[n, f, oh*ow] = W[f, c*kh*kw] x col[n, c*kh*kw, oh*ow],
     scheduled like a matmul.
+  - `linalg.depthwise_conv_2d_nchw_chw`: generalised and reordered so the innermost loop runs
+    over the output width (LLVM vectorises it); short rows are tiled first (depthwise.py).
 
-Dependency contract: the `mlir` bindings only (payload ops are inspected, not modified, except
+Dependency contract: the `mlir` bindings and `strata.targets.cpu.depthwise` only (payload ops are inspected, not modified, except
 for the `strata.sched` tag attribute that identifies them in the script).
 """
 
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from mlir import ir
 
 from strata.errors import CompilationError
+from strata.targets.cpu import depthwise
 
 TAG = "strata.sched"
 # Contractions below this many flops stay sequential (an OpenMP fork costs ~10-100 us).
@@ -59,6 +62,7 @@ class Contraction:
     m: int
     n: int
     k: int
+    stride: int = 1  # input stride along n (depthwise convolutions; 1 for contractions)
 
     @property
     def flops(self) -> int:
@@ -104,7 +108,18 @@ def _space(op: ir.Operation, name: str) -> tuple[str, Contraction]:
         a = _shape(op.operands[0])
         return "batch_matmul", Contraction((out[0],), out[1], out[2], a[2])
     w = _shape(op.operands[1])
+    if name == "linalg.depthwise_conv_2d_nchw_chw":
+        # (n, c) batch, (oh, ow) output, kh * kw taps; the width stride picks the loop order
+        stride_w = _int_list(op, "strides")[-1]
+        return "depthwise", Contraction((out[0], out[1]), out[2], out[3], w[1] * w[2], stride_w)
     return "conv_im2col", Contraction((out[0],), out[1], out[2] * out[3], w[1] * w[2] * w[3])
+
+
+def _int_list(op: ir.Operation, name: str) -> list[int]:
+    """An i64 elements / array attribute as a list (1s when absent)."""
+    if name not in op.attributes:
+        return [1, 1]
+    return [int(v) for v in ir.DenseIntElementsAttr(op.attributes[name])]
 
 
 def _transposed_a(op: ir.Operation) -> bool:
@@ -115,7 +130,12 @@ def _transposed_a(op: ir.Operation) -> bool:
     return str(amap.results[0]) == "d2"
 
 
-_KINDS = ("linalg.matmul", "linalg.batch_matmul", "linalg.conv_2d_nchw_fchw")
+_KINDS = (
+    "linalg.matmul",
+    "linalg.batch_matmul",
+    "linalg.conv_2d_nchw_fchw",
+    "linalg.depthwise_conv_2d_nchw_chw",
+)
 
 
 # ---- the contraction schedule ----------------------------------------------------------------
@@ -235,6 +255,10 @@ def tiled_op(w: _Writer, kind: str, op_name: str, key: str, c: Contraction,
              p: TileParams) -> None:  # fmt: skip
     """Emit the `tiled` schedule of one tagged payload op."""
     h = _match(w, op_name, key)
+    if kind == "depthwise":
+        threads = p.num_threads if c.flops >= PARALLEL_MIN_FLOPS else 1
+        depthwise.depthwise_op(w, h, c.batch[1], c.n, c.stride, threads)
+        return
     if kind == "conv_im2col":
         col, result = w.fresh("col"), w.fresh("res")
         w.emit(f"{col}, {result} = transform.structured.convert_conv2d_to_img2col {h} "
