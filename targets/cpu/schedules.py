@@ -20,8 +20,9 @@ Schedules (by name, see `SCHEDULES`):
   - `linalg.depthwise_conv_2d_nchw_chw`: generalised and reordered so the innermost loop runs
     over the output width (LLVM vectorises it); short rows are tiled first (depthwise.py).
 
-Dependency contract: the `mlir` bindings and `strata.targets.cpu.depthwise` only (payload ops are inspected, not modified, except
-for the `strata.sched` tag attribute that identifies them in the script).
+Dependency contract: the `mlir` bindings and `strata.targets.cpu.depthwise` only (payload ops
+are inspected, not modified, except for the `strata.sched` tag attribute that identifies them
+in the script).
 """
 
 from __future__ import annotations
