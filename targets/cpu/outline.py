@@ -175,6 +175,8 @@ def _outline(op: ir.Operation, plan: _Plan, kernel_name: str, parent: ir.Operati
         kernel = func.FuncOp(kernel_name, ([v.type for v in plan.args], []), loc=op.location)
     kernel.attributes["sym_visibility"] = ir.StringAttr.get("private")
     kernel.attributes["passthrough"] = ir.ArrayAttr.get([ir.StringAttr.get("noinline")])
+    # internal linkage: kernels are not symbols of the shared library
+    kernel.attributes["llvm.linkage"] = ir.Attribute.parse("#llvm.linkage<internal>")
     entry = kernel.add_entry_block()
     mapping: dict[ir.Value, ir.Value] = dict(zip(plan.args, entry.arguments, strict=True))
 
