@@ -175,9 +175,19 @@ def lower_to_llvm(
     layout = weights.plan_layout(arrays, keys)
     func.attributes["sym_name"] = ir.StringAttr.get(f"{opts.name}__strata_kernel")
     _run(module, cpu_pipeline(opts.num_threads), "lowering to LLVM")
+    rename_allocator(module, abi.alloc_prefix(opts.name))
     st.log("linalg -> llvm dialect done")
     st.save("llvm.mlir", module)
     return arrays, layout
+
+
+def rename_allocator(module: ir.Module, prefix: str) -> None:
+    """Point the kernel's buffer allocation at the model's own pool (abi.render_pool)."""
+    symbols = ir.SymbolTable(module.operation)
+    for generic, suffix in ((abi.GENERIC_ALLOC, "_alloc"), (abi.GENERIC_FREE, "_free")):
+        if generic in symbols:
+            ir.SymbolTable.replace_all_symbol_uses(generic, prefix + suffix, module.operation)
+            ir.SymbolTable.set_symbol_name(symbols[generic], prefix + suffix)
 
 
 def compile_imported(imported: ImportedModel, out_dir: Path, opts: CpuOptions) -> ArtifactMeta:

@@ -9,21 +9,20 @@ a multiple of the vector width, stride 2, dilation 2 and batch 2. Models: single
 
 from __future__ import annotations
 
-import ctypes
 from pathlib import Path
 
 import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
+from kernel_harness import run_kernel
 from mlir import ir
 from onnx import TensorProto, helper, numpy_helper
 
 import strata
 from strata.context import make_context
 from strata.passes.registry import run_pipeline
-from strata.targets.cpu import depthwise, openmp, toolchain
-from strata.targets.cpu.passes import cpu_pipeline
+from strata.targets.cpu import depthwise
 
 
 def _depthwise(n: int, c: int, h: int, w_: int, k: int, s: int, d: int = 1
@@ -55,19 +54,8 @@ func.func @kern(%x: {xt}, %w: {wt}, %b: tensor<{c}xf32>) -> {yt} {{
 
 
 def _run(text: str, inputs: list[np.ndarray], shape: tuple[int, ...], tmp: Path,
-         threads: int, schedule: str) -> np.ndarray:  # fmt: skip
-    with make_context() as ctx, ir.Location.unknown(ctx):
-        module = ir.Module.parse(text)
-        run_pipeline(module, cpu_pipeline(threads, schedule))
-        (tmp / "k.ll").write_text(toolchain.translate_to_llvmir(module))
-    toolchain.optimize(tmp / "k.ll", tmp / "k.bc")
-    toolchain.codegen_object(tmp / "k.bc", tmp / "k.o")
-    so = tmp / f"k_{schedule}_{threads}.so"
-    toolchain.link_shared([tmp / "k.o"], so, openmp.link_args(threads))
-    lib = ctypes.CDLL(str(so))
-    out = np.zeros(shape, np.float32)
-    lib.kern(*[a.ctypes.data_as(ctypes.c_void_p) for a in [*inputs, out]])
-    return out
+         threads: int | None, schedule: str) -> np.ndarray:  # fmt: skip
+    return run_kernel(text, inputs, shape, tmp, threads, schedule)
 
 
 WIDE = depthwise.WIDE_ROW + 5  # a stride-1 row wide enough for the untiled loop order

@@ -9,16 +9,16 @@ onnxruntime through strata.compile.
 
 from __future__ import annotations
 
-import ctypes
 from pathlib import Path
 
 import numpy as np
 import pytest
+from kernel_harness import run_kernel
 from mlir import ir
 
 from strata.context import make_context
 from strata.passes.registry import run_pipeline
-from strata.targets.cpu import openmp, schedules, toolchain
+from strata.targets.cpu import openmp, schedules
 from strata.targets.cpu.passes import cpu_pipeline
 
 
@@ -92,18 +92,7 @@ func.func @kern(%x: {xt}, %w: {wt}, %b: tensor<{f}xf32>) -> {yt} {{
 
 def _run(text: str, inputs: list[np.ndarray], shape: tuple[int, ...], tmp: Path,
          threads: int | None, schedule: str) -> np.ndarray:  # fmt: skip
-    with make_context() as ctx, ir.Location.unknown(ctx):
-        module = ir.Module.parse(text)
-        run_pipeline(module, cpu_pipeline(threads, schedule))
-        (tmp / "k.ll").write_text(toolchain.translate_to_llvmir(module))
-    toolchain.optimize(tmp / "k.ll", tmp / "k.bc")
-    toolchain.codegen_object(tmp / "k.bc", tmp / "k.o")
-    so = tmp / f"k_{schedule}_{threads}.so"
-    toolchain.link_shared([tmp / "k.o"], so, openmp.link_args(threads))
-    lib = ctypes.CDLL(str(so))
-    out = np.zeros(shape, np.float32)
-    lib.kern(*[a.ctypes.data_as(ctypes.c_void_p) for a in [*inputs, out]])
-    return out
+    return run_kernel(text, inputs, shape, tmp, threads, schedule)
 
 
 CASES = {

@@ -1,0 +1,48 @@
+"""Build one scheduled kernel (`func.func @kern`) into a shared library and call it.
+
+Used by the schedule tests: the kernel goes through the real `cpu_pipeline`, its buffer
+allocation is pointed at the model buffer pool (`abi.render_pool`), as `stratac` does.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from pathlib import Path
+
+import numpy as np
+from mlir import ir
+
+from strata.context import make_context
+from strata.passes.registry import run_pipeline
+from strata.targets.cpu import abi, openmp, toolchain
+from strata.targets.cpu.compiler import rename_allocator
+from strata.targets.cpu.passes import cpu_pipeline
+
+PREFIX = abi.alloc_prefix("kern")
+
+
+def run_kernel(
+    text: str,
+    inputs: list[np.ndarray],
+    shape: tuple[int, ...],
+    tmp: Path,
+    threads: int | None,
+    schedule: str,
+) -> np.ndarray:
+    """Compile `text` with `schedule` for `threads`, run `kern(inputs..., out)`; returns out."""
+    with make_context() as ctx, ir.Location.unknown(ctx):
+        module = ir.Module.parse(text)
+        run_pipeline(module, cpu_pipeline(threads, schedule))
+        rename_allocator(module, PREFIX)
+        (tmp / "k.ll").write_text(toolchain.translate_to_llvmir(module))
+    toolchain.optimize(tmp / "k.ll", tmp / "k.bc")
+    toolchain.codegen_object(tmp / "k.bc", tmp / "k.o")
+    pool = tmp / "pool.c"
+    pool.write_text("#include <pthread.h>\n#include <stdlib.h>\n" + abi.render_pool(PREFIX))
+    toolchain.compile_c(pool, tmp / "pool.o", tmp)
+    so = tmp / f"k_{schedule}_{threads}.so"
+    toolchain.link_shared([tmp / "k.o", tmp / "pool.o"], so, openmp.link_args(threads))
+    lib = ctypes.CDLL(str(so))
+    out = np.zeros(shape, np.float32)
+    lib.kern(*[a.ctypes.data_as(ctypes.c_void_p) for a in [*inputs, out]])
+    return out
