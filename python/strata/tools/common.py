@@ -12,10 +12,11 @@ Dependency contract: imports the `mlir` bindings and `strata.errors` only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -175,6 +176,26 @@ class DiagnosticSink:
         except Exception:  # never let an exception escape into MLIR
             return False
         return True
+
+
+@contextlib.contextmanager
+def diagnostics_to(ctx: ir.Context, sink: DiagnosticSink) -> Iterator[None]:
+    """Enter `ctx` with every diagnostic routed to `sink` (detached on exit)."""
+    handler = ctx.attach_diagnostic_handler(sink.handler)
+    try:
+        with ctx:
+            yield
+    finally:
+        handler.detach()
+
+
+def parse_module(text: str, sink: DiagnosticSink) -> ir.Module | None:
+    """Parse `text` in the current context; None after reporting a parse error to `sink`."""
+    try:
+        return ir.Module.parse(text)
+    except ir.MLIRError as e:
+        sink.add_error(e, "could not parse the input")
+        return None
 
 
 def read_text(path: str) -> tuple[str, str]:

@@ -41,8 +41,10 @@ from strata.tools.common import (
     DriverError,
     SrcLoc,
     add_print_arguments,
+    diagnostics_to,
     format_diag,
     module_asm,
+    parse_module,
     read_text,
     run_main,
     write_output,
@@ -329,23 +331,15 @@ def _transform(
     ctx.allow_unregistered_dialects = args.allow_unregistered_dialect
     if args.mlir_disable_threading:
         ctx.enable_multithreading(False)
-    handler = ctx.attach_diagnostic_handler(sink.handler)
-    try:
-        with ctx:
-            try:
-                module = ir.Module.parse(text)
-            except ir.MLIRError as e:
-                sink.add_error(e, "could not parse the input")
-                return None
-            if not verify_nn_ops(module):
-                return None
-            if pipeline and not run_pipeline(module, pipeline, args, sink):
-                return None
-            if not verify_nn_ops(module):
-                return None
-            return module_asm(module.operation, args, sink.buffer.name)
-    finally:
-        handler.detach()
+    with diagnostics_to(ctx, sink):
+        module = parse_module(text, sink)
+        if module is None or not verify_nn_ops(module):
+            return None
+        if pipeline and not run_pipeline(module, pipeline, args, sink):
+            return None
+        if not verify_nn_ops(module):
+            return None
+        return module_asm(module.operation, args, sink.buffer.name)
 
 
 # ---- main ------------------------------------------------------------------------------------

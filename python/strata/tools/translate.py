@@ -27,7 +27,9 @@ from strata.tools.common import (
     DiagnosticSink,
     DriverError,
     add_print_arguments,
+    diagnostics_to,
     module_asm,
+    parse_module,
     read_bytes,
     read_text,
     run_main,
@@ -115,20 +117,11 @@ def mlir_to_llvmir(args: argparse.Namespace) -> str | None:
     """The LLVM IR of the input; None after reporting diagnostics."""
     text, name = read_text(args.input)
     sink = DiagnosticSink(Buffer(name, text), collect=False)
-    ctx = make_context()
-    handler = ctx.attach_diagnostic_handler(sink.handler)
-    try:
-        with ctx:
-            try:
-                module = ir.Module.parse(text)
-            except ir.MLIRError as e:
-                sink.add_error(e, "could not parse the input")
-                return None
-            if not _check_translatable(module):
-                return None
-            return str(llvm.translate_module_to_llvmir(module.operation))
-    finally:
-        handler.detach()
+    with diagnostics_to(make_context(), sink):
+        module = parse_module(text, sink)
+        if module is None or not _check_translatable(module):
+            return None
+        return str(llvm.translate_module_to_llvmir(module.operation))
 
 
 def _check_translatable(module: ir.Module) -> bool:
