@@ -217,7 +217,9 @@ def matmul_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
 # ---- convolution and pooling ----------------------------------------------------------------
 
 
-def _window_attrs(attrs: Attrs, nsp: int, kernel: Sequence[int]) -> tuple[list[int], ...]:
+def _window_attrs(
+    attrs: Attrs, nsp: int, kernel: Sequence[int]
+) -> tuple[list[int], list[int], list[int]]:
     strides, pads, dil = list(attrs["strides"]), list(attrs["pads"]), list(attrs["dilations"])
     check_list_len(strides, nsp, "strides", "one per spatial axis")
     check_list_len(dil, nsp, "dilations", "one per spatial axis")
@@ -248,7 +250,10 @@ def _windows(
     return n
 
 
-def conv_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+def _conv_operands(
+    specs: Specs, attrs: Attrs
+) -> tuple[TensorSpec, TensorSpec, TensorSpec | None, int, tuple[list[int], list[int], list[int]]]:
+    """Conv / ConvTranspose: x, w, optional b, spatial rank, (strides, pads, dilations)."""
     x, w, b = req(specs[0], "x"), req(specs[1], "w"), specs[2]
     if x.rank < 3 or w.rank != x.rank:
         raise OpVerifyError(
@@ -256,7 +261,11 @@ def conv_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
         )
     same_dtype(x, "x", w, "w")
     nsp = x.rank - 2
-    strides, pads, dil = _window_attrs(attrs, nsp, w.shape[2:])
+    return x, w, b, nsp, _window_attrs(attrs, nsp, w.shape[2:])
+
+
+def conv_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x, w, b, nsp, (strides, pads, dil) = _conv_operands(specs, attrs)
     group = attrs["group"]
     if group < 1 or x.shape[1] != w.shape[1] * group or w.shape[0] % group:
         raise OpVerifyError(
@@ -275,14 +284,7 @@ def conv_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
 
 
 def conv_transpose_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
-    x, w, b = req(specs[0], "x"), req(specs[1], "w"), specs[2]
-    if x.rank < 3 or w.rank != x.rank:
-        raise OpVerifyError(
-            f"operands 'x' {list(x.shape)} and 'w' {list(w.shape)} must have one rank >= 3"
-        )
-    same_dtype(x, "x", w, "w")
-    nsp = x.rank - 2
-    strides, pads, dil = _window_attrs(attrs, nsp, w.shape[2:])
+    x, w, b, nsp, (strides, pads, dil) = _conv_operands(specs, attrs)
     outpad = list(attrs["output_padding"])
     check_list_len(outpad, nsp, "output_padding", "one per spatial axis")
     for i, (op, s, d) in enumerate(zip(outpad, strides, dil, strict=True)):
