@@ -9,13 +9,12 @@ Dependency contract: imports only numpy, `mlir` and `strata.dialects.opdef`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from strata.dialects.opdef import OpVerifyError, TensorSpec
+from strata.dialects.opdef import Dim, OpVerifyError, TensorSpec
 
 Specs = Sequence[TensorSpec | None]
 Attrs = Mapping[str, Any]
@@ -69,21 +68,49 @@ def norm_axes(axes: Sequence[int], rank: int, what: str) -> list[int]:
     return out
 
 
-def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
-    """Numpy / ONNX multidirectional broadcasting of static shapes."""
-    try:
-        return tuple(int(d) for d in np.broadcast_shapes(*(tuple(s) for s in shapes)))
-    except ValueError:
-        shown = " and ".join(str(list(s)) for s in shapes)
-        raise OpVerifyError(f"shapes {shown} are not broadcastable") from None
+def broadcast_shapes(*shapes: Sequence[Dim]) -> tuple[Dim, ...]:
+    """Numpy / ONNX multidirectional broadcasting; None is a dynamic dim.
+
+    A dynamic dim is taken not to broadcast (as in IREE and torch-mlir): facing a static size
+    N > 1 it is N at run time, facing 1 or another dynamic dim the result is dynamic.
+    """
+    rank = max((len(s) for s in shapes), default=0)
+    out: list[Dim] = []
+    for i in range(rank):
+        dims = [s[len(s) - rank + i] for s in shapes if len(s) - rank + i >= 0]
+        fixed = {d for d in dims if d is not None and d != 1}
+        if len(fixed) > 1:
+            shown = " and ".join(show_shape(s) for s in shapes)
+            raise OpVerifyError(f"shapes {shown} are not broadcastable")
+        if fixed:
+            out.append(fixed.pop())
+        elif any(d is None for d in dims):
+            out.append(None)
+        else:
+            out.append(1)
+    return tuple(out)
 
 
-def broadcasts_to(shape: Sequence[int], target: Sequence[int]) -> bool:
-    """Whether `shape` broadcasts unidirectionally to `target`."""
+def broadcasts_to(shape: Sequence[Dim], target: Sequence[Dim]) -> bool:
+    """Whether `shape` broadcasts unidirectionally to `target` (dynamic dims: as far as known)."""
     if len(shape) > len(target):
         return False
     tail = target[len(target) - len(shape) :]
-    return all(s in (1, t) for s, t in zip(shape, tail, strict=True))
+    return all(s in (1, t) or s is None or t is None for s, t in zip(shape, tail, strict=True))
+
+
+def show_shape(shape: Sequence[Dim]) -> str:
+    """[2, ?, 4]: a shape in messages, '?' for dynamic dims."""
+    return "[" + ", ".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+def same_dim(a: Dim, b: Dim) -> bool:
+    """Whether two dims can be equal (a dynamic dim matches anything)."""
+    return a is None or b is None or a == b
+
+
+def known(*dims: Dim) -> bool:
+    return all(d is not None for d in dims)
 
 
 def check_list_len(value: Sequence[Any], n: int, what: str, meaning: str) -> None:
@@ -174,20 +201,21 @@ def gemm_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     a, b, c = req(specs[0], "a"), req(specs[1], "b"), specs[2]
     for spec, name in ((a, "a"), (b, "b")):
         if spec.rank != 2:
-            raise OpVerifyError(f"operand '{name}' must be 2-d, got shape {list(spec.shape)}")
+            raise OpVerifyError(f"operand '{name}' must be 2-d, got shape {show_shape(spec.shape)}")
     same_dtype(a, "a", b, "b")
     m, k = a.shape[::-1] if attrs["transA"] else a.shape
     kb, n = b.shape[::-1] if attrs["transB"] else b.shape
-    if k != kb:
+    if not same_dim(k, kb):
         raise OpVerifyError(
-            f"contracted dims differ: 'a' {list(a.shape)} (transA={attrs['transA']}) gives "
-            f"K={k}, 'b' {list(b.shape)} (transB={attrs['transB']}) gives K={kb}"
+            f"contracted dims differ: 'a' {show_shape(a.shape)} (transA={attrs['transA']}) "
+            f"gives K={k}, 'b' {show_shape(b.shape)} (transB={attrs['transB']}) gives K={kb}"
         )
     if c is not None:
         same_dtype(a, "a", c, "c")
         if not broadcasts_to(c.shape, (m, n)):
             raise OpVerifyError(
-                f"operand 'c' {list(c.shape)} must broadcast to the result shape {[m, n]}"
+                f"operand 'c' {show_shape(c.shape)} must broadcast to the result shape "
+                f"{show_shape((m, n))}"
             )
     return [TensorSpec((m, n), a.dtype)]
 
@@ -200,10 +228,10 @@ def matmul_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
         raise OpVerifyError(f"operands 'a' {list(a.shape)} and 'b' {list(b.shape)} must be >= 1-d")
     sa = (1, *a.shape) if a.rank == 1 else a.shape
     sb = (*b.shape, 1) if b.rank == 1 else b.shape
-    if sa[-1] != sb[-2]:
+    if not same_dim(sa[-1], sb[-2]):
         raise OpVerifyError(
-            f"contracted dims differ: 'a' {list(a.shape)} has K={sa[-1]}, "
-            f"'b' {list(b.shape)} has K={sb[-2]}"
+            f"contracted dims differ: 'a' {show_shape(a.shape)} has K={sa[-1]}, "
+            f"'b' {show_shape(b.shape)} has K={sb[-2]}"
         )
     batch = broadcast_shapes(sa[:-2], sb[:-2])
     out = [*batch]
@@ -233,8 +261,10 @@ def _window_attrs(
 
 
 def _windows(
-    size: int, k: int, s: int, d: int, pb: int, pe: int, ceil_mode: bool, axis: int
-) -> int:
+    size: Dim, k: Dim, s: int, d: int, pb: int, pe: int, ceil_mode: bool, axis: int
+) -> Dim:
+    if size is None or k is None:
+        return None
     extent = (k - 1) * d + 1
     span = size + pb + pe - extent
     if span < 0:
@@ -261,19 +291,22 @@ def _conv_operands(
         )
     same_dtype(x, "x", w, "w")
     nsp = x.rank - 2
-    return x, w, b, nsp, _window_attrs(attrs, nsp, w.shape[2:])
+    if not known(*w.shape[2:]):
+        raise OpVerifyError(f"operand 'w' {show_shape(w.shape)} must have static kernel dims")
+    return x, w, b, nsp, _window_attrs(attrs, nsp, w.shape[2:])  # type: ignore[arg-type]
 
 
 def conv_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     x, w, b, nsp, (strides, pads, dil) = _conv_operands(specs, attrs)
     group = attrs["group"]
-    if group < 1 or x.shape[1] != w.shape[1] * group or w.shape[0] % group:
+    cin, cw, m = x.shape[1], w.shape[1], w.shape[0]
+    if group < 1 or not known(cw, m) or not same_dim(cin, cw * group) or m % group:
         raise OpVerifyError(
-            f"attribute 'group' = {group}: input channels {x.shape[1]} must equal w.shape[1] "
-            f"({w.shape[1]}) x group, and output channels {w.shape[0]} must divide by group"
+            f"attribute 'group' = {group}: input channels {cin} must equal w.shape[1] "
+            f"({cw}) x group, and output channels {m} must divide by group"
         )
-    if b is not None and b.shape != (w.shape[0],):
-        raise OpVerifyError(f"operand 'b' must have shape [{w.shape[0]}], got {list(b.shape)}")
+    if b is not None and (b.rank != 1 or not same_dim(b.shape[0], m)):
+        raise OpVerifyError(f"operand 'b' must have shape [{m}], got {show_shape(b.shape)}")
     spatial = [
         _windows(
             x.shape[2 + i], w.shape[2 + i], strides[i], dil[i], pads[i], pads[i + nsp], False, i
@@ -294,20 +327,28 @@ def conv_transpose_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
                 f"max(stride, dilation)) = [0, {max(s, d)})"
             )
     group = attrs["group"]
-    if group < 1 or x.shape[1] != w.shape[0] or w.shape[0] % group:
+    if group < 1 or not known(*w.shape[:2]) or not same_dim(x.shape[1], w.shape[0]):
         raise OpVerifyError(
             f"attribute 'group' = {group}: input channels {x.shape[1]} must equal w.shape[0] "
             f"({w.shape[0]}) and divide by group"
         )
+    if w.shape[0] % group:
+        raise OpVerifyError(
+            f"attribute 'group' = {group}: w.shape[0] ({w.shape[0]}) must divide by group"
+        )
     m = w.shape[1] * group
-    if b is not None and b.shape != (m,):
-        raise OpVerifyError(f"operand 'b' must have shape [{m}], got {list(b.shape)}")
-    spatial = []
+    if b is not None and (b.rank != 1 or not same_dim(b.shape[0], m)):
+        raise OpVerifyError(f"operand 'b' must have shape [{m}], got {show_shape(b.shape)}")
+    spatial: list[Dim] = []
     for i in range(nsp):
+        size = x.shape[2 + i]
+        if size is None:
+            spatial.append(None)
+            continue
         n = (
-            strides[i] * (x.shape[2 + i] - 1)
+            strides[i] * (size - 1)
             + outpad[i]
-            + (w.shape[2 + i] - 1) * dil[i]
+            + (w.shape[2 + i] - 1) * dil[i]  # type: ignore[operator]
             + 1
             - pads[i]
             - pads[i + nsp]
@@ -356,9 +397,10 @@ def batch_norm_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
         raise OpVerifyError(f"operand 'x' must have rank >= 2 (N, C, ...), got {x.rank}")
     for spec, name in zip(specs[1:], ("scale", "b", "input_mean", "input_var"), strict=True):
         s = req(spec, name)
-        if s.shape != (x.shape[1],):
+        if s.rank != 1 or not same_dim(s.shape[0], x.shape[1]):
             raise OpVerifyError(
-                f"operand '{name}' must have shape [{x.shape[1]}] (channels), got {list(s.shape)}"
+                f"operand '{name}' must have shape [{x.shape[1]}] (channels), got "
+                f"{show_shape(s.shape)}"
             )
         same_dtype(x, "x", s, name)
     return [x]
@@ -375,11 +417,19 @@ def layer_norm_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
         same_dtype(x, "x", spec, name)
         if not broadcasts_to(spec.shape, norm_shape):
             raise OpVerifyError(
-                f"operand '{name}' {list(spec.shape)} must broadcast to the normalized shape "
-                f"{list(norm_shape)} (axis={attrs['axis']})"
+                f"operand '{name}' {show_shape(spec.shape)} must broadcast to the normalized "
+                f"shape {show_shape(norm_shape)} (axis={attrs['axis']})"
             )
     return [x]
 
 
-def prod(dims: Sequence[int]) -> int:
-    return math.prod(int(d) for d in dims)
+def prod(dims: Sequence[Dim]) -> Dim:
+    """The product of dims; None if any is dynamic (0 if any is a static 0)."""
+    if any(d == 0 for d in dims):
+        return 0
+    if not known(*dims):
+        return None
+    total = 1
+    for d in dims:
+        total *= int(d)  # type: ignore[arg-type]
+    return total

@@ -22,13 +22,16 @@ from strata.dialects.nn_rules import (
     broadcast_shapes,
     check_choice,
     check_list_len,
+    known,
     need_float,
     norm_axes,
     norm_axis,
     prod,
     req,
+    same_dim,
+    show_shape,
 )
-from strata.dialects.opdef import OpVerifyError, TensorSpec, dtype_of
+from strata.dialects.opdef import Dim, OpVerifyError, TensorSpec, dims_of_type, dtype_of
 
 INT64_MAX = 2**63 - 1
 
@@ -63,7 +66,7 @@ def reshape_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
         raise OpVerifyError(f"attribute 'shape' = {shape} must be all >= -1")
     if allowzero and 0 in shape and -1 in shape:
         raise OpVerifyError(f"attribute 'shape' = {shape} mixes 0 and -1 with allowzero=1")
-    out = []
+    out: list[Dim] = []
     for i, d in enumerate(shape):
         if d == 0 and not allowzero:
             if i >= x.rank:
@@ -71,21 +74,26 @@ def reshape_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
                     f"attribute 'shape' = {shape}: entry {i} is 0 (copy) but 'data' has rank "
                     f"{x.rank}"
                 )
-            d = x.shape[i]
-        out.append(d)
+            out.append(x.shape[i])
+        else:
+            out.append(d)
     total = prod(x.shape)
     if -1 in out:
-        known = prod([d for d in out if d != -1])
-        if known == 0 or total % known:
+        rest = prod([d for d in out if d != -1])
+        if total is None or rest is None:
+            out[out.index(-1)] = None
+        elif rest == 0 or total % rest:
             raise OpVerifyError(
                 f"attribute 'shape' = {shape} cannot hold the {total} elements of "
-                f"'data' {list(x.shape)}"
+                f"'data' {show_shape(x.shape)}"
             )
-        out[out.index(-1)] = total // known
-    if prod(out) != total:
+        else:
+            out[out.index(-1)] = total // rest
+    elements = prod(out)
+    if total is not None and elements is not None and elements != total:
         raise OpVerifyError(
-            f"attribute 'shape' = {shape} gives {prod(out)} elements, 'data' {list(x.shape)} "
-            f"has {total}"
+            f"attribute 'shape' = {shape} gives {elements} elements, 'data' "
+            f"{show_shape(x.shape)} has {total}"
         )
     return [TensorSpec(tuple(out), x.dtype)]
 
@@ -111,10 +119,15 @@ def squeeze_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     x = req(specs[0], "data")
     axes = list(attrs["axes"])
     if not axes:
+        if not x.is_static:
+            raise OpVerifyError(
+                f"'data' {show_shape(x.shape)} has dynamic dims, so which axes have size 1 is "
+                "unknown: give 'axes'"
+            )
         return [TensorSpec(tuple(d for d in x.shape if d != 1), x.dtype)]
     drop = norm_axes(axes, x.rank, "axes")
     for a in drop:
-        if x.shape[a] != 1:
+        if x.shape[a] not in (1, None):
             raise OpVerifyError(
                 f"attribute 'axes' = {axes}: axis {a} of 'data' {list(x.shape)} has size "
                 f"{x.shape[a]}, expected 1"
@@ -138,27 +151,27 @@ def concat_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     if a.dtype != b.dtype:
         raise OpVerifyError(f"operand 'b' has element type {b.dtype}, expected {a.dtype} (as 'a')")
     axis = norm_axis(attrs["axis"], a.rank, "axis")
-    if (
-        b.rank != a.rank
-        or b.shape[:axis] + b.shape[axis + 1 :] != a.shape[:axis] + a.shape[axis + 1 :]
+    if b.rank != a.rank or not all(
+        same_dim(p, q) for i, (p, q) in enumerate(zip(a.shape, b.shape, strict=True)) if i != axis
     ):
         raise OpVerifyError(
-            f"operand 'b' has shape {list(b.shape)}; expected {list(a.shape)} (as 'a') except "
-            f"along axis {axis}"
+            f"operand 'b' has shape {show_shape(b.shape)}; expected {show_shape(a.shape)} "
+            f"(as 'a') except along axis {axis}"
         )
-    return [
-        TensorSpec((*a.shape[:axis], a.shape[axis] + b.shape[axis], *a.shape[axis + 1 :]), a.dtype)
-    ]
+    shape = [p if p is not None else q for p, q in zip(a.shape, b.shape, strict=True)]
+    pa, pb = a.shape[axis], b.shape[axis]
+    shape[axis] = pa + pb if pa is not None and pb is not None else None
+    return [TensorSpec(tuple(shape), a.dtype)]
 
 
 def split_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     x = req(specs[0], "input")
     axis = norm_axis(attrs["axis"], x.rank, "axis")
     split = list(attrs["split"])
-    if not split or any(s < 0 for s in split) or sum(split) != x.shape[axis]:
+    if not split or any(s < 0 for s in split) or not same_dim(x.shape[axis], sum(split)):
         raise OpVerifyError(
             f"attribute 'split' = {split} must be non-empty sizes >= 0 summing to "
-            f"{x.shape[axis]} (axis {axis} of 'input' {list(x.shape)})"
+            f"{x.shape[axis]} (axis {axis} of 'input' {show_shape(x.shape)})"
         )
     if len(set(split)) != 1:
         raise OpVerifyError(
@@ -193,7 +206,8 @@ def slice_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
         raise OpVerifyError(f"attribute 'steps' = {steps} must not contain 0")
     out = list(x.shape)
     for a, s, e, st in zip(norm_axes(axes, x.rank, "axes"), starts, ends, steps, strict=True):
-        out[a] = slice_bounds(x.shape[a], s, e, st)[2]
+        size = x.shape[a]
+        out[a] = None if size is None else slice_bounds(size, s, e, st)[2]
     return [TensorSpec(tuple(out), x.dtype)]
 
 
@@ -235,12 +249,16 @@ def pad_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     pads = list(attrs["pads"])
     check_list_len(pads, 2 * x.rank, "pads", "begins then ends of every axis")
     check_choice(attrs["mode"], ("constant", "reflect", "edge", "wrap"), "mode")
-    out = tuple(d + pads[i] + pads[i + x.rank] for i, d in enumerate(x.shape))
-    if any(d < 0 for d in out):
-        raise OpVerifyError(f"attribute 'pads' = {pads} crops 'data' {list(x.shape)} below size 0")
+    out = tuple(
+        None if d is None else d + pads[i] + pads[i + x.rank] for i, d in enumerate(x.shape)
+    )
+    if any(d is not None and d < 0 for d in out):
+        raise OpVerifyError(
+            f"attribute 'pads' = {pads} crops 'data' {show_shape(x.shape)} below size 0"
+        )
     if attrs["mode"] == "reflect":
         for i, d in enumerate(x.shape):
-            if max(pads[i], pads[i + x.rank]) >= d:
+            if d is not None and max(pads[i], pads[i + x.rank]) >= d:
                 raise OpVerifyError(
                     f"attribute 'pads' = {pads}: reflect padding of axis {i} (size {d}) "
                     f"must be < {d}"
@@ -297,7 +315,7 @@ def tensor_spec_of(value: Any, what: str) -> TensorSpec:
         t = value.type
         if not isinstance(t, ir.RankedTensorType):
             raise OpVerifyError(f"attribute '{what}' must be a tensor, got {value}")
-        return TensorSpec(tuple(t.shape), dtype_of(t.element_type))
+        return TensorSpec(tuple(dims_of_type(t)), dtype_of(t.element_type))
     if isinstance(value, np.ndarray | np.generic | float | int | bool):
         arr = np.asarray(value)
         return TensorSpec(tuple(arr.shape), arr.dtype)
@@ -313,7 +331,7 @@ def constant_of_shape_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     if any(d < 0 for d in shape):
         raise OpVerifyError(f"attribute 'shape' = {shape} must be all >= 0")
     value = tensor_spec_of(attrs["value"], "value")
-    if prod(value.shape) != 1:
+    if not known(*value.shape) or prod(value.shape) != 1:
         raise OpVerifyError(
             f"attribute 'value' must hold exactly one element, got shape {list(value.shape)}"
         )

@@ -67,6 +67,10 @@ _IRDL_BASES = {
 
 REQUIRED: Any = object()  # marker: the attribute has no default
 
+# The attribute that tells which operands of an op with several optional / variadic operands
+# are present (MLIR's convention, which IRDL checks).
+SEGMENTS_ATTR = "operandSegmentSizes"
+
 
 @dataclass(frozen=True)
 class Attr:
@@ -91,20 +95,39 @@ class Result:
     variadic: bool = False
 
 
+# A dimension as shape rules see it: a static size, or None for a size known only at run time.
+Dim = int | None
+
+
 @dataclass(frozen=True)
 class TensorSpec:
-    """A static tensor type as shape rules see it."""
+    """A ranked tensor type as shape rules see it: dims (None: dynamic) and a numpy dtype."""
 
-    shape: tuple[int, ...]
+    shape: tuple[Dim, ...]
     dtype: np.dtype[Any]
 
     @staticmethod
-    def of(shape: Sequence[int], dtype: Any) -> TensorSpec:
-        return TensorSpec(tuple(int(d) for d in shape), np.dtype(dtype))
+    def of(shape: Sequence[Dim], dtype: Any) -> TensorSpec:
+        return TensorSpec(tuple(None if d is None else int(d) for d in shape), np.dtype(dtype))
 
     @property
     def rank(self) -> int:
         return len(self.shape)
+
+    @property
+    def is_static(self) -> bool:
+        return all(d is not None for d in self.shape)
+
+    def compatible(self, other: TensorSpec) -> bool:
+        """Same dtype and rank, and every pair of dims equal or one of them dynamic."""
+        return (
+            self.dtype == other.dtype
+            and self.rank == other.rank
+            and all(
+                a is None or b is None or a == b
+                for a, b in zip(self.shape, other.shape, strict=True)
+            )
+        )
 
 
 # A shape rule: operand specs (None for an absent optional operand; a variadic operand
@@ -190,15 +213,27 @@ class OpDef:
                 specs.append(spec_of_type(given.type))
         full = self.complete_attrs(attrs or {})
         results = self.infer(specs, full)
+        mlir_attrs = {a.name: attr_to_mlir(a.kind, full[a.name]) for a in self.attrs}
+        if self.segmented:
+            sizes = [
+                len(g) if d.variadic else int(g is not None)  # type: ignore[arg-type]
+                for d, g in zip(self.operands, operands, strict=True)
+            ]
+            mlir_attrs[SEGMENTS_ATTR] = ir.DenseI32ArrayAttr.get(sizes)
         op = ir.Operation.create(
             self.full_name,
             results=[type_of_spec(r) for r in results],
             operands=flat,
-            attributes={a.name: attr_to_mlir(a.kind, full[a.name]) for a in self.attrs},
+            attributes=mlir_attrs,
             loc=loc,
             ip=ip,
         )
         return list(op.results)
+
+    @property
+    def segmented(self) -> bool:
+        """Whether the op carries `operandSegmentSizes` (more than one optional/variadic)."""
+        return sum(1 for o in self.operands if o.optional or o.variadic) > 1
 
     # ---- IRDL -----------------------------------------------------------------------------
     def builder(self) -> Callable[..., Any]:
@@ -290,9 +325,6 @@ class Dialect:
         if dupes:
             raise ValueError(f"dialect '{self.name}' declares ops twice: {sorted(dupes)}")
         for o in self.ops:
-            flexible = [x.name for x in o.operands if x.optional or x.variadic]
-            if len(flexible) > 1:
-                raise ValueError(f"'{o.full_name}': at most one optional/variadic operand")
             clash = {x.name for x in o.operands} & {r.name for r in o.results}
             if clash:
                 raise ValueError(f"'{o.full_name}': operand and result names clash: {clash}")
@@ -373,9 +405,14 @@ def dtype_of(t: ir.Type) -> np.dtype[Any]:
 
 
 def spec_of_type(t: ir.Type) -> TensorSpec:
-    if not isinstance(t, ir.RankedTensorType) or not t.has_static_shape:
-        raise OpVerifyError(f"expected a statically shaped tensor, got {t}")
-    return TensorSpec(tuple(t.shape), dtype_of(t.element_type))
+    if not isinstance(t, ir.RankedTensorType):
+        raise OpVerifyError(f"expected a ranked tensor, got {t}")
+    return TensorSpec(tuple(dims_of_type(t)), dtype_of(t.element_type))
+
+
+def dims_of_type(t: ir.RankedTensorType) -> list[Dim]:
+    """The dims of a ranked tensor type, None for dynamic ones."""
+    return [None if t.is_dynamic_dim(i) else int(t.shape[i]) for i in range(t.rank)]
 
 
 _MLIR_NAMES = {"float32": "f32", "float64": "f64", "float16": "f16", "bool": "i1", "uint8": "ui8"}
@@ -384,11 +421,15 @@ _MLIR_NAMES = {"float32": "f32", "float64": "f64", "float16": "f16", "bool": "i1
 def spec_str(s: TensorSpec) -> str:
     """The MLIR spelling of a spec's type, e.g. tensor<2x3xf32> (needs no context)."""
     elt = _MLIR_NAMES.get(s.dtype.name, s.dtype.name.replace("int", "i"))
-    return f"tensor<{''.join(f'{d}x' for d in s.shape)}{elt}>"
+    dims = "".join(("?" if d is None else str(d)) + "x" for d in s.shape)
+    return f"tensor<{dims}{elt}>"
 
 
 def type_of_spec(s: TensorSpec) -> ir.RankedTensorType:
-    return ir.RankedTensorType.get(list(s.shape), element_type(s.dtype))
+    dyn = ir.ShapedType.get_dynamic_size()
+    return ir.RankedTensorType.get(
+        [dyn if d is None else d for d in s.shape], element_type(s.dtype)
+    )
 
 
 def attr_to_mlir(kind: AttrKind, value: Any) -> ir.Attribute:
@@ -430,12 +471,13 @@ def attr_from_mlir(kind: AttrKind, attr: ir.Attribute) -> Any:
         t = attr.type
         if not isinstance(t, ir.RankedTensorType):
             raise OpVerifyError(f"expected a tensor attribute (dense<...>), got {attr}")
-        return TensorSpec(tuple(t.shape), dtype_of(t.element_type))
+        return TensorSpec(tuple(dims_of_type(t)), dtype_of(t.element_type))
     raise AssertionError(kind)
 
 
 def verify_op(op: ir.Operation, opdef: OpDef) -> None:
-    """Check a parsed op against its rule: result types must equal the inferred ones."""
+    """Check a parsed op against its rule: result types must be compatible with the inferred
+    ones (equal, except that a dim may be dynamic on one side and static on the other)."""
     segs = _operand_groups(op, opdef)
     specs: list[TensorSpec | None] = []
     for decl, vals in zip(opdef.operands, segs, strict=True):
@@ -456,7 +498,9 @@ def verify_op(op: ir.Operation, opdef: OpDef) -> None:
             ) from None
     expected = opdef.infer(specs, opdef.complete_attrs(attrs))
     actual = [spec_of_type(r.type) for r in op.results]
-    if expected != actual:
+    if len(expected) != len(actual) or not all(
+        e.compatible(a) for e, a in zip(expected, actual, strict=True)
+    ):
 
         def show(specs: Sequence[TensorSpec]) -> str:
             return ", ".join(spec_str(s) for s in specs)
@@ -465,8 +509,17 @@ def verify_op(op: ir.Operation, opdef: OpDef) -> None:
 
 
 def _operand_groups(op: ir.Operation, opdef: OpDef) -> list[list[ir.Value]]:
-    """Split an op's flat operand list into the declared groups (at most one non-single)."""
+    """Split an op's flat operand list into the declared groups."""
     vals = list(op.operands)
+    if opdef.segmented:
+        if SEGMENTS_ATTR not in op.attributes:
+            raise OpVerifyError(f"'{opdef.full_name}' needs the '{SEGMENTS_ATTR}' attribute")
+        sizes = list(ir.DenseI32ArrayAttr(op.attributes[SEGMENTS_ATTR]))
+        out, i = [], 0
+        for n in sizes:
+            out.append(vals[i : i + n])
+            i += n
+        return out
     singles = sum(1 for o in opdef.operands if not (o.optional or o.variadic))
     flexible = len(vals) - singles
     groups: list[list[ir.Value]] = []

@@ -11,17 +11,31 @@ from typing import Any
 import numpy as np
 from mlir import ir
 
+# A dim of a graph input or output: static (int), named symbolic (the model's name for it,
+# e.g. "batch") or unknown (None).
+InfoDim = int | str | None
+
 
 @dataclass(frozen=True)
 class TensorInfo:
-    """A graph input or output: its model name, static shape and numpy dtype."""
+    """A graph input or output: its model name, dims and numpy dtype."""
 
     name: str
-    shape: tuple[int, ...]
+    shape: tuple[InfoDim, ...]
     dtype: np.dtype[Any]
 
+    @property
+    def is_static(self) -> bool:
+        return all(isinstance(d, int) for d in self.shape)
+
+    @property
+    def dims(self) -> tuple[int | None, ...]:
+        """The dims as shape rules see them (None for every non-static dim)."""
+        return tuple(d if isinstance(d, int) else None for d in self.shape)
+
     def describe(self) -> str:
-        return f"'{self.name}' {self.dtype.name}[{', '.join(str(d) for d in self.shape)}]"
+        dims = ", ".join("?" if d is None else str(d) for d in self.shape)
+        return f"'{self.name}' {self.dtype.name}[{dims}]"
 
 
 @dataclass

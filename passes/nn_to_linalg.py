@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mlir import ir, rewrite
+from mlir.dialects import tensor
 
 from strata.errors import CompilationError
 from strata.passes.lowering import Lowering, all_lowerings
@@ -76,11 +77,12 @@ class _Driver:
             try:
                 with root.location, rewriter.ip:
                     new = list(impl(root, list(values[1:])))
-                if len(new) != len(root.results):
-                    raise ValueError(f"{name} produced {len(new)} values")
-                for old, value in zip(root.results, new, strict=True):
-                    if old.type != value.type:
-                        raise ValueError(f"{name} produced {value.type}, expected {old.type}")
+                    if len(new) != len(root.results):
+                        raise ValueError(f"{name} produced {len(new)} values")
+                    new = [
+                        _match_type(v, old.type, name)
+                        for v, old in zip(new, root.results, strict=True)
+                    ]
                 rewriter.replace_op(root, new)
             except Exception as e:
                 self.errors.append(f"{_where(root)}: {type(e).__name__}: {e}")
@@ -102,6 +104,24 @@ class _Driver:
             raise CompilationError(
                 "convert-nn-to-linalg failed to lower:\n  " + "\n  ".join(dict.fromkeys(lines))
             )
+
+
+def _match_type(value: ir.Value, want: ir.Type, name: str) -> ir.Value:
+    """`value`, cast to `want` when the two differ only in which dims are static."""
+    if value.type == want:
+        return value
+    if isinstance(want, ir.RankedTensorType) and isinstance(value.type, ir.RankedTensorType):
+        have = ir.RankedTensorType(value.type)
+        if (
+            have.rank == want.rank
+            and have.element_type == want.element_type
+            and all(
+                have.is_dynamic_dim(i) or want.is_dynamic_dim(i) or have.shape[i] == want.shape[i]
+                for i in range(have.rank)
+            )
+        ):
+            return tensor.cast(want, value)
+    raise ValueError(f"{name} produced {value.type}, expected {want}")
 
 
 @register_pass

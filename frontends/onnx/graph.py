@@ -50,7 +50,13 @@ def weights(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for t in graph.initializer:
         numpy_dtype(t.data_type, f"initializer '{t.name}'")
-        arr = numpy_helper.to_array(t)
+        try:
+            arr = numpy_helper.to_array(t)
+        except ValueError as e:
+            raise ModelImportError(
+                f"initializer '{t.name}' declares dims {list(t.dims)}, but its data does not "
+                f"fit them ({e})"
+            ) from None
         out[t.name] = np.require(arr, dtype=arr.dtype.newbyteorder("="), requirements="C")
     return out
 
@@ -60,7 +66,13 @@ def resolve_inputs(
     input_shapes: Mapping[str, Sequence[int]] | None,
     batch_size: int | None,
 ) -> list[TensorInfo]:
-    """The graph inputs that are not initializers, with every dimension made static."""
+    """The graph inputs that are not initializers, with their dims.
+
+    A dim is static (an int), named symbolic (its `dim_param`) or unknown (None: no value, or
+    a negative value such as the -1 some exporters write). `input_shapes` (name -> full shape)
+    overrides any non-static dim and must agree with the static ones; `batch_size` fixes a
+    non-static leading dim of every input.
+    """
     init_names = {t.name for t in graph.initializer}
     real = [i for i in graph.input if i.name not in init_names]
     overrides = dict(input_shapes or {})
@@ -76,18 +88,29 @@ def resolve_inputs(
     return [_resolve_one(i, overrides.get(i.name), batch_size) for i in real]
 
 
+def model_dims(vi: onnx.ValueInfoProto) -> list[int | str | None] | None:
+    """The dims a value info declares (None: no shape at all)."""
+    tt = vi.type.tensor_type
+    if not tt.HasField("shape"):
+        return None
+    out: list[int | str | None] = []
+    for d in tt.shape.dim:
+        if d.HasField("dim_value") and d.dim_value >= 0:
+            out.append(int(d.dim_value))
+        elif d.HasField("dim_param") and d.dim_param:
+            out.append(d.dim_param)
+        else:
+            out.append(None)
+    return out
+
+
 def _resolve_one(
     vi: onnx.ValueInfoProto, override: Sequence[int] | None, batch_size: int | None
 ) -> TensorInfo:
     if not vi.type.HasField("tensor_type"):
         raise ModelImportError(f"graph input '{vi.name}' is not a tensor")
-    tt = vi.type.tensor_type
-    dtype = numpy_dtype(tt.elem_type, f"graph input '{vi.name}'")
-    dims: list[int | str | None] | None = None
-    if tt.HasField("shape"):
-        dims = [
-            d.dim_value if d.HasField("dim_value") else (d.dim_param or None) for d in tt.shape.dim
-        ]
+    dtype = numpy_dtype(vi.type.tensor_type.elem_type, f"graph input '{vi.name}'")
+    dims = model_dims(vi)
     if override is not None:
         shape = [int(d) for d in override]
         if any(d < 0 for d in shape):
@@ -96,35 +119,54 @@ def _resolve_one(
             if len(dims) != len(shape):
                 raise ModelImportError(
                     f"input shape for '{vi.name}' has rank {len(shape)}, the model's input has "
-                    f"rank {len(dims)} ({_show(dims)})"
+                    f"rank {len(dims)} ({show_dims(dims)})"
                 )
             for i, (m, g) in enumerate(zip(dims, shape, strict=True)):
                 if isinstance(m, int) and m != g:
                     raise ModelImportError(
                         f"input shape for '{vi.name}' sets dim {i} to {g}, but the model fixes "
-                        f"it to {m} ({_show(dims)})"
+                        f"it to {m} ({show_dims(dims)})"
                     )
         return TensorInfo(vi.name, tuple(shape), dtype)
     if dims is None:
-        raise ModelImportError(f"graph input '{vi.name}' has no shape; {SHAPE_HINT}")
+        raise ModelImportError(
+            f"graph input '{vi.name}' has no shape (not even a rank); give it with "
+            "--input-shape NAME:D0xD1x... (Python: input_shapes={NAME: [...]})"
+        )
     if batch_size is not None and dims and not isinstance(dims[0], int):
         dims[0] = batch_size
-    for i, d in enumerate(dims):
-        if not isinstance(d, int):
-            what = f"symbolic dim '{d}'" if d else "an unknown dim"
-            raise ModelImportError(
-                f"graph input '{vi.name}' has {what} at index {i} ({_show(dims)}); {SHAPE_HINT}"
-            )
-    return TensorInfo(vi.name, tuple(int(d) for d in dims), dtype)  # type: ignore[arg-type]
+    return TensorInfo(vi.name, tuple(dims), dtype)
 
 
-def _show(dims: Sequence[int | str | None]) -> str:
+def show_dims(dims: Sequence[int | str | None]) -> str:
     return "[" + ", ".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def require_static(inputs: Sequence[TensorInfo], target: str) -> None:
+    """For a target that needs static shapes: one error naming every input with a non-static
+    dim, suggesting --batch-size only where the leading dim is the only one missing."""
+    lacking = [i for i in inputs if not i.is_static]
+    if not lacking:
+        return
+    parts = []
+    for i in lacking:
+        open_dims = [k for k, d in enumerate(i.shape) if not isinstance(d, int)]
+        hint = " (or --batch-size N)" if open_dims == [0] else ""
+        parts.append(f"'{i.name}' {show_dims(i.shape)}{hint}")
+    raise ModelImportError(
+        f"target '{target}' needs static input shapes; these inputs have dims that are not "
+        f"fixed: {'; '.join(parts)}. {SHAPE_HINT}"
+    )
 
 
 def select_outputs(graph: onnx.GraphProto, outputs: Sequence[str] | None) -> list[str]:
     """Names of the values to return: the graph outputs, or the requested ones (any value)."""
     if outputs is None:
+        if not graph.output:
+            raise ModelImportError(
+                "the graph has no outputs, so there is nothing to compute (select values with "
+                "--outputs / outputs=[...])"
+            )
         return [o.name for o in graph.output]
     known = {i.name for i in graph.input} | {t.name for t in graph.initializer}
     for n in graph.node:

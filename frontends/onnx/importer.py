@@ -20,7 +20,7 @@ from mlir import ir
 from mlir.dialects import func
 
 from strata.context import ensure_dialects, make_context
-from strata.dialects.opdef import OpVerifyError, TensorSpec, dtype_of, type_of_spec
+from strata.dialects.opdef import OpVerifyError, TensorSpec, spec_of_type, type_of_spec
 from strata.errors import ModelImportError, UnsupportedOpError, VerificationError
 from strata.frontends.base import ImportedModel, TensorInfo
 from strata.frontends.onnx import folding, graph, ops
@@ -74,7 +74,8 @@ def import_model(
     opsets = {o.domain: o.version for o in proto.opset_import}
     with ctx, ir.Location.unknown():
         walker = _Walker(opset, opsets)
-        module = walker.emit(entry_func_name, inputs, weights, nodes, out_names)
+        declared = {o.name: graph.model_dims(o) for o in g.output}
+        module = walker.emit(entry_func_name, inputs, weights, nodes, out_names, declared)
         try:
             module.operation.verify()
         except ir.MLIRError as e:
@@ -117,9 +118,10 @@ class _Walker:
         weights: Mapping[str, np.ndarray],
         nodes: Sequence[tuple[int, onnx.NodeProto]],
         out_names: Sequence[str],
+        declared: Mapping[str, list[int | str | None] | None],
     ) -> ir.Module:
         module = ir.Module.create()
-        arg_types = [type_of_spec(TensorSpec.of(i.shape, i.dtype)) for i in inputs]
+        arg_types = [type_of_spec(TensorSpec.of(i.dims, i.dtype)) for i in inputs]
         with ir.InsertionPoint(module.body):
             f = func.FuncOp(name, (arg_types, []))
         block = f.add_entry_block()
@@ -139,8 +141,15 @@ class _Walker:
         f.arg_attrs = _name_attrs([i.name for i in inputs])
         f.res_attrs = _name_attrs(list(out_names))
         for o, v in zip(out_names, values, strict=True):
-            t = ir.RankedTensorType(v.type)
-            self.output_infos.append(TensorInfo(o, tuple(t.shape), dtype_of(t.element_type)))
+            spec = spec_of_type(v.type)
+            names = declared.get(o) or []
+            dims = tuple(
+                names[k]
+                if d is None and len(names) == spec.rank and isinstance(names[k], str)
+                else d
+                for k, d in enumerate(spec.shape)
+            )
+            self.output_infos.append(TensorInfo(o, dims, spec.dtype))
         return module
 
     def _lookup(self, name: str, user: str) -> Tensor:
@@ -174,8 +183,9 @@ class _Walker:
 
     def _fold(self, node: onnx.NodeProto, label: str, ins: list[Tensor | None]) -> bool:
         """Evaluate the node at import time if possible; False leaves it to its converter."""
-        if node.op_type in ("Shape", "Size") and ins and ins[0] is not None:
-            shape = ins[0].spec.shape
+        first = ins[0] if ins else None
+        if node.op_type in ("Shape", "Size") and first is not None and first.spec.is_static:
+            shape = tuple(int(d) for d in first.spec.shape if d is not None)
             if node.op_type == "Shape":
                 result = folding.shape_of(shape, node)
             else:

@@ -13,26 +13,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from mlir import ir
 from mlir.dialects import arith, linalg
 
+from strata.passes.lowering import sizes as sz
 from strata.passes.lowering.common import (
     amap,
     attr_float,
     attr_int,
+    collapse,
     const,
     cst_expr,
     dim,
     elem,
     elementwise,
+    expand,
     fill,
     generic,
     is_float,
+    rank,
     reshape_to,
-    result_shape,
-    shape_of,
+    type_shape,
 )
+from strata.passes.lowering.sizes import Size
 
 
 def _mul_add(t: ir.Type, x: ir.Value, y: ir.Value, acc: ir.Value) -> ir.Value:
@@ -44,7 +47,9 @@ def _mul_add(t: ir.Type, x: ir.Value, y: ir.Value, acc: ir.Value) -> ir.Value:
 def _batch_map(
     bshape: Sequence[int], batch: Sequence[int], n: int, tail: Sequence[int]
 ) -> ir.AffineMap:
-    """Map of an operand with batch dims `bshape` (right-aligned into `batch`) + 2 tail dims."""
+    """Map of an operand with batch dims `bshape` (right-aligned into `batch`) + 2 tail dims.
+
+    Shapes as MLIR types hold them: a static 1 facing another size broadcasts."""
     nb = len(batch)
     exprs = []
     for i, d in enumerate(bshape):
@@ -53,14 +58,15 @@ def _batch_map(
     return amap(n, [*exprs, *(dim(nb + k) for k in tail)])
 
 
-def _contraction(a: ir.Value, b: ir.Value, batch: list[int], t: ir.Type) -> ir.Value:
+def _contraction(a: ir.Value, b: ir.Value, batch: list[Size], t: ir.Type) -> ir.Value:
     """Broadcasting batched matmul as one generic: dims (batch..., m, n, k)."""
-    ash, bsh = shape_of(a), shape_of(b)
-    m, n = ash[-2], bsh[-1]
+    ash, bsh = type_shape(a), type_shape(b)
+    m, n = sz.dim_of(a, len(ash) - 2), sz.dim_of(b, len(bsh) - 1)
     nd = len(batch) + 3
+    bt = sz.statics(batch)
     maps = [
-        _batch_map(ash[:-2], batch, nd, (0, 2)),
-        _batch_map(bsh[:-2], batch, nd, (2, 1)),
+        _batch_map(ash[:-2], bt, nd, (0, 2)),
+        _batch_map(bsh[:-2], bt, nd, (2, 1)),
         amap(nd, [dim(i) for i in range(len(batch) + 2)]),
     ]
     init = fill([*batch, m, n], t, 0)
@@ -68,33 +74,81 @@ def _contraction(a: ir.Value, b: ir.Value, batch: list[int], t: ir.Type) -> ir.V
     return generic([a, b], [init], maps, kinds, lambda x, y, acc: _mul_add(t, x, y, acc))[0]
 
 
+def _batch_sizes(a: ir.Value, b: ir.Value) -> list[Size]:
+    """Broadcast batch dims of two rank >= 2 operands (a dynamic dim is the size)."""
+    ash, bsh = sz.sizes_of(a)[:-2], sz.sizes_of(b)[:-2]
+    n = max(len(ash), len(bsh))
+    ash = [1] * (n - len(ash)) + ash
+    bsh = [1] * (n - len(bsh)) + bsh
+    out: list[Size] = []
+    for x, y in zip(ash, bsh, strict=True):
+        if isinstance(x, int) and x == 1:
+            out.append(y)
+        elif isinstance(y, int) and y == 1:
+            out.append(x)
+        else:
+            out.append(x if not isinstance(x, int) else y)
+    return out
+
+
 def lower_matmul(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
     a, b = op.operands[0], op.operands[1]
     t = elem(a)
-    ash, bsh = shape_of(a), shape_of(b)
-    a2 = a if len(ash) > 1 else reshape_to(a, [1, ash[0]])
-    b2 = b if len(bsh) > 1 else reshape_to(b, [bsh[0], 1])
-    ash, bsh = shape_of(a2), shape_of(b2)
-    batch = list(np.broadcast_shapes(tuple(ash[:-2]), tuple(bsh[:-2])))
-    m, k, n = ash[-2], ash[-1], bsh[-1]
-    if len(bsh) == 2:  # rows of every batch of a share one b: one 2-d matmul
-        rows = int(np.prod(ash[:-1]))
-        y = linalg.matmul(reshape_to(a2, [rows, k]), b2, outs=[fill([rows, n], t, 0)])
-    elif ash[:-2] == bsh[:-2]:  # same batch dims: one batch_matmul over the flattened batch
-        nb = int(np.prod(batch))
-        y = linalg.batch_matmul(
-            reshape_to(a2, [nb, m, k]), reshape_to(b2, [nb, k, n]), outs=[fill([nb, m, n], t, 0)]
-        )
+    ra, rb = rank(a), rank(b)
+    a2 = a if ra > 1 else reshape_to(a, [1, sz.dim_of(a, 0)])
+    b2 = b if rb > 1 else reshape_to(b, [sz.dim_of(b, 0), 1])
+    asz, bsz = sz.sizes_of(a2), sz.sizes_of(b2)
+    m, n = asz[-2], bsz[-1]
+    ra2, rb2 = len(asz), len(bsz)
+    if rb2 == 2:  # rows of every batch of a share one b: one 2-d matmul
+        lead = list(range(ra2 - 1))
+        a_rows = collapse(a2, [lead, [ra2 - 1]]) if ra2 > 2 else a2
+        rows = sz.product(asz[:-1])
+        y = linalg.matmul(a_rows, b2, outs=[fill([rows, n], t, 0)])
+        full = [*asz[:-1], n]
+        if ra2 > 2:
+            y = expand(y, [lead, [ra2 - 1]], full)
+    elif type_shape(a2)[:-2] == type_shape(b2)[:-2] and not _dynamic_batch(a2, b2):
+        # same static batch dims: one batch_matmul over the flattened batch
+        nb = ra2 - 2
+        groups = [list(range(nb)), [nb], [nb + 1]]
+        batch = asz[:-2]
+        a3 = collapse(a2, groups) if nb != 1 else a2
+        b3 = collapse(b2, groups) if nb != 1 else b2
+        y = linalg.batch_matmul(a3, b3, outs=[fill([sz.product(batch), m, n], t, 0)])
+        full = [*batch, m, n]
+        if nb != 1:
+            y = expand(y, groups, full)
     else:
-        y = _contraction(a2, b2, batch, t)
-    return [reshape_to(y, result_shape(op))]
+        y = _contraction(a2, b2, _batch_sizes(a2, b2), t)
+    # drop the dims added for 1-d operands
+    ysz = sz.sizes_of(y)
+    drop = set()
+    if rb == 1:
+        drop.add(len(ysz) - 1)
+    if ra == 1:
+        drop.add(len(ysz) - 2)
+    if drop:
+        y = reshape_to(y, [d for i, d in enumerate(ysz) if i not in drop])
+    return [y]
+
+
+def _dynamic_batch(a: ir.Value, b: ir.Value) -> bool:
+    ta, tb = ir.RankedTensorType(a.type), ir.RankedTensorType(b.type)
+    return any(ta.is_dynamic_dim(i) for i in range(ta.rank - 2)) or any(
+        tb.is_dynamic_dim(i) for i in range(tb.rank - 2)
+    )
 
 
 def lower_gemm(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
     a, b = op.operands[0], op.operands[1]
     c = op.operands[2] if len(op.operands) > 2 else None
     t = elem(a)
-    shape = result_shape(op)
+    ta_, tb_ = attr_int(op, "transA"), attr_int(op, "transB")
+    shape: list[Size] = [
+        sz.dim_of(a, 1 if ta_ else 0),
+        sz.dim_of(b, 0 if tb_ else 1),
+    ]
     alpha, beta = attr_float(op, "alpha"), attr_float(op, "beta")
     ta, tb = attr_int(op, "transA"), attr_int(op, "transB")
     if c is not None and beta == 0.0:

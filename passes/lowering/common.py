@@ -1,10 +1,14 @@
 """Builders shared by the nn -> linalg lowerings: types, constants, linalg.generic, reshapes.
 
 Every function builds at the current insertion point and location (the pass driver enters
-`with root.location, rewriter.ip:` before calling a lowering), works on statically shaped
-ranked tensors and returns `ir.Value`s.
+`with root.location, rewriter.ip:` before calling a lowering) and returns `ir.Value`s.
+Shapes are lists of `Size` (`strata.passes.lowering.sizes`: an int, or an index Value for a
+dynamic dim). `shape_of` / `result_shape` return static shapes and raise LoweringError for a
+dynamic one, so a lowering that has not been written for dynamic dims says so clearly;
+`sizes_of` / `type_shape` serve those that have.
 
-Dependency contract: imports only the upstream `mlir` bindings and numpy.
+Dependency contract: imports only the upstream `mlir` bindings, numpy and
+`strata.passes.lowering.sizes`.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from typing import Any
 import numpy as np
 from mlir import ir
 from mlir.dialects import arith, linalg, tensor
+
+from strata.passes.lowering import sizes as sz
+from strata.passes.lowering.sizes import Size, dim_of, dynamic, sizes_of, statics
 
 Body = Callable[..., Sequence[ir.Value] | ir.Value]
 
@@ -34,7 +41,22 @@ def ttype(v: ir.Value) -> ir.RankedTensorType:
 
 
 def shape_of(v: ir.Value) -> list[int]:
+    """The static shape of a tensor value; LoweringError if a dim is dynamic."""
+    t = ttype(v)
+    if not t.has_static_shape:
+        raise LoweringError(
+            f"a value of type {t} has dynamic dims; this lowering needs static ones"
+        )
+    return list(t.shape)
+
+
+def type_shape(v: ir.Value) -> list[int]:
+    """The shape of a tensor type as MLIR stores it (dynamic dims: ShapedType's marker)."""
     return list(ttype(v).shape)
+
+
+def is_dynamic(v: ir.Value) -> bool:
+    return not ttype(v).has_static_shape
 
 
 def elem(v: ir.Value) -> ir.Type:
@@ -82,7 +104,33 @@ def attr_str(op: ir.Operation, name: str) -> str:
 
 
 def result_shape(op: ir.Operation, i: int = 0) -> list[int]:
-    return list(ir.RankedTensorType(op.results[i].type).shape)
+    """The static shape of result i; LoweringError if a dim is dynamic."""
+    t = ir.RankedTensorType(op.results[i].type)
+    if not t.has_static_shape:
+        raise LoweringError(f"'{op.name}' has a result with dynamic dims ({t}), not supported yet")
+    return list(t.shape)
+
+
+def broadcast_sizes(op: ir.Operation, inputs: Sequence[ir.Value], i: int = 0) -> list[Size]:
+    """Result sizes of a broadcasting op: static dims from the result type, each dynamic one
+    read from an input whose (right-aligned) dim there is dynamic (dynamic dims do not
+    broadcast, see nn_rules.broadcast_shapes)."""
+    rt = ir.RankedTensorType(op.results[i].type)
+    n = rt.rank
+    out: list[Size] = []
+    for d in range(n):
+        if not rt.is_dynamic_dim(d):
+            out.append(int(rt.shape[d]))
+            continue
+        for v in inputs:
+            vt = ttype(v)
+            k = d - (n - vt.rank)
+            if k >= 0 and vt.is_dynamic_dim(k):
+                out.append(dim_of(v, k))
+                break
+        else:
+            raise LoweringError(f"'{op.name}': no operand gives the size of dynamic dim {d}")
+    return out
 
 
 def norm_axis(axis: int, n: int) -> int:
@@ -139,11 +187,12 @@ def dense_const(arr: np.ndarray[Any, Any], t: ir.Type) -> ir.Value:
     return arith.ConstantOp(rt, attr).result
 
 
-def empty(shape: Sequence[int], t: ir.Type) -> ir.Value:
+def empty(shape: Sequence[Size], t: ir.Type) -> ir.Value:
+    """tensor.empty of these sizes (ints, or index Values for dynamic dims)."""
     return tensor.EmptyOp(list(shape), t).result
 
 
-def fill(shape: Sequence[int], t: ir.Type, value: float | int | ir.Value) -> ir.Value:
+def fill(shape: Sequence[Size], t: ir.Type, value: float | int | ir.Value) -> ir.Value:
     """tensor.empty filled with a scalar (a Python number or an SSA scalar)."""
     scalar = value if isinstance(value, ir.Value) else const(t, value)
     return linalg.fill(scalar, outs=[empty(shape, t)])
@@ -186,7 +235,10 @@ def identity_map(n: int) -> ir.AffineMap:
 
 
 def broadcast_map(in_shape: Sequence[int], out_shape: Sequence[int]) -> ir.AffineMap:
-    """Map of an operand broadcast (ONNX/numpy, right-aligned) to an iteration over out_shape."""
+    """Map of an operand broadcast (ONNX/numpy, right-aligned) to an iteration over out_shape.
+
+    Shapes as MLIR types store them: a static 1 facing another size broadcasts, a dynamic dim
+    is taken to be the output's size."""
     n, r = len(out_shape), len(in_shape)
     exprs = []
     for i, d in enumerate(in_shape):
@@ -228,11 +280,12 @@ def generic(
 
 
 def elementwise(
-    inputs: Sequence[ir.Value], out_shape: Sequence[int], out_t: ir.Type, body: Body
+    inputs: Sequence[ir.Value], out_shape: Sequence[Size], out_t: ir.Type, body: Body
 ) -> ir.Value:
     """A parallel generic over out_shape with broadcasting inputs; `body(*scalars)`."""
     n = len(out_shape)
-    maps = [broadcast_map(shape_of(v), out_shape) for v in inputs] + [identity_map(n)]
+    target = statics(out_shape)
+    maps = [broadcast_map(type_shape(v), target) for v in inputs] + [identity_map(n)]
 
     def wrapped(*args: ir.Value) -> Sequence[ir.Value] | ir.Value:
         return body(*args[: len(inputs)])
@@ -280,20 +333,121 @@ def _reassoc(groups: list[list[int]]) -> ir.ArrayAttr:
 
 
 def collapse(v: ir.Value, groups: list[list[int]]) -> ir.Value:
-    src = shape_of(v)
-    out = [int(np.prod([src[i] for i in g])) for g in groups]
+    """tensor.collapse_shape by `groups` (dynamic dims allowed: a group with one is dynamic)."""
+    src = type_shape(v)
+    t = ttype(v)
+    out = []
+    for g in groups:
+        if any(t.is_dynamic_dim(i) for i in g):
+            out.append(dynamic())
+        else:
+            out.append(int(np.prod([src[i] for i in g])))
     rt = ir.RankedTensorType.get(out, elem(v))
     return tensor.CollapseShapeOp(rt, v, _reassoc(groups)).result
 
 
-def expand(v: ir.Value, groups: list[list[int]], out_shape: Sequence[int]) -> ir.Value:
-    rt = ir.RankedTensorType.get(list(out_shape), elem(v))
-    return tensor.ExpandShapeOp(rt, v, _reassoc(groups), [], list(out_shape)).result
+def expand(v: ir.Value, groups: list[list[int]], out_shape: Sequence[Size]) -> ir.Value:
+    """tensor.expand_shape by `groups` into `out_shape` (ints, or index Values)."""
+    rt = ir.RankedTensorType.get(statics(out_shape), elem(v))
+    dyn = [s for s in out_shape if not isinstance(s, int)]
+    return tensor.ExpandShapeOp(rt, v, _reassoc(groups), dyn, statics(out_shape)).result
 
 
-def reshape_to(v: ir.Value, shape: Sequence[int]) -> ir.Value:
-    """`v` with the same elements in `shape`: one collapse_shape / expand_shape, or both."""
-    src, dst = shape_of(v), list(shape)
+def _dim_index(size: Size, v: ir.Value) -> int | None:
+    """i if `size` is `tensor.dim v, i` (how sizes_of reads a dynamic dim of v)."""
+    if isinstance(size, int):
+        return None
+    owner = size.owner
+    op = owner.operation if isinstance(owner, ir.OpView) else owner
+    if not isinstance(op, ir.Operation) or op.name != "tensor.dim" or op.operands[0] != v:
+        return None
+    idx = op.operands[1].owner
+    iop = idx.operation if isinstance(idx, ir.OpView) else idx
+    if isinstance(iop, ir.Operation) and iop.name == "arith.constant":
+        return int(ir.IntegerAttr(iop.attributes["value"]).value)
+    return None
+
+
+def _mixed_groups(v: ir.Value, dst: Sequence[Size]) -> tuple[str, list[list[int]]] | None:
+    """("collapse"|"expand", groups) for a reshape of v into dst that keeps each dynamic dim of
+    v in place (dst names it as `tensor.dim v, i`) and regroups only static dims around it."""
+    t = ttype(v)
+    src = type_shape(v)
+    # Tokens: ("d", i) for a dynamic dim i of v, ("s", n) for a static size.
+    stoks = [("d", i) if t.is_dynamic_dim(i) else ("s", src[i]) for i in range(t.rank)]
+    dtoks = []
+    for s in dst:
+        if isinstance(s, int):
+            dtoks.append(("s", s))
+        else:
+            i = _dim_index(s, v)
+            if i is None:
+                return None
+            dtoks.append(("d", i))
+    long, short, kind = (
+        (stoks, dtoks, "collapse") if len(stoks) >= len(dtoks) else (dtoks, stoks, "expand")
+    )
+    groups: list[list[int]] = []
+    j = 0
+    for tok in short:
+        grp: list[int] = []
+        if tok[0] == "d":
+            while j < len(long) and long[j] == ("s", 1):
+                grp.append(j)
+                j += 1
+            if j >= len(long) or long[j] != tok:
+                return None
+            grp.append(j)
+            j += 1
+        else:
+            prod = 1
+            while j < len(long) and long[j][0] == "s":
+                grp.append(j)
+                prod *= int(long[j][1])
+                j += 1
+                if prod >= tok[1]:
+                    break
+            if prod != tok[1] or not grp:
+                return None
+        groups.append(grp)
+    while j < len(long):
+        if long[j] != ("s", 1) or not groups:
+            return None
+        groups[-1].append(j)
+        j += 1
+    return kind, groups
+
+
+def reshape_to(v: ir.Value, shape: Sequence[Size]) -> ir.Value:
+    """`v` with the same elements in `shape`: one collapse_shape / expand_shape, or both.
+
+    With dynamic dims, a reshape that keeps each dynamic dim (given as `tensor.dim v, i`) and
+    regroups static ones stays a collapse / expand; anything else is a `tensor.reshape` by a
+    shape tensor computed at run time."""
+    dst = list(shape)
+    if not is_dynamic(v) and all(isinstance(d, int) for d in dst):
+        return _reshape_static(v, [int(d) for d in dst])
+    plan = _mixed_groups(v, dst)
+    if plan is not None:
+        kind, groups = plan
+        return collapse(v, groups) if kind == "collapse" else expand(v, groups, dst)
+    return dynamic_reshape(v, dst)
+
+
+def dynamic_reshape(v: ir.Value, shape: Sequence[Size]) -> ir.Value:
+    """tensor.reshape of v by a 1-d shape tensor of these sizes."""
+    it = index_type()
+    if not shape:
+        shape_t = tensor.EmptyOp([0], it).result
+    else:
+        vals = [const(it, s) if isinstance(s, int) else s for s in shape]
+        shape_t = tensor.from_elements(ir.RankedTensorType.get([len(vals)], it), vals)
+    rt = ir.RankedTensorType.get(statics(shape), elem(v))
+    return tensor.reshape(rt, v, shape_t)
+
+
+def _reshape_static(v: ir.Value, dst: list[int]) -> ir.Value:
+    src = shape_of(v)
     if int(np.prod(src)) != int(np.prod(dst)):
         raise LoweringError(f"cannot reshape {src} into {dst}: element counts differ")
     if src == dst:
@@ -314,45 +468,77 @@ def reshape_to(v: ir.Value, shape: Sequence[int]) -> ir.Value:
     return expand(flat, [list(range(len(dst)))], dst)
 
 
+def _mixed(vals: Sequence[Size]) -> tuple[list[ir.Value], list[int]]:
+    return [s for s in vals if not isinstance(s, int)], statics(vals)
+
+
 def extract_slice(
-    v: ir.Value, offsets: Sequence[int], sizes: Sequence[int], strides: Sequence[int] | None = None
+    v: ir.Value,
+    offsets: Sequence[Size],
+    sizes: Sequence[Size],
+    strides: Sequence[Size] | None = None,
 ) -> ir.Value:
+    """tensor.extract_slice with mixed static / dynamic offsets, sizes and strides."""
     strides = list(strides) if strides is not None else [1] * len(sizes)
-    if list(offsets) == [0] * len(sizes) and list(sizes) == shape_of(v) and set(strides) <= {1}:
+    if (
+        not is_dynamic(v)
+        and list(offsets) == [0] * len(sizes)
+        and list(sizes) == shape_of(v)
+        and set(strides) <= {1}
+    ):
         return v
-    rt = ir.RankedTensorType.get(list(sizes), elem(v))
-    return tensor.ExtractSliceOp(
-        rt, v, [], [], [], list(offsets), list(sizes), list(strides)
-    ).result
+    rt = ir.RankedTensorType.get(statics(sizes), elem(v))
+    do, so = _mixed(offsets)
+    ds, ss = _mixed(sizes)
+    dt, st = _mixed(strides)
+    return tensor.ExtractSliceOp(rt, v, do, ds, dt, so, ss, st).result
 
 
 def insert_slice(
-    src: ir.Value, dest: ir.Value, offsets: Sequence[int], strides: Sequence[int] | None = None
+    src: ir.Value,
+    dest: ir.Value,
+    offsets: Sequence[Size],
+    strides: Sequence[Size] | None = None,
 ) -> ir.Value:
-    sizes = shape_of(src)
+    """tensor.insert_slice of all of `src` into `dest` at `offsets`."""
+    sizes = sizes_of(src)
     strides = list(strides) if strides is not None else [1] * len(sizes)
-    return tensor.InsertSliceOp(src, dest, [], [], [], list(offsets), sizes, list(strides)).result
+    do, so = _mixed(offsets)
+    ds, ss = _mixed(sizes)
+    dt, st = _mixed(strides)
+    return tensor.InsertSliceOp(src, dest, do, ds, dt, so, ss, st).result
 
 
 def pad_const(
-    v: ir.Value, low: Sequence[int], high: Sequence[int], value: float | int | ir.Value
+    v: ir.Value, low: Sequence[Size], high: Sequence[Size], value: float | int | ir.Value
 ) -> ir.Value:
-    """tensor.pad with a constant; negative entries crop with extract_slice first."""
-    shape = shape_of(v)
-    if any(p < 0 for p in (*low, *high)):
-        offs = [max(0, -p) for p in low]
-        sizes = [d - max(0, -lo) - max(0, -hi) for d, lo, hi in zip(shape, low, high, strict=True)]
+    """tensor.pad with a constant; negative static entries crop with extract_slice first.
+
+    Dynamic pad amounts must be >= 0 (the caller clamps)."""
+    shape = sizes_of(v)
+    neg = [isinstance(p, int) and p < 0 for p in (*low, *high)]
+    if any(neg):
+        offs = [max(0, -p) if isinstance(p, int) else 0 for p in low]
+        sizes = [
+            sz.sub(
+                sz.sub(d, max(0, -lo) if isinstance(lo, int) else 0),
+                max(0, -hi) if isinstance(hi, int) else 0,
+            )
+            for d, lo, hi in zip(shape, low, high, strict=True)
+        ]
         v = extract_slice(v, offs, sizes)
-        low = [max(0, p) for p in low]
-        high = [max(0, p) for p in high]
+        low = [max(0, p) if isinstance(p, int) else p for p in low]
+        high = [max(0, p) if isinstance(p, int) else p for p in high]
         shape = sizes
-    if not any(low) and not any(high):
+    if all(isinstance(p, int) and p == 0 for p in (*low, *high)):
         return v
     t = elem(v)
     scalar = value if isinstance(value, ir.Value) else const(t, value)
-    out = [d + lo + hi for d, lo, hi in zip(shape, low, high, strict=True)]
-    rt = ir.RankedTensorType.get(out, t)
-    op = tensor.PadOp(rt, v, [], [], list(low), list(high))
+    out = [sz.add(sz.add(d, lo), hi) for d, lo, hi in zip(shape, low, high, strict=True)]
+    rt = ir.RankedTensorType.get(statics(out), t)
+    dl, sl = _mixed(low)
+    dh, sh = _mixed(high)
+    op = tensor.PadOp(rt, v, dl, dh, sl, sh)
     block = op.regions[0].blocks.append(*([index_type()] * len(shape)))
     with ir.InsertionPoint(block):
         tensor.YieldOp(scalar)

@@ -20,6 +20,7 @@ import numpy as np
 from mlir import ir
 from mlir.dialects import arith, linalg
 
+from strata.passes.lowering import sizes as sz
 from strata.passes.lowering.common import (
     amap,
     attr_int,
@@ -32,7 +33,9 @@ from strata.passes.lowering.common import (
     empty,
     fill,
     generic,
+    i64,
     identity_map,
+    index,
     insert_slice,
     is_float,
     lowest,
@@ -41,6 +44,8 @@ from strata.passes.lowering.common import (
     result_shape,
     shape_of,
 )
+from strata.passes.lowering.reduction import divide_by_count
+from strata.passes.lowering.sizes import Size
 
 
 def _window(op: ir.Operation, nsp: int) -> tuple[list[int], list[int], list[int]]:
@@ -52,24 +57,71 @@ def _window(op: ir.Operation, nsp: int) -> tuple[list[int], list[int], list[int]
 
 def _pad_for_windows(
     x: ir.Value,
-    out: Sequence[int],
+    out: Sequence[Size],
     k: Sequence[int],
     s: Sequence[int],
     d: Sequence[int],
     pads: Sequence[int],
     value: float | int,
+    ceil_mode: bool = False,
 ) -> ir.Value:
-    """Pad (or crop) the spatial dims of x so it holds exactly the rows the windows read."""
+    """Pad (or crop) the spatial dims of x so it holds exactly the rows the windows read.
+
+    With a dynamic spatial size the end padding cannot crop, so x is padded by the model's
+    end pads (plus a stride for ceil_mode): the windows read a prefix of that."""
     nsp = len(out)
-    shape = shape_of(x)
-    begin = list(pads[:nsp])
-    end = [
-        (out[i] - 1) * s[i] + (k[i] - 1) * d[i] + 1 - shape[2 + i] - begin[i] for i in range(nsp)
-    ]
+    shape = sz.sizes_of(x)
+    begin: list[Size] = list(pads[:nsp])
+    end: list[Size] = []
+    for i in range(nsp):
+        size, o = shape[2 + i], out[i]
+        if isinstance(size, int) and isinstance(o, int):
+            end.append((o - 1) * s[i] + (k[i] - 1) * d[i] + 1 - size - pads[i])
+        else:
+            end.append(pads[nsp + i] + (s[i] if ceil_mode else 0))
     return pad_const(x, [0, 0, *begin], [0, 0, *end], value)
 
 
-def _bias_init(b: ir.Value | None, shape: Sequence[int], t: ir.Type) -> ir.Value:
+def window_count(size: Size, k: int, s: int, d: int, pb: int, pe: int, ceil: bool) -> Size:
+    """Number of windows along an axis of `size` (the rule of nn_rules._windows)."""
+    if isinstance(size, int):
+        span = size + pb + pe - (k - 1) * d - 1
+        if not ceil:
+            return span // s + 1
+        n = -(-span // s) + 1
+        return n - 1 if (n - 1) * s >= size + pb else n
+    span = sz.sub(sz.add(size, pb + pe), (k - 1) * d + 1)
+    if not ceil:
+        return sz.add(sz.floordiv(span, s), 1)
+    n = sz.add(sz.ceildiv(span, s), 1)
+    # the last window must start inside the input or its begin padding
+    last_start = sz.mul(sz.sub(n, 1), s)
+    return sz.select_lt(last_start, sz.add(size, pb), n, sz.sub(n, 1))
+
+
+def out_sizes(op: ir.Operation, x: ir.Value, channels: Size, k: Sequence[int]) -> list[Size]:
+    """Result sizes of a conv / pool op: static dims from its type, dynamic ones computed."""
+    rt = ir.RankedTensorType(op.results[0].type)
+    if rt.has_static_shape:
+        return [int(v) for v in rt.shape]
+    nsp = rt.rank - 2
+    s, d, pads = _window(op, nsp)
+    ceil = "ceil_mode" in op.attributes and bool(attr_int(op, "ceil_mode"))
+    xs = sz.sizes_of(x)
+    out: list[Size] = [xs[0], channels]
+    for i in range(nsp):
+        if not rt.is_dynamic_dim(2 + i):
+            out.append(int(rt.shape[2 + i]))
+        else:
+            out.append(window_count(xs[2 + i], k[i], s[i], d[i], pads[i], pads[nsp + i], ceil))
+    if not rt.is_dynamic_dim(0):
+        out[0] = int(rt.shape[0])
+    if not rt.is_dynamic_dim(1):
+        out[1] = int(rt.shape[1])
+    return out
+
+
+def _bias_init(b: ir.Value | None, shape: Sequence[Size], t: ir.Type) -> ir.Value:
     if b is None:
         return fill(shape, t, 0)
     n = len(shape)
@@ -88,9 +140,9 @@ def _generic_conv(
     xp: ir.Value, w: ir.Value, init: ir.Value, group: int, s: Sequence[int], d: Sequence[int]
 ) -> ir.Value:
     """Grouped N-d convolution as one generic: dims (n, g, m, o..., c, k...)."""
-    xs, ws, ys = shape_of(xp), shape_of(w), shape_of(init)
+    xs, ws, ys = sz.sizes_of(xp), shape_of(w), sz.sizes_of(init)
     nsp = len(xs) - 2
-    g, cg, mg = group, xs[1] // group, ws[0] // group
+    g, cg, mg = group, ws[1], ws[0] // group
     xg = reshape_to(xp, [xs[0], g, cg, *xs[2:]])
     wg = reshape_to(w, [g, mg, cg, *ws[2:]])
     yg = reshape_to(init, [ys[0], g, mg, *ys[2:]])
@@ -108,14 +160,15 @@ def _generic_conv(
     ]
     kinds = "p" * (3 + nsp) + "r" * (1 + nsp)
     y = generic([xg, wg], [yg], maps, kinds, _mul_add(elem(xp)))[0]
-    return reshape_to(y, ys)
+    yy = sz.sizes_of(y)
+    return reshape_to(y, [yy[0], sz.mul(yy[1], yy[2]), *yy[3:]])
 
 
 def conv(
     x: ir.Value,
     w: ir.Value,
     b: ir.Value | None,
-    out: list[int],
+    out: list[Size],
     group: int,
     s: list[int],
     d: list[int],
@@ -127,7 +180,7 @@ def conv(
     nsp = len(out) - 2
     xp = _pad_for_windows(x, out[2:], ws[2:], s, d, pads, 0)
     init = _bias_init(b, out, t)
-    c, m = shape_of(x)[1], ws[0]
+    c, m = ws[1] * group, ws[0]
     kw = {"strides": s, "dilations": d}
     if nsp == 2 and group == 1:
         return linalg.conv_2d_nchw_fchw(xp, w, outs=[init], **kw)
@@ -135,12 +188,13 @@ def conv(
         w3 = reshape_to(w, [c, *ws[2:]])
         return linalg.depthwise_conv_2d_nchw_chw(xp, w3, outs=[init], **kw)
     if nsp == 2:
-        xs, ys = shape_of(xp), out
+        xs, ys = sz.sizes_of(xp), sz.sizes_of(init)
         xg = reshape_to(xp, [xs[0], group, c // group, *xs[2:]])
         wg = reshape_to(w, [group, m // group, *ws[1:]])
         yg = reshape_to(init, [ys[0], group, m // group, *ys[2:]])
         y = linalg.conv_2d_ngchw_gfchw(xg, wg, outs=[yg], **kw)
-        return reshape_to(y, ys)
+        yy = sz.sizes_of(y)
+        return reshape_to(y, [yy[0], m, *yy[3:]])
     if nsp == 1 and group == 1:
         return linalg.conv_1d_ncw_fcw(xp, w, outs=[init], **kw)
     if nsp == 3 and group == 1:
@@ -151,7 +205,8 @@ def conv(
 def lower_conv(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
     x, w = op.operands[0], op.operands[1]
     b = op.operands[2] if len(op.operands) > 2 else None
-    out = result_shape(op)
+    ws = shape_of(w)
+    out = out_sizes(op, x, ws[0], ws[2:])
     s, d, pads = _window(op, len(out) - 2)
     return [conv(x, w, b, out, attr_int(op, "group"), s, d, pads)]
 
@@ -195,7 +250,13 @@ def lower_conv_transpose(op: ir.Operation, args: Sequence[ir.Attribute]) -> list
 
 
 def _pool(
-    x: ir.Value, out: list[int], k: list[int], s: list[int], d: list[int], init: ir.Value, kind: str
+    x: ir.Value,
+    out: list[Size],
+    k: list[int],
+    s: list[int],
+    d: list[int],
+    init: ir.Value,
+    kind: str,
 ) -> ir.Value:
     nsp = len(out) - 2
     t = elem(x)
@@ -227,11 +288,12 @@ def _pool(
 
 def lower_max_pool(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
     x = op.operands[0]
-    out = result_shape(op)
-    s, d, pads = _window(op, len(out) - 2)
     k = attr_ints(op, "kernel_shape")
+    out = out_sizes(op, x, sz.dim_of(x, 1), k)
+    s, d, pads = _window(op, len(out) - 2)
     t = elem(x)
-    xp = _pad_for_windows(x, out[2:], k, s, d, pads, lowest(t))
+    ceil = bool(attr_int(op, "ceil_mode"))
+    xp = _pad_for_windows(x, out[2:], k, s, d, pads, lowest(t), ceil)
     return [_pool(xp, out, k, s, d, fill(out, t, lowest(t)), "max")]
 
 
@@ -250,15 +312,20 @@ def _counts(
 
 def lower_average_pool(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
     x = op.operands[0]
-    out = result_shape(op)
+    k = attr_ints(op, "kernel_shape")
+    out = out_sizes(op, x, sz.dim_of(x, 1), k)
     nsp = len(out) - 2
     s, d, pads = _window(op, nsp)
-    k = attr_ints(op, "kernel_shape")
     include = bool(attr_int(op, "count_include_pad"))
     t = elem(x)
-    xp = _pad_for_windows(x, out[2:], k, s, d, pads, 0)
+    ceil = bool(attr_int(op, "ceil_mode"))
+    xp = _pad_for_windows(x, out[2:], k, s, d, pads, 0, ceil)
     summed = _pool(xp, out, k, s, d, fill(out, t, 0), "sum")
-    xs = shape_of(x)
+    xsz = sz.sizes_of(x)
+    if not sz.is_static([*xsz[2:], *out[2:]]):
+        return [_divide_by_runtime_counts(summed, xsz, k, s, d, pads, include)]
+    xs = [int(v) for v in xsz]
+    out = [int(v) for v in out]
     counts = np.ones((), np.int64)
     for i in range(nsp):
         ci = _counts(out[2 + i], xs[2 + i], k[i], s[i], d[i], pads[i], pads[nsp + i], include)
@@ -274,17 +341,57 @@ def lower_average_pool(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[i
     ]
 
 
+def _divide_by_runtime_counts(
+    summed: ir.Value,
+    xs: Sequence[Size],
+    k: Sequence[int],
+    s: Sequence[int],
+    d: Sequence[int],
+    pads: Sequence[int],
+    include_pad: bool,
+) -> ir.Value:
+    """summed / (taps of each window inside the counted range), counted at run time along
+    every spatial axis (dynamic spatial sizes)."""
+    t = elem(summed)
+    nsp = len(k)
+    ys = sz.sizes_of(summed)
+    n = len(ys)
+    it = ir.IndexType.get()
+    his = [
+        sz.value(sz.add(xs[2 + i], pads[nsp + i]) if include_pad else xs[2 + i]) for i in range(nsp)
+    ]
+
+    def body(v: ir.Value, _: ir.Value) -> ir.Value:
+        total = None
+        for i in range(nsp):
+            lo = -pads[i] if include_pad else 0
+            start = arith.subi(arith.muli(index(2 + i), const(it, s[i])), const(it, pads[i]))
+            cnt = const(it, 0)
+            for j in range(k[i]):
+                tap = arith.addi(start, const(it, j * d[i]))
+                inside = arith.andi(
+                    arith.cmpi(arith.CmpIPredicate.sge, tap, const(it, lo)),
+                    arith.cmpi(arith.CmpIPredicate.slt, tap, his[i]),
+                )
+                cnt = arith.addi(cnt, arith.index_cast(it, arith.extui(i64(), inside)))
+            total = cnt if total is None else arith.muli(total, cnt)
+        assert total is not None
+        c = arith.sitofp(t, arith.index_cast(ir.IntegerType.get_signless(64), total))
+        return arith.divf(v, c)
+
+    return generic([summed], [empty(ys, t)], [identity_map(n)] * 2, "p" * n, body)[0]
+
+
 def lower_global_average_pool(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
     x = op.operands[0]
-    out = result_shape(op)
-    xs, t = shape_of(x), elem(x)
+    xs, t = sz.sizes_of(x), elem(x)
     n = len(xs)
+    out = [xs[0], xs[1], *([1] * (n - 2))]
     maps = [identity_map(n), amap(n, [dim(0), dim(1), *([ir.AffineConstantExpr.get(0)] * (n - 2))])]
     summed = generic(
         [x], [fill(out, t, 0)], maps, "pp" + "r" * (n - 2), lambda v, acc: arith.addf(v, acc)
     )[0]
-    inv = 1.0 / float(np.prod(xs[2:]))
-    return [elementwise([summed], out, t, lambda v: arith.mulf(v, const(t, inv)))]
+    return [divide_by_count(summed, sz.product(xs[2:]))]
 
 
 LOWERINGS = {

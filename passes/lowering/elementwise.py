@@ -22,6 +22,7 @@ from strata.passes.lowering.common import (
     LoweringError,
     attr_float,
     attr_str,
+    broadcast_sizes,
     cast_scalar,
     const,
     elementwise,
@@ -29,7 +30,9 @@ from strata.passes.lowering.common import (
     is_float,
     lowest,
     splat_value,
+    type_shape,
 )
+from strata.passes.lowering.sizes import Size
 
 Scalar = Callable[[ir.Value, ir.Operation], ir.Value]
 
@@ -38,9 +41,10 @@ def _name(a: ir.Attribute) -> str:
     return str(ir.StringAttr(a).value)
 
 
-def _out(op: ir.Operation) -> tuple[list[int], ir.Type]:
+def _out(op: ir.Operation) -> tuple[list[Size], ir.Type]:
+    """Result sizes (dynamic ones read from the operands) and element type."""
     t = ir.RankedTensorType(op.results[0].type)
-    return list(t.shape), t.element_type
+    return broadcast_sizes(op, list(op.operands)), t.element_type
 
 
 # ---- binary ---------------------------------------------------------------------------------
@@ -85,7 +89,7 @@ def lower_pow(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
         2.0: lambda x: arith.mulf(x, x),
         3.0: lambda x: arith.mulf(arith.mulf(x, x), x),
     }
-    if k is not None and k in fixed and list(ir.RankedTensorType(a.type).shape) == shape:
+    if k is not None and k in fixed and type_shape(a) == type_shape(op.results[0]):
         return [elementwise([a], shape, out_t, fixed[k])]
     return [elementwise([a, b], shape, out_t, lambda x, y: math.powf(x, cast_scalar(y, t)))]
 

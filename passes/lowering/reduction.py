@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import numpy as np
 from mlir import ir
 from mlir.dialects import arith, math
 
 from strata.passes.lowering import approx
+from strata.passes.lowering import sizes as sz
 from strata.passes.lowering.common import (
     amap,
     attr_float,
     attr_int,
     attr_ints,
     broadcast_map,
+    cast_scalar,
     const,
     dim,
     elem,
@@ -35,9 +36,9 @@ from strata.passes.lowering.common import (
     lowest,
     norm_axis,
     reshape_to,
-    result_shape,
-    shape_of,
+    type_shape,
 )
+from strata.passes.lowering.sizes import Size
 
 Combine = Callable[..., ir.Value]
 
@@ -56,7 +57,7 @@ def reduce_generic(
 ) -> ir.Value:
     """Reduce x over `axes` (result drops them). `extra` operands have the reduced shape and
     are passed to `combine(x, *extra, acc)` as scalars."""
-    xs, t = shape_of(x), elem(x)
+    xs, t = sz.sizes_of(x), elem(x)
     n = len(xs)
     out_shape = [d for i, d in enumerate(xs) if i not in axes]
     km = kept_map(n, axes)
@@ -77,7 +78,7 @@ def lower_reduce(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Valu
     """args: "sum", "mean" or "max"."""
     kind = str(ir.StringAttr(args[0]).value)
     x = op.operands[0]
-    xs, t = shape_of(x), elem(x)
+    xs, t = sz.sizes_of(x), elem(x)
     axes = sorted({norm_axis(a, len(xs)) for a in attr_ints(op, "axes")})
     if not axes:
         if attr_int(op, "noop_with_empty_axes"):
@@ -88,12 +89,32 @@ def lower_reduce(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Valu
     else:
         y = reduce_generic(x, axes, 0, _add(t))
         if kind == "mean":
-            count = int(np.prod([xs[a] for a in axes]))
-            if is_float(t):
-                y = elementwise([y], shape_of(y), t, lambda v: arith.mulf(v, const(t, 1.0 / count)))
-            else:
-                y = elementwise([y], shape_of(y), t, lambda v: arith.divsi(v, const(t, count)))
-    return [reshape_to(y, result_shape(op))]
+            y = divide_by_count(y, sz.product([xs[a] for a in axes]))
+    keep = attr_int(op, "keepdims")
+    ys = sz.sizes_of(y)
+    if keep and len(axes):  # put the reduced axes back as size 1
+        it = iter(ys)
+        out = [1 if i in axes else next(it) for i in range(len(xs))]
+        return [reshape_to(y, out)]
+    return [y]
+
+
+def divide_by_count(y: ir.Value, count: Size) -> ir.Value:
+    """y / count elementwise (float: times 1/count; integer: truncating division)."""
+    t = elem(y)
+    ys = sz.sizes_of(y)
+    if isinstance(count, int):
+        if is_float(t):
+            return elementwise([y], ys, t, lambda v: arith.mulf(v, const(t, 1.0 / count)))
+        return elementwise([y], ys, t, lambda v: arith.divsi(v, const(t, count)))
+
+    def body(v: ir.Value) -> ir.Value:
+        c = arith.index_cast(ir.IntegerType.get_signless(64), count)
+        if is_float(t):
+            return arith.divf(v, arith.sitofp(t, c))
+        return arith.divsi(v, cast_scalar(c, t))
+
+    return elementwise([y], ys, t, body)
 
 
 def lower_batch_norm(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
@@ -101,14 +122,14 @@ def lower_batch_norm(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.
     x, scale, b, mean, var = (op.operands[i] for i in range(5))
     t = elem(x)
     eps = attr_float(op, "epsilon")
-    cshape = shape_of(scale)
+    cshape = sz.sizes_of(scale)
 
     def factor(s: ir.Value, v: ir.Value) -> ir.Value:
         return arith.divf(s, math.sqrt(arith.addf(v, const(t, eps))))
 
     a = elementwise([scale, var], cshape, t, factor)
     c = elementwise([b, mean, a], cshape, t, lambda bb, m, aa: arith.subf(bb, arith.mulf(m, aa)))
-    shape = result_shape(op)
+    shape = sz.sizes_of(x)
     n = len(shape)
     ch = amap(n, [dim(1)])
     return [
@@ -125,31 +146,31 @@ def lower_batch_norm(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.
 def lower_layer_norm(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
     x, scale = op.operands[0], op.operands[1]
     b = op.operands[2] if len(op.operands) > 2 else None
-    xs, t = shape_of(x), elem(x)
+    xs, t = sz.sizes_of(x), elem(x)
     n = len(xs)
     axis = norm_axis(attr_int(op, "axis"), n)
     axes = list(range(axis, n))
-    count = float(np.prod(xs[axis:]))
+    count = sz.product(xs[axis:])
     eps = attr_float(op, "epsilon")
     total = reduce_generic(x, axes, 0.0, _add(t))
-    mean = elementwise([total], shape_of(total), t, lambda v: arith.mulf(v, const(t, 1.0 / count)))
+    mean = divide_by_count(total, count)
 
     def sq_dev(v: ir.Value, m: ir.Value, acc: ir.Value) -> ir.Value:
         dv = arith.subf(v, m)
         return arith.addf(acc, arith.mulf(dv, dv))
 
-    var_sum = reduce_generic(x, axes, 0.0, sq_dev, extra=[mean])
+    var = divide_by_count(reduce_generic(x, axes, 0.0, sq_dev, extra=[mean]), count)
 
     def inv_std(v: ir.Value) -> ir.Value:
-        var = arith.addf(arith.mulf(v, const(t, 1.0 / count)), const(t, eps))
-        return arith.divf(const(t, 1.0), math.sqrt(var))
+        return arith.divf(const(t, 1.0), math.sqrt(arith.addf(v, const(t, eps))))
 
-    inv = elementwise([var_sum], shape_of(var_sum), t, inv_std)
+    inv = elementwise([var], sz.sizes_of(var), t, inv_std)
     km = kept_map(n, axes)
     ins = [x, mean, inv, scale] + ([b] if b is not None else [])
-    maps = [identity_map(n), km, km, broadcast_map(shape_of(scale), xs)]
+    xt = type_shape(x)
+    maps = [identity_map(n), km, km, broadcast_map(type_shape(scale), xt)]
     if b is not None:
-        maps.append(broadcast_map(shape_of(b), xs))
+        maps.append(broadcast_map(type_shape(b), xt))
 
     def body(*vals: ir.Value) -> ir.Value:
         v, m, s, g = vals[:4]
@@ -165,7 +186,7 @@ def lower_softmax(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Val
     """args: 0 for softmax, 1 for log_softmax (both subtract the max first)."""
     log = bool(ir.IntegerAttr(args[0]).value)
     x = op.operands[0]
-    xs, t = shape_of(x), elem(x)
+    xs, t = sz.sizes_of(x), elem(x)
     n = len(xs)
     axis = norm_axis(attr_int(op, "axis"), n)
     m = reduce_generic(x, [axis], lowest(t), _max(t))
@@ -179,7 +200,7 @@ def lower_softmax(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Val
             lambda v, mm, acc: arith.addf(acc, approx.exp(arith.subf(v, mm))),
             extra=[m],
         )
-        ls = elementwise([s], shape_of(s), t, lambda v: math.log(v))
+        ls = elementwise([s], sz.sizes_of(s), t, lambda v: math.log(v))
         return [
             generic(
                 [x, m, ls],
@@ -193,7 +214,7 @@ def lower_softmax(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Val
         [x, m], [empty(xs, t)], maps, "p" * n, lambda v, mm, _: approx.exp(arith.subf(v, mm))
     )[0]
     s = reduce_generic(e, [axis], 0.0, _add(t))
-    inv = elementwise([s], shape_of(s), t, lambda v: arith.divf(const(t, 1.0), v))
+    inv = elementwise([s], sz.sizes_of(s), t, lambda v: arith.divf(const(t, 1.0), v))
     return [generic([e, inv], [empty(xs, t)], maps, "p" * n, lambda v, r, _: arith.mulf(v, r))[0]]
 
 

@@ -88,9 +88,24 @@ class CompiledModel:
         dtypes exactly (InputMismatchError otherwise); non-contiguous arrays are copied.
         """
         arrays = self._check_inputs(inputs)
-        outs = [np.empty(o.shape, dtype=o.dtype) for o in self.outputs]
         if self._model is None:
             raise StrataError(f"model '{self.name}' is closed")
+        if self.meta.abi == "dynamic":
+            try:
+                return list(
+                    self._model.run_dynamic(
+                        arrays,
+                        [o.dtype for o in self.outputs],
+                        [len(o.shape) for o in self.outputs],
+                    )
+                )
+            except ValueError as e:
+                raise InputMismatchError(
+                    f"{e}; the model's inputs are {self._expected()}"
+                ) from None
+            except RuntimeError as e:
+                raise StrataError(f"running model '{self.name}' failed: {e}") from None
+        outs = [np.empty([int(d) for d in o.dims], dtype=o.dtype) for o in self.outputs]  # type: ignore[arg-type]
         try:
             self._model.run(arrays, outs)
         except ValueError as e:
@@ -131,7 +146,9 @@ class CompiledModel:
                 f"inputs must be a dict name -> array or a list of arrays, got "
                 f"{type(inputs).__name__}"
             )
-        return [_check_one(info, v) for info, v in zip(self.inputs, values, strict=True)]
+        arrays = [_check_one(info, v) for info, v in zip(self.inputs, values, strict=True)]
+        _check_symbols(self.inputs, arrays)
+        return arrays
 
     # ---- artifacts ---------------------------------------------------------------------------
 
@@ -177,11 +194,33 @@ def _check_one(info: TensorInfo, value: Any) -> np.ndarray:
         raise InputMismatchError(
             f"input '{info.name}': expected dtype {info.dtype.name}, got {arr.dtype.name}"
         )
-    if tuple(arr.shape) != tuple(info.shape):
+    if arr.ndim != len(info.shape) or any(
+        isinstance(want, int) and got != want
+        for got, want in zip(arr.shape, info.shape, strict=True)
+    ):
+        shown = ", ".join("?" if d is None else str(d) for d in info.shape)
         raise InputMismatchError(
-            f"input '{info.name}': expected shape {list(info.shape)}, got {list(arr.shape)}"
+            f"input '{info.name}': expected shape [{shown}], got {list(arr.shape)}"
         )
     return np.ascontiguousarray(arr)
+
+
+def _check_symbols(infos: Sequence[TensorInfo], arrays: Sequence[np.ndarray]) -> None:
+    """Dims that share a symbolic name (e.g. 'batch') must have one size in every input."""
+    seen: dict[str, tuple[str, int, int]] = {}
+    for info, arr in zip(infos, arrays, strict=True):
+        for k, d in enumerate(info.shape):
+            if not isinstance(d, str):
+                continue
+            if d not in seen:
+                seen[d] = (info.name, k, int(arr.shape[k]))
+                continue
+            name, kk, size = seen[d]
+            if arr.shape[k] != size:
+                raise InputMismatchError(
+                    f"dim '{d}' is {size} in input '{name}' (dim {kk}) but {arr.shape[k]} in "
+                    f"input '{info.name}' (dim {k}); dims with one name must be equal"
+                )
 
 
 def load(path: str | os.PathLike[str]) -> CompiledModel:

@@ -1,7 +1,7 @@
 """Read an MLIR file (an `nn` or linalg-on-tensors module) as a model, for stratac and tests.
 
 The module must hold one public function (the entry; `entry_func_name` picks one when there
-are several) with statically shaped tensor arguments and results; `{nn.name = "..."}`
+are several) with ranked tensor arguments and results (dynamic dims allowed); `{nn.name = "..."}`
 argument / result attributes give the graph names (default `input_i` / `output_i`).
 Weights may be `dense_resource<KEY>` constants whose blobs are in the file's
 `dialect_resources` section; their bytes are read back from that section.
@@ -33,9 +33,12 @@ def _info(t: ir.Type, name: str, what: str) -> TensorInfo:
         rt = ir.RankedTensorType(t)
     except ValueError:
         raise ModelLoadError(f"{what} '{name}' has type {t}; expected a ranked tensor") from None
-    if not rt.has_static_shape or str(rt.element_type) not in _DTYPES:
-        raise ModelLoadError(f"{what} '{name}' has type {t}; expected a static shape, known type")
-    return TensorInfo(name, tuple(rt.shape), np.dtype(_DTYPES[str(rt.element_type)]))
+    if str(rt.element_type) not in _DTYPES:
+        raise ModelLoadError(
+            f"{what} '{name}' has type {t}; expected a ranked tensor of a known type"
+        )
+    dims = tuple(None if rt.is_dynamic_dim(i) else int(rt.shape[i]) for i in range(rt.rank))
+    return TensorInfo(name, dims, np.dtype(_DTYPES[str(rt.element_type)]))
 
 
 def _names(func: ir.Operation, key: str, count: int, prefix: str) -> list[str]:
@@ -74,7 +77,9 @@ def _weights(module: ir.Module, blobs: dict[str, bytes]) -> dict[str, np.ndarray
                         if key not in blobs:
                             raise ModelLoadError(f"resource blob '{key}' has no data in the file")
                         arr = np.frombuffer(blobs[key], dtype=info.dtype)
-                        out[key] = arr.reshape(info.shape).copy()
+                        if not info.is_static:
+                            raise ModelLoadError(f"constant '{key}' must have a static shape")
+                        out[key] = arr.reshape(tuple(d for d in info.dims if d is not None)).copy()
                     visit(c)
 
     visit(module.operation)

@@ -50,6 +50,8 @@ STATUS_CODES = (
     ("STRATA_ERR_FORMAT", 3, "the weights file is not a Strata weights file of this version"),
     ("STRATA_ERR_MISMATCH", 4, "the weights file belongs to another model"),
     ("STRATA_ERR_NO_PATH", 5, "weights_path is NULL and the library's own path is unknown"),
+    ("STRATA_ERR_SHAPE", 6, "an input's dims do not fit the model (or a result's size differs)"),
+    ("STRATA_ERR_ALLOC", 7, "out of memory for an output buffer"),
 )
 
 
@@ -58,7 +60,7 @@ class Tensor:
     """One argument of the C entry point."""
 
     name: str  # graph name
-    shape: tuple[int, ...]
+    shape: tuple[int | str | None, ...]  # static size, symbolic name, or None (unknown)
     dtype: str  # numpy dtype name
 
     @property
@@ -66,9 +68,23 @@ class Tensor:
         return C_TYPES[self.dtype]
 
     @property
+    def rank(self) -> int:
+        return len(self.shape)
+
+    @property
+    def is_static(self) -> bool:
+        return all(isinstance(d, int) for d in self.shape)
+
+    @property
+    def itemsize(self) -> int:
+        return int(np.dtype(self.dtype).itemsize)
+
+    @property
     def numel(self) -> int:
         n = 1
         for d in self.shape:
+            if not isinstance(d, int):
+                raise ValueError(f"tensor '{self.name}' has a dynamic dim")
             n *= d
         return n
 
@@ -108,16 +124,64 @@ def _params(name: str, inputs: list[Tensor], outputs: list[Tensor]) -> list[str]
     return params
 
 
+@dataclass
+class _DynamicParams:
+    """The entry point's parameters for a dynamic interface, and their C identifiers."""
+
+    decls: list[str]
+    inputs: list[str]
+    input_shapes: list[str]
+    outputs: list[str]
+    output_shapes: list[str]
+
+
+def _dynamic_params(name: str, inputs: list[Tensor], outputs: list[Tensor]) -> _DynamicParams:
+    """Each input is a pointer and its dims; each output a pointer the library sets to a
+    malloc'ed buffer, and its dims."""
+    taken = {name, f"{name}_init", f"{name}_fini"}
+    p = _DynamicParams([], [], [], [], [])
+    for t in inputs:
+        ident = c_identifier(t.name, taken)
+        shape = c_identifier(ident + "_shape", taken)
+        p.decls += [f"const {t.ctype}* {ident}", f"const int64_t {shape}[{max(t.rank, 1)}]"]
+        p.inputs.append(ident)
+        p.input_shapes.append(shape)
+    for t in outputs:
+        ident = c_identifier(t.name, taken, "out_")
+        shape = c_identifier(ident + "_shape", taken)
+        p.decls += [f"{t.ctype}** {ident}", f"int64_t {shape}[{max(t.rank, 1)}]"]
+        p.outputs.append(ident)
+        p.output_shapes.append(shape)
+    return p
+
+
 def _describe(t: Tensor) -> str:
-    shape = "x".join(str(d) for d in t.shape) or "scalar"
+    shape = "x".join("?" if d is None else str(d) for d in t.shape) or "scalar"
     return f"{t.name!r} {t.dtype}[{shape}]".replace("*/", "* /")
+
+
+def is_dynamic_interface(inputs: list[Tensor], outputs: list[Tensor]) -> bool:
+    """Whether the entry point takes dims at run time (some input or output is not static)."""
+    return not all(t.is_static for t in (*inputs, *outputs))
+
+
+_STATIC_DOC = """ * Buffers are dense row-major arrays of the sizes given below."""
+
+_DYNAMIC_DOC = """ * Dims marked ? or with a name are given at run time: pass each input's dims in
+ * its NAME_shape array (dims with the same name must be equal); each output is allocated by the
+ * library with malloc, its address stored in *out_NAME and its dims in out_NAME_shape. The
+ * caller owns output buffers and releases them with free(). On an error no buffer is kept."""
 
 
 def render_header(name: str, inputs: list[Tensor], outputs: list[Tensor], version: str) -> str:
     """The text of NAME.h."""
     guard = f"STRATA_{name.upper()}_H"
     codes = "\n".join(f"#define {c} {v} /* {d} */" for c, v, d in STATUS_CODES)
-    params = _params(name, inputs, outputs)
+    dynamic = is_dynamic_interface(inputs, outputs)
+    params = (
+        _dynamic_params(name, inputs, outputs).decls if dynamic else _params(name, inputs, outputs)
+    )
+    buffers = _DYNAMIC_DOC if dynamic else _STATIC_DOC
     doc_in = "\n".join(f" *   input  {i}: {_describe(t)}" for i, t in enumerate(inputs))
     doc_out = "\n".join(f" *   output {i}: {_describe(t)}" for i, t in enumerate(outputs))
     sig = ",\n    ".join(params) if params else "void"
@@ -127,7 +191,8 @@ def render_header(name: str, inputs: list[Tensor], outputs: list[Tensor], versio
  * directory of the shared library; a library built with --emit-data-as-c ignores the path),
  * then {name}() any number of times (thread-safe: it keeps no state between calls), then
  * {name}_fini(). {name}_init/{name}_fini are reference counted. Every function returns a
- * STRATA_* status code; buffers are dense row-major arrays.
+ * STRATA_* status code.
+{buffers}
 {doc_in}
 {doc_out}
  */
@@ -232,24 +297,20 @@ def render_shim(
     outputs: list[Tensor],
     layout: WeightLayout,
     data_symbol: str | None,
+    *,
+    descriptors: bool = False,
+    weight_shapes: list[tuple[int, ...]] | None = None,
 ) -> str:
-    """The C source of the shim (entry points around the kernel)."""
+    """The C source of the shim (entry points around the kernel).
+
+    `descriptors`: the kernel was lowered for dynamic shapes and is called through MLIR's C
+    interface (memref descriptors in, a struct of result descriptors out); `weight_shapes`
+    (one per weight) are then needed to describe the weights."""
     nw = len(layout.offsets)
-    kernel = f"{name}__strata_kernel"
-    nargs = len(inputs) + nw + len(outputs)
-    kparams = ", ".join(["void*"] * nargs) or "void"
-    params = _params(name, inputs, outputs)
-    idents = [re.split(r"[ \[]", p.removeprefix("const "))[1] for p in params]
-    in_ids, out_ids = idents[: len(inputs)], idents[len(inputs) :]
-    wargs = [f"(void*)(g_base + kOffsets[{i}])" for i in range(nw)]
-    kargs = ", ".join([f"(void*){i}" for i in in_ids] + wargs + [f"(void*){o}" for o in out_ids])
-    packed = ", ".join(
-        [f"args[{i}]" for i in range(len(inputs))]
-        + wargs
-        + [f"args[{len(inputs) + j}]" for j in range(len(outputs))]
-    )
-    io = inputs + outputs
-    nbytes = _u64_array([t.nbytes for t in io]) if io else "{0}"
+    if descriptors:
+        entries = _descriptor_entries(name, inputs, outputs, weight_shapes or [])
+    else:
+        entries = _bare_entries(name, inputs, outputs, nw)
     mid = ", ".join(str(b) for b in layout.model_id)
     tables = (
         f"static const uint64_t kOffsets[{nw}] = {_u64_array(layout.offsets)};\n"
@@ -285,11 +346,8 @@ def render_shim(
 #include "{name}.h"
 
 #define NUM_WEIGHTS {nw}
-extern void {kernel}({kparams});
 {data_decl}{tables}static const unsigned char kMagic[8] = {{{magic}}};
 static const unsigned char kModelId[16] = {{{mid}}};
-const int {name}__strata_num_args = {len(io)};
-const uint64_t {name}__strata_arg_nbytes[] = {nbytes};
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static int g_refs = 0;
@@ -376,6 +434,30 @@ void {name}_fini(void) {{
   pthread_mutex_unlock(&g_lock);
 }}
 
+{entries}"""
+
+
+def _bare_entries(name: str, inputs: list[Tensor], outputs: list[Tensor], nw: int) -> str:
+    """Entry points over a kernel that takes bare pointers (inputs, weights, outputs)."""
+    kernel = f"{name}__strata_kernel"
+    nargs = len(inputs) + nw + len(outputs)
+    kparams = ", ".join(["void*"] * nargs) or "void"
+    params = _params(name, inputs, outputs)
+    idents = [re.split(r"[ \[]", p.removeprefix("const "))[1] for p in params]
+    in_ids, out_ids = idents[: len(inputs)], idents[len(inputs) :]
+    wargs = [f"(void*)(g_base + kOffsets[{i}])" for i in range(nw)]
+    kargs = ", ".join([f"(void*){i}" for i in in_ids] + wargs + [f"(void*){o}" for o in out_ids])
+    packed = ", ".join(
+        [f"args[{i}]" for i in range(len(inputs))]
+        + wargs
+        + [f"args[{len(inputs) + j}]" for j in range(len(outputs))]
+    )
+    io = inputs + outputs
+    nbytes = _u64_array([t.nbytes for t in io]) if io else "{0}"
+    return f"""extern void {kernel}({kparams});
+const int {name}__strata_num_args = {len(io)};
+const uint64_t {name}__strata_arg_nbytes[] = {nbytes};
+
 int {name}({", ".join(params) or "void"}) {{
   if (!g_base) return STRATA_ERR_NOT_INITIALIZED;
   {kernel}({kargs});
@@ -389,3 +471,202 @@ int {name}__strata_run_packed(void* const* args) {{
   return STRATA_OK;
 }}
 """
+
+
+def _words(rank: int) -> int:
+    """8-byte words of a rank-r memref descriptor: allocated, aligned, offset, sizes, strides."""
+    return 3 + 2 * rank
+
+
+def _c_dims(t: Tensor) -> str:
+    """The model's dims for the shape check: the size, or -1 (any), per dim."""
+    return "{" + ", ".join(str(d) if isinstance(d, int) else "-1" for d in t.shape) + "}"
+
+
+def _symbol_checks(inputs: list[Tensor]) -> str:
+    """C statements: inputs dims that share a symbolic name must be equal."""
+    first: dict[str, tuple[int, int]] = {}
+    lines = []
+    for i, t in enumerate(inputs):
+        for k, d in enumerate(t.shape):
+            if not isinstance(d, str):
+                continue
+            if d in first:
+                fi, fk = first[d]
+                lines.append(
+                    f"  if (in_shape[{i}][{k}] != in_shape[{fi}][{fk}]) return STRATA_ERR_SHAPE;"
+                    f" /* '{d}' */".replace("*/ */", "* / */")
+                )
+            else:
+                first[d] = (i, k)
+    return "\n".join(lines)
+
+
+def _descriptor_entries(
+    name: str, inputs: list[Tensor], outputs: list[Tensor], weight_shapes: list[tuple[int, ...]]
+) -> str:
+    """Entry points over a kernel lowered for dynamic shapes (MLIR's C interface).
+
+    `NAME__strata_run_dynamic(in, in_shape, out, out_shape)` checks the input dims, builds a
+    descriptor per input and weight, calls the kernel, and moves each result into a buffer
+    from malloc (the kernel's own result buffers come from the model's pool and go back
+    there; a buffer returned twice is freed once). The public `NAME` is that call with the
+    dims as arguments when the interface is dynamic, or, for a static interface, copies the
+    results into the caller's buffers (checking their sizes)."""
+    kernel = f"_mlir_ciface_{name}__strata_kernel"
+    nin, nout, nw = len(inputs), len(outputs), len(weight_shapes)
+    alloc = alloc_prefix(name)
+    kparams = ", ".join(["int64_t*"] * (1 + nin + nw))
+    res_words = sum(_words(t.rank) for t in outputs)
+    out_offsets, o = [], 0
+    for t in outputs:
+        out_offsets.append(o)
+        o += _words(t.rank)
+    wshape_rows = [
+        "{" + ", ".join(str(d) for d in ws) + "}" if ws else "{0}" for ws in weight_shapes
+    ]
+    decls = [
+        f"static const int64_t kInDims{i}[] = {_c_dims(t) if t.rank else '{0}'};"
+        for i, t in enumerate(inputs)
+    ]
+    decls += [f"static const int64_t kWShape{j}[] = {row};" for j, row in enumerate(wshape_rows)]
+    in_ranks = "{" + ", ".join(str(t.rank) for t in inputs) + "}" if inputs else "{0}"
+    out_ranks = "{" + ", ".join(str(t.rank) for t in outputs) + "}"
+    out_sizes = "{" + ", ".join(str(t.itemsize) for t in outputs) + "}"
+    out_offs = "{" + ", ".join(str(x) for x in out_offsets) + "}"
+    in_dims_tab = "{" + ", ".join(f"kInDims{i}" for i in range(nin)) + "}" if nin else "{0}"
+    descs = [f"  int64_t d_in{i}[{_words(t.rank)}];" for i, t in enumerate(inputs)]
+    descs += [
+        f"  int64_t d_in{i}_fill = describe(d_in{i}, in[{i}], in_shape[{i}], {t.rank});"
+        for i, t in enumerate(inputs)
+    ]
+    descs += [f"  int64_t d_w{j}[{_words(len(ws))}];" for j, ws in enumerate(weight_shapes)]
+    descs += [
+        f"  (void)describe(d_w{j}, g_base + kOffsets[{j}], kWShape{j}, {len(ws)});"
+        for j, ws in enumerate(weight_shapes)
+    ]
+    descs += [f"  (void)d_in{i}_fill;" for i in range(nin)]
+    kargs = ", ".join(["res", *(f"d_in{i}" for i in range(nin)), *(f"d_w{j}" for j in range(nw))])
+    dynamic = is_dynamic_interface(inputs, outputs)
+    if dynamic:
+        dp = _dynamic_params(name, inputs, outputs)
+        params, ins, in_shapes = dp.decls, dp.inputs, dp.input_shapes
+        outs, out_shapes = dp.outputs, dp.output_shapes
+        set_outputs = "\n".join(
+            f"  *{o} = ({t.ctype}*)out[{j}];"
+            for j, (o, t) in enumerate(zip(outs, outputs, strict=True))
+        )
+        public = f"""int {name}({", ".join(params)}) {{
+  const void* in[{max(nin, 1)}] = {{{", ".join(f"(const void*){x}" for x in ins) or "0"}}};
+  const int64_t* in_shape[{max(nin, 1)}] = {{{", ".join(in_shapes) or "0"}}};
+  void* out[{nout}];
+  int64_t* out_shape[{nout}] = {{{", ".join(out_shapes)}}};
+  int rc = {name}__strata_run_dynamic(in, in_shape, out, out_shape);
+  if (rc != STRATA_OK) return rc;
+{set_outputs}
+  return STRATA_OK;
+}}
+"""
+    else:
+        params = _params(name, inputs, outputs)
+        idents = [re.split(r"[ \[]", p.removeprefix("const "))[1] for p in params]
+        ins, outs = idents[:nin], idents[nin:]
+        public = f"""static int run_static(const void* const* in, void* const* dest) {{
+  void* out[{nout}];
+  int64_t got[{nout}][{max((t.rank for t in outputs), default=1) or 1}];
+  int64_t* out_shape[{nout}];
+  for (int j = 0; j < {nout}; ++j) out_shape[j] = got[j];
+  int rc = {name}__strata_run_dynamic(in, kInDimsTab, out, out_shape);
+  if (rc != STRATA_OK) return rc;
+  for (int j = 0; j < {nout}; ++j) {{
+    int64_t n = 1;
+    for (int k = 0; k < kOutRank[j]; ++k) n *= got[j][k];
+    if ((uint64_t)n * (uint64_t)kOutItem[j] != kOutBytes[j]) rc = STRATA_ERR_SHAPE;
+    else memcpy(dest[j], out[j], (size_t)kOutBytes[j]);
+    free(out[j]);
+  }}
+  return rc;
+}}
+
+int {name}({", ".join(params) or "void"}) {{
+  const void* in[{max(nin, 1)}] = {{{", ".join(f"(const void*){x}" for x in ins) or "0"}}};
+  void* dest[{nout}] = {{{", ".join(f"(void*){x}" for x in outs)}}};
+  return run_static(in, dest);
+}}
+
+int {name}__strata_run_packed(void* const* args) {{
+  return run_static((const void* const*)args, args + {nin});
+}}
+"""
+        io = inputs + outputs
+        decls.append(f"const int {name}__strata_num_args = {len(io)};")
+        decls.append(
+            f"const uint64_t {name}__strata_arg_nbytes[] = {_u64_array([t.nbytes for t in io])};"
+        )
+        decls.append(
+            f"static const uint64_t kOutBytes[] = {_u64_array([t.nbytes for t in outputs])};"
+        )
+        decls.append(f"static const int64_t* const kInDimsTab[{max(nin, 1)}] = {in_dims_tab};")
+    symbol_checks = _symbol_checks(inputs)
+    return f"""extern void {kernel}({kparams});
+{chr(10).join(decls)}
+static const int kInRank[] = {in_ranks};
+static const int kOutRank[] = {out_ranks};
+static const int kOutItem[] = {out_sizes};
+static const int kOutWord[] = {out_offs};
+static const int64_t* const kInModelDims[{max(nin, 1)}] = {in_dims_tab};
+const int {name}__strata_dynamic = 1;
+
+/* A memref descriptor of a dense row-major buffer: allocated, aligned, offset, sizes,
+ * strides, as 8-byte words. */
+static int64_t describe(int64_t* d, const void* data, const int64_t* dims, int rank) {{
+  int64_t stride = 1;
+  d[0] = (int64_t)(uintptr_t)data;
+  d[1] = (int64_t)(uintptr_t)data;
+  d[2] = 0;
+  for (int k = rank - 1; k >= 0; --k) {{
+    d[3 + k] = dims[k];
+    d[3 + rank + k] = stride;
+    stride *= dims[k];
+  }}
+  return stride;
+}}
+
+int {name}__strata_run_dynamic(const void* const* in, const int64_t* const* in_shape,
+                               void** out, int64_t* const* out_shape) {{
+  if (!g_base) return STRATA_ERR_NOT_INITIALIZED;
+  for (int i = 0; i < {nin}; ++i)
+    for (int k = 0; k < kInRank[i]; ++k) {{
+      int64_t want = kInModelDims[i][k], got = in_shape[i][k];
+      if (got < 0 || (want >= 0 && got != want)) return STRATA_ERR_SHAPE;
+    }}
+{symbol_checks}
+  (void)kInRank;
+  int64_t res[{max(res_words, 1)}];
+{chr(10).join(descs)}
+  {kernel}({kargs});
+  int rc = STRATA_OK;
+  for (int j = 0; j < {nout}; ++j) {{
+    const int64_t* d = res + kOutWord[j];
+    int64_t n = 1;
+    for (int k = 0; k < kOutRank[j]; ++k) {{
+      out_shape[j][k] = d[3 + k];
+      n *= d[3 + k];
+    }}
+    size_t bytes = (size_t)n * (size_t)kOutItem[j];
+    out[j] = rc == STRATA_OK ? malloc(bytes ? bytes : 1) : 0;
+    if (!out[j]) rc = STRATA_ERR_ALLOC;
+    else memcpy(out[j], (const char*)(uintptr_t)d[1] + d[2] * kOutItem[j], bytes);
+  }}
+  for (int j = 0; j < {nout}; ++j) {{  /* each kernel buffer back to the pool, once */
+    void* a = (void*)(uintptr_t)res[kOutWord[j]];
+    int seen = 0;
+    for (int i = 0; i < j; ++i) seen |= (void*)(uintptr_t)res[kOutWord[i]] == a;
+    if (!seen) {alloc}_free(a);
+  }}
+  if (rc != STRATA_OK)
+    for (int j = 0; j < {nout}; ++j) {{ free(out[j]); out[j] = 0; }}
+  return rc;
+}}
+
+{public}"""

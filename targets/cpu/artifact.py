@@ -5,7 +5,13 @@ compiled into the library) and `NAME.json`, which the runtime reads:
 
     {"format": "strata-artifacts", "format_version": 1, "strata_version": "...",
      "target": "cpu", "name": NAME, "library": "NAME.so", "weights": "NAME.bin" | null,
-     "inputs": [{"name", "shape", "dtype"}...], "outputs": [...], "num_threads": N}
+     "inputs": [{"name", "shape", "dtype"}...], "outputs": [...], "num_threads": N,
+     "abi": "static" | "dynamic"}
+
+A shape entry is a size, a symbolic dim's name (a string) or null (unknown until run time).
+`abi` says which entry point the library offers: "static" (caller-allocated outputs of fixed
+sizes, `NAME__strata_run_packed`) or "dynamic" (dims passed at run time, outputs allocated by
+the library, `NAME__strata_run_dynamic`).
 
 Dependency contract: the standard library only.
 """
@@ -24,7 +30,7 @@ FORMAT_VERSION = 1
 @dataclass(frozen=True)
 class TensorMeta:
     name: str
-    shape: tuple[int, ...]
+    shape: tuple[int | str | None, ...]
     dtype: str
 
 
@@ -38,6 +44,7 @@ class ArtifactMeta:
     weights: str | None
     target: str = "cpu"
     num_threads: int | None = 1  # None: all cores
+    abi: str = "static"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -69,6 +76,7 @@ class ArtifactMeta:
                 weights=d["weights"],
                 target=d.get("target", "cpu"),
                 num_threads=None if d.get("num_threads", 1) is None else int(d["num_threads"]),
+                abi=str(d.get("abi", "static")),
                 extra=dict(d.get("extra", {})),
             )
         except (KeyError, TypeError) as e:
@@ -76,7 +84,12 @@ class ArtifactMeta:
 
 
 def _tensor(d: dict[str, Any]) -> TensorMeta:
-    return TensorMeta(str(d["name"]), tuple(int(x) for x in d["shape"]), str(d["dtype"]))
+    def dim(x: Any) -> int | str | None:
+        if x is None or isinstance(x, str):
+            return x
+        return int(x)
+
+    return TensorMeta(str(d["name"]), tuple(dim(x) for x in d["shape"]), str(d["dtype"]))
 
 
 def find_meta(directory: Path) -> Path:

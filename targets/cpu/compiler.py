@@ -116,14 +116,40 @@ def _weight_args(func: ir.Operation, n_inputs: int) -> list[str]:
     return keys
 
 
-def _check_type(t: ir.Type, dtype: np.dtype, shape: tuple[int, ...], what: str) -> None:
+def _check_type(t: ir.Type, dtype: np.dtype, shape: tuple[object, ...], what: str) -> None:
     rt = ir.RankedTensorType(t)
-    got_shape = tuple(rt.shape)
+    want = [d if isinstance(d, int) else None for d in shape]
+    got = [None if rt.is_dynamic_dim(i) else int(rt.shape[i]) for i in range(rt.rank)]
     elem = str(rt.element_type)
-    if got_shape != tuple(shape) or dtype.name not in _ELEM_DTYPES.get(elem, ()):
+    if got != want or dtype.name not in _ELEM_DTYPES.get(elem, ()):
+        shown = ", ".join("?" if d is None else str(d) for d in want)
         raise VerificationError(
-            f"{what}: the entry function has {t}, expected {dtype.name}{list(shape)}"
+            f"{what}: the entry function has {t}, expected {dtype.name}[{shown}]"
         )
+
+
+def has_dynamic_tensors(module: ir.Module) -> bool:
+    """Whether any value of the module is a tensor with a dynamic dim."""
+    found = False
+
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        nonlocal found
+        values = list(op.results)
+        for region in op.regions:
+            for block in region.blocks:
+                values.extend(block.arguments)
+        for v in values:
+            t = v.type
+            if isinstance(t, ir.RankedTensorType) and not t.has_static_shape:
+                found = True
+                return ir.WalkResult.INTERRUPT
+            if isinstance(t, ir.UnrankedTensorType):
+                found = True
+                return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE
+
+    module.operation.walk(visit)
+    return found
 
 
 def _collect_weights(
@@ -159,10 +185,18 @@ def _tensors(infos: list[TensorInfo]) -> list[abi.Tensor]:
     return [abi.Tensor(i.name, tuple(i.shape), np.dtype(i.dtype).name) for i in infos]
 
 
-def lower_to_llvm(
-    imported: ImportedModel, opts: CpuOptions, st: _Stages
-) -> tuple[list[np.ndarray], weights.WeightLayout]:
-    """Run the MLIR pipelines in place; returns the weights in argument order and their layout."""
+@dataclass
+class Lowered:
+    """What the LLVM-level module needs beside it: the weights in argument order, their layout,
+    and whether the kernel takes memref descriptors (dynamic shapes) or bare pointers."""
+
+    arrays: list[np.ndarray]
+    layout: weights.WeightLayout
+    descriptors: bool
+
+
+def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Lowered:
+    """Run the MLIR pipelines in place."""
     module = imported.module
     st.save("nn.mlir", module)
     _run(module, "strata-externalize-weights", "weight externalisation")
@@ -174,11 +208,15 @@ def lower_to_llvm(
     keys, arrays = _collect_weights(func, imported)
     layout = weights.plan_layout(arrays, keys)
     func.attributes["sym_name"] = ir.StringAttr.get(f"{opts.name}__strata_kernel")
-    _run(module, cpu_pipeline(opts.num_threads), "lowering to LLVM")
+    dynamic = has_dynamic_tensors(module)
+    if dynamic:
+        func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
+        st.log("dynamic shapes: the kernel takes memref descriptors")
+    _run(module, cpu_pipeline(opts.num_threads, dynamic=dynamic), "lowering to LLVM")
     rename_allocator(module, abi.alloc_prefix(opts.name))
     st.log("linalg -> llvm dialect done")
     st.save("llvm.mlir", module)
-    return arrays, layout
+    return Lowered(arrays, layout, dynamic)
 
 
 def rename_allocator(module: ir.Module, prefix: str) -> None:
@@ -200,7 +238,7 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: CpuOptions) -
     st = _Stages(opts)
     name = opts.name
     with imported.module.context:
-        arrays, layout = lower_to_llvm(imported, opts, st)
+        lowered = lower_to_llvm(imported, opts, st)
         if opts.emit == "mlir":
             (out_dir / f"{name}.mlir").write_text(str(imported.module))
             return _meta(imported, opts, __version__, None)
@@ -218,7 +256,7 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: CpuOptions) -
         st.log("opt -O3 done")
         toolchain.codegen_object(tmp / "k.bc", tmp / "k.o", opts.mcpu)
         st.log("llc done")
-        return _finish(imported, opts, out_dir, tmp, arrays, layout, ins, outs, __version__, st)
+        return _finish(imported, opts, out_dir, tmp, lowered, ins, outs, __version__, st)
 
 
 def _finish(
@@ -226,18 +264,28 @@ def _finish(
     opts: CpuOptions,
     out_dir: Path,
     tmp: Path,
-    arrays: list[np.ndarray],
-    layout: weights.WeightLayout,
+    lowered: Lowered,
     ins: list[abi.Tensor],
     outs: list[abi.Tensor],
     version: str,
     st: _Stages,
 ) -> ArtifactMeta:
     name = opts.name
+    arrays, layout = lowered.arrays, lowered.layout
     (out_dir / f"{name}.h").write_text(abi.render_header(name, ins, outs, version))
     data_symbol = f"{name}__strata_data" if opts.emit_data_as_c else None
     shim = tmp / f"{name}_shim.c"
-    shim.write_text(abi.render_shim(name, ins, outs, layout, data_symbol))
+    shim.write_text(
+        abi.render_shim(
+            name,
+            ins,
+            outs,
+            layout,
+            data_symbol,
+            descriptors=lowered.descriptors,
+            weight_shapes=[tuple(a.shape) for a in arrays],
+        )
+    )
     if opts.save_temps is not None:
         (opts.save_temps / f"{name}_shim.c").write_text(shim.read_text())
     toolchain.compile_c(shim, tmp / "shim.o", out_dir)
@@ -276,4 +324,7 @@ def _meta(
         library="",
         weights=wfile,
         num_threads=opts.num_threads,
+        abi="dynamic"
+        if abi.is_dynamic_interface(_tensors(imported.inputs), _tensors(imported.outputs))
+        else "static",
     )

@@ -46,6 +46,9 @@ class OutlineKernelsPass(ModulePass):
     name = "strata-outline-kernels"
     # nests with fewer nested ops than this stay inline (a call costs more than they do)
     min_ops: int = 1
+    # the kernels are called with bare pointers (static memrefs only); false: memref
+    # descriptors, so dynamically shaped memrefs can be passed too
+    bare_ptr: bool = True
 
     def run(self, module: ir.Operation) -> None:
         with module.context, ir.Location.unknown():
@@ -53,7 +56,7 @@ class OutlineKernelsPass(ModulePass):
             symbols = ir.SymbolTable(module)
             for op in list(body.operations):
                 if op.operation.name == "func.func" and _is_public_definition(op.operation):
-                    _outline_function(op.operation, symbols, self.min_ops)
+                    _outline_function(op.operation, symbols, self.min_ops, self.bare_ptr)
 
 
 def _is_public_definition(f: ir.Operation) -> bool:
@@ -61,14 +64,16 @@ def _is_public_definition(f: ir.Operation) -> bool:
     return bool(f.regions[0].blocks) and (vis is None or ir.StringAttr(vis).value == "public")
 
 
-def _outline_function(f: ir.Operation, symbols: ir.SymbolTable, min_ops: int) -> None:
+def _outline_function(
+    f: ir.Operation, symbols: ir.SymbolTable, min_ops: int, bare_ptr: bool
+) -> None:
     name = ir.StringAttr(f.attributes["sym_name"]).value
     count = 0
     for block in f.regions[0].blocks:
         for op in list(block.operations):
             if not op.regions or len(op.results) or _size(op) < min_ops:
                 continue
-            plan = _plan(op)
+            plan = _plan(op, bare_ptr)
             if plan is None:
                 continue
             kernel_name = f"{name}__kernel{count}"
@@ -113,7 +118,7 @@ def _defining_op(v: ir.Value) -> ir.Operation | None:
     return owner.operation if isinstance(owner, ir.OpView | ir.Operation) else None
 
 
-def _plan(op: ir.Operation) -> _Plan | None:
+def _plan(op: ir.Operation, bare_ptr: bool = True) -> _Plan | None:
     """Which captured values become arguments and which defining ops are cloned."""
     nested = _inside(op)
     args: list[ir.Value] = []
@@ -131,7 +136,7 @@ def _plan(op: ir.Operation) -> _Plan | None:
             if producer not in clones:
                 clones.append(producer)
             return True
-        if not _passable(v.type):
+        if not _passable(v.type, bare_ptr):
             return False
         args.append(v)
         return True
@@ -161,12 +166,12 @@ def _block_parent(v: ir.Value) -> ir.Operation | None:
     return parent.operation if parent is not None else None
 
 
-def _passable(t: ir.Type) -> bool:
-    """Bare-pointer ABI: scalars, or static memrefs with the identity layout."""
+def _passable(t: ir.Type, bare_ptr: bool = True) -> bool:
+    """Scalars, or memrefs with the identity layout (static ones only for bare pointers)."""
     if isinstance(t, ir.MemRefType):
         amap = t.affine_map
         identity = amap == ir.AffineMap.get_identity(amap.n_dims)
-        return t.has_static_shape and identity and t.memory_space is None
+        return (t.has_static_shape or not bare_ptr) and identity and t.memory_space is None
     return isinstance(t, ir.IndexType | ir.IntegerType | ir.FloatType)
 
 

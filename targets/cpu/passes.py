@@ -249,11 +249,19 @@ class ScheduleContractions(ModulePass):
                 del op.attributes[schedules.TAG]
 
 
-def cpu_pipeline(num_threads: int | None = 1, schedule: str = "tiled") -> str:
-    """The linalg-on-tensors -> LLVM dialect pipeline (bare-pointer C ABI) for `num_threads`.
+def cpu_pipeline(
+    num_threads: int | None = 1, schedule: str = "tiled", dynamic: bool = False
+) -> str:
+    """The linalg-on-tensors -> LLVM dialect pipeline for `num_threads`.
 
     `num_threads` None means all cores (OpenMP's default team size); 1 gives sequential code
     that needs no OpenMP runtime. Unknown schedule names raise UnknownScheduleError.
+
+    Static shapes (`dynamic=False`): results become out-parameters and every function takes
+    bare pointers. `dynamic=True` (some tensor has a dynamic dim): the entry function returns
+    its results as freshly allocated memrefs (the ownership-based deallocation clones any
+    that alias an argument or a constant) and functions take memref descriptors; the entry
+    gets MLIR's C interface (`_mlir_ciface_NAME`), which the shim calls.
     """
     schedules.get_schedule(schedule)
     threads = 0 if num_threads is None else int(num_threads)
@@ -263,48 +271,52 @@ def cpu_pipeline(num_threads: int | None = 1, schedule: str = "tiled") -> str:
         if parallel
         else ["scf-forall-to-for"]
     )
-    return ",".join(
-        [
-            "strata-cpu-mark-readonly-args",
-            # Schedule contractions first: elementwise fusion would otherwise fold their
-            # producers (e.g. BERT's GELU) into the reduction loop, recomputing them k times.
-            f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)}}}",
-            "func.func(linalg-fuse-elementwise-ops)",
-            "strata-widen-bool-tensors",
-            "strata-cpu-interchange-contractions",
-            "canonicalize",
-            "one-shot-bufferize{bufferize-function-boundaries "
-            "function-boundary-type-conversion=identity-layout-map}",
-            "buffer-results-to-out-params{modify-public-functions hoist-static-allocs}",
-            "buffer-deallocation-pipeline",
-            "strata-memref-copy-to-linalg",
-            "canonicalize",
-            # one noinline function per loop nest keeps opt -O3 linear in model size
-            "strata-outline-kernels",
-            "func.func(convert-linalg-to-loops)",
-            *omp,
-            "func.func(convert-vector-to-scf{full-unroll=true})",
-            "expand-strided-metadata",
-            "lower-affine",
-            "canonicalize",
-            "func.func(loop-invariant-code-motion)",
-            "finalize-memref-to-llvm{use-generic-functions}",
-            "convert-scf-to-cf",
-            "convert-vector-to-llvm",
-            "convert-math-to-llvm",
-            "convert-math-to-libm",
-            "arith-expand",
-            "finalize-memref-to-llvm{use-generic-functions}",
-            "convert-arith-to-llvm",
-            "convert-cf-to-llvm",
-            "convert-func-to-llvm{use-bare-ptr-memref-call-conv}",
-            # after the func conversion: its own func patterns would not use bare pointers
-            "convert-openmp-to-llvm" if parallel else "",
-            "convert-ub-to-llvm",
-            "reconcile-unrealized-casts",
-            "canonicalize",
-        ]
-    ).replace(",,", ",")
+    stages = [
+        "strata-cpu-mark-readonly-args",
+        # Schedule contractions first: elementwise fusion would otherwise fold their
+        # producers (e.g. BERT's GELU) into the reduction loop, recomputing them k times.
+        f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)}}}",
+        "func.func(linalg-fuse-elementwise-ops)",
+        "strata-widen-bool-tensors",
+        "strata-cpu-interchange-contractions",
+        "canonicalize",
+        "one-shot-bufferize{bufferize-function-boundaries "
+        "function-boundary-type-conversion=identity-layout-map}",
+        ""
+        if dynamic
+        else "buffer-results-to-out-params{modify-public-functions hoist-static-allocs}",
+        "buffer-deallocation-pipeline",
+        "convert-bufferization-to-memref" if dynamic else "",
+        "strata-memref-copy-to-linalg",
+        "canonicalize",
+        # one noinline function per loop nest keeps opt -O3 linear in model size
+        "strata-outline-kernels{bare-ptr=0}" if dynamic else "strata-outline-kernels",
+        "func.func(convert-linalg-to-loops)",
+        *omp,
+        "func.func(convert-vector-to-scf{full-unroll=true})",
+        "expand-strided-metadata",
+        "lower-affine",
+        "canonicalize",
+        "func.func(loop-invariant-code-motion)",
+        "finalize-memref-to-llvm{use-generic-functions}",
+        "convert-scf-to-cf",
+        "convert-vector-to-llvm",
+        "convert-math-to-llvm",
+        "convert-math-to-libm",
+        "arith-expand",
+        "finalize-memref-to-llvm{use-generic-functions}",
+        "convert-arith-to-llvm",
+        "convert-cf-to-llvm",
+        "convert-func-to-llvm"
+        if dynamic
+        else "convert-func-to-llvm{use-bare-ptr-memref-call-conv}",
+        # after the func conversion: its own func patterns would not use bare pointers
+        "convert-openmp-to-llvm" if parallel else "",
+        "convert-ub-to-llvm",
+        "reconcile-unrealized-casts",
+        "canonicalize",
+    ]
+    return ",".join(s for s in stages if s)
 
 
 # Lowering of linalg on tensors (static shapes) to the LLVM dialect, bare-pointer C ABI, one
@@ -315,4 +327,10 @@ register_pipeline(
     "strata-cpu-lower-to-llvm",
     "linalg on tensors -> LLVM dialect (schedule, bufferize, out-params, loops, bare-pointer ABI)",
     CPU_LOWER_TO_LLVM,
+)
+register_pipeline(
+    "strata-cpu-lower-to-llvm-dynamic",
+    "linalg on tensors with dynamic dims -> LLVM dialect (results returned as memrefs, "
+    "descriptor ABI)",
+    cpu_pipeline(1, dynamic=True),
 )

@@ -53,7 +53,8 @@ func.func @softmax(%x: tensor<4x10xf32>) -> tensor<4x10xf32> {
 // CHECK-SAME:    (%[[X:.*]]: tensor<2x5x16xf32>, %[[G:.*]]: tensor<16xf32>, %[[B:.*]]: tensor<16xf32>)
 // CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
 // CHECK:         %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<2x5xf32>)
-// CHECK:         %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[MEAN]] : tensor<2x5x16xf32>, tensor<2x5xf32>)
+// CHECK:         %[[VSUM:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[MEAN]] : tensor<2x5x16xf32>, tensor<2x5xf32>)
+// CHECK:         %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[VSUM]] : tensor<2x5xf32>)
 // CHECK:         %[[INV:.*]] = linalg.generic {{.*}} ins(%[[VAR]] : tensor<2x5xf32>)
 // CHECK:           math.sqrt
 // CHECK:         linalg.generic {{.*}} ins(%[[X]], %[[MEAN]], %[[INV]], %[[G]], %[[B]] :

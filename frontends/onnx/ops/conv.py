@@ -38,8 +38,9 @@ def window_attrs(node: Node, kernel: Sequence[int]) -> dict[str, list[int]]:
         node.fail(f"strides {strides} and dilations {dilations} need {nsp} entries each")
     auto_pad = node.attr("auto_pad", "NOTSET")
     if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        spatial = node.static_shape(0, f"auto_pad {auto_pad}")[2:]
         both = [
-            same_pads(x_shape[2 + i], kernel[i], strides[i], dilations[i], auto_pad == "SAME_UPPER")
+            same_pads(spatial[i], kernel[i], strides[i], dilations[i], auto_pad == "SAME_UPPER")
             for i in range(nsp)
         ]
         pads = [b for b, _ in both] + [e for _, e in both]
@@ -73,7 +74,6 @@ def conv(node: Node) -> Sequence[Output]:
 def conv_transpose(node: Node) -> Sequence[Output]:
     kernel = _kernel(node)
     nsp = len(kernel)
-    x_shape = node.spec(0).shape
     strides = list(node.attr("strides", [1] * nsp))
     dilations = list(node.attr("dilations", [1] * nsp))
     out_pad = list(node.attr("output_padding", [0] * nsp))
@@ -84,6 +84,8 @@ def conv_transpose(node: Node) -> Sequence[Output]:
         )
     auto_pad = node.attr("auto_pad", "NOTSET")
     output_shape = node.attr("output_shape")
+    if output_shape is not None or auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        x_shape = node.static_shape(0, "ConvTranspose's output_shape / auto_pad")
     if output_shape is None and auto_pad in ("SAME_UPPER", "SAME_LOWER"):
         output_shape = [x_shape[2 + i] * strides[i] for i in range(nsp)]
     if output_shape is not None:

@@ -105,8 +105,8 @@ def pow_(node: Node) -> Sequence[Output]:
 def is_nan(node: Node) -> Sequence[Output]:
     """NaN is the only value not equal to itself (nn.equal is IEEE ordered equality)."""
     x = node.value(0)
-    if node.spec(0).dtype.kind != "f":
-        return [np.zeros(node.spec(0).shape, dtype=np.bool_)]
+    if node.spec(0).dtype.kind != "f" and node.spec(0).is_static:
+        return [np.zeros(node.static_shape(0, "IsNaN"), dtype=np.bool_)]
     return [node.build1("not", [node.build1("equal", [x, x])])]
 
 
@@ -123,7 +123,9 @@ def dropout(node: Node) -> Sequence[Output]:
         if training is None or bool(np.asarray(training).reshape(-1)[0]):
             node.fail("training_mode must be a constant false for inference")
     x = node.value(0)
-    mask = np.ones(node.spec(0).shape, dtype=np.bool_)
+    if len(node.proto.output) < 2 or not node.proto.output[1]:
+        return [x]
+    mask = np.ones(node.static_shape(0, "Dropout's mask output"), dtype=np.bool_)
     return [x, mask]
 
 

@@ -82,6 +82,17 @@ class Node:
     def spec(self, i: int) -> TensorSpec:
         return self._em.get(self.proto.input[i]).spec
 
+    def static_shape(self, i: int, why: str) -> tuple[int, ...]:
+        """The shape of input `i`, which must be static here (`why`: what needs it)."""
+        shape = self.spec(i).shape
+        if any(d is None for d in shape):
+            shown = "[" + ", ".join("?" if d is None else str(d) for d in shape) + "]"
+            raise ConvertError(
+                f"input {i} ('{self.proto.input[i]}') has dynamic dims {shown}, but {why} "
+                "needs static ones; pin them with --input-shape / --batch-size"
+            )
+        return tuple(int(d) for d in shape)  # type: ignore[arg-type]
+
     def maybe_const(self, i: int) -> np.ndarray | None:
         return self._em.get(self.proto.input[i]).const if self.has(i) else None
 

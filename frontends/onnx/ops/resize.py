@@ -19,7 +19,7 @@ FLOAT_SCALES = AttrKind.FLOATS is not AttrKind.INTS  # see /work/coord/REQUESTS.
 
 def _resize_sizes(node: Node) -> tuple[list[int], list[float]]:
     """(output sizes, ONNX scales or []) of a Resize-11+ node."""
-    shape = list(node.spec(0).shape)
+    shape = list(node.static_shape(0, "Resize"))
     rank = len(shape)
     axes = list(range(rank))
     if node.opset >= 18 and node.has_attr("axes"):
@@ -65,7 +65,7 @@ def resize(node: Node) -> Sequence[Output]:
     if coord == "tf_crop_and_resize":
         node.fail("coordinate_transformation_mode 'tf_crop_and_resize' is not supported")
     sizes, scales = _resize_sizes(node)
-    shape = node.spec(0).shape
+    shape = node.static_shape(0, "Resize")
     exact = all(d * s == o for d, s, o in zip(shape, scales, sizes, strict=False))
     if scales and not exact and not FLOAT_SCALES:
         node.fail(f"scales {scales} give non-integral output sizes; not supported yet")

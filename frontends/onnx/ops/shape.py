@@ -115,11 +115,14 @@ def _split_sizes(node: Node, dim: int) -> list[int]:
 @converter("Split", needs=["split", "slice"])
 def split(node: Node) -> Sequence[Output]:
     """Equal pieces -> nn.split; uneven pieces -> one nn.slice each."""
-    shape = node.spec(0).shape
-    axis = _norm(int(node.attr("axis", 0)), len(shape), node)
-    sizes = _split_sizes(node, shape[axis])
-    if sum(sizes) != shape[axis] or any(s < 0 for s in sizes):
-        node.fail(f"split sizes {sizes} do not add up to axis {axis} of size {shape[axis]}")
+    rank = node.spec(0).rank
+    axis = _norm(int(node.attr("axis", 0)), rank, node)
+    dim = node.spec(0).shape[axis]
+    if dim is None:
+        dim = node.static_shape(0, f"Split along axis {axis}")[axis]
+    sizes = _split_sizes(node, dim)
+    if sum(sizes) != dim or any(s < 0 for s in sizes):
+        node.fail(f"split sizes {sizes} do not add up to axis {axis} of size {dim}")
     x = node.value(0)
     if len(set(sizes)) == 1:
         return node.build("split", [x], {"axis": axis, "split": sizes})
@@ -153,8 +156,8 @@ def gather(node: Node) -> Sequence[Output]:
     axis = _norm(int(node.attr("axis", 0)), len(shape), node)
     idx = node.maybe_const(1)
     indices: ir.Value
-    if idx is not None:
-        dim = shape[axis]
+    dim = shape[axis]
+    if idx is not None and dim is not None:
         if np.any((idx < -dim) | (idx >= dim)):
             node.fail(f"indices {idx.reshape(-1).tolist()[:8]} out of range for axis size {dim}")
         indices = node.constant(np.where(idx < 0, idx + dim, idx).astype(idx.dtype), "indices")

@@ -108,6 +108,14 @@ func.func @relu(%arg0: tensor<5xf32>) -> tensor<5xf32> {
   return %0 : tensor<5xf32>
 }
 
+// Dynamic dims: a dynamic dim broadcast against a static size takes that size.
+// CHECK-LABEL: func.func @add_dynamic
+// CHECK-NEXT:    %{{.*}} = "nn.add"(%{{.*}}, %{{.*}}) : (tensor<?x4xf32>, tensor<?x1xf32>) -> tensor<?x4xf32>
+func.func @add_dynamic(%arg0: tensor<?x4xf32>, %arg1: tensor<?x1xf32>) -> tensor<?x4xf32> {
+  %0 = "nn.add"(%arg0, %arg1) : (tensor<?x4xf32>, tensor<?x1xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
 // CHECK-LABEL: func.func @tanh
 // CHECK-NEXT:    %{{.*}} = "nn.tanh"(%{{.*}}) : (tensor<5xf32>) -> tensor<5xf32>
 func.func @tanh(%arg0: tensor<5xf32>) -> tensor<5xf32> {

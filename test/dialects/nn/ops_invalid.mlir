@@ -682,9 +682,18 @@ func.func @split_result_count(%a0: tensor<6xf32>) {
 
 // -----
 
-func.func @dynamic_shape(%a0: tensor<?xf32>) {
-  // expected-error @+1 {{'nn.relu' op expected a statically shaped tensor, got tensor<?xf32>}}
-  %0 = "nn.relu"(%a0) : (tensor<?xf32>) -> tensor<?xf32>
+func.func @unranked(%a0: tensor<*xf32>) {
+  // expected-error @+1 {{expected base type 'builtin.tensor' but got 'builtin.unranked_tensor'}}
+  %0 = "nn.relu"(%a0) : (tensor<*xf32>) -> tensor<*xf32>
+  return
+}
+
+// -----
+
+// A dynamic dim may be refined to a static one, but not to another static size.
+func.func @dynamic_mismatch(%a0: tensor<?x4xf32>, %a1: tensor<4xf32>) {
+  // expected-error @+1 {{'nn.add' op result type(s) tensor<?x5xf32> do not match inferred tensor<?x4xf32>}}
+  %0 = "nn.add"(%a0, %a1) : (tensor<?x4xf32>, tensor<4xf32>) -> tensor<?x5xf32>
   return
 }
 

@@ -158,9 +158,43 @@ def test_unknown_ops_are_all_listed_with_node_names() -> None:
 # ---- shapes ------------------------------------------------------------------------------------
 
 
-def test_symbolic_dim_without_override_is_an_error() -> None:
-    with pytest.raises(ModelImportError, match=r"'x'.*'batch'.*index 0.*--input-shape"):
-        import_model(mlp())
+def test_symbolic_dim_without_override_stays_dynamic() -> None:
+    imported = import_model(mlp())
+    assert imported.inputs[0].shape == ("batch", 8)
+    assert imported.outputs[0].dims == (None, 4)
+    assert 'tensor<?x8xf32> {nn.name = "x"}' in str(imported.module)
+
+
+def test_minus_one_and_unnamed_dims_are_unknown_and_can_be_pinned() -> None:
+    model = mlp()
+    dims = model.graph.input[0].type.tensor_type.shape.dim
+    dims[0].Clear()
+    dims[0].dim_value = -1  # an exporter's spelling of "unknown"
+    assert import_model(model).inputs[0].shape == (None, 8)
+    assert import_model(model, input_shapes={"x": [3, 8]}).inputs[0].shape == (3, 8)
+    dims[0].Clear()  # neither value nor name
+    assert import_model(model, batch_size=2).inputs[0].shape == (2, 8)
+
+
+def test_input_without_any_shape_names_the_input() -> None:
+    model = mlp()
+    model.graph.input[0].type.tensor_type.ClearField("shape")
+    with pytest.raises(ModelImportError, match=r"'x' has no shape.*--input-shape"):
+        import_model(model)
+
+
+def test_model_without_outputs_is_refused() -> None:
+    model = mlp()
+    del model.graph.output[:]
+    with pytest.raises(ModelImportError, match="no outputs"):
+        import_model(model)
+
+
+def test_initializer_whose_data_does_not_fit_its_dims_is_named() -> None:
+    model = mlp()
+    model.graph.initializer[0].dims[0] += 1
+    with pytest.raises(ModelImportError, match=r"initializer 'fc.weight' declares dims \[9, 4\]"):
+        import_model(model, batch_size=1)
 
 
 def test_batch_size_sets_the_first_dim() -> None:

@@ -1,0 +1,135 @@
+"""Models with symbolic / unknown dims compile once and run at any size (CPU target).
+
+ONNX Runtime is the reference; each model runs at several sizes through one artifact.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+import torch
+from onnx import TensorProto, helper
+
+import strata
+from strata.errors import InputMismatchError
+
+
+def _elementwise_model() -> onnx.ModelProto:
+    """y = relu(x + b), z = -x, and x itself as a third output (aliases the input)."""
+    nodes = [
+        helper.make_node("Add", ["x", "b"], ["h"]),
+        helper.make_node("Relu", ["h"], ["y"]),
+        helper.make_node("Neg", ["x"], ["z"]),
+        helper.make_node("Identity", ["x"], ["x2"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4]),
+            helper.make_tensor_value_info("b", TensorProto.FLOAT, [4]),
+        ],
+        [
+            helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 4]),
+            helper.make_tensor_value_info("z", TensorProto.FLOAT, [None, 4]),
+            helper.make_tensor_value_info("x2", TensorProto.FLOAT, [None, 4]),
+        ],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def test_elementwise_model_runs_at_every_batch_size(tmp_path: Path) -> None:
+    model = strata.compile(_elementwise_model(), cache_dir=tmp_path, num_threads=1)
+    assert model.meta.abi == "dynamic"
+    assert [i.shape for i in model.inputs] == [("batch", 4), (4,)]
+    assert model.outputs[0].shape == ("batch", 4)
+    rng = np.random.default_rng(0)
+    b = rng.standard_normal(4).astype(np.float32)
+    for n in (1, 3, 17, 0):
+        x = rng.standard_normal((n, 4)).astype(np.float32)
+        y, z, x2 = model.run({"x": x, "b": b})
+        assert y.shape == (n, 4)
+        np.testing.assert_allclose(y, np.maximum(x + b, 0), rtol=1e-6)
+        np.testing.assert_array_equal(z, -x)
+        np.testing.assert_array_equal(x2, x)
+        assert x2.ctypes.data != x.ctypes.data  # outputs own their buffers
+
+
+def test_static_dims_are_still_checked(tmp_path: Path) -> None:
+    model = strata.compile(_elementwise_model(), cache_dir=tmp_path, num_threads=1)
+    x = np.zeros((2, 5), np.float32)
+    with pytest.raises(InputMismatchError, match=r"'x': expected shape \[batch, 4\]"):
+        model.run({"x": x, "b": np.zeros(4, np.float32)})
+
+
+def test_dims_with_one_name_must_agree(tmp_path: Path) -> None:
+    nodes = [helper.make_node("Add", ["a", "b"], ["c"])]
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [
+            helper.make_tensor_value_info("a", TensorProto.FLOAT, ["n"]),
+            helper.make_tensor_value_info("b", TensorProto.FLOAT, ["n"]),
+        ],
+        [helper.make_tensor_value_info("c", TensorProto.FLOAT, ["n"])],
+    )
+    model = strata.compile(
+        helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+        cache_dir=tmp_path,
+        num_threads=1,
+    )
+    (c,) = model.run([np.ones(3, np.float32), np.ones(3, np.float32)])
+    np.testing.assert_array_equal(c, np.full(3, 2, np.float32))
+    with pytest.raises(InputMismatchError, match=r"dim 'n' is 3 in input 'a'.*but 2 in input 'b'"):
+        model.run([np.ones(3, np.float32), np.ones(2, np.float32)])
+
+
+class _SmallCnn(torch.nn.Module):
+    """Strided conv, BN, depthwise conv, ceil-mode max pool, padded average pool, global pool,
+    linear, softmax: every window op with dynamic batch and spatial sizes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.c1 = torch.nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.bn = torch.nn.BatchNorm2d(8)
+        self.c2 = torch.nn.Conv2d(8, 8, 3, padding=1, groups=8)
+        self.pool = torch.nn.MaxPool2d(3, 2, ceil_mode=True)
+        self.avg = torch.nn.AvgPool2d(3, 2, padding=1)
+        self.fc = torch.nn.Linear(8, 5)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = torch.relu(self.bn(self.c1(x)))
+        y = self.avg(self.pool(self.c2(y)))
+        y = torch.nn.functional.adaptive_avg_pool2d(y, 1).flatten(1)
+        return torch.softmax(self.fc(y), -1)
+
+
+def test_cnn_with_dynamic_batch_and_image_size_matches_onnxruntime(tmp_path: Path) -> None:
+    torch.manual_seed(0)
+    net = _SmallCnn().eval()
+    buf = io.BytesIO()
+    torch.onnx.export(
+        net,
+        (torch.randn(1, 3, 32, 32),),
+        buf,
+        input_names=["x"],
+        output_names=["y"],
+        dynamic_axes={"x": {0: "n", 2: "h", 3: "w"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    data = buf.getvalue()
+    model = strata.compile(data, cache_dir=tmp_path, num_threads=1)
+    assert model.inputs[0].shape == ("n", 3, "h", "w")
+    ref = ort.InferenceSession(data)
+    rng = np.random.default_rng(1)
+    for shape in [(1, 3, 32, 32), (2, 3, 45, 37), (3, 3, 17, 64)]:
+        x = rng.standard_normal(shape).astype(np.float32)
+        (y,) = model.run([x])
+        (want,) = ref.run(None, {"x": x})
+        np.testing.assert_allclose(y, want, rtol=1e-4, atol=1e-5)
