@@ -425,6 +425,63 @@ irdl.dialect @nn {
     irdl.results(y: %2)
     irdl.attributes {"start" = %3, "end" = %4}
   }
+  irdl.operation @dynamic_reshape {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, shape: %2)
+    irdl.results(y: %3)
+    irdl.attributes {"allowzero" = %4}
+  }
+  irdl.operation @dynamic_slice {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
+    irdl.operands(data: %1, starts: %2, ends: %3, axes: %4, steps: %5)
+    irdl.results(y: %6)
+  }
+  irdl.operation @dynamic_expand {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(input: %1, shape: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @dynamic_constant_of_shape {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.any
+    irdl.operands(shape: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"value" = %3}
+  }
+  irdl.operation @range {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    irdl.operands(start: %1, limit: %2, delta: %3)
+    irdl.results(y: %4)
+  }
+  irdl.operation @size {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(data: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @gather_elements {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, indices: %2)
+    irdl.results(output: %3)
+    irdl.attributes {"axis" = %4}
+  }
   irdl.operation @constant {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.any

@@ -17,8 +17,11 @@ Conventions:
   variadic `outputs`);
 * ONNX bool is `i1`; integer tensors are signless.
 
-Dependency contract: imports only `strata.dialects.{opdef,nn_rules,nn_shape_rules,
-nn_movement}` (and through them numpy and `mlir`).
+Ops that mirror an ONNX op one to one are derived from its schema in `onnx.defs`
+(`strata.dialects.onnx_schema`); see `strata.dialects.nn_indexing`.
+
+Dependency contract: imports only `strata.dialects.{opdef,onnx_schema,nn_rules,
+nn_shape_rules,nn_movement,nn_indexing}` (and through them numpy, `onnx.defs` and `mlir`).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from __future__ import annotations
 import math
 
 from strata.dialects import nn_shape_rules as shp
-from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT
+from strata.dialects.nn_indexing import INDEXING_OPS
+from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
 from strata.dialects.nn_rules import (
     Rule,
     batch_norm_rule,
@@ -415,6 +419,8 @@ OPS: tuple[OpDef, ...] = (
     *NORMALIZATION,
     *REDUCTIONS,
     *DATA_MOVEMENT,
+    *DYNAMIC_SHAPES,
+    *INDEXING_OPS,
     *CONSTANTS,
     *LOGIC,
 )

@@ -209,6 +209,86 @@ DATA_MOVEMENT: tuple[OpDef, ...] = (
     ),
 )
 
+# ---- run-time shapes --------------------------------------------------------------------------
+# The forms of Reshape, Slice, Expand and ConstantOfShape whose shape-like inputs are computed
+# at run time (StableHLO's dynamic_* ops are the precedent). With constant operands each folds
+# to its static op (the importer picks that form; `strata-nn-fold-dynamic` rewrites later ones).
+
+I64_VECTOR = "1-d i64 (or i32) tensor"
+
+DYNAMIC_SHAPES: tuple[OpDef, ...] = (
+    OpDef(
+        "dynamic_reshape",
+        "Reshape to a target shape computed at run time (0 copies, -1 is inferred).",
+        (Operand("data", "input tensor"), Operand("shape", f"target shape, {I64_VECTOR}")),
+        Y,
+        shp.dynamic_reshape_rule,
+        attrs=(Attr("allowzero", INT, 0, "1: a 0 in `shape` means size 0, not copy"),),
+        doc="Folds to `nn.reshape` when `shape` is a constant.",
+        onnx="Reshape",
+        category=MOVE,
+    ),
+    OpDef(
+        "dynamic_slice",
+        "Strided slice with bounds, axes and steps computed at run time (ONNX clamping).",
+        (
+            Operand("data", "input tensor"),
+            Operand("starts", I64_VECTOR),
+            Operand("ends", I64_VECTOR),
+            Operand("axes", f"{I64_VECTOR} (the importer fills in 0..n-1)"),
+            Operand("steps", f"{I64_VECTOR} (the importer fills in ones)"),
+        ),
+        Y,
+        shp.dynamic_slice_rule,
+        doc="Folds to `nn.slice` when every operand but `data` is a constant.",
+        onnx="Slice",
+        category=MOVE,
+    ),
+    OpDef(
+        "dynamic_expand",
+        "Broadcast `input` against a shape computed at run time (as ONNX Expand).",
+        (Operand("input", "input tensor"), Operand("shape", I64_VECTOR)),
+        Y,
+        shp.dynamic_expand_rule,
+        doc="Folds to `nn.expand` when `shape` is a constant.",
+        onnx="Expand",
+        category=MOVE,
+    ),
+    OpDef(
+        "dynamic_constant_of_shape",
+        "A tensor of a run-time shape filled with the single element of `value`.",
+        (Operand("shape", I64_VECTOR),),
+        Y,
+        shp.dynamic_constant_of_shape_rule,
+        attrs=(Attr("value", AttrKind.TENSOR, np.zeros((1,), np.float32), "one-element tensor"),),
+        doc="Folds to `nn.constant_of_shape` when `shape` is a constant.",
+        onnx="ConstantOfShape",
+        category=MOVE,
+    ),
+    OpDef(
+        "range",
+        "start, start + delta, ... up to (excluding) limit; its length is known at run time.",
+        (
+            Operand("start", "scalar"),
+            Operand("limit", "scalar, same type"),
+            Operand("delta", "scalar, same type, non-zero"),
+        ),
+        Y,
+        shp.range_rule,
+        onnx="Range",
+        category=MOVE,
+    ),
+    OpDef(
+        "size",
+        "The number of elements of the input, as an i64 scalar.",
+        DATA,
+        Y,
+        shp.size_rule,
+        onnx="Size",
+        category=MOVE,
+    ),
+)
+
 # ---- constants ------------------------------------------------------------------------------
 
 CONSTANTS: tuple[OpDef, ...] = (

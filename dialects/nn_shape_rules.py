@@ -336,3 +336,70 @@ def constant_of_shape_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
             f"attribute 'value' must hold exactly one element, got shape {list(value.shape)}"
         )
     return [TensorSpec(tuple(shape), value.dtype)]
+
+
+# ---- ops whose shape operands are computed at run time ---------------------------------------
+
+
+def shape_vector(spec: TensorSpec | None, what: str) -> int:
+    """The (static) length of a 1-d integer shape-like operand."""
+    s = req(spec, what)
+    if s.rank != 1 or s.dtype not in INDEX_DTYPES:
+        raise OpVerifyError(
+            f"operand '{what}' must be a 1-d i64 / i32 tensor, got {show_shape(s.shape)} {s.dtype}"
+        )
+    if s.shape[0] is None:
+        raise OpVerifyError(f"operand '{what}' must have a static length (it sets the rank)")
+    return int(s.shape[0])
+
+
+def dynamic_reshape_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "data")
+    n = shape_vector(specs[1], "shape")
+    return [TensorSpec((None,) * n, x.dtype)]
+
+
+def dynamic_slice_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "data")
+    names = ("starts", "ends", "axes", "steps")
+    lengths = {shape_vector(s, w) for s, w in zip(specs[1:], names, strict=True)}
+    if len(lengths) != 1:
+        raise OpVerifyError("operands 'starts', 'ends', 'axes' and 'steps' must have one length")
+    return [TensorSpec((None,) * x.rank, x.dtype)]
+
+
+def dynamic_expand_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "input")
+    n = shape_vector(specs[1], "shape")
+    rank = max(n, x.rank)
+    padded = (1,) * (rank - x.rank) + x.shape
+    # a static input size > 1 is the result's size; anything else depends on `shape`
+    return [TensorSpec(tuple(d if d is not None and d > 1 else None for d in padded), x.dtype)]
+
+
+def dynamic_constant_of_shape_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    n = shape_vector(specs[0], "shape")
+    value = tensor_spec_of(attrs["value"], "value")
+    if not known(*value.shape) or prod(value.shape) != 1:
+        raise OpVerifyError(
+            f"attribute 'value' must hold exactly one element, got shape {list(value.shape)}"
+        )
+    return [TensorSpec((None,) * n, value.dtype)]
+
+
+def range_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    names = ("start", "limit", "delta")
+    vals = [req(s, w) for s, w in zip(specs, names, strict=True)]
+    for v, w in zip(vals, names, strict=True):
+        if v.rank != 0:
+            raise OpVerifyError(f"operand '{w}' must be a scalar, got {show_shape(v.shape)}")
+        if v.dtype != vals[0].dtype:
+            raise OpVerifyError(
+                f"operand '{w}' has element type {v.dtype}, 'start' {vals[0].dtype}"
+            )
+    return [TensorSpec((None,), vals[0].dtype)]
+
+
+def size_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    req(specs[0], "data")
+    return [TensorSpec((), np.dtype("int64"))]

@@ -45,6 +45,7 @@ class AttrKind(enum.Enum):
     INTS = "ints"  # array<i64: ...>
     FLOATS = "floats"  # array<f32: ...>
     STRING = "string"
+    STRINGS = "strings"  # [StringAttr, ...]
     TYPE = "type"  # an element type, e.g. Cast's `to`
     TENSOR = "tensor"  # dense<...> or dense_resource<...>
 
@@ -60,6 +61,7 @@ _IRDL_BASES = {
     AttrKind.INTS: "#builtin.dense_array",
     AttrKind.FLOATS: "#builtin.dense_array",
     AttrKind.STRING: "#builtin.string",
+    AttrKind.STRINGS: "#builtin.array",
     AttrKind.TYPE: "#builtin.type",
     AttrKind.TENSOR: "any",
 }
@@ -443,6 +445,8 @@ def attr_to_mlir(kind: AttrKind, value: Any) -> ir.Attribute:
         return ir.DenseF32ArrayAttr.get([float(v) for v in value])
     if kind is AttrKind.STRING:
         return ir.StringAttr.get(str(value))
+    if kind is AttrKind.STRINGS:
+        return ir.ArrayAttr.get([ir.StringAttr.get(str(v)) for v in value])
     if kind is AttrKind.TYPE:
         return ir.TypeAttr.get(element_type(value))
     if kind is AttrKind.TENSOR:
@@ -465,6 +469,8 @@ def attr_from_mlir(kind: AttrKind, attr: ir.Attribute) -> Any:
         return list(ir.DenseF32ArrayAttr(attr))
     if kind is AttrKind.STRING:
         return ir.StringAttr(attr).value
+    if kind is AttrKind.STRINGS:
+        return [ir.StringAttr(a).value for a in ir.ArrayAttr(attr)]
     if kind is AttrKind.TYPE:
         return dtype_of(ir.TypeAttr(attr).value)
     if kind is AttrKind.TENSOR:

@@ -17,6 +17,7 @@ from mlir import ir
 
 from strata.dialects.nn import DIALECT
 from strata.dialects.opdef import TensorSpec, element_type, spec_of_type, type_of_spec
+from strata.frontends.onnx import symbolic
 
 # Constants up to this many elements (and all bool constants) are printed inline as dense<...>.
 INLINE_LIMIT = 16
@@ -30,6 +31,14 @@ class Tensor:
     name: str
     const: np.ndarray | None = None
     value: ir.Value | None = None
+    sym: symbolic.Sym | None = None  # entries of a shape-like vector, as far as known
+
+    @property
+    def tracked(self) -> symbolic.Sym | None:
+        """The symbolic entries of a small integer vector (a constant's are its values)."""
+        if self.const is not None:
+            return symbolic.of_const(self.const)
+        return self.sym
 
     @property
     def spec(self) -> TensorSpec:

@@ -23,7 +23,7 @@ from strata.context import ensure_dialects, make_context
 from strata.dialects.opdef import OpVerifyError, TensorSpec, spec_of_type, type_of_spec
 from strata.errors import ModelImportError, UnsupportedOpError, VerificationError
 from strata.frontends.base import ImportedModel, TensorInfo
-from strata.frontends.onnx import folding, graph, ops
+from strata.frontends.onnx import folding, graph, ops, symbolic
 from strata.frontends.onnx.emitter import Emitter, Tensor
 from strata.frontends.onnx.loader import (
     DEFAULT_DOMAINS,
@@ -164,6 +164,10 @@ class _Walker:
         ins = [self._lookup(x, where) if x else None for x in node.input]
         if folding.can_fold(node) and self._fold(node, label, ins):
             return
+        sym = self._track(node, ins)
+        if sym is not None and symbolic.is_static(sym) and len(node.output) == 1:
+            self.em.define(Tensor(node.output[0], const=symbolic.to_array(sym)))
+            return
         entry = ops.lookup(node.op_type, self.opset)
         if entry is None:
             raise UnsupportedOpError({node.op_type: [label]})
@@ -179,7 +183,17 @@ class _Walker:
             elif isinstance(outs[k], np.ndarray):
                 self.em.define(Tensor(name, const=outs[k]))
             else:
-                self.em.define(Tensor(name, value=outs[k]))
+                self.em.define(Tensor(name, value=outs[k], sym=sym if k == 0 else None))
+
+    def _track(self, node: onnx.NodeProto, ins: list[Tensor | None]) -> symbolic.Sym | None:
+        """The symbolic entries of the node's first output (shape arithmetic), if tracked."""
+        if node.op_type == "Shape" and ins and ins[0] is not None:
+            start = next((a.i for a in node.attribute if a.name == "start"), 0)
+            end = next((a.i for a in node.attribute if a.name == "end"), 2**62)
+            return symbolic.of_shape(node.input[0], ins[0].spec.shape, start, end)
+        syms = [t.tracked if t is not None else None for t in ins]
+        consts = [t.const if t is not None else None for t in ins]
+        return symbolic.propagate(node, syms, consts, self.opset)
 
     def _fold(self, node: onnx.NodeProto, label: str, ins: list[Tensor | None]) -> bool:
         """Evaluate the node at import time if possible; False leaves it to its converter."""

@@ -17,9 +17,18 @@ Lowering = Callable[[ir.Operation, Sequence[ir.Attribute]], Sequence[ir.Value]]
 
 def all_lowerings() -> dict[str, Lowering]:
     """Every native rewrite, by the name the PDLL rules call it."""
-    from strata.passes.lowering import algebra, conv, elementwise, movement, reduction, resize
+    from strata.passes.lowering import (
+        algebra,
+        conv,
+        dynamic,
+        elementwise,
+        indexing,
+        movement,
+        reduction,
+        resize,
+    )
 
     out: dict[str, Lowering] = {}
-    for mod in (elementwise, algebra, conv, reduction, movement, resize):
+    for mod in (elementwise, algebra, conv, reduction, movement, resize, dynamic, indexing):
         out.update(mod.LOWERINGS)
     return out

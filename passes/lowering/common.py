@@ -347,7 +347,12 @@ def collapse(v: ir.Value, groups: list[list[int]]) -> ir.Value:
 
 
 def expand(v: ir.Value, groups: list[list[int]], out_shape: Sequence[Size]) -> ir.Value:
-    """tensor.expand_shape by `groups` into `out_shape` (ints, or index Values)."""
+    """tensor.expand_shape by `groups` into `out_shape` (ints, or index Values).
+
+    A group may hold at most one dynamic dim (memref lowering asserts otherwise); when one
+    holds more, this is a `tensor.reshape` by the run-time sizes instead."""
+    if any(sum(1 for i in g if not isinstance(out_shape[i], int)) > 1 for g in groups):
+        return dynamic_reshape(v, out_shape)
     rt = ir.RankedTensorType.get(statics(out_shape), elem(v))
     dyn = [s for s in out_shape if not isinstance(s, int)]
     return tensor.ExpandShapeOp(rt, v, _reassoc(groups), dyn, statics(out_shape)).result

@@ -16,13 +16,13 @@ from mlir import ir
 from mlir.dialects import arith, math
 
 from strata.passes.lowering import approx
+from strata.passes.lowering.broadcast import broadcast_inputs
 from strata.passes.lowering.common import (
     CMPF,
     CMPI,
     LoweringError,
     attr_float,
     attr_str,
-    broadcast_sizes,
     cast_scalar,
     const,
     elementwise,
@@ -41,10 +41,12 @@ def _name(a: ir.Attribute) -> str:
     return str(ir.StringAttr(a).value)
 
 
-def _out(op: ir.Operation) -> tuple[list[Size], ir.Type]:
-    """Result sizes (dynamic ones read from the operands) and element type."""
+def _out(op: ir.Operation) -> tuple[list[ir.Value], list[Size], ir.Type]:
+    """The operands (broadcast at run time where dynamic dims might broadcast), the result
+    sizes and the result element type."""
     t = ir.RankedTensorType(op.results[0].type)
-    return broadcast_sizes(op, list(op.operands)), t.element_type
+    ins, sizes = broadcast_inputs(list(op.operands), t)
+    return ins, sizes, t.element_type
 
 
 # ---- binary ---------------------------------------------------------------------------------
@@ -52,10 +54,9 @@ def _out(op: ir.Operation) -> tuple[list[Size], ir.Type]:
 
 def lower_binary(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
     """args: the arith op name for float operands, then the one for integer operands."""
-    a, b = op.operands[0], op.operands[1]
+    (a, b), shape, out_t = _out(op)
     t = ir.RankedTensorType(a.type).element_type
     name = _name(args[0]) if is_float(t) else _name(args[1])
-    shape, out_t = _out(op)
 
     def body(x: ir.Value, y: ir.Value) -> ir.Value:
         return ir.Operation.create(name, results=[t], operands=[x, y]).result
@@ -65,9 +66,8 @@ def lower_binary(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Valu
 
 def lower_compare(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
     """args: the arith.cmpf predicate, then the arith.cmpi predicate (names)."""
-    a, b = op.operands[0], op.operands[1]
+    (a, b), shape, out_t = _out(op)
     t = ir.RankedTensorType(a.type).element_type
-    shape, out_t = _out(op)
     if is_float(t):
         pred = CMPF[_name(args[0])]
         return [elementwise([a, b], shape, out_t, lambda x, y: arith.cmpf(pred, x, y))]
@@ -77,9 +77,8 @@ def lower_compare(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Val
 
 def lower_pow(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
     """a ** b; a splat constant exponent 0.5, 1, 2 or 3 becomes sqrt or multiplications."""
-    a, b = op.operands[0], op.operands[1]
+    (a, b), shape, out_t = _out(op)
     t = ir.RankedTensorType(a.type).element_type
-    shape, out_t = _out(op)
     if not is_float(t):
         raise LoweringError(f"integer Pow ({t}) is not supported")
     k = splat_value(b)
@@ -95,14 +94,13 @@ def lower_pow(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
 
 
 def lower_where(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
-    c, x, y = op.operands[0], op.operands[1], op.operands[2]
-    shape, out_t = _out(op)
+    (c, x, y), shape, out_t = _out(op)
     return [elementwise([c, x, y], shape, out_t, lambda s, p, q: arith.select(s, p, q))]
 
 
 def lower_cast(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
-    shape, out_t = _out(op)
-    return [elementwise([op.operands[0]], shape, out_t, lambda x: cast_scalar(x, out_t))]
+    (x0,), shape, out_t = _out(op)
+    return [elementwise([x0], shape, out_t, lambda x: cast_scalar(x, out_t))]
 
 
 # ---- unary ----------------------------------------------------------------------------------
@@ -186,8 +184,8 @@ UNARY: dict[str, Scalar] = {
 def lower_unary(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
     """args: the kind, a key of UNARY."""
     fn = UNARY[_name(args[0])]
-    shape, out_t = _out(op)
-    return [elementwise([op.operands[0]], shape, out_t, lambda x: fn(x, op))]
+    (x0,), shape, out_t = _out(op)
+    return [elementwise([x0], shape, out_t, lambda x: fn(x, op))]
 
 
 LOWERINGS = {

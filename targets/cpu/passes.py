@@ -185,6 +185,50 @@ class MemrefCopyToLinalg(ModulePass):
             op.erase()
 
 
+@register_pass
+class LegalizeDynamicExpandShape(ModulePass):
+    """Rewrite tensor.expand_shape ops with several dynamic sizes in one group into
+    tensor.reshape by their output shape: memref lowering (expand-strided-metadata) asserts on
+    such groups, which elementwise fusion creates when it folds reshapes into generics."""
+
+    name = "strata-legalize-dynamic-expand-shape"
+
+    def run(self, module: ir.Operation) -> None:
+        for op in _walk_ops(module.regions[0].blocks[0]):
+            if op.name != "tensor.expand_shape" or not _several_dynamic_per_group(op):
+                continue
+            with ir.InsertionPoint(op), op.location:
+                new = _expand_as_reshape(op)
+            op.results[0].replace_all_uses_with(new)
+            op.erase()
+
+
+def _several_dynamic_per_group(op: ir.Operation) -> bool:
+    t = ir.RankedTensorType(op.results[0].type)
+    for g in ir.ArrayAttr(op.attributes["reassociation"]):
+        dims = [int(ir.IntegerAttr(i).value) for i in ir.ArrayAttr(g)]
+        if sum(1 for d in dims if t.is_dynamic_dim(d)) > 1:
+            return True
+    return False
+
+
+def _expand_as_reshape(op: ir.Operation) -> ir.Value:
+    from mlir.dialects import arith, tensor
+
+    t = ir.RankedTensorType(op.results[0].type)
+    dyn = list(op.operands)[1:]  # the dynamic entries of output_shape, in order
+    index = ir.IndexType.get()
+    sizes, k = [], 0
+    for d in range(t.rank):
+        if t.is_dynamic_dim(d):
+            sizes.append(dyn[k])
+            k += 1
+        else:
+            sizes.append(arith.constant(index, int(t.shape[d])))
+    shape = tensor.from_elements(ir.RankedTensorType.get([t.rank], index), sizes)
+    return tensor.reshape(t, op.operands[0], shape)
+
+
 # Loop orders for the naive loop schedule: the reduction dims move out and the innermost loop
 # runs over a unit-stride parallel dim of the output, so LLVM's loop vectorizer applies.
 _INTERCHANGES = {
@@ -280,6 +324,7 @@ def cpu_pipeline(
         "strata-widen-bool-tensors",
         "strata-cpu-interchange-contractions",
         "canonicalize",
+        "strata-legalize-dynamic-expand-shape" if dynamic else "",
         "one-shot-bufferize{bufferize-function-boundaries "
         "function-boundary-type-conversion=identity-layout-map}",
         ""

@@ -4,7 +4,18 @@ an op type at a model's opset.
 Dependency contract: importing this package registers every converter module below.
 """
 
-from strata.frontends.onnx.ops import conv, elementwise, linalg, reduce, resize, shape
+from strata.frontends.onnx.ops import conv, elementwise, indexing, linalg, reduce, resize, shape
 from strata.frontends.onnx.ops.registry import TABLE, Node, lookup
 
-__all__ = ["TABLE", "Node", "conv", "elementwise", "linalg", "lookup", "reduce", "resize", "shape"]
+__all__ = [
+    "TABLE",
+    "Node",
+    "conv",
+    "elementwise",
+    "indexing",
+    "linalg",
+    "lookup",
+    "reduce",
+    "resize",
+    "shape",
+]

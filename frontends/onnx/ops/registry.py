@@ -22,6 +22,7 @@ from onnx import helper
 
 from strata.dialects.nn import DIALECT
 from strata.dialects.opdef import OpVerifyError, TensorSpec
+from strata.frontends.onnx import symbolic
 from strata.frontends.onnx.emitter import Emitter
 
 Output: TypeAlias = ir.Value | np.ndarray
@@ -92,6 +93,13 @@ class Node:
                 "needs static ones; pin them with --input-shape / --batch-size"
             )
         return tuple(int(d) for d in shape)  # type: ignore[arg-type]
+
+    def tracked(self, i: int) -> symbolic.Sym | None:
+        """Input `i`'s entries as far as import-time shape tracking knows them."""
+        return self._em.get(self.proto.input[i]).tracked if self.has(i) else None
+
+    def input_name(self, i: int) -> str:
+        return self.proto.input[i]
 
     def maybe_const(self, i: int) -> np.ndarray | None:
         return self._em.get(self.proto.input[i]).const if self.has(i) else None

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 from mlir import ir
 
+from strata.frontends.onnx import symbolic
 from strata.frontends.onnx.ops.registry import Node, Output, converter
 
 
@@ -34,11 +35,46 @@ def _norm(axis: int, rank: int, node: Node, what: str = "axis") -> int:
     return axis + rank if axis < 0 else axis
 
 
-@converter("Reshape", needs=["reshape"])
+def static_reshape_target(node: Node) -> list[int] | None:
+    """Reshape's target as nn.reshape's attribute, when shape tracking makes it static: a
+    run-time dim of the reshaped tensor itself at its own position is ONNX's 0 (copy), and a
+    single unknown entry becomes -1 (inferred)."""
+    tracked = node.tracked(1)
+    if tracked is None or len(tracked[0]) != 1:
+        return None
+    allowzero = bool(node.attr("allowzero", 0))
+    out: list[int | None] = []
+    for i, e in enumerate(tracked[1]):
+        if isinstance(e, int):
+            out.append(e)
+        elif (
+            isinstance(e, symbolic.DimOf)
+            and not allowzero
+            and e.name == node.input_name(0)
+            and e.axis == i
+        ):
+            out.append(0)
+        else:
+            out.append(None)
+    unknown = [i for i, e in enumerate(out) if e is None]
+    if len(unknown) == 1 and -1 not in out and not (allowzero and 0 in out):
+        out[unknown[0]] = -1
+    if any(e is None for e in out):
+        return None
+    return [int(e) for e in out]  # type: ignore[arg-type]
+
+
+@converter("Reshape", needs=["reshape", "dynamic_reshape"])
 def reshape(node: Node) -> Sequence[Output]:
-    shape = node.const_ints(1, "shape")
-    attrs = {"shape": shape, "allowzero": node.attr("allowzero", 0)}
-    return [node.build1("reshape", [node.value(0)], attrs)]
+    """Static nn.reshape when the target is known at import time, else nn.dynamic_reshape."""
+    allowzero = node.attr("allowzero", 0)
+    shape = static_reshape_target(node)
+    if shape is not None:
+        attrs = {"shape": shape, "allowzero": allowzero}
+        return [node.build1("reshape", [node.value(0)], attrs)]
+    return [
+        node.build1("dynamic_reshape", [node.value(0), node.value(1)], {"allowzero": allowzero})
+    ]
 
 
 @converter("Transpose", needs=["transpose"])
@@ -135,17 +171,37 @@ def split(node: Node) -> Sequence[Output]:
     return outs
 
 
-@converter("Slice", needs=["slice"])
+@converter("Slice", since=10, needs=["slice", "dynamic_slice"])
 def slice_(node: Node) -> Sequence[Output]:
-    """Slice-10+: starts, ends, axes, steps inputs (constants); axes/steps filled in."""
-    starts = node.const_ints(1, "starts")
-    ends = node.const_ints(2, "ends")
-    n = len(starts)
-    axes = node.const_ints(3, "axes") if node.has(3) else list(range(n))
-    steps = node.const_ints(4, "steps") if node.has(4) else [1] * n
+    """Slice-10+: starts, ends, axes, steps inputs; axes/steps filled in. Constant bounds give
+    nn.slice, computed ones nn.dynamic_slice."""
+    n = node.spec(1).shape[0] if node.spec(1).rank == 1 else None
+    if n is None:
+        node.fail("'starts' must be a 1-d tensor of static length")
+    if all(node.maybe_const(i) is not None for i in range(1, 5) if node.has(i)):
+        starts = node.const_ints(1, "starts")
+        ends = node.const_ints(2, "ends")
+        axes = node.const_ints(3, "axes") if node.has(3) else list(range(len(starts)))
+        steps = node.const_ints(4, "steps") if node.has(4) else [1] * len(starts)
+        rank = node.spec(0).rank
+        axes = [_norm(a, rank, node, "axes entry") for a in axes]
+        attrs = {"starts": starts, "ends": ends, "axes": axes, "steps": steps}
+        return [node.build1("slice", [node.value(0)], attrs)]
+    axes_v = node.value(3) if node.has(3) else node.constant(np.arange(n, dtype=np.int64), "axes")
+    steps_v = node.value(4) if node.has(4) else node.constant(np.ones(n, np.int64), "steps")
+    operands = [node.value(0), node.value(1), node.value(2), axes_v, steps_v]
+    return [node.build1("dynamic_slice", operands)]
+
+
+@converter("Slice", since=1, needs=["slice"])
+def slice_v1(node: Node) -> Sequence[Output]:
+    """Slice-1: starts, ends and axes are attributes."""
+    starts = [int(v) for v in node.attr("starts", [])]
+    ends = [int(v) for v in node.attr("ends", [])]
     rank = node.spec(0).rank
+    axes = [int(v) for v in node.attr("axes", list(range(len(starts))))]
     axes = [_norm(a, rank, node, "axes entry") for a in axes]
-    attrs = {"starts": starts, "ends": ends, "axes": axes, "steps": steps}
+    attrs = {"starts": starts, "ends": ends, "axes": axes, "steps": [1] * len(starts)}
     return [node.build1("slice", [node.value(0)], attrs)]
 
 
@@ -166,10 +222,25 @@ def gather(node: Node) -> Sequence[Output]:
     return [node.build1("gather", [node.value(0), indices], {"axis": axis})]
 
 
-@converter("Expand", needs=["expand"])
+@converter("Expand", needs=["expand", "dynamic_expand"])
 def expand(node: Node) -> Sequence[Output]:
-    shape = node.const_ints(1, "shape")
-    return [node.build1("expand", [node.value(0)], {"shape": shape})]
+    """nn.expand when the target is known at import time (a run-time dim of the input itself,
+    aligned, is 1: keep it), else nn.dynamic_expand."""
+    tracked = node.tracked(1)
+    if tracked is not None and len(tracked[0]) == 1:
+        n, rank = len(tracked[1]), node.spec(0).rank
+        shape: list[int] = []
+        for i, e in enumerate(tracked[1]):
+            j = i - (n - rank)
+            if isinstance(e, int):
+                shape.append(e)
+            elif isinstance(e, symbolic.DimOf) and e.name == node.input_name(0) and e.axis == j:
+                shape.append(1)
+            else:
+                break
+        else:
+            return [node.build1("expand", [node.value(0)], {"shape": shape})]
+    return [node.build1("dynamic_expand", [node.value(0), node.value(1)])]
 
 
 @converter("Pad", since=11, needs=["pad"])
@@ -192,11 +263,30 @@ def pad(node: Node) -> Sequence[Output]:
     return [node.build1("pad", [node.value(0)], attrs)]
 
 
-@converter("ConstantOfShape", needs=["constant_of_shape"])
+@converter("ConstantOfShape", needs=["constant_of_shape", "dynamic_constant_of_shape"])
 def constant_of_shape(node: Node) -> Sequence[Output]:
-    """Only reached when the result is too large to fold."""
-    shape = node.const_ints(0, "shape")
+    """Reached when the result is too large to fold, or its shape is computed at run time."""
     value = node.attr("value")
     if value is None:
         value = np.zeros([1], dtype=np.float32)
-    return [node.build1("constant_of_shape", [], {"shape": shape, "value": value})]
+    if node.maybe_const(0) is not None:
+        shape = node.const_ints(0, "shape")
+        return [node.build1("constant_of_shape", [], {"shape": shape, "value": value})]
+    return [node.build1("dynamic_constant_of_shape", [node.value(0)], {"value": value})]
+
+
+@converter("Shape", needs=["shape"])
+def shape_(node: Node) -> Sequence[Output]:
+    """Reached when some dim is dynamic (static shapes fold at import)."""
+    attrs = {"start": node.attr("start", 0), "end": node.attr("end", 2**63 - 1)}
+    return [node.build1("shape", [node.value(0)], attrs)]
+
+
+@converter("Size", needs=["size"])
+def size_(node: Node) -> Sequence[Output]:
+    return [node.build1("size", [node.value(0)])]
+
+
+@converter("Range", needs=["range"])
+def range_(node: Node) -> Sequence[Output]:
+    return [node.build1("range", [node.value(0), node.value(1), node.value(2)])]

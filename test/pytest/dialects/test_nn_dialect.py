@@ -24,7 +24,14 @@ from onnx import helper
 from strata.context import make_context
 from strata.dialects import generate
 from strata.dialects.nn import DIALECT
-from strata.dialects.opdef import REQUIRED, OpVerifyError, TensorSpec, type_of_spec, verify_op
+from strata.dialects.opdef import (
+    REQUIRED,
+    OpVerifyError,
+    TensorSpec,
+    spec_of_type,
+    type_of_spec,
+    verify_op,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 MLIR_OPT = Path(mlir.ir.__file__).parent / "bin" / "mlir-opt"
@@ -289,6 +296,14 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     "or": ([T(2, 3, dtype=bool), T(3, dtype=bool)], {}, [(2, 3)]),
     "not": ([T(2, 3, dtype=bool)], {}, [(2, 3)]),
     "where": ([T(3, dtype=bool), T(2, 1), T(1)], {}, [(2, 3)]),
+    # run-time shapes: result dims the operands' values decide are dynamic
+    "dynamic_reshape": ([T(2, 3, 4), T(2, dtype=np.int64)], {}, [(None, None)]),
+    "dynamic_slice": ([T(10, 6), *[T(1, dtype=np.int64)] * 4], {}, [(None, None)]),
+    "dynamic_expand": ([T(3, 1), T(3, dtype=np.int64)], {}, [(None, 3, None)]),
+    "dynamic_constant_of_shape": ([T(2, dtype=np.int64)], {}, [(None, None)]),
+    "range": ([T(dtype=np.int64)] * 3, {}, [(None,)]),
+    "size": ([T(2, 3)], {}, [()]),
+    "gather_elements": ([T(3, 4), T(3, 2, dtype=np.int64)], {"axis": 1}, [(3, 2)]),
 }
 
 
@@ -310,7 +325,7 @@ def test_every_op_builds_and_verifies() -> None:
                 with ir.InsertionPoint(block):
                     results = DIALECT.op(name).build(operands, attrs, loc=ir.Location.name(name))
                     func.ReturnOp([])
-                got = [tuple(ir.RankedTensorType(r.type).shape) for r in results]
+                got = [spec_of_type(r.type).shape for r in results]
                 assert got == shapes, name
                 verify_op(results[0].owner, DIALECT.op(name))
         assert module.operation.verify()

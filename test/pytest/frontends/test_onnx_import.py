@@ -301,15 +301,36 @@ def test_dropout_is_identity() -> None:
     assert "dropout" not in text and "nn.relu" in text
 
 
-def test_non_constant_required_input_names_node_and_input() -> None:
+def test_computed_reshape_target_is_a_dynamic_reshape() -> None:
     nodes = [
         helper.make_node("Relu", ["s"], ["sr"]),
         helper.make_node("Cast", ["sr"], ["si"], to=TensorProto.INT64),
         helper.make_node("Reshape", ["x", "si"], ["y"], name="the_reshape"),
     ]
     model = make_model(nodes, [("x", [2, 3]), ("s", [2])], ["y"])
-    with pytest.raises(ModelImportError, match=r"the_reshape.*Reshape.*'shape'.*constant"):
-        import_model(model)
+    text = ir_text(model)
+    assert '"nn.dynamic_reshape"' in text and "-> tensor<?x?xf32>" in text
+
+
+def test_shape_arithmetic_keeps_static_reshapes() -> None:
+    """Reshape(x, Concat(Shape(x)[0], [-1, 4])) with a dynamic batch: the dim of x itself is
+    ONNX's 0 (copy), so the reshape stays static."""
+    nodes = [
+        helper.make_node("Shape", ["x"], ["s"]),
+        helper.make_node("Gather", ["s", "zero"], ["b"], axis=0),
+        helper.make_node("Unsqueeze", ["b", "zero1"], ["b1"]),
+        helper.make_node("Concat", ["b1", "tail"], ["shape"], axis=0),
+        helper.make_node("Reshape", ["x", "shape"], ["y"]),
+    ]
+    inits = [
+        numpy_helper.from_array(np.array(0, np.int64), "zero"),
+        numpy_helper.from_array(np.array([0], np.int64), "zero1"),
+        numpy_helper.from_array(np.array([-1, 4], np.int64), "tail"),
+    ]
+    model = make_model(nodes, [("x", ["n", 2, 8])], ["y"], inits)
+    text = ir_text(model)
+    assert "nn.dynamic_reshape" not in text
+    assert "shape = array<i64: 0, -1, 4>" in text
 
 
 def test_shape_rule_failure_names_the_node() -> None:

@@ -133,3 +133,38 @@ def test_cnn_with_dynamic_batch_and_image_size_matches_onnxruntime(tmp_path: Pat
         (y,) = model.run([x])
         (want,) = ref.run(None, {"x": x})
         np.testing.assert_allclose(y, want, rtol=1e-4, atol=1e-5)
+
+
+def test_bert_with_dynamic_batch_and_sequence_matches_onnxruntime(tmp_path: Path) -> None:
+    """A 2-layer BERT exported with dynamic batch / sequence axes: its reshape targets,
+    position-id slice and token-type expand are computed from Shape at run time, and the
+    position embeddings ([1, seq, h]) broadcast against the word embeddings ([batch, seq, h])
+    at run time."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "models"))
+    import zoo
+
+    torch.manual_seed(0)
+    net = zoo.bert().eval()
+    buf = io.BytesIO()
+    ids = torch.from_numpy(zoo.tokens(1, 16)["input_ids"])
+    with torch.no_grad():
+        torch.onnx.export(
+            net,
+            (ids,),
+            buf,
+            input_names=["input_ids"],
+            dynamic_axes={"input_ids": {0: "batch", 1: "seq"}},
+            opset_version=17,
+            dynamo=False,
+        )
+    data = buf.getvalue()
+    model = strata.compile(data, cache_dir=tmp_path, num_threads=1)
+    assert model.inputs[0].shape == ("batch", "seq")
+    ref = ort.InferenceSession(data)
+    for batch, seq in [(1, 16), (2, 7), (3, 33)]:
+        x = zoo.tokens(batch, seq)["input_ids"]
+        (y,) = model.run([x])
+        (want,) = ref.run(None, {"input_ids": x})
+        np.testing.assert_allclose(y, want, rtol=1e-4, atol=1e-5)
