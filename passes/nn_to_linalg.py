@@ -1,7 +1,9 @@
 """convert-nn-to-linalg: every nn op -> linalg / tensor / arith / math ops on tensors.
 
-Which op is rewritten how is declared in `nn_to_linalg.pdll`, compiled with `mlir-pdll` at
-run time (once per process, the PDL text is cached). Rules that produce one region-free op
+Which op is rewritten how is declared in PDLL: `nn_to_linalg.pdll` (the core op families) and
+one file per further family in `rules/` (`rules/dynamic.pdll`, `rules/indexing.pdll`, ...),
+concatenated in that order and compiled with `mlir-pdll` at run time (once per process, the
+PDL text is cached). Each file declares the native rewrites it calls. Rules that produce one region-free op
 are pure PDL; the others call native rewrites implemented in `strata.passes.lowering`, which
 build the IR at the root op and replace it. Patterns are frozen once per pass run and applied
 in a single walk (`walk_and_apply_patterns`): each nn op is visited once, no fixed-point
@@ -18,6 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,16 @@ from strata.passes.lowering import Lowering, all_lowerings
 from strata.passes.registry import ModulePass, register_pass
 
 PDLL_FILE = Path(__file__).with_name("nn_to_linalg.pdll")
+RULES_DIR = Path(__file__).with_name("rules")
+
+
+def pdll_files() -> list[Path]:
+    """The PDLL sources of convert-nn-to-linalg, in the order they are concatenated."""
+    return [PDLL_FILE, *sorted(RULES_DIR.glob("*.pdll"))]
+
+
+def pdll_source() -> str:
+    return "\n".join(p.read_text() for p in pdll_files())
 
 
 def mlir_pdll() -> Path:
@@ -37,19 +50,23 @@ def mlir_pdll() -> Path:
 
 
 @functools.cache
-def pdl_text(path: Path = PDLL_FILE) -> str:
-    """The PDL module compiled from a .pdll file (once per process and file)."""
-    proc = subprocess.run(
-        [str(mlir_pdll()), "-x=mlir", str(path)], capture_output=True, text=True, check=False
-    )
+def pdl_text() -> str:
+    """The PDL module compiled from the concatenated .pdll files (once per process)."""
+    with tempfile.TemporaryDirectory(prefix="strata-pdll-") as tmp:
+        src = Path(tmp) / "nn_to_linalg.all.pdll"
+        src.write_text(pdll_source())
+        proc = subprocess.run(
+            [str(mlir_pdll()), "-x=mlir", str(src)], capture_output=True, text=True, check=False
+        )
     if proc.returncode != 0 or "pdl.pattern" not in proc.stdout:
-        raise CompilationError(f"mlir-pdll failed on {path}:\n{proc.stderr}")
+        files = ", ".join(p.name for p in pdll_files())
+        raise CompilationError(f"mlir-pdll failed on {files}:\n{proc.stderr}")
     return proc.stdout
 
 
-def native_names(path: Path = PDLL_FILE) -> list[str]:
-    """Names of the bodiless `Rewrite` declarations (native rewrites) of a .pdll file."""
-    return re.findall(r"^Rewrite\s+(\w+)\s*\(", path.read_text(), flags=re.M)
+def native_names() -> list[str]:
+    """Names of the bodiless `Rewrite` declarations (native rewrites) of the .pdll files."""
+    return re.findall(r"^Rewrite\s+(\w+)\s*\(", pdll_source(), flags=re.M)
 
 
 def _where(op: ir.Operation) -> str:

@@ -2,7 +2,7 @@
 
 External data is resolved relative to the model's folder; a `location` that escapes that folder
 (an absolute path, or `..` leading outside) is refused. The default-domain opset must be one we
-import (11-23).
+import (11-28).
 
 Dependency contract: `onnx` and `strata.errors` only; returns a self-contained ModelProto (all
 tensor data inline) or raises ModelLoadError / ModelImportError.
@@ -20,7 +20,7 @@ from onnx import external_data_helper
 from strata.errors import ModelImportError, ModelLoadError
 
 MIN_OPSET = 11
-MAX_OPSET = 23
+MAX_OPSET = 28
 DEFAULT_DOMAINS = ("", "ai.onnx")
 # The checker re-serialises the model; beyond this size it costs more than it tells us.
 CHECKER_LIMIT_BYTES = 256 * 1024 * 1024
@@ -63,7 +63,7 @@ def load_model(
 
 
 def default_opset(proto: onnx.ModelProto) -> int:
-    """The default-domain opset version; ModelImportError if outside 11-23."""
+    """The default-domain opset version; ModelImportError if outside 11-28."""
     versions = [o.version for o in proto.opset_import if o.domain in DEFAULT_DOMAINS]
     if not versions:
         raise ModelImportError("the model imports no default ('ai.onnx') opset")
