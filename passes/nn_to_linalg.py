@@ -1,14 +1,15 @@
 """convert-nn-to-linalg: every nn op -> linalg / tensor / arith / math ops on tensors.
 
-Which op is rewritten how is declared in PDLL: `nn_to_linalg.pdll` (the core op families) and
-one file per further family in `rules/` (`rules/dynamic.pdll`, `rules/indexing.pdll`, ...),
-concatenated in that order and compiled with `mlir-pdll` at run time (once per process, the
-PDL text is cached). Each file declares the native rewrites it calls. Rules that produce one
-region-free op are pure PDL; the others call native rewrites implemented in
-`strata.passes.lowering`, which build the IR at the root op and replace it. Patterns are frozen once per pass run and applied
-in a single walk (`walk_and_apply_patterns`): each nn op is visited once, no fixed-point
-iteration. Afterwards no nn op may remain: any leftover, or an error raised by a native
-rewrite, raises CompilationError naming the op and its location.
+Which op is rewritten how is declared in PDLL: `nn_to_linalg.pdll` (the core op families)
+and one file per further family in `rules/` (`rules/dynamic.pdll`, `rules/indexing.pdll`,
+...), concatenated in that order and compiled with `mlir-pdll` at run time (once per
+process, the PDL text is cached). Each file declares the native rewrites it calls. Rules
+that produce one region-free op are pure PDL; the others call native rewrites implemented
+in `strata.passes.lowering`, which build the IR at the root op and replace it. Patterns are
+frozen once per pass run and applied in a single walk (`walk_and_apply_patterns`): each nn
+op is visited once, no fixed-point iteration. Afterwards no nn op may remain: any leftover,
+or an error raised by a native rewrite, raises CompilationError naming the op and its
+location.
 
 Dependency contract: imports the `mlir` bindings, `strata.errors`,
 `strata.passes.registry` and `strata.passes.lowering`; needs the `mlir-pdll` binary shipped
