@@ -176,6 +176,7 @@ def _pct(n: int, total: int) -> str:
 
 
 def render(target: str, cases: Sequence[Case], expected: Mapping[str, str]) -> str:
+    from strata.frontends.onnx.loader import DEFAULT_DOMAINS as IMPORTED_DOMAINS
     from strata.frontends.onnx.loader import MAX_OPSET, MIN_OPSET
 
     node_cases = [c for c in cases if c.suite == "node"]
@@ -192,8 +193,10 @@ def render(target: str, cases: Sequence[Case], expected: Mapping[str, str]) -> s
     out.append("## Summary\n")
     out.append(
         f"* The importer accepts default-domain opsets {MIN_OPSET} to {MAX_OPSET}; onnx "
-        f"{onnx.__version__} defines opsets 1 to {onnx.defs.onnx_opset_version()}. Other "
-        "domains (`ai.onnx.ml`, `ai.onnx.preview.training`, ...) are not imported."
+        f"{onnx.__version__} defines opsets 1 to {onnx.defs.onnx_opset_version()}. Nodes of "
+        "domains other than "
+        + " / ".join(f"`{d}`" if d else "`''`" for d in IMPORTED_DOMAINS)
+        + " are refused."
     )
     by_status: dict[str, int] = defaultdict(int)
     by_domain: dict[str, list[OpRow]] = defaultdict(list)
