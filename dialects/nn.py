@@ -21,7 +21,8 @@ Ops that mirror an ONNX op one to one are derived from its schema in `onnx.defs`
 (`strata.dialects.onnx_schema`); see `strata.dialects.nn_indexing`.
 
 Dependency contract: imports only `strata.dialects.{opdef,onnx_schema,nn_rules,
-nn_shape_rules,nn_movement,nn_indexing}` (and through them numpy, `onnx.defs` and `mlir`).
+nn_shape_rules,nn_movement,nn_dynamic,nn_indexing,nn_rearrange}` (and through them numpy,
+`onnx.defs` and `mlir`).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from __future__ import annotations
 import math
 
 from strata.dialects import nn_shape_rules as shp
+from strata.dialects.nn_dynamic import DYNAMIC_CONFIG
 from strata.dialects.nn_indexing import INDEXING_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
+from strata.dialects.nn_rearrange import REARRANGE_OPS
 from strata.dialects.nn_rules import (
     Rule,
     batch_norm_rule,
@@ -420,7 +423,9 @@ OPS: tuple[OpDef, ...] = (
     *REDUCTIONS,
     *DATA_MOVEMENT,
     *DYNAMIC_SHAPES,
+    *DYNAMIC_CONFIG,
     *INDEXING_OPS,
+    *REARRANGE_OPS,
     *CONSTANTS,
     *LOGIC,
 )
