@@ -6,10 +6,11 @@ constant ops are declared in `strata.dialects.nn_movement`; shape rules live in
 `strata.dialects.nn_rules` and `strata.dialects.nn_shape_rules`.
 
 Conventions:
-* ops work on statically shaped ranked tensors; ONNX inputs that must be compile-time
-  constants (Reshape's shape, Slice's starts/ends/axes/steps, axes of Squeeze/Unsqueeze/Reduce*,
+* ops work on ranked tensors (dims static or dynamic); ONNX inputs that are shape-like config
+  values (Reshape's shape, Slice's starts/ends/axes/steps, axes of Squeeze/Unsqueeze/Reduce*,
   Split's sizes, Clip's bounds, Pad's pads, Resize's sizes, ...) are attributes named after the
-  ONNX input, so the importer normalises the differences between opsets once;
+  ONNX input when constant, so the importer normalises the differences between opsets once;
+  computed at run time they are operands of the op's `dynamic_*` form;
 * every attribute is always present on the op (the builders fill in the ONNX defaults); the
   importer makes conv/pool `strides`, `pads`, `dilations` and Slice's `axes`/`steps` explicit;
 * operand names are the ONNX input names lower-cased (`data`, `indices`, `scale`, ...), except

@@ -62,9 +62,10 @@ def _any(flags: Sequence[ir.Value]) -> ir.Value:
 
 
 def _pick(index_value: ir.Value, choices: Sequence[Size]) -> ir.Value:
-    """choices[index_value] for a run-time index (a chain of selects; choices[0] otherwise)."""
-    out = sz.value(choices[0])
-    for i in range(1, len(choices)):
+    """choices[index_value] for a run-time index (a chain of selects), 1 when out of range
+    (repeated axes), so the reshape never claims more elements than the input has."""
+    out = sz.cindex(1)
+    for i in range(len(choices)):
         out = arith.select(_eq(index_value, i), sz.value(choices[i]), out)
     return out
 
@@ -112,7 +113,7 @@ def lower_dynamic_unsqueeze(op: ir.Operation, args: Sequence[ir.Attribute]) -> l
     sizes: list[ir.Value] = []
     for j in range(out_rank):
         new = _any([_eq(a, j) for a in axes])
-        source = _pick(taken, xs) if xs else sz.cindex(1)
+        source = _pick(taken, xs)
         sizes.append(arith.select(new, sz.cindex(1), source))
         taken = arith.select(new, taken, arith.addi(taken, sz.cindex(1)))
     return [_reshape(x, sizes, op.results[0].type)]
@@ -124,7 +125,9 @@ def lower_dynamic_split(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[
     axis = norm_axis(attr_int(op, "axis"), len(xs))
     offset: Size = 0
     outs = []
-    for piece, res in zip(read_vector(op.operands[1]), op.results, strict=True):
+    for given, res in zip(read_vector(op.operands[1]), op.results, strict=True):
+        # sizes that overrun the axis (invalid ONNX) are cut, so no slice reads past it
+        piece = sz.clamp(given, 0, sz.sub(xs[axis], offset))
         offs: list[Size] = [0] * len(xs)
         offs[axis] = offset
         sizes = list(xs)

@@ -2,7 +2,8 @@
 
 GatherElements iterates over the indices' shape and reads the data at the same coordinates
 except along `axis`, where the (wrapped) index is used. GatherND iterates over the result and
-reads its k-tuple of data coordinates from the indices. OneHot compares each result position
+reads its k-tuple of data coordinates from the indices (clamped, so an out-of-range index, which
+ONNX forbids, cannot read out of bounds). OneHot compares each result position
 along `axis` with the (wrapped) index there and picks the on / off value; its depth is an
 attribute (`nn.one_hot`) or a scalar read at run time (`nn.dynamic_one_hot`).
 
@@ -45,6 +46,11 @@ def wrap_index(i: ir.Value, size: Size) -> ir.Value:
     return arith.select(neg, arith.addi(i, sz.value(size)), i)
 
 
+def clamped_index(i: ir.Value, size: Size) -> ir.Value:
+    """wrap_index, then clamped into [0, size): an index ONNX forbids reads in bounds."""
+    return sz.value(sz.clamp(wrap_index(i, size), 0, sz.sub(size, 1)))
+
+
 def read_scalar_index(v: ir.Value) -> ir.Value:
     """The single element of a scalar or 1-element tensor as an index (floats truncate)."""
     x = tensor.extract(v, [sz.cindex(0)] * rank(v))
@@ -85,7 +91,7 @@ def lower_gather_nd(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.V
         coords = [index(d) for d in range(b)]
         for j in range(k):
             raw = tensor.extract(indices, [*lead, sz.cindex(j)])
-            coords.append(wrap_index(raw, ds[b + j]))
+            coords.append(clamped_index(raw, ds[b + j]))
         coords += [index(q - 1 + t) for t in range(len(ds) - b - k)]
         return tensor.extract(data, coords)
 

@@ -28,6 +28,7 @@ from mlir.dialects import arith, tensor
 from strata.passes.lowering import resize_taps as rt
 from strata.passes.lowering import sizes as sz
 from strata.passes.lowering.common import (
+    CMPI,
     LoweringError,
     amap,
     attr_float,
@@ -54,7 +55,10 @@ from strata.passes.lowering.common import (
 )
 from strata.passes.lowering.sizes import Size
 
-BOOL = ir.IntegerType.get_signless  # called with 1 inside a context
+
+def mask_type() -> ir.IntegerType:
+    """Masks are stored as i8 (0 / 1): i1 buffers do not lower everywhere."""
+    return ir.IntegerType.get_signless(8)
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,8 @@ class AxisPlan:
 
 @dataclass(frozen=True)
 class AxisTables:
-    """Tables of one axis as tensors: index [O] or [O, n] (i64), weight [O, n], outside [O]."""
+    """Tables of one axis as tensors: index [O] or [O, n] (i64), weight [O, n], outside [O]
+    (i8, 1 where tf_crop_and_resize extrapolates)."""
 
     index: ir.Value
     weight: ir.Value | None
@@ -104,7 +109,7 @@ def constant_tables(s: rt.Sampling, p: AxisPlan, t: ir.Type) -> AxisTables:
     return AxisTables(
         dense_const(tabs.index, i64()),
         None if tabs.weight is None else dense_const(tabs.weight, t),
-        None if tabs.outside is None else dense_const(tabs.outside, BOOL(1)),
+        None if tabs.outside is None else dense_const(tabs.outside.astype(np.int8), mask_type()),
     )
 
 
@@ -140,9 +145,9 @@ def run_time_tables(s: rt.Sampling, p: AxisPlan, t: ir.Type) -> AxisTables:
         def outside_body(_: ir.Value) -> ir.Value:
             flag = rt.source_coord(m, s, ax, position(0))[1]
             assert flag is not None
-            return flag
+            return arith.extui(mask_type(), flag)
 
-        out_t = empty([p.o], BOOL(1))
+        out_t = empty([p.o], mask_type())
         outside = generic([], [out_t], [identity_map(1)], "p", outside_body)[0]
     if s.mode == "nearest":
 
@@ -217,6 +222,10 @@ def _weights(raw: ir.Value, s: rt.Sampling, o: Size, n: Size, t: ir.Type) -> ir.
 # ---- applying the tables ---------------------------------------------------------------------
 
 
+def _flag(mask: ir.Value) -> ir.Value:
+    return arith.cmpi(CMPI["ne"], mask, const(mask.type, 0))
+
+
 def _extrapolated(y: ir.Value, outside: ir.Value, axis: int, value: float) -> ir.Value:
     """y with `value` wherever outside[position along axis] is set."""
     n = rank(y)
@@ -227,7 +236,7 @@ def _extrapolated(y: ir.Value, outside: ir.Value, axis: int, value: float) -> ir
         [empty(sz.sizes_of(y), t)],
         [amap(n, [dim(axis)]), identity_map(n), identity_map(n)],
         "p" * n,
-        lambda out, v, _: arith.select(out, fillv, v),
+        lambda out, v, _: arith.select(_flag(out), fillv, v),
     )[0]
 
 
@@ -248,7 +257,7 @@ def apply_nearest(
         picks = {p.axis: to_index(v) for p, v in zip(plans, vals, strict=False)}
         coords = [picks.get(d, index(d)) for d in range(n)]
         v = tensor.extract(x, coords)
-        flags = list(vals[len(plans) : -1])
+        flags = [_flag(f) for f in vals[len(plans) : -1]]
         if flags:
             anyout = flags[0]
             for f in flags[1:]:

@@ -6,9 +6,11 @@ updates, carrying the result tensor (`tensor.extract` the current value, combine
 update by `reduction`, `tensor.insert`); bufferization turns the carried tensor into one
 buffer written in place. Writes happen in the updates' row-major order, so with duplicate
 indices the last write wins (reduction none) or every update is combined (add, mul, max, min),
-as the ONNX reference does. TensorScatter writes contiguous runs along one axis per batch, so
-every result element can instead pick its source: the update if its position along `axis`
-falls in the written run (modulo the axis size in circular mode), the past cache otherwise.
+as the ONNX reference does. A write whose (wrapped) index still lies outside the data, which
+ONNX forbids, is skipped rather than made out of bounds. TensorScatter writes contiguous runs
+along one axis per batch, so every result element can instead pick its source: the update if
+its position along `axis` falls in the written run (modulo the axis size in circular mode),
+the past cache otherwise.
 
 Dependency contract: imports the `mlir` bindings and `strata.passes.lowering.{common,sizes,
 indexing}`.
@@ -41,6 +43,7 @@ from strata.passes.lowering.common import (
 from strata.passes.lowering.indexing import wrap_index
 
 LoopBody = Callable[[list[ir.Value], ir.Value], ir.Value]
+LoopValue = Callable[[], ir.Value]
 
 
 def loop_nest(sizes: Sequence[sz.Size], init: ir.Value, body: LoopBody) -> ir.Value:
@@ -55,6 +58,26 @@ def loop_nest(sizes: Sequence[sz.Size], init: ir.Value, body: LoopBody) -> ir.Va
         return loop.results[0]
 
     return level(0, [], init)
+
+
+def guarded_insert(
+    acc: ir.Value, coords: Sequence[ir.Value], sizes: Sequence[sz.Size], value: LoopValue
+) -> ir.Value:
+    """acc with `value()` written at `coords` when they lie inside `sizes`; an index outside
+    the data (invalid ONNX) leaves acc unchanged instead of writing out of bounds."""
+    zero = sz.cindex(0)
+    ok = arith.ConstantOp(ir.IntegerType.get_signless(1), 1).result
+    for c, n in zip(coords, sizes, strict=True):
+        inside = arith.andi(
+            arith.cmpi(CMPI["sge"], c, zero), arith.cmpi(CMPI["slt"], c, sz.value(n))
+        )
+        ok = arith.andi(ok, inside)
+    branch = scf.IfOp(ok, [acc.type], has_else=True)
+    with ir.InsertionPoint(branch.then_block):
+        scf.YieldOp([tensor.insert(value(), acc, list(coords))])
+    with ir.InsertionPoint(branch.else_block):
+        scf.YieldOp([acc])
+    return branch.results[0]
 
 
 def combine(reduction: str, old: ir.Value, new: ir.Value) -> ir.Value:
@@ -82,13 +105,19 @@ def lower_scatter_elements(op: ir.Operation, args: Sequence[ir.Attribute]) -> li
     reduction = attr_str(op, "reduction")
     axis_size = sz.dim_of(data, axis)
 
+    ds = sz.sizes_of(data)
+
     def body(ivs: list[ir.Value], acc: ir.Value) -> ir.Value:
         coords = list(ivs)
         coords[axis] = wrap_index(tensor.extract(indices, ivs), axis_size)
-        value = tensor.extract(updates, ivs)
-        if reduction != "none":
-            value = combine(reduction, tensor.extract(acc, coords), value)
-        return tensor.insert(value, acc, coords)
+
+        def value() -> ir.Value:
+            new = tensor.extract(updates, ivs)
+            if reduction == "none":
+                return new
+            return combine(reduction, tensor.extract(acc, coords), new)
+
+        return guarded_insert(acc, coords, ds, value)
 
     return [loop_nest(sz.sizes_of(updates), data, body)]
 
@@ -108,10 +137,14 @@ def lower_scatter_nd(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.
             for j in range(k)
         ]
         coords += ivs[lead:]
-        value = tensor.extract(updates, ivs)
-        if reduction != "none":
-            value = combine(reduction, tensor.extract(acc, coords), value)
-        return tensor.insert(value, acc, coords)
+
+        def value() -> ir.Value:
+            new = tensor.extract(updates, ivs)
+            if reduction == "none":
+                return new
+            return combine(reduction, tensor.extract(acc, coords), new)
+
+        return guarded_insert(acc, coords, ds, value)
 
     return [loop_nest(sz.sizes_of(updates), data, body)]
 

@@ -23,12 +23,13 @@ func.func @dynamic_unsqueeze(%x: tensor<3x4xf32>, %a: tensor<1xi64>) -> tensor<?
 
 // -----
 
-// Split by run-time sizes: extract_slices at the prefix sums.
+// Split by run-time sizes: extract_slices at the prefix sums (sizes cut to what is left).
 // CHECK-LABEL: func.func @dynamic_split
 // CHECK-SAME:    (%[[X:.*]]: tensor<4x6xf32>, %[[S:.*]]: tensor<2xi64>)
-// CHECK:         %[[N0:.*]] = arith.index_cast %{{.*}} : i64 to index
-// CHECK:         %[[N1:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK:         %[[N0:.*]] = arith.minsi %{{.*}}, %c6 : index
 // CHECK:         %[[P0:.*]] = tensor.extract_slice %[[X]][0, 0] [4, %[[N0]]] [1, 1]
+// CHECK:         %[[LEFT:.*]] = arith.subi %c6, %[[N0]] : index
+// CHECK:         %[[N1:.*]] = arith.minsi %{{.*}}, %[[LEFT]] : index
 // CHECK:         %[[P1:.*]] = tensor.extract_slice %[[X]][0, %[[N0]]] [4, %[[N1]]] [1, 1]
 // CHECK:         return %[[P0]], %[[P1]]
 func.func @dynamic_split(%x: tensor<4x6xf32>, %s: tensor<2xi64>) -> (tensor<4x?xf32>, tensor<4x?xf32>) {

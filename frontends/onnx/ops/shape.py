@@ -90,9 +90,18 @@ def flatten(node: Node) -> Sequence[Output]:
     return [node.build1("flatten", [node.value(0)], {"axis": node.attr("axis", 1)})]
 
 
+def _show(shape: Sequence[int | None]) -> str:
+    return "[" + ", ".join("?" if d is None else str(d) for d in shape) + "]"
+
+
 def _run_time_axes(node: Node) -> bool:
-    """Whether `axes` is an input (opset 13+) whose value is computed at run time."""
-    return node.opset >= 13 and node.has(1) and node.maybe_const(1) is None
+    """Whether `axes` is a non-empty input (opset 13+) whose value is computed at run time."""
+    return (
+        node.opset >= 13
+        and node.has(1)
+        and node.maybe_const(1) is None
+        and node.spec(1).shape != (0,)
+    )
 
 
 @converter("Squeeze", needs=["squeeze", "dynamic_squeeze"])
@@ -102,8 +111,15 @@ def squeeze(node: Node) -> Sequence[Output]:
     if _run_time_axes(node):
         return [node.build1("dynamic_squeeze", [node.value(0), node.value(1)])]
     shape = node.spec(0).shape
-    axes = axes_of(node, 13)
-    if axes is None:
+    empty = node.opset >= 13 and node.has(1) and node.spec(1).shape == (0,)
+    axes = None if empty else axes_of(node, 13)
+    if not axes:
+        if any(d is None for d in shape):
+            node.fail(
+                f"without 'axes' every size-1 axis goes, but input {_show(shape)} has dynamic "
+                "dims, so the result's rank is known only at run time; give 'axes' or pin "
+                "the shapes"
+            )
         axes = [i for i, d in enumerate(shape) if d == 1]
     if not axes:
         return [node.value(0)]
