@@ -69,6 +69,11 @@ def dynamic_squeeze_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     or dynamic can go; a dim is static where every such choice leaves the same dim there."""
     x = req(specs[0], "data")
     n = shape_vector(specs[1], "axes")
+    if n < 1:
+        raise OpVerifyError(
+            "operand 'axes' must name at least one axis (ONNX's empty axes, every size-1 "
+            "axis, is nn.squeeze with axes [])"
+        )
     if n > x.rank:
         raise OpVerifyError(f"operand 'axes' has {n} entries, 'data' has rank {x.rank}")
     candidates = [i for i, d in enumerate(x.shape) if d in (1, None)]

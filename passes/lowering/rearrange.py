@@ -10,7 +10,7 @@ and EyeLike are generics over `linalg.index` comparisons; CenterCropPad (target 
 time) is an extract_slice of the centred window followed by a tensor.pad.
 
 Dependency contract: imports the `mlir` bindings and `strata.passes.lowering.{common,sizes,
-indexing,dynamic}`.
+dynamic}`.
 """
 
 from __future__ import annotations

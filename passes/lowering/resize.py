@@ -13,7 +13,7 @@ with ONNX's keep_aspect_ratio_policy).
 * tf_crop_and_resize: positions outside the input take `extrapolation_value`.
 
 Dependency contract: imports numpy, the `mlir` bindings and `strata.passes.lowering.{common,
-sizes,dynamic,resize_taps}`.
+sizes,resize_taps}`.
 """
 
 from __future__ import annotations

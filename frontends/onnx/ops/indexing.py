@@ -62,9 +62,10 @@ def tensor_scatter(node: Node) -> Sequence[Output]:
     return [node.build1("tensor_scatter", operands, attrs)]
 
 
-@converter("OneHot", since=11, needs=["one_hot", "dynamic_one_hot"])
+@converter("OneHot", since=9, needs=["one_hot", "dynamic_one_hot"])
 def one_hot(node: Node) -> Sequence[Output]:
-    """A constant depth (of any numeric type) is truncated to an integer, as ONNX says."""
+    """OneHot-9/11 (11 allows negative indices, which count from the end). A constant depth
+    (of any numeric type) is truncated to an integer, as ONNX says."""
     attrs = {"axis": node.attr("axis", -1)}
     depth = node.maybe_const(1)
     if depth is not None:

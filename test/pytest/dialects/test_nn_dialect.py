@@ -898,6 +898,7 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
     ("cast", [T(2)], {"to": "float99"}, r"attribute 'to' = 'float99' is not an element type"),
     # run-time config forms
     ("dynamic_squeeze", [T(1, 3), T(2, dtype=np.int64)], {}, r"fewer than 2 axes that can"),
+    ("dynamic_squeeze", [T(1, 3), T(0, dtype=np.int64)], {}, r"must name at least one axis"),
     ("dynamic_squeeze", [T(1, 3), T(3, dtype=np.int64)], {}, r"'axes' has 3 entries, 'data' has"),
     ("dynamic_squeeze", [T(1, 3), T(None, dtype=np.int64)], {}, r"must have a static length"),
     ("dynamic_unsqueeze", [T(3), T(0, dtype=np.int64)], {}, r"must name at least one axis"),
