@@ -158,6 +158,8 @@ def lower_tensor_scatter(op: ir.Operation, args: Sequence[ir.Attribute]) -> list
     axis = norm_axis(attr_int(op, "axis"), n)
     circular = attr_str(op, "mode") == "circular"
     cs = sz.sizes_of(cache)
+    if sz.dim_of(update, axis) == 0:  # nothing is written (and `update` has nothing to read)
+        return [cache]
     length = sz.value(sz.dim_of(update, axis))
     size = sz.value(cs[axis])
     zero = sz.cindex(0)
