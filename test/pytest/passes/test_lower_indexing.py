@@ -87,3 +87,10 @@ def test_one_hot_float_indices_int_values() -> None:
     check("one_hot", [idx, values], {"depth": 3}, "OneHot", {},
           onnx_inputs=[idx, Const(np.array(3.0, np.float32)), values], opset=11,
           reference="onnx")  # fmt: skip
+
+
+def test_tensor_scatter_empty_update() -> None:
+    cache, update = f32(2, 5, 3), f32(2, 0, 3)
+    attrs = {"mode": "linear", "axis": 1}
+    check("tensor_scatter", [cache, update, None], attrs, "TensorScatter", attrs, opset=24,
+          reference="onnx")  # fmt: skip
