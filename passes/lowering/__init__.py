@@ -21,14 +21,30 @@ def all_lowerings() -> dict[str, Lowering]:
         algebra,
         conv,
         dynamic,
+        dynamic_config,
         elementwise,
         indexing,
         movement,
+        rearrange,
         reduction,
         resize,
+        scatter,
     )
 
     out: dict[str, Lowering] = {}
-    for mod in (elementwise, algebra, conv, reduction, movement, resize, dynamic, indexing):
+    modules = (
+        elementwise,
+        algebra,
+        conv,
+        reduction,
+        movement,
+        resize,
+        dynamic,
+        dynamic_config,
+        indexing,
+        scatter,
+        rearrange,
+    )
+    for mod in modules:
         out.update(mod.LOWERINGS)
     return out
