@@ -129,7 +129,9 @@ def _check_type(t: ir.Type, dtype: np.dtype, shape: tuple[object, ...], what: st
 
 
 def has_dynamic_tensors(module: ir.Module) -> bool:
-    """Whether any value of the module is a tensor with a dynamic dim."""
+    """Whether any value of the module is a tensor with a dynamic dim, or a zero-size one
+    (the bare-pointer convention leaves functions over zero-size memrefs unconverted, so
+    those modules take memref descriptors too)."""
     found = False
 
     def visit(op: ir.Operation) -> ir.WalkResult:
@@ -140,7 +142,9 @@ def has_dynamic_tensors(module: ir.Module) -> bool:
                 values.extend(block.arguments)
         for v in values:
             t = v.type
-            if isinstance(t, ir.RankedTensorType) and not t.has_static_shape:
+            if isinstance(t, ir.RankedTensorType) and (
+                not t.has_static_shape or 0 in list(t.shape)
+            ):
                 found = True
                 return ir.WalkResult.INTERRUPT
             if isinstance(t, ir.UnrankedTensorType):
