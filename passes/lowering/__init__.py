@@ -21,14 +21,31 @@ def all_lowerings() -> dict[str, Lowering]:
         algebra,
         conv,
         dynamic,
+        einsum,
         elementwise,
         indexing,
         movement,
+        reduce_dynamic,
         reduction,
         resize,
+        select,
+        sort,
     )
 
     out: dict[str, Lowering] = {}
-    for mod in (elementwise, algebra, conv, reduction, movement, resize, dynamic, indexing):
+    for mod in (
+        elementwise,
+        algebra,
+        conv,
+        reduction,
+        reduce_dynamic,
+        movement,
+        resize,
+        dynamic,
+        indexing,
+        einsum,
+        sort,
+        select,
+    ):
         out.update(mod.LOWERINGS)
     return out
