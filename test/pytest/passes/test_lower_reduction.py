@@ -136,3 +136,31 @@ def test_batch_norm(shape: tuple[int, ...]) -> None:
         "BatchNormalization",
         {"epsilon": 1e-3},
     )
+
+
+@pytest.mark.parametrize(("axis", "keepdims", "last"), [(0, 1, 0), (-1, 0, 1), (1, 1, 1)])
+@pytest.mark.parametrize(("op", "onnx_op"), [("arg_max", "ArgMax"), ("arg_min", "ArgMin")])
+def test_arg_reduce(op: str, onnx_op: str, axis: int, keepdims: int, last: int) -> None:
+    x = R.integers(-2, 3, (3, 4, 5)).astype(np.float32)  # ties: first or last index
+    attrs = {"axis": axis, "keepdims": keepdims, "select_last_index": last}
+    check(op, [x], attrs, onnx_op, attrs, opset=13)
+
+
+def test_arg_max_of_integers() -> None:
+    x = R.integers(-(2**40), 2**40, (4, 6)).astype(np.int64)
+    check("arg_max", [x], {"axis": 1}, "ArgMax", {"axis": 1}, opset=13)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_hardmax(axis: int) -> None:
+    x = R.integers(-2, 3, (3, 4, 5)).astype(np.float32)
+    check("hardmax", [x], {"axis": axis}, "Hardmax", {"axis": axis}, opset=13)
+
+
+@pytest.mark.parametrize(("p", "axis"), [(2, -1), (1, 0), (2, 1)])
+def test_lp_normalization(p: int, axis: int) -> None:
+    x = f32(3, 4, 2)
+    x[0, :, 0] = 0.0  # a zero norm gives 0, not NaN
+    check(
+        "lp_normalization", [x], {"p": p, "axis": axis}, "LpNormalization", {"p": p, "axis": axis}
+    )
