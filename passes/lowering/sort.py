@@ -8,7 +8,8 @@ k may be a run-time value (`nn.dynamic_top_k`).
 
 CumSum / CumProd loop over `axis`, carrying the running total of one slice (exclusive:
 insert the total before adding, reverse: walk backwards). A run-time axis is an
-`scf.index_switch` over the rank's possible axes, each case the static scan.
+`scf.index_switch` over the rank's possible axes, each case the static scan (the last axis
+is the default case).
 
 Unique moves `axis` first and compares whole slices lexicographically (an inner loop when a
 slice has more than one element): per slice the index of its first equal slice (first
@@ -91,8 +92,10 @@ def top_k_rows(x2: ir.Value, k: Size, largest: bool) -> list[ir.Value]:
     t = elem(x2)
     types = [sz.tensor_type([m_rows, k], t), sz.tensor_type([m_rows, k], i64())]
     pred = "gt" if largest else "lt"
-    n_eff = sz.value(n) if isinstance(k, int) and k else sz.value(0)
-    if not isinstance(k, int):  # no step when k is 0 at run time
+    # no step at all when k is 0 (there is no k-th entry to compare with)
+    if isinstance(k, int):
+        n_eff: Size = n if k else 0
+    else:
         n_eff = arith.select(arith.cmpi(CMPI["eq"], k, sz.cindex(0)), sz.cindex(0), sz.value(n))
     last = sz.value(sz.sub(k, 1))
 
@@ -213,10 +216,17 @@ def lower_cumulative(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.
 
 
 def _sign(a: ir.Value, b: ir.Value) -> ir.Value:
-    """-1, 0 or 1 (i32) as a < b, equal (or unordered), a > b."""
+    """-1, 0 or 1 (i32) as a < b, a == b, a > b; NaN is above every number and equal to
+    NaN (numpy.unique's order)."""
     i32 = _i32()
     lt = arith.select(_cmp("lt", a, b), const(i32, -1), const(i32, 0))
-    return arith.select(_cmp("gt", a, b), const(i32, 1), lt)
+    sign = arith.select(_cmp("gt", a, b), const(i32, 1), lt)
+    if not is_float(a.type):
+        return sign
+    a_nan, b_nan = arith.cmpf(CMPF["uno"], a, a), arith.cmpf(CMPF["uno"], b, b)
+    sign = arith.select(a_nan, const(i32, 1), sign)
+    sign = arith.select(b_nan, const(i32, -1), sign)
+    return arith.select(arith.andi(a_nan, b_nan), const(i32, 0), sign)
 
 
 def _compare(x2: ir.Value, i: ir.Value, j: ir.Value) -> ir.Value:
@@ -240,7 +250,7 @@ def _over(
     """An i64 tensor of `shape` whose element is `body(*indices, *input scalars)` (1-d inputs
     indexed like the first dim)."""
     n = len(shape)
-    maps = [sz_map(n) for _ in inputs] + [identity_map(n)]
+    maps = [_first_dim_map(n) for _ in inputs] + [identity_map(n)]
 
     def wrapped(*vals: ir.Value) -> ir.Value:
         here = [index(d) for d in range(n)]
@@ -249,7 +259,7 @@ def _over(
     return generic(list(inputs), [empty(shape, i64())], maps, "p" * n, wrapped)[0]
 
 
-def sz_map(n: int) -> ir.AffineMap:
+def _first_dim_map(n: int) -> ir.AffineMap:
     return ir.AffineMap.get(n, 0, [ir.AffineDimExpr.get(0)])
 
 
@@ -321,7 +331,7 @@ def lower_unique(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Valu
     def gather(at: ir.Value, _: ir.Value) -> ir.Value:
         return tensor.extract(x2, [to_index(at), index(1)])
 
-    maps = [sz_map(2), identity_map(2)]
+    maps = [_first_dim_map(2), identity_map(2)]
     y2 = generic([indices], [empty([n_unique, width], elem(x))], maps, "pp", gather)[0]
     y = transpose(reshape_to(y2, [n_unique, *rest]), inverse(perm))
     return [y, indices, pos, counts]

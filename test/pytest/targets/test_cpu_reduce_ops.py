@@ -136,20 +136,26 @@ def test_top_k_and_scans_with_run_time_k_and_axis(tmp_path: Path) -> None:
         node("CumSum", ["x", "ax"], ["cs"]),
         node("CumSum", ["x", "ax"], ["cse"], exclusive=1, reverse=1),
         node("CumSum", ["t", "ax"], ["cst"], exclusive=1),
+        # GPT-2's position ids: cumsum of the attention mask over a dynamic sequence
+        node("Constant", [], ["last"], value=helper.make_tensor("v", TensorProto.INT64, [], [-1])),
+        node("CumSum", ["mask", "last"], ["pos"]),
     ]
     inputs: Inputs = {
         "x": (np.float32, ["n", 6]),
         "t": (np.int64, [7, 3]),
         "k": (np.int64, [1]),
         "ax": (np.int32, []),
+        "mask": (np.int64, ["batch", "seq"]),
     }
     t = R.integers(0, 3, (7, 3)).astype(np.int64)  # many ties
     feeds = []
     for n, k, ax in ((3, 2, 1), (1, 6, 0), (4, 0, -1), (2, 3, -2)):
         x = R.standard_normal((n, 6)).astype(np.float32)
         x[:, 3] = x[:, 1]  # a tie in every row
-        feeds.append({"x": x, "t": t, "k": _axes(k), "ax": np.array(ax, np.int32)})
-    _check(tmp_path, nodes, inputs, ["v", "i", "tv", "ti", "cs", "cse", "cst"], feeds)
+        mask = (R.random((n, 2 * n + 1)) > 0.3).astype(np.int64)
+        feeds.append({"x": x, "t": t, "k": _axes(k), "ax": np.array(ax, np.int32), "mask": mask})
+    outputs = ["v", "i", "tv", "ti", "cs", "cse", "cst", "pos"]
+    _check(tmp_path, nodes, inputs, outputs, feeds)
 
 
 def test_data_dependent_result_sizes(tmp_path: Path) -> None:
@@ -198,15 +204,25 @@ def test_arg_reductions_einsum_and_det_on_dynamic_dims(tmp_path: Path) -> None:
         node("Hardmax", ["x"], ["hard"], axis=1),
         node("LpNormalization", ["x"], ["lp1"], axis=0, p=1),
         node("ReduceLogSumExp", ["x"], ["lse"], keepdims=0),
+        node("ReduceMean", ["x"], ["mean"], axes=[0, 2], keepdims=1),
         node("Einsum", ["x", "y"], ["mm"], equation="bij,bjk->bik"),
         node("Einsum", ["x", "y", "y"], ["chain"], equation="bij,bjk,bkl->bil"),
         node("Einsum", ["x"], ["tr"], equation="bii->b"),
         node("Det", ["x"], ["det"]),
     ]
     inputs: Inputs = {"x": (np.float32, ["b", 3, 3]), "y": (np.float32, ["b", 3, 3])}
-    outputs = ["amax", "amin", "hard", "lp1", "lse", "mm", "chain", "tr", "det"]
+    outputs = ["amax", "amin", "hard", "lp1", "lse", "mean", "mm", "chain", "tr", "det"]
     feeds = []
     for b in (1, 4):
         x = R.integers(-2, 3, (b, 3, 3)).astype(np.float32)  # ties for the arg-reductions
         feeds.append({"x": x, "y": R.standard_normal((b, 3, 3)).astype(np.float32)})
     _check(tmp_path, nodes, inputs, outputs, feeds, opset=13)
+
+
+def test_unique_treats_nan_as_numpy_does(tmp_path: Path) -> None:
+    """NaNs are one unique value, sorted last (numpy.unique, which onnx.reference uses;
+    onnxruntime drops them)."""
+    nodes = [helper.make_node("Unique", ["x"], ["y", "i", "v", "c"])]
+    x = np.array([2.0, np.nan, 1.0, np.nan, 2.0, -1.0], np.float32)
+    inputs: Inputs = {"x": (np.float32, [6])}
+    _check(tmp_path, nodes, inputs, ["y", "i", "v", "c"], [{"x": x}], 13, "onnx.reference")
