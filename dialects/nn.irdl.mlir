@@ -260,14 +260,24 @@ irdl.dialect @nn {
     irdl.results(y: %4)
     irdl.attributes {"axis" = %5, "epsilon" = %6, "stash_type" = %7}
   }
-  irdl.operation @reduce_mean {
+  irdl.operation @reduce_max {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"
     %3 = irdl.base "#builtin.dense_array"
     %4 = irdl.base "#builtin.integer"
     %5 = irdl.base "#builtin.integer"
     irdl.operands(data: %1)
-    irdl.results(y: %2)
+    irdl.results(reduced: %2)
+    irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @reduce_min {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(reduced: %2)
     irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
   }
   irdl.operation @reduce_sum {
@@ -277,18 +287,321 @@ irdl.dialect @nn {
     %4 = irdl.base "#builtin.integer"
     %5 = irdl.base "#builtin.integer"
     irdl.operands(data: %1)
-    irdl.results(y: %2)
+    irdl.results(reduced: %2)
     irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
   }
-  irdl.operation @reduce_max {
+  irdl.operation @reduce_mean {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"
     %3 = irdl.base "#builtin.dense_array"
     %4 = irdl.base "#builtin.integer"
     %5 = irdl.base "#builtin.integer"
     irdl.operands(data: %1)
-    irdl.results(y: %2)
+    irdl.results(reduced: %2)
     irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @reduce_prod {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(reduced: %2)
+    irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @reduce_l1 {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(reduced: %2)
+    irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @reduce_l2 {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(reduced: %2)
+    irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @reduce_log_sum {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(reduced: %2)
+    irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @reduce_log_sum_exp {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(reduced: %2)
+    irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @reduce_sum_square {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(reduced: %2)
+    irdl.attributes {"axes" = %3, "keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @dynamic_reduce_max {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, axes: optional %2)
+    irdl.results(reduced: %3)
+    irdl.attributes {"keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @dynamic_reduce_min {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, axes: optional %2)
+    irdl.results(reduced: %3)
+    irdl.attributes {"keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @dynamic_reduce_sum {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, axes: optional %2)
+    irdl.results(reduced: %3)
+    irdl.attributes {"keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @dynamic_reduce_mean {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, axes: optional %2)
+    irdl.results(reduced: %3)
+    irdl.attributes {"keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @dynamic_reduce_prod {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, axes: optional %2)
+    irdl.results(reduced: %3)
+    irdl.attributes {"keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @dynamic_reduce_l1 {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, axes: optional %2)
+    irdl.results(reduced: %3)
+    irdl.attributes {"keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @dynamic_reduce_l2 {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, axes: optional %2)
+    irdl.results(reduced: %3)
+    irdl.attributes {"keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @dynamic_reduce_log_sum {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, axes: optional %2)
+    irdl.results(reduced: %3)
+    irdl.attributes {"keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @dynamic_reduce_log_sum_exp {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, axes: optional %2)
+    irdl.results(reduced: %3)
+    irdl.attributes {"keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @dynamic_reduce_sum_square {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, axes: optional %2)
+    irdl.results(reduced: %3)
+    irdl.attributes {"keepdims" = %4, "noop_with_empty_axes" = %5}
+  }
+  irdl.operation @arg_max {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(reduced: %2)
+    irdl.attributes {"axis" = %3, "keepdims" = %4, "select_last_index" = %5}
+  }
+  irdl.operation @arg_min {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1)
+    irdl.results(reduced: %2)
+    irdl.attributes {"axis" = %3, "keepdims" = %4, "select_last_index" = %5}
+  }
+  irdl.operation @hardmax {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    irdl.operands(input: %1)
+    irdl.results(output: %2)
+    irdl.attributes {"axis" = %3}
+  }
+  irdl.operation @lp_normalization {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(input: %1)
+    irdl.results(output: %2)
+    irdl.attributes {"axis" = %3, "p" = %4}
+  }
+  irdl.operation @det {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @einsum {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.string"
+    irdl.operands(a: %1, b: optional %2)
+    irdl.results(output: %3)
+    irdl.attributes {"equation" = %4}
+  }
+  irdl.operation @top_k {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    %6 = irdl.base "#builtin.integer"
+    %7 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1)
+    irdl.results(values: %2, indices: %3)
+    irdl.attributes {"k" = %4, "axis" = %5, "largest" = %6, "sorted" = %7}
+  }
+  irdl.operation @dynamic_top_k {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.integer"
+    %6 = irdl.base "#builtin.integer"
+    %7 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1, k: %2)
+    irdl.results(values: %3, indices: %4)
+    irdl.attributes {"axis" = %5, "largest" = %6, "sorted" = %7}
+  }
+  irdl.operation @cum_sum {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"axis" = %3, "exclusive" = %4, "reverse" = %5}
+  }
+  irdl.operation @cum_prod {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"axis" = %3, "exclusive" = %4, "reverse" = %5}
+  }
+  irdl.operation @dynamic_cum_sum {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1, axis: %2)
+    irdl.results(y: %3)
+    irdl.attributes {"exclusive" = %4, "reverse" = %5}
+  }
+  irdl.operation @dynamic_cum_prod {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1, axis: %2)
+    irdl.results(y: %3)
+    irdl.attributes {"exclusive" = %4, "reverse" = %5}
+  }
+  irdl.operation @non_zero {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @compress {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(input: %1, condition: %2)
+    irdl.results(output: %3)
+    irdl.attributes {"axis" = %4}
+  }
+  irdl.operation @unique {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "#builtin.integer"
+    %7 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1)
+    irdl.results(y: %2, indices: %3, inverse_indices: %4, counts: %5)
+    irdl.attributes {"axis" = %6, "sorted" = %7}
   }
   irdl.operation @reshape {
     %1 = irdl.base "!builtin.tensor"

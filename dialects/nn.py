@@ -2,7 +2,8 @@
 
 Each op is declared exactly once here (see `strata.dialects.opdef`); IRDL, builders, the
 verifier and docs/dialects/nn.md derive from these declarations. The data-movement and
-constant ops are declared in `strata.dialects.nn_movement`; shape rules live in
+constant ops are declared in `strata.dialects.nn_movement`, reductions, sorting, scans and
+ops with data-dependent sizes in `strata.dialects.nn_reduce`; shape rules live in
 `strata.dialects.nn_rules` and `strata.dialects.nn_shape_rules`.
 
 Conventions:
@@ -22,8 +23,8 @@ Ops that mirror an ONNX op one to one are derived from its schema in `onnx.defs`
 (`strata.dialects.onnx_schema`); see `strata.dialects.nn_indexing`.
 
 Dependency contract: imports only `strata.dialects.{opdef,onnx_schema,nn_rules,
-nn_shape_rules,nn_movement,nn_dynamic,nn_indexing,nn_rearrange}` (and through them numpy,
-`onnx.defs` and `mlir`).
+nn_shape_rules,nn_movement,nn_dynamic,nn_indexing,nn_rearrange,nn_reduce}` (and through them
+numpy, `onnx.defs` and `mlir`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from strata.dialects.nn_dynamic import DYNAMIC_CONFIG
 from strata.dialects.nn_indexing import INDEXING_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
 from strata.dialects.nn_rearrange import REARRANGE_OPS
+from strata.dialects.nn_reduce import REDUCE_FAMILY
 from strata.dialects.nn_rules import (
     Rule,
     batch_norm_rule,
@@ -83,23 +85,6 @@ def _window_attrs(kernel: bool) -> tuple[Attr, ...]:
         Attr("strides", INTS, doc="stride per spatial axis (explicit)"),
         Attr("pads", INTS, doc="begin pads of each spatial axis, then end pads (explicit)"),
         Attr("dilations", INTS, doc="dilation per spatial axis (explicit)"),
-    )
-
-
-def _reduce(name: str, onnx: str, what: str) -> OpDef:
-    return OpDef(
-        name,
-        f"{what} over `axes` ([] means all axes).",
-        (Operand("data", "input tensor"),),
-        Y,
-        shp.reduce_rule,
-        attrs=(
-            Attr("axes", INTS, [], "axes to reduce; [] means all (see noop_with_empty_axes)"),
-            Attr("keepdims", INT, 1, "keep reduced axes as size 1"),
-            Attr("noop_with_empty_axes", INT, 0, "with axes = [], 1 makes the op an identity"),
-        ),
-        onnx=onnx,
-        category="reduction",
     )
 
 
@@ -344,14 +329,6 @@ NORMALIZATION: tuple[OpDef, ...] = (
     ),
 )
 
-# ---- reductions -----------------------------------------------------------------------------
-
-REDUCTIONS: tuple[OpDef, ...] = (
-    _reduce("reduce_mean", "ReduceMean", "Mean"),
-    _reduce("reduce_sum", "ReduceSum", "Sum"),
-    _reduce("reduce_max", "ReduceMax", "Maximum"),
-)
-
 # ---- comparison and logic -------------------------------------------------------------------
 
 
@@ -421,7 +398,7 @@ OPS: tuple[OpDef, ...] = (
     *LINALG,
     *CONVOLUTION,
     *NORMALIZATION,
-    *REDUCTIONS,
+    *REDUCE_FAMILY,
     *DATA_MOVEMENT,
     *DYNAMIC_SHAPES,
     *DYNAMIC_CONFIG,

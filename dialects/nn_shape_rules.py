@@ -1,4 +1,4 @@
-"""Shape rules of the `nn` dialect: reductions, data movement, constants, resize and pad.
+"""Shape rules of the `nn` dialect: data movement, constants, resize and pad.
 
 Same contract as `strata.dialects.nn_rules` (operand specs + complete attributes -> result
 specs, raising :class:`OpVerifyError`). ONNX semantics throughout (opset 17): Reshape's 0 / -1,
@@ -34,25 +34,6 @@ from strata.dialects.nn_rules import (
 from strata.dialects.opdef import Dim, OpVerifyError, TensorSpec, dims_of_type, dtype_of
 
 INT64_MAX = 2**63 - 1
-
-# ---- reductions -----------------------------------------------------------------------------
-
-
-def reduce_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
-    """ReduceMean/Sum/Max: `axes` [] reduces all axes (or none with noop_with_empty_axes)."""
-    x = req(specs[0], "data")
-    axes = list(attrs["axes"])
-    if not axes:
-        if attrs["noop_with_empty_axes"]:
-            return [x]
-        axes = list(range(x.rank))
-    red = set(norm_axes(axes, x.rank, "axes"))
-    if attrs["keepdims"]:
-        shape = tuple(1 if i in red else d for i, d in enumerate(x.shape))
-    else:
-        shape = tuple(d for i, d in enumerate(x.shape) if i not in red)
-    return [TensorSpec(shape, x.dtype)]
-
 
 # ---- shape and data movement ----------------------------------------------------------------
 

@@ -31,6 +31,7 @@ _RETYPE_ONLY = {
     "tensor.reshape",
     "tensor.concat",
     "tensor.cast",
+    "tensor.dim",
     "func.return",
     "bufferization.alloc_tensor",
 }

@@ -256,6 +256,230 @@ func.func @reduce_max(%arg0: tensor<2x3x4xf32>) -> tensor<1x1x1xf32> {
   return %0 : tensor<1x1x1xf32>
 }
 
+// CHECK-LABEL: func.func @reduce_min
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_min"(%{{.*}}) {axes = array<i64: 1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi1>) -> tensor<2x1xi1>
+func.func @reduce_min(%arg0: tensor<2x3xi1>) -> tensor<2x1xi1> {
+  %0 = "nn.reduce_min"(%arg0) {axes = array<i64: 1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi1>) -> tensor<2x1xi1>
+  return %0 : tensor<2x1xi1>
+}
+
+// CHECK-LABEL: func.func @reduce_prod
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_prod"(%{{.*}}) {axes = array<i64: 0>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi32>) -> tensor<3xi32>
+func.func @reduce_prod(%arg0: tensor<2x3xi32>) -> tensor<3xi32> {
+  %0 = "nn.reduce_prod"(%arg0) {axes = array<i64: 0>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi32>) -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// CHECK-LABEL: func.func @reduce_l1
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_l1"(%{{.*}}) {axes = array<i64: 1, 2>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<2x1x1xf32>
+func.func @reduce_l1(%arg0: tensor<2x3x4xf32>) -> tensor<2x1x1xf32> {
+  %0 = "nn.reduce_l1"(%arg0) {axes = array<i64: 1, 2>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<2x1x1xf32>
+  return %0 : tensor<2x1x1xf32>
+}
+
+// CHECK-LABEL: func.func @reduce_l2
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_l2"(%{{.*}}) {axes = array<i64>, keepdims = 1 : i64, noop_with_empty_axes = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @reduce_l2(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.reduce_l2"(%arg0) {axes = array<i64>, keepdims = 1 : i64, noop_with_empty_axes = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @reduce_log_sum
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_log_sum"(%{{.*}}) {axes = array<i64: 1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x0x4xf32>) -> tensor<2x1x4xf32>
+func.func @reduce_log_sum(%arg0: tensor<2x0x4xf32>) -> tensor<2x1x4xf32> {
+  %0 = "nn.reduce_log_sum"(%arg0) {axes = array<i64: 1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x0x4xf32>) -> tensor<2x1x4xf32>
+  return %0 : tensor<2x1x4xf32>
+}
+
+// CHECK-LABEL: func.func @reduce_log_sum_exp
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_log_sum_exp"(%{{.*}}) {axes = array<i64>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>) -> tensor<f32>
+func.func @reduce_log_sum_exp(%arg0: tensor<2x3xf32>) -> tensor<f32> {
+  %0 = "nn.reduce_log_sum_exp"(%arg0) {axes = array<i64>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// CHECK-LABEL: func.func @reduce_sum_square
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_sum_square"(%{{.*}}) {axes = array<i64: -1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+func.func @reduce_sum_square(%arg0: tensor<2x3xf32>) -> tensor<2x1xf32> {
+  %0 = "nn.reduce_sum_square"(%arg0) {axes = array<i64: -1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_max
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_max"(%{{.*}}, %{{.*}}) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x1x4xf32>, tensor<1xi64>) -> tensor<?x1x?xf32>
+func.func @dynamic_reduce_max(%arg0: tensor<2x1x4xf32>, %arg1: tensor<1xi64>) -> tensor<?x1x?xf32> {
+  %0 = "nn.dynamic_reduce_max"(%arg0, %arg1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x1x4xf32>, tensor<1xi64>) -> tensor<?x1x?xf32>
+  return %0 : tensor<?x1x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_min
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_min"(%{{.*}}, %{{.*}}) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?xf32>
+func.func @dynamic_reduce_min(%arg0: tensor<2x3xf32>, %arg1: tensor<1xi64>) -> tensor<?xf32> {
+  %0 = "nn.dynamic_reduce_min"(%arg0, %arg1) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_sum
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_sum"(%{{.*}}, %{{.*}}) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<0xi64>) -> tensor<f32>
+func.func @dynamic_reduce_sum(%arg0: tensor<2x3xf32>, %arg1: tensor<0xi64>) -> tensor<f32> {
+  %0 = "nn.dynamic_reduce_sum"(%arg0, %arg1) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<0xi64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_mean
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_mean"(%{{.*}}, %{{.*}}) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<?xf32>
+func.func @dynamic_reduce_mean(%arg0: tensor<2x3x4xf32>, %arg1: tensor<2xi64>) -> tensor<?xf32> {
+  %0 = "nn.dynamic_reduce_mean"(%arg0, %arg1) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_prod
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_prod"(%{{.*}}, %{{.*}}) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+func.func @dynamic_reduce_prod(%arg0: tensor<2x3xf32>, %arg1: tensor<1xi64>) -> tensor<?x?xf32> {
+  %0 = "nn.dynamic_reduce_prod"(%arg0, %arg1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_l1
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_l1"(%{{.*}}, %{{.*}}) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<?xi64>) -> tensor<?x?xf32>
+func.func @dynamic_reduce_l1(%arg0: tensor<2x3xf32>, %arg1: tensor<?xi64>) -> tensor<?x?xf32> {
+  %0 = "nn.dynamic_reduce_l1"(%arg0, %arg1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<?xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_l2
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_l2"(%{{.*}}, %{{.*}}) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+func.func @dynamic_reduce_l2(%arg0: tensor<2x3xf32>, %arg1: tensor<1xi64>) -> tensor<?x?xf32> {
+  %0 = "nn.dynamic_reduce_l2"(%arg0, %arg1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_log_sum
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_log_sum"(%{{.*}}, %{{.*}}) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+func.func @dynamic_reduce_log_sum(%arg0: tensor<2x3xf32>, %arg1: tensor<1xi64>) -> tensor<?x?xf32> {
+  %0 = "nn.dynamic_reduce_log_sum"(%arg0, %arg1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_log_sum_exp
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_log_sum_exp"(%{{.*}}, %{{.*}}) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+func.func @dynamic_reduce_log_sum_exp(%arg0: tensor<2x3xf32>, %arg1: tensor<1xi64>) -> tensor<?x?xf32> {
+  %0 = "nn.dynamic_reduce_log_sum_exp"(%arg0, %arg1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_sum_square
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_sum_square"(%{{.*}}, %{{.*}}) {keepdims = 0 : i64, noop_with_empty_axes = 1 : i64} : (tensor<2x3xf32>, tensor<0xi64>) -> tensor<2x3xf32>
+func.func @dynamic_reduce_sum_square(%arg0: tensor<2x3xf32>, %arg1: tensor<0xi64>) -> tensor<2x3xf32> {
+  %0 = "nn.dynamic_reduce_sum_square"(%arg0, %arg1) {keepdims = 0 : i64, noop_with_empty_axes = 1 : i64} : (tensor<2x3xf32>, tensor<0xi64>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @arg_max
+// CHECK-NEXT:    %{{.*}} = "nn.arg_max"(%{{.*}}) {axis = 1 : i64, keepdims = 1 : i64, select_last_index = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<2x1x4xi64>
+func.func @arg_max(%arg0: tensor<2x3x4xf32>) -> tensor<2x1x4xi64> {
+  %0 = "nn.arg_max"(%arg0) {axis = 1 : i64, keepdims = 1 : i64, select_last_index = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<2x1x4xi64>
+  return %0 : tensor<2x1x4xi64>
+}
+
+// CHECK-LABEL: func.func @arg_min
+// CHECK-NEXT:    %{{.*}} = "nn.arg_min"(%{{.*}}) {axis = -1 : i64, keepdims = 0 : i64, select_last_index = 0 : i64} : (tensor<2x3x4xi32>) -> tensor<2x3xi64>
+func.func @arg_min(%arg0: tensor<2x3x4xi32>) -> tensor<2x3xi64> {
+  %0 = "nn.arg_min"(%arg0) {axis = -1 : i64, keepdims = 0 : i64, select_last_index = 0 : i64} : (tensor<2x3x4xi32>) -> tensor<2x3xi64>
+  return %0 : tensor<2x3xi64>
+}
+
+// CHECK-LABEL: func.func @hardmax
+// CHECK-NEXT:    %{{.*}} = "nn.hardmax"(%{{.*}}) {axis = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @hardmax(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.hardmax"(%arg0) {axis = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @lp_normalization
+// CHECK-NEXT:    %{{.*}} = "nn.lp_normalization"(%{{.*}}) {axis = -1 : i64, p = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @lp_normalization(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.lp_normalization"(%arg0) {axis = -1 : i64, p = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @det
+// CHECK-NEXT:    %{{.*}} = "nn.det"(%{{.*}}) : (tensor<3x2x2xf32>) -> tensor<3xf32>
+func.func @det(%arg0: tensor<3x2x2xf32>) -> tensor<3xf32> {
+  %0 = "nn.det"(%arg0) : (tensor<3x2x2xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// CHECK-LABEL: func.func @einsum
+// CHECK-NEXT:    %{{.*}} = "nn.einsum"(%{{.*}}, %{{.*}}) {equation = "bij, bjk -> bik"} : (tensor<5x2x3xf32>, tensor<5x3x4xf32>) -> tensor<5x2x4xf32>
+func.func @einsum(%arg0: tensor<5x2x3xf32>, %arg1: tensor<5x3x4xf32>) -> tensor<5x2x4xf32> {
+  %0 = "nn.einsum"(%arg0, %arg1) {equation = "bij, bjk -> bik"} : (tensor<5x2x3xf32>, tensor<5x3x4xf32>) -> tensor<5x2x4xf32>
+  return %0 : tensor<5x2x4xf32>
+}
+
+// CHECK-LABEL: func.func @top_k
+// CHECK-NEXT:    %{{.*}}:2 = "nn.top_k"(%{{.*}}) {axis = -1 : i64, k = 2 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
+func.func @top_k(%arg0: tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>) {
+  %0:2 = "nn.top_k"(%arg0) {axis = -1 : i64, k = 2 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
+  return %0#0, %0#1 : tensor<3x2xf32>, tensor<3x2xi64>
+}
+
+// CHECK-LABEL: func.func @dynamic_top_k
+// CHECK-NEXT:    %{{.*}}:2 = "nn.dynamic_top_k"(%{{.*}}, %{{.*}}) {axis = 0 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<?x4xf32>, tensor<?x4xi64>)
+func.func @dynamic_top_k(%arg0: tensor<3x4xf32>, %arg1: tensor<1xi64>) -> (tensor<?x4xf32>, tensor<?x4xi64>) {
+  %0:2 = "nn.dynamic_top_k"(%arg0, %arg1) {axis = 0 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<?x4xf32>, tensor<?x4xi64>)
+  return %0#0, %0#1 : tensor<?x4xf32>, tensor<?x4xi64>
+}
+
+// CHECK-LABEL: func.func @cum_sum
+// CHECK-NEXT:    %{{.*}} = "nn.cum_sum"(%{{.*}}) {axis = 1 : i64, exclusive = 0 : i64, reverse = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @cum_sum(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.cum_sum"(%arg0) {axis = 1 : i64, exclusive = 0 : i64, reverse = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @cum_prod
+// CHECK-NEXT:    %{{.*}} = "nn.cum_prod"(%{{.*}}) {axis = -2 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<2x3xi32>) -> tensor<2x3xi32>
+func.func @cum_prod(%arg0: tensor<2x3xi32>) -> tensor<2x3xi32> {
+  %0 = "nn.cum_prod"(%arg0) {axis = -2 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<2x3xi32>) -> tensor<2x3xi32>
+  return %0 : tensor<2x3xi32>
+}
+
+// CHECK-LABEL: func.func @dynamic_cum_sum
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_cum_sum"(%{{.*}}, %{{.*}}) {exclusive = 1 : i64, reverse = 0 : i64} : (tensor<2x3xf32>, tensor<i32>) -> tensor<2x3xf32>
+func.func @dynamic_cum_sum(%arg0: tensor<2x3xf32>, %arg1: tensor<i32>) -> tensor<2x3xf32> {
+  %0 = "nn.dynamic_cum_sum"(%arg0, %arg1) {exclusive = 1 : i64, reverse = 0 : i64} : (tensor<2x3xf32>, tensor<i32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_cum_prod
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_cum_prod"(%{{.*}}, %{{.*}}) {exclusive = 0 : i64, reverse = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<2x3xf32>
+func.func @dynamic_cum_prod(%arg0: tensor<2x3xf32>, %arg1: tensor<1xi64>) -> tensor<2x3xf32> {
+  %0 = "nn.dynamic_cum_prod"(%arg0, %arg1) {exclusive = 0 : i64, reverse = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @non_zero
+// CHECK-NEXT:    %{{.*}} = "nn.non_zero"(%{{.*}}) : (tensor<2x3xf32>) -> tensor<2x?xi64>
+func.func @non_zero(%arg0: tensor<2x3xf32>) -> tensor<2x?xi64> {
+  %0 = "nn.non_zero"(%arg0) : (tensor<2x3xf32>) -> tensor<2x?xi64>
+  return %0 : tensor<2x?xi64>
+}
+
+// CHECK-LABEL: func.func @compress
+// CHECK-NEXT:    %{{.*}} = "nn.compress"(%{{.*}}, %{{.*}}) {axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xi1>) -> tensor<?x2xf32>
+func.func @compress(%arg0: tensor<3x2xf32>, %arg1: tensor<2xi1>) -> tensor<?x2xf32> {
+  %0 = "nn.compress"(%arg0, %arg1) {axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xi1>) -> tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
+}
+
+// CHECK-LABEL: func.func @unique
+// CHECK-NEXT:    %{{.*}}:4 = "nn.unique"(%{{.*}}) {axis = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x?xf32>, tensor<?xi64>, tensor<4xi64>, tensor<?xi64>)
+func.func @unique(%arg0: tensor<3x4xf32>) -> (tensor<3x?xf32>, tensor<?xi64>, tensor<4xi64>, tensor<?xi64>) {
+  %0:4 = "nn.unique"(%arg0) {axis = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x?xf32>, tensor<?xi64>, tensor<4xi64>, tensor<?xi64>)
+  return %0#0, %0#1, %0#2, %0#3 : tensor<3x?xf32>, tensor<?xi64>, tensor<4xi64>, tensor<?xi64>
+}
+
 // CHECK-LABEL: func.func @reshape
 // CHECK-NEXT:    %{{.*}} = "nn.reshape"(%{{.*}}) {allowzero = 0 : i64, shape = array<i64: 0, -1>} : (tensor<2x3x4xf32>) -> tensor<2x12xf32>
 func.func @reshape(%arg0: tensor<2x3x4xf32>) -> tensor<2x12xf32> {

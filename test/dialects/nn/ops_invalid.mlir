@@ -369,6 +369,206 @@ func.func @reduce_sum_48(%a0: tensor<2x3xf32>) {
 
 // -----
 
+func.func @reduce_sum_r0(%a0: tensor<2x3xi1>) {
+  // expected-error @+1 {{'nn.reduce_sum' op operand 'data' must be a numeric tensor, got bool}}
+  %0 = "nn.reduce_sum"(%a0) {axes = array<i64>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi1>) -> tensor<2x3xi1>
+  return
+}
+
+// -----
+
+func.func @reduce_l2_r1(%a0: tensor<2x3xi64>) {
+  // expected-error @+1 {{'nn.reduce_l2' op operand 'data' must be a floating-point tensor, got int64}}
+  %0 = "nn.reduce_l2"(%a0) {axes = array<i64>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi64>) -> tensor<2x3xi64>
+  return
+}
+
+// -----
+
+func.func @dynamic_reduce_sum_r2(%a0: tensor<2x3xf32>, %a1: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.dynamic_reduce_sum' op operand 'axes' must be a 1-d i32 or i64 tensor, got float32 [2]}}
+  %0 = "nn.dynamic_reduce_sum"(%a0, %a1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_reduce_mean_r3(%a0: tensor<2x3xf32>, %a1: tensor<?xi64>) {
+  // expected-error @+1 {{'nn.dynamic_reduce_mean' op operand 'axes' has a dynamic length, which leaves the result's rank unknown with keepdims = 0}}
+  %0 = "nn.dynamic_reduce_mean"(%a0, %a1) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<?xi64>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_reduce_max_r4(%a0: tensor<2x3xf32>, %a1: tensor<3xi64>) {
+  // expected-error @+1 {{'nn.dynamic_reduce_max' op operand 'axes' has 3 entries, more than the rank 2 of 'data'}}
+  %0 = "nn.dynamic_reduce_max"(%a0, %a1) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<3xi64>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @arg_max_r5(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.arg_max' op attribute 'axis' = 2 is out of range [-2, 1]}}
+  %0 = "nn.arg_max"(%a0) {axis = 2 : i64, keepdims = 1 : i64, select_last_index = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @arg_min_r6(%a0: tensor<2xi1>) {
+  // expected-error @+1 {{'nn.arg_min' op operand 'data' must be a numeric tensor, got bool}}
+  %0 = "nn.arg_min"(%a0) {axis = 0 : i64, keepdims = 1 : i64, select_last_index = 0 : i64} : (tensor<2xi1>) -> tensor<2xi1>
+  return
+}
+
+// -----
+
+func.func @hardmax_r7(%a0: tensor<2x3xi32>) {
+  // expected-error @+1 {{'nn.hardmax' op operand 'input' must be a floating-point tensor, got int32}}
+  %0 = "nn.hardmax"(%a0) {axis = -1 : i64} : (tensor<2x3xi32>) -> tensor<2x3xi32>
+  return
+}
+
+// -----
+
+func.func @lp_normalization_r8(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.lp_normalization' op attribute 'p' = 3 must be one of [1, 2]}}
+  %0 = "nn.lp_normalization"(%a0) {axis = -1 : i64, p = 3 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @det_r9(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.det' op operand 'x' must be square matrices [*, M, M], got [2, 3]}}
+  %0 = "nn.det"(%a0) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_r10(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.einsum' op attribute 'equation' = 'ij,jk->ik': names 2 operand(s), got 1}}
+  %0 = "nn.einsum"(%a0) {equation = "ij,jk->ik"} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_r11(%a0: tensor<2x3xf32>, %a1: tensor<4x5xf32>) {
+  // expected-error @+1 {{'nn.einsum' op operand 1 [4, 5]: index 'j' has size 4, elsewhere 3}}
+  %0 = "nn.einsum"(%a0, %a1) {equation = "ij,jk->ik"} : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_r12(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.einsum' op attribute 'equation' = 'ij->iq': result indices must be distinct and appear in an operand}}
+  %0 = "nn.einsum"(%a0) {equation = "ij->iq"} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_r13(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.einsum' op attribute 'equation' = 'i->i': term 'i' has 1 indices for an operand of rank 2}}
+  %0 = "nn.einsum"(%a0) {equation = "i->i"} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @top_k_r14(%a0: tensor<3x4xf32>) {
+  // expected-error @+1 {{'nn.top_k' op attribute 'k' = 5 is out of range [0, 4] (axis -1 of 'x' [3, 4])}}
+  %0:2 = "nn.top_k"(%a0) {k = 5 : i64, axis = -1 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<3x4xf32>)
+  return
+}
+
+// -----
+
+func.func @dynamic_top_k_r15(%a0: tensor<3x4xf32>, %a1: tensor<1xi32>) {
+  // expected-error @+1 {{'nn.dynamic_top_k' op operand 'k' must be a 1-element i64 tensor, got int32 [1]}}
+  %0:2 = "nn.dynamic_top_k"(%a0, %a1) {axis = -1 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>, tensor<1xi32>) -> (tensor<3x4xf32>, tensor<3x4xf32>)
+  return
+}
+
+// -----
+
+func.func @cum_sum_r16(%a0: tensor<3xi1>) {
+  // expected-error @+1 {{'nn.cum_sum' op operand 'x' must be a numeric tensor, got bool}}
+  %0 = "nn.cum_sum"(%a0) {axis = 0 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<3xi1>) -> tensor<3xi1>
+  return
+}
+
+// -----
+
+func.func @cum_prod_r17(%a0: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.cum_prod' op attribute 'axis' = 1 is out of range [-1, 0]}}
+  %0 = "nn.cum_prod"(%a0) {axis = 1 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_cum_sum_r18(%a0: tensor<3xf32>, %a1: tensor<f32>) {
+  // expected-error @+1 {{'nn.dynamic_cum_sum' op operand 'axis' must be an i32 or i64 scalar (or 1-element vector), got float32 []}}
+  %0 = "nn.dynamic_cum_sum"(%a0, %a1) {exclusive = 0 : i64, reverse = 0 : i64} : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_cum_prod_r19(%a0: tensor<f32>, %a1: tensor<i64>) {
+  // expected-error @+1 {{'nn.dynamic_cum_prod' op operand 'x' must have rank >= 1}}
+  %0 = "nn.dynamic_cum_prod"(%a0, %a1) {exclusive = 0 : i64, reverse = 0 : i64} : (tensor<f32>, tensor<i64>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @compress_r20(%a0: tensor<3x2xf32>, %a1: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.compress' op operand 'condition' must be a 1-d bool tensor, got float32 [2]}}
+  %0 = "nn.compress"(%a0, %a1) {axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @compress_r21(%a0: tensor<3x2xf32>, %a1: tensor<4xi1>) {
+  // expected-error @+1 {{'nn.compress' op operand 'condition' has 4 entries, more than axis 0 of 'input' [3, 2]}}
+  %0 = "nn.compress"(%a0, %a1) {axis = 0 : i64} : (tensor<3x2xf32>, tensor<4xi1>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @compress_r22(%a0: tensor<f32>, %a1: tensor<1xi1>) {
+  // expected-error @+1 {{'nn.compress' op operand 'input' must have rank >= 1 (the importer flattens)}}
+  %0 = "nn.compress"(%a0, %a1) {axis = 0 : i64} : (tensor<f32>, tensor<1xi1>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @unique_r23(%a0: tensor<f32>) {
+  // expected-error @+1 {{'nn.unique' op operand 'x' must have rank >= 1 (the importer flattens)}}
+  %0:4 = "nn.unique"(%a0) {axis = 0 : i64, sorted = 1 : i64} : (tensor<f32>) -> (tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>)
+  return
+}
+
+// -----
+
+func.func @unique_r24(%a0: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.unique' op attribute 'sorted' = 2 must be one of [0, 1]}}
+  %0:4 = "nn.unique"(%a0) {axis = 0 : i64, sorted = 2 : i64} : (tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>)
+  return
+}
+
+// -----
+
 func.func @reshape_49(%a0: tensor<2x3xf32>) {
   // expected-error @+1 {{'nn.reshape' op attribute 'shape' = [-1, -1] may contain at most one -1}}
   %0 = "nn.reshape"(%a0) {shape = array<i64: -1, -1>, allowzero = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>

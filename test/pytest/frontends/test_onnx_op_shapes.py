@@ -303,6 +303,46 @@ CASES = [
         "reduce_sum_13_noop", [n("ReduceSum", ["x"], noop_with_empty_axes=1)], X4, ["y"], opset=13
     ),
     Case("reduce_sum_11", [n("ReduceSum", ["x"], axes=[0, 2], keepdims=0)], X4, ["y"], opset=11),
+    Case("reduce_l2_11", [n("ReduceL2", ["x"], axes=[-1], keepdims=0)], X4, ["y"], opset=11),
+    Case(
+        "reduce_kinds_18",
+        [
+            n("ReduceLogSumExp", ["x", "a"], ["l"]),
+            n("ReduceProd", ["l", "a"], ["p"], keepdims=0),
+            n("ReduceMin", ["p"], ["y"]),
+        ],
+        X4,
+        ["y"],
+        {"a": i64(1)},
+        opset=18,
+    ),
+    Case(
+        "arg_max_min",
+        [n("ArgMax", ["x"], ["a"], axis=2), n("ArgMin", ["x"], ["b"], keepdims=0)],
+        X4,
+        ["a", "b"],
+        opset=13,
+    ),
+    Case("hardmax_11", [n("Hardmax", ["x"], axis=2)], X4, ["y"], opset=11),
+    Case("hardmax_13", [n("Hardmax", ["x"], axis=2)], X4, ["y"], opset=13),
+    Case("lp_normalization", [n("LpNormalization", ["x"], axis=1, p=1)], X4, ["y"]),
+    Case(
+        "top_k_constant_k",
+        [n("TopK", ["x", "k"], ["v", "i"], axis=1, largest=0)],
+        X4,
+        ["v", "i"],
+        {"k": i64(3)},
+        opset=11,
+    ),
+    Case("cum_sum_constant_axis", [n("CumSum", ["x", "a"], reverse=1)], X4, ["y"], {"a": i64(2)}),
+    Case(
+        "einsum_chain",
+        [n("Einsum", ["a", "b", "c"], equation="ij,jk,kl->li")],
+        [("a", F, [2, 3]), ("b", F, [3, 4]), ("c", F, [4, 5])],
+        ["y"],
+        opset=12,
+    ),
+    Case("det", [n("Det", ["x"])], X4, ["y"], opset=11),
     Case(
         "activations",
         [
