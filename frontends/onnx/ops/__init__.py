@@ -4,12 +4,22 @@ an op type at a model's opset.
 Dependency contract: importing this package registers every converter module below.
 """
 
-from strata.frontends.onnx.ops import conv, elementwise, indexing, linalg, reduce, resize, shape
+from strata.frontends.onnx.ops import (
+    control,
+    conv,
+    elementwise,
+    indexing,
+    linalg,
+    reduce,
+    resize,
+    shape,
+)
 from strata.frontends.onnx.ops.registry import TABLE, Node, lookup
 
 __all__ = [
     "TABLE",
     "Node",
+    "control",
     "conv",
     "elementwise",
     "indexing",
