@@ -21,7 +21,7 @@ Ops that mirror an ONNX op one to one are derived from its schema in `onnx.defs`
 (`strata.dialects.onnx_schema`); see `strata.dialects.nn_indexing`.
 
 Dependency contract: imports only `strata.dialects.{opdef,onnx_schema,nn_rules,
-nn_shape_rules,nn_movement,nn_indexing}` (and through them numpy, `onnx.defs` and `mlir`).
+nn_shape_rules,nn_movement,nn_indexing,nn_rnn}` (and through them numpy, `onnx.defs` and `mlir`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import math
 from strata.dialects import nn_shape_rules as shp
 from strata.dialects.nn_indexing import INDEXING_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
+from strata.dialects.nn_rnn import RECURRENT_OPS
 from strata.dialects.nn_rules import (
     Rule,
     batch_norm_rule,
@@ -421,6 +422,7 @@ OPS: tuple[OpDef, ...] = (
     *DATA_MOVEMENT,
     *DYNAMIC_SHAPES,
     *INDEXING_OPS,
+    *RECURRENT_OPS,
     *CONSTANTS,
     *LOGIC,
 )

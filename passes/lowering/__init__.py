@@ -26,9 +26,10 @@ def all_lowerings() -> dict[str, Lowering]:
         movement,
         reduction,
         resize,
+        rnn,
     )
 
     out: dict[str, Lowering] = {}
-    for mod in (elementwise, algebra, conv, reduction, movement, resize, dynamic, indexing):
+    for mod in (elementwise, algebra, conv, reduction, movement, resize, dynamic, indexing, rnn):
         out.update(mod.LOWERINGS)
     return out

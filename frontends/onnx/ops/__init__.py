@@ -12,6 +12,7 @@ from strata.frontends.onnx.ops import (
     linalg,
     reduce,
     resize,
+    rnn,
     shape,
 )
 from strata.frontends.onnx.ops.registry import TABLE, Node, lookup
@@ -27,5 +28,6 @@ __all__ = [
     "lookup",
     "reduce",
     "resize",
+    "rnn",
     "shape",
 ]

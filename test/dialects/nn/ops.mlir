@@ -438,6 +438,27 @@ func.func @where(%arg0: tensor<3xi1>, %arg1: tensor<2x1xf32>, %arg2: tensor<1xf3
   return %0 : tensor<2x3xf32>
 }
 
+// CHECK-LABEL: func.func @rnn
+// CHECK-NEXT:    %{{.*}}:2 = "nn.rnn"(%{{.*}}, %{{.*}}, %{{.*}}) {{.*}}activations = ["Tanh"]{{.*}} -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+func.func @rnn(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) -> tensor<1x2x4xf32> {
+  %0:2 = "nn.rnn"(%x, %w, %r) {activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, activations = ["Tanh"], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return %0#1 : tensor<1x2x4xf32>
+}
+
+// CHECK-LABEL: func.func @gru
+// CHECK-NEXT:    %{{.*}}:2 = "nn.gru"({{.*}}) {{.*}}direction = "bidirectional"{{.*}}layout = 1{{.*}} -> (tensor<2x?x2x4xf32>, tensor<2x2x4xf32>)
+func.func @gru(%x: tensor<2x?x3xf32>, %w: tensor<2x12x3xf32>, %r: tensor<2x12x4xf32>, %b: tensor<2x24xf32>, %n: tensor<2xi32>, %h: tensor<2x2x4xf32>) -> tensor<2x2x4xf32> {
+  %0:2 = "nn.gru"(%x, %w, %r, %b, %n, %h) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = [], clip = 0x7F800000 : f32, direction = "bidirectional", hidden_size = 4 : i64, layout = 1 : i64, linear_before_reset = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1>} : (tensor<2x?x3xf32>, tensor<2x12x3xf32>, tensor<2x12x4xf32>, tensor<2x24xf32>, tensor<2xi32>, tensor<2x2x4xf32>) -> (tensor<2x?x2x4xf32>, tensor<2x2x4xf32>)
+  return %0#1 : tensor<2x2x4xf32>
+}
+
+// CHECK-LABEL: func.func @lstm
+// CHECK-NEXT:    %{{.*}}:3 = "nn.lstm"({{.*}}) {{.*}}activations = ["Sigmoid", "Tanh", "Relu"], clip = 3.000000e+00 : f32{{.*}} -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
+func.func @lstm(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>, %b: tensor<1x32xf32>, %h: tensor<1x2x4xf32>, %c: tensor<1x2x4xf32>, %p: tensor<1x12xf32>) -> tensor<1x2x4xf32> {
+  %0:3 = "nn.lstm"(%x, %w, %r, %b, %h, %c, %p) {activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>, activations = ["Sigmoid", "Tanh", "Relu"], clip = 3.0 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = 0 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 1, 1, 1>} : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<1x32xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x12xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
+  return %0#2 : tensor<1x2x4xf32>
+}
+
 // Weights are dense_resource blobs.
 // CHECK-LABEL: func.func @constant_resource
 // CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>

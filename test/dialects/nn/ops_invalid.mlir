@@ -723,3 +723,27 @@ func.func @missing_operand(%a0: tensor<2xf32>) {
   %0 = "nn.add"(%a0) : (tensor<2xf32>) -> tensor<2xf32>
   return
 }
+
+// -----
+
+func.func @rnn_w(%x: tensor<5x2x3xf32>, %w: tensor<1x4x2xf32>, %r: tensor<1x4x4xf32>) {
+  // expected-error @+1 {{'nn.rnn' op operand 'w' has shape [1, 4, 2], expected [1, 4, 3] ([directions, gates * hidden, input])}}
+  %0:2 = "nn.rnn"(%x, %w, %r) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = [], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x4x2xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @gru_activations(%x: tensor<5x2x3xf32>, %w: tensor<1x12x3xf32>, %r: tensor<1x12x4xf32>) {
+  // expected-error @+1 {{'nn.gru' op attribute 'activations' = ['Sigmoid', 'Swish'] must list 2 of}}
+  %0:2 = "nn.gru"(%x, %w, %r) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = ["Sigmoid", "Swish"], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, linear_before_reset = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x12x3xf32>, tensor<1x12x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @lstm_lens(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>, %n: tensor<3xi32>) {
+  // expected-error @+1 {{'nn.lstm' op operand 'sequence_lens' has shape [3], expected [2] ([batch])}}
+  %0:3 = "nn.lstm"(%x, %w, %r, %n) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = [], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = 0 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<3xi32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
+  return
+}
