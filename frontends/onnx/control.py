@@ -78,7 +78,7 @@ def cast(v: ir.Value, t: ir.Type) -> ir.Value:
 def scalar(v: ir.Value) -> ir.Value:
     """The single element of a tensor of one element (a 0-d or [1, ...] tensor)."""
     t = _ranked(v.type, "a condition or count")
-    zero = [sz.cindex(0)] * t.rank
+    zero = [sz.cindex(0)] * t.rank if t.rank else []
     return tensor.extract(v, zero)
 
 
@@ -187,7 +187,7 @@ class _Buffer:
         """The first `count` rows of the final buffer."""
         if self.fixed and isinstance(count, int) and count == self.capacity:
             return buf
-        sizes = [count, *sz.sizes_of(buf)[1:]]
+        sizes = [count, *(sz.dim_of(buf, i) for i in range(1, self.elem.rank + 1))]
         offsets: list[Size] = [0] * len(sizes)
         return _extract(buf, offsets, sizes)
 
@@ -255,7 +255,8 @@ def build_loop(
     `cond` (i1; None: always) holds, carrying `carried`; `body` is imported per round.
 
     Without a condition this is an scf.for (the body's condition output is ignored, as
-    ONNX specifies); otherwise an scf.while carrying the iteration index and condition.
+    ONNX specifies); otherwise, or when a carried value changes shape, an scf.while carrying
+    the iteration index and condition.
     `num_scans`: how many scan elements the body yields, if known (0 saves a round).
     `reverse_scans[k]` writes scan output k from the last row backwards (needs a trip count
     and no condition). Builds at the end of the current block."""
@@ -274,7 +275,8 @@ def build_loop(
     scan_types: list[ir.Type] | None = [] if num_scans == 0 else None
     for _ in range(MAX_ROUNDS):
         start = len(ip.block.operations)
-        built = _Loop(trip_count, cond, types, scan_types, reverse_scans)
+        grows = any(v.type != t for v, t in zip(carried, types, strict=True))
+        built = _Loop(trip_count, cond, types, scan_types, reverse_scans, grows)
         inits = [cast(v, t) for v, t in zip(carried, types, strict=True)]
         out_types, out_scans = built.emit(inits, body)
         new_types = [
@@ -313,9 +315,14 @@ class _Loop:
         types: list[ir.Type],
         scan_types: list[ir.Type] | None,
         reverse_scans: Sequence[bool] | None,
+        grows: bool,
     ) -> None:
         self.trip_count = trip_count
         self.cond = cond
+        # An scf.for whose init is a tensor.cast to a less static type is canonicalized to
+        # carry the static type (upstream's ForOpTensorCastFolder), which is wrong for a
+        # value that changes shape: such loops are scf.while loops on the trip count.
+        self.is_while = cond is not None or grows
         self.types = types
         self.n = len(types)
         capacity = trip_count if cond is None else None
@@ -333,8 +340,7 @@ class _Loop:
     def emit(self, inits: list[ir.Value], body: LoopBody) -> tuple[list[ir.Type], list[ir.Type]]:
         """Build the loop; returns the types the body yields (carried, scan elements)."""
         bufs = [b.init() for b in self.buffers] if self.buffers is not None else []
-        if self.cond is None:
-            assert self.trip_count is not None
+        if not self.is_while:
             return self._emit_for(inits, bufs, body)
         return self._emit_while(inits, bufs, body)
 
@@ -385,10 +391,10 @@ class _Loop:
     def _emit_while(
         self, inits: list[ir.Value], bufs: list[ir.Value], body: LoopBody
     ) -> tuple[list[ir.Type], list[ir.Type]]:
-        assert self.cond is not None
         index, i1 = ir.IndexType.get(), ir.IntegerType.get_signless(1)
         all_types = [index, i1, *self.types, *(v.type for v in bufs)]
-        op = scf.WhileOp(all_types, [sz.cindex(0), self.cond, *inits, *bufs])
+        cond = self.cond if self.cond is not None else true()
+        op = scf.WhileOp(all_types, [sz.cindex(0), cond, *inits, *bufs])
         self.op = op.operation
         before = op.before.blocks.append(*all_types)
         with ir.InsertionPoint(before):
@@ -409,7 +415,7 @@ class _Loop:
     def result(self) -> LoopResult:
         assert self.op is not None and self.buffers is not None
         results = list(self.op.results)
-        if self.cond is not None:
+        if self.is_while:
             count: Size = results[0]
             results = results[2:]
         else:
