@@ -6,7 +6,8 @@ the branch taken, inline. `Loop` is an scf.for when it has no condition input (O
 ignores the body's condition output) and an scf.while otherwise; its scan outputs have a
 length known only at run time unless the trip count is fixed. `Scan` is an scf.for over the
 scan axis; each scan input's element is sliced out in the body and each scan output element
-written into a buffer, transposed to its output axis afterwards.
+written into a buffer, transposed to its output axis afterwards. Scan-8 (batch axis 0,
+sequence axis 1) is that loop inside an scf.for over the batch.
 
 Dependency contract: numpy, `mlir`, the converter registry and `strata.frontends.onnx.control`.
 """
@@ -170,6 +171,64 @@ def scan(node: Node) -> Sequence[Output]:
         return [*res.carried, *scans]
 
     return _guard(build, node)
+
+
+@converter("Scan", since=8, needs=["constant"])
+def scan_v8(node: Node) -> Sequence[Output]:
+    """Scan-8: every input has a batch axis 0 (scan inputs their sequence axis 1); an outer
+    scf.for over the batch runs the Scan-9 loop on each entry and stacks its results.
+    `sequence_lens` is accepted when it is known to equal the maximum length."""
+    body_g = node.graph("body")
+    m = int(node.attr("num_scan_inputs", 0))
+    n = node.num_inputs - 1 - m
+    if m < 1 or n < 0:
+        node.fail(f"num_scan_inputs = {m} must be in [1, {node.num_inputs - 1}]")
+    k = len(body_g.output) - n
+    if len(body_g.input) != n + m or k < 0:
+        node.fail(
+            f"the body takes {len(body_g.input)} inputs and gives {len(body_g.output)} "
+            f"outputs; the node has {n} states and {m} scan inputs"
+        )
+    first = 1 + n
+    for j in range(1, node.num_inputs):
+        if node.spec(j).rank < (2 if j >= first else 1):
+            node.fail(f"input {j} needs a batch axis (and scan inputs a sequence axis)")
+    length = _length(node, [node.value(first + j) for j in range(m)], [1] * m)
+    if node.has(0):
+        lens = node.maybe_const(0)
+        if lens is None or not isinstance(length, int) or np.any(np.asarray(lens) != length):
+            node.fail(
+                "'sequence_lens' is supported only when it is a constant equal to the scan "
+                "length (every sequence at full length)"
+            )
+    rev = _directions(node, "directions", m)
+    states = [node.value(1 + i) for i in range(n)]
+    xs = [node.value(first + j) for j in range(m)]
+    batch = sz.dim_of(states[0] if states else xs[0], 0)
+
+    def entry(
+        b: ir.Value, _: ir.Value, __: list[ir.Value]
+    ) -> tuple[ir.Value | None, list[ir.Value], list[ir.Value]]:
+        own = [control.take(v, 0, b) for v in states]
+        seqs = [control.take(x, 0, b) for x in xs]  # [T, ...]
+
+        def step(
+            i: ir.Value, _: ir.Value, vals: list[ir.Value]
+        ) -> tuple[ir.Value | None, list[ir.Value], list[ir.Value]]:
+            last = sz.sub(length, 1)
+            elems = [
+                control.take(x, 0, sz.value(sz.sub(last, i)) if r else i)
+                for x, r in zip(seqs, rev, strict=True)
+            ]
+            outs = _values(node, node.import_graph(body_g, [*vals, *elems]), "body_out")
+            return None, outs[:n], outs[n:]
+
+        res = control.build_loop(length, None, own, step, num_scans=k)
+        return None, [], [*res.carried, *res.scans]
+
+    return _guard(
+        lambda: list(control.build_loop(batch, None, [], entry, num_scans=n + k).scans), node
+    )
 
 
 def _axes(node: Node, name: str, count: int, ranks: Sequence[int]) -> list[int]:

@@ -312,3 +312,51 @@ def test_unsupported_op_in_a_body_is_named_with_its_parent() -> None:
     )
     with pytest.raises(UnsupportedOpError, match=r"Hardmax: outer/hm"):
         import_model(m)
+
+
+# ---- Scan-8 -------------------------------------------------------------------------------------
+
+
+def test_scan8_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scan-8 (batch axis 0): compiled in this process, with the importer's opset floor
+    lowered to 8 for the test (opsets below 11 are not imported yet)."""
+    from strata.frontends.onnx import loader
+    from strata.targets.cpu.compiler import CpuOptions, compile_imported
+
+    body = graph(
+        [
+            node("Add", ["sum", "ra"], ["sum2"]),
+            node("Mul", ["ra", "rb"], ["prod"]),
+            node("Identity", ["sum2"], ["row"]),
+        ],
+        [vi("sum", F, [2]), vi("ra", F, [2]), vi("rb", F, [2])],
+        [vi("sum2", F, [2]), vi("row", F, [2]), vi("prod", F, [2])],
+    )
+    scan = node(
+        "Scan", ["", "s0", "a", "b"], ["s", "rows", "prods"], body=body, num_scan_inputs=2,
+        directions=[0, 1],
+    )  # fmt: skip
+    m = helper.make_model(
+        helper.make_graph(
+            [scan],
+            "scan8",
+            [vi("s0", F, [3, 2]), vi("a", F, [3, 4, 2]), vi("b", F, [3, 4, 2])],
+            [vi("s", F, [3, 2]), vi("rows", F, [3, 4, 2]), vi("prods", F, [3, 4, 2])],
+        ),
+        opset_imports=[helper.make_opsetid("", 8)],
+    )
+    m.ir_version = 8
+    monkeypatch.setattr(loader, "MIN_OPSET", 8)
+    imported = import_model(m)
+    meta = compile_imported(imported, tmp_path, CpuOptions(name="scan8"))
+    assert meta.library == "scan8.so"
+    compiled = strata.load(tmp_path / "scan8")
+    rng = np.random.default_rng(4)
+    feed = {k: rng.standard_normal(s).astype(np.float32) for k, s in
+            (("s0", (3, 2)), ("a", (3, 4, 2)), ("b", (3, 4, 2)))}  # fmt: skip
+    want = ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"]).run(
+        None, feed
+    )
+    for g, w in zip(compiled.run(feed), want, strict=True):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-6)
+    del imported
