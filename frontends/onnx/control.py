@@ -151,9 +151,12 @@ class _Buffer:
         if self.fixed:
             assert self.capacity is not None
             sizes: list[Size] = [self.capacity, *(int(d) for d in self.elem.shape)]
-        else:
-            sizes = [0] + [0 if self.elem.is_dynamic_dim(i) else int(d) for i, d in
-                           enumerate(self.elem.shape)]  # fmt: skip
+        else:  # no rows yet; dims known only from the first element are 0 until then
+            shape = self.elem.shape
+            sizes = [
+                0,
+                *(0 if self.elem.is_dynamic_dim(i) else int(d) for i, d in enumerate(shape)),
+            ]
         empty = tensor.EmptyOp(list(sizes), self.elem.element_type).result
         return cast(empty, self.type)
 
