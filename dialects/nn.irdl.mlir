@@ -981,6 +981,71 @@ irdl.dialect @nn {
     irdl.results(output_data: %3)
     irdl.attributes {"axes" = %4}
   }
+  irdl.operation @rnn {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
+    %7 = irdl.base "!builtin.tensor"
+    %8 = irdl.base "!builtin.tensor"
+    %9 = irdl.base "#builtin.dense_array"
+    %10 = irdl.base "#builtin.dense_array"
+    %11 = irdl.base "#builtin.array"
+    %12 = irdl.base "#builtin.float"
+    %13 = irdl.base "#builtin.string"
+    %14 = irdl.base "#builtin.integer"
+    %15 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1, w: %2, r: %3, b: optional %4, sequence_lens: optional %5, initial_h: optional %6)
+    irdl.results(y: %7, y_h: %8)
+    irdl.attributes {"activation_alpha" = %9, "activation_beta" = %10, "activations" = %11, "clip" = %12, "direction" = %13, "hidden_size" = %14, "layout" = %15}
+  }
+  irdl.operation @gru {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
+    %7 = irdl.base "!builtin.tensor"
+    %8 = irdl.base "!builtin.tensor"
+    %9 = irdl.base "#builtin.dense_array"
+    %10 = irdl.base "#builtin.dense_array"
+    %11 = irdl.base "#builtin.array"
+    %12 = irdl.base "#builtin.float"
+    %13 = irdl.base "#builtin.string"
+    %14 = irdl.base "#builtin.integer"
+    %15 = irdl.base "#builtin.integer"
+    %16 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1, w: %2, r: %3, b: optional %4, sequence_lens: optional %5, initial_h: optional %6)
+    irdl.results(y: %7, y_h: %8)
+    irdl.attributes {"activation_alpha" = %9, "activation_beta" = %10, "activations" = %11, "clip" = %12, "direction" = %13, "hidden_size" = %14, "layout" = %15, "linear_before_reset" = %16}
+  }
+  irdl.operation @lstm {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
+    %7 = irdl.base "!builtin.tensor"
+    %8 = irdl.base "!builtin.tensor"
+    %9 = irdl.base "!builtin.tensor"
+    %10 = irdl.base "!builtin.tensor"
+    %11 = irdl.base "!builtin.tensor"
+    %12 = irdl.base "#builtin.dense_array"
+    %13 = irdl.base "#builtin.dense_array"
+    %14 = irdl.base "#builtin.array"
+    %15 = irdl.base "#builtin.float"
+    %16 = irdl.base "#builtin.string"
+    %17 = irdl.base "#builtin.integer"
+    %18 = irdl.base "#builtin.integer"
+    %19 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1, w: %2, r: %3, b: optional %4, sequence_lens: optional %5, initial_h: optional %6, initial_c: optional %7, p: optional %8)
+    irdl.results(y: %9, y_h: %10, y_c: %11)
+    irdl.attributes {"activation_alpha" = %12, "activation_beta" = %13, "activations" = %14, "clip" = %15, "direction" = %16, "hidden_size" = %17, "input_forget" = %18, "layout" = %19}
+  }
   irdl.operation @constant {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.any

@@ -23,8 +23,8 @@ Ops that mirror an ONNX op one to one are derived from its schema in `onnx.defs`
 (`strata.dialects.onnx_schema`); see `strata.dialects.nn_indexing`.
 
 Dependency contract: imports only `strata.dialects.{opdef,onnx_schema,nn_rules,
-nn_shape_rules,nn_movement,nn_dynamic,nn_indexing,nn_rearrange,nn_reduce}` (and through them
-numpy, `onnx.defs` and `mlir`).
+nn_shape_rules,nn_movement,nn_dynamic,nn_indexing,nn_rearrange,nn_reduce,nn_rnn}` (and through
+them numpy, `onnx.defs` and `mlir`).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from strata.dialects.nn_indexing import INDEXING_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
 from strata.dialects.nn_rearrange import REARRANGE_OPS
 from strata.dialects.nn_reduce import REDUCE_FAMILY
+from strata.dialects.nn_rnn import RECURRENT_OPS
 from strata.dialects.nn_rules import (
     Rule,
     batch_norm_rule,
@@ -404,6 +405,7 @@ OPS: tuple[OpDef, ...] = (
     *DYNAMIC_CONFIG,
     *INDEXING_OPS,
     *REARRANGE_OPS,
+    *RECURRENT_OPS,
     *CONSTANTS,
     *LOGIC,
 )

@@ -31,6 +31,7 @@ MODULES = (
     "reduce_dynamic",
     "reduction",
     "resize",
+    "rnn",
     "scatter",
     "select",
     "sort",

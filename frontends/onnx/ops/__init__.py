@@ -5,6 +5,7 @@ Dependency contract: importing this package registers every converter module bel
 """
 
 from strata.frontends.onnx.ops import (
+    control,
     conv,
     elementwise,
     indexing,
@@ -12,6 +13,7 @@ from strata.frontends.onnx.ops import (
     rearrange,
     reduce,
     resize,
+    rnn,
     shape,
 )
 from strata.frontends.onnx.ops.registry import TABLE, Node, lookup
@@ -19,6 +21,7 @@ from strata.frontends.onnx.ops.registry import TABLE, Node, lookup
 __all__ = [
     "TABLE",
     "Node",
+    "control",
     "conv",
     "elementwise",
     "indexing",
@@ -27,5 +30,6 @@ __all__ = [
     "rearrange",
     "reduce",
     "resize",
+    "rnn",
     "shape",
 ]

@@ -793,6 +793,25 @@ func.func @dynamic_split(%arg0: tensor<4x6xf32>, %arg1: tensor<3xi64>) -> (tenso
 func.func @dynamic_resize(%arg0: tensor<1x2x4x4xf32>, %arg1: tensor<2xf32>) -> tensor<1x2x?x?xf32> {
   %0 = "nn.dynamic_resize"(%arg0, %arg1) {antialias = 0 : i64, axes = array<i64: 2, 3>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "linear", nearest_mode = "round_prefer_floor", operandSegmentSizes = array<i32: 1, 0, 1, 0>} : (tensor<1x2x4x4xf32>, tensor<2xf32>) -> tensor<1x2x?x?xf32>
   return %0 : tensor<1x2x?x?xf32>
+// CHECK-LABEL: func.func @rnn
+// CHECK-NEXT:    %{{.*}}:2 = "nn.rnn"(%{{.*}}, %{{.*}}, %{{.*}}) {{.*}}activations = ["Tanh"]{{.*}} -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+func.func @rnn(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) -> tensor<1x2x4xf32> {
+  %0:2 = "nn.rnn"(%x, %w, %r) {activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, activations = ["Tanh"], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return %0#1 : tensor<1x2x4xf32>
+}
+
+// CHECK-LABEL: func.func @gru
+// CHECK-NEXT:    %{{.*}}:2 = "nn.gru"({{.*}}) {{.*}}direction = "bidirectional"{{.*}}layout = 1{{.*}} -> (tensor<2x?x2x4xf32>, tensor<2x2x4xf32>)
+func.func @gru(%x: tensor<2x?x3xf32>, %w: tensor<2x12x3xf32>, %r: tensor<2x12x4xf32>, %b: tensor<2x24xf32>, %n: tensor<2xi32>, %h: tensor<2x2x4xf32>) -> tensor<2x2x4xf32> {
+  %0:2 = "nn.gru"(%x, %w, %r, %b, %n, %h) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = [], clip = 0x7F800000 : f32, direction = "bidirectional", hidden_size = 4 : i64, layout = 1 : i64, linear_before_reset = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1>} : (tensor<2x?x3xf32>, tensor<2x12x3xf32>, tensor<2x12x4xf32>, tensor<2x24xf32>, tensor<2xi32>, tensor<2x2x4xf32>) -> (tensor<2x?x2x4xf32>, tensor<2x2x4xf32>)
+  return %0#1 : tensor<2x2x4xf32>
+}
+
+// CHECK-LABEL: func.func @lstm
+// CHECK-NEXT:    %{{.*}}:3 = "nn.lstm"({{.*}}) {{.*}}activations = ["Sigmoid", "Tanh", "Relu"], clip = 3.000000e+00 : f32{{.*}} -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
+func.func @lstm(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>, %b: tensor<1x32xf32>, %h: tensor<1x2x4xf32>, %c: tensor<1x2x4xf32>, %p: tensor<1x12xf32>) -> tensor<1x2x4xf32> {
+  %0:3 = "nn.lstm"(%x, %w, %r, %b, %h, %c, %p) {activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>, activations = ["Sigmoid", "Tanh", "Relu"], clip = 3.0 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = 0 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 1, 1, 1>} : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<1x32xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x12xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
+  return %0#2 : tensor<1x2x4xf32>
 }
 
 // Weights are dense_resource blobs.

@@ -370,6 +370,22 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
         {"axes": [2, 3], "mode": "linear"},
         [(1, 2, None, None)],
     ),
+    # recurrent layers: x, w, r, b, sequence_lens, initial_h (LSTM: initial_c, p)
+    "rnn": (
+        [T(5, 2, 3), T(1, 4, 3), T(1, 4, 4), None, None, None],
+        {"hidden_size": 4},
+        [(5, 1, 2, 4), (1, 2, 4)],
+    ),
+    "gru": (
+        [T(2, 5, 3), T(2, 12, 3), T(2, 12, 4), T(2, 24), T(2, dtype=np.int32), T(2, 2, 4)],
+        {"hidden_size": 4, "direction": "bidirectional", "layout": 1},
+        [(2, 5, 2, 4), (2, 2, 4)],
+    ),
+    "lstm": (
+        [T(5, 2, 3), T(1, 16, 3), T(1, 16, 4), T(1, 32), None, T(1, 2, 4), T(1, 2, 4), T(1, 12)],
+        {"hidden_size": 4, "activations": ["Sigmoid", "Tanh", "Relu"], "clip": 3.0},
+        [(5, 1, 2, 4), (1, 2, 4), (1, 2, 4)],
+    ),
 }
 
 
@@ -1159,6 +1175,68 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
     ("trilu", [T(4, 4), T(2, dtype=np.int64)], {}, r"operand 'k' must be an i64 scalar"),
     ("eye_like", [T(4)], {"dtype": np.dtype("float32")}, r"operand 'input' \[4\] must be 2-d"),
     ("center_crop_pad", [T(4, 4), T(1, dtype=np.int64)], {}, r"'shape' has 1 entries, 'axes' 2"),
+    # recurrent layers
+    ("rnn", [T(5, 3), T(1, 4, 3), T(1, 4, 4)] + [None] * 3, {"hidden_size": 4}, r"rank 3"),
+    (
+        "rnn",
+        [T(5, 2, 3), T(1, 4, 2), T(1, 4, 4)] + [None] * 3,
+        {"hidden_size": 4},
+        r"operand 'w' has shape \[1, 4, 2\], expected \[1, 4, 3\]",
+    ),
+    (
+        "gru",
+        [T(5, 2, 3), T(2, 12, 3), T(2, 12, 4)] + [None] * 3,
+        {"hidden_size": 4},
+        r"operand 'w' has shape \[2, 12, 3\], expected \[1, 12, 3\]",
+    ),
+    (
+        "lstm",
+        [T(5, 2, 3), T(1, 16, 3), T(1, 16, 4), None, T(3, dtype=np.int32)] + [None] * 3,
+        {"hidden_size": 4},
+        r"operand 'sequence_lens' has shape \[3\], expected \[2\]",
+    ),
+    (
+        "lstm",
+        [T(5, 2, 3), T(1, 16, 3), T(1, 16, 4), None, T(2)] + [None] * 3,
+        {"hidden_size": 4},
+        r"'sequence_lens' must be an i32 or i64 tensor",
+    ),
+    (
+        "rnn",
+        [T(5, 2, 3), T(1, 4, 3), T(1, 4, 4), None, None, T(2, 1, 4)],
+        {"hidden_size": 4},
+        r"operand 'initial_h' has shape \[2, 1, 4\], expected \[1, 2, 4\]",
+    ),
+    (
+        "rnn",
+        [T(5, 2, 3), T(1, 4, 3), T(1, 4, 4)] + [None] * 3,
+        {"hidden_size": 4, "direction": "both"},
+        r"attribute 'direction' = 'both' must be one of",
+    ),
+    (
+        "rnn",
+        [T(5, 2, 3), T(1, 4, 3), T(1, 4, 4)] + [None] * 3,
+        {"hidden_size": 4, "activations": ["Tanh", "Tanh"]},
+        r"'activations' = \['Tanh', 'Tanh'\] must list 1 of",
+    ),
+    (
+        "gru",
+        [T(5, 2, 3), T(1, 12, 3), T(1, 12, 4)] + [None] * 3,
+        {"hidden_size": 4, "activation_alpha": [1.0]},
+        r"'activation_alpha' has 1 entries, expected one per activation \(2\)",
+    ),
+    (
+        "lstm",
+        [T(5, 2, 3), T(1, 16, 3), T(1, 16, 4)] + [None] * 5,
+        {"hidden_size": 4, "clip": 0.0},
+        r"attribute 'clip' = 0.0 must be > 0",
+    ),
+    (
+        "lstm",
+        [T(5, 2, 3, dtype=np.int64), T(1, 16, 3), T(1, 16, 4)] + [None] * 5,
+        {"hidden_size": 4},
+        r"operand 'x' must be a floating-point tensor",
+    ),
     # constants
     ("constant", [], {"value": "zero"}, r"attribute 'value' must be a tensor, got str"),
     ("constant_of_shape", [], {"shape": [-1]}, r"'shape' = \[-1\] must be all >= 0"),
