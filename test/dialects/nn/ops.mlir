@@ -793,6 +793,9 @@ func.func @dynamic_split(%arg0: tensor<4x6xf32>, %arg1: tensor<3xi64>) -> (tenso
 func.func @dynamic_resize(%arg0: tensor<1x2x4x4xf32>, %arg1: tensor<2xf32>) -> tensor<1x2x?x?xf32> {
   %0 = "nn.dynamic_resize"(%arg0, %arg1) {antialias = 0 : i64, axes = array<i64: 2, 3>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "linear", nearest_mode = "round_prefer_floor", operandSegmentSizes = array<i32: 1, 0, 1, 0>} : (tensor<1x2x4x4xf32>, tensor<2xf32>) -> tensor<1x2x?x?xf32>
   return %0 : tensor<1x2x?x?xf32>
+}
+
+// Weights are dense_resource blobs.
 // CHECK-LABEL: func.func @rnn
 // CHECK-NEXT:    %{{.*}}:2 = "nn.rnn"(%{{.*}}, %{{.*}}, %{{.*}}) {{.*}}activations = ["Tanh"]{{.*}} -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
 func.func @rnn(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) -> tensor<1x2x4xf32> {
@@ -814,7 +817,6 @@ func.func @lstm(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4
   return %0#2 : tensor<1x2x4xf32>
 }
 
-// Weights are dense_resource blobs.
 // CHECK-LABEL: func.func @constant_resource
 // CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
 func.func @constant_resource() -> tensor<2xf32> {

@@ -929,9 +929,6 @@ func.func @missing_operand(%a0: tensor<2xf32>) {
 func.func @gather_nd_tuple(%a0: tensor<2x3xf32>, %a1: tensor<1x3xi64>) {
   // expected-error @+1 {{'nn.gather_nd' op operand 'indices' [1, 3]: its last dim 3 must be in [1, 2] for 'data' [2, 3]}}
   %0 = "nn.gather_nd"(%a0, %a1) {batch_dims = 0 : i64} : (tensor<2x3xf32>, tensor<1x3xi64>) -> tensor<1xf32>
-func.func @rnn_w(%x: tensor<5x2x3xf32>, %w: tensor<1x4x2xf32>, %r: tensor<1x4x4xf32>) {
-  // expected-error @+1 {{'nn.rnn' op operand 'w' has shape [1, 4, 2], expected [1, 4, 3] ([directions, gates * hidden, input])}}
-  %0:2 = "nn.rnn"(%x, %w, %r) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = [], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x4x2xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
   return
 }
 
@@ -940,9 +937,6 @@ func.func @rnn_w(%x: tensor<5x2x3xf32>, %w: tensor<1x4x2xf32>, %r: tensor<1x4x4x
 func.func @scatter_elements_reduction(%a0: tensor<3xf32>, %a1: tensor<2xi64>, %a2: tensor<2xf32>) {
   // expected-error @+1 {{'nn.scatter_elements' op attribute 'reduction' = 'sum' must be one of ['none', 'add', 'mul', 'max', 'min']}}
   %0 = "nn.scatter_elements"(%a0, %a1, %a2) {axis = 0 : i64, reduction = "sum"} : (tensor<3xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<3xf32>
-func.func @gru_activations(%x: tensor<5x2x3xf32>, %w: tensor<1x12x3xf32>, %r: tensor<1x12x4xf32>) {
-  // expected-error @+1 {{'nn.gru' op attribute 'activations' = ['Sigmoid', 'Swish'] must list 2 of}}
-  %0:2 = "nn.gru"(%x, %w, %r) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = ["Sigmoid", "Swish"], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, linear_before_reset = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x12x3xf32>, tensor<1x12x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
   return
 }
 
@@ -1096,6 +1090,28 @@ func.func @dynamic_resize_both(%a0: tensor<1x4xf32>, %a1: tensor<2xf32>, %a2: te
 func.func @resize_antialias_nearest(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'antialias' = 1 needs linear or cubic mode}}
   %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 2>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 1 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x2xf32>
+  return
+}
+
+
+// -----
+
+func.func @rnn_w(%x: tensor<5x2x3xf32>, %w: tensor<1x4x2xf32>, %r: tensor<1x4x4xf32>) {
+  // expected-error @+1 {{'nn.rnn' op operand 'w' has shape [1, 4, 2], expected [1, 4, 3] ([directions, gates * hidden, input])}}
+  %0:2 = "nn.rnn"(%x, %w, %r) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = [], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x4x2xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @gru_activations(%x: tensor<5x2x3xf32>, %w: tensor<1x12x3xf32>, %r: tensor<1x12x4xf32>) {
+  // expected-error @+1 {{'nn.gru' op attribute 'activations' = ['Sigmoid', 'Swish'] must list 2 of}}
+  %0:2 = "nn.gru"(%x, %w, %r) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = ["Sigmoid", "Swish"], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, linear_before_reset = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x12x3xf32>, tensor<1x12x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
 func.func @lstm_lens(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>, %n: tensor<3xi32>) {
   // expected-error @+1 {{'nn.lstm' op operand 'sequence_lens' has shape [3], expected [2] ([batch])}}
   %0:3 = "nn.lstm"(%x, %w, %r, %n) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = [], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = 0 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<3xi32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
