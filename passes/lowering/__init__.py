@@ -23,12 +23,14 @@ def all_lowerings() -> dict[str, Lowering]:
         dynamic,
         elementwise,
         indexing,
+        integer,
         movement,
         reduction,
         resize,
     )
 
     out: dict[str, Lowering] = {}
-    for mod in (elementwise, algebra, conv, reduction, movement, resize, dynamic, indexing):
+    modules = (elementwise, integer, algebra, conv, reduction, movement, resize, dynamic, indexing)
+    for mod in modules:
         out.update(mod.LOWERINGS)
     return out

@@ -130,10 +130,11 @@ func.func @sigmoid(%arg0: tensor<5xf32>) -> tensor<5xf32> {
   return %0 : tensor<5xf32>
 }
 
+// Optional bounds: operandSegmentSizes says which are present (here only max).
 // CHECK-LABEL: func.func @clip
-// CHECK-NEXT:    %{{.*}} = "nn.clip"(%{{.*}}) {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : (tensor<5xf32>) -> tensor<5xf32>
-func.func @clip(%arg0: tensor<5xf32>) -> tensor<5xf32> {
-  %0 = "nn.clip"(%arg0) {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : (tensor<5xf32>) -> tensor<5xf32>
+// CHECK-NEXT:    %{{.*}} = "nn.clip"(%{{.*}}, %{{.*}}) {operandSegmentSizes = array<i32: 1, 0, 1>} : (tensor<5xf32>, tensor<f32>) -> tensor<5xf32>
+func.func @clip(%arg0: tensor<5xf32>, %hi: tensor<f32>) -> tensor<5xf32> {
+  %0 = "nn.clip"(%arg0, %hi) {operandSegmentSizes = array<i32: 1, 0, 1>} : (tensor<5xf32>, tensor<f32>) -> tensor<5xf32>
   return %0 : tensor<5xf32>
 }
 

@@ -59,7 +59,7 @@ func.func @where_6(%a0: tensor<2xi1>, %a1: tensor<2xf32>, %a2: tensor<2xi64>) {
 
 func.func @clip_7(%a0: tensor<2xi1>) {
   // expected-error @+1 {{'nn.clip' op operand 'x' must be a numeric tensor, got bool}}
-  %0 = "nn.clip"(%a0) {min = 0xFF800000 : f32, max = 0x7F800000 : f32} : (tensor<2xi1>) -> tensor<2xi1>
+  %0 = "nn.clip"(%a0) {operandSegmentSizes = array<i32: 1, 0, 0>} : (tensor<2xi1>) -> tensor<2xi1>
   return
 }
 
