@@ -439,6 +439,20 @@ func.func @where(%arg0: tensor<3xi1>, %arg1: tensor<2x1xf32>, %arg2: tensor<1xf3
   return %0 : tensor<2x3xf32>
 }
 
+// nn_math ops over unsigned, bf16 and f16 element types.
+// CHECK-LABEL: func.func @math_types
+// CHECK-NEXT:    %{{.*}} = "nn.mod"(%{{.*}}, %{{.*}}) {fmod = 0 : i64} : (tensor<3xui64>, tensor<3xui64>) -> tensor<3xui64>
+// CHECK-NEXT:    %{{.*}} = "nn.bit_shift"(%{{.*}}, %{{.*}}) {direction = "LEFT"} : (tensor<3xui64>, tensor<3xui64>) -> tensor<3xui64>
+// CHECK-NEXT:    %{{.*}} = "nn.cos"(%{{.*}}) : (tensor<2xbf16>) -> tensor<2xbf16>
+// CHECK-NEXT:    %{{.*}} = "nn.is_inf"(%{{.*}}) {detect_negative = 1 : i64, detect_positive = 0 : i64} : (tensor<2xf16>) -> tensor<2xi1>
+func.func @math_types(%arg0: tensor<3xui64>, %arg1: tensor<2xbf16>, %arg2: tensor<2xf16>) -> tensor<2xi1> {
+  %0 = "nn.mod"(%arg0, %arg0) {fmod = 0 : i64} : (tensor<3xui64>, tensor<3xui64>) -> tensor<3xui64>
+  %1 = "nn.bit_shift"(%0, %arg0) {direction = "LEFT"} : (tensor<3xui64>, tensor<3xui64>) -> tensor<3xui64>
+  %2 = "nn.cos"(%arg1) : (tensor<2xbf16>) -> tensor<2xbf16>
+  %3 = "nn.is_inf"(%arg2) {detect_negative = 1 : i64, detect_positive = 0 : i64} : (tensor<2xf16>) -> tensor<2xi1>
+  return %3 : tensor<2xi1>
+}
+
 // Weights are dense_resource blobs.
 // CHECK-LABEL: func.func @constant_resource
 // CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
