@@ -8,21 +8,20 @@ place: values, block arguments, function types, `TypeAttr`s and integer (element
 `tensor.bitcast` ops that only changed signedness (inserted where a lowering's signless result
 replaced an unsigned nn result) then cast a type to itself and are removed.
 
-A `dense_resource` constant of an unsigned type cannot be retyped (its blob cannot be read
-back through the bindings); it keeps its type and is followed by a signless `tensor.bitcast`.
-The compile pipeline never meets one (`strata-externalize-weights` turns weights into
-arguments first).
+A `dense_resource` constant of an unsigned type is rebuilt as a signless `dense<...>` from its
+blob, which the bindings only expose in the printed module (so this prints it once). The
+compile pipeline never meets one (`strata-externalize-weights` turns weights into entry
+arguments first); `strata-opt` on a hand-written file may.
 
 Dependency contract: imports numpy and the `mlir` bindings only.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
 
 import numpy as np
 from mlir import ir
-from mlir.dialects import tensor
 
 
 def signless(t: ir.Type) -> ir.Type:
@@ -80,8 +79,31 @@ def _attr(a: ir.Attribute) -> ir.Attribute | None:
     return None
 
 
-def _is_resource(a: Any) -> bool:
-    return isinstance(a, ir.DenseResourceElementsAttr)
+def _is_resource(a: ir.Attribute) -> bool:
+    # the bindings do not downcast dense_resource attributes, so go by their spelling
+    return isinstance(a, ir.DenseResourceElementsAttr) or str(a).startswith("dense_resource<")
+
+
+_RESOURCE_KEY = re.compile(r'^dense_resource<(?:"((?:[^"\\]|\\.)*)"|([^>]+))>')
+_BLOB = re.compile(r'([A-Za-z_][\w.$-]*|"(?:[^"\\]|\\.)*")\s*:\s*"0x([0-9A-Fa-f]*)"')
+
+
+def _resource_key(a: ir.Attribute) -> str:
+    m = _RESOURCE_KEY.match(str(a))
+    assert m is not None, a
+    return (m.group(1) or m.group(2)).strip()
+
+
+def _blobs(root: ir.Operation) -> dict[str, bytes]:
+    """The blobs of the module's `dialect_resources` (the first 4 bytes hold the alignment)."""
+    text = root.get_asm(large_resource_limit=1 << 62)
+    start = text.find("dialect_resources")
+    if start < 0:
+        return {}
+    return {
+        m.group(1).strip('"'): bytes.fromhex(m.group(2))[4:]
+        for m in _BLOB.finditer(text, start)
+    }
 
 
 def erase_signedness(root: ir.Operation) -> None:
@@ -114,13 +136,17 @@ def erase_signedness(root: ir.Operation) -> None:
         return ir.WalkResult.ADVANCE
 
     root.walk(visit, ir.WalkOrder.PRE_ORDER)
-    for op in resources:
-        old = op.results[0]
-        users = [(u.owner, u.operand_number) for u in old.uses]
-        with ir.InsertionPoint.after(op), op.location:
-            cast = tensor.bitcast(signless(old.type), old)
-        for owner, i in users:
-            owner.operands[i] = cast
+    if resources:
+        blobs = _blobs(root)
+        for op in resources:
+            t = ir.RankedTensorType(op.results[0].type)
+            key = _resource_key(op.attributes["value"])
+            if key not in blobs:
+                raise ValueError(f"resource blob '{key}' of {op.location} has no data")
+            width = ir.IntegerType(t.element_type).width
+            arr = np.frombuffer(blobs[key], dtype=np.dtype(f"int{width}")).reshape(t.shape)
+            op.attributes["value"] = ir.DenseElementsAttr.get(arr.copy(), type=signless(t))
+            op.results[0].set_type(signless(t))
     for op in bitcasts:
         if op.operands[0].type == op.results[0].type:
             op.results[0].replace_all_uses_with(op.operands[0])

@@ -128,3 +128,23 @@ func.func @activations(%x: tensor<4xf32>, %s: tensor<1xf32>) -> (tensor<4xi1>, t
   %1 = "nn.prelu"(%x, %s) : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
   return %0, %1 : tensor<4xi1>, tensor<4xf32>
 }
+
+// -----
+
+// An unsigned dense_resource constant becomes a signless dense constant with the same bits.
+// CHECK-LABEL: func.func @unsigned_resource
+// CHECK:         arith.constant dense<[1, -56, -1, 3]> : tensor<4xi8>
+// CHECK:           arith.cmpi ult
+func.func @unsigned_resource(%x: tensor<4xui8>) -> tensor<4xi1> {
+  %c = "nn.constant"() {value = dense_resource<w0> : tensor<4xui8>} : () -> tensor<4xui8>
+  %0 = "nn.less"(%x, %c) : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w0: "0x0100000001C8FF03"
+    }
+  }
+#-}
