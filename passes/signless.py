@@ -101,8 +101,7 @@ def _blobs(root: ir.Operation) -> dict[str, bytes]:
     if start < 0:
         return {}
     return {
-        m.group(1).strip('"'): bytes.fromhex(m.group(2))[4:]
-        for m in _BLOB.finditer(text, start)
+        m.group(1).strip('"'): bytes.fromhex(m.group(2))[4:] for m in _BLOB.finditer(text, start)
     }
 
 
