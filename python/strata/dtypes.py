@@ -14,7 +14,9 @@ Each :class:`DType` row says how one numpy dtype is spelled at every layer:
 
 Numpy has no bfloat16; `ml_dtypes` (shipped with onnx) provides it, and importing this module
 registers it so `np.dtype("bfloat16")` works. Adding an element type means adding a row here
-(and whatever arithmetic it needs in the lowerings); every other table is derived.
+(its `name` is a numpy dtype name or an `ml_dtypes` attribute, e.g. `float8_e4m3fn`), and
+whatever arithmetic it needs in the lowerings; every other table is derived. Sub-byte types
+would also need a storage decision (`bits` and `storage` assume whole bytes).
 
 Dependency contract: numpy and ml_dtypes only.
 """
@@ -73,8 +75,9 @@ DTYPES: tuple[DType, ...] = (
     DType("bool", "i1", "uint8_t", Kind.BOOL),
 )
 
+# numpy's own dtypes by name; the others (bfloat16, and float8 / int4 later) from ml_dtypes
 _NUMPY: dict[str, np.dtype[Any]] = {
-    d.name: np.dtype(getattr(ml_dtypes, d.name) if d.name == "bfloat16" else d.name) for d in DTYPES
+    d.name: np.dtype(getattr(ml_dtypes, d.name, None) or d.name) for d in DTYPES
 }
 _BY_NAME = {d.name: d for d in DTYPES}
 _BY_MLIR = {d.mlir: d for d in DTYPES}
