@@ -389,9 +389,11 @@ irdl.dialect @nn {
     %8 = irdl.base "#builtin.float"
     %9 = irdl.base "#builtin.integer"
     %10 = irdl.base "#builtin.float"
+    %11 = irdl.base "#builtin.integer"
+    %12 = irdl.base "#builtin.dense_array"
     irdl.operands(x: %1)
     irdl.results(y: %2)
-    irdl.attributes {"sizes" = %3, "scales" = %4, "mode" = %5, "coordinate_transformation_mode" = %6, "nearest_mode" = %7, "cubic_coeff_a" = %8, "exclude_outside" = %9, "extrapolation_value" = %10}
+    irdl.attributes {"sizes" = %3, "scales" = %4, "mode" = %5, "coordinate_transformation_mode" = %6, "nearest_mode" = %7, "cubic_coeff_a" = %8, "exclude_outside" = %9, "extrapolation_value" = %10, "antialias" = %11, "roi" = %12}
   }
   irdl.operation @cast {
     %1 = irdl.base "!builtin.tensor"
@@ -464,6 +466,59 @@ irdl.dialect @nn {
     irdl.operands(data: %1)
     irdl.results(y: %2)
   }
+  irdl.operation @dynamic_squeeze {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(data: %1, axes: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @dynamic_unsqueeze {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(data: %1, axes: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @dynamic_pad {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "#builtin.string"
+    irdl.operands(data: %1, pads: %2, constant_value: optional %3, axes: optional %4)
+    irdl.results(output: %5)
+    irdl.attributes {"mode" = %6}
+  }
+  irdl.operation @dynamic_split {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(input: %1, split: %2)
+    irdl.results(outputs: variadic %3)
+    irdl.attributes {"axis" = %4}
+  }
+  irdl.operation @dynamic_resize {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "#builtin.integer"
+    %7 = irdl.base "#builtin.dense_array"
+    %8 = irdl.base "#builtin.string"
+    %9 = irdl.base "#builtin.float"
+    %10 = irdl.base "#builtin.integer"
+    %11 = irdl.base "#builtin.float"
+    %12 = irdl.base "#builtin.string"
+    %13 = irdl.base "#builtin.string"
+    %14 = irdl.base "#builtin.string"
+    irdl.operands(x: %1, roi: optional %2, scales: optional %3, sizes: optional %4)
+    irdl.results(y: %5)
+    irdl.attributes {"antialias" = %6, "axes" = %7, "coordinate_transformation_mode" = %8, "cubic_coeff_a" = %9, "exclude_outside" = %10, "extrapolation_value" = %11, "keep_aspect_ratio_policy" = %12, "mode" = %13, "nearest_mode" = %14}
+  }
   irdl.operation @gather_elements {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"
@@ -472,6 +527,137 @@ irdl.dialect @nn {
     irdl.operands(data: %1, indices: %2)
     irdl.results(output: %3)
     irdl.attributes {"axis" = %4}
+  }
+  irdl.operation @gather_nd {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, indices: %2)
+    irdl.results(output: %3)
+    irdl.attributes {"batch_dims" = %4}
+  }
+  irdl.operation @scatter_elements {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.integer"
+    %6 = irdl.base "#builtin.string"
+    irdl.operands(data: %1, indices: %2, updates: %3)
+    irdl.results(output: %4)
+    irdl.attributes {"axis" = %5, "reduction" = %6}
+  }
+  irdl.operation @scatter_nd {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.string"
+    irdl.operands(data: %1, indices: %2, updates: %3)
+    irdl.results(output: %4)
+    irdl.attributes {"reduction" = %5}
+  }
+  irdl.operation @tensor_scatter {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.integer"
+    %6 = irdl.base "#builtin.string"
+    irdl.operands(past_cache: %1, update: %2, write_indices: optional %3)
+    irdl.results(present_cache: %4)
+    irdl.attributes {"axis" = %5, "mode" = %6}
+  }
+  irdl.operation @one_hot {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(indices: %1, values: %2)
+    irdl.results(output: %3)
+    irdl.attributes {"depth" = %4, "axis" = %5}
+  }
+  irdl.operation @dynamic_one_hot {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(indices: %1, depth: %2, values: %3)
+    irdl.results(output: %4)
+    irdl.attributes {"axis" = %5}
+  }
+  irdl.operation @tile {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %1)
+    irdl.results(output: %2)
+    irdl.attributes {"repeats" = %3}
+  }
+  irdl.operation @dynamic_tile {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(input: %1, repeats: %2)
+    irdl.results(output: %3)
+  }
+  irdl.operation @depth_to_space {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.string"
+    irdl.operands(input: %1)
+    irdl.results(output: %2)
+    irdl.attributes {"blocksize" = %3, "mode" = %4}
+  }
+  irdl.operation @space_to_depth {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.string"
+    irdl.operands(input: %1)
+    irdl.results(output: %2)
+    irdl.attributes {"blocksize" = %3, "mode" = %4}
+  }
+  irdl.operation @reverse_sequence {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(input: %1, sequence_lens: %2)
+    irdl.results(y: %3)
+    irdl.attributes {"batch_axis" = %4, "time_axis" = %5}
+  }
+  irdl.operation @trilu {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(input: %1, k: optional %2)
+    irdl.results(output: %3)
+    irdl.attributes {"upper" = %4}
+  }
+  irdl.operation @eye_like {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.type"
+    irdl.operands(input: %1)
+    irdl.results(output: %2)
+    irdl.attributes {"k" = %3, "dtype" = %4}
+  }
+  irdl.operation @center_crop_pad {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.dense_array"
+    irdl.operands(input_data: %1, shape: %2)
+    irdl.results(output_data: %3)
+    irdl.attributes {"axes" = %4}
   }
   irdl.operation @constant {
     %1 = irdl.base "!builtin.tensor"

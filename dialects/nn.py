@@ -6,10 +6,11 @@ constant ops are declared in `strata.dialects.nn_movement`; shape rules live in
 `strata.dialects.nn_rules` and `strata.dialects.nn_shape_rules`.
 
 Conventions:
-* ops work on statically shaped ranked tensors; ONNX inputs that must be compile-time
-  constants (Reshape's shape, Slice's starts/ends/axes/steps, axes of Squeeze/Unsqueeze/Reduce*,
-  Split's sizes, Pad's pads, Resize's sizes, ...) are attributes named after the
-  ONNX input, so the importer normalises the differences between opsets once;
+* ops work on ranked tensors (dims static or dynamic); ONNX inputs that are shape-like config
+  values (Reshape's shape, Slice's starts/ends/axes/steps, axes of Squeeze/Unsqueeze/Reduce*,
+  Split's sizes, Pad's pads, Resize's sizes, ...) are attributes named after the ONNX input
+  when constant, so the importer normalises the differences between opsets once; computed at
+  run time they are operands of the op's `dynamic_*` form (Clip's bounds are operands);
 * every attribute is always present on the op (the builders fill in the ONNX defaults); the
   importer makes conv/pool `strides`, `pads`, `dilations` and Slice's `axes`/`steps` explicit;
 * operand names are the ONNX input names lower-cased (`data`, `indices`, `scale`, ...), except
@@ -22,15 +23,18 @@ Ops that mirror an ONNX op one to one are derived from its schema in `onnx.defs`
 (`strata.dialects.onnx_schema`); see `strata.dialects.nn_indexing`.
 
 Dependency contract: imports only `strata.dialects.{opdef,onnx_schema,nn_rules,
-nn_shape_rules,nn_movement,nn_indexing,nn_math}` (and through them numpy, `onnx.defs` and `mlir`).
+nn_shape_rules,nn_movement,nn_dynamic,nn_indexing,nn_rearrange,nn_math}` (and through them
+numpy, `onnx.defs` and `mlir`).
 """
 
 from __future__ import annotations
 
 from strata.dialects import nn_shape_rules as shp
+from strata.dialects.nn_dynamic import DYNAMIC_CONFIG
 from strata.dialects.nn_indexing import INDEXING_OPS
 from strata.dialects.nn_math import MATH_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
+from strata.dialects.nn_rearrange import REARRANGE_OPS
 from strata.dialects.nn_rules import (
     Rule,
     batch_norm_rule,
@@ -406,7 +410,9 @@ OPS: tuple[OpDef, ...] = (
     *REDUCTIONS,
     *DATA_MOVEMENT,
     *DYNAMIC_SHAPES,
+    *DYNAMIC_CONFIG,
     *INDEXING_OPS,
+    *REARRANGE_OPS,
     *CONSTANTS,
     *LOGIC,
     *MATH_OPS,

@@ -280,7 +280,8 @@ NEAREST_MODES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
 
 def resize_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     x = req(specs[0], "x")
-    need_float(x, "x")
+    if attrs["mode"] != "nearest":
+        need_float(x, "x")
     sizes, scales = list(attrs["sizes"]), list(attrs["scales"])
     check_list_len(sizes, x.rank, "sizes", "the output size of every axis")
     if any(s < 1 for s in sizes):
@@ -294,6 +295,13 @@ def resize_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
         attrs["coordinate_transformation_mode"], RESIZE_COORDS, "coordinate_transformation_mode"
     )
     check_choice(attrs["nearest_mode"], NEAREST_MODES, "nearest_mode")
+    roi = list(attrs["roi"])
+    if roi:
+        check_list_len(roi, 2 * x.rank, "roi", "the start of every axis, then the ends")
+    elif attrs["coordinate_transformation_mode"] == "tf_crop_and_resize":
+        raise OpVerifyError("attribute 'roi' is required by tf_crop_and_resize")
+    if attrs["antialias"] and attrs["mode"] == "nearest":
+        raise OpVerifyError("attribute 'antialias' = 1 needs linear or cubic mode")
     return [TensorSpec(tuple(sizes), x.dtype)]
 
 

@@ -21,16 +21,32 @@ def all_lowerings() -> dict[str, Lowering]:
         algebra,
         conv,
         dynamic,
+        dynamic_config,
         elementwise,
         indexing,
         integer,
         movement,
+        rearrange,
         reduction,
         resize,
+        scatter,
     )
 
     out: dict[str, Lowering] = {}
-    modules = (elementwise, integer, algebra, conv, reduction, movement, resize, dynamic, indexing)
+    modules = (
+        elementwise,
+        integer,
+        algebra,
+        conv,
+        reduction,
+        movement,
+        resize,
+        dynamic,
+        dynamic_config,
+        indexing,
+        scatter,
+        rearrange,
+    )
     for mod in modules:
         out.update(mod.LOWERINGS)
     return out

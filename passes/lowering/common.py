@@ -218,8 +218,8 @@ def dense_const(arr: np.ndarray[Any, Any], t: ir.Type) -> ir.Value:
         attr = ir.DenseElementsAttr.get(np.ascontiguousarray(arr, dtype=fdt), type=rt)
     else:
         width = ir.IntegerType(t).width
-        if width == 1:
-            attr = ir.DenseElementsAttr.get(np.ascontiguousarray(arr, dtype=np.bool_), type=rt)
+        if width == 1:  # with an explicit i1 type the bindings reject most bool buffers
+            attr = ir.DenseElementsAttr.get(np.ascontiguousarray(arr, dtype=np.bool_))
         else:
             a = np.asarray(arr)
             if a.dtype.kind == "u":  # same bits, signed view

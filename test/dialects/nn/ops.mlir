@@ -335,9 +335,9 @@ func.func @pad(%arg0: tensor<2x3xf32>) -> tensor<4x5xf32> {
 }
 
 // CHECK-LABEL: func.func @resize
-// CHECK-NEXT:    %{{.*}} = "nn.resize"(%{{.*}}) {coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "linear", nearest_mode = "round_prefer_floor", scales = array<f32>, sizes = array<i64: 1, 1, 8, 8>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
+// CHECK-NEXT:    %{{.*}} = "nn.resize"(%{{.*}}) {antialias = 0 : i64, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "linear", nearest_mode = "round_prefer_floor", roi = array<f32>, scales = array<f32>, sizes = array<i64: 1, 1, 8, 8>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
 func.func @resize(%arg0: tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
-  %0 = "nn.resize"(%arg0) {coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "linear", nearest_mode = "round_prefer_floor", scales = array<f32>, sizes = array<i64: 1, 1, 8, 8>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
+  %0 = "nn.resize"(%arg0) {antialias = 0 : i64, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "linear", nearest_mode = "round_prefer_floor", roi = array<f32>, scales = array<f32>, sizes = array<i64: 1, 1, 8, 8>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
   return %0 : tensor<1x1x8x8xf32>
 }
 
@@ -437,6 +437,139 @@ func.func @not(%arg0: tensor<2x3xi1>) -> tensor<2x3xi1> {
 func.func @where(%arg0: tensor<3xi1>, %arg1: tensor<2x1xf32>, %arg2: tensor<1xf32>) -> tensor<2x3xf32> {
   %0 = "nn.where"(%arg0, %arg1, %arg2) : (tensor<3xi1>, tensor<2x1xf32>, tensor<1xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @gather_nd
+// CHECK-NEXT:    %{{.*}} = "nn.gather_nd"(%{{.*}}, %{{.*}}) {batch_dims = 1 : i64} : (tensor<2x3x4xf32>, tensor<2x5x1xi64>) -> tensor<2x5x4xf32>
+func.func @gather_nd(%arg0: tensor<2x3x4xf32>, %arg1: tensor<2x5x1xi64>) -> tensor<2x5x4xf32> {
+  %0 = "nn.gather_nd"(%arg0, %arg1) {batch_dims = 1 : i64} : (tensor<2x3x4xf32>, tensor<2x5x1xi64>) -> tensor<2x5x4xf32>
+  return %0 : tensor<2x5x4xf32>
+}
+
+// CHECK-LABEL: func.func @scatter_elements
+// CHECK-NEXT:    %{{.*}} = "nn.scatter_elements"(%{{.*}}, %{{.*}}, %{{.*}}) {axis = 0 : i64, reduction = "add"} : (tensor<3x4xf32>, tensor<2x4xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
+func.func @scatter_elements(%arg0: tensor<3x4xf32>, %arg1: tensor<2x4xi64>, %arg2: tensor<2x4xf32>) -> tensor<3x4xf32> {
+  %0 = "nn.scatter_elements"(%arg0, %arg1, %arg2) {axis = 0 : i64, reduction = "add"} : (tensor<3x4xf32>, tensor<2x4xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @scatter_nd
+// CHECK-NEXT:    %{{.*}} = "nn.scatter_nd"(%{{.*}}, %{{.*}}, %{{.*}}) {reduction = "none"} : (tensor<4x5x6xf32>, tensor<3x2xi64>, tensor<3x6xf32>) -> tensor<4x5x6xf32>
+func.func @scatter_nd(%arg0: tensor<4x5x6xf32>, %arg1: tensor<3x2xi64>, %arg2: tensor<3x6xf32>) -> tensor<4x5x6xf32> {
+  %0 = "nn.scatter_nd"(%arg0, %arg1, %arg2) {reduction = "none"} : (tensor<4x5x6xf32>, tensor<3x2xi64>, tensor<3x6xf32>) -> tensor<4x5x6xf32>
+  return %0 : tensor<4x5x6xf32>
+}
+
+// CHECK-LABEL: func.func @tensor_scatter
+// CHECK-NEXT:    %{{.*}} = "nn.tensor_scatter"(%{{.*}}, %{{.*}}, %{{.*}}) {axis = -2 : i64, mode = "linear"} : (tensor<2x3x8x4xf32>, tensor<2x3x2x4xf32>, tensor<2xi64>) -> tensor<2x3x8x4xf32>
+func.func @tensor_scatter(%arg0: tensor<2x3x8x4xf32>, %arg1: tensor<2x3x2x4xf32>, %arg2: tensor<2xi64>) -> tensor<2x3x8x4xf32> {
+  %0 = "nn.tensor_scatter"(%arg0, %arg1, %arg2) {axis = -2 : i64, mode = "linear"} : (tensor<2x3x8x4xf32>, tensor<2x3x2x4xf32>, tensor<2xi64>) -> tensor<2x3x8x4xf32>
+  return %0 : tensor<2x3x8x4xf32>
+}
+
+// CHECK-LABEL: func.func @one_hot
+// CHECK-NEXT:    %{{.*}} = "nn.one_hot"(%{{.*}}, %{{.*}}) {axis = 1 : i64, depth = 5 : i64} : (tensor<2x3xi64>, tensor<2xf32>) -> tensor<2x5x3xf32>
+func.func @one_hot(%arg0: tensor<2x3xi64>, %arg1: tensor<2xf32>) -> tensor<2x5x3xf32> {
+  %0 = "nn.one_hot"(%arg0, %arg1) {axis = 1 : i64, depth = 5 : i64} : (tensor<2x3xi64>, tensor<2xf32>) -> tensor<2x5x3xf32>
+  return %0 : tensor<2x5x3xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_one_hot
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_one_hot"(%{{.*}}, %{{.*}}, %{{.*}}) {axis = -1 : i64} : (tensor<4xi64>, tensor<i64>, tensor<2xf32>) -> tensor<4x?xf32>
+func.func @dynamic_one_hot(%arg0: tensor<4xi64>, %arg1: tensor<i64>, %arg2: tensor<2xf32>) -> tensor<4x?xf32> {
+  %0 = "nn.dynamic_one_hot"(%arg0, %arg1, %arg2) {axis = -1 : i64} : (tensor<4xi64>, tensor<i64>, tensor<2xf32>) -> tensor<4x?xf32>
+  return %0 : tensor<4x?xf32>
+}
+
+// CHECK-LABEL: func.func @tile
+// CHECK-NEXT:    %{{.*}} = "nn.tile"(%{{.*}}) {repeats = array<i64: 3, 1>} : (tensor<2x3xf32>) -> tensor<6x3xf32>
+func.func @tile(%arg0: tensor<2x3xf32>) -> tensor<6x3xf32> {
+  %0 = "nn.tile"(%arg0) {repeats = array<i64: 3, 1>} : (tensor<2x3xf32>) -> tensor<6x3xf32>
+  return %0 : tensor<6x3xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_tile
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_tile"(%{{.*}}, %{{.*}}) : (tensor<2x0xf32>, tensor<2xi64>) -> tensor<?x0xf32>
+func.func @dynamic_tile(%arg0: tensor<2x0xf32>, %arg1: tensor<2xi64>) -> tensor<?x0xf32> {
+  %0 = "nn.dynamic_tile"(%arg0, %arg1) : (tensor<2x0xf32>, tensor<2xi64>) -> tensor<?x0xf32>
+  return %0 : tensor<?x0xf32>
+}
+
+// CHECK-LABEL: func.func @depth_to_space
+// CHECK-NEXT:    %{{.*}} = "nn.depth_to_space"(%{{.*}}) {blocksize = 2 : i64, mode = "DCR"} : (tensor<1x8x2x3xf32>) -> tensor<1x2x4x6xf32>
+func.func @depth_to_space(%arg0: tensor<1x8x2x3xf32>) -> tensor<1x2x4x6xf32> {
+  %0 = "nn.depth_to_space"(%arg0) {blocksize = 2 : i64, mode = "DCR"} : (tensor<1x8x2x3xf32>) -> tensor<1x2x4x6xf32>
+  return %0 : tensor<1x2x4x6xf32>
+}
+
+// CHECK-LABEL: func.func @space_to_depth
+// CHECK-NEXT:    %{{.*}} = "nn.space_to_depth"(%{{.*}}) {blocksize = 2 : i64, mode = "CRD"} : (tensor<1x2x4x6xf32>) -> tensor<1x8x2x3xf32>
+func.func @space_to_depth(%arg0: tensor<1x2x4x6xf32>) -> tensor<1x8x2x3xf32> {
+  %0 = "nn.space_to_depth"(%arg0) {blocksize = 2 : i64, mode = "CRD"} : (tensor<1x2x4x6xf32>) -> tensor<1x8x2x3xf32>
+  return %0 : tensor<1x8x2x3xf32>
+}
+
+// CHECK-LABEL: func.func @reverse_sequence
+// CHECK-NEXT:    %{{.*}} = "nn.reverse_sequence"(%{{.*}}, %{{.*}}) {batch_axis = 1 : i64, time_axis = 0 : i64} : (tensor<5x3x2xf32>, tensor<3xi64>) -> tensor<5x3x2xf32>
+func.func @reverse_sequence(%arg0: tensor<5x3x2xf32>, %arg1: tensor<3xi64>) -> tensor<5x3x2xf32> {
+  %0 = "nn.reverse_sequence"(%arg0, %arg1) {batch_axis = 1 : i64, time_axis = 0 : i64} : (tensor<5x3x2xf32>, tensor<3xi64>) -> tensor<5x3x2xf32>
+  return %0 : tensor<5x3x2xf32>
+}
+
+// CHECK-LABEL: func.func @trilu
+// CHECK-NEXT:    %{{.*}} = "nn.trilu"(%{{.*}}, %{{.*}}) {upper = 0 : i64} : (tensor<2x4x5xf32>, tensor<i64>) -> tensor<2x4x5xf32>
+func.func @trilu(%arg0: tensor<2x4x5xf32>, %arg1: tensor<i64>) -> tensor<2x4x5xf32> {
+  %0 = "nn.trilu"(%arg0, %arg1) {upper = 0 : i64} : (tensor<2x4x5xf32>, tensor<i64>) -> tensor<2x4x5xf32>
+  return %0 : tensor<2x4x5xf32>
+}
+
+// CHECK-LABEL: func.func @eye_like
+// CHECK-NEXT:    %{{.*}} = "nn.eye_like"(%{{.*}}) {dtype = i32, k = -1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xi32>
+func.func @eye_like(%arg0: tensor<3x4xf32>) -> tensor<3x4xi32> {
+  %0 = "nn.eye_like"(%arg0) {dtype = i32, k = -1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xi32>
+  return %0 : tensor<3x4xi32>
+}
+
+// CHECK-LABEL: func.func @center_crop_pad
+// CHECK-NEXT:    %{{.*}} = "nn.center_crop_pad"(%{{.*}}, %{{.*}}) {axes = array<i64: 0, -2>} : (tensor<5x6x3xf32>, tensor<2xi64>) -> tensor<?x?x3xf32>
+func.func @center_crop_pad(%arg0: tensor<5x6x3xf32>, %arg1: tensor<2xi64>) -> tensor<?x?x3xf32> {
+  %0 = "nn.center_crop_pad"(%arg0, %arg1) {axes = array<i64: 0, -2>} : (tensor<5x6x3xf32>, tensor<2xi64>) -> tensor<?x?x3xf32>
+  return %0 : tensor<?x?x3xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_squeeze
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_squeeze"(%{{.*}}, %{{.*}}) : (tensor<1x3x1x5xf32>, tensor<1xi64>) -> tensor<?x?x5xf32>
+func.func @dynamic_squeeze(%arg0: tensor<1x3x1x5xf32>, %arg1: tensor<1xi64>) -> tensor<?x?x5xf32> {
+  %0 = "nn.dynamic_squeeze"(%arg0, %arg1) : (tensor<1x3x1x5xf32>, tensor<1xi64>) -> tensor<?x?x5xf32>
+  return %0 : tensor<?x?x5xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_unsqueeze
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_unsqueeze"(%{{.*}}, %{{.*}}) : (tensor<1x1xf32>, tensor<1xi64>) -> tensor<1x1x1xf32>
+func.func @dynamic_unsqueeze(%arg0: tensor<1x1xf32>, %arg1: tensor<1xi64>) -> tensor<1x1x1xf32> {
+  %0 = "nn.dynamic_unsqueeze"(%arg0, %arg1) : (tensor<1x1xf32>, tensor<1xi64>) -> tensor<1x1x1xf32>
+  return %0 : tensor<1x1x1xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_pad
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_pad"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {mode = "constant", operandSegmentSizes = array<i32: 1, 1, 1, 1>} : (tensor<2x3xf32>, tensor<2xi64>, tensor<f32>, tensor<1xi64>) -> tensor<?x?xf32>
+func.func @dynamic_pad(%arg0: tensor<2x3xf32>, %arg1: tensor<2xi64>, %arg2: tensor<f32>, %arg3: tensor<1xi64>) -> tensor<?x?xf32> {
+  %0 = "nn.dynamic_pad"(%arg0, %arg1, %arg2, %arg3) {mode = "constant", operandSegmentSizes = array<i32: 1, 1, 1, 1>} : (tensor<2x3xf32>, tensor<2xi64>, tensor<f32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_split
+// CHECK-NEXT:    %{{.*}}:3 = "nn.dynamic_split"(%{{.*}}, %{{.*}}) {axis = 1 : i64} : (tensor<4x6xf32>, tensor<3xi64>) -> (tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>)
+func.func @dynamic_split(%arg0: tensor<4x6xf32>, %arg1: tensor<3xi64>) -> (tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>) {
+  %0:3 = "nn.dynamic_split"(%arg0, %arg1) {axis = 1 : i64} : (tensor<4x6xf32>, tensor<3xi64>) -> (tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>)
+  return %0#0, %0#1, %0#2 : tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_resize
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_resize"(%{{.*}}, %{{.*}}) {antialias = 0 : i64, axes = array<i64: 2, 3>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "linear", nearest_mode = "round_prefer_floor", operandSegmentSizes = array<i32: 1, 0, 1, 0>} : (tensor<1x2x4x4xf32>, tensor<2xf32>) -> tensor<1x2x?x?xf32>
+func.func @dynamic_resize(%arg0: tensor<1x2x4x4xf32>, %arg1: tensor<2xf32>) -> tensor<1x2x?x?xf32> {
+  %0 = "nn.dynamic_resize"(%arg0, %arg1) {antialias = 0 : i64, axes = array<i64: 2, 3>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "linear", nearest_mode = "round_prefer_floor", operandSegmentSizes = array<i32: 1, 0, 1, 0>} : (tensor<1x2x4x4xf32>, tensor<2xf32>) -> tensor<1x2x?x?xf32>
+  return %0 : tensor<1x2x?x?xf32>
 }
 
 // nn_math ops over unsigned, bf16 and f16 element types.

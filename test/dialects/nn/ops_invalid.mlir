@@ -579,7 +579,7 @@ func.func @pad_74(%a0: tensor<2x3xf32>) {
 
 func.func @resize_75(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'sizes' = [1] must have 2 entries (the output size of every axis)}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -587,7 +587,7 @@ func.func @resize_75(%a0: tensor<1x4xf32>) {
 
 func.func @resize_76(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'sizes' = [1, 0] must be all >= 1}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 0>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 0>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -595,7 +595,7 @@ func.func @resize_76(%a0: tensor<1x4xf32>) {
 
 func.func @resize_77(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'scales' = [1.0] must have 2 entries (one per axis, or [] for sizes / input size)}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32: 1.000000e+00>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32: 1.000000e+00>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -603,7 +603,7 @@ func.func @resize_77(%a0: tensor<1x4xf32>) {
 
 func.func @resize_78(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'scales' = [1.0, 0.0] must be all > 0}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32: 1.000000e+00, 0.000000e+00>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32: 1.000000e+00, 0.000000e+00>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -611,7 +611,7 @@ func.func @resize_78(%a0: tensor<1x4xf32>) {
 
 func.func @resize_79(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'mode' = 'area' must be one of ['nearest', 'linear', 'cubic']}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "area", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "area", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -619,7 +619,7 @@ func.func @resize_79(%a0: tensor<1x4xf32>) {
 
 func.func @resize_80(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'coordinate_transformation_mode' = 'x' must be one of ['half_pixel', 'half_pixel_symmetric', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_crop_and_resize']}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "x", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "x", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -627,7 +627,7 @@ func.func @resize_80(%a0: tensor<1x4xf32>) {
 
 func.func @resize_81(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'nearest_mode' = 'up' must be one of ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil']}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "up", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "up", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -635,7 +635,7 @@ func.func @resize_81(%a0: tensor<1x4xf32>) {
 
 func.func @resize_82(%a0: tensor<1x4xi64>) {
   // expected-error @+1 {{'nn.resize' op operand 'x' must be a floating-point tensor, got int64}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xi64>) -> tensor<1x4xi64>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "linear", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xi64>) -> tensor<1x4xi64>
   return
 }
 
@@ -702,7 +702,7 @@ func.func @dynamic_mismatch(%a0: tensor<?x4xf32>, %a1: tensor<4xf32>) {
 // An INTS attribute where FLOATS is declared (IRDL only checks `array<...>`).
 func.func @resize_scales_kind(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'scales' = array<i64: 1, 2> is not of kind floats}}
-  %0 = "nn.resize"(%a0) {coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "nearest", nearest_mode = "round_prefer_floor", scales = array<i64: 1, 2>, sizes = array<i64: 1, 8>} : (tensor<1x4xf32>) -> tensor<1x8xf32>
+  %0 = "nn.resize"(%a0) {coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>, mode = "nearest", nearest_mode = "round_prefer_floor", scales = array<i64: 1, 2>, sizes = array<i64: 1, 8>} : (tensor<1x4xf32>) -> tensor<1x8xf32>
   return
 }
 
@@ -721,6 +721,175 @@ func.func @missing_attribute(%a0: tensor<2x3xf32>) {
 func.func @missing_operand(%a0: tensor<2xf32>) {
   // expected-error @+1 {{op expects exactly 2 operands, but got 1}}
   %0 = "nn.add"(%a0) : (tensor<2xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_tuple(%a0: tensor<2x3xf32>, %a1: tensor<1x3xi64>) {
+  // expected-error @+1 {{'nn.gather_nd' op operand 'indices' [1, 3]: its last dim 3 must be in [1, 2] for 'data' [2, 3]}}
+  %0 = "nn.gather_nd"(%a0, %a1) {batch_dims = 0 : i64} : (tensor<2x3xf32>, tensor<1x3xi64>) -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_elements_reduction(%a0: tensor<3xf32>, %a1: tensor<2xi64>, %a2: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.scatter_elements' op attribute 'reduction' = 'sum' must be one of ['none', 'add', 'mul', 'max', 'min']}}
+  %0 = "nn.scatter_elements"(%a0, %a1, %a2) {axis = 0 : i64, reduction = "sum"} : (tensor<3xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_updates(%a0: tensor<4x5xf32>, %a1: tensor<2x1xi64>, %a2: tensor<2x4xf32>) {
+  // expected-error @+1 {{'nn.scatter_nd' op operands 'updates' [2, 4] and 'indices.shape[:-1] + data.shape[k:]' [2, 5] must have one shape}}
+  %0 = "nn.scatter_nd"(%a0, %a1, %a2) {reduction = "none"} : (tensor<4x5xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x5xf32>
+  return
+}
+
+// -----
+
+func.func @tensor_scatter_longer(%a0: tensor<2x4xf32>, %a1: tensor<2x5xf32>) {
+  // expected-error @+1 {{'nn.tensor_scatter' op operand 'update' [2, 5] must match 'past_cache' [2, 4] except along axis 1, where it is not longer}}
+  %0 = "nn.tensor_scatter"(%a0, %a1) {axis = 1 : i64, mode = "linear"} : (tensor<2x4xf32>, tensor<2x5xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @one_hot_values(%a0: tensor<3xi64>, %a1: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.one_hot' op operand 'values' [3] must be [off_value, on_value]}}
+  %0 = "nn.one_hot"(%a0, %a1) {axis = -1 : i64, depth = 4 : i64} : (tensor<3xi64>, tensor<3xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_one_hot_depth(%a0: tensor<3xi64>, %a1: tensor<2xi64>, %a2: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.dynamic_one_hot' op operand 'depth' [2] must be a scalar}}
+  %0 = "nn.dynamic_one_hot"(%a0, %a1, %a2) {axis = -1 : i64} : (tensor<3xi64>, tensor<2xi64>, tensor<2xf32>) -> tensor<3x?xf32>
+  return
+}
+
+// -----
+
+func.func @tile_repeats(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.tile' op attribute 'repeats' = [2] must have 2 entries (one per axis of 'input')}}
+  %0 = "nn.tile"(%a0) {repeats = array<i64: 2>} : (tensor<2x3xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_tile_repeats(%a0: tensor<2x3xf32>, %a1: tensor<3xi64>) {
+  // expected-error @+1 {{'nn.dynamic_tile' op operand 'repeats' has 3 entries, 'input' [2, 3] needs 2}}
+  %0 = "nn.dynamic_tile"(%a0, %a1) : (tensor<2x3xf32>, tensor<3xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @depth_to_space_channels(%a0: tensor<1x6x2x3xf32>) {
+  // expected-error @+1 {{'nn.depth_to_space' op channels 6 of 'input' [1, 6, 2, 3] must divide by blocksize^2 = 4}}
+  %0 = "nn.depth_to_space"(%a0) {blocksize = 2 : i64, mode = "DCR"} : (tensor<1x6x2x3xf32>) -> tensor<1x1x4x6xf32>
+  return
+}
+
+// -----
+
+func.func @space_to_depth_height(%a0: tensor<1x2x3x4xf32>) {
+  // expected-error @+1 {{'nn.space_to_depth' op height 3 of 'input' [1, 2, 3, 4] must divide by blocksize 2}}
+  %0 = "nn.space_to_depth"(%a0) {blocksize = 2 : i64, mode = "DCR"} : (tensor<1x2x3x4xf32>) -> tensor<1x8x1x2xf32>
+  return
+}
+
+// -----
+
+func.func @reverse_sequence_lens(%a0: tensor<4x3xf32>, %a1: tensor<4xi64>) {
+  // expected-error @+1 {{'nn.reverse_sequence' op operand 'sequence_lens' has 4 entries, 'input' [4, 3] has 3 batches (axis 1)}}
+  %0 = "nn.reverse_sequence"(%a0, %a1) {batch_axis = 1 : i64, time_axis = 0 : i64} : (tensor<4x3xf32>, tensor<4xi64>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @trilu_rank(%a0: tensor<4xf32>) {
+  // expected-error @+1 {{'nn.trilu' op operand 'input' [4] must have rank >= 2}}
+  %0 = "nn.trilu"(%a0) {upper = 1 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @eye_like_rank(%a0: tensor<4xf32>) {
+  // expected-error @+1 {{'nn.eye_like' op operand 'input' [4] must be 2-d}}
+  %0 = "nn.eye_like"(%a0) {dtype = f32, k = 0 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @center_crop_pad_shape(%a0: tensor<4x4xf32>, %a1: tensor<1xi64>) {
+  // expected-error @+1 {{'nn.center_crop_pad' op operand 'shape' has 1 entries, 'axes' 2}}
+  %0 = "nn.center_crop_pad"(%a0, %a1) {axes = array<i64>} : (tensor<4x4xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_squeeze_candidates(%a0: tensor<1x3xf32>, %a1: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.dynamic_squeeze' op 'data' [1, 3] has fewer than 2 axes that can have size 1}}
+  %0 = "nn.dynamic_squeeze"(%a0, %a1) : (tensor<1x3xf32>, tensor<2xi64>) -> tensor<f32>
+  return
+}
+
+// -----
+
+// The static dims of a run-time squeeze are checked: [1, 3, 4] minus one size-1 axis is [3, 4].
+func.func @dynamic_squeeze_result(%a0: tensor<1x3x4xf32>, %a1: tensor<1xi64>) {
+  // expected-error @+1 {{'nn.dynamic_squeeze' op result type(s) tensor<4x3xf32> do not match inferred tensor<3x4xf32>}}
+  %0 = "nn.dynamic_squeeze"(%a0, %a1) : (tensor<1x3x4xf32>, tensor<1xi64>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_unsqueeze_axes(%a0: tensor<3xf32>, %a1: tensor<0xi64>) {
+  // expected-error @+1 {{'nn.dynamic_unsqueeze' op operand 'axes' must name at least one axis}}
+  %0 = "nn.dynamic_unsqueeze"(%a0, %a1) : (tensor<3xf32>, tensor<0xi64>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_pad_pads(%a0: tensor<2x3xf32>, %a1: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.dynamic_pad' op operand 'pads' has 2 entries, expected 4 (2 per axis)}}
+  %0 = "nn.dynamic_pad"(%a0, %a1) {mode = "constant", operandSegmentSizes = array<i32: 1, 1, 0, 0>} : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_split_empty(%a0: tensor<4xf32>, %a1: tensor<0xi64>) {
+  // expected-error @+1 {{'nn.dynamic_split' op operand 'split' must have at least one entry}}
+  %0 = "nn.dynamic_split"(%a0, %a1) {axis = 0 : i64} : (tensor<4xf32>, tensor<0xi64>) -> tensor<?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_resize_both(%a0: tensor<1x4xf32>, %a1: tensor<2xf32>, %a2: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.dynamic_resize' op exactly one of the operands 'scales' and 'sizes' must be given}}
+  %0 = "nn.dynamic_resize"(%a0, %a1, %a2) {antialias = 0 : i64, axes = array<i64>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "nearest", nearest_mode = "round_prefer_floor", operandSegmentSizes = array<i32: 1, 0, 1, 1>} : (tensor<1x4xf32>, tensor<2xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @resize_antialias_nearest(%a0: tensor<1x4xf32>) {
+  // expected-error @+1 {{'nn.resize' op attribute 'antialias' = 1 needs linear or cubic mode}}
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 2>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 1 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x2xf32>
   return
 }
 

@@ -68,7 +68,7 @@ def test_activation(op: str, onnx_op: str, attrs: dict[str, float]) -> None:
 
 def test_swish() -> None:
     check("swish", [f32(3, 20, lo=-8, hi=8)], {"alpha": 0.5}, "Swish", {"alpha": 0.5},
-          opset=24, ref="onnx")  # fmt: skip
+          opset=24, reference="onnx")  # fmt: skip
 
 
 def test_expm1_is_accurate_near_zero() -> None:
@@ -113,7 +113,7 @@ def test_mod_signed(fmod: int, dtype: Any) -> None:
 def test_mod_unsigned(dtype: Any) -> None:
     a = ints(dtype, 3, 5)
     b = ints(dtype, 5, lo=1)
-    check("mod", [a, b], {"fmod": 0}, "Mod", opset=13, ref="onnx")
+    check("mod", [a, b], {"fmod": 0}, "Mod", opset=13, reference="onnx")
 
 
 def test_mod_float_edge_cases() -> None:
@@ -206,7 +206,7 @@ def test_unsigned_arithmetic(dtype: Any) -> None:
 
 def test_unsigned_clip_and_sign() -> None:
     x = ints(np.uint8, 20)
-    check("clip", [x, Const(np.uint8(10)), Const(np.uint8(200))], {}, "Clip", ref="onnx")
+    check("clip", [x, Const(np.uint8(10)), Const(np.uint8(200))], {}, "Clip", reference="onnx")
     (y,) = run_nn("sign", [x], {})
     np.testing.assert_array_equal(y, np.sign(x))
 
@@ -241,11 +241,11 @@ def test_16bit_floats_compute_in_f32(dtype: Any) -> None:
     x = f32(3, 16, lo=-4, hi=4).astype(dtype)
     y = f32(16, lo=0.5, hi=4).astype(dtype)
     for op, onnx_op in (("add", "Add"), ("div", "Div"), ("max", "Max")):
-        check(op, [x, y], {}, onnx_op, ref="onnx", rtol=0, atol=0)
+        check(op, [x, y], {}, onnx_op, reference="onnx", rtol=0, atol=0)
     for op, onnx_op in (("exp", "Exp"), ("tanh", "Tanh"), ("sigmoid", "Sigmoid"),
                         ("celu", "Celu"), ("erf", "Erf")):  # fmt: skip
-        check(op, [x], {}, onnx_op, ref="onnx", rtol=1e-2 if dtype == BF16 else 2e-3, atol=0)
-    check("less", [x, y], {}, "Less", ref="onnx")
+        check(op, [x], {}, onnx_op, reference="onnx", rtol=1e-2 if dtype == BF16 else 2e-3, atol=0)
+    check("less", [x, y], {}, "Less", reference="onnx")
 
 
 def test_bf16_casts_round_to_nearest_even() -> None:
@@ -284,4 +284,4 @@ def test_pow_mixed_types() -> None:
     check("pow", [np.array([1, 2, 3], np.int32), np.array([4.0, 5.0, 0.5], np.float32)], {},
           "Pow", opset=15)  # fmt: skip
     check("pow", [f32(6, lo=0.5, hi=3.0), np.array([4, 5, 6, 0, 1, 3], np.uint32)], {}, "Pow",
-          opset=15, ref="onnx")  # fmt: skip
+          opset=15, reference="onnx")  # fmt: skip
