@@ -214,7 +214,7 @@ def dense_const(arr: np.ndarray[Any, Any], t: ir.Type) -> ir.Value:
     t = signless(t)
     rt = ir.RankedTensorType.get(list(arr.shape), t)
     if is_float(t):
-        fdt = dtypes.numpy_dtype(_FLOAT_NAMES[str(t)])
+        fdt = float_dtype(t)
         attr = ir.DenseElementsAttr.get(np.ascontiguousarray(arr, dtype=fdt), type=rt)
     else:
         width = ir.IntegerType(t).width
@@ -229,7 +229,12 @@ def dense_const(arr: np.ndarray[Any, Any], t: ir.Type) -> ir.Value:
     return arith.ConstantOp(rt, attr).result
 
 
-_FLOAT_NAMES = {"f64": "float64", "f32": "float32", "f16": "float16", "bf16": "bfloat16"}
+def float_dtype(t: ir.Type) -> np.dtype[Any]:
+    """The numpy dtype of a float element type (bfloat16 from ml_dtypes)."""
+    d = dtypes.by_mlir(str(t))
+    if d is None or d.kind is not dtypes.Kind.FLOAT:
+        raise LoweringError(f"{t} is not a floating-point element type Strata handles")
+    return d.np
 
 
 def empty(shape: Sequence[Size], t: ir.Type) -> ir.Value:
