@@ -108,15 +108,6 @@ irdl.dialect @nn {
     irdl.operands(x: %1)
     irdl.results(y: %2)
   }
-  irdl.operation @clip {
-    %1 = irdl.base "!builtin.tensor"
-    %2 = irdl.base "!builtin.tensor"
-    %3 = irdl.base "#builtin.float"
-    %4 = irdl.base "#builtin.float"
-    irdl.operands(x: %1)
-    irdl.results(y: %2)
-    irdl.attributes {"min" = %3, "max" = %4}
-  }
   irdl.operation @hard_sigmoid {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"
@@ -1121,5 +1112,245 @@ irdl.dialect @nn {
     %4 = irdl.base "!builtin.tensor"
     irdl.operands(condition: %1, x: %2, y: %3)
     irdl.results(output: %4)
+  }
+  irdl.operation @cos {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @sin {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @tan {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @acos {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @asin {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @atan {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @cosh {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @sinh {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @acosh {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @asinh {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @atanh {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @ceil {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @floor {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @round {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @sign {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @is_inf {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"detect_negative" = %3, "detect_positive" = %4}
+  }
+  irdl.operation @mod {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+    irdl.attributes {"fmod" = %4}
+  }
+  irdl.operation @clip {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1, min: optional %2, max: optional %3)
+    irdl.results(y: %4)
+  }
+  irdl.operation @elu {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.float"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"alpha" = %3}
+  }
+  irdl.operation @celu {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.float"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"alpha" = %3}
+  }
+  irdl.operation @selu {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.float"
+    %4 = irdl.base "#builtin.float"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"alpha" = %3, "gamma" = %4}
+  }
+  irdl.operation @softplus {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @softsign {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @thresholded_relu {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.float"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"alpha" = %3}
+  }
+  irdl.operation @hard_swish {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @mish {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @swish {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.float"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"alpha" = %3}
+  }
+  irdl.operation @shrink {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.float"
+    %4 = irdl.base "#builtin.float"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"bias" = %3, "lambd" = %4}
+  }
+  irdl.operation @prelu {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1, slope: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @bit_shift {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.string"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+    irdl.attributes {"direction" = %4}
+  }
+  irdl.operation @bitwise_and {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @bitwise_or {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @bitwise_xor {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
+  }
+  irdl.operation @bitwise_not {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+  }
+  irdl.operation @xor {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %1, b: %2)
+    irdl.results(y: %3)
   }
 }

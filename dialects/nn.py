@@ -9,31 +9,31 @@ ops with data-dependent sizes in `strata.dialects.nn_reduce`; shape rules live i
 Conventions:
 * ops work on ranked tensors (dims static or dynamic); ONNX inputs that are shape-like config
   values (Reshape's shape, Slice's starts/ends/axes/steps, axes of Squeeze/Unsqueeze/Reduce*,
-  Split's sizes, Clip's bounds, Pad's pads, Resize's sizes, ...) are attributes named after the
-  ONNX input when constant, so the importer normalises the differences between opsets once;
-  computed at run time they are operands of the op's `dynamic_*` form;
+  Split's sizes, Pad's pads, Resize's sizes, ...) are attributes named after the ONNX input
+  when constant, so the importer normalises the differences between opsets once; computed at
+  run time they are operands of the op's `dynamic_*` form (Clip's bounds are operands);
 * every attribute is always present on the op (the builders fill in the ONNX defaults); the
   importer makes conv/pool `strides`, `pads`, `dilations` and Slice's `axes`/`steps` explicit;
 * operand names are the ONNX input names lower-cased (`data`, `indices`, `scale`, ...), except
   that elementwise ops use `x` (unary) and `a`, `b` (binary); the result is `y` (Split:
   variadic `outputs`);
-* ONNX bool is `i1`; integer tensors are signless.
+* ONNX bool is `i1`; signed integer tensors are signless (`i8`), unsigned ones `ui<N>`
+  (`strata.dtypes`; lowerings erase the signedness once they have used it).
 
 Ops that mirror an ONNX op one to one are derived from its schema in `onnx.defs`
 (`strata.dialects.onnx_schema`); see `strata.dialects.nn_indexing`.
 
 Dependency contract: imports only `strata.dialects.{opdef,onnx_schema,nn_rules,
-nn_shape_rules,nn_movement,nn_dynamic,nn_indexing,nn_rearrange,nn_reduce,nn_rnn}` (and through
-them numpy, `onnx.defs` and `mlir`).
+nn_shape_rules,nn_movement,nn_dynamic,nn_indexing,nn_rearrange,nn_reduce,nn_rnn,nn_math}`
+(and through them numpy, `onnx.defs` and `mlir`).
 """
 
 from __future__ import annotations
 
-import math
-
 from strata.dialects import nn_shape_rules as shp
 from strata.dialects.nn_dynamic import DYNAMIC_CONFIG
 from strata.dialects.nn_indexing import INDEXING_OPS
+from strata.dialects.nn_math import MATH_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
 from strata.dialects.nn_rearrange import REARRANGE_OPS
 from strata.dialects.nn_reduce import REDUCE_FAMILY
@@ -114,20 +114,6 @@ ACTIVATIONS: tuple[OpDef, ...] = (
     _unary("relu", "Relu", "Elementwise max(x, 0).", same_as_input, "activation"),
     _unary("tanh", "Tanh", "Elementwise hyperbolic tangent.", float_unary, "activation"),
     _unary("sigmoid", "Sigmoid", "Elementwise 1 / (1 + exp(-x)).", float_unary, "activation"),
-    OpDef(
-        "clip",
-        "Elementwise min(max(x, min), max).",
-        X,
-        Y,
-        shp.clip_rule,
-        attrs=(
-            Attr("min", FLOAT, -math.inf, "lower bound (-inf: none)"),
-            Attr("max", FLOAT, math.inf, "upper bound (+inf: none)"),
-        ),
-        doc="ONNX passes the bounds as inputs since opset 11; the importer folds them here.",
-        onnx="Clip",
-        category="activation",
-    ),
     OpDef(
         "hard_sigmoid",
         "Elementwise max(0, min(1, alpha * x + beta)).",
@@ -408,6 +394,7 @@ OPS: tuple[OpDef, ...] = (
     *RECURRENT_OPS,
     *CONSTANTS,
     *LOGIC,
+    *MATH_OPS,
 )
 
 DIALECT = Dialect("nn", "High-level neural-network ops on static tensors, modelled on ONNX.", OPS)

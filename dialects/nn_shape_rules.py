@@ -286,13 +286,6 @@ def resize_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     return [TensorSpec(tuple(sizes), x.dtype)]
 
 
-def clip_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
-    x = req(specs[0], "x")
-    if x.dtype == np.dtype("bool"):
-        raise OpVerifyError("operand 'x' must be a numeric tensor, got bool")
-    return [x]
-
-
 # ---- constants ------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """Facts about an ONNX graph before anything is emitted: inputs and their (overridden) shapes,
 weights, the nodes the requested outputs need, and which nodes have no converter.
 
-Dependency contract: numpy, `onnx`, `strata.errors` and `strata.frontends.base`; no MLIR.
+Dependency contract: numpy, `onnx`, `strata.dtypes`, `strata.errors` and
+`strata.frontends.base`; no MLIR.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+from strata import dtypes
 from strata.errors import ModelImportError
 from strata.frontends.base import TensorInfo
 
-SUPPORTED_DTYPES = frozenset(
-    np.dtype(d)
-    for d in ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
-)
+SUPPORTED_DTYPES = frozenset(d.np for d in dtypes.DTYPES)
 SHAPE_HINT = (
     "give it with --input-shape NAME:D0xD1x... or --batch-size N (Python: input_shapes="
     "{NAME: [...]} or batch_size=N)"

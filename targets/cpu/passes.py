@@ -353,7 +353,7 @@ def cpu_pipeline(
         "convert-vector-to-llvm",
         "convert-math-to-llvm",
         "convert-math-to-libm",
-        "arith-expand",
+        "arith-expand{include-bf16=true}",  # bf16 <-> f32 conversions as integer ops
         "finalize-memref-to-llvm{use-generic-functions}",
         "convert-arith-to-llvm",
         "convert-cf-to-llvm",

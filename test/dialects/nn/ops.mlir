@@ -130,10 +130,11 @@ func.func @sigmoid(%arg0: tensor<5xf32>) -> tensor<5xf32> {
   return %0 : tensor<5xf32>
 }
 
+// Optional bounds: operandSegmentSizes says which are present (here only max).
 // CHECK-LABEL: func.func @clip
-// CHECK-NEXT:    %{{.*}} = "nn.clip"(%{{.*}}) {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : (tensor<5xf32>) -> tensor<5xf32>
-func.func @clip(%arg0: tensor<5xf32>) -> tensor<5xf32> {
-  %0 = "nn.clip"(%arg0) {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : (tensor<5xf32>) -> tensor<5xf32>
+// CHECK-NEXT:    %{{.*}} = "nn.clip"(%{{.*}}, %{{.*}}) {operandSegmentSizes = array<i32: 1, 0, 1>} : (tensor<5xf32>, tensor<f32>) -> tensor<5xf32>
+func.func @clip(%arg0: tensor<5xf32>, %hi: tensor<f32>) -> tensor<5xf32> {
+  %0 = "nn.clip"(%arg0, %hi) {operandSegmentSizes = array<i32: 1, 0, 1>} : (tensor<5xf32>, tensor<f32>) -> tensor<5xf32>
   return %0 : tensor<5xf32>
 }
 
@@ -793,6 +794,20 @@ func.func @dynamic_split(%arg0: tensor<4x6xf32>, %arg1: tensor<3xi64>) -> (tenso
 func.func @dynamic_resize(%arg0: tensor<1x2x4x4xf32>, %arg1: tensor<2xf32>) -> tensor<1x2x?x?xf32> {
   %0 = "nn.dynamic_resize"(%arg0, %arg1) {antialias = 0 : i64, axes = array<i64: 2, 3>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "linear", nearest_mode = "round_prefer_floor", operandSegmentSizes = array<i32: 1, 0, 1, 0>} : (tensor<1x2x4x4xf32>, tensor<2xf32>) -> tensor<1x2x?x?xf32>
   return %0 : tensor<1x2x?x?xf32>
+}
+
+// nn_math ops over unsigned, bf16 and f16 element types.
+// CHECK-LABEL: func.func @math_types
+// CHECK-NEXT:    %{{.*}} = "nn.mod"(%{{.*}}, %{{.*}}) {fmod = 0 : i64} : (tensor<3xui64>, tensor<3xui64>) -> tensor<3xui64>
+// CHECK-NEXT:    %{{.*}} = "nn.bit_shift"(%{{.*}}, %{{.*}}) {direction = "LEFT"} : (tensor<3xui64>, tensor<3xui64>) -> tensor<3xui64>
+// CHECK-NEXT:    %{{.*}} = "nn.cos"(%{{.*}}) : (tensor<2xbf16>) -> tensor<2xbf16>
+// CHECK-NEXT:    %{{.*}} = "nn.is_inf"(%{{.*}}) {detect_negative = 1 : i64, detect_positive = 0 : i64} : (tensor<2xf16>) -> tensor<2xi1>
+func.func @math_types(%arg0: tensor<3xui64>, %arg1: tensor<2xbf16>, %arg2: tensor<2xf16>) -> tensor<2xi1> {
+  %0 = "nn.mod"(%arg0, %arg0) {fmod = 0 : i64} : (tensor<3xui64>, tensor<3xui64>) -> tensor<3xui64>
+  %1 = "nn.bit_shift"(%0, %arg0) {direction = "LEFT"} : (tensor<3xui64>, tensor<3xui64>) -> tensor<3xui64>
+  %2 = "nn.cos"(%arg1) : (tensor<2xbf16>) -> tensor<2xbf16>
+  %3 = "nn.is_inf"(%arg2) {detect_negative = 1 : i64, detect_positive = 0 : i64} : (tensor<2xf16>) -> tensor<2xi1>
+  return %3 : tensor<2xi1>
 }
 
 // Weights are dense_resource blobs.

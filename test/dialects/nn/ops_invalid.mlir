@@ -59,7 +59,7 @@ func.func @where_6(%a0: tensor<2xi1>, %a1: tensor<2xf32>, %a2: tensor<2xi64>) {
 
 func.func @clip_7(%a0: tensor<2xi1>) {
   // expected-error @+1 {{'nn.clip' op operand 'x' must be a numeric tensor, got bool}}
-  %0 = "nn.clip"(%a0) {min = 0xFF800000 : f32, max = 0x7F800000 : f32} : (tensor<2xi1>) -> tensor<2xi1>
+  %0 = "nn.clip"(%a0) {operandSegmentSizes = array<i32: 1, 0, 0>} : (tensor<2xi1>) -> tensor<2xi1>
   return
 }
 
@@ -1115,5 +1115,62 @@ func.func @gru_activations(%x: tensor<5x2x3xf32>, %w: tensor<1x12x3xf32>, %r: te
 func.func @lstm_lens(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>, %n: tensor<3xi32>) {
   // expected-error @+1 {{'nn.lstm' op operand 'sequence_lens' has shape [3], expected [2] ([batch])}}
   %0:3 = "nn.lstm"(%x, %w, %r, %n) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = [], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = 0 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<3xi32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
+// nn_math: element types and attributes.
+func.func @mod_fmod(%a0: tensor<2xui8>) {
+  // expected-error @+1 {{'nn.mod' op attribute 'fmod' = 2 must be one of [0, 1]}}
+  %0 = "nn.mod"(%a0, %a0) {fmod = 2 : i64} : (tensor<2xui8>, tensor<2xui8>) -> tensor<2xui8>
+  return
+}
+
+// -----
+
+func.func @mod_mixed_signedness(%a0: tensor<2xui8>, %a1: tensor<2xi8>) {
+  // expected-error @+1 {{'nn.mod' op operands 'a' (uint8) and 'b' (int8) must have one element type}}
+  %0 = "nn.mod"(%a0, %a1) {fmod = 0 : i64} : (tensor<2xui8>, tensor<2xi8>) -> tensor<2xui8>
+  return
+}
+
+// -----
+
+func.func @bit_shift_direction(%a0: tensor<2xui16>) {
+  // expected-error @+1 {{'nn.bit_shift' op attribute 'direction' = 'UP' must be one of ['LEFT', 'RIGHT']}}
+  %0 = "nn.bit_shift"(%a0, %a0) {direction = "UP"} : (tensor<2xui16>, tensor<2xui16>) -> tensor<2xui16>
+  return
+}
+
+// -----
+
+func.func @bitwise_float(%a0: tensor<2xbf16>) {
+  // expected-error @+1 {{'nn.bitwise_not' op operand 'x' must be an integer tensor, got bfloat16}}
+  %0 = "nn.bitwise_not"(%a0) : (tensor<2xbf16>) -> tensor<2xbf16>
+  return
+}
+
+// -----
+
+func.func @prelu_slope(%a0: tensor<3xf32>, %a1: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.prelu' op operand 'slope' [2, 3] must broadcast to 'x' [3]}}
+  %0 = "nn.prelu"(%a0, %a1) : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @clip_bound_rank(%a0: tensor<3xf32>, %a1: tensor<1xf32>) {
+  // expected-error @+1 {{'nn.clip' op operand 'min' must be a scalar (0-d) tensor, got [1]}}
+  %0 = "nn.clip"(%a0, %a1) {operandSegmentSizes = array<i32: 1, 1, 0>} : (tensor<3xf32>, tensor<1xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @is_inf_result(%a0: tensor<3xf16>) {
+  // expected-error @+1 {{'nn.is_inf' op result type(s) tensor<3xf16> do not match inferred tensor<3xi1>}}
+  %0 = "nn.is_inf"(%a0) {detect_negative = 1 : i64, detect_positive = 1 : i64} : (tensor<3xf16>) -> tensor<3xf16>
   return
 }

@@ -64,5 +64,6 @@ def test_coverage_rows() -> None:
     assert rows["SequenceMap"].status == coverage.NO  # sub-graphs never fold
     assert rows["ai.onnx.ml.ZipMap"].status == coverage.NO
     assert rows["Attention"].status == coverage.FOLD_ONLY
-    assert rows["HardSwish"].status == coverage.FOLD_ONLY  # through its function body
+    assert rows["Det"].status == coverage.FOLD_ONLY  # no converter: constant inputs only
+    assert rows["HardSwish"].status == coverage.CONVERTER
     assert rows["RandomNormal"].status == coverage.NO  # never folded

@@ -21,6 +21,7 @@ from mlir import ir
 from mlir.dialects import func
 from onnx import helper
 
+from strata import dtypes
 from strata.context import make_context
 from strata.dialects import generate
 from strata.dialects.nn import DIALECT
@@ -36,6 +37,9 @@ from strata.dialects.opdef import (
 ROOT = Path(__file__).resolve().parents[3]
 MLIR_OPT = Path(mlir.ir.__file__).parent / "bin" / "mlir-opt"
 F32, I64, BOOL = np.dtype("float32"), np.dtype("int64"), np.dtype("bool")
+BF16 = dtypes.numpy_dtype("bfloat16")
+FLOAT_MATH = ["cos", "sin", "tan", "acos", "asin", "atan", "cosh", "sinh", "acosh", "asinh",
+              "atanh", "ceil", "floor", "round", "softplus", "softsign", "hard_swish", "mish"]  # fmt: skip
 
 
 def T(*shape: int | None, dtype: Any = F32) -> TensorSpec:
@@ -227,7 +231,7 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     "relu": ([T(5)], {}, [(5,)]),
     "tanh": ([T(5)], {}, [(5,)]),
     "sigmoid": ([T(5)], {}, [(5,)]),
-    "clip": ([T(5)], {"min": 0.0, "max": 6.0}, [(5,)]),
+    "clip": ([T(5), None, T()], {}, [(5,)]),
     "hard_sigmoid": ([T(5)], {}, [(5,)]),
     "leaky_relu": ([T(5)], {"alpha": 0.1}, [(5,)]),
     "gelu": ([T(5)], {"approximate": "tanh"}, [(5,)]),
@@ -386,6 +390,28 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
         {"hidden_size": 4, "activations": ["Sigmoid", "Tanh", "Relu"], "clip": 3.0},
         [(5, 1, 2, 4), (1, 2, 4), (1, 2, 4)],
     ),
+    # nn_math: math, rounding, bitwise, further activations
+    **{op: ([T(4, dtype=BF16)], {}, [(4,)]) for op in FLOAT_MATH},
+    "sign": ([T(2, 3, dtype=np.uint16)], {}, [(2, 3)]),
+    "is_inf": ([T(3, dtype=np.float16)], {"detect_negative": 0}, [(3,)]),
+    "mod": ([T(2, 3, dtype=np.uint8), T(3, dtype=np.uint8)], {"fmod": 0}, [(2, 3)]),
+    "elu": ([T(5)], {"alpha": 0.5}, [(5,)]),
+    "celu": ([T(5)], {}, [(5,)]),
+    "selu": ([T(5, dtype=np.float64)], {}, [(5,)]),
+    "thresholded_relu": ([T(5)], {"alpha": 2.0}, [(5,)]),
+    "swish": ([T(5)], {"alpha": 0.5}, [(5,)]),
+    "shrink": ([T(5, dtype=np.int8)], {"lambd": 1.5, "bias": 1.0}, [(5,)]),
+    "prelu": ([T(2, 3, 4), T(3, 1)], {}, [(2, 3, 4)]),
+    "bit_shift": (
+        [T(2, 3, dtype=np.uint32), T(1, dtype=np.uint32)],
+        {"direction": "LEFT"},
+        [(2, 3)],
+    ),
+    "bitwise_and": ([T(2, 3, dtype=np.int16), T(3, dtype=np.int16)], {}, [(2, 3)]),
+    "bitwise_or": ([T(3, dtype=np.uint64), T(2, 1, dtype=np.uint64)], {}, [(2, 3)]),
+    "bitwise_xor": ([T(3, dtype=np.int8), T(3, dtype=np.int8)], {}, [(3,)]),
+    "bitwise_not": ([T(3, dtype=np.uint8)], {}, [(3,)]),
+    "xor": ([T(2, 3, dtype=bool), T(3, dtype=bool)], {}, [(2, 3)]),
 }
 
 
@@ -738,7 +764,27 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
     ("and", [T(2, dtype=bool), T(2)], {}, r"operand 'b' must be a bool"),
     ("where", [T(2), T(2), T(2)], {}, r"operand 'condition' must be a bool"),
     ("where", [T(2, dtype=bool), T(2), T(2, dtype=np.int64)], {}, r"operands 'x' .* and 'y'"),
-    ("clip", [T(2, dtype=bool)], {}, r"operand 'x' must be a numeric tensor"),
+    ("clip", [T(2, dtype=bool), None, None], {}, r"operand 'x' must be a numeric tensor"),
+    ("clip", [T(2), T(1), None], {}, r"operand 'min' must be a scalar \(0-d\) tensor"),
+    ("clip", [T(2), None, T(dtype=np.int64)], {}, r"operands 'x' \(float32\) and 'max'"),
+    # nn_math
+    ("cos", [T(2, dtype=np.int32)], {}, r"operand 'x' must be a floating-point tensor"),
+    ("sign", [T(2, dtype=bool)], {}, r"operand 'x' must be a numeric tensor, got bool"),
+    ("is_inf", [T(2, dtype=np.int8)], {}, r"operand 'x' must be a floating-point tensor"),
+    ("mod", [T(2), T(2)], {"fmod": 2}, r"attribute 'fmod' = 2 must be one of \[0, 1\]"),
+    ("mod", [T(2, dtype=np.uint8), T(2, dtype=np.int8)], {}, r"operands 'a' \(uint8\)"),
+    ("prelu", [T(2, 3), T(4, 3)], {}, r"operand 'slope' \[4, 3\] must broadcast to 'x'"),
+    ("prelu", [T(3), T(2, 3)], {}, r"operand 'slope' \[2, 3\] must broadcast to 'x' \[3\]"),
+    (
+        "bit_shift",
+        [T(2, dtype=np.uint8), T(2, dtype=np.uint8)],
+        {"direction": "UP"},
+        r"attribute 'direction' = 'UP' must be one of",
+    ),
+    ("bit_shift", [T(2), T(2)], {"direction": "LEFT"}, r"operand 'a' must be an integer"),
+    ("bitwise_and", [T(2, dtype=bool), T(2, dtype=bool)], {}, r"must be an integer tensor"),
+    ("bitwise_not", [T(2)], {}, r"operand 'x' must be an integer tensor, got float32"),
+    ("xor", [T(2, dtype=np.int8), T(2, dtype=bool)], {}, r"operand 'a' must be a bool"),
     ("gelu", [T(2)], {"approximate": "fast"}, r"attribute 'approximate' = 'fast' must be one"),
     ("softmax", [T(2, 3)], {"axis": 2}, r"attribute 'axis' = 2 is out of range \[-2, 1\]"),
     ("relu", [None], {}, r"operand 'x' is required"),

@@ -280,6 +280,38 @@ CASES = [
     Case("pow_int_exponent", [n("Pow", ["x", "e"])], X4, ["y"], {"e": np.array(2, np.int64)}),
     Case("clip_max_only", [n("Clip", ["x", "", "hi"])], X4, ["y"], {"hi": np.array(6, np.float32)}),
     Case("clip_runtime_min", [n("Clip", ["x", "lo"])], [("x", F, [3]), ("lo", F, [])], ["y"]),
+    Case("clip_bound_1", [n("Clip", ["x", "lo"])], [("x", F, [3]), ("lo", F, [1])], ["y"]),
+    Case(
+        "cast_like_mod_bitshift",
+        [
+            n("CastLike", ["x", "like"], ["u"]),
+            n("Mod", ["u", "m"], ["r"]),
+            n("BitShift", ["r", "s"], ["y"], direction="LEFT"),
+        ],
+        [("x", F, [2, 3]), ("like", TensorProto.UINT32, [1])],
+        ["y"],
+        {"m": np.array([7, 3, 2], np.uint32), "s": np.array(2, np.uint32)},
+    ),
+    Case(
+        "math_and_activations",
+        [
+            n("Cos", ["x"], ["a"]),
+            n("Round", ["a"], ["b"]),
+            n("Softplus", ["b"], ["c"]),
+            n("PRelu", ["c", "slope"], ["d"]),
+            n("IsInf", ["d"], ["y"], detect_negative=0),
+        ],
+        X4,
+        ["y"],
+        {"slope": w(9)},
+    ),
+    Case(
+        "bitwise_unsigned",
+        [n("BitwiseAnd", ["a", "b"], ["c"]), n("BitwiseNot", ["c"], ["y"])],
+        [("a", TensorProto.UINT64, [2, 3]), ("b", TensorProto.UINT64, [3])],
+        ["y"],
+        opset=18,
+    ),
     Case(
         "variadic",
         [
