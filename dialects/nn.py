@@ -30,7 +30,6 @@ nn_shape_rules,nn_movement,nn_dynamic,nn_indexing,nn_rearrange,nn_reduce,nn_rnn,
 
 from __future__ import annotations
 
-from strata.dialects import nn_shape_rules as shp
 from strata.dialects.nn_dynamic import DYNAMIC_CONFIG
 from strata.dialects.nn_indexing import INDEXING_OPS
 from strata.dialects.nn_math import MATH_OPS

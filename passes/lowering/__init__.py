@@ -33,7 +33,6 @@ MODULES = (
     "reduction",
     "resize",
     "rnn",
-    "scalar_math",
     "scatter",
     "select",
     "sort",
