@@ -238,6 +238,10 @@ def unsupported_nodes(
             const.update(o for o in n.output if o)
             continue
         if not has_converter(n):
-            key = n.op_type if n.domain in ("", "ai.onnx") else f"{n.domain}.{n.op_type}"
-            out.setdefault(key, []).append(node_label(n, i))
+            out.setdefault(op_key(n), []).append(node_label(n, i))
     return out
+
+
+def op_key(node: onnx.NodeProto) -> str:
+    """The node's op type as messages name it: `Op`, or `domain.Op` outside 'ai.onnx'."""
+    return node.op_type if node.domain in ("", "ai.onnx") else f"{node.domain}.{node.op_type}"

@@ -29,8 +29,9 @@ from strata.frontends.onnx.loader import (
     DEFAULT_DOMAINS,
     ModelSource,
     check_model,
-    default_opset,
+    known_domain_versions,
     load_model,
+    model_opsets,
 )
 from strata.frontends.onnx.ops.registry import ConvertError, Node
 
@@ -53,27 +54,26 @@ def import_model(
     names the model in error messages (default: its path, or `<bytes>`).
     """
     proto = load_model(model, check=False, label=label)
-    opset = default_opset(proto)
+    opsets = model_opsets(proto)
     g = proto.graph
     inputs = graph.resolve_inputs(g, input_shapes, batch_size)
     out_names = graph.select_outputs(g, outputs)
     nodes = graph.needed_nodes(g, out_names)
-    _check_domains(nodes)
+    _check_domains(nodes, opsets)
     weights = graph.weights(g)
     missing = graph.unsupported_nodes(
         nodes,
         set(weights),
-        lambda n: ops.lookup(n.op_type, opset) is not None,
+        lambda n: ops.lookup(n.op_type, opsets[_domain(n)], _domain(n)) is not None,
         folding.can_fold,
     )
     if missing:
-        raise UnsupportedOpError(missing)
+        raise UnsupportedOpError(missing, _unsupported_notes(nodes, missing, opsets))
     check_model(proto)
     ctx = context if context is not None else make_context()
     ensure_dialects(ctx)
-    opsets = {o.domain: o.version for o in proto.opset_import}
     with ctx, ir.Location.unknown():
-        walker = _Walker(opset, opsets)
+        walker = _Walker(opsets, {o.domain: o.version for o in proto.opset_import})
         declared = {o.name: graph.model_dims(o) for o in g.output}
         module = walker.emit(entry_func_name, inputs, weights, nodes, out_names, declared)
         try:
@@ -89,24 +89,56 @@ def import_model(
         )
 
 
-def _check_domains(nodes: Sequence[tuple[int, onnx.NodeProto]]) -> None:
-    other: dict[str, list[str]] = {}
+def _domain(node: onnx.NodeProto) -> str:
+    return "" if node.domain in DEFAULT_DOMAINS else node.domain
+
+
+def _check_domains(nodes: Sequence[tuple[int, onnx.NodeProto]], opsets: Mapping[str, int]) -> None:
+    """Every node's domain must be one the model imports an opset of."""
+    missing: dict[str, list[str]] = {}
     for i, n in nodes:
-        if n.domain not in DEFAULT_DOMAINS:
-            other.setdefault(n.domain, []).append(graph.node_label(n, i))
-    if other:
-        lines = "; ".join(f"'{d}': {', '.join(names)}" for d, names in sorted(other.items()))
-        raise ModelImportError(
-            f"nodes of opset domains other than the default 'ai.onnx' are not supported ({lines})"
+        if _domain(n) not in opsets:
+            missing.setdefault(_domain(n), []).append(graph.node_label(n, i))
+    if missing:
+        lines = "; ".join(
+            f"{repr(d) if d else 'the default domain (ai.onnx)'}: {', '.join(names)}"
+            for d, names in sorted(missing.items())
         )
+        raise ModelImportError(
+            f"nodes use domains the model imports no opset of (opset_import lacks them): {lines}"
+        )
+
+
+def _unsupported_notes(
+    nodes: Sequence[tuple[int, onnx.NodeProto]],
+    missing: Mapping[str, list[str]],
+    opsets: Mapping[str, int],
+) -> dict[str, str]:
+    """Why each missing op type is missing, where more can be said than "no converter"."""
+    known = known_domain_versions()
+    notes: dict[str, str] = {}
+    for _, n in nodes:
+        key = graph.op_key(n)
+        if key not in missing or key in notes:
+            continue
+        domain = _domain(n)
+        version = opsets[domain]
+        first = ops.first_since(n.op_type, domain)
+        if domain not in known:
+            notes[key] = f"domain '{domain}' is not an ONNX domain (a custom op)"
+        elif first is not None and first > version:
+            notes[key] = f"converted from opset {first} on; the model imports opset {version}"
+        elif not ops.registry.schema_versions(n.op_type, domain):
+            notes[key] = f"not an op of domain '{domain or 'ai.onnx'}' in onnx {onnx.__version__}"
+    return notes
 
 
 class _Walker:
     """Emits one function for the graph, node by node."""
 
-    def __init__(self, opset: int, opsets: Mapping[str, int]) -> None:
-        self.opset = opset
-        self.opsets = dict(opsets)
+    def __init__(self, versions: Mapping[str, int], opsets: Mapping[str, int]) -> None:
+        self.versions = dict(versions)  # normalised domain -> opset version
+        self.opsets = dict(opsets)  # the model's opset_import, for the reference evaluator
         self.em = Emitter()
         self.output_infos: list[TensorInfo] = []
         self._dropped: dict[str, str] = {}  # value name -> why it has no value
@@ -168,11 +200,12 @@ class _Walker:
         if sym is not None and symbolic.is_static(sym) and len(node.output) == 1:
             self.em.define(Tensor(node.output[0], const=symbolic.to_array(sym)))
             return
-        entry = ops.lookup(node.op_type, self.opset)
+        version = self.versions[_domain(node)]
+        entry = ops.lookup(node.op_type, version, _domain(node))
         if entry is None:
-            raise UnsupportedOpError({node.op_type: [label]})
+            raise UnsupportedOpError({graph.op_key(node): [label]})
         try:
-            outs = list(entry.fn(Node(node, label, self.opset, self.em)))
+            outs = list(entry.fn(Node(node, label, version, self.em)))
         except (ConvertError, OpVerifyError) as e:
             raise ModelImportError(f"{where}: {e}") from None
         for k, name in enumerate(node.output):
@@ -191,9 +224,11 @@ class _Walker:
             start = next((a.i for a in node.attribute if a.name == "start"), 0)
             end = next((a.i for a in node.attribute if a.name == "end"), 2**62)
             return symbolic.of_shape(node.input[0], ins[0].spec.shape, start, end)
+        if _domain(node):
+            return None
         syms = [t.tracked if t is not None else None for t in ins]
         consts = [t.const if t is not None else None for t in ins]
-        return symbolic.propagate(node, syms, consts, self.opset)
+        return symbolic.propagate(node, syms, consts, self.versions[""])
 
     def _fold(self, node: onnx.NodeProto, label: str, ins: list[Tensor | None]) -> bool:
         """Evaluate the node at import time if possible; False leaves it to its converter."""
@@ -209,7 +244,9 @@ class _Walker:
         if any(t is not None and t.const is None for t in ins):
             return False
         arrays = [t.const if t is not None else None for t in ins]
-        has_converter = ops.lookup(node.op_type, self.opset) is not None
+        has_converter = (
+            ops.lookup(node.op_type, self.versions[_domain(node)], _domain(node)) is not None
+        )
         try:
             results = folding.evaluate(node, arrays, self.opsets)
         except folding.FoldError as e:

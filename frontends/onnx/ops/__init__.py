@@ -4,18 +4,38 @@ an op type at a model's opset.
 Dependency contract: importing this package registers every converter module below.
 """
 
-from strata.frontends.onnx.ops import conv, elementwise, indexing, linalg, reduce, resize, shape
-from strata.frontends.onnx.ops.registry import TABLE, Node, lookup
+from strata.frontends.onnx.ops import (
+    conv,
+    elementwise,
+    indexing,
+    legacy,
+    linalg,
+    reduce,
+    resize,
+    shape,
+)
+from strata.frontends.onnx.ops.registry import (
+    TABLE,
+    TABLES,
+    Node,
+    first_since,
+    lookup,
+    schema_versions,
+)
 
 __all__ = [
     "TABLE",
+    "TABLES",
     "Node",
     "conv",
     "elementwise",
+    "first_since",
     "indexing",
+    "legacy",
     "linalg",
     "lookup",
     "reduce",
     "resize",
+    "schema_versions",
     "shape",
 ]

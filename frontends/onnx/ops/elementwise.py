@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from mlir import ir
 
+from strata.frontends.onnx.ops.legacy import LEGACY_BROADCAST, NUMPY_BROADCAST_SINCE
 from strata.frontends.onnx.ops.registry import Converter, Node, Output, converter
 
 BINARY = {
@@ -43,7 +44,9 @@ VARIADIC = {"Max": "max", "Min": "min", "Sum": "add"}
 
 def _register_table() -> None:
     for onnx_name, nn_name in BINARY.items():
-        converter(onnx_name, needs=[nn_name])(_binary(nn_name))
+        # Opsets 1-6 had `broadcast` / `axis` attributes: those forms are in `legacy`.
+        since = NUMPY_BROADCAST_SINCE if onnx_name in LEGACY_BROADCAST else None
+        converter(onnx_name, since=since, needs=[nn_name])(_binary(nn_name))
     for onnx_name, nn_name in UNARY.items():
         converter(onnx_name, needs=[nn_name])(_unary(nn_name))
     for onnx_name, nn_name in VARIADIC.items():
@@ -87,7 +90,7 @@ def mean(node: Node) -> Sequence[Output]:
     return [node.build1("div", [total, node.constant(n, "count")])]
 
 
-@converter("Pow", needs=["pow", "cast"])
+@converter("Pow", since=7, needs=["pow", "cast"])
 def pow_(node: Node) -> Sequence[Output]:
     """Pow allows an exponent of another numeric type; nn.pow wants one type."""
     base, exp = node.spec(0), node.spec(1)
@@ -115,7 +118,7 @@ def identity(node: Node) -> Sequence[Output]:
     return [node.value(0)]
 
 
-@converter("Dropout")
+@converter("Dropout", since=12)
 def dropout(node: Node) -> Sequence[Output]:
     """Inference: identity; the mask (if used) is all true."""
     if node.opset >= 12 and node.has(2):
@@ -174,7 +177,7 @@ def gelu(node: Node) -> Sequence[Output]:
     return [node.build1("gelu", [node.value(0)], {"approximate": node.attr("approximate", "none")})]
 
 
-@converter("Cast", needs=["cast"])
+@converter("Cast", since=6, needs=["cast"])
 def cast(node: Node) -> Sequence[Output]:
     from strata.frontends.onnx.graph import numpy_dtype
 

@@ -27,9 +27,14 @@ def mat_mul(node: Node) -> Sequence[Output]:
     return [node.build1("mat_mul", [node.value(0), node.value(1)])]
 
 
-@converter("BatchNormalization", needs=["batch_normalization"])
+@converter("BatchNormalization", since=9, needs=["batch_normalization"])
 def batch_normalization(node: Node) -> Sequence[Output]:
-    """Inference form only: training_mode (opset 14) must be 0; extra outputs unsupported."""
+    """Inference form only: training_mode (opset 14) must be 0. Before opset 14 the extra
+    outputs select training mode, which the opset-1..8 converter computes."""
+    if node.opset < 14 and any(node.proto.output[1:]):
+        from strata.frontends.onnx.ops.legacy import batch_normalization_v1
+
+        return batch_normalization_v1(node)
     if node.attr("training_mode", 0):
         node.fail("training_mode=1 is not supported (inference only)")
     operands = [node.value(i) for i in range(5)]

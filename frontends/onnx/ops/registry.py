@@ -3,16 +3,21 @@
 A converter receives a :class:`Node` (attribute access, operand values and constants, and
 `build` for nn ops with the node's location) and returns one entry per ONNX output: an MLIR
 value, or a numpy array for a value it computed at import time. The entry used for a model is
-the one with the highest `since` not above the model's opset. Converters name the nn ops they
-need, so a converter whose ops are not declared counts as missing.
+the one with the highest `since` not above the opset the model imports for the node's domain;
+`since` defaults to the op's first schema version in `onnx.defs`, so an entry claims exactly the
+versions it was written for (a later schema version with other semantics gets its own entry).
+Converters name the nn ops they need, so a converter whose ops are not declared counts as missing.
+Default-domain entries are in `TABLE`; other domains (`ai.onnx.ml`, ...) in `TABLES[domain]`.
 
-Dependency contract: numpy, `onnx`, `mlir`, `strata.dialects`, the frontend's emitter.
+Dependency contract: numpy, `onnx`, `mlir`, `strata.dialects`, the frontend's emitter and
+loader (for the domain names).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NoReturn, TypeAlias
 
 import numpy as np
@@ -24,6 +29,7 @@ from strata.dialects.nn import DIALECT
 from strata.dialects.opdef import OpVerifyError, TensorSpec
 from strata.frontends.onnx import symbolic
 from strata.frontends.onnx.emitter import Emitter
+from strata.frontends.onnx.loader import DEFAULT_DOMAINS
 
 Output: TypeAlias = ir.Value | np.ndarray
 
@@ -166,29 +172,65 @@ class Entry:
         return True
 
 
-TABLE: dict[str, list[Entry]] = {}
+TABLES: dict[str, dict[str, list[Entry]]] = {"": {}}
+TABLE = TABLES[""]  # the default ('ai.onnx') domain
+
+
+def _domain(domain: str) -> str:
+    return "" if domain in DEFAULT_DOMAINS else domain
+
+
+@lru_cache(maxsize=1)
+def _schema_versions() -> dict[tuple[str, str], tuple[int, ...]]:
+    out: dict[tuple[str, str], list[int]] = {}
+    for s in onnx.defs.get_all_schemas_with_history():
+        out.setdefault((_domain(s.domain), s.name), []).append(s.since_version)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def schema_versions(op_type: str, domain: str = "") -> tuple[int, ...]:
+    """The `since_version`s of the op's schemas in `onnx.defs` (empty: not an ONNX op)."""
+    return _schema_versions().get((_domain(domain), op_type), ())
 
 
 def converter(
-    op_types: str | Sequence[str], *, since: int = 1, needs: Sequence[str] = ()
+    op_types: str | Sequence[str],
+    *,
+    since: int | None = None,
+    needs: Sequence[str] = (),
+    domain: str = "",
 ) -> Callable[[Converter], Converter]:
-    """Register `fn` for these op types from opset `since` on; `needs`: nn ops it builds."""
+    """Register `fn` for these op types from opset `since` on (default: the op's first schema
+    version); `needs`: nn ops it builds; `domain`: the ONNX domain (default: 'ai.onnx')."""
     names = [op_types] if isinstance(op_types, str) else list(op_types)
+    table = TABLES.setdefault(_domain(domain), {})
 
     def register(fn: Converter) -> Converter:
         for name in names:
-            entries = TABLE.setdefault(name, [])
-            entries.append(Entry(name, since, fn, tuple(needs)))
+            first = since if since is not None else (schema_versions(name, domain) or (1,))[0]
+            entries = table.setdefault(name, [])
+            if any(e.since == first for e in entries):
+                raise ValueError(f"two converters for {name} since opset {first}")
+            entries.append(Entry(name, first, fn, tuple(needs)))
             entries.sort(key=lambda e: e.since)
         return fn
 
     return register
 
 
-def lookup(op_type: str, opset: int) -> Entry | None:
-    """The converter for `op_type` at `opset`, if one exists and its nn ops are declared."""
+def lookup(op_type: str, opset: int, domain: str = "") -> Entry | None:
+    """The converter for `op_type` at `opset` of its domain, if one exists and its nn ops are
+    declared."""
     best = None
-    for e in TABLE.get(op_type, []):
+    for e in TABLES.get(_domain(domain), {}).get(op_type, []):
         if e.since <= opset:
             best = e
     return best if best is not None and best.available() else None
+
+
+def first_since(op_type: str, domain: str = "") -> int | None:
+    """The lowest opset from which `op_type` has an available converter (None: never)."""
+    for e in TABLES.get(_domain(domain), {}).get(op_type, []):
+        if e.available():
+            return e.since
+    return None
