@@ -64,9 +64,9 @@ func.func @kern(%a: {at}, %b: {bt}) -> {ct} {{
     return text, [a, b], a @ b
 
 
-def _conv(n: int, c: int, h: int, w_: int, f: int, kh: int, kw: int, s: int
+def _conv(n: int, c: int, h: int, w_: int, f: int, kh: int, kw: int, s: int, d: int = 1
           ) -> tuple[str, list[np.ndarray], np.ndarray]:  # fmt: skip
-    oh, ow = (h - kh) // s + 1, (w_ - kw) // s + 1
+    oh, ow = (h - d * (kh - 1) - 1) // s + 1, (w_ - d * (kw - 1) - 1) // s + 1
     xt, wt, yt = (f"tensor<{n}x{c}x{h}x{w_}xf32>", f"tensor<{f}x{c}x{kh}x{kw}xf32>",
                   f"tensor<{n}x{f}x{oh}x{ow}xf32>")  # fmt: skip
     text = f"""
@@ -74,7 +74,7 @@ func.func @kern(%x: {xt}, %w: {wt}, %b: tensor<{f}xf32>) -> {yt} {{
   %e = tensor.empty() : {yt}
   %init = linalg.broadcast ins(%b : tensor<{f}xf32>) outs(%e : {yt}) dimensions = [0, 2, 3]
   %y = linalg.conv_2d_nchw_fchw {{strides = dense<{s}> : tensor<2xi64>,
-                                  dilations = dense<1> : tensor<2xi64>}}
+                                  dilations = dense<{d}> : tensor<2xi64>}}
     ins(%x, %w : {xt}, {wt}) outs(%init : {yt}) -> {yt}
   return %y : {yt}
 }}"""
@@ -85,7 +85,8 @@ func.func @kern(%x: {xt}, %w: {wt}, %b: tensor<{f}xf32>) -> {yt} {{
     ref = np.broadcast_to(b[None, :, None, None], (n, f, oh, ow)).copy()
     for i in range(kh):
         for j in range(kw):
-            patch = x[:, :, i : i + s * (oh - 1) + 1 : s, j : j + s * (ow - 1) + 1 : s]
+            r0, c0 = i * d, j * d
+            patch = x[:, :, r0 : r0 + s * (oh - 1) + 1 : s, c0 : c0 + s * (ow - 1) + 1 : s]
             ref += np.einsum("nchw,fc->nfhw", patch, w[:, :, i, j])
     return text, [x, w, b], ref
 
@@ -104,6 +105,7 @@ CASES = {
     "conv_batch2_stride2": lambda: _conv(2, 5, 11, 12, 13, 3, 3, 2),
     "conv_1x1": lambda: _conv(1, 16, 7, 7, 24, 1, 1, 1),
     "conv_7x7_s2": lambda: _conv(1, 3, 23, 23, 9, 7, 7, 2),
+    "conv_dilated": lambda: _conv(2, 3, 10, 9, 2, 3, 3, 2, d=2),  # not im2col: plain loops
 }
 
 
