@@ -33,7 +33,7 @@ from strata.frontends.onnx.loader import (
     load_model,
     model_opsets,
 )
-from strata.frontends.onnx.ops.registry import ConvertError, Node
+from strata.frontends.onnx.ops.registry import ConvertError, Node, SequenceValue
 
 
 def import_model(
@@ -165,6 +165,12 @@ class _Walker:
             for index, node in nodes:
                 self._node(index, node)
             results = [self._lookup(o, "graph output").name for o in out_names]
+            for r in results:
+                if self.em.get(r).is_sequence:
+                    raise ModelImportError(
+                        f"graph output '{r}' is a {self.em.get(r).kind}; Strata's compiled "
+                        "models return tensors only"
+                    )
             values = [self.em.value(r) for r in results]
             func.ReturnOp(values)
         f.attributes["function_type"] = ir.TypeAttr.get(
@@ -211,15 +217,20 @@ class _Walker:
         for k, name in enumerate(node.output):
             if not name:
                 continue
-            if k >= len(outs):
+            out = outs[k] if k < len(outs) else None
+            if out is None:
                 self._dropped[name] = f"{where} output {k} is not supported by Strata"
-            elif isinstance(outs[k], np.ndarray):
-                self.em.define(Tensor(name, const=outs[k]))
+            elif isinstance(out, np.ndarray):
+                self.em.define(Tensor(name, const=out))
+            elif isinstance(out, SequenceValue):
+                self.em.define(Tensor(name, items=list(out.items), optional=out.optional))
             else:
-                self.em.define(Tensor(name, value=outs[k], sym=sym if k == 0 else None))
+                self.em.define(Tensor(name, value=out, sym=sym if k == 0 else None))
 
     def _track(self, node: onnx.NodeProto, ins: list[Tensor | None]) -> symbolic.Sym | None:
         """The symbolic entries of the node's first output (shape arithmetic), if tracked."""
+        if any(t is not None and t.is_sequence for t in ins):
+            return None
         if node.op_type == "Shape" and ins and ins[0] is not None:
             start = next((a.i for a in node.attribute if a.name == "start"), 0)
             end = next((a.i for a in node.attribute if a.name == "end"), 2**62)
@@ -233,6 +244,8 @@ class _Walker:
     def _fold(self, node: onnx.NodeProto, label: str, ins: list[Tensor | None]) -> bool:
         """Evaluate the node at import time if possible; False leaves it to its converter."""
         first = ins[0] if ins else None
+        if first is not None and first.is_sequence:
+            return False
         if node.op_type in ("Shape", "Size") and first is not None and first.spec.is_static:
             shape = tuple(int(d) for d in first.spec.shape if d is not None)
             if node.op_type == "Shape":

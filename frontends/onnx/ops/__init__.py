@@ -12,6 +12,7 @@ from strata.frontends.onnx.ops import (
     linalg,
     reduce,
     resize,
+    sequence,
     shape,
 )
 from strata.frontends.onnx.ops.registry import (
@@ -37,5 +38,6 @@ __all__ = [
     "reduce",
     "resize",
     "schema_versions",
+    "sequence",
     "shape",
 ]

@@ -28,10 +28,20 @@ from onnx import helper
 from strata.dialects.nn import DIALECT
 from strata.dialects.opdef import OpVerifyError, TensorSpec
 from strata.frontends.onnx import symbolic
-from strata.frontends.onnx.emitter import Emitter
+from strata.frontends.onnx.emitter import Emitter, SequenceValueError, Tensor
 from strata.frontends.onnx.loader import DEFAULT_DOMAINS
 
-Output: TypeAlias = ir.Value | np.ndarray
+
+@dataclass
+class SequenceValue:
+    """A converter's tensor-sequence result: its items, in order (import-time structure); with
+    `optional`, an optional value (no item: empty)."""
+
+    items: list[Tensor]
+    optional: bool = False
+
+
+Output: TypeAlias = ir.Value | np.ndarray | SequenceValue
 
 
 class ConvertError(Exception):
@@ -78,7 +88,11 @@ class Node:
         return i < len(self.proto.input) and self.proto.input[i] != ""
 
     def value(self, i: int) -> ir.Value:
-        return self._em.value(self.proto.input[i])
+        try:
+            return self._em.value(self.proto.input[i])
+        except SequenceValueError:
+            kind = self._em.get(self.proto.input[i]).kind
+            self.fail(f"input {i} ('{self.proto.input[i]}') is a {kind}; expected a tensor")
 
     def opt_value(self, i: int) -> ir.Value | None:
         return self.value(i) if self.has(i) else None
@@ -87,7 +101,38 @@ class Node:
         return [self.value(i) for i in range(self.num_inputs) if self.has(i)]
 
     def spec(self, i: int) -> TensorSpec:
-        return self._em.get(self.proto.input[i]).spec
+        try:
+            return self._em.get(self.proto.input[i]).spec
+        except SequenceValueError:
+            kind = self._em.get(self.proto.input[i]).kind
+            self.fail(f"input {i} ('{self.proto.input[i]}') is a {kind}; expected a tensor")
+
+    def tensor(self, i: int) -> Tensor:
+        """Input `i`'s table entry, which must be a tensor (for sequence items)."""
+        self.spec(i)
+        return self._em.get(self.proto.input[i])
+
+    def value_of(self, t: Tensor) -> ir.Value:
+        """The MLIR value of a sequence item."""
+        return self._em.materialise(t)
+
+    def sequence(self, i: int) -> list[Tensor]:
+        """The items of input `i`, which must be a tensor sequence."""
+        t = self.input_tensor(i)
+        if t.items is None or t.optional:
+            self.fail(f"input {i} ('{self.proto.input[i]}') is a {t.kind}; expected a sequence")
+        return list(t.items)
+
+    def input_tensor(self, i: int) -> Tensor:
+        """Input `i`'s table entry, whatever it holds (tensor, sequence or optional)."""
+        return self._em.get(self.proto.input[i])
+
+    def item(self, out: ir.Value | np.ndarray, k: int) -> Tensor:
+        """A new sequence item (the `k`-th this node makes) holding `out`."""
+        name = f"{self.name}[{k}]"
+        if isinstance(out, np.ndarray):
+            return Tensor(name, const=out)
+        return Tensor(name, value=out)
 
     def static_shape(self, i: int, why: str) -> tuple[int, ...]:
         """The shape of input `i`, which must be static here (`why`: what needs it)."""
