@@ -23,7 +23,7 @@ from strata.context import ensure_dialects, make_context
 from strata.dialects.opdef import OpVerifyError, TensorSpec, spec_of_type, type_of_spec
 from strata.errors import ModelImportError, UnsupportedOpError, VerificationError
 from strata.frontends.base import ImportedModel, TensorInfo
-from strata.frontends.onnx import folding, graph, ops, symbolic
+from strata.frontends.onnx import folding, gradient, graph, ops, symbolic
 from strata.frontends.onnx.emitter import Emitter, Tensor
 from strata.frontends.onnx.loader import (
     DEFAULT_DOMAINS,
@@ -55,6 +55,8 @@ def import_model(
     """
     proto = load_model(model, check=False, label=label)
     opsets = model_opsets(proto)
+    if gradient.has_gradient(proto):
+        proto = gradient.expand(proto, opsets.get(""))
     g = proto.graph
     inputs = graph.resolve_inputs(g, input_shapes, batch_size)
     out_names = graph.select_outputs(g, outputs)
