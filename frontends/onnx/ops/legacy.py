@@ -62,12 +62,9 @@ NUMPY_BROADCAST_SINCE = 7
 def aligned_rhs(node: Node) -> ir.Value:
     """Input 1 reshaped so that numpy broadcasting gives the opset-1..6 rule: with
     `broadcast=1`, B's dims line up with A's from `axis` (default: the trailing dims)."""
-    b = node.value(1)
-    if not node.attr("broadcast", 0):
-        return b
     rank_a, rank_b = node.spec(0).rank, node.spec(1).rank
-    if rank_b >= rank_a:
-        return b
+    if not node.attr("broadcast", 0) or rank_b >= rank_a:
+        return node.value(1)
     axis = int(node.attr("axis", rank_a - rank_b))
     axis = axis + rank_a if axis < 0 else axis
     if not 0 <= axis <= rank_a - rank_b:
@@ -77,12 +74,12 @@ def aligned_rhs(node: Node) -> ir.Value:
         )
     trailing = rank_a - axis - rank_b
     if trailing == 0:
-        return b
-    axes = list(range(rank_b, rank_b + trailing))
+        return node.value(1)
     const = node.maybe_const(1)
     if const is not None:
         return node.constant(const.reshape(const.shape + (1,) * trailing), "aligned")
-    return node.build1("unsqueeze", [b], {"axes": axes})
+    axes = list(range(rank_b, rank_b + trailing))
+    return node.build1("unsqueeze", [node.value(1)], {"axes": axes})
 
 
 def _legacy_binary(op: str) -> Converter:
