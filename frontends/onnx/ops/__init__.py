@@ -5,6 +5,7 @@ Dependency contract: importing this package registers every converter module bel
 """
 
 from strata.frontends.onnx.ops import (
+    autodiff,
     conv,
     elementwise,
     indexing,
@@ -28,6 +29,7 @@ __all__ = [
     "TABLE",
     "TABLES",
     "Node",
+    "autodiff",
     "conv",
     "elementwise",
     "first_since",
