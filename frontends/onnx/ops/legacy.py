@@ -10,6 +10,8 @@ converter: converters read attributes by name, so `consumed_inputs` is ignored e
   to A with its dims aligned at `axis` (default: A's trailing dims).
 * Cast 1-5: `to` is a type *name* ("FLOAT").
 * Clip 1-10: `min` / `max` are attributes.
+* PRelu 1-6: a slope of C values (C = dim 1) is per channel, not numpy-broadcast.
+* Tile 1-5: `tiles` copies along one `axis` (inputs), not per-axis `repeats`.
 * Concat 1-3: `axis` defaults to 1.
 * Reshape 1-4: `shape` is an attribute.
 * Pad 1 (`paddings`), 2-10 (`pads`): pads and `value` are attributes.
@@ -110,11 +112,34 @@ def cast_v1(node: Node) -> Sequence[Output]:
     return [node.build1("cast", [node.value(0)], {"to": to})]
 
 
-@converter("Clip", since=1, needs=["clip"])
+def _scalar(node: Node, value: float, what: str) -> ir.Value:
+    """A 0-d constant of input 0's element type."""
+    return node.constant(np.array(value, dtype=node.spec(0).dtype), what)
+
+
+@converter("Clip", since=1, needs=["max", "min"])
 def clip_v1(node: Node) -> Sequence[Output]:
     """Clip-1/6: `min` and `max` attributes; an absent bound does not clip."""
-    attrs = {"min": float(node.attr("min", -math.inf)), "max": float(node.attr("max", math.inf))}
-    return [node.build1("clip", [node.value(0)], attrs)]
+    y = node.value(0)
+    if node.has_attr("min"):
+        y = node.build1("max", [y, _scalar(node, float(node.attr("min")), "min")])
+    if node.has_attr("max"):
+        y = node.build1("min", [y, _scalar(node, float(node.attr("max")), "max")])
+    return [y]
+
+
+@converter("PRelu", since=1, needs=["less", "mul", "where", "reshape"])
+def prelu_v1(node: Node) -> Sequence[Output]:
+    """PRelu-1/6: x < 0 ? slope * x : x, where a slope of C values (C = dim 1) is per
+    channel; other slope shapes broadcast as from opset 7."""
+    x, slope = node.value(0), node.value(1)
+    rank, s_shape = node.spec(0).rank, node.spec(1).shape
+    channels = node.spec(0).shape[1] if rank >= 2 else None
+    if rank > 2 and len(s_shape) == 1 and s_shape[0] == channels and s_shape[0] != 1:
+        shape = [int(s_shape[0])] + [1] * (rank - 2)  # type: ignore[arg-type]
+        slope = node.build1("reshape", [slope], {"shape": shape, "allowzero": 0})
+    negative = node.build1("less", [x, _scalar(node, 0.0, "zero")])
+    return [node.build1("where", [negative, node.build1("mul", [x, slope]), x])]
 
 
 # ---- shape and data movement ------------------------------------------------------------------
@@ -138,6 +163,23 @@ def concat_v1(node: Node) -> Sequence[Output]:
     acc = pieces[0]
     for v in pieces[1:]:
         acc = node.build1("concat", [acc, v], {"axis": axis})
+    return [acc]
+
+
+@converter("Tile", since=1, needs=["concat"])
+def tile_v1(node: Node) -> Sequence[Output]:
+    """Tile-1: `tiles` copies of the input along `axis` (both inputs, compile-time constants)."""
+    tiles = int(np.asarray(node.const(1, "tiles")).reshape(-1)[0])
+    rank = node.spec(0).rank
+    axis = int(np.asarray(node.const(2, "axis")).reshape(-1)[0])
+    if not -rank <= axis < rank:
+        node.fail(f"axis {axis} is out of range for rank {rank}")
+    if tiles < 1:
+        node.fail(f"tiles {tiles} must be at least 1")
+    x = node.value(0)
+    acc = x
+    for _ in range(tiles - 1):
+        acc = node.build1("concat", [acc, x], {"axis": axis + rank if axis < 0 else axis})
     return [acc]
 
 

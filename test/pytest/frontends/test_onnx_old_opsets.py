@@ -89,6 +89,7 @@ def test_opset6_broadcast_axis_clip_pad() -> None:
         "j": (I64, [3]),
         "p": (B, [2, 3]),
         "q": (B, [2]),
+        "z": (F, [2, 3, 4]),
     }
     nodes = [
         node("Add", ["x", "c3"], "add_axis1", broadcast=1, axis=1),
@@ -103,11 +104,15 @@ def test_opset6_broadcast_axis_clip_pad() -> None:
         node("Clip", ["x"], "clip", min=0.7, max=1.2),
         node("Clip", ["x"], "clip_max_only", max=1.0),
         node("Pad", ["x"], "pad", pads=[0, 0, 1, 2, 0, 0, 2, 1], value=-1.5),
+        node("PRelu", ["z", "c3"], "prelu_per_channel"),
+        node("PRelu", ["z", "c1"], "prelu_shared"),
     ]
     w = np.array([0.8, 1.0, 1.2, 1.4], np.float32)
+    c1 = np.array([0.25], np.float32)
     outs = [n.output[0] for n in nodes]
-    m = model(nodes, inputs, outs, opset=6, inits={"w": w})
+    m = model(nodes, inputs, outs, opset=6, inits={"w": w, "c1": c1})
     f = feeds_for(inputs)
+    f["z"] -= 1.0
     x, c3, c45, c2 = f["x"], f["c3"], f["c45"], f["c2"]
     at1 = c3[None, :, None, None]
     expected = {
@@ -123,6 +128,8 @@ def test_opset6_broadcast_axis_clip_pad() -> None:
         "clip": np.clip(x, 0.7, 1.2),
         "clip_max_only": np.minimum(x, 1.0),
         "pad": np.pad(x, [(0, 0), (0, 0), (1, 2), (2, 1)], constant_values=-1.5),
+        "prelu_per_channel": np.where(f["z"] < 0, f["z"] * c3[None, :, None], f["z"]),
+        "prelu_shared": np.where(f["z"] < 0, f["z"] * 0.25, f["z"]),
     }
     got = run(m, f)
     for name, want in expected.items():
@@ -132,7 +139,8 @@ def test_opset6_broadcast_axis_clip_pad() -> None:
 
 def test_opset1_attribute_forms() -> None:
     """Opset 1: Cast `to` by name, Concat's default axis 1, Reshape's shape attribute, Pad's
-    `paddings`, Split sizes from an input, `consumed_inputs` ignored, Upsample-1's scales."""
+    `paddings`, Split sizes from an input, `consumed_inputs` ignored, Upsample-1's scales,
+    Tile-1's copies along one axis."""
     inputs = {"x": (F, [2, 3, 4]), "y": (F, [2, 1, 4]), "u": (F, [1, 2, 2, 3])}
     nodes = [
         node("Cast", ["x"], "cast", to="INT32"),
@@ -142,6 +150,7 @@ def test_opset1_attribute_forms() -> None:
         helper.make_node("Split", ["x", "sizes"], ["s1", "s2"], name="split", axis=1),
         node("Relu", ["x"], "relu", consumed_inputs=[0]),
         node("Upsample", ["u"], "up", height_scale=2.0, width_scale=3.0, mode="nearest"),
+        node("Tile", ["x", "tiles", "axis"], "tile"),
     ]
     outs = {
         "cast": (I32, [2, 3, 4]),
@@ -152,8 +161,14 @@ def test_opset1_attribute_forms() -> None:
         "s2": (F, [2, 2, 4]),
         "relu": (F, [2, 3, 4]),
         "up": (F, [1, 2, 4, 9]),
+        "tile": (F, [2, 9, 4]),
     }
-    m = model(nodes, inputs, outs, opset=1, inits={"sizes": np.array([1, 2], np.int64)})
+    inits = {
+        "sizes": np.array([1, 2], np.int64),
+        "tiles": np.array([3.0], np.float32),  # Tile-1's inputs have the data's type
+        "axis": np.array([1.0], np.float32),
+    }
+    m = model(nodes, inputs, outs, opset=1, inits=inits)
     f = feeds_for(inputs)
     x = f["x"]
     got = run(m, f)
@@ -166,6 +181,7 @@ def test_opset1_attribute_forms() -> None:
         "s2": x[:, 1:],
         "relu": np.maximum(x, 0),
         "up": np.repeat(np.repeat(f["u"], 2, axis=2), 3, axis=3),
+        "tile": np.concatenate([x, x, x], axis=1),
     }
     for name, want in expected.items():
         np.testing.assert_allclose(got[name], want, err_msg=name)
