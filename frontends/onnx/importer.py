@@ -125,14 +125,28 @@ def _unsupported_notes(
             continue
         domain = _domain(n)
         version = opsets[domain]
-        first = ops.first_since(n.op_type, domain)
+        at = ops.registry.converted_opsets(n.op_type, known.get(domain, version), domain)
         if domain not in known:
             notes[key] = f"domain '{domain}' is not an ONNX domain (a custom op)"
-        elif first is not None and first > version:
-            notes[key] = f"converted from opset {first} on; the model imports opset {version}"
+        elif at:
+            notes[key] = f"converted at opsets {_ranges(at)}; the model imports opset {version}"
         elif not ops.registry.schema_versions(n.op_type, domain):
             notes[key] = f"not an op of domain '{domain or 'ai.onnx'}' in onnx {onnx.__version__}"
     return notes
+
+
+def _ranges(versions: Sequence[int]) -> str:
+    """[1, 2, 3, 7, 8] -> '1-3, 7-8'."""
+    parts: list[str] = []
+    start = prev = versions[0]
+    for v in [*versions[1:], None]:
+        if v is not None and v == prev + 1:
+            prev = v
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if v is not None:
+            start = prev = v
+    return ", ".join(parts)
 
 
 class _Walker:

@@ -20,7 +20,7 @@ from strata.frontends.onnx.ops.registry import (
     TABLE,
     TABLES,
     Node,
-    first_since,
+    converted_opsets,
     lookup,
     schema_versions,
 )
@@ -31,8 +31,8 @@ __all__ = [
     "Node",
     "autodiff",
     "conv",
+    "converted_opsets",
     "elementwise",
-    "first_since",
     "indexing",
     "legacy",
     "linalg",

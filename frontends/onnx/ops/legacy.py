@@ -1,10 +1,12 @@
 """Converters for the meaning ops had in opsets 1-10, where a later opset changed it.
 
-Each entry's `since` is the schema version whose semantics it implements; the family module's
-converter starts at the version that changed them (e.g. `Add` here since 1, in `elementwise`
-since 7). Schema versions that only dropped the legacy `consumed_inputs` attribute (an
-optimisation hint without meaning), widened the types or allowed negative axes share the newer
-converter: converters read attributes by name, so `consumed_inputs` is ignored everywhere.
+Each entry's `since` is the schema version whose semantics it implements and `until` the
+version that changed them, where the family module's converter starts (e.g. `Add` here for
+opsets 1-6, in `elementwise` from 7): without that converter, the later opsets are refused,
+not imported with the old meaning. Schema versions that only dropped the legacy
+`consumed_inputs` attribute (an optimisation hint without meaning), widened the types or
+allowed negative axes share the newer converter: converters read attributes by name, so
+`consumed_inputs` is ignored everywhere.
 
 * Add Sub Mul Div Pow And Or Xor Equal Greater Less, 1-6: with `broadcast=1`, B is broadcast
   to A with its dims aligned at `axis` (default: A's trailing dims).
@@ -92,13 +94,14 @@ def _legacy_binary(op: str) -> Converter:
 
 
 for _onnx, _op in LEGACY_BROADCAST.items():
-    converter(_onnx, since=1, needs=[_op, "unsqueeze"])(_legacy_binary(_op))
+    _until = NUMPY_BROADCAST_SINCE
+    converter(_onnx, since=1, until=_until, needs=[_op, "unsqueeze"])(_legacy_binary(_op))
 
 
 # ---- Cast, Clip -------------------------------------------------------------------------------
 
 
-@converter("Cast", since=1, needs=["cast"])
+@converter("Cast", since=1, until=6, needs=["cast"])
 def cast_v1(node: Node) -> Sequence[Output]:
     """Cast-1: `to` names the type ("FLOAT", "INT64", ...)."""
     from strata.frontends.onnx.graph import numpy_dtype
@@ -117,7 +120,7 @@ def _scalar(node: Node, value: float, what: str) -> ir.Value:
     return node.constant(np.array(value, dtype=node.spec(0).dtype), what)
 
 
-@converter("Clip", since=1, needs=["max", "min"])
+@converter("Clip", since=1, until=11, needs=["max", "min"])
 def clip_v1(node: Node) -> Sequence[Output]:
     """Clip-1/6: `min` and `max` attributes; an absent bound does not clip."""
     y = node.value(0)
@@ -128,7 +131,7 @@ def clip_v1(node: Node) -> Sequence[Output]:
     return [y]
 
 
-@converter("PRelu", since=1, needs=["less", "mul", "where", "reshape"])
+@converter("PRelu", since=1, until=7, needs=["less", "mul", "where", "reshape"])
 def prelu_v1(node: Node) -> Sequence[Output]:
     """PRelu-1/6: x < 0 ? slope * x : x, where a slope of C values (C = dim 1) is per
     channel; other slope shapes broadcast as from opset 7."""
@@ -145,7 +148,7 @@ def prelu_v1(node: Node) -> Sequence[Output]:
 # ---- shape and data movement ------------------------------------------------------------------
 
 
-@converter("Concat", since=1, needs=["concat"])
+@converter("Concat", since=1, until=4, needs=["concat"])
 def concat_v1(node: Node) -> Sequence[Output]:
     """Concat-1: `axis` defaults to 1; chained binary nn.concat, empty pieces dropped."""
     rank = node.spec(0).rank
@@ -166,7 +169,7 @@ def concat_v1(node: Node) -> Sequence[Output]:
     return [acc]
 
 
-@converter("Tile", since=1, needs=["concat"])
+@converter("Tile", since=1, until=6, needs=["concat"])
 def tile_v1(node: Node) -> Sequence[Output]:
     """Tile-1: `tiles` copies of the input along `axis` (both inputs, compile-time constants)."""
     tiles = int(np.asarray(node.const(1, "tiles")).reshape(-1)[0])
@@ -183,7 +186,7 @@ def tile_v1(node: Node) -> Sequence[Output]:
     return [acc]
 
 
-@converter("Reshape", since=1, needs=["reshape"])
+@converter("Reshape", since=1, until=5, needs=["reshape"])
 def reshape_v1(node: Node) -> Sequence[Output]:
     """Reshape-1: the target is the `shape` attribute (0 copies a dim, -1 is inferred)."""
     if not node.has_attr("shape"):
@@ -204,19 +207,19 @@ def _pad(node: Node, pads_attr: str) -> Sequence[Output]:
     return [node.build1("pad", [node.value(0)], attrs)]
 
 
-@converter("Pad", since=1, needs=["pad"])
+@converter("Pad", since=1, until=2, needs=["pad"])
 def pad_v1(node: Node) -> Sequence[Output]:
     """Pad-1: `paddings`, `mode` and `value` attributes."""
     return _pad(node, "paddings")
 
 
-@converter("Pad", since=2, needs=["pad"])
+@converter("Pad", since=2, until=11, needs=["pad"])
 def pad_v2(node: Node) -> Sequence[Output]:
     """Pad-2: `pads`, `mode` and `value` attributes."""
     return _pad(node, "pads")
 
 
-@converter("Split", since=1, needs=["split", "slice"])
+@converter("Split", since=1, until=2, needs=["split", "slice"])
 def split_v1(node: Node) -> Sequence[Output]:
     """Split-1: sizes from the optional second input, else the `split` attribute (as Split-2)."""
     from strata.frontends.onnx.ops import shape
@@ -250,7 +253,7 @@ BN_OPS = [
 ]
 
 
-@converter("BatchNormalization", since=1, needs=BN_OPS)
+@converter("BatchNormalization", since=1, until=9, needs=BN_OPS)
 def batch_normalization_v1(node: Node) -> Sequence[Output]:
     """BatchNormalization-1..8 (and 9-13 with training outputs). Test mode (`is_test=1`
     before opset 7; only `Y` used from 7 on) normalises with the given mean / var; training
@@ -325,7 +328,7 @@ def _dropout(node: Node, mask_dtype: np.dtype | None) -> Sequence[Output]:
     return [x, np.ones(node.static_shape(0, "Dropout's mask output"), dtype=dtype)]
 
 
-@converter("Dropout", since=1)
+@converter("Dropout", since=1, until=7)
 def dropout_v1(node: Node) -> Sequence[Output]:
     """Dropout-1/6: `is_test=0` (the default) is training mode, which drops at random."""
     ratio = float(node.attr("ratio", 0.5))
@@ -337,13 +340,13 @@ def dropout_v1(node: Node) -> Sequence[Output]:
     return _dropout(node, None)
 
 
-@converter("Dropout", since=7)
+@converter("Dropout", since=7, until=10)
 def dropout_v7(node: Node) -> Sequence[Output]:
     """Dropout-7: inference only; the mask has the input's type."""
     return _dropout(node, None)
 
 
-@converter("Dropout", since=10)
+@converter("Dropout", since=10, until=12)
 def dropout_v10(node: Node) -> Sequence[Output]:
     """Dropout-10: inference only; the mask is bool."""
     return _dropout(node, np.dtype(np.bool_))
@@ -385,7 +388,7 @@ def _upsample(node: Node, scales: Sequence[float], mode: str) -> Sequence[Output
     return [node.build1("resize", [node.value(0)], attrs)]
 
 
-@converter("Upsample", since=1, needs=["resize"])
+@converter("Upsample", since=1, until=7, needs=["resize"])
 def upsample_v1(node: Node) -> Sequence[Output]:
     """Upsample-1: `height_scale` / `width_scale` of an NCHW input; mode nearest or bilinear."""
     if node.spec(0).rank != 4:
@@ -394,7 +397,7 @@ def upsample_v1(node: Node) -> Sequence[Output]:
     return _upsample(node, scales, node.attr("mode", "nearest"))
 
 
-@converter("Upsample", since=7, needs=["resize"])
+@converter("Upsample", since=7, until=9, needs=["resize"])
 def upsample_v7(node: Node) -> Sequence[Output]:
     """Upsample-7: the `scales` attribute."""
     if not node.has_attr("scales"):
@@ -406,13 +409,13 @@ def _scales_input(node: Node) -> list[float]:
     return [float(s) for s in np.asarray(node.const(1, "scales"), dtype=np.float64).reshape(-1)]
 
 
-@converter("Upsample", since=9, needs=["resize"])
+@converter("Upsample", since=9, until=10, needs=["resize"])
 def upsample_v9(node: Node) -> Sequence[Output]:
     """Upsample-9 (deprecated at 10): `scales` is an input (a compile-time constant here)."""
     return _upsample(node, _scales_input(node), node.attr("mode", "nearest"))
 
 
-@converter("Resize", since=10, needs=["resize"])
+@converter("Resize", since=10, until=11, needs=["resize"])
 def resize_v10(node: Node) -> Sequence[Output]:
     """Resize-10: `scales` input and `mode` only, with Upsample's asymmetric coordinates."""
     return _upsample(node, _scales_input(node), node.attr("mode", "nearest"))

@@ -207,6 +207,10 @@ class Entry:
     since: int
     fn: Converter
     needs: tuple[str, ...]
+    until: int | None = None  # first opset it does not cover (None: every later one)
+
+    def covers(self, opset: int) -> bool:
+        return self.since <= opset and (self.until is None or opset < self.until)
 
     def available(self) -> bool:
         try:
@@ -242,11 +246,14 @@ def converter(
     op_types: str | Sequence[str],
     *,
     since: int | None = None,
+    until: int | None = None,
     needs: Sequence[str] = (),
     domain: str = "",
 ) -> Callable[[Converter], Converter]:
     """Register `fn` for these op types from opset `since` on (default: the op's first schema
-    version); `needs`: nn ops it builds; `domain`: the ONNX domain (default: 'ai.onnx')."""
+    version) up to, not including, `until` (default: every later opset without an entry of
+    its own: give it when a later version changed the meaning); `needs`: nn ops it builds;
+    `domain`: the ONNX domain (default: 'ai.onnx')."""
     names = [op_types] if isinstance(op_types, str) else list(op_types)
     table = TABLES.setdefault(_domain(domain), {})
 
@@ -256,7 +263,7 @@ def converter(
             entries = table.setdefault(name, [])
             if any(e.since == first for e in entries):
                 raise ValueError(f"two converters for {name} since opset {first}")
-            entries.append(Entry(name, first, fn, tuple(needs)))
+            entries.append(Entry(name, first, fn, tuple(needs), until))
             entries.sort(key=lambda e: e.since)
         return fn
 
@@ -265,17 +272,14 @@ def converter(
 
 def lookup(op_type: str, opset: int, domain: str = "") -> Entry | None:
     """The converter for `op_type` at `opset` of its domain, if one exists and its nn ops are
-    declared."""
+    declared: the entry with the highest `since` not above `opset`, if it covers `opset`."""
     best = None
     for e in TABLES.get(_domain(domain), {}).get(op_type, []):
         if e.since <= opset:
             best = e
-    return best if best is not None and best.available() else None
+    return best if best is not None and best.covers(opset) and best.available() else None
 
 
-def first_since(op_type: str, domain: str = "") -> int | None:
-    """The lowest opset from which `op_type` has an available converter (None: never)."""
-    for e in TABLES.get(_domain(domain), {}).get(op_type, []):
-        if e.available():
-            return e.since
-    return None
+def converted_opsets(op_type: str, last: int, domain: str = "") -> list[int]:
+    """The opsets up to `last` at which `op_type` has an available converter."""
+    return [v for v in range(1, last + 1) if lookup(op_type, v, domain) is not None]

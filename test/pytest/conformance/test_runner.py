@@ -81,6 +81,16 @@ def test_crash_and_timeout_are_recorded_and_the_run_goes_on() -> None:
     assert not _hang_children()  # the hung worker's child was ended with it
 
 
+def test_real_models_get_a_longer_timeout(tmp_path: Path) -> None:
+    """Whole networks compile for minutes on a loaded machine; node cases keep the default."""
+    from strata.conformance.pool import Pool
+
+    factor = conformance.MODEL_TIMEOUT_FACTOR["real"]
+    pool = Pool(1, 120.0, {}, tmp_path, suite_timeouts={"real": factor * 120.0})
+    assert pool._timeout_of(("real", "test_densenet121")) == factor * 120.0
+    assert pool._timeout_of(("node", "test_abs")) == 120.0
+
+
 def test_error_results_keep_type_and_first_line() -> None:
     (r,) = conformance.run(load_cases(["node"], r"node/test_attention_3d$"), jobs=1, progress=False)
     assert r.status == "error"
