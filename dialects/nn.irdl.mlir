@@ -253,12 +253,25 @@ irdl.dialect @nn {
     %2 = irdl.base "!builtin.tensor"
     %3 = irdl.base "!builtin.tensor"
     %4 = irdl.base "!builtin.tensor"
-    %5 = irdl.base "#builtin.integer"
-    %6 = irdl.base "#builtin.float"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
     %7 = irdl.base "#builtin.integer"
+    %8 = irdl.base "#builtin.float"
+    %9 = irdl.base "#builtin.integer"
     irdl.operands(x: %1, scale: %2, b: optional %3)
-    irdl.results(y: %4)
-    irdl.attributes {"axis" = %5, "epsilon" = %6, "stash_type" = %7}
+    irdl.results(y: %4, mean: %5, inv_std_dev: %6)
+    irdl.attributes {"axis" = %7, "epsilon" = %8, "stash_type" = %9}
+  }
+  irdl.operation @rms_normalization {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.float"
+    %6 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1, scale: %2)
+    irdl.results(y: %3)
+    irdl.attributes {"axis" = %4, "epsilon" = %5, "stash_type" = %6}
   }
   irdl.operation @reduce_mean {
     %1 = irdl.base "!builtin.tensor"

@@ -21,7 +21,7 @@ Ops that mirror an ONNX op one to one are derived from its schema in `onnx.defs`
 (`strata.dialects.onnx_schema`); see `strata.dialects.nn_indexing`.
 
 Dependency contract: imports only `strata.dialects.{opdef,onnx_schema,nn_rules,
-nn_shape_rules,nn_movement,nn_indexing}` (and through them numpy, `onnx.defs` and `mlir`).
+nn_shape_rules,nn_movement,nn_indexing,nn_norm}` (and through them numpy, `onnx.defs` and `mlir`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import math
 from strata.dialects import nn_shape_rules as shp
 from strata.dialects.nn_indexing import INDEXING_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
+from strata.dialects.nn_norm import NORM_OPS
 from strata.dialects.nn_rules import (
     Rule,
     batch_norm_rule,
@@ -44,7 +45,6 @@ from strata.dialects.nn_rules import (
     gelu_rule,
     gemm_rule,
     global_pool_rule,
-    layer_norm_rule,
     logic_binary,
     matmul_rule,
     pool_rule,
@@ -319,25 +319,6 @@ NORMALIZATION: tuple[OpDef, ...] = (
         onnx="BatchNormalization",
         category="normalization",
     ),
-    OpDef(
-        "layer_normalization",
-        "Normalise over axes [axis, rank): (x - mean) / sqrt(var + epsilon) * scale + b.",
-        (
-            Operand("x", "input"),
-            Operand("scale", "broadcastable to x.shape[axis:]"),
-            Operand("b", "bias, broadcastable to x.shape[axis:]", optional=True),
-        ),
-        Y,
-        layer_norm_rule,
-        attrs=(
-            Attr("axis", INT, -1, "first normalised axis"),
-            Attr("epsilon", FLOAT, 1e-5, "added to the variance"),
-            Attr("stash_type", INT, 1, "ONNX element type of the statistics (1: f32)"),
-        ),
-        doc="Only ONNX's first result (Mean and InvStdDev are not produced).",
-        onnx="LayerNormalization",
-        category="normalization",
-    ),
 )
 
 # ---- reductions -----------------------------------------------------------------------------
@@ -417,6 +398,7 @@ OPS: tuple[OpDef, ...] = (
     *LINALG,
     *CONVOLUTION,
     *NORMALIZATION,
+    *NORM_OPS,
     *REDUCTIONS,
     *DATA_MOVEMENT,
     *DYNAMIC_SHAPES,

@@ -406,23 +406,6 @@ def batch_norm_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     return [x]
 
 
-def layer_norm_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
-    x, scale, b = req(specs[0], "x"), req(specs[1], "scale"), specs[2]
-    need_float(x, "x")
-    axis = norm_axis(attrs["axis"], x.rank, "axis")
-    norm_shape = x.shape[axis:]
-    for spec, name in ((scale, "scale"), (b, "b")):
-        if spec is None:
-            continue
-        same_dtype(x, "x", spec, name)
-        if not broadcasts_to(spec.shape, norm_shape):
-            raise OpVerifyError(
-                f"operand '{name}' {show_shape(spec.shape)} must broadcast to the normalized "
-                f"shape {show_shape(norm_shape)} (axis={attrs['axis']})"
-            )
-    return [x]
-
-
 def prod(dims: Sequence[Dim]) -> Dim:
     """The product of dims; None if any is dynamic (0 if any is a static 0)."""
     if any(d == 0 for d in dims):

@@ -24,11 +24,12 @@ def all_lowerings() -> dict[str, Lowering]:
         elementwise,
         indexing,
         movement,
+        norm,
         reduction,
         resize,
     )
 
     out: dict[str, Lowering] = {}
-    for mod in (elementwise, algebra, conv, reduction, movement, resize, dynamic, indexing):
+    for mod in (elementwise, algebra, conv, reduction, movement, resize, dynamic, indexing, norm):
         out.update(mod.LOWERINGS)
     return out

@@ -4,7 +4,16 @@ an op type at a model's opset.
 Dependency contract: importing this package registers every converter module below.
 """
 
-from strata.frontends.onnx.ops import conv, elementwise, indexing, linalg, reduce, resize, shape
+from strata.frontends.onnx.ops import (
+    conv,
+    elementwise,
+    indexing,
+    linalg,
+    norm,
+    reduce,
+    resize,
+    shape,
+)
 from strata.frontends.onnx.ops.registry import TABLE, Node, lookup
 
 __all__ = [
@@ -15,6 +24,7 @@ __all__ = [
     "indexing",
     "linalg",
     "lookup",
+    "norm",
     "reduce",
     "resize",
     "shape",

@@ -229,10 +229,17 @@ func.func @batch_normalization(%arg0: tensor<2x3x4xf32>, %arg1: tensor<3xf32>, %
 }
 
 // CHECK-LABEL: func.func @layer_normalization
-// CHECK-NEXT:    %{{.*}} = "nn.layer_normalization"(%{{.*}}, %{{.*}}) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+// CHECK-NEXT:    %{{.*}}:3 = "nn.layer_normalization"(%{{.*}}, %{{.*}}) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> (tensor<2x3x4xf32>, tensor<2x3x1xf32>, tensor<2x3x1xf32>)
 func.func @layer_normalization(%arg0: tensor<2x3x4xf32>, %arg1: tensor<4xf32>) -> tensor<2x3x4xf32> {
-  %0 = "nn.layer_normalization"(%arg0, %arg1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
-  return %0 : tensor<2x3x4xf32>
+  %0:3 = "nn.layer_normalization"(%arg0, %arg1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> (tensor<2x3x4xf32>, tensor<2x3x1xf32>, tensor<2x3x1xf32>)
+  return %0#0 : tensor<2x3x4xf32>
+}
+
+// CHECK-LABEL: func.func @rms_normalization
+// CHECK-NEXT:    %{{.*}} = "nn.rms_normalization"(%{{.*}}, %{{.*}}) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<?x3x4xf32>, tensor<3x4xf32>) -> tensor<?x3x4xf32>
+func.func @rms_normalization(%arg0: tensor<?x3x4xf32>, %arg1: tensor<3x4xf32>) -> tensor<?x3x4xf32> {
+  %0 = "nn.rms_normalization"(%arg0, %arg1) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<?x3x4xf32>, tensor<3x4xf32>) -> tensor<?x3x4xf32>
+  return %0 : tensor<?x3x4xf32>
 }
 
 // CHECK-LABEL: func.func @reduce_mean

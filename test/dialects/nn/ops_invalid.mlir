@@ -331,7 +331,7 @@ func.func @batch_normalization_43(%a0: tensor<2x3xi64>, %a1: tensor<3xf32>, %a2:
 
 func.func @layer_normalization_44(%a0: tensor<2x3xf32>, %a1: tensor<2xf32>) {
   // expected-error @+1 {{'nn.layer_normalization' op operand 'scale' [2] must broadcast to the normalized shape [3] (axis=-1)}}
-  %0 = "nn.layer_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  %0:3 = "nn.layer_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   return
 }
 
@@ -339,7 +339,7 @@ func.func @layer_normalization_44(%a0: tensor<2x3xf32>, %a1: tensor<2xf32>) {
 
 func.func @layer_normalization_45(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>, %a2: tensor<2x3xf32>) {
   // expected-error @+1 {{'nn.layer_normalization' op operand 'b' [2, 3] must broadcast to the normalized shape [3] (axis=1)}}
-  %0 = "nn.layer_normalization"(%a0, %a1, %a2) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %0:3 = "nn.layer_normalization"(%a0, %a1, %a2) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   return
 }
 
@@ -347,7 +347,7 @@ func.func @layer_normalization_45(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>, %a2:
 
 func.func @layer_normalization_46(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>) {
   // expected-error @+1 {{'nn.layer_normalization' op attribute 'axis' = -3 is out of range [-2, 1]}}
-  %0 = "nn.layer_normalization"(%a0, %a1) {axis = -3 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %0:3 = "nn.layer_normalization"(%a0, %a1) {axis = -3 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   return
 }
 
@@ -660,6 +660,30 @@ func.func @constant_of_shape_84() {
 func.func @constant_of_shape_85() {
   // expected-error @+1 {{'nn.constant_of_shape' op attribute 'value' must hold exactly one element, got shape [2]}}
   %0 = "nn.constant_of_shape"() {shape = array<i64: 2>, value = dense<0.000000e+00> : tensor<2xf32>} : () -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @layer_normalization_stash(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.layer_normalization' op attribute 'stash_type' = 7 must be one of [1, 10, 11]}}
+  %0:3 = "nn.layer_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 7 : i64} : (tensor<2x3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
+func.func @rms_normalization_scale(%a0: tensor<2x3xf32>, %a1: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.rms_normalization' op operand 'scale' [2] must broadcast to the normalized shape [3] (axis=-1)}}
+  %0 = "nn.rms_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @rms_normalization_int(%a0: tensor<2x3xi64>, %a1: tensor<3xi64>) {
+  // expected-error @+1 {{'nn.rms_normalization' op operand 'x' must be a floating-point tensor, got int64}}
+  %0 = "nn.rms_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xi64>, tensor<3xi64>) -> tensor<2x3xi64>
   return
 }
 
