@@ -273,6 +273,29 @@ irdl.dialect @nn {
     irdl.results(y: %3)
     irdl.attributes {"axis" = %4, "epsilon" = %5, "stash_type" = %6}
   }
+  irdl.operation @attention {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
+    %7 = irdl.base "!builtin.tensor"
+    %8 = irdl.base "!builtin.tensor"
+    %9 = irdl.base "!builtin.tensor"
+    %10 = irdl.base "!builtin.tensor"
+    %11 = irdl.base "!builtin.tensor"
+    %12 = irdl.base "#builtin.integer"
+    %13 = irdl.base "#builtin.integer"
+    %14 = irdl.base "#builtin.integer"
+    %15 = irdl.base "#builtin.integer"
+    %16 = irdl.base "#builtin.float"
+    %17 = irdl.base "#builtin.float"
+    %18 = irdl.base "#builtin.integer"
+    irdl.operands(q: %1, k: %2, v: %3, attn_mask: optional %4, past_key: optional %5, past_value: optional %6, nonpad_kv_seqlen: optional %7)
+    irdl.results(y: %8, present_key: %9, present_value: %10, qk_matmul_output: %11)
+    irdl.attributes {"is_causal" = %12, "left_window_size" = %13, "qk_matmul_output_mode" = %14, "right_window_size" = %15, "scale" = %16, "softcap" = %17, "softmax_precision" = %18}
+  }
   irdl.operation @reduce_mean {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"

@@ -21,7 +21,8 @@ Ops that mirror an ONNX op one to one are derived from its schema in `onnx.defs`
 (`strata.dialects.onnx_schema`); see `strata.dialects.nn_indexing`.
 
 Dependency contract: imports only `strata.dialects.{opdef,onnx_schema,nn_rules,
-nn_shape_rules,nn_movement,nn_indexing,nn_norm}` (and through them numpy, `onnx.defs` and `mlir`).
+nn_shape_rules,nn_movement,nn_indexing,nn_norm,nn_attention}` (and through them numpy,
+`onnx.defs` and `mlir`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from __future__ import annotations
 import math
 
 from strata.dialects import nn_shape_rules as shp
+from strata.dialects.nn_attention import ATTENTION_OPS
 from strata.dialects.nn_indexing import INDEXING_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
 from strata.dialects.nn_norm import NORM_OPS
@@ -399,6 +401,7 @@ OPS: tuple[OpDef, ...] = (
     *CONVOLUTION,
     *NORMALIZATION,
     *NORM_OPS,
+    *ATTENTION_OPS,
     *REDUCTIONS,
     *DATA_MOVEMENT,
     *DYNAMIC_SHAPES,

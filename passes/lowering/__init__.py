@@ -19,6 +19,7 @@ def all_lowerings() -> dict[str, Lowering]:
     """Every native rewrite, by the name the PDLL rules call it."""
     from strata.passes.lowering import (
         algebra,
+        attention,
         conv,
         dynamic,
         elementwise,
@@ -30,6 +31,7 @@ def all_lowerings() -> dict[str, Lowering]:
     )
 
     out: dict[str, Lowering] = {}
-    for mod in (elementwise, algebra, conv, reduction, movement, resize, dynamic, indexing, norm):
+    families = (elementwise, algebra, conv, reduction, movement, resize, dynamic, indexing)
+    for mod in (*families, norm, attention):
         out.update(mod.LOWERINGS)
     return out

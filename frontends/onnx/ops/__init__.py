@@ -5,6 +5,7 @@ Dependency contract: importing this package registers every converter module bel
 """
 
 from strata.frontends.onnx.ops import (
+    attention,
     conv,
     elementwise,
     indexing,
@@ -19,6 +20,7 @@ from strata.frontends.onnx.ops.registry import TABLE, Node, lookup
 __all__ = [
     "TABLE",
     "Node",
+    "attention",
     "conv",
     "elementwise",
     "indexing",

@@ -242,6 +242,13 @@ func.func @rms_normalization(%arg0: tensor<?x3x4xf32>, %arg1: tensor<3x4xf32>) -
   return %0 : tensor<?x3x4xf32>
 }
 
+// CHECK-LABEL: func.func @attention
+// CHECK-NEXT:    %{{.*}}:4 = "nn.attention"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {is_causal = 1 : i64, left_window_size = -1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 1>, qk_matmul_output_mode = 0 : i64, right_window_size = -1 : i64, scale = 5.000000e-01 : f32, softcap = 0.000000e+00 : f32, softmax_precision = 1 : i64} : (tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x6xf32>, tensor<2xi64>) -> (tensor<2x4x3x6xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x6xf32>, tensor<2x4x3x5xf32>)
+func.func @attention(%q: tensor<2x4x3x8xf32>, %k: tensor<2x2x5x8xf32>, %v: tensor<2x2x5x6xf32>, %n: tensor<2xi64>) -> tensor<2x4x3x6xf32> {
+  %0:4 = "nn.attention"(%q, %k, %v, %n) {operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 1>, scale = 0.5 : f32, is_causal = 1 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 0 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x6xf32>, tensor<2xi64>) -> (tensor<2x4x3x6xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x6xf32>, tensor<2x4x3x5xf32>)
+  return %0#0 : tensor<2x4x3x6xf32>
+}
+
 // CHECK-LABEL: func.func @reduce_mean
 // CHECK-NEXT:    %{{.*}} = "nn.reduce_mean"(%{{.*}}) {axes = array<i64: -1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<2x3x1xf32>
 func.func @reduce_mean(%arg0: tensor<2x3x4xf32>) -> tensor<2x3x1xf32> {

@@ -689,6 +689,30 @@ func.func @rms_normalization_int(%a0: tensor<2x3xi64>, %a1: tensor<3xi64>) {
 
 // -----
 
+func.func @attention_heads(%q: tensor<1x3x3x8xf32>, %k: tensor<1x2x5x8xf32>, %v: tensor<1x2x5x8xf32>) {
+  // expected-error @+1 {{'nn.attention' op the query heads (3) must be a multiple of the key / value heads (2)}}
+  %0:4 = "nn.attention"(%q, %k, %v) {operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0>, scale = 0.5 : f32, is_causal = 0 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 0 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<1x3x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>) -> (tensor<1x3x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>, tensor<1x3x3x5xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_mask_length(%q: tensor<1x2x3x8xf32>, %k: tensor<1x2x5x8xf32>, %v: tensor<1x2x5x8xf32>, %m: tensor<3x6xi1>) {
+  // expected-error @+1 {{'nn.attention' op operand 'attn_mask' [3, 6] covers 6 keys, more than the 5 there are}}
+  %0:4 = "nn.attention"(%q, %k, %v, %m) {operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 0, 0>, scale = 0.5 : f32, is_causal = 0 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 0 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<1x2x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>, tensor<3x6xi1>) -> (tensor<1x2x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x3x5xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_mode(%q: tensor<1x2x3x8xf32>, %k: tensor<1x2x5x8xf32>, %v: tensor<1x2x5x8xf32>) {
+  // expected-error @+1 {{'nn.attention' op attribute 'qk_matmul_output_mode' = 4 must be one of [0, 1, 2, 3]}}
+  %0:4 = "nn.attention"(%q, %k, %v) {operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0>, scale = 0.5 : f32, is_causal = 0 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 4 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<1x2x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>) -> (tensor<1x2x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x3x5xf32>)
+  return
+}
+
+// -----
+
 // The inferred result type must match the written one.
 func.func @relu_result(%a0: tensor<2x3xf32>) {
   // expected-error @+1 {{'nn.relu' op result type(s) tensor<3x2xf32> do not match inferred tensor<2x3xf32>}}

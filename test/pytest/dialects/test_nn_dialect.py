@@ -207,6 +207,7 @@ def test_issue_op_list_is_declared() -> None:
 
 # ---- every op builds ------------------------------------------------------------------------
 
+QKV_PAST = [T(2, 2, 2, 8), T(2, 2, 2, 4), None]  # attention's past_key, past_value, nonpad
 SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     # name: (operand specs; None = absent optional, list = variadic), attrs, result shapes
     "add": ([T(2, 3), T(3)], {}, [(2, 3)]),
@@ -268,6 +269,11 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
         [(2, 3, 4), (2, 1, 1), (2, 1, 1)],
     ),
     "rms_normalization": ([T(2, None, 4), T(4)], {}, [(2, None, 4)]),
+    "attention": (
+        [*(T(2, 6, 3, 8), T(2, 2, 5, 8), T(2, 2, 5, 4), T(3, 7, dtype=bool)), *QKV_PAST],
+        {"scale": 0.5, "softmax_precision": 1},
+        [(2, 6, 3, 4), (2, 2, 7, 8), (2, 2, 7, 4), (2, 6, 3, 7)],
+    ),
     "reduce_mean": ([T(2, 3, 4)], {"axes": [-1]}, [(2, 3, 1)]),
     "reduce_sum": ([T(2, 3, 4)], {"axes": [0, 2], "keepdims": 0}, [(3,)]),
     "reduce_max": ([T(2, 3, 4)], {}, [(1, 1, 1)]),
@@ -612,6 +618,7 @@ def test_inferred_shapes_match_onnxruntime(case: Any) -> None:
 
 # ---- every verifier rule rejects bad input --------------------------------------------------
 
+ATT = {"scale": 0.5, "softmax_precision": 1}
 BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
     # operand presence / element types
     ("add", [T(2), T(2, dtype=np.int64)], {}, r"operands 'a' \(float32\) and 'b' \(int64\)"),
@@ -800,6 +807,58 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
     ("rms_normalization", [T(2, 3), T(2)], {}, r"operand 'scale' \[2\] must broadcast"),
     ("rms_normalization", [T(2, dtype=np.int64), T(2, dtype=np.int64)], {}, r"floating-point"),
     ("rms_normalization", [T(2, 3), T(3, dtype=np.float64)], {}, r"operands 'x' \(float32\)"),
+    # attention (q, k, v, attn_mask, past_key, past_value, nonpad_kv_seqlen)
+    ("attention", [T(4, 3, 8), T(4, 5, 8), T(4, 5, 8), *[None] * 4], ATT, r"must be 4-d"),
+    ("attention", [T(1, 3, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 4], ATT, r"multiple"),
+    ("attention", [T(1, 4, 3, 8), T(1, 2, 5, 6), T(1, 2, 5, 8), *[None] * 4], ATT, r"dim 3"),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), None, T(1, 2, 2, 8), *[None] * 2],
+        ATT,
+        r"given together",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), T(3, 9), *[None] * 3],
+        ATT,
+        r"covers 9 keys, more than the 5",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), T(2, 5), *[None] * 3],
+        ATT,
+        r"'attn_mask' \[2, 5\] must broadcast",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 3, T(1, dtype=np.int32)],
+        ATT,
+        r"1-d i64 tensor",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 4],
+        {**ATT, "softcap": -1.0},
+        r"'softcap' = -1.0",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 4],
+        {**ATT, "softmax_precision": 7},
+        r"softmax_precision",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 4],
+        {**ATT, "qk_matmul_output_mode": 4},
+        r"qk_matmul",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 4],
+        {**ATT, "left_window_size": -2},
+        r"'left_window_size'",
+    ),
     # reductions
     ("reduce_mean", [T(2, 3)], {"axes": [2]}, r"attribute 'axes' = 2 is out of range"),
     ("reduce_sum", [T(2, 3)], {"axes": [1, -1]}, r"attribute 'axes' = \[1, -1\] repeats"),
