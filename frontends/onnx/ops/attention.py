@@ -22,7 +22,11 @@ from strata.frontends.onnx.ops.registry import Node, Output, converter
 
 def _heads_first(node: Node, x: ir.Value, heads: int) -> ir.Value:
     """[B, S, heads * D] -> [B, heads, S, D]."""
-    split = node.build1("reshape", [x], {"shape": [0, 0, heads, -1]})
+    hidden = spec_of_type(x.type).shape[2]
+    if hidden is not None and hidden % heads:
+        node.fail(f"hidden size {hidden} does not divide into {heads} heads")
+    size = -1 if hidden is None else hidden // heads
+    split = node.build1("reshape", [x], {"shape": [0, 0, heads, size]})
     return node.build1("transpose", [split], {"perm": [0, 2, 1, 3]})
 
 

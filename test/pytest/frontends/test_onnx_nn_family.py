@@ -1,0 +1,167 @@
+"""End to end (strata.compile, CPU target) for the normalisation, attention, loss and window
+converters, on models with symbolic dims: one artifact runs at several sizes and matches ONNX's
+reference implementation (onnx.reference) each time. Run-time config inputs (shapes passed as
+graph inputs) are covered too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+from onnx.reference import ReferenceEvaluator
+
+import strata
+
+F, I64, BOOL = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
+R = np.random.default_rng(7)
+
+
+def model(
+    nodes: Sequence[onnx.NodeProto],
+    inputs: Sequence[tuple[str, int, Sequence[int | str]]],
+    outputs: Sequence[str | tuple[str, int, Sequence[int | str]]],
+    opset: int,
+) -> onnx.ModelProto:
+    """A model of `nodes`; outputs are names (types from shape inference) or (name, type,
+    shape) for ops that ONNX's shape inference does not cover."""
+    outs = [
+        helper.make_tensor_value_info(o, TensorProto.UNDEFINED, None)
+        if isinstance(o, str)
+        else helper.make_tensor_value_info(*o)
+        for o in outputs
+    ]
+    graph = helper.make_graph(
+        list(nodes), "g", [helper.make_tensor_value_info(n, t, s) for n, t, s in inputs], outs
+    )
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    return onnx.shape_inference.infer_shapes(m)
+
+
+def check(
+    m: onnx.ModelProto,
+    feeds: Sequence[dict[str, np.ndarray[Any, Any]]],
+    tmp: Path,
+    rtol: float = 1e-5,
+    atol: float = 1e-5,
+) -> None:
+    compiled = strata.compile(m, cache_dir=tmp, num_threads=1)
+    ref = ReferenceEvaluator(m)
+    for feed in feeds:
+        got = compiled.run(feed)
+        want = ref.run(None, feed)
+        assert len(got) == len(want)
+        for g, w in zip(got, want, strict=True):
+            w = np.asarray(w)
+            assert g.shape == w.shape and g.dtype == w.dtype, (g.shape, w.shape, g.dtype)
+            np.testing.assert_allclose(g, w, rtol=rtol, atol=atol)
+
+
+def f32(*shape: int) -> np.ndarray[Any, Any]:
+    return R.standard_normal(shape).astype(np.float32)
+
+
+def test_normalizations_with_dynamic_batch(tmp_path: Path) -> None:
+    n = helper.make_node
+    nodes = [
+        n("InstanceNormalization", ["x", "s", "b"], ["inst"], epsilon=1e-3),
+        n("GroupNormalization", ["x", "s", "b"], ["group"], num_groups=2),
+        n("MeanVarianceNormalization", ["x"], ["mvn"], axes=[0, 2]),
+        n("RMSNormalization", ["x", "g"], ["rms"], axis=2),
+        n("LayerNormalization", ["x", "g"], ["ln", "mean", "inv"], axis=-2),
+        n("BatchNormalization", ["x", "s", "b", "m", "v"], ["bn", "rm", "rv"], training_mode=1),
+    ]
+    inputs = [("x", F, ["n", 4, 3, 5]), ("s", F, [4]), ("b", F, [4]), ("g", F, [3, 5])]
+    inputs += [("m", F, [4]), ("v", F, [4])]
+    outs: list[Any] = ["inst", ("group", F, ["n", 4, 3, 5]), "mvn", "rms", "ln", "mean"]
+    m = model(nodes, inputs, [*outs, "inv", "bn", "rm", "rv"], opset=23)
+    common = {"s": f32(4), "b": f32(4), "g": f32(3, 5), "m": f32(4), "v": np.abs(f32(4))}
+    check(m, [{"x": f32(b, 4, 3, 5) * 2 + 1, **common} for b in (1, 3)], tmp_path, atol=1e-4)
+
+
+def lrn_reference(
+    x: np.ndarray[Any, Any], size: int, alpha: float, beta: float, bias: float
+) -> Any:
+    """LRN as ONNX defines it (its backend test's formula; onnx.reference's LRN sums over the
+    batch axis instead of the channels)."""
+    lo, hi = (size - 1) // 2, -(-(size - 1) // 2)
+    sq = np.zeros_like(x)
+    for c in range(x.shape[1]):
+        sq[:, c] = (x[:, max(0, c - lo) : min(x.shape[1], c + hi + 1)] ** 2).sum(axis=1)
+    return x / (bias + alpha / size * sq) ** beta
+
+
+@pytest.mark.parametrize("size", [3, 4])
+def test_lrn_with_dynamic_batch(tmp_path: Path, size: int) -> None:
+    node = helper.make_node("LRN", ["x"], ["y"], size=size, alpha=1e-2, beta=0.6, bias=1.5)
+    m = model([node], [("x", F, ["n", 6, 3, 2])], ["y"], opset=13)
+    compiled = strata.compile(m, cache_dir=tmp_path, num_threads=1)
+    for b in (1, 2):
+        x = f32(b, 6, 3, 2) * 3
+        (got,) = compiled.run({"x": x})
+        want = lrn_reference(x, size, 1e-2, 0.6, 1.5)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_attention_3d_with_dynamic_batch_and_sequence(tmp_path: Path) -> None:
+    """GQA, causal, a float mask, past key / value (present outputs), dims symbolic."""
+    node = helper.make_node(
+        "Attention",
+        ["q", "k", "v", "mask", "pk", "pv"],
+        ["y", "present_k", "present_v"],
+        q_num_heads=4,
+        kv_num_heads=2,
+        is_causal=1,
+    )
+    inputs = [
+        ("q", F, ["b", "s", 32]),
+        ("k", F, ["b", "s", 16]),
+        ("v", F, ["b", "s", 12]),
+        ("mask", F, ["s", "t"]),
+        ("pk", F, ["b", 2, "p", 8]),
+        ("pv", F, ["b", 2, "p", 6]),
+    ]
+    outs = [("y", F, ["b", "s", 24]), ("present_k", F, ["b", 2, "t", 8])]
+    m = model([node], inputs, [*outs, ("present_v", F, ["b", 2, "t", 6])], opset=23)
+    feeds = []
+    for b, s, p in ((1, 3, 2), (2, 5, 4)):
+        feeds.append(
+            {
+                "q": f32(b, s, 32),
+                "k": f32(b, s, 16),
+                "v": f32(b, s, 12),
+                "mask": f32(s, s + p),
+                "pk": f32(b, 2, p, 8),
+                "pv": f32(b, 2, p, 6),
+            }
+        )
+    check(m, feeds, tmp_path)
+
+
+def test_losses_with_dynamic_dims(tmp_path: Path) -> None:
+    n = helper.make_node
+    nodes = [
+        n("NegativeLogLikelihoodLoss", ["x", "t", "w"], ["nll"], ignore_index=2),
+        n("NegativeLogLikelihoodLoss", ["x", "t"], ["nll_none"], reduction="none"),
+        n("SoftmaxCrossEntropyLoss", ["x", "t"], ["sce", "logp"], reduction="sum"),
+        n("SoftmaxCrossEntropyLoss", ["x", "t", "w"], ["sce_mean"], ignore_index=0),
+    ]
+    inputs = [("x", F, ["n", 5, "d"]), ("t", I64, ["n", "d"]), ("w", F, [5])]
+    m = model(nodes, inputs, ["nll", "nll_none", "sce", "logp", "sce_mean"], opset=13)
+    feeds = [
+        {"x": f32(b, 5, d), "t": R.integers(0, 5, (b, d)).astype(np.int64), "w": np.abs(f32(5))}
+        for b, d in ((2, 3), (4, 1))
+    ]
+    check(m, feeds, tmp_path)
+
+
+@pytest.mark.parametrize("opset", [17])
+def test_layer_norm_statistics_only_used(tmp_path: Path, opset: int) -> None:
+    """Mean / InvStdDev alone as graph outputs (the normalised result is dead)."""
+    node = helper.make_node("LayerNormalization", ["x", "g"], ["y", "mean", "inv"], axis=1)
+    m = model([node], [("x", F, [3, 4, 2]), ("g", F, [4, 2])], ["mean", "inv"], opset=opset)
+    check(m, [{"x": f32(3, 4, 2), "g": f32(4, 2)}], tmp_path)
