@@ -14,6 +14,7 @@ from strata.frontends.onnx.ops import (
     norm,
     reduce,
     resize,
+    rotary,
     shape,
 )
 from strata.frontends.onnx.ops.registry import TABLE, Node, lookup
@@ -31,5 +32,6 @@ __all__ = [
     "norm",
     "reduce",
     "resize",
+    "rotary",
     "shape",
 ]

@@ -165,3 +165,42 @@ def test_layer_norm_statistics_only_used(tmp_path: Path, opset: int) -> None:
     node = helper.make_node("LayerNormalization", ["x", "g"], ["y", "mean", "inv"], axis=1)
     m = model([node], [("x", F, [3, 4, 2]), ("g", F, [4, 2])], ["mean", "inv"], opset=opset)
     check(m, [{"x": f32(3, 4, 2), "g": f32(4, 2)}], tmp_path)
+
+
+def test_rotary_and_swiglu_with_dynamic_batch_and_sequence(tmp_path: Path) -> None:
+    n = helper.make_node
+    nodes = [
+        n("RotaryEmbedding", ["x3", "cos", "sin", "ids"], ["r3"], num_heads=2, interleaved=1),
+        n("RotaryEmbedding", ["x4", "cos2", "sin2", "ids"], ["r4"], rotary_embedding_dim=4),
+        n("SwiGLU", ["a", "b"], ["sw"], alpha=1.5),
+    ]
+    inputs = [
+        ("x3", F, ["b", "s", 16]),
+        ("x4", F, ["b", 3, "s", 6]),
+        ("cos", F, [10, 4]),
+        ("sin", F, [10, 4]),
+        ("cos2", F, [10, 2]),
+        ("sin2", F, [10, 2]),
+        ("ids", I64, ["b", "s"]),
+        ("a", F, ["b", 5]),
+        ("b", F, ["b", 5]),
+    ]
+    outs = [("r3", F, ["b", "s", 16]), ("r4", F, ["b", 3, "s", 6]), ("sw", F, ["b", 5])]
+    m = model(nodes, inputs, outs, opset=28)
+    feeds = []
+    for b, s in ((1, 2), (3, 4)):
+        angles = R.random((10, 4)).astype(np.float32) * 6
+        feeds.append(
+            {
+                "x3": f32(b, s, 16),
+                "x4": f32(b, 3, s, 6),
+                "cos": np.cos(angles),
+                "sin": np.sin(angles),
+                "cos2": np.cos(angles[:, :2]),
+                "sin2": np.sin(angles[:, :2]),
+                "ids": R.integers(0, 10, (b, s)).astype(np.int64),
+                "a": f32(b, 5),
+                "b": f32(b, 5),
+            }
+        )
+    check(m, feeds, tmp_path)
