@@ -261,7 +261,8 @@ CONVOLUTION: tuple[OpDef, ...] = (
             Attr("group", INT, 1, "number of groups"),
         ),
         doc="Output size per axis: stride * (in - 1) + output_padding + (k - 1) * dilation + 1"
-        " - pad_begin - pad_end. The importer turns `output_shape` and `auto_pad` into `pads`.",
+        " - pad_begin - pad_end. The importer turns `output_shape` and `auto_pad` into `pads`;"
+        " negative pads (an `output_shape` beyond the full result) extend it with zeros (+ b).",
         onnx="ConvTranspose",
         category="convolution and pooling",
     ),

@@ -246,7 +246,7 @@ def matmul_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
 
 
 def _window_attrs(
-    attrs: Attrs, nsp: int, kernel: Sequence[int]
+    attrs: Attrs, nsp: int, kernel: Sequence[int], negative_pads: bool = False
 ) -> tuple[list[int], list[int], list[int]]:
     strides, pads, dil = list(attrs["strides"]), list(attrs["pads"]), list(attrs["dilations"])
     check_list_len(strides, nsp, "strides", "one per spatial axis")
@@ -255,7 +255,7 @@ def _window_attrs(
     check_positive(strides, "strides")
     check_positive(dil, "dilations")
     check_positive(kernel, "kernel_shape")
-    if any(p < 0 for p in pads):
+    if not negative_pads and any(p < 0 for p in pads):
         raise OpVerifyError(f"attribute 'pads' = {pads} must be all >= 0")
     return strides, pads, dil
 
@@ -281,7 +281,7 @@ def _windows(
 
 
 def _conv_operands(
-    specs: Specs, attrs: Attrs
+    specs: Specs, attrs: Attrs, negative_pads: bool = False
 ) -> tuple[TensorSpec, TensorSpec, TensorSpec | None, int, tuple[list[int], list[int], list[int]]]:
     """Conv / ConvTranspose: x, w, optional b, spatial rank, (strides, pads, dilations)."""
     x, w, b = req(specs[0], "x"), req(specs[1], "w"), specs[2]
@@ -293,7 +293,8 @@ def _conv_operands(
     nsp = x.rank - 2
     if not known(*w.shape[2:]):
         raise OpVerifyError(f"operand 'w' {show_shape(w.shape)} must have static kernel dims")
-    return x, w, b, nsp, _window_attrs(attrs, nsp, w.shape[2:])  # type: ignore[arg-type]
+    kernel = w.shape[2:]
+    return x, w, b, nsp, _window_attrs(attrs, nsp, kernel, negative_pads)  # type: ignore[arg-type]
 
 
 def conv_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
@@ -317,7 +318,8 @@ def conv_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
 
 
 def conv_transpose_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
-    x, w, b, nsp, (strides, pads, dil) = _conv_operands(specs, attrs)
+    """Negative pads extend the output (ONNX's output_shape beyond the full result)."""
+    x, w, b, nsp, (strides, pads, dil) = _conv_operands(specs, attrs, negative_pads=True)
     outpad = list(attrs["output_padding"])
     check_list_len(outpad, nsp, "output_padding", "one per spatial axis")
     for i, (op, s, d) in enumerate(zip(outpad, strides, dil, strict=True)):

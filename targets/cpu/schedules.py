@@ -95,6 +95,8 @@ def contraction_of(op: ir.Operation) -> tuple[str, Contraction] | None:
     name = op.name
     if name not in _KINDS or not _static(op) or not _f32(op):
         return None
+    if name == "linalg.conv_2d_nchw_fchw" and any(d != 1 for d in _int_list(op, "dilations")):
+        return None  # convert_conv2d_to_img2col handles unit dilations only
     found = _space(op, name)
     return found if found[1].k >= 2 else None
 

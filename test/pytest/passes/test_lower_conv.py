@@ -73,6 +73,15 @@ def test_conv_transpose(
     check("conv_transpose", [f32(*xs), f32(*ws), b], nn_attrs, "ConvTranspose", attrs)
 
 
+def test_conv_transpose_negative_pads_extend_the_output() -> None:
+    """ONNX's output_shape beyond the full result: the importer's negative end pads."""
+    x, w, b = f32(1, 1, 3, 3), f32(1, 2, 3, 3), f32(2)
+    nn_attrs = full({"strides": [3, 2], "pads": [0, 0, -1, -1]}, 2)
+    nn_attrs["output_padding"] = [0, 0]
+    onnx_attrs = {"strides": [3, 2], "output_shape": [10, 8]}
+    check("conv_transpose", [x, w, b], nn_attrs, "ConvTranspose", onnx_attrs)
+
+
 POOLS = [
     ((1, 2, 8, 8), {"kernel_shape": [2, 2], "strides": [2, 2]}),
     ((1, 2, 7, 7), {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1]}),
