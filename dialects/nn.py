@@ -21,7 +21,7 @@ Ops that mirror an ONNX op one to one are derived from its schema in `onnx.defs`
 (`strata.dialects.onnx_schema`); see `strata.dialects.nn_indexing`.
 
 Dependency contract: imports only `strata.dialects.{opdef,onnx_schema,nn_rules,
-nn_shape_rules,nn_movement,nn_indexing,nn_norm,nn_attention}` (and through them numpy,
+nn_shape_rules,nn_movement,nn_indexing,nn_norm,nn_attention,nn_window}` (and through them numpy,
 `onnx.defs` and `mlir`).
 """
 
@@ -55,6 +55,7 @@ from strata.dialects.nn_rules import (
     softmax_rule,
     where_rule,
 )
+from strata.dialects.nn_window import WINDOW_OPS
 from strata.dialects.opdef import Attr, AttrKind, Dialect, OpDef, Operand, Result
 
 __all__ = ["DIALECT", "OPS", "broadcast_shapes", "build"]
@@ -403,6 +404,7 @@ OPS: tuple[OpDef, ...] = (
     *NORMALIZATION,
     *NORM_OPS,
     *ATTENTION_OPS,
+    *WINDOW_OPS,
     *REDUCTIONS,
     *DATA_MOVEMENT,
     *DYNAMIC_SHAPES,

@@ -28,10 +28,12 @@ def all_lowerings() -> dict[str, Lowering]:
         norm,
         reduction,
         resize,
+        sampling,
+        window,
     )
 
     out: dict[str, Lowering] = {}
     families = (elementwise, algebra, conv, reduction, movement, resize, dynamic, indexing)
-    for mod in (*families, norm, attention):
+    for mod in (*families, norm, attention, window, sampling):
         out.update(mod.LOWERINGS)
     return out

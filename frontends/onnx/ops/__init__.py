@@ -16,6 +16,7 @@ from strata.frontends.onnx.ops import (
     resize,
     rotary,
     shape,
+    window,
 )
 from strata.frontends.onnx.ops.registry import TABLE, Node, lookup
 
@@ -34,4 +35,5 @@ __all__ = [
     "resize",
     "rotary",
     "shape",
+    "window",
 ]

@@ -1,5 +1,5 @@
-"""Converters for convolutions and pooling: Conv, ConvTranspose, MaxPool, AveragePool,
-GlobalAveragePool, GlobalMaxPool.
+"""Converters for convolutions and pooling: Conv, ConvTranspose, MaxPool (with its Indices
+output), AveragePool, LpPool, MaxUnpool, GlobalAveragePool, GlobalMaxPool.
 
 `auto_pad` (SAME_UPPER, SAME_LOWER, VALID) is resolved into explicit `pads`, and `strides`,
 `dilations` are always filled in, so the nn ops never see ONNX's implicit forms.
@@ -123,12 +123,45 @@ def _pool_attrs(node: Node) -> dict[str, object]:
     return attrs
 
 
-@converter("MaxPool", needs=["max_pool"])
+@converter("MaxPool", needs=["max_pool", "max_pool_with_indices"])
 def max_pool(node: Node) -> Sequence[Output]:
-    """Only the values output; the Indices output is not supported."""
-    if node.attr("storage_order", 0) not in (0, 1):
+    """nn.max_pool, or nn.max_pool_with_indices when the Indices output is used."""
+    order = node.attr("storage_order", 0)
+    if order not in (0, 1):
         node.fail("storage_order must be 0 or 1")
-    return [node.build1("max_pool", [node.value(0)], _pool_attrs(node))]
+    attrs = _pool_attrs(node)
+    if len(node.proto.output) > 1 and node.proto.output[1]:
+        attrs["storage_order"] = order
+        return node.build("max_pool_with_indices", [node.value(0)], attrs)
+    return [node.build1("max_pool", [node.value(0)], attrs)]
+
+
+@converter("LpPool", since=2, needs=["lp_pool"])
+def lp_pool(node: Node) -> Sequence[Output]:
+    attrs = _pool_attrs(node)
+    attrs["p"] = int(node.attr("p", 2))
+    return [node.build1("lp_pool", [node.value(0)], attrs)]
+
+
+@converter("MaxUnpool", since=9, needs=["max_unpool", "dynamic_max_unpool"])
+def max_unpool(node: Node) -> Sequence[Output]:
+    """A constant output_shape is nn.max_unpool's attribute; a computed one gives
+    nn.dynamic_max_unpool."""
+    kernel = node.attr("kernel_shape")
+    if kernel is None:
+        node.fail("attribute 'kernel_shape' is required")
+    nsp = len(kernel)
+    attrs: dict[str, object] = {
+        "kernel_shape": list(kernel),
+        "strides": list(node.attr("strides", [1] * nsp)),
+        "pads": list(node.attr("pads", [0] * (2 * nsp))),
+    }
+    x, indices = node.value(0), node.value(1)
+    if node.has(2) and node.maybe_const(2) is None:
+        return [node.build1("dynamic_max_unpool", [x, indices, node.value(2)], attrs)]
+    if node.has(2):
+        attrs["output_shape"] = node.const_ints(2, "output_shape")
+    return [node.build1("max_unpool", [x, indices], attrs)]
 
 
 @converter("AveragePool", needs=["average_pool"])

@@ -713,6 +713,62 @@ func.func @attention_mode(%q: tensor<1x2x3x8xf32>, %k: tensor<1x2x5x8xf32>, %v: 
 
 // -----
 
+func.func @max_unpool_output_shape(%a0: tensor<1x1x2x2xf32>, %a1: tensor<1x1x2x2xi64>) {
+  // expected-error @+1 {{'nn.max_unpool' op attribute 'output_shape' = [1, 1, 3, 4]: spatial axis 0 must be at least the unpooled size 4}}
+  %0 = "nn.max_unpool"(%a0, %a1) {kernel_shape = array<i64: 2, 2>, output_shape = array<i64: 1, 1, 3, 4>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x3x4xf32>
+  return
+}
+
+// -----
+
+func.func @col2im_blocks(%a0: tensor<1x9x5xf32>) {
+  // expected-error @+1 {{'nn.col2im' op operand 'input' [1, 9, 5]: dim 2 must be the number of blocks 4 (2 x 2)}}
+  %0 = "nn.col2im"(%a0) {block_shape = array<i64: 3, 3>, dilations = array<i64: 1, 1>, image_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x9x5xf32>) -> tensor<1x1x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @grid_sample_cubic_3d(%a0: tensor<1x1x4x4x4xf32>, %a1: tensor<1x2x2x2x3xf32>) {
+  // expected-error @+1 {{'nn.grid_sample' op attribute 'mode' = 'cubic' needs 2 spatial axes, 'x' has 3}}
+  %0 = "nn.grid_sample"(%a0, %a1) {align_corners = 0 : i64, mode = "cubic", padding_mode = "zeros"} : (tensor<1x1x4x4x4xf32>, tensor<1x2x2x2x3xf32>) -> tensor<1x1x2x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @roi_align_rois(%a0: tensor<1x1x4x4xf32>, %a1: tensor<2x5xf32>, %a2: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.roi_align' op operands 'x' [1, 1, 4, 4], 'rois' [2, 5] and 'batch_indices' [2] must be [N, C, H, W], [R, 4] and [R]}}
+  %0 = "nn.roi_align"(%a0, %a1, %a2) {coordinate_transformation_mode = "half_pixel", mode = "avg", output_height = 1 : i64, output_width = 1 : i64, sampling_ratio = 0 : i64, spatial_scale = 1.0 : f32} : (tensor<1x1x4x4xf32>, tensor<2x5xf32>, tensor<2xi64>) -> tensor<2x1x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @affine_grid_theta(%a0: tensor<2x2x4xf32>) {
+  // expected-error @+1 {{'nn.affine_grid' op operand 'theta' must be [N, 2, 3] (2-d) or [N, 3, 4] (3-d), got [2, 2, 4]}}
+  %0 = "nn.affine_grid"(%a0) {align_corners = 0 : i64, size = array<i64: 2, 1, 3, 3>} : (tensor<2x2x4xf32>) -> tensor<2x3x3x2xf32>
+  return
+}
+
+// -----
+
+func.func @deform_conv_offset(%a0: tensor<1x2x5x5xf32>, %a1: tensor<3x2x3x3xf32>, %a2: tensor<1x17x3x3xf32>) {
+  // expected-error @+1 {{'nn.deform_conv' op operand 'offset' must have shape [1, 18, 3, 3], got [1, 17, 3, 3]}}
+  %0 = "nn.deform_conv"(%a0, %a1, %a2) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, offset_group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x5x5xf32>, tensor<3x2x3x3xf32>, tensor<1x17x3x3xf32>) -> tensor<1x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @lp_pool_p(%a0: tensor<1x1x4x4xf32>) {
+  // expected-error @+1 {{'nn.lp_pool' op attribute 'p' = 0 must be >= 1}}
+  %0 = "nn.lp_pool"(%a0) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, p = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32>
+  return
+}
+
+// -----
+
 // The inferred result type must match the written one.
 func.func @relu_result(%a0: tensor<2x3xf32>) {
   // expected-error @+1 {{'nn.relu' op result type(s) tensor<3x2xf32> do not match inferred tensor<2x3xf32>}}

@@ -207,6 +207,7 @@ def test_issue_op_list_is_declared() -> None:
 
 # ---- every op builds ------------------------------------------------------------------------
 
+WIN2 = {"strides": [1, 1], "pads": [0, 0, 0, 0], "dilations": [1, 1]}
 QKV_PAST = [T(2, 2, 2, 8), T(2, 2, 2, 4), None]  # attention's past_key, past_value, nonpad
 SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     # name: (operand specs; None = absent optional, list = variadic), attrs, result shapes
@@ -269,6 +270,50 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
         [(2, 3, 4), (2, 1, 1), (2, 1, 1)],
     ),
     "rms_normalization": ([T(2, None, 4), T(4)], {}, [(2, None, 4)]),
+    "max_pool_with_indices": (
+        [T(1, 2, 7, 7)],
+        {**WIN2, "kernel_shape": [3, 3], "strides": [2, 2], "storage_order": 1},
+        [(1, 2, 3, 3), (1, 2, 3, 3)],
+    ),
+    "lp_pool": ([T(1, 2, None, 6)], {**WIN2, "kernel_shape": [2, 2], "p": 3}, [(1, 2, None, 5)]),
+    "max_unpool": (
+        [T(1, 2, 2, 2), T(1, 2, 2, 2, dtype=np.int64)],
+        {
+            "kernel_shape": [2, 2],
+            "strides": [2, 2],
+            "pads": [0, 0, 0, 0],
+            "output_shape": [1, 2, 5, 5],
+        },
+        [(1, 2, 5, 5)],
+    ),
+    "dynamic_max_unpool": (
+        [T(1, 2, 2, 2), T(1, 2, 2, 2, dtype=np.int64), T(4, dtype=np.int64)],
+        {"kernel_shape": [2, 2], "strides": [2, 2], "pads": [0, 0, 0, 0]},
+        [(1, 2, None, None)],
+    ),
+    "col2im": (
+        [T(1, 9, 4)],
+        {**WIN2, "strides": [2, 2], "image_shape": [5, 5], "block_shape": [3, 3]},
+        [(1, 1, 5, 5)],
+    ),
+    "dynamic_col2im": (
+        [T(1, 9, 4), T(2, dtype=np.int64), T(2, dtype=np.int64)],
+        WIN2,
+        [(1, None, None, None)],
+    ),
+    "grid_sample": ([T(1, 3, 4, 4), T(1, 6, 5, 2)], {"mode": "cubic"}, [(1, 3, 6, 5)]),
+    "roi_align": (
+        [T(1, 3, 8, 8), T(5, 4), T(5, dtype=np.int64)],
+        {"output_height": 2, "output_width": 3},
+        [(5, 3, 2, 3)],
+    ),
+    "affine_grid": ([T(2, 3, 4)], {"size": [2, 1, 4, 5, 6]}, [(2, 4, 5, 6, 3)]),
+    "dynamic_affine_grid": ([T(2, 2, 3), T(4, dtype=np.int64)], {}, [(2, None, None, 2)]),
+    "deform_conv": (
+        [T(1, 4, 5, 5), T(6, 2, 3, 3), T(1, 36, 3, 3), T(6), T(1, 18, 3, 3)],
+        {**WIN2, "kernel_shape": [3, 3], "group": 2, "offset_group": 2},
+        [(1, 6, 3, 3)],
+    ),
     "attention": (
         [*(T(2, 6, 3, 8), T(2, 2, 5, 8), T(2, 2, 5, 4), T(3, 7, dtype=bool)), *QKV_PAST],
         {"scale": 0.5, "softmax_precision": 1},
@@ -619,6 +664,9 @@ def test_inferred_shapes_match_onnxruntime(case: Any) -> None:
 # ---- every verifier rule rejects bad input --------------------------------------------------
 
 ATT = {"scale": 0.5, "softmax_precision": 1}
+W2K = {**WIN2, "kernel_shape": [2, 2]}
+UNPOOL = {"kernel_shape": [2, 2], "strides": [2, 2], "pads": [0, 0, 0, 0]}
+COL = {**WIN2, "image_shape": [5, 5], "block_shape": [3, 3]}
 BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
     # operand presence / element types
     ("add", [T(2), T(2, dtype=np.int64)], {}, r"operands 'a' \(float32\) and 'b' \(int64\)"),
@@ -807,6 +855,49 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
     ("rms_normalization", [T(2, 3), T(2)], {}, r"operand 'scale' \[2\] must broadcast"),
     ("rms_normalization", [T(2, dtype=np.int64), T(2, dtype=np.int64)], {}, r"floating-point"),
     ("rms_normalization", [T(2, 3), T(3, dtype=np.float64)], {}, r"operands 'x' \(float32\)"),
+    # window and sampling ops
+    ("max_pool_with_indices", [T(1, 1, 4, 4)], {**W2K, "storage_order": 2}, r"storage_order"),
+    ("lp_pool", [T(1, 1, 4, 4)], {**W2K, "p": 0}, r"attribute 'p' = 0 must be >= 1"),
+    ("lp_pool", [T(1, 1, 4, 4, dtype=np.int64)], W2K, r"floating-point"),
+    ("max_unpool", [T(1, 1, 2, 2), T(1, 1, 2, 2)], UNPOOL, r"'indices' must be an i32 or i64"),
+    ("max_unpool", [T(1, 1, 2, 2), T(1, 1, 2, 3, dtype=np.int64)], UNPOOL, r"the shape of 'x'"),
+    (
+        "max_unpool",
+        [T(1, 1, 2, 2), T(1, 1, 2, 2, dtype=np.int64)],
+        {**UNPOOL, "output_shape": [1, 1, 3, 4]},
+        r"spatial axis 0 must be at least the unpooled size 4",
+    ),
+    (
+        "col2im",
+        [T(1, 9, 5)],
+        {**COL, "image_shape": [5, 5]},
+        r"dim 2 must be the number of blocks 9",
+    ),
+    ("col2im", [T(1, 8, 9)], COL, r"dim 1 must be a multiple of prod\(block_shape\) = 9"),
+    ("col2im", [T(1, 9, 9)], {**COL, "block_shape": [3]}, r"'block_shape' = \[3\] must have 2"),
+    ("col2im", [T(1, 9, 9)], {**COL, "image_shape": [2, 2]}, r"do not fit the image"),
+    ("grid_sample", [T(1, 1, 4, 4), T(1, 3, 3, 3)], {}, r"grid must be \[N, O1..O2, 2\]"),
+    ("grid_sample", [T(1, 1, 4, 4, 4), T(1, 3, 3, 3, 3)], {"mode": "cubic"}, r"needs 2 spatial"),
+    ("grid_sample", [T(1, 1, 4, 4), T(1, 3, 3, 2)], {"padding_mode": "wrap"}, r"padding_mode"),
+    ("roi_align", [T(1, 1, 4, 4), T(2, 5), T(2, dtype=np.int64)], {}, r"must be \[N, C, H, W\]"),
+    ("roi_align", [T(1, 1, 4, 4), T(2, 4), T(3, dtype=np.int64)], {}, r"one length"),
+    ("roi_align", [T(1, 1, 4, 4), T(2, 4), T(2, dtype=np.int64)], {"mode": "sum"}, r"'mode'"),
+    ("affine_grid", [T(2, 2, 4)], {"size": [2, 1, 3, 3]}, r"'theta' must be \[N, 2, 3\]"),
+    ("affine_grid", [T(2, 2, 3)], {"size": [2, 1, 3]}, r"'size' = \[2, 1, 3\] must have 4"),
+    ("affine_grid", [T(2, 2, 3)], {"size": [3, 1, 3, 3]}, r"N must match 'theta'"),
+    ("dynamic_affine_grid", [T(2, 2, 3), T(5, dtype=np.int64)], {}, r"must have 4 entries"),
+    (
+        "deform_conv",
+        [T(1, 2, 5, 5), T(3, 2, 3, 3), T(1, 17, 3, 3), None, None],
+        {**WIN2, "kernel_shape": [3, 3]},
+        r"operand 'offset' must have shape \[1, 18, 3, 3\]",
+    ),
+    (
+        "deform_conv",
+        [T(1, 3, 5, 5), T(3, 3, 3, 3), T(1, 36, 3, 3), None, None],
+        {**WIN2, "kernel_shape": [3, 3], "offset_group": 2},
+        r"'offset_group' = 2 must divide the input channels 3",
+    ),
     # attention (q, k, v, attn_mask, past_key, past_value, nonpad_kv_seqlen)
     ("attention", [T(4, 3, 8), T(4, 5, 8), T(4, 5, 8), *[None] * 4], ATT, r"must be 4-d"),
     ("attention", [T(1, 3, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 4], ATT, r"multiple"),

@@ -204,3 +204,100 @@ def test_rotary_and_swiglu_with_dynamic_batch_and_sequence(tmp_path: Path) -> No
             }
         )
     check(m, feeds, tmp_path)
+
+
+def test_window_ops_with_run_time_shapes(tmp_path: Path) -> None:
+    """Col2Im, AffineGrid and MaxUnpool with their shape inputs computed at run time (graph
+    inputs), MaxPool's indices and LpPool with a dynamic batch."""
+    n = helper.make_node
+    nodes = [
+        n("Col2Im", ["cols", "image", "block"], ["img"], strides=[1, 2]),
+        n("AffineGrid", ["theta", "size"], ["grid"], align_corners=1),
+        n("MaxPool", ["x"], ["pooled", "where"], kernel_shape=[2, 2], strides=[2, 2]),
+        n(
+            "MaxUnpool",
+            ["pooled", "where", "target"],
+            ["unpooled"],
+            kernel_shape=[2, 2],
+            strides=[2, 2],
+        ),
+        n("LpPool", ["x"], ["lp"], kernel_shape=[3, 2], p=3, pads=[1, 0, 1, 1]),
+    ]
+    inputs = [
+        ("cols", F, ["n", 12, 6]),
+        ("image", I64, [2]),
+        ("block", I64, [2]),
+        ("theta", F, ["n", 2, 3]),
+        ("size", I64, [4]),
+        ("x", F, ["n", 2, 4, 6]),
+        ("target", I64, [4]),
+    ]
+    outs = [
+        ("img", F, ["n", "c", "h", "w"]),
+        ("grid", F, ["n", "h", "w", 2]),
+        ("pooled", F, ["n", 2, 2, 3]),
+        ("where", I64, ["n", 2, 2, 3]),
+        ("unpooled", F, ["n", 2, "h", "w"]),
+        ("lp", F, ["n", 2, 4, 6]),
+    ]
+    m = model(nodes, inputs, outs, opset=22)
+    feeds = []
+    for b, (img, blk) in ((1, ((4, 7), (2, 3))), (2, ((3, 5), (2, 2)))):
+        blocks = (img[0] - blk[0] + 1) * ((img[1] - blk[1]) // 2 + 1)
+        cols = f32(b, 3 * blk[0] * blk[1], blocks)
+        feeds.append(
+            {
+                "cols": cols,
+                "image": np.array(img, np.int64),
+                "block": np.array(blk, np.int64),
+                "theta": f32(b, 2, 3),
+                "size": np.array([b, 1, 3 + b, 5], np.int64),
+                "x": f32(b, 2, 4, 6),
+                "target": np.array([b, 2, 5, 6 + b], np.int64),
+            }
+        )
+    # the columns' static shape must fit both cases: give each case its own model
+    for feed in feeds:
+        shaped = onnx.ModelProto()
+        shaped.CopyFrom(m)
+        for vi in shaped.graph.input:
+            if vi.name == "cols":
+                dims = vi.type.tensor_type.shape.dim
+                dims[1].dim_value, dims[2].dim_value = feed["cols"].shape[1:]
+        check(shaped, [feed], tmp_path, atol=1e-5)
+
+
+def test_sampling_ops_with_dynamic_dims(tmp_path: Path) -> None:
+    n = helper.make_node
+    nodes = [
+        n("GridSample", ["x", "grid"], ["gs"], mode="cubic", padding_mode="reflection"),
+        n("RoiAlign", ["x", "rois", "idx"], ["ra"], output_height=2, output_width=3),
+        n("DeformConv", ["x", "w", "offset"], ["dc"], pads=[1, 1, 1, 1]),
+    ]
+    inputs = [
+        ("x", F, ["n", 2, "h", "w"]),
+        ("grid", F, ["n", "gh", "gw", 2]),
+        ("rois", F, ["r", 4]),
+        ("idx", I64, ["r"]),
+        ("w", F, [3, 2, 2, 2]),
+        ("offset", F, ["n", 8, "oh", "ow"]),
+    ]
+    outs = [
+        ("gs", F, ["n", 2, "gh", "gw"]),
+        ("ra", F, ["r", 2, 2, 3]),
+        ("dc", F, ["n", 3, "oh", "ow"]),
+    ]
+    m = model(nodes, inputs, outs, opset=22)
+    feeds = []
+    for b, h, w, r in ((1, 5, 6, 2), (2, 4, 4, 3)):
+        feeds.append(
+            {
+                "x": f32(b, 2, h, w),
+                "grid": (R.random((b, 3, 4, 2)) * 2.4 - 1.2).astype(np.float32),
+                "rois": (R.random((r, 4)) * 4).astype(np.float32),
+                "idx": R.integers(0, b, r).astype(np.int64),
+                "w": f32(3, 2, 2, 2),
+                "offset": f32(b, 8, h + 1, w + 1),
+            }
+        )
+    check(m, feeds, tmp_path, rtol=1e-4, atol=1e-5)
