@@ -1,15 +1,18 @@
 """Converters for convolutions and pooling: Conv, ConvTranspose, MaxPool (with its Indices
-output), AveragePool, LpPool, MaxUnpool, GlobalAveragePool, GlobalMaxPool.
+output), AveragePool, LpPool, MaxUnpool, GlobalAveragePool, GlobalMaxPool and
+CausalConvWithState (composed of pad / concat, a depthwise conv and a slice).
 
 `auto_pad` (SAME_UPPER, SAME_LOWER, VALID) is resolved into explicit `pads`, and `strides`,
 `dilations` are always filled in, so the nn ops never see ONNX's implicit forms.
 
-Dependency contract: `mlir`, the converter registry.
+Dependency contract: numpy, `mlir`, the converter registry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import numpy as np
 
 from strata.frontends.onnx.ops.registry import Node, Output, converter
 
@@ -181,3 +184,41 @@ def global_max_pool(node: Node) -> Sequence[Output]:
     rank = node.spec(0).rank
     axes = list(range(2, rank))
     return [node.build1("reduce_max", [node.value(0)], {"axes": axes, "keepdims": 1})]
+
+
+@converter(
+    "CausalConvWithState",
+    since=27,
+    needs=["conv", "concat", "pad", "slice", "sigmoid", "mul", "cast"],
+)
+def causal_conv_with_state(node: Node) -> Sequence[Output]:
+    """Depthwise 1-d conv of [past_state (zeros if absent), input] with no padding; the last
+    k - 1 positions of that concatenation are the present state. silu / swish: y * sigmoid(y),
+    computed in f32 for 16-bit inputs."""
+    x, w = node.value(0), node.value(1)
+    xs, ws = node.spec(0), node.spec(1)
+    if xs.rank != 3 or ws.rank != 3 or ws.shape[1] != 1 or ws.shape[2] is None:
+        node.fail(
+            f"input {list(xs.shape)} must be [N, C, L] and weight {list(ws.shape)} [C, 1, k] "
+            "with a static k"
+        )
+    k = int(ws.shape[2])  # type: ignore[arg-type]
+    channels = ws.shape[0]
+    activation = node.attr("activation", "none")
+    if activation not in ("none", "silu", "swish"):
+        node.fail(f"activation '{activation}' is not one of none, silu, swish")
+    if node.has(3):
+        padded = node.build1("concat", [node.value(3), x], {"axis": 2})
+    else:
+        pad = {"pads": [0, 0, k - 1, 0, 0, 0], "mode": "constant", "constant_value": 0.0}
+        padded = node.build1("pad", [x], pad) if k > 1 else x
+    attrs = {"strides": [1], "pads": [0, 0], "dilations": [1], "group": channels}
+    y = node.build1("conv", [padded, w, node.opt_value(2)], attrs)
+    if activation != "none":
+        narrow = xs.dtype.itemsize < 4
+        f = node.build1("cast", [y], {"to": np.dtype("float32")}) if narrow else y
+        f = node.build1("mul", [f, node.build1("sigmoid", [f])])
+        y = node.build1("cast", [f], {"to": xs.dtype}) if narrow else f
+    total = 2**62  # a Slice end past any length
+    state = {"starts": [-(k - 1) if k > 1 else total], "ends": [total], "axes": [2], "steps": [1]}
+    return [y, node.build1("slice", [padded], state)]

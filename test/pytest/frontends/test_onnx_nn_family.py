@@ -167,12 +167,14 @@ def test_layer_norm_statistics_only_used(tmp_path: Path, opset: int) -> None:
     check(m, [{"x": f32(3, 4, 2), "g": f32(4, 2)}], tmp_path)
 
 
-def test_rotary_and_swiglu_with_dynamic_batch_and_sequence(tmp_path: Path) -> None:
+def test_rotary_swiglu_causal_conv_with_dynamic_batch_and_sequence(tmp_path: Path) -> None:
     n = helper.make_node
     nodes = [
         n("RotaryEmbedding", ["x3", "cos", "sin", "ids"], ["r3"], num_heads=2, interleaved=1),
         n("RotaryEmbedding", ["x4", "cos2", "sin2", "ids"], ["r4"], rotary_embedding_dim=4),
         n("SwiGLU", ["a", "b"], ["sw"], alpha=1.5),
+        n("CausalConvWithState", ["a3", "cw", "cb", "past"], ["cc", "state"], activation="silu"),
+        n("CausalConvWithState", ["a3", "cw"], ["cc0", "state0"]),
     ]
     inputs = [
         ("x3", F, ["b", "s", 16]),
@@ -184,8 +186,14 @@ def test_rotary_and_swiglu_with_dynamic_batch_and_sequence(tmp_path: Path) -> No
         ("ids", I64, ["b", "s"]),
         ("a", F, ["b", 5]),
         ("b", F, ["b", 5]),
+        ("a3", F, ["b", 2, "s"]),
+        ("cw", F, [2, 1, 3]),
+        ("cb", F, [2]),
+        ("past", F, ["b", 2, 2]),
     ]
     outs = [("r3", F, ["b", "s", 16]), ("r4", F, ["b", 3, "s", 6]), ("sw", F, ["b", 5])]
+    outs += [("cc", F, ["b", 2, "s"]), ("state", F, ["b", 2, 2])]
+    outs += [("cc0", F, ["b", 2, "s"]), ("state0", F, ["b", 2, 2])]
     m = model(nodes, inputs, outs, opset=28)
     feeds = []
     for b, s in ((1, 2), (3, 4)):
@@ -201,6 +209,10 @@ def test_rotary_and_swiglu_with_dynamic_batch_and_sequence(tmp_path: Path) -> No
                 "ids": R.integers(0, 10, (b, s)).astype(np.int64),
                 "a": f32(b, 5),
                 "b": f32(b, 5),
+                "a3": f32(b, 2, s),
+                "cw": f32(2, 1, 3),
+                "cb": f32(2),
+                "past": f32(b, 2, 2),
             }
         )
     check(m, feeds, tmp_path)
