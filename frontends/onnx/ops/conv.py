@@ -202,7 +202,7 @@ def causal_conv_with_state(node: Node) -> Sequence[Output]:
             f"input {list(xs.shape)} must be [N, C, L] and weight {list(ws.shape)} [C, 1, k] "
             "with a static k"
         )
-    k = int(ws.shape[2])  # type: ignore[arg-type]
+    k = int(ws.shape[2])
     channels = ws.shape[0]
     activation = node.attr("activation", "none")
     if activation not in ("none", "silu", "swish"):
