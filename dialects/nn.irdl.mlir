@@ -296,6 +296,23 @@ irdl.dialect @nn {
     irdl.results(y: %8, present_key: %9, present_value: %10, qk_matmul_output: %11)
     irdl.attributes {"is_causal" = %12, "left_window_size" = %13, "qk_matmul_output_mode" = %14, "right_window_size" = %15, "scale" = %16, "softcap" = %17, "softmax_precision" = %18}
   }
+  irdl.operation @linear_attention {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
+    %7 = irdl.base "!builtin.tensor"
+    %8 = irdl.base "!builtin.tensor"
+    %9 = irdl.base "#builtin.integer"
+    %10 = irdl.base "#builtin.integer"
+    %11 = irdl.base "#builtin.float"
+    %12 = irdl.base "#builtin.string"
+    irdl.operands(query: %1, key: %2, value: %3, past_state: optional %4, decay: optional %5, beta: optional %6)
+    irdl.results(output: %7, present_state: %8)
+    irdl.attributes {"kv_num_heads" = %9, "q_num_heads" = %10, "scale" = %11, "update_rule" = %12}
+  }
   irdl.operation @max_pool_with_indices {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"

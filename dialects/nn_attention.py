@@ -1,4 +1,4 @@
-"""`nn` dialect declarations: attention.
+"""`nn` dialect declarations: attention (softmax attention and linear attention).
 
 Part of the `nn` dialect's single declaration (`strata.dialects.nn` collects these into
 `DIALECT`). `nn.attention` mirrors ONNX Attention (opsets 23-25) on 4-d operands, so its
@@ -131,6 +131,80 @@ def attention_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     ]
 
 
+UPDATE_RULES = ("linear", "gated", "delta", "gated_delta")
+
+
+def _packed(spec: TensorSpec, name: str, heads: int) -> int | None:
+    """The per-head size of a packed [B, T, heads * d] operand (None when dynamic)."""
+    if spec.rank != 3:
+        raise OpVerifyError(
+            f"operand '{name}' must be 3-d [batch, time, heads * size], got "
+            f"{show_shape(spec.shape)}"
+        )
+    last = spec.shape[2]
+    if last is None:
+        return None
+    if last % heads:
+        raise OpVerifyError(
+            f"operand '{name}' {show_shape(spec.shape)}: the last dim must divide into {heads} "
+            "heads"
+        )
+    return last // heads
+
+
+def linear_attention_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    """output [B, T, Hq * dv], present_state [B, Hk, dk, dv]."""
+    q, k, v = req(specs[0], "query"), req(specs[1], "key"), req(specs[2], "value")
+    past, decay, beta = specs[3], specs[4], specs[5]
+    hq, hk = attrs["q_num_heads"], attrs["kv_num_heads"]
+    if hk < 1 or hq < 1 or hq % hk:
+        raise OpVerifyError(
+            f"attributes 'q_num_heads' = {hq} and 'kv_num_heads' = {hk}: the query heads must "
+            "be a positive multiple of the key / value heads"
+        )
+    check_choice(attrs["update_rule"], UPDATE_RULES, "update_rule")
+    need_float(q, "query")
+    for spec, name in ((k, "key"), (v, "value")):
+        same_dtype(q, "query", spec, name)
+    dq, dk, dv = _packed(q, "query", hq), _packed(k, "key", hk), _packed(v, "value", hk)
+    if not same_dim(dq, dk):
+        raise OpVerifyError(f"query and key head sizes differ ({dq} and {dk})")
+    for spec, name in ((k, "key"), (v, "value")):
+        _dims_match(q, "query", spec, name, (0, 1))
+    rule = attrs["update_rule"]
+    gated, delta = rule in ("gated", "gated_delta"), rule in ("delta", "gated_delta")
+    for spec, name, wanted in ((decay, "decay", gated), (beta, "beta", delta)):
+        if (spec is not None) != wanted:
+            need = "requires" if wanted else "forbids"
+            raise OpVerifyError(f"attribute 'update_rule' = '{rule}' {need} operand '{name}'")
+        if spec is None:
+            continue
+        same_dtype(q, "query", spec, name)
+        if spec.rank != 3:
+            raise OpVerifyError(f"operand '{name}' must be 3-d, got {show_shape(spec.shape)}")
+        _dims_match(q, "query", spec, name, (0, 1))
+        allowed = (hk, None if dk is None else hk * dk) if name == "decay" else (hk, 1)
+        if spec.shape[2] is not None and spec.shape[2] not in allowed:
+            raise OpVerifyError(
+                f"operand '{name}' {show_shape(spec.shape)}: the last dim must be one of "
+                f"{[a for a in allowed if a is not None]}"
+            )
+    state = (q.shape[0], hk, dk, dv)
+    if past is not None:
+        need_float(past, "past_state")
+        if past.rank != 4 or not all(map(same_dim, past.shape, state)):
+            raise OpVerifyError(
+                f"operand 'past_state' must have shape {show_shape(state)}, got "
+                f"{show_shape(past.shape)}"
+            )
+    out_last = None if dv is None else hq * dv
+    state_dtype = past.dtype if past is not None else q.dtype
+    return [
+        TensorSpec((q.shape[0], q.shape[1], out_last), q.dtype),
+        TensorSpec(state, state_dtype),
+    ]
+
+
 ATTENTION_OPS: tuple[OpDef, ...] = (
     onnx_op(
         "Attention",
@@ -142,5 +216,15 @@ ATTENTION_OPS: tuple[OpDef, ...] = (
         "query heads share key / value heads (head h uses key head h / (Hq / Hk)). `scale` is "
         "explicit (the importer computes 1 / sqrt(head size) when ONNX omits it) and so is "
         "`softmax_precision` (the input's ONNX element type when omitted).",
+    ),
+    onnx_op(
+        "LinearAttention",
+        linear_attention_rule,
+        category=ATTENTION,
+        drop=["chunk_size"],
+        doc="The recurrence over time on packed 3-d operands, in f32: state *= exp(decay) "
+        "(gated), v' = beta (v - k state) (delta), state += k v', output = scale q state "
+        "(grouped query heads read key head h / (Hq / Hk)). `scale` 0 means 1 / sqrt(d_k); "
+        "`chunk_size` (a tuning hint without effect on the results) is dropped.",
     ),
 )

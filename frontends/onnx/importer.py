@@ -27,6 +27,7 @@ from strata.frontends.onnx import folding, graph, ops, symbolic
 from strata.frontends.onnx.emitter import Emitter, Tensor
 from strata.frontends.onnx.loader import (
     DEFAULT_DOMAINS,
+    PREVIEW_OPS,
     ModelSource,
     check_model,
     default_opset,
@@ -92,7 +93,7 @@ def import_model(
 def _check_domains(nodes: Sequence[tuple[int, onnx.NodeProto]]) -> None:
     other: dict[str, list[str]] = {}
     for i, n in nodes:
-        if n.domain not in DEFAULT_DOMAINS:
+        if n.domain not in DEFAULT_DOMAINS and n.op_type not in PREVIEW_OPS.get(n.domain, ()):
             other.setdefault(n.domain, []).append(graph.node_label(n, i))
     if other:
         lines = "; ".join(f"'{d}': {', '.join(names)}" for d, names in sorted(other.items()))

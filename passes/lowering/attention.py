@@ -20,6 +20,10 @@ sum, the probabilities. `qk_matmul_output` is the scores (mode 0), the
 softcapped scores (1), the logits (2) or the probabilities (3). Every size may be dynamic;
 the head counts must be static when they differ.
 
+nn.linear_attention: an scf.for over time carries the f32 state [B, Hk, dk, dv] and the
+output; each step is a few generics on the time slice (decay scaling, the delta correction's
+retrieval and update, the outer-product update, the grouped read-out).
+
 Dependency contract: imports the `mlir` bindings and `strata.passes.lowering.{common,sizes,
 approx}`.
 """
@@ -31,7 +35,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from mlir import ir
-from mlir.dialects import arith
+from mlir.dialects import arith, math, scf
 
 from strata.passes.lowering import approx
 from strata.passes.lowering import sizes as sz
@@ -44,11 +48,14 @@ from strata.passes.lowering.common import (
     attr_int,
     broadcast_map,
     cast_scalar,
+    collapse,
     const,
     dim,
     elem,
     elementwise,
     empty,
+    expand,
+    extract_slice,
     fill,
     generic,
     identity_map,
@@ -59,6 +66,7 @@ from strata.passes.lowering.common import (
     lowest,
     optional_operands,
     pad_const,
+    reshape_to,
 )
 from strata.passes.lowering.sizes import Size
 
@@ -302,4 +310,129 @@ def _softmax(
     return generic(ins, [empty(out4, ct)], [*maps, full], "pppp", lambda *a: normalise(*a[:-1]))[0]
 
 
-LOWERINGS = {"LowerAttention": lower_attention}
+# ---- linear attention ------------------------------------------------------------------------
+
+
+def _time_step(x4: ir.Value, t: ir.Value) -> ir.Value:
+    """x4[:, t] as [B, H, d] (x4: [B, T, H, d])."""
+    b, _, h, d = sz.sizes_of(x4)
+    step = extract_slice(x4, [0, t, 0, 0], [b, 1, h, d])
+    return collapse(step, [[0, 1], [2], [3]])
+
+
+def _to_f32(v: ir.Value) -> ir.Value:
+    f32 = ir.F32Type.get()
+    if elem(v) == f32:
+        return v
+    return elementwise([v], sz.sizes_of(v), f32, lambda x: cast_scalar(x, f32))
+
+
+def lower_linear_attention(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
+    q, k, v, past, decay, beta = optional_operands(op, 6)
+    assert q is not None and k is not None and v is not None
+    t = elem(q)
+    f32 = ir.F32Type.get()
+    hq, hk = attr_int(op, "q_num_heads"), attr_int(op, "kv_num_heads")
+    r = hq // hk
+    bsz, steps, q_last = sz.sizes_of(q)
+    dk = sz.floordiv(q_last, hq)
+    dv = sz.floordiv(sz.dim_of(v, 2), hk)
+    q4 = _to_f32(reshape_to(q, [bsz, steps, hq, dk]))
+    k4 = _to_f32(reshape_to(k, [bsz, steps, hk, dk]))
+    v4 = _to_f32(reshape_to(v, [bsz, steps, hk, dv]))
+
+    def per_head(x: ir.Value) -> ir.Value:
+        """A decay / beta operand [B, T, H * d] as [B, T, H, d] (d = 1 for per-head)."""
+        last = sz.dim_of(x, 2)
+        heads = hk if not (isinstance(last, int) and last == 1) else 1
+        return _to_f32(reshape_to(x, [bsz, steps, heads, sz.floordiv(last, heads)]))
+
+    decay4 = per_head(decay) if decay is not None else None
+    beta4 = per_head(beta) if beta is not None else None
+    scale: float | ir.Value = attr_float(op, "scale")
+    if scale == 0.0:
+        if isinstance(dk, int):
+            scale = 1.0 / pymath.sqrt(dk)
+        else:
+            scale = arith.divf(const(f32, 1.0), math.sqrt(_as_f32(dk)))
+    state_shape = [bsz, hk, dk, dv]
+    state0 = _to_f32(past) if past is not None else fill(state_shape, f32, 0.0)
+    out0 = fill([bsz, steps, hq, dv], f32, 0.0)
+    it = index_type()
+    loop = scf.ForOp(const(it, 0), sz.value(steps), const(it, 1), [state0, out0])
+    full4 = identity_map(4)
+    with ir.InsertionPoint(loop.body):
+        ti = loop.induction_variable
+        state, out = loop.inner_iter_args
+        k_t, v_t = _time_step(k4, ti), _time_step(v4, ti)
+        if decay4 is not None:
+            g = _time_step(decay4, ti)
+            g_map = amap(4, [dim(0), dim(1), dim(2) if sz.dim_of(g, 2) != 1 else cst(0)])
+            state = generic(
+                [g],
+                [state],  # in place: the loop carries one state buffer
+                [g_map, full4],
+                "pppp",
+                lambda g_, s_: arith.mulf(s_, approx.exp(g_)),
+            )[0]
+        if beta4 is not None:
+            # retrieved[b, h, m] = sum_d state[b, h, d, m] k[b, h, d]; dims (b, h, m, d)
+            retrieved = generic(
+                [state, k_t],
+                [fill([bsz, hk, dv], f32, 0.0)],
+                [
+                    amap(4, [dim(0), dim(1), dim(3), dim(2)]),
+                    amap(4, [dim(0), dim(1), dim(3)]),
+                    amap(4, [dim(0), dim(1), dim(2)]),
+                ],
+                "pppr",
+                lambda s_, k_, acc: arith.addf(acc, arith.mulf(s_, k_)),
+            )[0]
+            b_t = _time_step(beta4, ti)
+            b_map = amap(3, [dim(0), dim(1) if sz.dim_of(b_t, 1) != 1 else cst(0), cst(0)])
+            v_t = generic(
+                [v_t, retrieved, b_t],
+                [empty([bsz, hk, dv], f32)],
+                [identity_map(3), identity_map(3), b_map, identity_map(3)],
+                "ppp",
+                lambda x, rv, bv, _: arith.mulf(bv, arith.subf(x, rv)),
+            )[0]
+        state = generic(
+            [k_t, v_t],
+            [state],
+            [amap(4, [dim(0), dim(1), dim(2)]), amap(4, [dim(0), dim(1), dim(3)]), full4],
+            "pppp",
+            lambda k_, v_, s_: arith.addf(s_, arith.mulf(k_, v_)),
+        )[0]
+        # o[b, h, m] = scale * sum_d q[b, h, d] state[b, h / r, d, m]; dims (b, h, m, d)
+        head = dim(1) if r == 1 else ir.AffineExpr.get_floor_div(dim(1), cst(r))
+        q_t = _time_step(q4, ti)
+        o = generic(
+            [q_t, state],
+            [fill([bsz, hq, dv], f32, 0.0)],
+            [
+                amap(4, [dim(0), dim(1), dim(3)]),
+                amap(4, [dim(0), head, dim(3), dim(2)]),
+                amap(4, [dim(0), dim(1), dim(2)]),
+            ],
+            "pppr",
+            lambda q_, s_, acc: arith.addf(acc, arith.mulf(q_, s_)),
+        )[0]
+        factor = scale if isinstance(scale, ir.Value) else const(f32, scale)
+        o = elementwise([o], [bsz, hq, dv], f32, lambda x: arith.mulf(x, factor))
+        o = expand(o, [[0, 1], [2], [3]], [bsz, 1, hq, dv])
+        scf.YieldOp([state, insert_slice(o, out, [0, ti, 0, 0])])
+    final_state, outputs = loop.results
+    y = _to(reshape_to(outputs, [bsz, steps, sz.mul(dv, hq)]), t)
+    return [y, _to(final_state, elem(op.results[1]))]
+
+
+def _as_f32(size: Size) -> ir.Value:
+    return arith.sitofp(ir.F32Type.get(), arith.index_cast(ir.IntegerType.get_signless(64), size))
+
+
+def cst(c: int) -> ir.AffineExpr:
+    return ir.AffineConstantExpr.get(c)
+
+
+LOWERINGS = {"LowerAttention": lower_attention, "LowerLinearAttention": lower_linear_attention}

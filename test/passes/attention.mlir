@@ -41,3 +41,20 @@ func.func @past_dynamic(%q: tensor<?x2x?x4xf32>, %k: tensor<?x2x?x4xf32>, %v: te
   %0:4 = "nn.attention"(%q, %k, %v, %m, %pk, %pv) {operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 0>, scale = 0.5 : f32, is_causal = 0 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 0 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x3xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>) -> (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x?xf32>)
   return %0#0, %0#1 : tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>
 }
+
+// -----
+
+// Linear attention (gated delta rule) over a dynamic time axis: one scf.for over time carries
+// the f32 state and the output; the state updates write in place into the carried tensor.
+// CHECK-LABEL: func.func @linear_attention
+// CHECK:         %[[T:.*]] = tensor.dim %arg0, %{{.*}} : tensor<2x?x16xf32>
+// CHECK:         %[[LOOP:.*]]:2 = scf.for %[[I:.*]] = %{{.*}} to %[[T]] step %{{.*}} iter_args(%[[S:.*]] = %{{.*}}, %[[O:.*]] = %{{.*}}) -> (tensor<2x2x4x6xf32>, tensor<2x?x4x6xf32>)
+// CHECK:           tensor.extract_slice %{{.*}}[0, %[[I]], 0, 0]
+// CHECK:           %[[D:.*]] = linalg.generic {{.*}} outs(%[[S]] : tensor<2x2x4x6xf32>)
+// CHECK:           %[[U:.*]] = linalg.generic {{.*}} outs(%[[D]] : tensor<2x2x4x6xf32>)
+// CHECK:           %[[INS:.*]] = tensor.insert_slice %{{.*}} into %[[O]][0, %[[I]], 0, 0]
+// CHECK:           scf.yield %[[U]], %[[INS]]
+func.func @linear_attention(%q: tensor<2x?x16xf32>, %k: tensor<2x?x8xf32>, %v: tensor<2x?x12xf32>, %d: tensor<2x?x2xf32>, %b: tensor<2x?x1xf32>) -> (tensor<2x?x24xf32>, tensor<2x2x4x6xf32>) {
+  %0:2 = "nn.linear_attention"(%q, %k, %v, %d, %b) {kv_num_heads = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 1>, q_num_heads = 4 : i64, scale = 0.0 : f32, update_rule = "gated_delta"} : (tensor<2x?x16xf32>, tensor<2x?x8xf32>, tensor<2x?x12xf32>, tensor<2x?x2xf32>, tensor<2x?x1xf32>) -> (tensor<2x?x24xf32>, tensor<2x2x4x6xf32>)
+  return %0#0, %0#1 : tensor<2x?x24xf32>, tensor<2x2x4x6xf32>
+}

@@ -1,4 +1,5 @@
-"""Converter for Attention (opsets 23-25) -> nn.attention on 4-d operands.
+"""Converters for Attention (opsets 23-25) and ai.onnx.preview FlexAttention -> nn.attention
+on 4-d operands, and for LinearAttention (opset 27) -> nn.linear_attention.
 
 3-d inputs [batch, sequence, heads * head size] (with `q_num_heads` / `kv_num_heads`) are
 reshaped to [batch, sequence, heads, head size] and transposed to [batch, heads, sequence,
@@ -13,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 from mlir import ir
 from onnx import helper
 
@@ -68,3 +70,44 @@ def attention(node: Node) -> Sequence[Output]:
         y = node.build1("transpose", [y], {"perm": [0, 2, 1, 3]})
         y = node.build1("reshape", [y], {"shape": [0, 0, -1]})
     return [y, present_k, present_v, qk]
+
+
+@converter("LinearAttention", since=27, needs=["linear_attention"])
+def linear_attention(node: Node) -> Sequence[Output]:
+    attrs = {
+        "q_num_heads": node.attr("q_num_heads"),
+        "kv_num_heads": node.attr("kv_num_heads"),
+        "scale": node.attr("scale", 0.0),
+        "update_rule": node.attr("update_rule", "gated_delta"),
+    }
+    if attrs["q_num_heads"] is None or attrs["kv_num_heads"] is None:
+        node.fail("attributes q_num_heads and kv_num_heads are required")
+    operands = [node.value(0), node.value(1), node.value(2)]
+    operands += [node.opt_value(i) for i in range(3, 6)]
+    return node.build("linear_attention", operands, attrs)
+
+
+@converter("FlexAttention", since=1, needs=["attention"])
+def flex_attention(node: Node) -> Sequence[Output]:
+    """ai.onnx.preview FlexAttention without score_mod / prob_mod graphs: nn.attention with no
+    mask (softmax in f32 for 16-bit inputs unless softmax_precision says otherwise)."""
+    mods = [a for a in ("score_mod", "prob_mod") if node.has_attr(a)]
+    if mods:
+        node.fail(f"graph attributes {mods} are not supported")
+    if any(node.spec(i).rank != 4 for i in range(3)):
+        node.fail("Q, K and V must be 4-d [batch, heads, sequence, head size]")
+    head_size = node.spec(0).shape[3]
+    scale = node.attr("scale")
+    if scale is None:
+        if head_size is None:
+            node.fail("the default scale 1 / sqrt(head size) needs a static head size")
+        scale = 1.0 / math.sqrt(head_size)
+    dtype = node.spec(0).dtype
+    precision = node.attr("softmax_precision")
+    if precision is None:
+        precision = helper.np_dtype_to_tensor_dtype(
+            dtype if dtype.itemsize >= 4 else np.dtype("float32")
+        )
+    attrs = {"scale": float(scale), "softmax_precision": int(precision)}
+    operands = [node.value(0), node.value(1), node.value(2), None, None, None, None]
+    return [node.build("attention", operands, attrs)[0]]

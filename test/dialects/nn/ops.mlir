@@ -326,6 +326,13 @@ func.func @deform_conv(%arg0: tensor<1x4x5x5xf32>, %arg1: tensor<6x2x3x3xf32>, %
   return %0 : tensor<1x6x3x3xf32>
 }
 
+// CHECK-LABEL: func.func @linear_attention
+// CHECK-NEXT:    %{{.*}}:2 = "nn.linear_attention"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {kv_num_heads = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 1>, q_num_heads = 4 : i64, scale = 0.000000e+00 : f32, update_rule = "gated_delta"} : (tensor<2x?x16xf32>, tensor<2x?x8xf32>, tensor<2x?x12xf32>, tensor<2x?x2xf32>, tensor<2x?x1xf32>) -> (tensor<2x?x24xf32>, tensor<2x2x4x6xf32>)
+func.func @linear_attention(%q: tensor<2x?x16xf32>, %k: tensor<2x?x8xf32>, %v: tensor<2x?x12xf32>, %d: tensor<2x?x2xf32>, %b: tensor<2x?x1xf32>) -> tensor<2x?x24xf32> {
+  %0:2 = "nn.linear_attention"(%q, %k, %v, %d, %b) {kv_num_heads = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 1>, q_num_heads = 4 : i64, scale = 0.0 : f32, update_rule = "gated_delta"} : (tensor<2x?x16xf32>, tensor<2x?x8xf32>, tensor<2x?x12xf32>, tensor<2x?x2xf32>, tensor<2x?x1xf32>) -> (tensor<2x?x24xf32>, tensor<2x2x4x6xf32>)
+  return %0#0 : tensor<2x?x24xf32>
+}
+
 // CHECK-LABEL: func.func @reduce_mean
 // CHECK-NEXT:    %{{.*}} = "nn.reduce_mean"(%{{.*}}) {axes = array<i64: -1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<2x3x1xf32>
 func.func @reduce_mean(%arg0: tensor<2x3x4xf32>) -> tensor<2x3x1xf32> {

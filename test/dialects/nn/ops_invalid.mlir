@@ -769,6 +769,14 @@ func.func @lp_pool_p(%a0: tensor<1x1x4x4xf32>) {
 
 // -----
 
+func.func @linear_attention_rule(%q: tensor<2x3x16xf32>, %k: tensor<2x3x8xf32>, %v: tensor<2x3x12xf32>) {
+  // expected-error @+1 {{'nn.linear_attention' op attribute 'update_rule' = 'gated_delta' requires operand 'decay'}}
+  %0:2 = "nn.linear_attention"(%q, %k, %v) {kv_num_heads = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>, q_num_heads = 4 : i64, scale = 0.0 : f32, update_rule = "gated_delta"} : (tensor<2x3x16xf32>, tensor<2x3x8xf32>, tensor<2x3x12xf32>) -> (tensor<2x3x24xf32>, tensor<2x2x4x6xf32>)
+  return
+}
+
+// -----
+
 // The inferred result type must match the written one.
 func.func @relu_result(%a0: tensor<2x3xf32>) {
   // expected-error @+1 {{'nn.relu' op result type(s) tensor<3x2xf32> do not match inferred tensor<2x3xf32>}}

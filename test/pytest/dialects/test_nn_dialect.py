@@ -314,6 +314,18 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
         {**WIN2, "kernel_shape": [3, 3], "group": 2, "offset_group": 2},
         [(1, 6, 3, 3)],
     ),
+    "linear_attention": (
+        [
+            T(2, None, 16),
+            T(2, None, 8),
+            T(2, None, 12),
+            T(2, 2, 4, 6),
+            T(2, None, 2),
+            T(2, None, 1),
+        ],
+        {"q_num_heads": 4, "kv_num_heads": 2},
+        [(2, None, 24), (2, 2, 4, 6)],
+    ),
     "attention": (
         [*(T(2, 6, 3, 8), T(2, 2, 5, 8), T(2, 2, 5, 4), T(3, 7, dtype=bool)), *QKV_PAST],
         {"scale": 0.5, "softmax_precision": 1},
@@ -664,6 +676,8 @@ def test_inferred_shapes_match_onnxruntime(case: Any) -> None:
 # ---- every verifier rule rejects bad input --------------------------------------------------
 
 ATT = {"scale": 0.5, "softmax_precision": 1}
+LIN = [T(2, 3, 16), T(2, 3, 8), T(2, 3, 12)]
+LHEADS = {"q_num_heads": 4, "kv_num_heads": 2}
 W2K = {**WIN2, "kernel_shape": [2, 2]}
 UNPOOL = {"kernel_shape": [2, 2], "strides": [2, 2], "pads": [0, 0, 0, 0]}
 COL = {**WIN2, "image_shape": [5, 5], "block_shape": [3, 3]}
@@ -897,6 +911,44 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
         [T(1, 3, 5, 5), T(3, 3, 3, 3), T(1, 36, 3, 3), None, None],
         {**WIN2, "kernel_shape": [3, 3], "offset_group": 2},
         r"'offset_group' = 2 must divide the input channels 3",
+    ),
+    # linear attention (query, key, value, past_state, decay, beta)
+    ("linear_attention", [*LIN, None, None, None], {**LHEADS, "q_num_heads": 3}, r"multiple"),
+    (
+        "linear_attention",
+        [*LIN, None, None, None],
+        LHEADS,
+        r"'gated_delta' requires operand 'decay'",
+    ),
+    (
+        "linear_attention",
+        [*LIN, None, T(2, 3, 2, dtype=np.float64), None],
+        {**LHEADS, "update_rule": "gated"},
+        r"operands 'query' \(float32\) and 'decay' \(float64\)",
+    ),
+    (
+        "linear_attention",
+        [*LIN, None, T(2, 3, 5), T(2, 3, 1)],
+        LHEADS,
+        r"last dim must be one of \[2, 8\]",
+    ),
+    (
+        "linear_attention",
+        [*LIN, None, None, T(2, 3, 1)],
+        {**LHEADS, "update_rule": "linear"},
+        r"forbids",
+    ),
+    (
+        "linear_attention",
+        [*LIN, T(2, 2, 4, 5), None, None],
+        {**LHEADS, "update_rule": "linear"},
+        r"past_state",
+    ),
+    (
+        "linear_attention",
+        [*LIN, None, None, None],
+        {**LHEADS, "update_rule": "fast"},
+        r"update_rule",
     ),
     # attention (q, k, v, attn_mask, past_key, past_value, nonpad_kv_seqlen)
     ("attention", [T(4, 3, 8), T(4, 5, 8), T(4, 5, 8), *[None] * 4], ATT, r"must be 4-d"),

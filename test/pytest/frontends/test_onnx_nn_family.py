@@ -313,3 +313,82 @@ def test_sampling_ops_with_dynamic_dims(tmp_path: Path) -> None:
             }
         )
     check(m, feeds, tmp_path, rtol=1e-4, atol=1e-5)
+
+
+def test_linear_and_flex_attention_with_dynamic_time(tmp_path: Path) -> None:
+    """Every LinearAttention update rule (grouped heads, per-key / per-head / scalar decay and
+    beta, a past state) and FlexAttention (preview domain) with symbolic batch and time."""
+    n = helper.make_node
+    heads = {"q_num_heads": 4, "kv_num_heads": 2}
+    nodes = [
+        n("LinearAttention", ["q", "k", "v"], ["lin", "lin_s"], update_rule="linear", **heads),
+        n(
+            "LinearAttention",
+            ["q", "k", "v", "past", "dk"],
+            ["g", "g_s"],
+            update_rule="gated",
+            **heads,
+        ),
+        n(
+            "LinearAttention",
+            ["q", "k", "v", "", "", "b1"],
+            ["d", "d_s"],
+            update_rule="delta",
+            **heads,
+        ),
+        n(
+            "LinearAttention",
+            ["q", "k", "v", "past", "dh", "bh"],
+            ["gd", "gd_s"],
+            scale=0.3,
+            **heads,
+        ),
+        n("FlexAttention", ["q4", "k4", "v4"], ["flex"], domain="ai.onnx.preview"),
+    ]
+    inputs = [
+        ("q", F, ["b", "t", 16]),
+        ("k", F, ["b", "t", 8]),
+        ("v", F, ["b", "t", 6]),
+        ("past", F, ["b", 2, 4, 3]),
+        ("dk", F, ["b", "t", 8]),
+        ("dh", F, ["b", "t", 2]),
+        ("b1", F, ["b", "t", 1]),
+        ("bh", F, ["b", "t", 2]),
+        ("q4", F, ["b", 4, "t", 8]),
+        ("k4", F, ["b", 2, "s", 8]),
+        ("v4", F, ["b", 2, "s", 5]),
+    ]
+    outs: list[Any] = [("flex", F, ["b", 4, "t", 5])]
+    for name in ("lin", "g", "d", "gd"):
+        outs += [(name, F, ["b", "t", 12]), (f"{name}_s", F, ["b", 2, 4, 3])]
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info(*i) for i in inputs],
+        [helper.make_tensor_value_info(*o) for o in outs],
+    )
+    m = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", 27), helper.make_opsetid("ai.onnx.preview", 1)],
+    )
+    feeds = []
+    for b, t, s in ((1, 3, 2), (2, 5, 4)):
+        key = f32(b, t, 8)
+        key /= np.repeat(np.linalg.norm(key.reshape(b, t, 2, 4), axis=-1), 4, axis=-1)
+        sig = lambda a: (1 / (1 + np.exp(-a))).astype(np.float32)  # noqa: E731
+        feeds.append(
+            {
+                "q": f32(b, t, 16),
+                "k": key,
+                "v": f32(b, t, 6),
+                "past": f32(b, 2, 4, 3),
+                "dk": -np.abs(f32(b, t, 8)),
+                "dh": -np.abs(f32(b, t, 2)),
+                "b1": sig(f32(b, t, 1)),
+                "bh": sig(f32(b, t, 2)),
+                "q4": f32(b, 4, t, 8),
+                "k4": f32(b, 2, s, 8),
+                "v4": f32(b, 2, s, 5),
+            }
+        )
+    check(m, feeds, tmp_path)

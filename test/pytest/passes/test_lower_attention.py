@@ -1,4 +1,5 @@
-"""Numeric tests of nn.attention's lowering against ONNX's reference Attention (opset 25)."""
+"""Numeric tests of nn.attention's lowering against ONNX's reference Attention (opset 25).
+(nn.linear_attention is checked end to end in test/pytest/frontends/test_onnx_nn_family.py.)"""
 
 from __future__ import annotations
 
