@@ -173,12 +173,13 @@ def linear_attention_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
         _dims_match(q, "query", spec, name, (0, 1))
     rule = attrs["update_rule"]
     gated, delta = rule in ("gated", "gated_delta"), rule in ("delta", "gated_delta")
-    for spec, name, wanted in ((decay, "decay", gated), (beta, "beta", delta)):
-        if (spec is not None) != wanted:
+    for given, name, wanted in ((decay, "decay", gated), (beta, "beta", delta)):
+        if (given is not None) != wanted:
             need = "requires" if wanted else "forbids"
             raise OpVerifyError(f"attribute 'update_rule' = '{rule}' {need} operand '{name}'")
-        if spec is None:
+        if given is None:
             continue
+        spec = given
         same_dtype(q, "query", spec, name)
         if spec.rank != 3:
             raise OpVerifyError(f"operand '{name}' must be 3-d, got {show_shape(spec.shape)}")
