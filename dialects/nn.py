@@ -274,7 +274,7 @@ CONVOLUTION: tuple[OpDef, ...] = (
         Y,
         pool_rule,
         attrs=(*_window_attrs(True), Attr("ceil_mode", INT, 0, "round output sizes up")),
-        doc="Only ONNX's first result; the importer rejects a used `Indices` output.",
+        doc="Only ONNX's first result; a used `Indices` output selects nn.max_pool_with_indices.",
         onnx="MaxPool",
         category="convolution and pooling",
     ),
@@ -319,7 +319,8 @@ NORMALIZATION: tuple[OpDef, ...] = (
         Y,
         batch_norm_rule,
         attrs=(Attr("epsilon", FLOAT, 1e-5, "added to the variance"),),
-        doc="Inference form only (training_mode = 0, one result).",
+        doc="Inference form (training_mode = 0, one result); the importer composes training "
+        "mode of reductions and this op.",
         onnx="BatchNormalization",
         category="normalization",
     ),
