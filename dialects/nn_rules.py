@@ -4,7 +4,7 @@ A rule maps operand :class:`TensorSpec` s (None for an absent optional operand) 
 attribute dict to result specs, raising :class:`OpVerifyError` naming the operand or attribute,
 its value and what was expected. Data-movement rules live in `strata.dialects.nn_shape_rules`.
 
-Dependency contract: imports only numpy, `mlir` and `strata.dialects.opdef`.
+Dependency contract: imports only numpy, `mlir`, `strata.dtypes` and `strata.dialects.opdef`.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from strata import dtypes
 from strata.dialects.opdef import Dim, OpVerifyError, TensorSpec
 
 Specs = Sequence[TensorSpec | None]
 Attrs = Mapping[str, Any]
 Rule = Any  # Callable[[Specs, Attrs], list[TensorSpec]]
 
-FLOAT_DTYPES = (np.dtype("float32"), np.dtype("float64"), np.dtype("float16"))
+FLOAT_DTYPES = tuple(d.np for d in dtypes.DTYPES if d.kind is dtypes.Kind.FLOAT)
 INDEX_DTYPES = (np.dtype("int64"), np.dtype("int32"))
 BOOL = np.dtype("bool")
 

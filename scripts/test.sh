@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up, then run every check CI runs: lint, format, type check, generated-file staleness,
-# the lit suites and the pytest suites. Exits non-zero on the first failing stage.
+# the lit suites, the pytest suites and the ONNX conformance run against its expected-failures
+# file. Exits non-zero on the first failing stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +20,9 @@ lit -sv --time-tests test
 
 echo "== pytest"
 # Exit code 5 (no tests collected) is an error like any other non-zero code.
-pytest -n 2 --durations=15 "$@" test/pytest
+pytest -n 2 --durations=15 -m "not conformance" "$@" test/pytest
+
+echo "== conformance"
+# Every ONNX backend-test case through strata.backend, in its own worker processes (one per
+# core), compared with test/conformance/expected_failures/cpu.txt; -s shows its summary.
+pytest -s -m conformance test/pytest/conformance

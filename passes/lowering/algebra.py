@@ -17,6 +17,7 @@ from mlir import ir
 from mlir.dialects import arith, linalg
 
 from strata.passes.lowering import sizes as sz
+from strata.passes.lowering.broadcast import dim_origin
 from strata.passes.lowering.common import (
     amap,
     attr_float,
@@ -108,8 +109,11 @@ def lower_matmul(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Valu
         full = [*asz[:-1], n]
         if ra2 > 2:
             y = expand(y, [lead, [ra2 - 1]], full)
-    elif type_shape(a2)[:-2] == type_shape(b2)[:-2] and not _dynamic_batch(a2, b2):
-        # same static batch dims: one batch_matmul over the flattened batch
+    elif type_shape(a2)[:-2] == type_shape(b2)[:-2] and (
+        not _dynamic_batch(a2, b2) or _same_batch_origins(a2, b2)
+    ):
+        # same batch dims (dynamic ones of provably one origin): one batch_matmul over the
+        # flattened batch
         nb = ra2 - 2
         groups = [list(range(nb)), [nb], [nb + 1]]
         batch = asz[:-2]
@@ -131,6 +135,12 @@ def lower_matmul(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Valu
     if drop:
         y = reshape_to(y, [d for i, d in enumerate(ysz) if i not in drop])
     return [y]
+
+
+def _same_batch_origins(a: ir.Value, b: ir.Value) -> bool:
+    """Whether every batch dim of a and b provably has one size (see broadcast.dim_origin)."""
+    n = rank(a) - 2
+    return all(dim_origin(a, i) == dim_origin(b, i) for i in range(n))
 
 
 def _dynamic_batch(a: ir.Value, b: ir.Value) -> bool:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mlir import ir
 
@@ -101,6 +101,107 @@ def contraction_of(op: ir.Operation) -> tuple[str, Contraction] | None:
     return found if found[1].k >= 2 else None
 
 
+@dataclass(frozen=True)
+class DynamicContraction:
+    """A contraction with dynamic dims: its loop dims (None: dynamic) in the op's iteration
+    order, which of them are batch / m / n / k, and the tile each dynamic dim is peeled by."""
+
+    kind: str
+    dims: tuple[int | None, ...]
+    roles: tuple[str, ...]  # "b", "m", "n" or "k" per loop dim
+
+
+def dynamic_contraction_of(op: ir.Operation) -> DynamicContraction | None:
+    """A matmul / batch_matmul with dynamic dims (f32), which `peel_to_static` schedules."""
+    name = op.name
+    if name not in _KINDS or _static(op) or not _f32(op):
+        return None
+    if name == "linalg.matmul" and not _default_maps(op):  # transposed operands: plain loops
+        return None
+
+    def dims(v: ir.Value) -> list[int | None]:
+        t = ir.RankedTensorType(v.type)
+        return [None if t.is_dynamic_dim(i) else int(t.shape[i]) for i in range(t.rank)]
+
+    a, out = dims(op.operands[0]), dims(op.operands[2])
+    if name in ("linalg.conv_2d_nchw_fchw", "linalg.depthwise_conv_2d_nchw_chw"):
+        # only a dynamic batch dim: tiled by 1, the rest is the static schedule
+        if any(d is None for d in out[1:]) or any(d is None for d in a[1:]):
+            return None
+        kind = "conv_im2col" if name == "linalg.conv_2d_nchw_fchw" else "depthwise"
+        return DynamicContraction(kind, (None,), ("b",))
+    if name == "linalg.matmul":
+        return DynamicContraction("matmul", (out[0], out[1], a[1]), ("m", "n", "k"))
+    return DynamicContraction("batch_matmul", (out[0], out[1], out[2], a[2]), ("b", "m", "n", "k"))
+
+
+def peel_to_static(
+    w: _Writer,
+    handle: str,
+    op_name: str,
+    dc: DynamicContraction,
+    p: TileParams,
+    static_space: tuple[str, Contraction] | None = None,
+) -> None:
+    """Make every dim static, then apply the static contraction schedule.
+
+    A dynamic batch dim is tiled by 1; a dynamic m / n / k dim is tiled by the register tile
+    (mr / nr / kr) and the loop peeled, so the main loop's tile has a static shape (the
+    remainder, under one tile, stays a plain loop nest). Tiling also keeps elementwise fusion
+    from folding producers into the contraction's reduction loop. Convolutions with only a
+    dynamic batch dim get the batch tiled by 1 and the static schedule of `static_space` (the
+    iteration space with batch 1)."""
+    tiles = {"b": 1, "m": p.mr, "n": p.nr, "k": p.kr}
+    dims = list(dc.dims)
+    h = handle
+    for i, (d, role) in enumerate(zip(dc.dims, dc.roles, strict=True)):
+        if d is not None:
+            continue
+        sizes = [0] * len(dims)
+        sizes[i] = tiles[role]
+        tiled, loop = w.fresh("t"), w.fresh("loop")
+        w.emit(f"{tiled}, {loop} = transform.structured.tile_using_for {h} "
+               f"tile_sizes {sizes} : ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
+        dims[i] = tiles[role]
+        if role == "b":
+            h = tiled
+            continue
+        cast, main, rest = w.fresh("for"), w.fresh("main"), w.fresh("rest")
+        w.emit(f'{cast} = transform.cast {loop} : {_ANY} to !transform.op<"scf.for">')
+        w.emit(f"{main}, {rest} = transform.loop.peel {cast} "
+               f': (!transform.op<"scf.for">) -> ({_ANY}, {_ANY})')  # fmt: skip
+        w.emit(f"transform.apply_patterns to {main} {{")
+        w.emit("  transform.apply_patterns.linalg.tiling_canonicalization")
+        w.emit("  transform.apply_patterns.canonicalization")
+        w.emit(f"}} : {_ANY}")
+        h = w.fresh("op")
+        w.emit(f'{h} = transform.structured.match ops{{["{op_name}"]}} in {main} '
+               f": ({_ANY}) -> {_ANY}")  # fmt: skip
+    if dc.kind in ("conv_im2col", "depthwise"):
+        if dc.kind == "conv_im2col":
+            col, result = w.fresh("col"), w.fresh("res")
+            w.emit(f"{col}, {result} = transform.structured.convert_conv2d_to_img2col {h} "
+                   f": ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
+            mm = w.fresh("mm")
+            w.emit(f"{mm} = transform.get_producer_of_operand {result}[0] : ({_ANY}) -> {_ANY}")
+            h = mm
+        assert static_space is not None
+        _, c0 = static_space
+        c = replace(c0, batch=(1, *c0.batch[1:]))
+        if dc.kind == "depthwise":
+            depthwise.depthwise_op(w, h, c.batch[1], c.n, c.stride, 1)
+        else:
+            _schedule_contraction(w, h, c, replace(p, num_threads=1))
+        return
+    st = [int(d) for d in dims if d is not None]
+    if dc.kind == "matmul":
+        c = Contraction((), st[0], st[1], st[2])
+    else:
+        c = Contraction((st[0],), st[1], st[2], st[3])
+    if c.k >= 2:
+        _schedule_contraction(w, h, c, replace(p, num_threads=1))
+
+
 def _space(op: ir.Operation, name: str) -> tuple[str, Contraction]:
     out = _shape(op.operands[2])
     if name == "linalg.matmul":
@@ -118,11 +219,33 @@ def _space(op: ir.Operation, name: str) -> tuple[str, Contraction]:
     return "conv_im2col", Contraction((out[0],), out[1], out[2] * out[3], w[1] * w[2] * w[3])
 
 
+def _space_batch1(op: ir.Operation) -> tuple[str, Contraction]:
+    """The iteration space of a conv whose only dynamic dim is the batch, taken as 1."""
+    out = list(ir.ShapedType(op.operands[2].type).shape)
+    w = _shape(op.operands[1])
+    if op.name == "linalg.depthwise_conv_2d_nchw_chw":
+        stride_w = _int_list(op, "strides")[-1]
+        return "depthwise", Contraction((1, out[1]), out[2], out[3], w[1] * w[2], stride_w)
+    return "conv_im2col", Contraction((1,), out[1], out[2] * out[3], w[1] * w[2] * w[3])
+
+
 def _int_list(op: ir.Operation, name: str) -> list[int]:
     """An i64 elements / array attribute as a list (1s when absent)."""
     if name not in op.attributes:
         return [1, 1]
     return [int(v) for v in ir.DenseIntElementsAttr(op.attributes[name])]
+
+
+def _default_maps(op: ir.Operation) -> bool:
+    """True when a matmul reads A as (m, k) and B as (k, n) (no transposition)."""
+    if "indexing_maps" not in op.attributes:
+        return True
+    maps = [str(ir.AffineMapAttr(m).value) for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    return maps == [
+        "(d0, d1, d2) -> (d0, d2)",
+        "(d0, d1, d2) -> (d2, d1)",
+        "(d0, d1, d2) -> (d0, d1)",
+    ]
 
 
 def _transposed_a(op: ir.Operation) -> bool:
@@ -231,7 +354,7 @@ def _cleanup(w: _Writer) -> str:
     w.emit("  transform.apply_patterns.canonicalization")
     w.emit(f"}} : {_ANY}")
     loops = w.fresh("loops")
-    w.emit(f'{loops} = transform.structured.match ops{{["scf.for"]}} in {func} '
+    w.emit(f'{loops} = transform.structured.match ops{{["scf.for"]}} in %root '
            f": ({_ANY}) -> {_ANY}")  # fmt: skip
     w.emit(f"transform.foreach {loops} : {_ANY} {{")
     w.emit(f"^bb0(%loop: {_ANY}):")
@@ -319,12 +442,17 @@ def build_script(module: ir.Operation, name: str, params: TileParams) -> str | N
     n = 0
     for op in ops:
         found = contraction_of(op)
-        if found is None:
+        dyn = dynamic_contraction_of(op) if found is None and name == "tiled" else None
+        if found is None and dyn is None:
             continue
         key = f"s{n}"
         n += 1
         op.attributes[TAG] = ir.StringAttr.get(key)
-        emit(w, found[0], op.name, key, found[1], params)
+        if found is not None:
+            emit(w, found[0], op.name, key, found[1], params)
+        elif dyn is not None:
+            space = _space_batch1(op) if dyn.kind in ("conv_im2col", "depthwise") else None
+            peel_to_static(w, _match(w, op.name, key), op.name, dyn, params, space)
     if n == 0:
         return None
     _cleanup(w)

@@ -124,6 +124,35 @@ def test_worker_abort_is_a_compilation_error(
     assert not [p for p in tmp_path.glob("*/*")]  # nothing half-written is left in the cache
 
 
+@pytest.mark.parametrize("fault", ["mlir-abort", "abort"])
+def test_compile_server_survives_an_aborting_compile(
+    fault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compile server forks one child per request: an abort ends that child only, the
+    server reports the signal and goes on serving."""
+    from strata import worker
+
+    monkeypatch.setenv("STRATA_WORKER_FAULT", fault)  # inherited by the server's children
+    server = worker._Server()
+    try:
+        request = tmp_path / "request.json"
+        request.write_text("{}")
+        assert server.run(request, tmp_path / "err.txt") == -6
+        assert server.alive()
+        assert server.run(request, tmp_path / "err2.txt") == -6
+    finally:
+        server.close()
+
+
+def test_compiles_share_one_server(tmp_path: Path) -> None:
+    from strata import worker
+
+    strata.compile(MLP, cache_dir=tmp_path / "a")
+    first = worker._SERVER
+    strata.compile(MLP, cache_dir=tmp_path / "b")
+    assert first is not None and worker._SERVER is first and first.alive()
+
+
 def test_emit_data_as_c(tmp_path: Path) -> None:
     m = strata.compile(MLP, cache_dir=tmp_path, emit_data_as_c=True)
     names = {p.name for p in m.directory.iterdir()}

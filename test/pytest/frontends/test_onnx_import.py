@@ -140,7 +140,7 @@ def test_unknown_ops_are_all_listed_with_node_names() -> None:
         helper.make_node("FancyOp", ["a"], ["b"], name="fancy1"),
         helper.make_node("Relu", ["b"], ["c"]),
         helper.make_node("FancyOp", ["c"], ["d"], name="fancy2"),
-        helper.make_node("Det", ["d"], ["y"], name="det"),
+        helper.make_node("ImageDecoder", ["d"], ["y"], name="decode"),
     ]
     graph = helper.make_graph(
         nodes,
@@ -151,7 +151,7 @@ def test_unknown_ops_are_all_listed_with_node_names() -> None:
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     with pytest.raises(UnsupportedOpError) as info:
         import_model(model.SerializeToString())  # the checker does not know FancyOp either
-    assert info.value.unsupported == {"FancyOp": ["fancy1", "fancy2"], "Det": ["det"]}
+    assert info.value.unsupported == {"FancyOp": ["fancy1", "fancy2"], "ImageDecoder": ["decode"]}
     assert "fancy1, fancy2" in str(info.value)
 
 
@@ -452,3 +452,23 @@ def test_entry_func_name_and_given_context() -> None:
     assert imported.entry == "forward"
     assert imported.module.context is ctx
     assert "func.func @forward(" in str(imported.module)
+
+
+def test_require_static_names_every_input_without_static_dims() -> None:
+    """For a target that needs static shapes: one error, every input named, --batch-size only
+    suggested where the leading dim is the only open one."""
+    from strata.frontends.base import TensorInfo
+    from strata.frontends.onnx.graph import require_static
+
+    infos = [
+        TensorInfo("ids", ("batch", 128), np.dtype("int64")),
+        TensorInfo("mask", (None, "seq"), np.dtype("int64")),
+        TensorInfo("w", (4,), np.dtype("float32")),
+    ]
+    with pytest.raises(ModelImportError) as info:
+        require_static(infos, "halide")
+    text = str(info.value)
+    assert "target 'halide'" in text and "'ids' [batch, 128] (or --batch-size N)" in text
+    assert "'mask' [?, seq];" in text or text.count("--batch-size N)") == 1
+    assert "'w'" not in text
+    require_static(infos[2:], "halide")  # all static: no error

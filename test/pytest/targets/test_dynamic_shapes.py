@@ -168,3 +168,60 @@ def test_bert_with_dynamic_batch_and_sequence_matches_onnxruntime(tmp_path: Path
         (y,) = model.run([x])
         (want,) = ref.run(None, {"input_ids": x})
         np.testing.assert_allclose(y, want, rtol=1e-4, atol=1e-5)
+
+
+def test_scheduled_dynamic_contractions_match_onnxruntime(tmp_path: Path) -> None:
+    """MatMul + Gelu with dynamic rows (tiled by 8 and peeled: full tiles vectorised, a
+    remainder loop for the rest) and a Conv with a dynamic batch (one image per tile)."""
+    rng = np.random.default_rng(2)
+    w = rng.standard_normal((48, 40)).astype(np.float32)
+    k = rng.standard_normal((6, 3, 3, 3)).astype(np.float32)
+    nodes = [
+        helper.make_node("MatMul", ["x", "w"], ["y"]),
+        helper.make_node("Gelu", ["y"], ["z"]),
+        helper.make_node("Conv", ["img", "k"], ["c"], pads=[1, 1, 1, 1]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, ["b", "s", 48]),
+            helper.make_tensor_value_info("img", TensorProto.FLOAT, ["n", 3, 12, 12]),
+        ],
+        [
+            helper.make_tensor_value_info("z", TensorProto.FLOAT, ["b", "s", 40]),
+            helper.make_tensor_value_info("c", TensorProto.FLOAT, ["n", 6, 12, 12]),
+        ],
+        [onnx.numpy_helper.from_array(w, "w"), onnx.numpy_helper.from_array(k, "k")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)], ir_version=9)
+    compiled = strata.compile(model, cache_dir=tmp_path, num_threads=1)
+    ref = ort.InferenceSession(model.SerializeToString())
+    for (b, s), n in [((1, 16), 1), ((2, 37), 3), ((1, 5), 2)]:
+        feeds = {
+            "x": rng.standard_normal((b, s, 48)).astype(np.float32),
+            "img": rng.standard_normal((n, 3, 12, 12)).astype(np.float32),
+        }
+        got = compiled.run(feeds)
+        want = ref.run(None, feeds)
+        for g, r in zip(got, want, strict=True):
+            np.testing.assert_allclose(g, r, rtol=1e-4, atol=1e-4)
+
+
+def test_zero_size_static_dims_compile_and_run(tmp_path: Path) -> None:
+    """A static [3, 0, 5] tensor: the kernel takes memref descriptors (bare pointers cannot
+    describe it), the interface stays static."""
+    graph = helper.make_graph(
+        [helper.make_node("Neg", ["x"], ["y"])],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 0, 5])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 0, 5])],
+    )
+    model = strata.compile(
+        helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+        cache_dir=tmp_path,
+        num_threads=1,
+    )
+    assert model.meta.abi == "static"
+    (y,) = model.run([np.zeros((3, 0, 5), np.float32)])
+    assert y.shape == (3, 0, 5)
