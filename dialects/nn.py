@@ -2,35 +2,43 @@
 
 Each op is declared exactly once here (see `strata.dialects.opdef`); IRDL, builders, the
 verifier and docs/dialects/nn.md derive from these declarations. The data-movement and
-constant ops are declared in `strata.dialects.nn_movement`; shape rules live in
+constant ops are declared in `strata.dialects.nn_movement`, reductions, sorting, scans and
+ops with data-dependent sizes in `strata.dialects.nn_reduce`; shape rules live in
 `strata.dialects.nn_rules` and `strata.dialects.nn_shape_rules`.
 
 Conventions:
-* ops work on statically shaped ranked tensors; ONNX inputs that must be compile-time
-  constants (Reshape's shape, Slice's starts/ends/axes/steps, axes of Squeeze/Unsqueeze/Reduce*,
-  Split's sizes, Clip's bounds, Pad's pads, Resize's sizes, ...) are attributes named after the
-  ONNX input, so the importer normalises the differences between opsets once;
+* ops work on ranked tensors (dims static or dynamic); ONNX inputs that are shape-like config
+  values (Reshape's shape, Slice's starts/ends/axes/steps, axes of Squeeze/Unsqueeze/Reduce*,
+  Split's sizes, Pad's pads, Resize's sizes, ...) are attributes named after the ONNX input
+  when constant, so the importer normalises the differences between opsets once; computed at
+  run time they are operands of the op's `dynamic_*` form (Clip's bounds are operands);
 * every attribute is always present on the op (the builders fill in the ONNX defaults); the
   importer makes conv/pool `strides`, `pads`, `dilations` and Slice's `axes`/`steps` explicit;
 * operand names are the ONNX input names lower-cased (`data`, `indices`, `scale`, ...), except
   that elementwise ops use `x` (unary) and `a`, `b` (binary); the result is `y` (Split:
   variadic `outputs`);
-* ONNX bool is `i1`; integer tensors are signless.
+* ONNX bool is `i1`; signed integer tensors are signless (`i8`), unsigned ones `ui<N>`
+  (`strata.dtypes`; lowerings erase the signedness once they have used it).
 
 Ops that mirror an ONNX op one to one are derived from its schema in `onnx.defs`
 (`strata.dialects.onnx_schema`); see `strata.dialects.nn_indexing`.
 
 Dependency contract: imports only `strata.dialects.{opdef,onnx_schema,nn_rules,
-nn_shape_rules,nn_movement,nn_indexing}` (and through them numpy, `onnx.defs` and `mlir`).
+nn_shape_rules,nn_movement,nn_dynamic,nn_indexing,nn_rearrange,nn_reduce,nn_rnn,nn_math,
+nn_norm,nn_attention,nn_window}` (and through them numpy, `onnx.defs` and `mlir`).
 """
 
 from __future__ import annotations
 
-import math
-
-from strata.dialects import nn_shape_rules as shp
+from strata.dialects.nn_attention import ATTENTION_OPS
+from strata.dialects.nn_dynamic import DYNAMIC_CONFIG
 from strata.dialects.nn_indexing import INDEXING_OPS
+from strata.dialects.nn_math import MATH_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
+from strata.dialects.nn_norm import NORM_OPS
+from strata.dialects.nn_rearrange import REARRANGE_OPS
+from strata.dialects.nn_reduce import REDUCE_FAMILY
+from strata.dialects.nn_rnn import RECURRENT_OPS
 from strata.dialects.nn_rules import (
     Rule,
     batch_norm_rule,
@@ -44,7 +52,6 @@ from strata.dialects.nn_rules import (
     gelu_rule,
     gemm_rule,
     global_pool_rule,
-    layer_norm_rule,
     logic_binary,
     matmul_rule,
     pool_rule,
@@ -53,6 +60,7 @@ from strata.dialects.nn_rules import (
     softmax_rule,
     where_rule,
 )
+from strata.dialects.nn_window import WINDOW_OPS
 from strata.dialects.opdef import Attr, AttrKind, Dialect, OpDef, Operand, Result
 
 __all__ = ["DIALECT", "OPS", "broadcast_shapes", "build"]
@@ -82,23 +90,6 @@ def _window_attrs(kernel: bool) -> tuple[Attr, ...]:
     )
 
 
-def _reduce(name: str, onnx: str, what: str) -> OpDef:
-    return OpDef(
-        name,
-        f"{what} over `axes` ([] means all axes).",
-        (Operand("data", "input tensor"),),
-        Y,
-        shp.reduce_rule,
-        attrs=(
-            Attr("axes", INTS, [], "axes to reduce; [] means all (see noop_with_empty_axes)"),
-            Attr("keepdims", INT, 1, "keep reduced axes as size 1"),
-            Attr("noop_with_empty_axes", INT, 0, "with axes = [], 1 makes the op an identity"),
-        ),
-        onnx=onnx,
-        category="reduction",
-    )
-
-
 # ---- elementwise ----------------------------------------------------------------------------
 
 ELEMENTWISE: tuple[OpDef, ...] = (
@@ -124,20 +115,6 @@ ACTIVATIONS: tuple[OpDef, ...] = (
     _unary("relu", "Relu", "Elementwise max(x, 0).", same_as_input, "activation"),
     _unary("tanh", "Tanh", "Elementwise hyperbolic tangent.", float_unary, "activation"),
     _unary("sigmoid", "Sigmoid", "Elementwise 1 / (1 + exp(-x)).", float_unary, "activation"),
-    OpDef(
-        "clip",
-        "Elementwise min(max(x, min), max).",
-        X,
-        Y,
-        shp.clip_rule,
-        attrs=(
-            Attr("min", FLOAT, -math.inf, "lower bound (-inf: none)"),
-            Attr("max", FLOAT, math.inf, "upper bound (+inf: none)"),
-        ),
-        doc="ONNX passes the bounds as inputs since opset 11; the importer folds them here.",
-        onnx="Clip",
-        category="activation",
-    ),
     OpDef(
         "hard_sigmoid",
         "Elementwise max(0, min(1, alpha * x + beta)).",
@@ -259,7 +236,8 @@ CONVOLUTION: tuple[OpDef, ...] = (
             Attr("group", INT, 1, "number of groups"),
         ),
         doc="Output size per axis: stride * (in - 1) + output_padding + (k - 1) * dilation + 1"
-        " - pad_begin - pad_end. The importer turns `output_shape` and `auto_pad` into `pads`.",
+        " - pad_begin - pad_end. The importer turns `output_shape` and `auto_pad` into `pads`;"
+        " negative pads (an `output_shape` beyond the full result) extend it with zeros (+ b).",
         onnx="ConvTranspose",
         category="convolution and pooling",
     ),
@@ -270,7 +248,7 @@ CONVOLUTION: tuple[OpDef, ...] = (
         Y,
         pool_rule,
         attrs=(*_window_attrs(True), Attr("ceil_mode", INT, 0, "round output sizes up")),
-        doc="Only ONNX's first result; the importer rejects a used `Indices` output.",
+        doc="Only ONNX's first result; a used `Indices` output selects nn.max_pool_with_indices.",
         onnx="MaxPool",
         category="convolution and pooling",
     ),
@@ -315,37 +293,11 @@ NORMALIZATION: tuple[OpDef, ...] = (
         Y,
         batch_norm_rule,
         attrs=(Attr("epsilon", FLOAT, 1e-5, "added to the variance"),),
-        doc="Inference form only (training_mode = 0, one result).",
+        doc="Inference form (training_mode = 0, one result); the importer composes training "
+        "mode of reductions and this op.",
         onnx="BatchNormalization",
         category="normalization",
     ),
-    OpDef(
-        "layer_normalization",
-        "Normalise over axes [axis, rank): (x - mean) / sqrt(var + epsilon) * scale + b.",
-        (
-            Operand("x", "input"),
-            Operand("scale", "broadcastable to x.shape[axis:]"),
-            Operand("b", "bias, broadcastable to x.shape[axis:]", optional=True),
-        ),
-        Y,
-        layer_norm_rule,
-        attrs=(
-            Attr("axis", INT, -1, "first normalised axis"),
-            Attr("epsilon", FLOAT, 1e-5, "added to the variance"),
-            Attr("stash_type", INT, 1, "ONNX element type of the statistics (1: f32)"),
-        ),
-        doc="Only ONNX's first result (Mean and InvStdDev are not produced).",
-        onnx="LayerNormalization",
-        category="normalization",
-    ),
-)
-
-# ---- reductions -----------------------------------------------------------------------------
-
-REDUCTIONS: tuple[OpDef, ...] = (
-    _reduce("reduce_mean", "ReduceMean", "Mean"),
-    _reduce("reduce_sum", "ReduceSum", "Sum"),
-    _reduce("reduce_max", "ReduceMax", "Maximum"),
 )
 
 # ---- comparison and logic -------------------------------------------------------------------
@@ -417,12 +369,19 @@ OPS: tuple[OpDef, ...] = (
     *LINALG,
     *CONVOLUTION,
     *NORMALIZATION,
-    *REDUCTIONS,
+    *NORM_OPS,
+    *ATTENTION_OPS,
+    *WINDOW_OPS,
+    *REDUCE_FAMILY,
     *DATA_MOVEMENT,
     *DYNAMIC_SHAPES,
+    *DYNAMIC_CONFIG,
     *INDEXING_OPS,
+    *REARRANGE_OPS,
+    *RECURRENT_OPS,
     *CONSTANTS,
     *LOGIC,
+    *MATH_OPS,
 )
 
 DIALECT = Dialect("nn", "High-level neural-network ops on static tensors, modelled on ONNX.", OPS)

@@ -157,7 +157,7 @@ DATA_MOVEMENT: tuple[OpDef, ...] = (
     ),
     OpDef(
         "resize",
-        "Resize to explicit `sizes` by nearest / linear / cubic interpolation.",
+        "Resize to explicit `sizes` by nearest / linear / cubic interpolation (ONNX semantics).",
         X,
         Y,
         shp.resize_rule,
@@ -170,8 +170,17 @@ DATA_MOVEMENT: tuple[OpDef, ...] = (
             Attr("cubic_coeff_a", FLOAT, -0.75, "cubic interpolation coefficient"),
             Attr("exclude_outside", INT, 0, "zero the weights of samples outside the input"),
             Attr("extrapolation_value", FLOAT, 0.0, "fill value of tf_crop_and_resize"),
+            Attr("antialias", INT, 0, "1: widen linear / cubic filters when downsampling"),
+            Attr(
+                "roi",
+                AttrKind.FLOATS,
+                [],
+                "tf_crop_and_resize region: starts of every axis, then ends ([]: none)",
+            ),
         ),
-        doc="`scales` is kept because the coordinate transforms divide by the given scale.",
+        doc="`scales` is kept because the coordinate transforms divide by the given scale. "
+        "The importer resolves ONNX's `axes` and `keep_aspect_ratio_policy` into full-rank "
+        "`sizes` / `scales` / `roi`.",
         onnx="Resize",
         category=MOVE,
     ),

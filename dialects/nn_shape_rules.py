@@ -1,4 +1,4 @@
-"""Shape rules of the `nn` dialect: reductions, data movement, constants, resize and pad.
+"""Shape rules of the `nn` dialect: data movement, constants, resize and pad.
 
 Same contract as `strata.dialects.nn_rules` (operand specs + complete attributes -> result
 specs, raising :class:`OpVerifyError`). ONNX semantics throughout (opset 17): Reshape's 0 / -1,
@@ -34,25 +34,6 @@ from strata.dialects.nn_rules import (
 from strata.dialects.opdef import Dim, OpVerifyError, TensorSpec, dims_of_type, dtype_of
 
 INT64_MAX = 2**63 - 1
-
-# ---- reductions -----------------------------------------------------------------------------
-
-
-def reduce_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
-    """ReduceMean/Sum/Max: `axes` [] reduces all axes (or none with noop_with_empty_axes)."""
-    x = req(specs[0], "data")
-    axes = list(attrs["axes"])
-    if not axes:
-        if attrs["noop_with_empty_axes"]:
-            return [x]
-        axes = list(range(x.rank))
-    red = set(norm_axes(axes, x.rank, "axes"))
-    if attrs["keepdims"]:
-        shape = tuple(1 if i in red else d for i, d in enumerate(x.shape))
-    else:
-        shape = tuple(d for i, d in enumerate(x.shape) if i not in red)
-    return [TensorSpec(shape, x.dtype)]
-
 
 # ---- shape and data movement ----------------------------------------------------------------
 
@@ -280,7 +261,8 @@ NEAREST_MODES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
 
 def resize_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     x = req(specs[0], "x")
-    need_float(x, "x")
+    if attrs["mode"] != "nearest":
+        need_float(x, "x")
     sizes, scales = list(attrs["sizes"]), list(attrs["scales"])
     check_list_len(sizes, x.rank, "sizes", "the output size of every axis")
     if any(s < 1 for s in sizes):
@@ -294,14 +276,14 @@ def resize_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
         attrs["coordinate_transformation_mode"], RESIZE_COORDS, "coordinate_transformation_mode"
     )
     check_choice(attrs["nearest_mode"], NEAREST_MODES, "nearest_mode")
+    roi = list(attrs["roi"])
+    if roi:
+        check_list_len(roi, 2 * x.rank, "roi", "the start of every axis, then the ends")
+    elif attrs["coordinate_transformation_mode"] == "tf_crop_and_resize":
+        raise OpVerifyError("attribute 'roi' is required by tf_crop_and_resize")
+    if attrs["antialias"] and attrs["mode"] == "nearest":
+        raise OpVerifyError("attribute 'antialias' = 1 needs linear or cubic mode")
     return [TensorSpec(tuple(sizes), x.dtype)]
-
-
-def clip_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
-    x = req(specs[0], "x")
-    if x.dtype == np.dtype("bool"):
-        raise OpVerifyError("operand 'x' must be a numeric tensor, got bool")
-    return [x]
 
 
 # ---- constants ------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ defaults), a docstring, and its shape / verification rule. From the declarations
 * the reference page ``docs/dialects/<name>.md`` (:meth:`Dialect.markdown`);
 * a verifier for parsed IR (:func:`verify_op`), used by ``strata-opt``.
 
-Dependency contract: imports only numpy and the upstream ``mlir`` bindings.
+Dependency contract: imports only numpy, the upstream ``mlir`` bindings and
+``strata.dtypes`` (the element-type table).
 
 Shape rules work on :class:`TensorSpec` (static shape + numpy dtype) and plain Python attribute
 values, so frontends can use them without building IR. IRDL can only express "an operand is a
@@ -31,6 +32,8 @@ from typing import Any
 
 import numpy as np
 from mlir import ir
+
+from strata import dtypes
 
 
 class OpVerifyError(ValueError):
@@ -370,40 +373,29 @@ class Dialect:
 
 # ---- conversions between MLIR and Python values ------------------------------------------
 
-_NP_TO_MLIR: dict[str, Callable[[], ir.Type]] = {
-    "float32": ir.F32Type.get,
-    "float64": ir.F64Type.get,
-    "float16": ir.F16Type.get,
-    "int64": lambda: ir.IntegerType.get_signless(64),
-    "int32": lambda: ir.IntegerType.get_signless(32),
-    "int16": lambda: ir.IntegerType.get_signless(16),
-    "int8": lambda: ir.IntegerType.get_signless(8),
-    "uint8": lambda: ir.IntegerType.get_unsigned(8),
-    "bool": lambda: ir.IntegerType.get_signless(1),
-}
-
 
 def element_type(dtype: Any) -> ir.Type:
-    """The MLIR element type of a numpy dtype (bool -> i1, ints signless)."""
-    name = np.dtype(dtype).name
-    if name not in _NP_TO_MLIR:
-        raise OpVerifyError(f"element type {name} is not supported")
-    return _NP_TO_MLIR[name]()
+    """The nn element type of a numpy dtype (`strata.dtypes`: bool -> i1, signed ints
+    signless, unsigned ints `ui<N>`, bfloat16 -> bf16)."""
+    d = dtypes.lookup(dtype)
+    if d is None:
+        raise OpVerifyError(f"element type {_dtype_name(dtype)} is not supported")
+    return ir.Type.parse(d.mlir)
 
 
 def dtype_of(t: ir.Type) -> np.dtype[Any]:
-    """The numpy dtype of an MLIR element type."""
-    if isinstance(t, ir.F32Type):
-        return np.dtype("float32")
-    if isinstance(t, ir.F64Type):
-        return np.dtype("float64")
-    if isinstance(t, ir.F16Type):
-        return np.dtype("float16")
-    if isinstance(t, ir.IntegerType):
-        if t.width == 1:
-            return np.dtype("bool")
-        return np.dtype(f"{'u' if t.is_unsigned else ''}int{t.width}")
-    raise OpVerifyError(f"element type {t} is not supported")
+    """The numpy dtype of an nn element type."""
+    d = dtypes.by_mlir(str(t))
+    if d is None:
+        raise OpVerifyError(f"element type {t} is not supported")
+    return d.np
+
+
+def _dtype_name(dtype: Any) -> str:
+    try:
+        return np.dtype(dtype).name
+    except TypeError:
+        return str(dtype)
 
 
 def spec_of_type(t: ir.Type) -> TensorSpec:
@@ -417,12 +409,10 @@ def dims_of_type(t: ir.RankedTensorType) -> list[Dim]:
     return [None if t.is_dynamic_dim(i) else int(t.shape[i]) for i in range(t.rank)]
 
 
-_MLIR_NAMES = {"float32": "f32", "float64": "f64", "float16": "f16", "bool": "i1", "uint8": "ui8"}
-
-
 def spec_str(s: TensorSpec) -> str:
     """The MLIR spelling of a spec's type, e.g. tensor<2x3xf32> (needs no context)."""
-    elt = _MLIR_NAMES.get(s.dtype.name, s.dtype.name.replace("int", "i"))
+    d = dtypes.lookup(s.dtype)
+    elt = d.mlir if d is not None else s.dtype.name
     dims = "".join(("?" if d is None else str(d)) + "x" for d in s.shape)
     return f"tensor<{dims}{elt}>"
 

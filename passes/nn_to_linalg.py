@@ -11,9 +11,13 @@ op is visited once, no fixed-point iteration. Afterwards no nn op may remain: an
 or an error raised by a native rewrite, raises CompilationError naming the op and its
 location.
 
+Unsigned integers are `ui<N>` in nn; lowerings read the signedness from the nn op they replace
+and build on signless values, and the pass ends by erasing signedness everywhere
+(`strata.passes.signless`), so its output holds signless integers only.
+
 Dependency contract: imports the `mlir` bindings, `strata.errors`,
-`strata.passes.registry` and `strata.passes.lowering`; needs the `mlir-pdll` binary shipped
-with the bindings (site-packages/mlir/bin).
+`strata.passes.{registry,signless}` and `strata.passes.lowering`; needs the `mlir-pdll`
+binary shipped with the bindings (site-packages/mlir/bin).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from mlir.dialects import tensor
 from strata.errors import CompilationError
 from strata.passes.lowering import Lowering, all_lowerings
 from strata.passes.registry import ModulePass, register_pass
+from strata.passes.signless import erase_signedness, signless
 
 PDLL_FILE = Path(__file__).with_name("nn_to_linalg.pdll")
 RULES_DIR = Path(__file__).with_name("rules")
@@ -122,12 +127,17 @@ class _Driver:
             raise CompilationError(
                 "convert-nn-to-linalg failed to lower:\n  " + "\n  ".join(dict.fromkeys(lines))
             )
+        erase_signedness(module)
 
 
 def _match_type(value: ir.Value, want: ir.Type, name: str) -> ir.Value:
-    """`value`, cast to `want` when the two differ only in which dims are static."""
+    """`value`, cast to `want` when the two differ only in which dims are static or in
+    integer signedness (a signless result replacing a `ui<N>` one: tensor.bitcast, which
+    erase_signedness removes again)."""
     if value.type == want:
         return value
+    if isinstance(want, ir.RankedTensorType) and signless(value.type) == signless(want):
+        return tensor.bitcast(want, value)
     if isinstance(want, ir.RankedTensorType) and isinstance(value.type, ir.RankedTensorType):
         have = ir.RankedTensorType(value.type)
         if (

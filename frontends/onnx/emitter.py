@@ -5,6 +5,11 @@ Each ONNX value name maps to a :class:`Tensor`: a constant (numpy array, materia
 `dense_resource` blobs whose arrays are kept in `weights` (MLIR does not copy them). A tensor
 sequence (or optional value) whose structure is known at import time is a Tensor with `items`.
 
+A sub-graph (an `If` branch, a `Loop` / `Scan` body) is imported into a region with a child
+emitter (`child()`): its own names shadow the outer ones, outer names stay visible, and an
+outer constant used inside the region is materialised there (in the child's table), so no
+value defined inside a region is ever used outside it.
+
 Dependency contract: numpy, `mlir`, `strata.dialects` (nn, opdef).
 """
 
@@ -73,19 +78,38 @@ class Emitter:
     """Value table plus constant materialisation; ops are created at the current insertion
     point (the caller holds the function body's InsertionPoint)."""
 
-    def __init__(self) -> None:
+    def __init__(self, parent: Emitter | None = None) -> None:
         self.env: dict[str, Tensor] = {}
-        self.weights: dict[str, np.ndarray] = {}
-        self._keys: set[str] = set()
+        self.parent = parent
+        self.weights: dict[str, np.ndarray] = parent.weights if parent else {}
+        self._keys: set[str] = parent._keys if parent else set()
+
+    def child(self) -> Emitter:
+        """A scope for a sub-graph: sees this scope's names, shares the weights."""
+        return Emitter(self)
 
     def define(self, tensor: Tensor) -> None:
         self.env[tensor.name] = tensor
 
+    def has(self, name: str) -> bool:
+        return name in self.env or (self.parent is not None and self.parent.has(name))
+
     def get(self, name: str) -> Tensor:
-        return self.env[name]
+        """The tensor `name` of this scope or an enclosing one (KeyError if none)."""
+        if name in self.env:
+            return self.env[name]
+        if self.parent is None:
+            raise KeyError(name)
+        return self.parent.get(name)
 
     def value(self, name: str) -> ir.Value:
-        """The MLIR value of `name`, emitting an `nn.constant` for a constant on first use."""
+        """The MLIR value of `name`, emitting an `nn.constant` for a constant on first use
+        (an outer constant is emitted in this scope, whose region is being built)."""
+        if name not in self.env:
+            outer = self.get(name)
+            if outer.items is not None or outer.value is not None:
+                return self.materialise(outer)
+            self.env[name] = Tensor(name, const=outer.const, sym=outer.sym)
         return self.materialise(self.env[name])
 
     def materialise(self, t: Tensor) -> ir.Value:

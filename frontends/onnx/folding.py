@@ -107,6 +107,11 @@ def evaluate(
         results = ReferenceEvaluator(model, new_ops=OVERRIDES).run(None, feeds)
     except Exception as e:  # the reference raises anything from numpy; report, never crash
         raise FoldError(f"{type(e).__name__}: {e}") from None
+    for k, r in enumerate(results):
+        if r is None or isinstance(r, list | tuple | dict):
+            # a sequence / optional / map value: stacking it into one array would be wrong
+            kind = "an empty optional" if r is None else f"a {type(r).__name__} (sequence)"
+            raise FoldError(f"output {k} is {kind}, not a tensor")
     it = iter(results)
     return [np.require(next(it), requirements="C") if o else np.empty(0) for o in outs]
 

@@ -1,7 +1,8 @@
 """Facts about an ONNX graph before anything is emitted: inputs and their (overridden) shapes,
 weights, the nodes the requested outputs need, and which nodes have no converter.
 
-Dependency contract: numpy, `onnx`, `strata.errors` and `strata.frontends.base`; no MLIR.
+Dependency contract: numpy, `onnx`, `strata.dtypes`, `strata.errors` and
+`strata.frontends.base`; no MLIR.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+from strata import dtypes
 from strata.errors import ModelImportError
 from strata.frontends.base import TensorInfo
 
-SUPPORTED_DTYPES = frozenset(
-    np.dtype(d)
-    for d in ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
-)
+SUPPORTED_DTYPES = frozenset(d.np for d in dtypes.DTYPES)
 SHAPE_HINT = (
     "give it with --input-shape NAME:D0xD1x... or --batch-size N (Python: input_shapes="
     "{NAME: [...]} or batch_size=N)"
@@ -206,17 +205,40 @@ def needed_nodes(
 def _all_inputs(node: onnx.NodeProto) -> list[str]:
     """Inputs of a node including values its subgraphs capture from the outer scope."""
     names = [x for x in node.input if x]
-    for a in node.attribute:
-        subs = [a.g] if a.type == onnx.AttributeProto.GRAPH else list(a.graphs)
-        for g in subs:
-            for n in g.node:
-                names.extend(_all_inputs(n))
+    for g in subgraphs(node):
+        for n in g.node:
+            names.extend(_all_inputs(n))
     return names
+
+
+def subgraphs(node: onnx.NodeProto) -> list[onnx.GraphProto]:
+    """The graphs held in the node's attributes (If branches, Loop / Scan bodies)."""
+    out: list[onnx.GraphProto] = []
+    for a in node.attribute:
+        if a.type == onnx.AttributeProto.GRAPH:
+            out.append(a.g)
+        elif a.type == onnx.AttributeProto.GRAPHS:
+            out.extend(a.graphs)
+    return out
 
 
 def node_label(node: onnx.NodeProto, index: int) -> str:
     """The name used for a node in messages and locations."""
     return node.name or f"{node.op_type}_{index}"
+
+
+def all_nodes(
+    nodes: Sequence[tuple[int, onnx.NodeProto]], prefix: str = ""
+) -> list[tuple[int, onnx.NodeProto, str]]:
+    """(index, node, label) of these nodes and of every node of their sub-graphs, depth
+    first; a sub-graph node's label is prefixed with its parent's ("If_3/Add_0")."""
+    out: list[tuple[int, onnx.NodeProto, str]] = []
+    for i, n in nodes:
+        label = prefix + node_label(n, i)
+        out.append((i, n, label))
+        for g in subgraphs(n):
+            out.extend(all_nodes(list(enumerate(g.node)), f"{label}/"))
+    return out
 
 
 def unsupported_nodes(
@@ -225,21 +247,37 @@ def unsupported_nodes(
     has_converter: Callable[[onnx.NodeProto], bool],
     foldable: Callable[[onnx.NodeProto], bool],
 ) -> dict[str, list[str]]:
-    """{op type: [node names]} of nodes that neither fold to constants nor have a converter.
+    """{op type: [node names]} of nodes that neither fold to constants nor have a converter,
+    sub-graphs included (their nodes named "<parent>/<node>").
 
     A node folds when every input is constant (initializers, Constant, folded values) or it
     only reads its input's shape (Shape, Size) -- shapes are static after input resolution.
+    A sub-graph sees the outer constants and its own initializers; its inputs are not constant.
     """
-    const = set(constants)
     out: dict[str, list[str]] = {}
+    _unsupported(nodes, set(constants), has_converter, foldable, "", out)
+    return out
+
+
+def _unsupported(
+    nodes: Sequence[tuple[int, onnx.NodeProto]],
+    const: set[str],
+    has_converter: Callable[[onnx.NodeProto], bool],
+    foldable: Callable[[onnx.NodeProto], bool],
+    prefix: str,
+    out: dict[str, list[str]],
+) -> None:
     for i, n in nodes:
+        label = prefix + node_label(n, i)
         ins = [x for x in n.input if x]
         if foldable(n) and (n.op_type in ("Shape", "Size") or all(x in const for x in ins)):
             const.update(o for o in n.output if o)
             continue
         if not has_converter(n):
-            out.setdefault(op_key(n), []).append(node_label(n, i))
-    return out
+            out.setdefault(op_key(n), []).append(label)
+        for g in subgraphs(n):
+            inner = (const | {t.name for t in g.initializer}) - {v.name for v in g.input}
+            _unsupported(list(enumerate(g.node)), inner, has_converter, foldable, f"{label}/", out)
 
 
 def op_key(node: onnx.NodeProto) -> str:

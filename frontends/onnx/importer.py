@@ -5,6 +5,12 @@ walks the graph in order. A node whose inputs are all constants is evaluated at 
 (`folding`); otherwise its converter builds `nn` ops. The result is one `func.func` whose
 arguments and results carry `nn.name` attributes with the ONNX names.
 
+Sub-graphs (`If` branches, `Loop` / `Scan` bodies) are walked by the same code: a control-flow
+converter builds the region and asks for the body (`import_graph`), which a child walker
+imports with its own scope of names (`Emitter.child`). The body's inputs are region arguments,
+never constants, so nothing computed from a loop-carried value is folded; values captured
+from the outer scope keep what is known about them.
+
 Dependency contract: numpy, `onnx`, `mlir`, `strata.context`, `strata.dialects`,
 `strata.errors`, `strata.frontends.base` and the modules of this package.
 """
@@ -33,7 +39,7 @@ from strata.frontends.onnx.loader import (
     load_model,
     model_opsets,
 )
-from strata.frontends.onnx.ops.registry import ConvertError, Node, SequenceValue
+from strata.frontends.onnx.ops.registry import ConvertError, Node, Output, SequenceValue
 
 
 def import_model(
@@ -98,9 +104,9 @@ def _domain(node: onnx.NodeProto) -> str:
 def _check_domains(nodes: Sequence[tuple[int, onnx.NodeProto]], opsets: Mapping[str, int]) -> None:
     """Every node's domain must be one the model imports an opset of."""
     missing: dict[str, list[str]] = {}
-    for i, n in nodes:
+    for _, n, label in graph.all_nodes(nodes):
         if _domain(n) not in opsets:
-            missing.setdefault(_domain(n), []).append(graph.node_label(n, i))
+            missing.setdefault(_domain(n), []).append(label)
     if missing:
         lines = "; ".join(
             f"{repr(d) if d else 'the default domain (ai.onnx)'}: {', '.join(names)}"
@@ -150,14 +156,22 @@ def _ranges(versions: Sequence[int]) -> str:
 
 
 class _Walker:
-    """Emits one function for the graph, node by node."""
+    """Emits one function for the graph, node by node; a child walker emits a sub-graph."""
 
-    def __init__(self, versions: Mapping[str, int], opsets: Mapping[str, int]) -> None:
+    def __init__(
+        self,
+        versions: Mapping[str, int],
+        opsets: Mapping[str, int],
+        parent: _Walker | None = None,
+        prefix: str = "",
+    ) -> None:
         self.versions = dict(versions)  # normalised domain -> opset version
         self.opsets = dict(opsets)  # the model's opset_import, for the reference evaluator
-        self.em = Emitter()
+        self.em: Emitter = parent.em.child() if parent is not None else Emitter()
         self.output_infos: list[TensorInfo] = []
-        self._dropped: dict[str, str] = {}  # value name -> why it has no value
+        # value name -> why it has no value (one table for the whole model: names are unique)
+        self._dropped: dict[str, str] = parent._dropped if parent is not None else {}
+        self.prefix = prefix  # of node labels in a sub-graph: "<parent node label>/"
 
     def emit(
         self,
@@ -206,14 +220,41 @@ class _Walker:
             self.output_infos.append(TensorInfo(o, dims, spec.dtype))
         return module
 
+    def import_graph(
+        self, body: onnx.GraphProto, args: Sequence[ir.Value], label: str
+    ) -> list[Output]:
+        """Import sub-graph `body` at the current insertion point (inside the region being
+        built): its inputs are `args`, its initializers constants, outer names visible. One
+        entry per graph output: its value, or the array of an output known at import time."""
+        if len(args) != len(body.input):
+            raise ModelImportError(
+                f"sub-graph '{body.name}' of node '{label}' declares {len(body.input)} inputs, "
+                f"the node binds {len(args)}"
+            )
+        child = _Walker(self.versions, self.opsets, self, f"{label}/")
+        for w_name, arr in graph.weights(body).items():
+            child.em.define(Tensor(w_name, const=arr))
+        for vi, arg in zip(body.input, args, strict=True):
+            child.em.define(Tensor(vi.name, value=arg))
+        outs = [o.name for o in body.output]
+        for index, n in graph.needed_nodes(body, outs):
+            child._node(index, n)
+        where = f"sub-graph '{body.name}' of node '{label}'"
+        results: list[Output] = []
+        for o in outs:
+            t = child._lookup(o, f"{where} output")
+            known = t.value is None and t.const is not None
+            results.append(t.const if known and t.const is not None else child.em.value(o))
+        return results
+
     def _lookup(self, name: str, user: str) -> Tensor:
-        if name in self.em.env:
+        if self.em.has(name):
             return self.em.get(name)
         why = self._dropped.get(name, "it is not produced by any node, input or initializer")
         raise ModelImportError(f"{user} uses value '{name}', but {why}")
 
     def _node(self, index: int, node: onnx.NodeProto) -> None:
-        label = graph.node_label(node, index)
+        label = self.prefix + graph.node_label(node, index)
         where = f"node '{label}' ({node.op_type})"
         ins = [self._lookup(x, where) if x else None for x in node.input]
         if folding.can_fold(node) and self._fold(node, label, ins):
@@ -227,7 +268,7 @@ class _Walker:
         if entry is None:
             raise UnsupportedOpError({graph.op_key(node): [label]})
         try:
-            outs = list(entry.fn(Node(node, label, version, self.em)))
+            outs = list(entry.fn(Node(node, label, version, self.em, self)))
         except (ConvertError, OpVerifyError) as e:
             raise ModelImportError(f"{where}: {e}") from None
         for k, name in enumerate(node.output):

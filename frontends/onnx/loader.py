@@ -25,6 +25,8 @@ from strata.errors import ModelImportError, ModelLoadError
 MIN_OPSET = 1
 MAX_OPSET = 28
 DEFAULT_DOMAINS = ("", "ai.onnx")
+# Ops of other domains that the converter table (keyed by op type) holds.
+PREVIEW_OPS = {"ai.onnx.preview": ("FlexAttention",)}
 # The checker re-serialises the model; beyond this size it costs more than it tells us.
 CHECKER_LIMIT_BYTES = 256 * 1024 * 1024
 

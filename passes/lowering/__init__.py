@@ -8,6 +8,7 @@ Dependency contract: imports the family modules of this package only.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 
 from mlir import ir
@@ -15,20 +16,40 @@ from mlir import ir
 Lowering = Callable[[ir.Operation, Sequence[ir.Attribute]], Sequence[ir.Value]]
 
 
+# The family modules, in the order their LOWERINGS are collected (names are unique, so the
+# order does not matter).
+MODULES = (
+    "algebra",
+    "attention",
+    "conv",
+    "dynamic",
+    "dynamic_config",
+    "einsum",
+    "elementwise",
+    "indexing",
+    "integer",
+    "movement",
+    "norm",
+    "rearrange",
+    "reduce_dynamic",
+    "reduction",
+    "resize",
+    "rnn",
+    "sampling",
+    "scatter",
+    "select",
+    "sort",
+    "window",
+)
+
+
 def all_lowerings() -> dict[str, Lowering]:
     """Every native rewrite, by the name the PDLL rules call it."""
-    from strata.passes.lowering import (
-        algebra,
-        conv,
-        dynamic,
-        elementwise,
-        indexing,
-        movement,
-        reduction,
-        resize,
-    )
-
     out: dict[str, Lowering] = {}
-    for mod in (elementwise, algebra, conv, reduction, movement, resize, dynamic, indexing):
-        out.update(mod.LOWERINGS)
+    for name in MODULES:
+        mod = importlib.import_module(f"strata.passes.lowering.{name}")
+        for key, fn in mod.LOWERINGS.items():
+            if key in out:
+                raise ValueError(f"native rewrite '{key}' is defined twice ({name})")
+            out[key] = fn
     return out

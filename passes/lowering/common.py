@@ -7,8 +7,12 @@ dynamic dim). `shape_of` / `result_shape` return static shapes and raise Lowerin
 dynamic one, so a lowering that has not been written for dynamic dims says so clearly;
 `sizes_of` / `type_shape` serve those that have.
 
-Dependency contract: imports only the upstream `mlir` bindings, numpy and
-`strata.passes.lowering.sizes`.
+Unsigned integers: nn types them `ui<N>`; these builders make signless values (constants,
+`empty`, `fill`, `generic` operands and results), since arith takes signless integers only.
+A lowering whose arithmetic depends on signedness asks `is_unsigned` of its nn operands.
+
+Dependency contract: imports only the upstream `mlir` bindings, numpy, `strata.dtypes`,
+`strata.passes.signless` and `strata.passes.lowering.sizes`.
 """
 
 from __future__ import annotations
@@ -20,13 +24,16 @@ import numpy as np
 from mlir import ir
 from mlir.dialects import arith, linalg, tensor
 
+from strata import dtypes
 from strata.passes.lowering import sizes as sz
 from strata.passes.lowering.sizes import Size, dim_of, dynamic, sizes_of, statics
+from strata.passes.signless import signless
 
 Body = Callable[..., Sequence[ir.Value] | ir.Value]
 
 CMPF = {"oeq": 1, "ogt": 2, "oge": 3, "olt": 4, "ole": 5, "one": 6, "uno": 14, "une": 13}
-CMPI = {"eq": 0, "ne": 1, "slt": 2, "sle": 3, "sgt": 4, "sge": 5}
+CMPI = {"eq": 0, "ne": 1, "slt": 2, "sle": 3, "sgt": 4, "sge": 5, "ult": 6, "ule": 7, "ugt": 8,
+        "uge": 9}  # fmt: skip
 
 
 class LoweringError(ValueError):
@@ -75,6 +82,25 @@ def is_bool(t: ir.Type) -> bool:
     return isinstance(t, ir.IntegerType) and t.width == 1
 
 
+def is_unsigned(t: ir.Type) -> bool:
+    """Whether an element type (or a tensor's element type) is an nn unsigned integer."""
+    if isinstance(t, ir.ShapedType):
+        t = t.element_type
+    return isinstance(t, ir.IntegerType) and t.is_unsigned
+
+
+def int_width(t: ir.Type) -> int:
+    return int(ir.IntegerType(t).width)
+
+
+def to_signless(v: ir.Value) -> ir.Value:
+    """A `ui<N>` tensor as `i<N>` (tensor.bitcast); any other value unchanged."""
+    t = v.type
+    if not is_unsigned(t):
+        return v
+    return tensor.bitcast(signless(t), v)
+
+
 def i64() -> ir.IntegerType:
     return ir.IntegerType.get_signless(64)
 
@@ -101,6 +127,20 @@ def attr_floats(op: ir.Operation, name: str) -> list[float]:
 
 def attr_str(op: ir.Operation, name: str) -> str:
     return str(ir.StringAttr(op.attributes[name]).value)
+
+
+def optional_operands(op: ir.Operation, n: int) -> list[ir.Value | None]:
+    """The `n` declared operands of an op with optional ones, None where absent (read from
+    `operandSegmentSizes` when the op has it, else the given operands in order)."""
+    vals = list(op.operands)
+    if "operandSegmentSizes" not in op.attributes:
+        return [*vals, *([None] * (n - len(vals)))]
+    out: list[ir.Value | None] = []
+    pos = 0
+    for size in ir.DenseI32ArrayAttr(op.attributes["operandSegmentSizes"]):
+        out.append(vals[pos] if size else None)
+        pos += size
+    return out
 
 
 def result_shape(op: ir.Operation, i: int = 0) -> list[int]:
@@ -143,59 +183,102 @@ def norm_axis(axis: int, n: int) -> int:
 
 
 def const(t: ir.Type, value: float | int | bool) -> ir.Value:
-    """A scalar arith.constant of element type `t` (floats, ints, i1, index)."""
+    """A scalar arith.constant of element type `t` (floats, ints, i1, index); an unsigned
+    `t` gives the signless constant of the same bits (arith holds no unsigned scalars)."""
     if is_float(t):
         return arith.constant(t, float(value))
     if isinstance(t, ir.IndexType):
         return arith.constant(t, int(value))
     width = ir.IntegerType(t).width
+    t = signless(t)
     v = int(value)
     if width == 1:
         v = 1 if value else 0
         return arith.ConstantOp(t, ir.IntegerAttr.get(t, v)).result
-    return arith.constant(t, v)
+    return arith.constant(t, wrap_int(v, width))
 
 
-def lowest(t: ir.Type) -> float | int:
-    """The identity of max: -inf for floats, the smallest integer otherwise."""
+def wrap_int(v: int, width: int) -> int:
+    """`v` modulo 2**width, as the signed value of those bits (what an i<width> holds)."""
+    v &= (1 << width) - 1
+    return v - (1 << width) if v >= 1 << (width - 1) else v
+
+
+def lowest(t: ir.Type, unsigned: bool = False) -> float | int:
+    """The identity of max: -inf for floats, the smallest integer otherwise (`unsigned`, or an
+    unsigned `t`: 0)."""
     if is_float(t):
         return -np.inf
     w = ir.IntegerType(t).width
-    return 0 if w == 1 else -(2 ** (w - 1))
+    return 0 if w == 1 or unsigned or is_unsigned(t) else -(2 ** (w - 1))
 
 
-def highest(t: ir.Type) -> float | int:
+def highest(t: ir.Type, unsigned: bool = False) -> float | int:
+    """The identity of min: +inf for floats, the largest integer otherwise."""
     if is_float(t):
         return np.inf
     w = ir.IntegerType(t).width
-    return 1 if w == 1 else 2 ** (w - 1) - 1
+    if w == 1:
+        return 1
+    return 2**w - 1 if unsigned or is_unsigned(t) else 2 ** (w - 1) - 1
 
 
 def dense_const(arr: np.ndarray[Any, Any], t: ir.Type) -> ir.Value:
     """A tensor arith.constant holding `arr` (converted to the element type `t`)."""
+    t = signless(t)
     rt = ir.RankedTensorType.get(list(arr.shape), t)
     if is_float(t):
-        fdt = {64: np.float64, 32: np.float32, 16: np.float16}[_fwidth(t)]
+        fdt = float_dtype(t)
         attr = ir.DenseElementsAttr.get(np.ascontiguousarray(arr, dtype=fdt), type=rt)
     else:
         width = ir.IntegerType(t).width
-        if width == 1:
-            attr = ir.DenseElementsAttr.get(np.ascontiguousarray(arr, dtype=np.bool_), type=rt)
+        if width == 1:  # with an explicit i1 type the bindings reject most bool buffers
+            attr = ir.DenseElementsAttr.get(np.ascontiguousarray(arr, dtype=np.bool_))
         else:
+            a = np.asarray(arr)
+            if a.dtype.kind == "u":  # same bits, signed view
+                a = a.view(np.dtype(f"int{a.dtype.itemsize * 8}"))
             dt = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}[width]
-            attr = ir.DenseElementsAttr.get(np.ascontiguousarray(arr, dtype=dt), type=rt)
+            attr = ir.DenseElementsAttr.get(np.ascontiguousarray(a, dtype=dt), type=rt)
     return arith.ConstantOp(rt, attr).result
 
 
+def float_dtype(t: ir.Type) -> np.dtype[Any]:
+    """The numpy dtype of a float element type (bfloat16 from ml_dtypes)."""
+    d = dtypes.by_mlir(str(t))
+    if d is None or d.kind is not dtypes.Kind.FLOAT:
+        raise LoweringError(f"{t} is not a floating-point element type Strata handles")
+    return d.np
+
+
 def empty(shape: Sequence[Size], t: ir.Type) -> ir.Value:
-    """tensor.empty of these sizes (ints, or index Values for dynamic dims)."""
-    return tensor.EmptyOp(list(shape), t).result
+    """tensor.empty of these sizes (ints, or index Values for dynamic dims); signless."""
+    return tensor.EmptyOp(list(shape), signless(t)).result
 
 
 def fill(shape: Sequence[Size], t: ir.Type, value: float | int | ir.Value) -> ir.Value:
-    """tensor.empty filled with a scalar (a Python number or an SSA scalar)."""
+    """tensor.empty filled with a scalar (a Python number or an SSA scalar); signless."""
     scalar = value if isinstance(value, ir.Value) else const(t, value)
     return linalg.fill(scalar, outs=[empty(shape, t)])
+
+
+def splat_scalar(v: ir.Value) -> float | int | None:
+    """The exact value of a splat constant tensor (an int for integer types), if `v` is one;
+    unsigned element types give their unsigned value."""
+    owner = v.owner
+    if not isinstance(owner, ir.OpView | ir.Operation):
+        return None
+    op = owner.operation if isinstance(owner, ir.OpView) else owner
+    if op.name not in ("arith.constant", "nn.constant") or "value" not in op.attributes:
+        return None
+    a = op.attributes["value"]
+    if isinstance(a, ir.DenseIntElementsAttr) and a.is_splat:
+        value = int(ir.IntegerAttr(a.get_splat_value()).value)
+        width = ir.IntegerType(ir.ShapedType(a.type).element_type).width
+        return value & ((1 << width) - 1) if is_unsigned(a.type) else value
+    if isinstance(a, ir.DenseFPElementsAttr) and a.is_splat:
+        return float(ir.FloatAttr(a.get_splat_value()).value)
+    return None
 
 
 def splat_value(v: ir.Value) -> float | None:
@@ -264,7 +347,12 @@ def generic(
     kinds: str,
     body: Body,
 ) -> list[ir.Value]:
-    """A linalg.generic; `body(*in_scalars, *out_scalars)` returns the yielded values."""
+    """A linalg.generic; `body(*in_scalars, *out_scalars)` returns the yielded values.
+
+    Unsigned operands are read as signless (`to_signless`), so the body sees signless
+    scalars and the results are signless tensors."""
+    inputs = [to_signless(v) for v in inputs]
+    inits = [to_signless(v) for v in inits]
     op = linalg.GenericOp(
         [v.type for v in inits],
         list(inputs),
@@ -519,7 +607,8 @@ def pad_const(
 ) -> ir.Value:
     """tensor.pad with a constant; negative static entries crop with extract_slice first.
 
-    Dynamic pad amounts must be >= 0 (the caller clamps)."""
+    Dynamic pad amounts must be >= 0 (the caller clamps). The result is signless."""
+    v = to_signless(v)
     shape = sizes_of(v)
     neg = [isinstance(p, int) and p < 0 for p in (*low, *high)]
     if any(neg):
@@ -550,27 +639,45 @@ def pad_const(
     return op.result
 
 
-def cast_scalar(x: ir.Value, to: ir.Type) -> ir.Value:
-    """Convert one scalar between element types (ONNX Cast semantics, bool = i1)."""
-    src = x.type
+def cast_scalar(
+    x: ir.Value, to: ir.Type, *, src_unsigned: bool = False, dst_unsigned: bool = False
+) -> ir.Value:
+    """Convert one scalar between element types (ONNX Cast semantics, bool = i1).
+
+    Integers are signless scalars; `src_unsigned` / `dst_unsigned` (or an unsigned `to`,
+    which gives the signless result of its width) say which are unsigned. bf16 converts
+    only to and from f32 (others go through f32: f64 -> bf16 rounds twice), which
+    `arith-expand` turns into integer ops; float -> integers narrower than 64 bits converts
+    to i64 and truncates (numpy's wrap-around on x86)."""
+    src_unsigned = src_unsigned or is_unsigned(x.type)
+    dst_unsigned = dst_unsigned or is_unsigned(to)
+    src, to = signless(x.type), signless(to)
     if src == to:
         return x
+    f32 = ir.F32Type.get()
     if is_float(src) and is_float(to):
         sw, dw = _fwidth(src), _fwidth(to)
-        if sw == dw:
-            return arith.truncf(to, arith.extf(ir.F32Type.get(), x))
+        bf16 = isinstance(src, ir.BF16Type) or isinstance(to, ir.BF16Type)
+        if sw == dw or (bf16 and 32 not in (sw, dw)):  # f64 <-> bf16 rounds twice via f32
+            return cast_scalar(cast_scalar(x, f32), to)
         return arith.extf(to, x) if dw > sw else arith.truncf(to, x)
     if is_float(src):
         if is_bool(to):
             return arith.cmpf(CMPF["une"], x, const(src, 0.0))
-        return arith.fptosi(to, x)
+        if _fwidth(src) == 16:
+            x = arith.extf(f32, x)
+        if int_width(to) < 64:
+            return arith.trunci(to, arith.fptosi(i64(), x))
+        return arith.fptoui(to, x) if dst_unsigned else arith.fptosi(to, x)
     if is_float(to):
-        return arith.uitofp(to, x) if is_bool(src) else arith.sitofp(to, x)
+        mid = f32 if _fwidth(to) == 16 else to
+        y = arith.uitofp(mid, x) if is_bool(src) or src_unsigned else arith.sitofp(mid, x)
+        return y if mid == to else arith.truncf(to, y)
     if is_bool(to):
         return arith.cmpi(CMPI["ne"], x, const(src, 0))
-    sw, dw = ir.IntegerType(src).width, ir.IntegerType(to).width
+    sw, dw = int_width(src), int_width(to)
     if dw > sw:
-        return arith.extui(to, x) if sw == 1 else arith.extsi(to, x)
+        return arith.extui(to, x) if sw == 1 or src_unsigned else arith.extsi(to, x)
     return arith.trunci(to, x)
 
 
@@ -580,6 +687,26 @@ def _fwidth(t: ir.Type) -> int:
     if isinstance(t, ir.F32Type):
         return 32
     return 16
+
+
+def is_16bit_float(t: ir.Type) -> bool:
+    return isinstance(t, ir.F16Type | ir.BF16Type)
+
+
+def in_f32(fn: Callable[..., ir.Value]) -> Callable[..., ir.Value]:
+    """`fn` on scalars, computed in f32 when they are f16 / bf16 (numpy's f16 arithmetic
+    rounds f32 results too; the f32 approximations apply; no bf16 arithmetic reaches LLVM).
+    A bool (i1) result, e.g. of a comparison, is returned as is."""
+
+    def wrapped(*xs: ir.Value) -> ir.Value:
+        t = xs[0].type
+        if not is_16bit_float(t):
+            return fn(*xs)
+        f32 = ir.F32Type.get()
+        y = fn(*[arith.extf(f32, x) if x.type == t else x for x in xs])
+        return arith.truncf(t, y) if isinstance(y.type, ir.F32Type) else y
+
+    return wrapped
 
 
 def to_index(x: ir.Value) -> ir.Value:

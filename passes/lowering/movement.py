@@ -330,10 +330,10 @@ def lower_expand(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Valu
     return [elementwise([x], out, elem(x), lambda v: v)]
 
 
-def _pad_index(i: ir.Value, size: Size, begin: int, mode: str) -> ir.Value:
+def pad_index(i: ir.Value, size: Size, begin: Size, mode: str) -> ir.Value:
     """Source index of padded position i along an axis of `size` (reflect / edge / wrap)."""
     it = index_type()
-    j = arith.subi(i, const(it, begin))
+    j = arith.subi(i, sz.value(begin))
     zero, last = const(it, 0), sz.value(sz.sub(size, 1))
     n = sz.value(size)
     if mode == "edge":
@@ -370,7 +370,7 @@ def lower_pad(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
 
     def body(_: ir.Value) -> ir.Value:
         coords = [
-            index(d) if not (begin[d] or end[d]) else _pad_index(index(d), xs[d], begin[d], mode)
+            index(d) if not (begin[d] or end[d]) else pad_index(index(d), xs[d], begin[d], mode)
             for d in range(n)
         ]
         return tensor.extract(x, coords)

@@ -1,8 +1,13 @@
 """Reductions, normalisations and softmax -> reduction linalg.generics + elementwise generics.
 
 `reduce_generic` reduces over a set of axes into a tensor without them; keepdims is a final
-expand_shape. BatchNormalization folds scale / mean / var into a per-channel multiply-add;
-LayerNormalization and Softmax reduce over trailing axes / one axis with a second pass.
+expand_shape. The Reduce* kinds share one table (`accumulate`: identity and combiner,
+`finish`: the final scalar step), so a reduction over an empty set gives ONNX's identity
+(sum 0, prod 1, max -inf / the smallest integer, log_sum -inf, mean NaN). ArgMax / ArgMin
+carry the best value and its index through one generic (ties: the first index, or the last
+with select_last_index); Hardmax compares with that index, LpNormalization divides by the
+L1 / L2 reduction. BatchNormalization folds scale / mean / var into a per-channel multiply-add;
+Softmax reduces over one axis with a second pass.
 
 Dependency contract: imports numpy, the `mlir` bindings and `strata.passes.lowering.{common,
 approx}`.
@@ -18,11 +23,13 @@ from mlir.dialects import arith, math
 from strata.passes.lowering import approx
 from strata.passes.lowering import sizes as sz
 from strata.passes.lowering.common import (
+    CMPF,
+    CMPI,
+    LoweringError,
     amap,
     attr_float,
     attr_int,
     attr_ints,
-    broadcast_map,
     cast_scalar,
     const,
     dim,
@@ -31,12 +38,16 @@ from strata.passes.lowering.common import (
     empty,
     fill,
     generic,
+    highest,
+    i64,
     identity_map,
+    index,
+    is_bool,
     is_float,
     lowest,
     norm_axis,
+    rank,
     reshape_to,
-    type_shape,
 )
 from strata.passes.lowering.sizes import Size
 
@@ -70,51 +81,128 @@ def _add(t: ir.Type) -> Combine:
     return (lambda v, acc: arith.addf(v, acc)) if is_float(t) else arith.addi
 
 
+def _mul(t: ir.Type) -> Combine:
+    return (lambda v, acc: arith.mulf(v, acc)) if is_float(t) else arith.muli
+
+
 def _max(t: ir.Type) -> Combine:
-    return (lambda v, acc: arith.maximumf(v, acc)) if is_float(t) else arith.maxsi
+    if is_float(t):
+        return lambda v, acc: arith.maximumf(v, acc)
+    return arith.maxui if is_bool(t) else arith.maxsi
+
+
+def _min(t: ir.Type) -> Combine:
+    if is_float(t):
+        return lambda v, acc: arith.minimumf(v, acc)
+    return arith.minui if is_bool(t) else arith.minsi
+
+
+def _abs(v: ir.Value) -> ir.Value:
+    return math.absf(v) if is_float(v.type) else math.absi(v)
+
+
+def _square(v: ir.Value) -> ir.Value:
+    return arith.mulf(v, v) if is_float(v.type) else arith.muli(v, v)
+
+
+def accumulate(kind: str, t: ir.Type) -> tuple[float | int, Combine]:
+    """The identity and `combine(element, acc)` of reduction `kind` (log_sum_exp: its sum of
+    shifted exponentials is built by the caller; this gives the max pass)."""
+    add = _add(t)
+    if kind in ("sum", "mean", "log_sum"):
+        return 0, add
+    if kind in ("max", "log_sum_exp"):
+        return lowest(t), _max(t)
+    if kind == "min":
+        return highest(t), _min(t)
+    if kind == "prod":
+        return 1, _mul(t)
+    if kind == "l1":
+        return 0, lambda v, acc: add(_abs(v), acc)
+    if kind in ("l2", "sum_square"):
+        return 0, lambda v, acc: add(_square(v), acc)
+    raise LoweringError(f"unknown reduction kind '{kind}'")
+
+
+def lse_shift(m: ir.Value) -> ir.Value:
+    """The max that log-sum-exp subtracts, or 0 where it is infinite (empty / all -inf)."""
+    t = m.type
+    inf = arith.cmpf(CMPF["oeq"], math.absf(m), const(t, float("inf")))
+    return arith.select(inf, const(t, 0.0), m)
+
+
+def finish(kind: str, acc: ir.Value, count: Size, shift: ir.Value | None = None) -> ir.Value:
+    """The reduction's result from its accumulator (`shift`: log_sum_exp's max)."""
+    if kind == "mean":
+        return div_count(acc, count)
+    if kind == "l2":
+        return math.sqrt(acc)
+    if kind == "log_sum":
+        return math.log(acc)
+    if kind == "log_sum_exp":
+        assert shift is not None
+        return arith.addf(math.log(acc), lse_shift(shift))
+    return acc
+
+
+def div_count(v: ir.Value, count: Size) -> ir.Value:
+    """v / count (float: an empty count gives NaN for 0 / 0; integer: truncating, and v for an
+    empty count, as integer division by zero would trap)."""
+    t = v.type
+    if isinstance(count, int):
+        if is_float(t):
+            return arith.mulf(v, const(t, 1.0 / count)) if count else arith.divf(v, const(t, 0))
+        return arith.divsi(v, const(t, count)) if count else v
+    c = arith.index_cast(ir.IntegerType.get_signless(64), count)
+    if is_float(t):
+        return arith.divf(v, arith.sitofp(t, c))
+    return arith.divsi(v, cast_scalar(arith.maxsi(c, const(c.type, 1)), t))
+
+
+def reduce_axes(x: ir.Value, axes: Sequence[int], kind: str) -> ir.Value:
+    """x reduced by `kind` over `axes` (the result drops them)."""
+    xs, t = sz.sizes_of(x), elem(x)
+    if kind in ("l2", "log_sum", "log_sum_exp") and not is_float(t):
+        raise LoweringError(f"reduce {kind} needs a floating-point input, got {t}")
+    count = sz.product([xs[a] for a in axes])
+    init, combine = accumulate(kind, t)
+    y = reduce_generic(x, axes, init, combine)
+    if kind == "log_sum_exp":
+
+        def add_exp(v: ir.Value, m: ir.Value, acc: ir.Value) -> ir.Value:
+            return arith.addf(acc, approx.exp(arith.subf(v, lse_shift(m))))
+
+        s = reduce_generic(x, axes, 0.0, add_exp, extra=[y])
+        return elementwise([s, y], sz.sizes_of(s), t, lambda a, m: finish(kind, a, count, m))
+    if kind in ("mean", "l2", "log_sum"):
+        return elementwise([y], sz.sizes_of(y), t, lambda v: finish(kind, v, count))
+    return y
+
+
+def keep_dims(y: ir.Value, axes: Sequence[int], rank: int) -> ir.Value:
+    """y (reduced over `axes`) with those axes put back as size 1."""
+    it = iter(sz.sizes_of(y))
+    return reshape_to(y, [1 if i in axes else next(it) for i in range(rank)])
 
 
 def lower_reduce(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
-    """args: "sum", "mean" or "max"."""
+    """args: the reduction kind (sum, mean, max, min, prod, l1, l2, log_sum, log_sum_exp,
+    sum_square)."""
     kind = str(ir.StringAttr(args[0]).value)
     x = op.operands[0]
-    xs, t = sz.sizes_of(x), elem(x)
-    axes = sorted({norm_axis(a, len(xs)) for a in attr_ints(op, "axes")})
+    n = rank(x)
+    axes = sorted({norm_axis(a, n) for a in attr_ints(op, "axes")})
     if not axes:
         if attr_int(op, "noop_with_empty_axes"):
             return [x]
-        axes = list(range(len(xs)))
-    if kind == "max":
-        y = reduce_generic(x, axes, lowest(t), _max(t))
-    else:
-        y = reduce_generic(x, axes, 0, _add(t))
-        if kind == "mean":
-            y = divide_by_count(y, sz.product([xs[a] for a in axes]))
-    keep = attr_int(op, "keepdims")
-    ys = sz.sizes_of(y)
-    if keep and len(axes):  # put the reduced axes back as size 1
-        it = iter(ys)
-        out = [1 if i in axes else next(it) for i in range(len(xs))]
-        return [reshape_to(y, out)]
-    return [y]
+        axes = list(range(n))
+    y = reduce_axes(x, axes, kind)
+    return [keep_dims(y, axes, n) if attr_int(op, "keepdims") and axes else y]
 
 
 def divide_by_count(y: ir.Value, count: Size) -> ir.Value:
-    """y / count elementwise (float: times 1/count; integer: truncating division)."""
-    t = elem(y)
-    ys = sz.sizes_of(y)
-    if isinstance(count, int):
-        if is_float(t):
-            return elementwise([y], ys, t, lambda v: arith.mulf(v, const(t, 1.0 / count)))
-        return elementwise([y], ys, t, lambda v: arith.divsi(v, const(t, count)))
-
-    def body(v: ir.Value) -> ir.Value:
-        c = arith.index_cast(ir.IntegerType.get_signless(64), count)
-        if is_float(t):
-            return arith.divf(v, arith.sitofp(t, c))
-        return arith.divsi(v, cast_scalar(c, t))
-
-    return elementwise([y], ys, t, body)
+    """y / count elementwise (see `div_count`)."""
+    return elementwise([y], sz.sizes_of(y), elem(y), lambda v: div_count(v, count))
 
 
 def lower_batch_norm(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
@@ -140,45 +228,6 @@ def lower_batch_norm(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.
             "p" * n,
             lambda v, aa, cc, _: arith.addf(arith.mulf(v, aa), cc),
         )[0]
-    ]
-
-
-def lower_layer_norm(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
-    x, scale = op.operands[0], op.operands[1]
-    b = op.operands[2] if len(op.operands) > 2 else None
-    xs, t = sz.sizes_of(x), elem(x)
-    n = len(xs)
-    axis = norm_axis(attr_int(op, "axis"), n)
-    axes = list(range(axis, n))
-    count = sz.product(xs[axis:])
-    eps = attr_float(op, "epsilon")
-    total = reduce_generic(x, axes, 0.0, _add(t))
-    mean = divide_by_count(total, count)
-
-    def sq_dev(v: ir.Value, m: ir.Value, acc: ir.Value) -> ir.Value:
-        dv = arith.subf(v, m)
-        return arith.addf(acc, arith.mulf(dv, dv))
-
-    var = divide_by_count(reduce_generic(x, axes, 0.0, sq_dev, extra=[mean]), count)
-
-    def inv_std(v: ir.Value) -> ir.Value:
-        return arith.divf(const(t, 1.0), math.sqrt(arith.addf(v, const(t, eps))))
-
-    inv = elementwise([var], sz.sizes_of(var), t, inv_std)
-    km = kept_map(n, axes)
-    ins = [x, mean, inv, scale] + ([b] if b is not None else [])
-    xt = type_shape(x)
-    maps = [identity_map(n), km, km, broadcast_map(type_shape(scale), xt)]
-    if b is not None:
-        maps.append(broadcast_map(type_shape(b), xt))
-
-    def body(*vals: ir.Value) -> ir.Value:
-        v, m, s, g = vals[:4]
-        y = arith.mulf(arith.mulf(arith.subf(v, m), s), g)
-        return arith.addf(y, vals[4]) if b is not None else y
-
-    return [
-        generic(ins, [empty(xs, t)], [*maps, identity_map(n)], "p" * n, lambda *a: body(*a[:-1]))[0]
     ]
 
 
@@ -218,9 +267,76 @@ def lower_softmax(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Val
     return [generic([e, inv], [empty(xs, t)], maps, "p" * n, lambda v, r, _: arith.mulf(v, r))[0]]
 
 
+def arg_reduce(x: ir.Value, axis: int, largest: bool, last: bool) -> ir.Value:
+    """i64 index of the max (min) along `axis` (the result drops it): the first one, or the
+    last with `last` (a generic carrying the best value and its index)."""
+    xs, t = sz.sizes_of(x), elem(x)
+    n = len(xs)
+    out = [d for i, d in enumerate(xs) if i != axis]
+    km = kept_map(n, [axis])
+    kinds = "".join("r" if i == axis else "p" for i in range(n))
+    if is_float(t):
+        pred = CMPF[("oge" if last else "ogt") if largest else ("ole" if last else "olt")]
+    else:
+        pred = CMPI[("sge" if last else "sgt") if largest else ("sle" if last else "slt")]
+
+    def body(v: ir.Value, best: ir.Value, at: ir.Value) -> list[ir.Value]:
+        i = arith.index_cast(i64(), index(axis))
+        take = arith.cmpf(pred, v, best) if is_float(t) else arith.cmpi(pred, v, best)
+        return [arith.select(take, v, best), arith.select(take, i, at)]
+
+    init = fill(out, t, lowest(t) if largest else highest(t))
+    _, idx = generic([x], [init, fill(out, i64(), 0)], [identity_map(n), km, km], kinds, body)
+    return idx
+
+
+def lower_arg_reduce(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
+    """args: 1 for arg_max, 0 for arg_min."""
+    x = op.operands[0]
+    n = rank(x)
+    axis = norm_axis(attr_int(op, "axis"), n)
+    largest = bool(ir.IntegerAttr(args[0]).value)
+    y = arg_reduce(x, axis, largest, bool(attr_int(op, "select_last_index")))
+    return [keep_dims(y, [axis], n) if attr_int(op, "keepdims") else y]
+
+
+def lower_hardmax(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
+    """1 at the first maximum along `axis`, 0 elsewhere."""
+    x = op.operands[0]
+    xs, t = sz.sizes_of(x), elem(x)
+    n = len(xs)
+    axis = norm_axis(attr_int(op, "axis"), n)
+    idx = arg_reduce(x, axis, largest=True, last=False)
+
+    def body(at: ir.Value, _: ir.Value) -> ir.Value:
+        hit = arith.cmpi(CMPI["eq"], arith.index_cast(i64(), index(axis)), at)
+        return arith.select(hit, const(t, 1.0), const(t, 0.0))
+
+    maps = [kept_map(n, [axis]), identity_map(n)]
+    return [generic([idx], [empty(xs, t)], maps, "p" * n, body)[0]]
+
+
+def lower_lp_normalization(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
+    """x / ||x||_p along `axis` (p = 1 or 2); 0 where the norm is 0."""
+    x = op.operands[0]
+    xs, t = sz.sizes_of(x), elem(x)
+    n = len(xs)
+    axis = norm_axis(attr_int(op, "axis"), n)
+    norm = reduce_axes(x, [axis], "l1" if attr_int(op, "p") == 1 else "l2")
+
+    def body(v: ir.Value, nv: ir.Value, _: ir.Value) -> ir.Value:
+        zero = arith.cmpf(CMPF["oeq"], nv, const(t, 0.0))
+        return arith.select(zero, const(t, 0.0), arith.divf(v, nv))
+
+    maps = [identity_map(n), kept_map(n, [axis]), identity_map(n)]
+    return [generic([x, norm], [empty(xs, t)], maps, "p" * n, body)[0]]
+
+
 LOWERINGS = {
     "LowerReduce": lower_reduce,
+    "LowerArgReduce": lower_arg_reduce,
+    "LowerHardmax": lower_hardmax,
+    "LowerLpNormalization": lower_lp_normalization,
     "LowerBatchNorm": lower_batch_norm,
-    "LowerLayerNorm": lower_layer_norm,
     "LowerSoftmax": lower_softmax,
 }

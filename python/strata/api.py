@@ -6,7 +6,7 @@
 runtime module `strata._runtime` (no copies of C-contiguous inputs of the right dtype; outputs
 are allocated here and filled in place).
 
-Dependency contract: numpy, onnx (only to serialise a ModelProto), strata.cache,
+Dependency contract: numpy, onnx (only to serialise a ModelProto), strata.cache, strata.dtypes,
 strata.worker, strata.errors, strata.frontends.base (TensorInfo),
 strata.targets.cpu.artifact, strata._runtime.
 """
@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from strata import cache as cache_mod
+from strata import dtypes
 from strata.errors import InputMismatchError, ModelLoadError, StrataError
 from strata.frontends.base import TensorInfo
 from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta, find_meta
@@ -43,7 +44,7 @@ def check_target(target: str) -> None:
 
 
 def _tensor_info(t: TensorMeta) -> TensorInfo:
-    return TensorInfo(t.name, tuple(t.shape), np.dtype(t.dtype))
+    return TensorInfo(t.name, tuple(t.shape), dtypes.numpy_dtype(t.dtype))
 
 
 class CompiledModel:

@@ -6,7 +6,8 @@ argument / result attributes give the graph names (default `input_i` / `output_i
 Weights may be `dense_resource<KEY>` constants whose blobs are in the file's
 `dialect_resources` section; their bytes are read back from that section.
 
-Dependency contract: numpy, the `mlir` bindings, strata.context, strata.frontends.base.
+Dependency contract: numpy, the `mlir` bindings, strata.dtypes, strata.context,
+strata.frontends.base.
 """
 
 from __future__ import annotations
@@ -17,14 +18,11 @@ from pathlib import Path
 import numpy as np
 from mlir import ir
 
+from strata import dtypes
 from strata.context import make_context
 from strata.errors import ModelLoadError
 from strata.frontends.base import ImportedModel, TensorInfo
 
-_DTYPES = {
-    "f32": "float32", "f64": "float64", "f16": "float16", "i64": "int64", "i32": "int32",
-    "i16": "int16", "i8": "int8", "i1": "bool",
-}  # fmt: skip
 _BLOB_RE = re.compile(r'([A-Za-z_][\w.$-]*|"(?:[^"\\]|\\.)*")\s*:\s*"0x([0-9A-Fa-f]*)"')
 
 
@@ -33,12 +31,13 @@ def _info(t: ir.Type, name: str, what: str) -> TensorInfo:
         rt = ir.RankedTensorType(t)
     except ValueError:
         raise ModelLoadError(f"{what} '{name}' has type {t}; expected a ranked tensor") from None
-    if str(rt.element_type) not in _DTYPES:
+    d = dtypes.by_mlir(str(rt.element_type))
+    if d is None:
         raise ModelLoadError(
             f"{what} '{name}' has type {t}; expected a ranked tensor of a known type"
         )
     dims = tuple(None if rt.is_dynamic_dim(i) else int(rt.shape[i]) for i in range(rt.rank))
-    return TensorInfo(name, dims, np.dtype(_DTYPES[str(rt.element_type)]))
+    return TensorInfo(name, dims, d.np)
 
 
 def _names(func: ir.Operation, key: str, count: int, prefix: str) -> list[str]:

@@ -11,7 +11,7 @@ The shim offers:
 plus, for the Strata runtime, `NAME__strata_run_packed(void* const* args)` (inputs then
 outputs), `NAME__strata_num_args` and `NAME__strata_arg_nbytes[]`.
 
-Dependency contract: numpy and `strata.targets.cpu.weights` only.
+Dependency contract: numpy, `strata.dtypes` and `strata.targets.cpu.weights` only.
 """
 
 from __future__ import annotations
@@ -22,19 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from strata import dtypes
 from strata.targets.cpu.weights import HEADER_SIZE, MAGIC, WEIGHTS_VERSION, WeightLayout
 
-C_TYPES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "uint16_t",
-    "int64": "int64_t",
-    "int32": "int32_t",
-    "int16": "int16_t",
-    "int8": "int8_t",
-    "uint8": "uint8_t",
-    "bool": "uint8_t",
-}
+C_TYPES = {d.name: d.ctype for d in dtypes.DTYPES}
 
 _C_KEYWORDS = {
     "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",

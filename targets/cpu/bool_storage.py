@@ -7,7 +7,8 @@ IR every `tensor<...xi1>` — function arguments and results, constants, op resu
 input is truncated (`arith.trunci`) and a bool result zero-extended (`arith.extui`) at the
 yield, and the same happens around `tensor.extract` / `tensor.insert` / `tensor.pad` values.
 Named linalg ops on bool tensors only move values (transpose, broadcast, copy, fill), so only
-their block argument types change.
+their block argument types change. scf ops (control flow) carry bool tensors through their
+regions: their results and block arguments are retyped, their terminators pass the values on.
 
 Dependency contract: the `mlir` bindings and `strata.passes.registry`.
 """
@@ -31,9 +32,15 @@ _RETYPE_ONLY = {
     "tensor.reshape",
     "tensor.concat",
     "tensor.cast",
+    "tensor.dim",
     "func.return",
     "bufferization.alloc_tensor",
+    "scf.yield",
+    "scf.condition",
 }
+# ops with regions whose block arguments carry their operands / results (If branches,
+# Loop / Scan bodies): their bool tensor block arguments change type with them
+_REGION_CARRIERS = {"scf.if", "scf.for", "scf.while", "scf.execute_region", "scf.index_switch"}
 
 
 def _i1() -> ir.Type:
@@ -114,6 +121,11 @@ def _widen_op(op: ir.Operation) -> None:
         for i, v in enumerate(op.operands):
             if v.type == _i1():
                 op.operands[i] = _extend_before(op, v)
+    elif name in _REGION_CARRIERS:
+        for region in op.regions:
+            for block in region.blocks:
+                for arg in block.arguments:
+                    arg.set_type(_widened(arg.type))
     elif name == "tensor.pad":
         yield_op = op.regions[0].blocks[0].operations[-1]  # tensor.yield
         if yield_op.operands[0].type == _i1():
@@ -199,3 +211,64 @@ def _truncate_after(value: ir.OpResult) -> None:
 def _extend_before(op: ir.Operation, value: ir.Value) -> ir.Value:
     with ir.InsertionPoint(op):
         return arith.ExtUIOp(_i8(), value).result
+
+
+@register_pass
+class WidenBoolMemrefsPass(ModulePass):
+    """Store i1 memrefs (the buffer deallocation's ownership flags) as i8."""
+
+    name = "strata-widen-bool-memrefs"
+
+    def run(self, module: ir.Operation) -> None:
+        with module.context, ir.Location.unknown():
+            ops: list[ir.Operation] = []
+
+            def collect(o: ir.Operation) -> ir.WalkResult:
+                ops.append(o)
+                return ir.WalkResult.ADVANCE
+
+            module.walk(collect, ir.WalkOrder.PRE_ORDER)
+            # select the accesses first: once a buffer is retyped they no longer look boolean
+            stores = [
+                o for o in ops if o.name == "memref.store" and _is_bool_memref(o.operands[1].type)
+            ]
+            loads = [
+                o for o in ops if o.name == "memref.load" and _is_bool_memref(o.operands[0].type)
+            ]
+            for op in ops:
+                _widen_memref_op(op)
+            for op in stores:
+                op.operands[0] = _extend_before(op, op.operands[0])
+            for op in loads:
+                _truncate_after(op.results[0])
+
+
+def _is_bool_memref(t: ir.Type) -> bool:
+    return isinstance(t, ir.MemRefType) and t.element_type == _i1()
+
+
+def _widened_memref(t: ir.Type) -> ir.Type:
+    if not _is_bool_memref(t):
+        return t
+    mt = ir.MemRefType(t)
+    return ir.MemRefType.get(mt.shape, _i8(), mt.layout, mt.memory_space)
+
+
+def _widen_memref_op(op: ir.Operation) -> None:
+    """Retype one op's i1 memref results and block arguments (function signatures follow
+    their arguments); the caller converts the loaded and stored elements."""
+    name = op.name
+    for r in op.results:
+        r.set_type(_widened_memref(r.type))
+    for region in op.regions:
+        for block in region.blocks:
+            for arg in block.arguments:
+                arg.set_type(_widened_memref(arg.type))
+    if name == "func.func":
+        ftype = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
+        new = ir.FunctionType.get(
+            [_widened_memref(t) for t in ftype.inputs],
+            [_widened_memref(t) for t in ftype.results],
+        )
+        if new != ftype:
+            op.attributes["function_type"] = ir.TypeAttr.get(new)

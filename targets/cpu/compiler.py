@@ -10,7 +10,7 @@ Runs inside the isolated compiler process (strata.worker) or stratac: MLIR asser
 the process that runs this code.
 
 Dependency contract: the `mlir` bindings, `strata.passes.registry`, `strata.frontends.base`,
-the sibling modules of this package, `strata.errors`.
+the sibling modules of this package, `strata.dtypes`, `strata.errors`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from mlir import ir
 
+from strata import dtypes
 from strata.errors import CompilationError, StrataError, VerificationError
 from strata.frontends.base import ImportedModel, TensorInfo
 from strata.passes.registry import pipelines, run_pipeline
@@ -33,16 +34,10 @@ from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta
 from strata.targets.cpu.passes import WEIGHT_ATTR, cpu_pipeline, public_funcs
 
 EMIT_KINDS = ("mlir", "llvm", "obj", "so")
-_ELEM_DTYPES = {
-    "f32": ("float32",),
-    "f64": ("float64",),
-    "f16": ("float16",),
-    "i64": ("int64", "uint64"),
-    "i32": ("int32", "uint32"),
-    "i16": ("int16", "uint16"),
-    "i8": ("int8", "uint8"),
-    "i1": ("bool",),
-}
+# Lowered (storage) element type -> the dtypes stored that way (ui8 and i8 are both i8).
+_ELEM_DTYPES: dict[str, tuple[str, ...]] = {}
+for _d in dtypes.DTYPES:
+    _ELEM_DTYPES[_d.storage] = (*_ELEM_DTYPES.get(_d.storage, ()), _d.name)
 
 
 @dataclass
@@ -129,7 +124,9 @@ def _check_type(t: ir.Type, dtype: np.dtype, shape: tuple[object, ...], what: st
 
 
 def has_dynamic_tensors(module: ir.Module) -> bool:
-    """Whether any value of the module is a tensor with a dynamic dim."""
+    """Whether any value of the module is a tensor with a dynamic dim, or a zero-size one
+    (the bare-pointer convention leaves functions over zero-size memrefs unconverted, so
+    those modules take memref descriptors too)."""
     found = False
 
     def visit(op: ir.Operation) -> ir.WalkResult:
@@ -140,7 +137,9 @@ def has_dynamic_tensors(module: ir.Module) -> bool:
                 values.extend(block.arguments)
         for v in values:
             t = v.type
-            if isinstance(t, ir.RankedTensorType) and not t.has_static_shape:
+            if isinstance(t, ir.RankedTensorType) and (
+                not t.has_static_shape or 0 in list(t.shape)
+            ):
                 found = True
                 return ir.WalkResult.INTERRUPT
             if isinstance(t, ir.UnrankedTensorType):

@@ -325,13 +325,18 @@ def cpu_pipeline(
         "strata-cpu-interchange-contractions",
         "canonicalize",
         "strata-legalize-dynamic-expand-shape" if dynamic else "",
-        "one-shot-bufferize{bufferize-function-boundaries "
+        "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
         "function-boundary-type-conversion=identity-layout-map}",
         ""
         if dynamic
         else "buffer-results-to-out-params{modify-public-functions hoist-static-allocs}",
         "buffer-deallocation-pipeline",
         "convert-bufferization-to-memref" if dynamic else "",
+        # loops carrying buffers get run-time ownership flags, kept in i1 memrefs and
+        # checked by a helper taking dynamic memrefs (which bare pointers cannot pass)
+        "strata-widen-bool-memrefs",
+        "inline",
+        "symbol-dce",
         "strata-memref-copy-to-linalg",
         "canonicalize",
         # one noinline function per loop nest keeps opt -O3 linear in model size
@@ -348,7 +353,7 @@ def cpu_pipeline(
         "convert-vector-to-llvm",
         "convert-math-to-llvm",
         "convert-math-to-libm",
-        "arith-expand",
+        "arith-expand{include-bf16=true}",  # bf16 <-> f32 conversions as integer ops
         "finalize-memref-to-llvm{use-generic-functions}",
         "convert-arith-to-llvm",
         "convert-cf-to-llvm",

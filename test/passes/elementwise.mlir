@@ -68,16 +68,20 @@ func.func @transcendental(%x: tensor<8xf32>) -> tensor<8xf32> {
 
 // -----
 
+// Constant Clip bounds become scalar constants of the body.
 // CHECK-LABEL: func.func @relu_clip
 // CHECK:         linalg.generic
 // CHECK:           %[[Z:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK:           arith.maximumf %{{.*}}, %[[Z]]
 // CHECK:         linalg.generic
+// CHECK-SAME:      ins(%{{[^ ]*}} : tensor<8xf32>)
 // CHECK:           arith.maximumf
 // CHECK:           arith.minimumf
 func.func @relu_clip(%x: tensor<8xf32>) -> tensor<8xf32> {
   %0 = "nn.relu"(%x) : (tensor<8xf32>) -> tensor<8xf32>
-  %1 = "nn.clip"(%0) {min = 0.0 : f32, max = 6.0 : f32} : (tensor<8xf32>) -> tensor<8xf32>
+  %lo = "nn.constant"() {value = dense<0.0> : tensor<f32>} : () -> tensor<f32>
+  %hi = "nn.constant"() {value = dense<6.0> : tensor<f32>} : () -> tensor<f32>
+  %1 = "nn.clip"(%0, %lo, %hi) {operandSegmentSizes = array<i32: 1, 1, 1>} : (tensor<8xf32>, tensor<f32>, tensor<f32>) -> tensor<8xf32>
   return %1 : tensor<8xf32>
 }
 

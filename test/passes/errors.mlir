@@ -2,8 +2,8 @@
 // RUN: not strata-opt %s --convert-nn-to-linalg 2>&1 | FileCheck %s
 
 // CHECK: convert-nn-to-linalg failed to lower
-// CHECK: 'nn.resize' at loc("upsample_node"){{.*}}resize mode 'cubic' is not supported
-func.func @cubic(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
-  %0 = "nn.resize"(%x) {sizes = array<i64: 1, 1, 4, 4>, scales = array<f32>, mode = "cubic", coordinate_transformation_mode = "half_pixel", nearest_mode = "floor", cubic_coeff_a = -0.75 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.0 : f32} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> loc("upsample_node")
-  return %0 : tensor<1x1x4x4xf32>
+// CHECK: 'nn.scatter_elements' at loc("scatter_node"){{.*}}scatter reduction 'add' on unsigned ui8 is not supported
+func.func @unsigned_scatter_add(%x: tensor<4xui8>, %i: tensor<2xi64>, %u: tensor<2xui8>) -> tensor<4xui8> {
+  %0 = "nn.scatter_elements"(%x, %i, %u) {axis = 0 : i64, reduction = "add"} : (tensor<4xui8>, tensor<2xi64>, tensor<2xui8>) -> tensor<4xui8> loc("scatter_node")
+  return %0 : tensor<4xui8>
 }

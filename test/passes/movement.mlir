@@ -105,33 +105,6 @@ func.func @pad(%x: tensor<2x4xf32>) -> (tensor<4x5xf32>, tensor<4x7xf32>) {
 
 // -----
 
-// Resize: source indices are constant tables indexed by the output dim.
-// CHECK-DAG:   #[[H:.*]] = affine_map<(d0, d1, d2, d3) -> (d2)>
-// CHECK-DAG:   #[[W:.*]] = affine_map<(d0, d1, d2, d3) -> (d3)>
-// CHECK-LABEL: func.func @resize_nearest
-// CHECK-SAME:    (%[[X:.*]]: tensor<1x2x3x4xf32>)
-// CHECK:         %[[TH:.*]] = arith.constant dense<[0, 0, 1, 1, 2, 2]> : tensor<6xi64>
-// CHECK:         %[[TW:.*]] = arith.constant dense<[0, 0, 1, 1, 2, 2, 3, 3]> : tensor<8xi64>
-// CHECK:         linalg.generic {indexing_maps = [#[[H]], #[[W]], #{{.*}}]{{.*}} ins(%[[TH]], %[[TW]] :
-// CHECK:           tensor.extract %[[X]]
-func.func @resize_nearest(%x: tensor<1x2x3x4xf32>) -> tensor<1x2x6x8xf32> {
-  %0 = "nn.resize"(%x) {sizes = array<i64: 1, 2, 6, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "asymmetric", nearest_mode = "floor", cubic_coeff_a = -0.75 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.0 : f32} : (tensor<1x2x3x4xf32>) -> tensor<1x2x6x8xf32>
-  return %0 : tensor<1x2x6x8xf32>
-}
-
-// -----
-
-// Linear: two neighbours and two weights per resized axis, four taps in 2-d.
-// CHECK-LABEL: func.func @resize_linear
-// CHECK:         linalg.generic
-// CHECK-COUNT-4:   tensor.extract
-func.func @resize_linear(%x: tensor<1x2x3x4xf32>) -> tensor<1x2x6x8xf32> {
-  %0 = "nn.resize"(%x) {sizes = array<i64: 1, 2, 6, 8>, scales = array<f32>, mode = "linear", coordinate_transformation_mode = "half_pixel", nearest_mode = "floor", cubic_coeff_a = -0.75 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.0 : f32} : (tensor<1x2x3x4xf32>) -> tensor<1x2x6x8xf32>
-  return %0 : tensor<1x2x6x8xf32>
-}
-
-// -----
-
 // CHECK-LABEL: func.func @shape_and_constant_of_shape
 // CHECK-DAG:     arith.constant dense<[3, 4]> : tensor<2xi64>
 // CHECK-DAG:     arith.constant dense<7> : tensor<2x2xi64>

@@ -48,23 +48,6 @@ func.func @softmax(%x: tensor<4x10xf32>) -> tensor<4x10xf32> {
 
 // -----
 
-// LayerNorm over the last axis: mean, variance, 1/sqrt(var + eps), one normalising generic.
-// CHECK-LABEL: func.func @layer_norm
-// CHECK-SAME:    (%[[X:.*]]: tensor<2x5x16xf32>, %[[G:.*]]: tensor<16xf32>, %[[B:.*]]: tensor<16xf32>)
-// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
-// CHECK:         %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<2x5xf32>)
-// CHECK:         %[[VSUM:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[MEAN]] : tensor<2x5x16xf32>, tensor<2x5xf32>)
-// CHECK:         %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[VSUM]] : tensor<2x5xf32>)
-// CHECK:         %[[INV:.*]] = linalg.generic {{.*}} ins(%[[VAR]] : tensor<2x5xf32>)
-// CHECK:           math.sqrt
-// CHECK:         linalg.generic {{.*}} ins(%[[X]], %[[MEAN]], %[[INV]], %[[G]], %[[B]] :
-func.func @layer_norm(%x: tensor<2x5x16xf32>, %g: tensor<16xf32>, %b: tensor<16xf32>) -> tensor<2x5x16xf32> {
-  %0 = "nn.layer_normalization"(%x, %g, %b) {axis = -1 : i64, epsilon = 1.0e-05 : f32, stash_type = 1 : i64} : (tensor<2x5x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<2x5x16xf32>
-  return %0 : tensor<2x5x16xf32>
-}
-
-// -----
-
 // BatchNorm: per-channel factor and shift on [C], then x * a + c with channel maps.
 // CHECK-DAG:   #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
 // CHECK-LABEL: func.func @batch_norm
@@ -74,4 +57,132 @@ func.func @layer_norm(%x: tensor<2x5x16xf32>, %g: tensor<16xf32>, %b: tensor<16x
 func.func @batch_norm(%x: tensor<2x3x4x4xf32>, %s: tensor<3xf32>, %b: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<2x3x4x4xf32> {
   %0 = "nn.batch_normalization"(%x, %s, %b, %m, %v) {epsilon = 1.0e-05 : f32} : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3x4x4xf32>
   return %0 : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// The kinds share one lowering: prod starts from 1 and multiplies.
+// CHECK-LABEL: func.func @reduce_prod
+// CHECK:         %[[ONE:.*]] = arith.constant 1 : i32
+// CHECK:         %[[INIT:.*]] = linalg.fill ins(%[[ONE]] : i32) {{.*}} -> tensor<3xi32>
+// CHECK:         linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} {{.*}} outs(%[[INIT]] : tensor<3xi32>)
+// CHECK:           arith.muli
+func.func @reduce_prod(%x: tensor<2x3xi32>) -> tensor<3xi32> {
+  %0 = "nn.reduce_prod"(%x) {axes = array<i64: 0>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi32>) -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+// LogSumExp: max, then the sum of exp(x - max) (max taken as 0 where infinite), log + max.
+// CHECK-LABEL: func.func @reduce_log_sum_exp
+// CHECK:         %[[M:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK:           arith.maximumf
+// CHECK:         %[[S:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[M]] : tensor<2x3xf64>, tensor<2xf64>)
+// CHECK:           arith.select
+// CHECK:           math.exp
+// CHECK:         linalg.generic {{.*}} ins(%[[S]], %[[M]] : tensor<2xf64>, tensor<2xf64>)
+// CHECK:           math.log
+// CHECK:           arith.addf
+func.func @reduce_log_sum_exp(%x: tensor<2x3xf64>) -> tensor<2xf64> {
+  %0 = "nn.reduce_log_sum_exp"(%x) {axes = array<i64: 1>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf64>) -> tensor<2xf64>
+  return %0 : tensor<2xf64>
+}
+
+// -----
+
+// Run-time axes: a flag per dim, a generic over the keepdims result whose body loops over
+// the reduced elements, then a reshape to the kept dims.
+// CHECK-LABEL: func.func @dynamic_reduce_sum
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3xf32>, %[[A:.*]]: tensor<1xi64>)
+// CHECK:         tensor.extract %[[A]]
+// CHECK:         %[[R:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} outs(%{{.*}} : tensor<?x?xf32>)
+// CHECK:           scf.for
+// CHECK:             tensor.extract %[[X]]
+// CHECK:             arith.addf
+// CHECK:         tensor.reshape %[[R]]({{.*}}) : (tensor<?x?xf32>, tensor<1xindex>) -> tensor<?xf32>
+func.func @dynamic_reduce_sum(%x: tensor<2x3xf32>, %a: tensor<1xi64>) -> tensor<?xf32> {
+  %0 = "nn.dynamic_reduce_sum"(%x, %a) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+// ArgMax carries (best, index); select_last_index takes ties (>=).
+// CHECK-LABEL: func.func @arg_max
+// CHECK:         %[[R:.*]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} {{.*}} outs(%{{.*}}, %{{.*}} : tensor<2xf32>, tensor<2xi64>)
+// CHECK:           linalg.index 1
+// CHECK:           arith.cmpf oge
+// CHECK:         tensor.expand_shape %[[R]]#1 {{.*}} into tensor<2x1xi64>
+func.func @arg_max(%x: tensor<2x3xf32>) -> tensor<2x1xi64> {
+  %0 = "nn.arg_max"(%x) {axis = 1 : i64, keepdims = 1 : i64, select_last_index = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x1xi64>
+  return %0 : tensor<2x1xi64>
+}
+
+// -----
+
+// Hardmax: the first maximum's index (strict >), then 1 where the index matches.
+// CHECK-LABEL: func.func @hardmax
+// CHECK:         %[[I:.*]]:2 = linalg.generic
+// CHECK:           arith.cmpf ogt
+// CHECK:         linalg.generic {{.*}} ins(%[[I]]#1 : tensor<2xi64>) outs(%{{.*}} : tensor<2x3xf32>)
+// CHECK:           arith.cmpi eq
+func.func @hardmax(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.hardmax"(%x) {axis = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// LpNormalization (p = 2): sum of squares, sqrt, divide (0 where the norm is 0).
+// CHECK-LABEL: func.func @lp_normalization
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK:           arith.mulf
+// CHECK:         %[[N:.*]] = linalg.generic
+// CHECK:           math.sqrt
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}}, %[[N]] : tensor<2x3xf32>, tensor<2xf32>)
+// CHECK:           arith.cmpf oeq
+// CHECK:           arith.divf
+// CHECK:           arith.select
+func.func @lp_normalization(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.lp_normalization"(%x) {axis = -1 : i64, p = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// An Einsum that is a batched matrix product becomes linalg.batch_matmul.
+// CHECK-LABEL: func.func @einsum_batch_matmul
+// CHECK:         linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<5x2x3xf32>, tensor<5x3x4xf32>)
+func.func @einsum_batch_matmul(%a: tensor<5x2x3xf32>, %b: tensor<5x3x4xf32>) -> tensor<5x2x4xf32> {
+  %0 = "nn.einsum"(%a, %b) {equation = "bij,bjk->bik"} : (tensor<5x2x3xf32>, tensor<5x3x4xf32>) -> tensor<5x2x4xf32>
+  return %0 : tensor<5x2x4xf32>
+}
+
+// -----
+
+// Other equations are one generic: a diagonal reads one loop twice.
+// CHECK-DAG:   #[[DIAG:.*]] = affine_map<(d0, d1) -> (d0, d1, d1)>
+// CHECK-LABEL: func.func @einsum_diagonal
+// CHECK:         linalg.generic {indexing_maps = [#[[DIAG]], #{{.*}}], iterator_types = ["parallel", "parallel"]}
+// CHECK:           arith.addf
+func.func @einsum_diagonal(%a: tensor<3x5x5xf64>) -> tensor<3x5xf64> {
+  %0 = "nn.einsum"(%a) {equation = "...ii->...i"} : (tensor<3x5x5xf64>) -> tensor<3x5xf64>
+  return %0 : tensor<3x5xf64>
+}
+
+// -----
+
+// Det: per matrix, pivot search, row swap (sign flip), elimination below the pivot.
+// CHECK-LABEL: func.func @det
+// CHECK:         scf.for {{.*}} -> (tensor<3xf32>)
+// CHECK:           tensor.extract_slice {{.*}} to tensor<1x2x2xf32>
+// CHECK:           scf.for {{.*}} -> (tensor<1x2x2xf32>, f32)
+// CHECK:             math.absf
+// CHECK:             arith.negf
+// CHECK:             arith.divf
+// CHECK:           tensor.insert
+func.func @det(%x: tensor<3x2x2xf32>) -> tensor<3xf32> {
+  %0 = "nn.det"(%x) : (tensor<3x2x2xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
 }

@@ -1,6 +1,6 @@
 """Converters for elementwise ONNX ops: arithmetic, comparisons, activations, Cast, Where.
 
-Dependency contract: numpy, `mlir`, the converter registry.
+Dependency contract: numpy, `mlir`, `strata.dtypes`, the converter registry.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from mlir import ir
 
+from strata import dtypes
 from strata.frontends.onnx.ops.legacy import LEGACY_BROADCAST, NUMPY_BROADCAST_SINCE
 from strata.frontends.onnx.ops.registry import Converter, Node, Output, converter
 
@@ -90,25 +91,18 @@ def mean(node: Node) -> Sequence[Output]:
     return [node.build1("div", [total, node.constant(n, "count")])]
 
 
-@converter("Pow", since=7, needs=["pow", "cast"])
+@converter("Pow", since=7, needs=["pow"])
 def pow_(node: Node) -> Sequence[Output]:
-    """Pow allows an exponent of another numeric type; nn.pow wants one type."""
-    base, exp = node.spec(0), node.spec(1)
-    e: ir.Value
-    if exp.dtype == base.dtype:
-        e = node.value(1)
-    elif (c := node.maybe_const(1)) is not None:
-        e = node.constant(c.astype(base.dtype), "exponent")
-    else:
-        e = node.build1("cast", [node.value(1)], {"to": base.dtype})
-    return [node.build1("pow", [node.value(0), e])]
+    """Pow allows an exponent of another numeric type, as nn.pow does (the result has the
+    base's type)."""
+    return [node.build1("pow", [node.value(0), node.value(1)])]
 
 
 @converter("IsNaN", needs=["equal", "not"])
 def is_nan(node: Node) -> Sequence[Output]:
     """NaN is the only value not equal to itself (nn.equal is IEEE ordered equality)."""
     x = node.value(0)
-    if node.spec(0).dtype.kind != "f" and node.spec(0).is_static:
+    if not dtypes.is_float(node.spec(0).dtype) and node.spec(0).is_static:
         return [np.zeros(node.static_shape(0, "IsNaN"), dtype=np.bool_)]
     return [node.build1("not", [node.build1("equal", [x, x])])]
 
@@ -132,33 +126,29 @@ def dropout(node: Node) -> Sequence[Output]:
     return [x, mask]
 
 
-def _float_bound(node: Node, i: int, default: float) -> float | ir.Value:
+def _bound(node: Node, i: int) -> ir.Value | None:
+    """Clip's bound `i` as a 0-d operand (ONNX allows a one-element tensor), or None."""
     if not node.has(i):
-        return default
+        return None
+    spec = node.spec(i)
     c = node.maybe_const(i)
-    if c is None:
+    if c is not None:
+        arr = np.asarray(c)
+        if arr.size != 1:
+            node.fail(f"input {i} (a bound) must hold one value, got shape {list(arr.shape)}")
+        return node.constant(arr.reshape(()), "min" if i == 1 else "max")
+    if spec.rank == 0:
         return node.value(i)
-    return float(np.asarray(c).reshape(-1)[0])
+    shape = node.static_shape(i, "a Clip bound")
+    if int(np.prod(shape)) != 1:
+        node.fail(f"input {i} (a bound) must hold one value, got shape {list(shape)}")
+    return node.build1("reshape", [node.value(i)], {"shape": []})
 
 
-@converter("Clip", since=11, needs=["clip", "max", "min"])
+@converter("Clip", since=11, needs=["clip", "reshape"])
 def clip(node: Node) -> Sequence[Output]:
-    """Clip-11+: bounds are optional inputs; run-time bounds become max/min ops."""
-    lo = _float_bound(node, 1, float("-inf"))
-    hi = _float_bound(node, 2, float("inf"))
-    x = node.value(0)
-    attrs: dict[str, float] = {}
-    if isinstance(lo, ir.Value):
-        x = node.build1("max", [x, lo])
-    else:
-        attrs["min"] = lo
-    if isinstance(hi, ir.Value):
-        x = node.build1("min", [x, hi])
-    else:
-        attrs["max"] = hi
-    if not attrs:
-        return [x]
-    return [node.build1("clip", [x], attrs)]
+    """Clip-11+: bounds are optional scalar inputs, constant or computed at run time."""
+    return [node.build1("clip", [node.value(0), _bound(node, 1), _bound(node, 2)])]
 
 
 @converter("HardSigmoid", needs=["hard_sigmoid"])
@@ -182,6 +172,16 @@ def cast(node: Node) -> Sequence[Output]:
     from strata.frontends.onnx.graph import numpy_dtype
 
     to = numpy_dtype(int(node.attr("to")), f"Cast target of node '{node.name}'")
+    if to == node.spec(0).dtype:
+        return [node.value(0)]
+    return [node.build1("cast", [node.value(0)], {"to": to})]
+
+
+@converter("CastLike", since=15, needs=["cast"])
+def cast_like(node: Node) -> Sequence[Output]:
+    """Cast to the element type of input 1 (`saturate` / `round_mode` concern float8
+    targets only, which Strata does not hold)."""
+    to = node.spec(1).dtype
     if to == node.spec(0).dtype:
         return [node.value(0)]
     return [node.build1("cast", [node.value(0)], {"to": to})]

@@ -34,7 +34,6 @@ helpers that a legacy form reuses (`shape.split`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -355,67 +354,25 @@ def dropout_v10(node: Node) -> Sequence[Output]:
 # ---- Upsample, Resize-10 ----------------------------------------------------------------------
 
 
-def _upsample(node: Node, scales: Sequence[float], mode: str) -> Sequence[Output]:
-    """nn.resize with asymmetric coordinates (x_in = x_out / scale), what Upsample and
-    Resize-10 compute (integer nearest scales repeat elements)."""
-    from strata.frontends.onnx.ops.resize import FLOAT_SCALES
-
-    shape = node.static_shape(0, node.op_type)
-    if len(scales) != len(shape):
-        node.fail(f"scales {list(scales)} need one entry per input dim ({len(shape)})")
-    if any(s <= 0 for s in scales):
-        node.fail(f"scales {list(scales)} must be positive")
-    modes = {"nearest": "nearest", "linear": "linear", "bilinear": "linear"}
-    if mode not in modes:
-        node.fail(f"mode '{mode}' is not one of {', '.join(modes)}")
-    sizes = [math.floor(d * s) for d, s in zip(shape, scales, strict=True)]
-    exact = all(d * s == o for d, s, o in zip(shape, scales, sizes, strict=True))
-    if not exact and not FLOAT_SCALES:
-        node.fail(f"scales {list(scales)} give non-integral output sizes; not supported yet")
-    # Nearest rounds x_in down when enlarging, up when shrinking (ONNX Runtime's rule for
-    # these versions; Upsample only enlarges).
-    resized = [s for d, s in zip(shape, scales, strict=True) if s != 1.0 and d > 1]
-    if modes[mode] == "nearest" and any(s < 1 for s in resized) and any(s > 1 for s in resized):
-        node.fail(f"nearest mode with scales {list(scales)} both enlarging and shrinking")
-    rounding = "ceil" if any(s < 1 for s in resized) else "floor"
-    attrs = {
-        "sizes": sizes,
-        "scales": [float(s) for s in scales] if FLOAT_SCALES else [],
-        "mode": modes[mode],
-        "coordinate_transformation_mode": "asymmetric",
-        "nearest_mode": rounding,
-    }
-    return [node.build1("resize", [node.value(0)], attrs)]
-
-
-@converter("Upsample", since=1, until=7, needs=["resize"])
+@converter("Upsample", since=1, until=7, needs=["resize", "dynamic_resize"])
 def upsample_v1(node: Node) -> Sequence[Output]:
-    """Upsample-1: `height_scale` / `width_scale` of an NCHW input; mode nearest or bilinear."""
+    """Upsample-1: `height_scale` / `width_scale` of an NCHW input; mode nearest or bilinear
+    (Upsample-7 and -9 are in `resize`)."""
+    from strata.frontends.onnx.ops.resize import upsample
+
     if node.spec(0).rank != 4:
         node.fail(f"input has rank {node.spec(0).rank}; Upsample-1 scales NCHW (rank 4)")
     scales = [1.0, 1.0, float(node.attr("height_scale", 1.0)), float(node.attr("width_scale", 1.0))]
-    return _upsample(node, scales, node.attr("mode", "nearest"))
+    return upsample(node, np.asarray(scales, np.float32))
 
 
-@converter("Upsample", since=7, until=9, needs=["resize"])
-def upsample_v7(node: Node) -> Sequence[Output]:
-    """Upsample-7: the `scales` attribute."""
-    if not node.has_attr("scales"):
-        node.fail("attribute 'scales' is required")
-    return _upsample(node, [float(s) for s in node.attr("scales")], node.attr("mode", "nearest"))
-
-
-def _scales_input(node: Node) -> list[float]:
-    return [float(s) for s in np.asarray(node.const(1, "scales"), dtype=np.float64).reshape(-1)]
-
-
-@converter("Upsample", since=9, until=10, needs=["resize"])
-def upsample_v9(node: Node) -> Sequence[Output]:
-    """Upsample-9 (deprecated at 10): `scales` is an input (a compile-time constant here)."""
-    return _upsample(node, _scales_input(node), node.attr("mode", "nearest"))
-
-
-@converter("Resize", since=10, until=11, needs=["resize"])
+@converter("Resize", since=10, until=11, needs=["resize", "dynamic_resize"])
 def resize_v10(node: Node) -> Sequence[Output]:
-    """Resize-10: `scales` input and `mode` only, with Upsample's asymmetric coordinates."""
-    return _upsample(node, _scales_input(node), node.attr("mode", "nearest"))
+    """Resize-10: `scales` input and `mode` only, with Upsample's asymmetric coordinates.
+    Nearest rounds x_in down when enlarging, up when shrinking (ONNX Runtime's rule for this
+    version)."""
+    from strata.frontends.onnx.ops.resize import upsample
+
+    scales = node.maybe_const(1)
+    shrinks = scales is not None and bool(np.any(np.asarray(scales) < 1))
+    return upsample(node, scales, nearest_mode="ceil" if shrinks else "floor")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NoReturn, TypeAlias
+from typing import Any, NoReturn, Protocol, TypeAlias
 
 import numpy as np
 import onnx
@@ -48,16 +48,32 @@ class ConvertError(Exception):
     """A node cannot be converted (message: what is wrong with it)."""
 
 
+class Bodies(Protocol):
+    """What imports a node's sub-graphs (the import driver's walker)."""
+
+    def import_graph(
+        self, body: onnx.GraphProto, args: Sequence[ir.Value], label: str
+    ) -> list[Output]: ...
+
+
 class Node:
     """A node as its converter sees it."""
 
-    def __init__(self, proto: onnx.NodeProto, label: str, opset: int, em: Emitter) -> None:
+    def __init__(
+        self,
+        proto: onnx.NodeProto,
+        label: str,
+        opset: int,
+        em: Emitter,
+        bodies: Bodies | None = None,
+    ) -> None:
         self.proto = proto
         self.name = label
         self.op_type = proto.op_type
         self.opset = opset
         self.loc = ir.Location.name(label)
         self._em = em
+        self._bodies = bodies
         self._attrs = {a.name: a for a in proto.attribute}
 
     # ---- attributes ------------------------------------------------------------------------
@@ -77,6 +93,21 @@ class Node:
 
     def has_attr(self, name: str) -> bool:
         return name in self._attrs
+
+    def graph(self, name: str) -> onnx.GraphProto:
+        """The sub-graph held in attribute `name` (If's branches, Loop's / Scan's body)."""
+        a = self._attrs.get(name)
+        if a is None or a.type != onnx.AttributeProto.GRAPH:
+            raise ConvertError(f"needs a graph attribute '{name}'")
+        return a.g
+
+    def import_graph(self, body: onnx.GraphProto, args: Sequence[ir.Value]) -> list[Output]:
+        """Import `body` at the current insertion point (a region of the op being built) with
+        its inputs bound to `args`; one entry per body output (a value, or an import-time
+        constant). Read the node's own inputs before entering the region."""
+        if self._bodies is None:
+            raise ConvertError("sub-graphs cannot be imported here")
+        return self._bodies.import_graph(body, args, self.name)
 
     # ---- inputs ----------------------------------------------------------------------------
     @property

@@ -1,9 +1,10 @@
 """Converters for shape and data-movement ops: Reshape, Transpose, Flatten, Squeeze, Unsqueeze,
-Concat, Split, Slice, Gather, Expand, Pad, ConstantOfShape.
+Concat, Split, Slice, Gather, Expand, Pad, ConstantOfShape, Shape, Size, Range.
 
-ONNX inputs that must be constants (shapes, axes, starts/ends, pads, split sizes) become nn
-attributes here, with the opset differences (attribute before opset 13 or 18, input after)
-resolved once.
+ONNX inputs that are shape-like config values (shapes, axes, starts/ends, pads, split sizes)
+become nn attributes here when they are constants, with the opset differences (attribute
+before opset 13 or 18, input after) resolved once; computed at run time, they are operands of
+the `nn.dynamic_*` form of the op.
 
 Dependency contract: numpy, `mlir`, the converter registry.
 """
@@ -89,21 +90,48 @@ def flatten(node: Node) -> Sequence[Output]:
     return [node.build1("flatten", [node.value(0)], {"axis": node.attr("axis", 1)})]
 
 
-@converter("Squeeze", needs=["squeeze"])
+def _show(shape: Sequence[int | None]) -> str:
+    return "[" + ", ".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+def _run_time_axes(node: Node) -> bool:
+    """Whether `axes` is a non-empty input (opset 13+) whose value is computed at run time."""
+    return (
+        node.opset >= 13
+        and node.has(1)
+        and node.maybe_const(1) is None
+        and node.spec(1).shape != (0,)
+    )
+
+
+@converter("Squeeze", needs=["squeeze", "dynamic_squeeze"])
 def squeeze(node: Node) -> Sequence[Output]:
-    """Axes: attribute before opset 13, input after; absent means every size-1 axis."""
+    """Axes: attribute before opset 13, input after; absent means every size-1 axis. Axes
+    computed at run time give nn.dynamic_squeeze."""
+    if _run_time_axes(node):
+        return [node.build1("dynamic_squeeze", [node.value(0), node.value(1)])]
     shape = node.spec(0).shape
-    axes = axes_of(node, 13)
-    if axes is None:
+    empty = node.opset >= 13 and node.has(1) and node.spec(1).shape == (0,)
+    axes = None if empty else axes_of(node, 13)
+    if not axes:
+        if any(d is None for d in shape):
+            node.fail(
+                f"without 'axes' every size-1 axis goes, but input {_show(shape)} has dynamic "
+                "dims, so the result's rank is known only at run time; give 'axes' or pin "
+                "the shapes"
+            )
         axes = [i for i, d in enumerate(shape) if d == 1]
     if not axes:
         return [node.value(0)]
     return [node.build1("squeeze", [node.value(0)], {"axes": axes})]
 
 
-@converter("Unsqueeze", needs=["unsqueeze"])
+@converter("Unsqueeze", needs=["unsqueeze", "dynamic_unsqueeze"])
 def unsqueeze(node: Node) -> Sequence[Output]:
-    """Axes: attribute before opset 13, required input after."""
+    """Axes: attribute before opset 13, required input after (nn.dynamic_unsqueeze when it
+    is computed at run time)."""
+    if _run_time_axes(node):
+        return [node.build1("dynamic_unsqueeze", [node.value(0), node.value(1)])]
     axes = axes_of(node, 13)
     if not axes:
         node.fail("needs 'axes'")
@@ -148,11 +176,17 @@ def _split_sizes(node: Node, dim: int) -> list[int]:
     return [dim // n_out] * n_out
 
 
-@converter("Split", since=2, needs=["split", "slice"])
+@converter("Split", since=2, needs=["split", "slice", "dynamic_split"])
 def split(node: Node) -> Sequence[Output]:
-    """Equal pieces -> nn.split; uneven pieces -> one nn.slice each."""
+    """Equal pieces -> nn.split; uneven pieces -> one nn.slice each; sizes computed at run
+    time -> nn.dynamic_split."""
     rank = node.spec(0).rank
     axis = _norm(int(node.attr("axis", 0)), rank, node)
+    if node.opset >= 13 and node.has(1) and node.maybe_const(1) is None:
+        n_out = len(node.proto.output)
+        if node.spec(1).shape != (n_out,):
+            node.fail(f"'split' must have one entry per output ({n_out}), got {node.spec(1).shape}")
+        return node.build("dynamic_split", [node.value(0), node.value(1)], {"axis": axis})
     dim = node.spec(0).shape[axis]
     if dim is None:
         dim = node.static_shape(0, f"Split along axis {axis}")[axis]
@@ -243,9 +277,20 @@ def expand(node: Node) -> Sequence[Output]:
     return [node.build1("dynamic_expand", [node.value(0), node.value(1)])]
 
 
-@converter("Pad", since=11, needs=["pad"])
+@converter("Pad", since=11, needs=["pad", "dynamic_pad"])
 def pad(node: Node) -> Sequence[Output]:
-    """Pad-11+: pads (and, from 18, axes) inputs; constant_value is an optional scalar input."""
+    """Pad-11+: pads (and, from 18, axes) inputs; constant_value is an optional scalar input.
+    Constant inputs give nn.pad; any computed at run time, nn.dynamic_pad."""
+    axes_input = node.opset >= 18 and node.has(3)
+    config = [1, 2, 3] if axes_input else [1, 2]
+    if any(node.has(i) and node.maybe_const(i) is None for i in config):
+        operands = [
+            node.value(0),
+            node.value(1),
+            node.opt_value(2),
+            node.value(3) if axes_input else None,
+        ]
+        return [node.build1("dynamic_pad", operands, {"mode": node.attr("mode", "constant")})]
     rank = node.spec(0).rank
     given = node.const_ints(1, "pads")
     value = 0.0

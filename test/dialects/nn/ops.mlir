@@ -130,10 +130,11 @@ func.func @sigmoid(%arg0: tensor<5xf32>) -> tensor<5xf32> {
   return %0 : tensor<5xf32>
 }
 
+// Optional bounds: operandSegmentSizes says which are present (here only max).
 // CHECK-LABEL: func.func @clip
-// CHECK-NEXT:    %{{.*}} = "nn.clip"(%{{.*}}) {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : (tensor<5xf32>) -> tensor<5xf32>
-func.func @clip(%arg0: tensor<5xf32>) -> tensor<5xf32> {
-  %0 = "nn.clip"(%arg0) {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : (tensor<5xf32>) -> tensor<5xf32>
+// CHECK-NEXT:    %{{.*}} = "nn.clip"(%{{.*}}, %{{.*}}) {operandSegmentSizes = array<i32: 1, 0, 1>} : (tensor<5xf32>, tensor<f32>) -> tensor<5xf32>
+func.func @clip(%arg0: tensor<5xf32>, %hi: tensor<f32>) -> tensor<5xf32> {
+  %0 = "nn.clip"(%arg0, %hi) {operandSegmentSizes = array<i32: 1, 0, 1>} : (tensor<5xf32>, tensor<f32>) -> tensor<5xf32>
   return %0 : tensor<5xf32>
 }
 
@@ -229,10 +230,108 @@ func.func @batch_normalization(%arg0: tensor<2x3x4xf32>, %arg1: tensor<3xf32>, %
 }
 
 // CHECK-LABEL: func.func @layer_normalization
-// CHECK-NEXT:    %{{.*}} = "nn.layer_normalization"(%{{.*}}, %{{.*}}) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+// CHECK-NEXT:    %{{.*}}:3 = "nn.layer_normalization"(%{{.*}}, %{{.*}}) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> (tensor<2x3x4xf32>, tensor<2x3x1xf32>, tensor<2x3x1xf32>)
 func.func @layer_normalization(%arg0: tensor<2x3x4xf32>, %arg1: tensor<4xf32>) -> tensor<2x3x4xf32> {
-  %0 = "nn.layer_normalization"(%arg0, %arg1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
-  return %0 : tensor<2x3x4xf32>
+  %0:3 = "nn.layer_normalization"(%arg0, %arg1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> (tensor<2x3x4xf32>, tensor<2x3x1xf32>, tensor<2x3x1xf32>)
+  return %0#0 : tensor<2x3x4xf32>
+}
+
+// CHECK-LABEL: func.func @rms_normalization
+// CHECK-NEXT:    %{{.*}} = "nn.rms_normalization"(%{{.*}}, %{{.*}}) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<?x3x4xf32>, tensor<3x4xf32>) -> tensor<?x3x4xf32>
+func.func @rms_normalization(%arg0: tensor<?x3x4xf32>, %arg1: tensor<3x4xf32>) -> tensor<?x3x4xf32> {
+  %0 = "nn.rms_normalization"(%arg0, %arg1) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<?x3x4xf32>, tensor<3x4xf32>) -> tensor<?x3x4xf32>
+  return %0 : tensor<?x3x4xf32>
+}
+
+// CHECK-LABEL: func.func @attention
+// CHECK-NEXT:    %{{.*}}:4 = "nn.attention"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {is_causal = 1 : i64, left_window_size = -1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 1>, qk_matmul_output_mode = 0 : i64, right_window_size = -1 : i64, scale = 5.000000e-01 : f32, softcap = 0.000000e+00 : f32, softmax_precision = 1 : i64} : (tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x6xf32>, tensor<2xi64>) -> (tensor<2x4x3x6xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x6xf32>, tensor<2x4x3x5xf32>)
+func.func @attention(%q: tensor<2x4x3x8xf32>, %k: tensor<2x2x5x8xf32>, %v: tensor<2x2x5x6xf32>, %n: tensor<2xi64>) -> tensor<2x4x3x6xf32> {
+  %0:4 = "nn.attention"(%q, %k, %v, %n) {operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 1>, scale = 0.5 : f32, is_causal = 1 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 0 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x6xf32>, tensor<2xi64>) -> (tensor<2x4x3x6xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x6xf32>, tensor<2x4x3x5xf32>)
+  return %0#0 : tensor<2x4x3x6xf32>
+}
+
+// CHECK-LABEL: func.func @max_pool_with_indices
+// CHECK-NEXT:    %{{.*}}:2 = "nn.max_pool_with_indices"(%{{.*}}) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, storage_order = 1 : i64, strides = array<i64: 2, 2>} : (tensor<1x2x7x7xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xi64>)
+func.func @max_pool_with_indices(%arg0: tensor<1x2x7x7xf32>) -> tensor<1x2x3x3xf32> {
+  %0:2 = "nn.max_pool_with_indices"(%arg0) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, storage_order = 1 : i64, strides = array<i64: 2, 2>} : (tensor<1x2x7x7xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xi64>)
+  return %0#0 : tensor<1x2x3x3xf32>
+}
+
+// CHECK-LABEL: func.func @lp_pool
+// CHECK-NEXT:    %{{.*}} = "nn.lp_pool"(%{{.*}}) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, p = 3 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x?x6xf32>) -> tensor<1x2x?x5xf32>
+func.func @lp_pool(%arg0: tensor<1x2x?x6xf32>) -> tensor<1x2x?x5xf32> {
+  %0 = "nn.lp_pool"(%arg0) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, p = 3 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x?x6xf32>) -> tensor<1x2x?x5xf32>
+  return %0 : tensor<1x2x?x5xf32>
+}
+
+// CHECK-LABEL: func.func @max_unpool
+// CHECK-NEXT:    %{{.*}} = "nn.max_unpool"(%{{.*}}, %{{.*}}) {kernel_shape = array<i64: 2, 2>, output_shape = array<i64: 1, 2, 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>) -> tensor<1x2x5x5xf32>
+func.func @max_unpool(%arg0: tensor<1x2x2x2xf32>, %arg1: tensor<1x2x2x2xi64>) -> tensor<1x2x5x5xf32> {
+  %0 = "nn.max_unpool"(%arg0, %arg1) {kernel_shape = array<i64: 2, 2>, output_shape = array<i64: 1, 2, 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>) -> tensor<1x2x5x5xf32>
+  return %0 : tensor<1x2x5x5xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_max_unpool
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_max_unpool"(%{{.*}}, %{{.*}}, %{{.*}}) {kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>, tensor<4xi64>) -> tensor<1x2x?x?xf32>
+func.func @dynamic_max_unpool(%arg0: tensor<1x2x2x2xf32>, %arg1: tensor<1x2x2x2xi64>, %arg2: tensor<4xi64>) -> tensor<1x2x?x?xf32> {
+  %0 = "nn.dynamic_max_unpool"(%arg0, %arg1, %arg2) {kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>, tensor<4xi64>) -> tensor<1x2x?x?xf32>
+  return %0 : tensor<1x2x?x?xf32>
+}
+
+// CHECK-LABEL: func.func @col2im
+// CHECK-NEXT:    %{{.*}} = "nn.col2im"(%{{.*}}) {block_shape = array<i64: 3, 3>, dilations = array<i64: 1, 1>, image_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x9x4xf32>) -> tensor<1x1x5x5xf32>
+func.func @col2im(%arg0: tensor<1x9x4xf32>) -> tensor<1x1x5x5xf32> {
+  %0 = "nn.col2im"(%arg0) {block_shape = array<i64: 3, 3>, dilations = array<i64: 1, 1>, image_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x9x4xf32>) -> tensor<1x1x5x5xf32>
+  return %0 : tensor<1x1x5x5xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_col2im
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_col2im"(%{{.*}}, %{{.*}}, %{{.*}}) {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x9x4xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x?x?x?xf32>
+func.func @dynamic_col2im(%arg0: tensor<1x9x4xf32>, %arg1: tensor<2xi64>, %arg2: tensor<2xi64>) -> tensor<1x?x?x?xf32> {
+  %0 = "nn.dynamic_col2im"(%arg0, %arg1, %arg2) {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x9x4xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x?x?x?xf32>
+  return %0 : tensor<1x?x?x?xf32>
+}
+
+// CHECK-LABEL: func.func @grid_sample
+// CHECK-NEXT:    %{{.*}} = "nn.grid_sample"(%{{.*}}, %{{.*}}) {align_corners = 0 : i64, mode = "cubic", padding_mode = "zeros"} : (tensor<1x3x4x4xf32>, tensor<1x6x5x2xf32>) -> tensor<1x3x6x5xf32>
+func.func @grid_sample(%arg0: tensor<1x3x4x4xf32>, %arg1: tensor<1x6x5x2xf32>) -> tensor<1x3x6x5xf32> {
+  %0 = "nn.grid_sample"(%arg0, %arg1) {align_corners = 0 : i64, mode = "cubic", padding_mode = "zeros"} : (tensor<1x3x4x4xf32>, tensor<1x6x5x2xf32>) -> tensor<1x3x6x5xf32>
+  return %0 : tensor<1x3x6x5xf32>
+}
+
+// CHECK-LABEL: func.func @roi_align
+// CHECK-NEXT:    %{{.*}} = "nn.roi_align"(%{{.*}}, %{{.*}}, %{{.*}}) {coordinate_transformation_mode = "half_pixel", mode = "avg", output_height = 2 : i64, output_width = 3 : i64, sampling_ratio = 0 : i64, spatial_scale = 1.000000e+00 : f32} : (tensor<1x3x8x8xf32>, tensor<5x4xf32>, tensor<5xi64>) -> tensor<5x3x2x3xf32>
+func.func @roi_align(%arg0: tensor<1x3x8x8xf32>, %arg1: tensor<5x4xf32>, %arg2: tensor<5xi64>) -> tensor<5x3x2x3xf32> {
+  %0 = "nn.roi_align"(%arg0, %arg1, %arg2) {coordinate_transformation_mode = "half_pixel", mode = "avg", output_height = 2 : i64, output_width = 3 : i64, sampling_ratio = 0 : i64, spatial_scale = 1.000000e+00 : f32} : (tensor<1x3x8x8xf32>, tensor<5x4xf32>, tensor<5xi64>) -> tensor<5x3x2x3xf32>
+  return %0 : tensor<5x3x2x3xf32>
+}
+
+// CHECK-LABEL: func.func @affine_grid
+// CHECK-NEXT:    %{{.*}} = "nn.affine_grid"(%{{.*}}) {align_corners = 0 : i64, size = array<i64: 2, 1, 4, 5, 6>} : (tensor<2x3x4xf32>) -> tensor<2x4x5x6x3xf32>
+func.func @affine_grid(%arg0: tensor<2x3x4xf32>) -> tensor<2x4x5x6x3xf32> {
+  %0 = "nn.affine_grid"(%arg0) {align_corners = 0 : i64, size = array<i64: 2, 1, 4, 5, 6>} : (tensor<2x3x4xf32>) -> tensor<2x4x5x6x3xf32>
+  return %0 : tensor<2x4x5x6x3xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_affine_grid
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_affine_grid"(%{{.*}}, %{{.*}}) {align_corners = 0 : i64} : (tensor<2x2x3xf32>, tensor<4xi64>) -> tensor<2x?x?x2xf32>
+func.func @dynamic_affine_grid(%arg0: tensor<2x2x3xf32>, %arg1: tensor<4xi64>) -> tensor<2x?x?x2xf32> {
+  %0 = "nn.dynamic_affine_grid"(%arg0, %arg1) {align_corners = 0 : i64} : (tensor<2x2x3xf32>, tensor<4xi64>) -> tensor<2x?x?x2xf32>
+  return %0 : tensor<2x?x?x2xf32>
+}
+
+// CHECK-LABEL: func.func @deform_conv
+// CHECK-NEXT:    %{{.*}} = "nn.deform_conv"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {dilations = array<i64: 1, 1>, group = 2 : i64, kernel_shape = array<i64: 3, 3>, offset_group = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x5x5xf32>, tensor<6x2x3x3xf32>, tensor<1x36x3x3xf32>, tensor<6xf32>, tensor<1x18x3x3xf32>) -> tensor<1x6x3x3xf32>
+func.func @deform_conv(%arg0: tensor<1x4x5x5xf32>, %arg1: tensor<6x2x3x3xf32>, %arg2: tensor<1x36x3x3xf32>, %arg3: tensor<6xf32>, %arg4: tensor<1x18x3x3xf32>) -> tensor<1x6x3x3xf32> {
+  %0 = "nn.deform_conv"(%arg0, %arg1, %arg2, %arg3, %arg4) {dilations = array<i64: 1, 1>, group = 2 : i64, kernel_shape = array<i64: 3, 3>, offset_group = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x5x5xf32>, tensor<6x2x3x3xf32>, tensor<1x36x3x3xf32>, tensor<6xf32>, tensor<1x18x3x3xf32>) -> tensor<1x6x3x3xf32>
+  return %0 : tensor<1x6x3x3xf32>
+}
+
+// CHECK-LABEL: func.func @linear_attention
+// CHECK-NEXT:    %{{.*}}:2 = "nn.linear_attention"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {kv_num_heads = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 1>, q_num_heads = 4 : i64, scale = 0.000000e+00 : f32, update_rule = "gated_delta"} : (tensor<2x?x16xf32>, tensor<2x?x8xf32>, tensor<2x?x12xf32>, tensor<2x?x2xf32>, tensor<2x?x1xf32>) -> (tensor<2x?x24xf32>, tensor<2x2x4x6xf32>)
+func.func @linear_attention(%q: tensor<2x?x16xf32>, %k: tensor<2x?x8xf32>, %v: tensor<2x?x12xf32>, %d: tensor<2x?x2xf32>, %b: tensor<2x?x1xf32>) -> tensor<2x?x24xf32> {
+  %0:2 = "nn.linear_attention"(%q, %k, %v, %d, %b) {kv_num_heads = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 1>, q_num_heads = 4 : i64, scale = 0.0 : f32, update_rule = "gated_delta"} : (tensor<2x?x16xf32>, tensor<2x?x8xf32>, tensor<2x?x12xf32>, tensor<2x?x2xf32>, tensor<2x?x1xf32>) -> (tensor<2x?x24xf32>, tensor<2x2x4x6xf32>)
+  return %0#0 : tensor<2x?x24xf32>
 }
 
 // CHECK-LABEL: func.func @reduce_mean
@@ -254,6 +353,230 @@ func.func @reduce_sum(%arg0: tensor<2x3x4xf32>) -> tensor<3xf32> {
 func.func @reduce_max(%arg0: tensor<2x3x4xf32>) -> tensor<1x1x1xf32> {
   %0 = "nn.reduce_max"(%arg0) {axes = array<i64>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<1x1x1xf32>
   return %0 : tensor<1x1x1xf32>
+}
+
+// CHECK-LABEL: func.func @reduce_min
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_min"(%{{.*}}) {axes = array<i64: 1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi1>) -> tensor<2x1xi1>
+func.func @reduce_min(%arg0: tensor<2x3xi1>) -> tensor<2x1xi1> {
+  %0 = "nn.reduce_min"(%arg0) {axes = array<i64: 1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi1>) -> tensor<2x1xi1>
+  return %0 : tensor<2x1xi1>
+}
+
+// CHECK-LABEL: func.func @reduce_prod
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_prod"(%{{.*}}) {axes = array<i64: 0>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi32>) -> tensor<3xi32>
+func.func @reduce_prod(%arg0: tensor<2x3xi32>) -> tensor<3xi32> {
+  %0 = "nn.reduce_prod"(%arg0) {axes = array<i64: 0>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi32>) -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// CHECK-LABEL: func.func @reduce_l1
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_l1"(%{{.*}}) {axes = array<i64: 1, 2>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<2x1x1xf32>
+func.func @reduce_l1(%arg0: tensor<2x3x4xf32>) -> tensor<2x1x1xf32> {
+  %0 = "nn.reduce_l1"(%arg0) {axes = array<i64: 1, 2>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<2x1x1xf32>
+  return %0 : tensor<2x1x1xf32>
+}
+
+// CHECK-LABEL: func.func @reduce_l2
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_l2"(%{{.*}}) {axes = array<i64>, keepdims = 1 : i64, noop_with_empty_axes = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @reduce_l2(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.reduce_l2"(%arg0) {axes = array<i64>, keepdims = 1 : i64, noop_with_empty_axes = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @reduce_log_sum
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_log_sum"(%{{.*}}) {axes = array<i64: 1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x0x4xf32>) -> tensor<2x1x4xf32>
+func.func @reduce_log_sum(%arg0: tensor<2x0x4xf32>) -> tensor<2x1x4xf32> {
+  %0 = "nn.reduce_log_sum"(%arg0) {axes = array<i64: 1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x0x4xf32>) -> tensor<2x1x4xf32>
+  return %0 : tensor<2x1x4xf32>
+}
+
+// CHECK-LABEL: func.func @reduce_log_sum_exp
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_log_sum_exp"(%{{.*}}) {axes = array<i64>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>) -> tensor<f32>
+func.func @reduce_log_sum_exp(%arg0: tensor<2x3xf32>) -> tensor<f32> {
+  %0 = "nn.reduce_log_sum_exp"(%arg0) {axes = array<i64>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// CHECK-LABEL: func.func @reduce_sum_square
+// CHECK-NEXT:    %{{.*}} = "nn.reduce_sum_square"(%{{.*}}) {axes = array<i64: -1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+func.func @reduce_sum_square(%arg0: tensor<2x3xf32>) -> tensor<2x1xf32> {
+  %0 = "nn.reduce_sum_square"(%arg0) {axes = array<i64: -1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_max
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_max"(%{{.*}}, %{{.*}}) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x1x4xf32>, tensor<1xi64>) -> tensor<?x1x?xf32>
+func.func @dynamic_reduce_max(%arg0: tensor<2x1x4xf32>, %arg1: tensor<1xi64>) -> tensor<?x1x?xf32> {
+  %0 = "nn.dynamic_reduce_max"(%arg0, %arg1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x1x4xf32>, tensor<1xi64>) -> tensor<?x1x?xf32>
+  return %0 : tensor<?x1x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_min
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_min"(%{{.*}}, %{{.*}}) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?xf32>
+func.func @dynamic_reduce_min(%arg0: tensor<2x3xf32>, %arg1: tensor<1xi64>) -> tensor<?xf32> {
+  %0 = "nn.dynamic_reduce_min"(%arg0, %arg1) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_sum
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_sum"(%{{.*}}, %{{.*}}) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<0xi64>) -> tensor<f32>
+func.func @dynamic_reduce_sum(%arg0: tensor<2x3xf32>, %arg1: tensor<0xi64>) -> tensor<f32> {
+  %0 = "nn.dynamic_reduce_sum"(%arg0, %arg1) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<0xi64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_mean
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_mean"(%{{.*}}, %{{.*}}) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<?xf32>
+func.func @dynamic_reduce_mean(%arg0: tensor<2x3x4xf32>, %arg1: tensor<2xi64>) -> tensor<?xf32> {
+  %0 = "nn.dynamic_reduce_mean"(%arg0, %arg1) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_prod
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_prod"(%{{.*}}, %{{.*}}) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+func.func @dynamic_reduce_prod(%arg0: tensor<2x3xf32>, %arg1: tensor<1xi64>) -> tensor<?x?xf32> {
+  %0 = "nn.dynamic_reduce_prod"(%arg0, %arg1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_l1
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_l1"(%{{.*}}, %{{.*}}) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<?xi64>) -> tensor<?x?xf32>
+func.func @dynamic_reduce_l1(%arg0: tensor<2x3xf32>, %arg1: tensor<?xi64>) -> tensor<?x?xf32> {
+  %0 = "nn.dynamic_reduce_l1"(%arg0, %arg1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<?xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_l2
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_l2"(%{{.*}}, %{{.*}}) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+func.func @dynamic_reduce_l2(%arg0: tensor<2x3xf32>, %arg1: tensor<1xi64>) -> tensor<?x?xf32> {
+  %0 = "nn.dynamic_reduce_l2"(%arg0, %arg1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_log_sum
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_log_sum"(%{{.*}}, %{{.*}}) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+func.func @dynamic_reduce_log_sum(%arg0: tensor<2x3xf32>, %arg1: tensor<1xi64>) -> tensor<?x?xf32> {
+  %0 = "nn.dynamic_reduce_log_sum"(%arg0, %arg1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_log_sum_exp
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_log_sum_exp"(%{{.*}}, %{{.*}}) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+func.func @dynamic_reduce_log_sum_exp(%arg0: tensor<2x3xf32>, %arg1: tensor<1xi64>) -> tensor<?x?xf32> {
+  %0 = "nn.dynamic_reduce_log_sum_exp"(%arg0, %arg1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reduce_sum_square
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_reduce_sum_square"(%{{.*}}, %{{.*}}) {keepdims = 0 : i64, noop_with_empty_axes = 1 : i64} : (tensor<2x3xf32>, tensor<0xi64>) -> tensor<2x3xf32>
+func.func @dynamic_reduce_sum_square(%arg0: tensor<2x3xf32>, %arg1: tensor<0xi64>) -> tensor<2x3xf32> {
+  %0 = "nn.dynamic_reduce_sum_square"(%arg0, %arg1) {keepdims = 0 : i64, noop_with_empty_axes = 1 : i64} : (tensor<2x3xf32>, tensor<0xi64>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @arg_max
+// CHECK-NEXT:    %{{.*}} = "nn.arg_max"(%{{.*}}) {axis = 1 : i64, keepdims = 1 : i64, select_last_index = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<2x1x4xi64>
+func.func @arg_max(%arg0: tensor<2x3x4xf32>) -> tensor<2x1x4xi64> {
+  %0 = "nn.arg_max"(%arg0) {axis = 1 : i64, keepdims = 1 : i64, select_last_index = 0 : i64} : (tensor<2x3x4xf32>) -> tensor<2x1x4xi64>
+  return %0 : tensor<2x1x4xi64>
+}
+
+// CHECK-LABEL: func.func @arg_min
+// CHECK-NEXT:    %{{.*}} = "nn.arg_min"(%{{.*}}) {axis = -1 : i64, keepdims = 0 : i64, select_last_index = 0 : i64} : (tensor<2x3x4xi32>) -> tensor<2x3xi64>
+func.func @arg_min(%arg0: tensor<2x3x4xi32>) -> tensor<2x3xi64> {
+  %0 = "nn.arg_min"(%arg0) {axis = -1 : i64, keepdims = 0 : i64, select_last_index = 0 : i64} : (tensor<2x3x4xi32>) -> tensor<2x3xi64>
+  return %0 : tensor<2x3xi64>
+}
+
+// CHECK-LABEL: func.func @hardmax
+// CHECK-NEXT:    %{{.*}} = "nn.hardmax"(%{{.*}}) {axis = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @hardmax(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.hardmax"(%arg0) {axis = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @lp_normalization
+// CHECK-NEXT:    %{{.*}} = "nn.lp_normalization"(%{{.*}}) {axis = -1 : i64, p = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @lp_normalization(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.lp_normalization"(%arg0) {axis = -1 : i64, p = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @det
+// CHECK-NEXT:    %{{.*}} = "nn.det"(%{{.*}}) : (tensor<3x2x2xf32>) -> tensor<3xf32>
+func.func @det(%arg0: tensor<3x2x2xf32>) -> tensor<3xf32> {
+  %0 = "nn.det"(%arg0) : (tensor<3x2x2xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// CHECK-LABEL: func.func @einsum
+// CHECK-NEXT:    %{{.*}} = "nn.einsum"(%{{.*}}, %{{.*}}) {equation = "bij, bjk -> bik"} : (tensor<5x2x3xf32>, tensor<5x3x4xf32>) -> tensor<5x2x4xf32>
+func.func @einsum(%arg0: tensor<5x2x3xf32>, %arg1: tensor<5x3x4xf32>) -> tensor<5x2x4xf32> {
+  %0 = "nn.einsum"(%arg0, %arg1) {equation = "bij, bjk -> bik"} : (tensor<5x2x3xf32>, tensor<5x3x4xf32>) -> tensor<5x2x4xf32>
+  return %0 : tensor<5x2x4xf32>
+}
+
+// CHECK-LABEL: func.func @top_k
+// CHECK-NEXT:    %{{.*}}:2 = "nn.top_k"(%{{.*}}) {axis = -1 : i64, k = 2 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
+func.func @top_k(%arg0: tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>) {
+  %0:2 = "nn.top_k"(%arg0) {axis = -1 : i64, k = 2 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
+  return %0#0, %0#1 : tensor<3x2xf32>, tensor<3x2xi64>
+}
+
+// CHECK-LABEL: func.func @dynamic_top_k
+// CHECK-NEXT:    %{{.*}}:2 = "nn.dynamic_top_k"(%{{.*}}, %{{.*}}) {axis = 0 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<?x4xf32>, tensor<?x4xi64>)
+func.func @dynamic_top_k(%arg0: tensor<3x4xf32>, %arg1: tensor<1xi64>) -> (tensor<?x4xf32>, tensor<?x4xi64>) {
+  %0:2 = "nn.dynamic_top_k"(%arg0, %arg1) {axis = 0 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<?x4xf32>, tensor<?x4xi64>)
+  return %0#0, %0#1 : tensor<?x4xf32>, tensor<?x4xi64>
+}
+
+// CHECK-LABEL: func.func @cum_sum
+// CHECK-NEXT:    %{{.*}} = "nn.cum_sum"(%{{.*}}) {axis = 1 : i64, exclusive = 0 : i64, reverse = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+func.func @cum_sum(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "nn.cum_sum"(%arg0) {axis = 1 : i64, exclusive = 0 : i64, reverse = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @cum_prod
+// CHECK-NEXT:    %{{.*}} = "nn.cum_prod"(%{{.*}}) {axis = -2 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<2x3xi32>) -> tensor<2x3xi32>
+func.func @cum_prod(%arg0: tensor<2x3xi32>) -> tensor<2x3xi32> {
+  %0 = "nn.cum_prod"(%arg0) {axis = -2 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<2x3xi32>) -> tensor<2x3xi32>
+  return %0 : tensor<2x3xi32>
+}
+
+// CHECK-LABEL: func.func @dynamic_cum_sum
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_cum_sum"(%{{.*}}, %{{.*}}) {exclusive = 1 : i64, reverse = 0 : i64} : (tensor<2x3xf32>, tensor<i32>) -> tensor<2x3xf32>
+func.func @dynamic_cum_sum(%arg0: tensor<2x3xf32>, %arg1: tensor<i32>) -> tensor<2x3xf32> {
+  %0 = "nn.dynamic_cum_sum"(%arg0, %arg1) {exclusive = 1 : i64, reverse = 0 : i64} : (tensor<2x3xf32>, tensor<i32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_cum_prod
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_cum_prod"(%{{.*}}, %{{.*}}) {exclusive = 0 : i64, reverse = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<2x3xf32>
+func.func @dynamic_cum_prod(%arg0: tensor<2x3xf32>, %arg1: tensor<1xi64>) -> tensor<2x3xf32> {
+  %0 = "nn.dynamic_cum_prod"(%arg0, %arg1) {exclusive = 0 : i64, reverse = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @non_zero
+// CHECK-NEXT:    %{{.*}} = "nn.non_zero"(%{{.*}}) : (tensor<2x3xf32>) -> tensor<2x?xi64>
+func.func @non_zero(%arg0: tensor<2x3xf32>) -> tensor<2x?xi64> {
+  %0 = "nn.non_zero"(%arg0) : (tensor<2x3xf32>) -> tensor<2x?xi64>
+  return %0 : tensor<2x?xi64>
+}
+
+// CHECK-LABEL: func.func @compress
+// CHECK-NEXT:    %{{.*}} = "nn.compress"(%{{.*}}, %{{.*}}) {axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xi1>) -> tensor<?x2xf32>
+func.func @compress(%arg0: tensor<3x2xf32>, %arg1: tensor<2xi1>) -> tensor<?x2xf32> {
+  %0 = "nn.compress"(%arg0, %arg1) {axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xi1>) -> tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
+}
+
+// CHECK-LABEL: func.func @unique
+// CHECK-NEXT:    %{{.*}}:4 = "nn.unique"(%{{.*}}) {axis = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x?xf32>, tensor<?xi64>, tensor<4xi64>, tensor<?xi64>)
+func.func @unique(%arg0: tensor<3x4xf32>) -> (tensor<3x?xf32>, tensor<?xi64>, tensor<4xi64>, tensor<?xi64>) {
+  %0:4 = "nn.unique"(%arg0) {axis = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x?xf32>, tensor<?xi64>, tensor<4xi64>, tensor<?xi64>)
+  return %0#0, %0#1, %0#2, %0#3 : tensor<3x?xf32>, tensor<?xi64>, tensor<4xi64>, tensor<?xi64>
 }
 
 // CHECK-LABEL: func.func @reshape
@@ -334,9 +657,9 @@ func.func @pad(%arg0: tensor<2x3xf32>) -> tensor<4x5xf32> {
 }
 
 // CHECK-LABEL: func.func @resize
-// CHECK-NEXT:    %{{.*}} = "nn.resize"(%{{.*}}) {coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "linear", nearest_mode = "round_prefer_floor", scales = array<f32>, sizes = array<i64: 1, 1, 8, 8>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
+// CHECK-NEXT:    %{{.*}} = "nn.resize"(%{{.*}}) {antialias = 0 : i64, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "linear", nearest_mode = "round_prefer_floor", roi = array<f32>, scales = array<f32>, sizes = array<i64: 1, 1, 8, 8>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
 func.func @resize(%arg0: tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
-  %0 = "nn.resize"(%arg0) {coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "linear", nearest_mode = "round_prefer_floor", scales = array<f32>, sizes = array<i64: 1, 1, 8, 8>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
+  %0 = "nn.resize"(%arg0) {antialias = 0 : i64, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "linear", nearest_mode = "round_prefer_floor", roi = array<f32>, scales = array<f32>, sizes = array<i64: 1, 1, 8, 8>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
   return %0 : tensor<1x1x8x8xf32>
 }
 
@@ -438,7 +761,175 @@ func.func @where(%arg0: tensor<3xi1>, %arg1: tensor<2x1xf32>, %arg2: tensor<1xf3
   return %0 : tensor<2x3xf32>
 }
 
+// CHECK-LABEL: func.func @gather_nd
+// CHECK-NEXT:    %{{.*}} = "nn.gather_nd"(%{{.*}}, %{{.*}}) {batch_dims = 1 : i64} : (tensor<2x3x4xf32>, tensor<2x5x1xi64>) -> tensor<2x5x4xf32>
+func.func @gather_nd(%arg0: tensor<2x3x4xf32>, %arg1: tensor<2x5x1xi64>) -> tensor<2x5x4xf32> {
+  %0 = "nn.gather_nd"(%arg0, %arg1) {batch_dims = 1 : i64} : (tensor<2x3x4xf32>, tensor<2x5x1xi64>) -> tensor<2x5x4xf32>
+  return %0 : tensor<2x5x4xf32>
+}
+
+// CHECK-LABEL: func.func @scatter_elements
+// CHECK-NEXT:    %{{.*}} = "nn.scatter_elements"(%{{.*}}, %{{.*}}, %{{.*}}) {axis = 0 : i64, reduction = "add"} : (tensor<3x4xf32>, tensor<2x4xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
+func.func @scatter_elements(%arg0: tensor<3x4xf32>, %arg1: tensor<2x4xi64>, %arg2: tensor<2x4xf32>) -> tensor<3x4xf32> {
+  %0 = "nn.scatter_elements"(%arg0, %arg1, %arg2) {axis = 0 : i64, reduction = "add"} : (tensor<3x4xf32>, tensor<2x4xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @scatter_nd
+// CHECK-NEXT:    %{{.*}} = "nn.scatter_nd"(%{{.*}}, %{{.*}}, %{{.*}}) {reduction = "none"} : (tensor<4x5x6xf32>, tensor<3x2xi64>, tensor<3x6xf32>) -> tensor<4x5x6xf32>
+func.func @scatter_nd(%arg0: tensor<4x5x6xf32>, %arg1: tensor<3x2xi64>, %arg2: tensor<3x6xf32>) -> tensor<4x5x6xf32> {
+  %0 = "nn.scatter_nd"(%arg0, %arg1, %arg2) {reduction = "none"} : (tensor<4x5x6xf32>, tensor<3x2xi64>, tensor<3x6xf32>) -> tensor<4x5x6xf32>
+  return %0 : tensor<4x5x6xf32>
+}
+
+// CHECK-LABEL: func.func @tensor_scatter
+// CHECK-NEXT:    %{{.*}} = "nn.tensor_scatter"(%{{.*}}, %{{.*}}, %{{.*}}) {axis = -2 : i64, mode = "linear"} : (tensor<2x3x8x4xf32>, tensor<2x3x2x4xf32>, tensor<2xi64>) -> tensor<2x3x8x4xf32>
+func.func @tensor_scatter(%arg0: tensor<2x3x8x4xf32>, %arg1: tensor<2x3x2x4xf32>, %arg2: tensor<2xi64>) -> tensor<2x3x8x4xf32> {
+  %0 = "nn.tensor_scatter"(%arg0, %arg1, %arg2) {axis = -2 : i64, mode = "linear"} : (tensor<2x3x8x4xf32>, tensor<2x3x2x4xf32>, tensor<2xi64>) -> tensor<2x3x8x4xf32>
+  return %0 : tensor<2x3x8x4xf32>
+}
+
+// CHECK-LABEL: func.func @one_hot
+// CHECK-NEXT:    %{{.*}} = "nn.one_hot"(%{{.*}}, %{{.*}}) {axis = 1 : i64, depth = 5 : i64} : (tensor<2x3xi64>, tensor<2xf32>) -> tensor<2x5x3xf32>
+func.func @one_hot(%arg0: tensor<2x3xi64>, %arg1: tensor<2xf32>) -> tensor<2x5x3xf32> {
+  %0 = "nn.one_hot"(%arg0, %arg1) {axis = 1 : i64, depth = 5 : i64} : (tensor<2x3xi64>, tensor<2xf32>) -> tensor<2x5x3xf32>
+  return %0 : tensor<2x5x3xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_one_hot
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_one_hot"(%{{.*}}, %{{.*}}, %{{.*}}) {axis = -1 : i64} : (tensor<4xi64>, tensor<i64>, tensor<2xf32>) -> tensor<4x?xf32>
+func.func @dynamic_one_hot(%arg0: tensor<4xi64>, %arg1: tensor<i64>, %arg2: tensor<2xf32>) -> tensor<4x?xf32> {
+  %0 = "nn.dynamic_one_hot"(%arg0, %arg1, %arg2) {axis = -1 : i64} : (tensor<4xi64>, tensor<i64>, tensor<2xf32>) -> tensor<4x?xf32>
+  return %0 : tensor<4x?xf32>
+}
+
+// CHECK-LABEL: func.func @tile
+// CHECK-NEXT:    %{{.*}} = "nn.tile"(%{{.*}}) {repeats = array<i64: 3, 1>} : (tensor<2x3xf32>) -> tensor<6x3xf32>
+func.func @tile(%arg0: tensor<2x3xf32>) -> tensor<6x3xf32> {
+  %0 = "nn.tile"(%arg0) {repeats = array<i64: 3, 1>} : (tensor<2x3xf32>) -> tensor<6x3xf32>
+  return %0 : tensor<6x3xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_tile
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_tile"(%{{.*}}, %{{.*}}) : (tensor<2x0xf32>, tensor<2xi64>) -> tensor<?x0xf32>
+func.func @dynamic_tile(%arg0: tensor<2x0xf32>, %arg1: tensor<2xi64>) -> tensor<?x0xf32> {
+  %0 = "nn.dynamic_tile"(%arg0, %arg1) : (tensor<2x0xf32>, tensor<2xi64>) -> tensor<?x0xf32>
+  return %0 : tensor<?x0xf32>
+}
+
+// CHECK-LABEL: func.func @depth_to_space
+// CHECK-NEXT:    %{{.*}} = "nn.depth_to_space"(%{{.*}}) {blocksize = 2 : i64, mode = "DCR"} : (tensor<1x8x2x3xf32>) -> tensor<1x2x4x6xf32>
+func.func @depth_to_space(%arg0: tensor<1x8x2x3xf32>) -> tensor<1x2x4x6xf32> {
+  %0 = "nn.depth_to_space"(%arg0) {blocksize = 2 : i64, mode = "DCR"} : (tensor<1x8x2x3xf32>) -> tensor<1x2x4x6xf32>
+  return %0 : tensor<1x2x4x6xf32>
+}
+
+// CHECK-LABEL: func.func @space_to_depth
+// CHECK-NEXT:    %{{.*}} = "nn.space_to_depth"(%{{.*}}) {blocksize = 2 : i64, mode = "CRD"} : (tensor<1x2x4x6xf32>) -> tensor<1x8x2x3xf32>
+func.func @space_to_depth(%arg0: tensor<1x2x4x6xf32>) -> tensor<1x8x2x3xf32> {
+  %0 = "nn.space_to_depth"(%arg0) {blocksize = 2 : i64, mode = "CRD"} : (tensor<1x2x4x6xf32>) -> tensor<1x8x2x3xf32>
+  return %0 : tensor<1x8x2x3xf32>
+}
+
+// CHECK-LABEL: func.func @reverse_sequence
+// CHECK-NEXT:    %{{.*}} = "nn.reverse_sequence"(%{{.*}}, %{{.*}}) {batch_axis = 1 : i64, time_axis = 0 : i64} : (tensor<5x3x2xf32>, tensor<3xi64>) -> tensor<5x3x2xf32>
+func.func @reverse_sequence(%arg0: tensor<5x3x2xf32>, %arg1: tensor<3xi64>) -> tensor<5x3x2xf32> {
+  %0 = "nn.reverse_sequence"(%arg0, %arg1) {batch_axis = 1 : i64, time_axis = 0 : i64} : (tensor<5x3x2xf32>, tensor<3xi64>) -> tensor<5x3x2xf32>
+  return %0 : tensor<5x3x2xf32>
+}
+
+// CHECK-LABEL: func.func @trilu
+// CHECK-NEXT:    %{{.*}} = "nn.trilu"(%{{.*}}, %{{.*}}) {upper = 0 : i64} : (tensor<2x4x5xf32>, tensor<i64>) -> tensor<2x4x5xf32>
+func.func @trilu(%arg0: tensor<2x4x5xf32>, %arg1: tensor<i64>) -> tensor<2x4x5xf32> {
+  %0 = "nn.trilu"(%arg0, %arg1) {upper = 0 : i64} : (tensor<2x4x5xf32>, tensor<i64>) -> tensor<2x4x5xf32>
+  return %0 : tensor<2x4x5xf32>
+}
+
+// CHECK-LABEL: func.func @eye_like
+// CHECK-NEXT:    %{{.*}} = "nn.eye_like"(%{{.*}}) {dtype = i32, k = -1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xi32>
+func.func @eye_like(%arg0: tensor<3x4xf32>) -> tensor<3x4xi32> {
+  %0 = "nn.eye_like"(%arg0) {dtype = i32, k = -1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xi32>
+  return %0 : tensor<3x4xi32>
+}
+
+// CHECK-LABEL: func.func @center_crop_pad
+// CHECK-NEXT:    %{{.*}} = "nn.center_crop_pad"(%{{.*}}, %{{.*}}) {axes = array<i64: 0, -2>} : (tensor<5x6x3xf32>, tensor<2xi64>) -> tensor<?x?x3xf32>
+func.func @center_crop_pad(%arg0: tensor<5x6x3xf32>, %arg1: tensor<2xi64>) -> tensor<?x?x3xf32> {
+  %0 = "nn.center_crop_pad"(%arg0, %arg1) {axes = array<i64: 0, -2>} : (tensor<5x6x3xf32>, tensor<2xi64>) -> tensor<?x?x3xf32>
+  return %0 : tensor<?x?x3xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_squeeze
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_squeeze"(%{{.*}}, %{{.*}}) : (tensor<1x3x1x5xf32>, tensor<1xi64>) -> tensor<?x?x5xf32>
+func.func @dynamic_squeeze(%arg0: tensor<1x3x1x5xf32>, %arg1: tensor<1xi64>) -> tensor<?x?x5xf32> {
+  %0 = "nn.dynamic_squeeze"(%arg0, %arg1) : (tensor<1x3x1x5xf32>, tensor<1xi64>) -> tensor<?x?x5xf32>
+  return %0 : tensor<?x?x5xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_unsqueeze
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_unsqueeze"(%{{.*}}, %{{.*}}) : (tensor<1x1xf32>, tensor<1xi64>) -> tensor<1x1x1xf32>
+func.func @dynamic_unsqueeze(%arg0: tensor<1x1xf32>, %arg1: tensor<1xi64>) -> tensor<1x1x1xf32> {
+  %0 = "nn.dynamic_unsqueeze"(%arg0, %arg1) : (tensor<1x1xf32>, tensor<1xi64>) -> tensor<1x1x1xf32>
+  return %0 : tensor<1x1x1xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_pad
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_pad"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {mode = "constant", operandSegmentSizes = array<i32: 1, 1, 1, 1>} : (tensor<2x3xf32>, tensor<2xi64>, tensor<f32>, tensor<1xi64>) -> tensor<?x?xf32>
+func.func @dynamic_pad(%arg0: tensor<2x3xf32>, %arg1: tensor<2xi64>, %arg2: tensor<f32>, %arg3: tensor<1xi64>) -> tensor<?x?xf32> {
+  %0 = "nn.dynamic_pad"(%arg0, %arg1, %arg2, %arg3) {mode = "constant", operandSegmentSizes = array<i32: 1, 1, 1, 1>} : (tensor<2x3xf32>, tensor<2xi64>, tensor<f32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_split
+// CHECK-NEXT:    %{{.*}}:3 = "nn.dynamic_split"(%{{.*}}, %{{.*}}) {axis = 1 : i64} : (tensor<4x6xf32>, tensor<3xi64>) -> (tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>)
+func.func @dynamic_split(%arg0: tensor<4x6xf32>, %arg1: tensor<3xi64>) -> (tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>) {
+  %0:3 = "nn.dynamic_split"(%arg0, %arg1) {axis = 1 : i64} : (tensor<4x6xf32>, tensor<3xi64>) -> (tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>)
+  return %0#0, %0#1, %0#2 : tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_resize
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_resize"(%{{.*}}, %{{.*}}) {antialias = 0 : i64, axes = array<i64: 2, 3>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "linear", nearest_mode = "round_prefer_floor", operandSegmentSizes = array<i32: 1, 0, 1, 0>} : (tensor<1x2x4x4xf32>, tensor<2xf32>) -> tensor<1x2x?x?xf32>
+func.func @dynamic_resize(%arg0: tensor<1x2x4x4xf32>, %arg1: tensor<2xf32>) -> tensor<1x2x?x?xf32> {
+  %0 = "nn.dynamic_resize"(%arg0, %arg1) {antialias = 0 : i64, axes = array<i64: 2, 3>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "linear", nearest_mode = "round_prefer_floor", operandSegmentSizes = array<i32: 1, 0, 1, 0>} : (tensor<1x2x4x4xf32>, tensor<2xf32>) -> tensor<1x2x?x?xf32>
+  return %0 : tensor<1x2x?x?xf32>
+}
+
+// nn_math ops over unsigned, bf16 and f16 element types.
+// CHECK-LABEL: func.func @math_types
+// CHECK-NEXT:    %{{.*}} = "nn.mod"(%{{.*}}, %{{.*}}) {fmod = 0 : i64} : (tensor<3xui64>, tensor<3xui64>) -> tensor<3xui64>
+// CHECK-NEXT:    %{{.*}} = "nn.bit_shift"(%{{.*}}, %{{.*}}) {direction = "LEFT"} : (tensor<3xui64>, tensor<3xui64>) -> tensor<3xui64>
+// CHECK-NEXT:    %{{.*}} = "nn.cos"(%{{.*}}) : (tensor<2xbf16>) -> tensor<2xbf16>
+// CHECK-NEXT:    %{{.*}} = "nn.is_inf"(%{{.*}}) {detect_negative = 1 : i64, detect_positive = 0 : i64} : (tensor<2xf16>) -> tensor<2xi1>
+func.func @math_types(%arg0: tensor<3xui64>, %arg1: tensor<2xbf16>, %arg2: tensor<2xf16>) -> tensor<2xi1> {
+  %0 = "nn.mod"(%arg0, %arg0) {fmod = 0 : i64} : (tensor<3xui64>, tensor<3xui64>) -> tensor<3xui64>
+  %1 = "nn.bit_shift"(%0, %arg0) {direction = "LEFT"} : (tensor<3xui64>, tensor<3xui64>) -> tensor<3xui64>
+  %2 = "nn.cos"(%arg1) : (tensor<2xbf16>) -> tensor<2xbf16>
+  %3 = "nn.is_inf"(%arg2) {detect_negative = 1 : i64, detect_positive = 0 : i64} : (tensor<2xf16>) -> tensor<2xi1>
+  return %3 : tensor<2xi1>
+}
+
 // Weights are dense_resource blobs.
+// CHECK-LABEL: func.func @rnn
+// CHECK-NEXT:    %{{.*}}:2 = "nn.rnn"(%{{.*}}, %{{.*}}, %{{.*}}) {{.*}}activations = ["Tanh"]{{.*}} -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+func.func @rnn(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) -> tensor<1x2x4xf32> {
+  %0:2 = "nn.rnn"(%x, %w, %r) {activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, activations = ["Tanh"], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return %0#1 : tensor<1x2x4xf32>
+}
+
+// CHECK-LABEL: func.func @gru
+// CHECK-NEXT:    %{{.*}}:2 = "nn.gru"({{.*}}) {{.*}}direction = "bidirectional"{{.*}}layout = 1{{.*}} -> (tensor<2x?x2x4xf32>, tensor<2x2x4xf32>)
+func.func @gru(%x: tensor<2x?x3xf32>, %w: tensor<2x12x3xf32>, %r: tensor<2x12x4xf32>, %b: tensor<2x24xf32>, %n: tensor<2xi32>, %h: tensor<2x2x4xf32>) -> tensor<2x2x4xf32> {
+  %0:2 = "nn.gru"(%x, %w, %r, %b, %n, %h) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = [], clip = 0x7F800000 : f32, direction = "bidirectional", hidden_size = 4 : i64, layout = 1 : i64, linear_before_reset = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1>} : (tensor<2x?x3xf32>, tensor<2x12x3xf32>, tensor<2x12x4xf32>, tensor<2x24xf32>, tensor<2xi32>, tensor<2x2x4xf32>) -> (tensor<2x?x2x4xf32>, tensor<2x2x4xf32>)
+  return %0#1 : tensor<2x2x4xf32>
+}
+
+// CHECK-LABEL: func.func @lstm
+// CHECK-NEXT:    %{{.*}}:3 = "nn.lstm"({{.*}}) {{.*}}activations = ["Sigmoid", "Tanh", "Relu"], clip = 3.000000e+00 : f32{{.*}} -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
+func.func @lstm(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>, %b: tensor<1x32xf32>, %h: tensor<1x2x4xf32>, %c: tensor<1x2x4xf32>, %p: tensor<1x12xf32>) -> tensor<1x2x4xf32> {
+  %0:3 = "nn.lstm"(%x, %w, %r, %b, %h, %c, %p) {activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>, activations = ["Sigmoid", "Tanh", "Relu"], clip = 3.0 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = 0 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 1, 1, 1>} : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<1x32xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x12xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
+  return %0#2 : tensor<1x2x4xf32>
+}
+
 // CHECK-LABEL: func.func @constant_resource
 // CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
 func.func @constant_resource() -> tensor<2xf32> {

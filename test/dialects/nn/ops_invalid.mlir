@@ -59,7 +59,7 @@ func.func @where_6(%a0: tensor<2xi1>, %a1: tensor<2xf32>, %a2: tensor<2xi64>) {
 
 func.func @clip_7(%a0: tensor<2xi1>) {
   // expected-error @+1 {{'nn.clip' op operand 'x' must be a numeric tensor, got bool}}
-  %0 = "nn.clip"(%a0) {min = 0xFF800000 : f32, max = 0x7F800000 : f32} : (tensor<2xi1>) -> tensor<2xi1>
+  %0 = "nn.clip"(%a0) {operandSegmentSizes = array<i32: 1, 0, 0>} : (tensor<2xi1>) -> tensor<2xi1>
   return
 }
 
@@ -331,7 +331,7 @@ func.func @batch_normalization_43(%a0: tensor<2x3xi64>, %a1: tensor<3xf32>, %a2:
 
 func.func @layer_normalization_44(%a0: tensor<2x3xf32>, %a1: tensor<2xf32>) {
   // expected-error @+1 {{'nn.layer_normalization' op operand 'scale' [2] must broadcast to the normalized shape [3] (axis=-1)}}
-  %0 = "nn.layer_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  %0:3 = "nn.layer_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   return
 }
 
@@ -339,7 +339,7 @@ func.func @layer_normalization_44(%a0: tensor<2x3xf32>, %a1: tensor<2xf32>) {
 
 func.func @layer_normalization_45(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>, %a2: tensor<2x3xf32>) {
   // expected-error @+1 {{'nn.layer_normalization' op operand 'b' [2, 3] must broadcast to the normalized shape [3] (axis=1)}}
-  %0 = "nn.layer_normalization"(%a0, %a1, %a2) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %0:3 = "nn.layer_normalization"(%a0, %a1, %a2) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   return
 }
 
@@ -347,7 +347,7 @@ func.func @layer_normalization_45(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>, %a2:
 
 func.func @layer_normalization_46(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>) {
   // expected-error @+1 {{'nn.layer_normalization' op attribute 'axis' = -3 is out of range [-2, 1]}}
-  %0 = "nn.layer_normalization"(%a0, %a1) {axis = -3 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %0:3 = "nn.layer_normalization"(%a0, %a1) {axis = -3 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   return
 }
 
@@ -364,6 +364,206 @@ func.func @reduce_mean_47(%a0: tensor<2x3xf32>) {
 func.func @reduce_sum_48(%a0: tensor<2x3xf32>) {
   // expected-error @+1 {{'nn.reduce_sum' op attribute 'axes' = [1, -1] repeats an axis}}
   %0 = "nn.reduce_sum"(%a0) {axes = array<i64: 1, -1>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_sum_r0(%a0: tensor<2x3xi1>) {
+  // expected-error @+1 {{'nn.reduce_sum' op operand 'data' must be a numeric tensor, got bool}}
+  %0 = "nn.reduce_sum"(%a0) {axes = array<i64>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi1>) -> tensor<2x3xi1>
+  return
+}
+
+// -----
+
+func.func @reduce_l2_r1(%a0: tensor<2x3xi64>) {
+  // expected-error @+1 {{'nn.reduce_l2' op operand 'data' must be a floating-point tensor, got int64}}
+  %0 = "nn.reduce_l2"(%a0) {axes = array<i64>, keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xi64>) -> tensor<2x3xi64>
+  return
+}
+
+// -----
+
+func.func @dynamic_reduce_sum_r2(%a0: tensor<2x3xf32>, %a1: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.dynamic_reduce_sum' op operand 'axes' must be a 1-d i32 or i64 tensor, got float32 [2]}}
+  %0 = "nn.dynamic_reduce_sum"(%a0, %a1) {keepdims = 1 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_reduce_mean_r3(%a0: tensor<2x3xf32>, %a1: tensor<?xi64>) {
+  // expected-error @+1 {{'nn.dynamic_reduce_mean' op operand 'axes' has a dynamic length, which leaves the result's rank unknown with keepdims = 0}}
+  %0 = "nn.dynamic_reduce_mean"(%a0, %a1) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<?xi64>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_reduce_max_r4(%a0: tensor<2x3xf32>, %a1: tensor<3xi64>) {
+  // expected-error @+1 {{'nn.dynamic_reduce_max' op operand 'axes' has 3 entries, more than the rank 2 of 'data'}}
+  %0 = "nn.dynamic_reduce_max"(%a0, %a1) {keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<2x3xf32>, tensor<3xi64>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @arg_max_r5(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.arg_max' op attribute 'axis' = 2 is out of range [-2, 1]}}
+  %0 = "nn.arg_max"(%a0) {axis = 2 : i64, keepdims = 1 : i64, select_last_index = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @arg_min_r6(%a0: tensor<2xi1>) {
+  // expected-error @+1 {{'nn.arg_min' op operand 'data' must be a numeric tensor, got bool}}
+  %0 = "nn.arg_min"(%a0) {axis = 0 : i64, keepdims = 1 : i64, select_last_index = 0 : i64} : (tensor<2xi1>) -> tensor<2xi1>
+  return
+}
+
+// -----
+
+func.func @hardmax_r7(%a0: tensor<2x3xi32>) {
+  // expected-error @+1 {{'nn.hardmax' op operand 'input' must be a floating-point tensor, got int32}}
+  %0 = "nn.hardmax"(%a0) {axis = -1 : i64} : (tensor<2x3xi32>) -> tensor<2x3xi32>
+  return
+}
+
+// -----
+
+func.func @lp_normalization_r8(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.lp_normalization' op attribute 'p' = 3 must be one of [1, 2]}}
+  %0 = "nn.lp_normalization"(%a0) {axis = -1 : i64, p = 3 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @det_r9(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.det' op operand 'x' must be square matrices [*, M, M], got [2, 3]}}
+  %0 = "nn.det"(%a0) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_r10(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.einsum' op attribute 'equation' = 'ij,jk->ik': names 2 operand(s), got 1}}
+  %0 = "nn.einsum"(%a0) {equation = "ij,jk->ik"} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_r11(%a0: tensor<2x3xf32>, %a1: tensor<4x5xf32>) {
+  // expected-error @+1 {{'nn.einsum' op operand 1 [4, 5]: index 'j' has size 4, elsewhere 3}}
+  %0 = "nn.einsum"(%a0, %a1) {equation = "ij,jk->ik"} : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_r12(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.einsum' op attribute 'equation' = 'ij->iq': result indices must be distinct and appear in an operand}}
+  %0 = "nn.einsum"(%a0) {equation = "ij->iq"} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_r13(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.einsum' op attribute 'equation' = 'i->i': term 'i' has 1 indices for an operand of rank 2}}
+  %0 = "nn.einsum"(%a0) {equation = "i->i"} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @top_k_r14(%a0: tensor<3x4xf32>) {
+  // expected-error @+1 {{'nn.top_k' op attribute 'k' = 5 is out of range [0, 4] (axis -1 of 'x' [3, 4])}}
+  %0:2 = "nn.top_k"(%a0) {k = 5 : i64, axis = -1 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<3x4xf32>)
+  return
+}
+
+// -----
+
+func.func @dynamic_top_k_r15(%a0: tensor<3x4xf32>, %a1: tensor<1xi32>) {
+  // expected-error @+1 {{'nn.dynamic_top_k' op operand 'k' must be a 1-element i64 tensor, got int32 [1]}}
+  %0:2 = "nn.dynamic_top_k"(%a0, %a1) {axis = -1 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>, tensor<1xi32>) -> (tensor<3x4xf32>, tensor<3x4xf32>)
+  return
+}
+
+// -----
+
+func.func @cum_sum_r16(%a0: tensor<3xi1>) {
+  // expected-error @+1 {{'nn.cum_sum' op operand 'x' must be a numeric tensor, got bool}}
+  %0 = "nn.cum_sum"(%a0) {axis = 0 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<3xi1>) -> tensor<3xi1>
+  return
+}
+
+// -----
+
+func.func @cum_prod_r17(%a0: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.cum_prod' op attribute 'axis' = 1 is out of range [-1, 0]}}
+  %0 = "nn.cum_prod"(%a0) {axis = 1 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_cum_sum_r18(%a0: tensor<3xf32>, %a1: tensor<f32>) {
+  // expected-error @+1 {{'nn.dynamic_cum_sum' op operand 'axis' must be an i32 or i64 scalar (or 1-element vector), got float32 []}}
+  %0 = "nn.dynamic_cum_sum"(%a0, %a1) {exclusive = 0 : i64, reverse = 0 : i64} : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_cum_prod_r19(%a0: tensor<f32>, %a1: tensor<i64>) {
+  // expected-error @+1 {{'nn.dynamic_cum_prod' op operand 'x' must have rank >= 1}}
+  %0 = "nn.dynamic_cum_prod"(%a0, %a1) {exclusive = 0 : i64, reverse = 0 : i64} : (tensor<f32>, tensor<i64>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @compress_r20(%a0: tensor<3x2xf32>, %a1: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.compress' op operand 'condition' must be a 1-d bool tensor, got float32 [2]}}
+  %0 = "nn.compress"(%a0, %a1) {axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @compress_r21(%a0: tensor<3x2xf32>, %a1: tensor<4xi1>) {
+  // expected-error @+1 {{'nn.compress' op operand 'condition' has 4 entries, more than axis 0 of 'input' [3, 2]}}
+  %0 = "nn.compress"(%a0, %a1) {axis = 0 : i64} : (tensor<3x2xf32>, tensor<4xi1>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @compress_r22(%a0: tensor<f32>, %a1: tensor<1xi1>) {
+  // expected-error @+1 {{'nn.compress' op operand 'input' must have rank >= 1 (the importer flattens)}}
+  %0 = "nn.compress"(%a0, %a1) {axis = 0 : i64} : (tensor<f32>, tensor<1xi1>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @unique_r23(%a0: tensor<f32>) {
+  // expected-error @+1 {{'nn.unique' op operand 'x' must have rank >= 1 (the importer flattens)}}
+  %0:4 = "nn.unique"(%a0) {axis = 0 : i64, sorted = 1 : i64} : (tensor<f32>) -> (tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>)
+  return
+}
+
+// -----
+
+func.func @unique_r24(%a0: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.unique' op attribute 'sorted' = 2 must be one of [0, 1]}}
+  %0:4 = "nn.unique"(%a0) {axis = 0 : i64, sorted = 2 : i64} : (tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>)
   return
 }
 
@@ -579,7 +779,7 @@ func.func @pad_74(%a0: tensor<2x3xf32>) {
 
 func.func @resize_75(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'sizes' = [1] must have 2 entries (the output size of every axis)}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -587,7 +787,7 @@ func.func @resize_75(%a0: tensor<1x4xf32>) {
 
 func.func @resize_76(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'sizes' = [1, 0] must be all >= 1}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 0>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 0>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -595,7 +795,7 @@ func.func @resize_76(%a0: tensor<1x4xf32>) {
 
 func.func @resize_77(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'scales' = [1.0] must have 2 entries (one per axis, or [] for sizes / input size)}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32: 1.000000e+00>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32: 1.000000e+00>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -603,7 +803,7 @@ func.func @resize_77(%a0: tensor<1x4xf32>) {
 
 func.func @resize_78(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'scales' = [1.0, 0.0] must be all > 0}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32: 1.000000e+00, 0.000000e+00>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32: 1.000000e+00, 0.000000e+00>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -611,7 +811,7 @@ func.func @resize_78(%a0: tensor<1x4xf32>) {
 
 func.func @resize_79(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'mode' = 'area' must be one of ['nearest', 'linear', 'cubic']}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "area", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "area", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -619,7 +819,7 @@ func.func @resize_79(%a0: tensor<1x4xf32>) {
 
 func.func @resize_80(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'coordinate_transformation_mode' = 'x' must be one of ['half_pixel', 'half_pixel_symmetric', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_crop_and_resize']}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "x", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "x", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -627,7 +827,7 @@ func.func @resize_80(%a0: tensor<1x4xf32>) {
 
 func.func @resize_81(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'nearest_mode' = 'up' must be one of ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil']}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "up", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "up", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return
 }
 
@@ -635,7 +835,7 @@ func.func @resize_81(%a0: tensor<1x4xf32>) {
 
 func.func @resize_82(%a0: tensor<1x4xi64>) {
   // expected-error @+1 {{'nn.resize' op operand 'x' must be a floating-point tensor, got int64}}
-  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32} : (tensor<1x4xi64>) -> tensor<1x4xi64>
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 8>, scales = array<f32>, mode = "linear", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>} : (tensor<1x4xi64>) -> tensor<1x4xi64>
   return
 }
 
@@ -660,6 +860,118 @@ func.func @constant_of_shape_84() {
 func.func @constant_of_shape_85() {
   // expected-error @+1 {{'nn.constant_of_shape' op attribute 'value' must hold exactly one element, got shape [2]}}
   %0 = "nn.constant_of_shape"() {shape = array<i64: 2>, value = dense<0.000000e+00> : tensor<2xf32>} : () -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @layer_normalization_stash(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.layer_normalization' op attribute 'stash_type' = 7 must be one of [1, 10, 11]}}
+  %0:3 = "nn.layer_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 7 : i64} : (tensor<2x3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
+func.func @rms_normalization_scale(%a0: tensor<2x3xf32>, %a1: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.rms_normalization' op operand 'scale' [2] must broadcast to the normalized shape [3] (axis=-1)}}
+  %0 = "nn.rms_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @rms_normalization_int(%a0: tensor<2x3xi64>, %a1: tensor<3xi64>) {
+  // expected-error @+1 {{'nn.rms_normalization' op operand 'x' must be a floating-point tensor, got int64}}
+  %0 = "nn.rms_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xi64>, tensor<3xi64>) -> tensor<2x3xi64>
+  return
+}
+
+// -----
+
+func.func @attention_heads(%q: tensor<1x3x3x8xf32>, %k: tensor<1x2x5x8xf32>, %v: tensor<1x2x5x8xf32>) {
+  // expected-error @+1 {{'nn.attention' op the query heads (3) must be a multiple of the key / value heads (2)}}
+  %0:4 = "nn.attention"(%q, %k, %v) {operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0>, scale = 0.5 : f32, is_causal = 0 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 0 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<1x3x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>) -> (tensor<1x3x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>, tensor<1x3x3x5xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_mask_length(%q: tensor<1x2x3x8xf32>, %k: tensor<1x2x5x8xf32>, %v: tensor<1x2x5x8xf32>, %m: tensor<3x6xi1>) {
+  // expected-error @+1 {{'nn.attention' op operand 'attn_mask' [3, 6] covers 6 keys, more than the 5 there are}}
+  %0:4 = "nn.attention"(%q, %k, %v, %m) {operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 0, 0>, scale = 0.5 : f32, is_causal = 0 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 0 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<1x2x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>, tensor<3x6xi1>) -> (tensor<1x2x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x3x5xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_mode(%q: tensor<1x2x3x8xf32>, %k: tensor<1x2x5x8xf32>, %v: tensor<1x2x5x8xf32>) {
+  // expected-error @+1 {{'nn.attention' op attribute 'qk_matmul_output_mode' = 4 must be one of [0, 1, 2, 3]}}
+  %0:4 = "nn.attention"(%q, %k, %v) {operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0>, scale = 0.5 : f32, is_causal = 0 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 4 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<1x2x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>) -> (tensor<1x2x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x3x5xf32>)
+  return
+}
+
+// -----
+
+func.func @max_unpool_output_shape(%a0: tensor<1x1x2x2xf32>, %a1: tensor<1x1x2x2xi64>) {
+  // expected-error @+1 {{'nn.max_unpool' op attribute 'output_shape' = [1, 1, 3, 4]: spatial axis 0 must be at least the unpooled size 4}}
+  %0 = "nn.max_unpool"(%a0, %a1) {kernel_shape = array<i64: 2, 2>, output_shape = array<i64: 1, 1, 3, 4>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x3x4xf32>
+  return
+}
+
+// -----
+
+func.func @col2im_blocks(%a0: tensor<1x9x5xf32>) {
+  // expected-error @+1 {{'nn.col2im' op operand 'input' [1, 9, 5]: dim 2 must be the number of blocks 4 (2 x 2)}}
+  %0 = "nn.col2im"(%a0) {block_shape = array<i64: 3, 3>, dilations = array<i64: 1, 1>, image_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x9x5xf32>) -> tensor<1x1x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @grid_sample_cubic_3d(%a0: tensor<1x1x4x4x4xf32>, %a1: tensor<1x2x2x2x3xf32>) {
+  // expected-error @+1 {{'nn.grid_sample' op attribute 'mode' = 'cubic' needs 2 spatial axes, 'x' has 3}}
+  %0 = "nn.grid_sample"(%a0, %a1) {align_corners = 0 : i64, mode = "cubic", padding_mode = "zeros"} : (tensor<1x1x4x4x4xf32>, tensor<1x2x2x2x3xf32>) -> tensor<1x1x2x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @roi_align_rois(%a0: tensor<1x1x4x4xf32>, %a1: tensor<2x5xf32>, %a2: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.roi_align' op operands 'x' [1, 1, 4, 4], 'rois' [2, 5] and 'batch_indices' [2] must be [N, C, H, W], [R, 4] and [R]}}
+  %0 = "nn.roi_align"(%a0, %a1, %a2) {coordinate_transformation_mode = "half_pixel", mode = "avg", output_height = 1 : i64, output_width = 1 : i64, sampling_ratio = 0 : i64, spatial_scale = 1.0 : f32} : (tensor<1x1x4x4xf32>, tensor<2x5xf32>, tensor<2xi64>) -> tensor<2x1x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @affine_grid_theta(%a0: tensor<2x2x4xf32>) {
+  // expected-error @+1 {{'nn.affine_grid' op operand 'theta' must be [N, 2, 3] (2-d) or [N, 3, 4] (3-d), got [2, 2, 4]}}
+  %0 = "nn.affine_grid"(%a0) {align_corners = 0 : i64, size = array<i64: 2, 1, 3, 3>} : (tensor<2x2x4xf32>) -> tensor<2x3x3x2xf32>
+  return
+}
+
+// -----
+
+func.func @deform_conv_offset(%a0: tensor<1x2x5x5xf32>, %a1: tensor<3x2x3x3xf32>, %a2: tensor<1x17x3x3xf32>) {
+  // expected-error @+1 {{'nn.deform_conv' op operand 'offset' must have shape [1, 18, 3, 3], got [1, 17, 3, 3]}}
+  %0 = "nn.deform_conv"(%a0, %a1, %a2) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, offset_group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x5x5xf32>, tensor<3x2x3x3xf32>, tensor<1x17x3x3xf32>) -> tensor<1x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @lp_pool_p(%a0: tensor<1x1x4x4xf32>) {
+  // expected-error @+1 {{'nn.lp_pool' op attribute 'p' = 0 must be >= 1}}
+  %0 = "nn.lp_pool"(%a0) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, p = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @linear_attention_rule(%q: tensor<2x3x16xf32>, %k: tensor<2x3x8xf32>, %v: tensor<2x3x12xf32>) {
+  // expected-error @+1 {{'nn.linear_attention' op attribute 'update_rule' = 'gated_delta' requires operand 'decay'}}
+  %0:2 = "nn.linear_attention"(%q, %k, %v) {kv_num_heads = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>, q_num_heads = 4 : i64, scale = 0.0 : f32, update_rule = "gated_delta"} : (tensor<2x3x16xf32>, tensor<2x3x8xf32>, tensor<2x3x12xf32>) -> (tensor<2x3x24xf32>, tensor<2x2x4x6xf32>)
   return
 }
 
@@ -702,7 +1014,7 @@ func.func @dynamic_mismatch(%a0: tensor<?x4xf32>, %a1: tensor<4xf32>) {
 // An INTS attribute where FLOATS is declared (IRDL only checks `array<...>`).
 func.func @resize_scales_kind(%a0: tensor<1x4xf32>) {
   // expected-error @+1 {{'nn.resize' op attribute 'scales' = array<i64: 1, 2> is not of kind floats}}
-  %0 = "nn.resize"(%a0) {coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "nearest", nearest_mode = "round_prefer_floor", scales = array<i64: 1, 2>, sizes = array<i64: 1, 8>} : (tensor<1x4xf32>) -> tensor<1x8xf32>
+  %0 = "nn.resize"(%a0) {coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 0 : i64, roi = array<f32>, mode = "nearest", nearest_mode = "round_prefer_floor", scales = array<i64: 1, 2>, sizes = array<i64: 1, 8>} : (tensor<1x4xf32>) -> tensor<1x8xf32>
   return
 }
 
@@ -721,5 +1033,256 @@ func.func @missing_attribute(%a0: tensor<2x3xf32>) {
 func.func @missing_operand(%a0: tensor<2xf32>) {
   // expected-error @+1 {{op expects exactly 2 operands, but got 1}}
   %0 = "nn.add"(%a0) : (tensor<2xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_tuple(%a0: tensor<2x3xf32>, %a1: tensor<1x3xi64>) {
+  // expected-error @+1 {{'nn.gather_nd' op operand 'indices' [1, 3]: its last dim 3 must be in [1, 2] for 'data' [2, 3]}}
+  %0 = "nn.gather_nd"(%a0, %a1) {batch_dims = 0 : i64} : (tensor<2x3xf32>, tensor<1x3xi64>) -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_elements_reduction(%a0: tensor<3xf32>, %a1: tensor<2xi64>, %a2: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.scatter_elements' op attribute 'reduction' = 'sum' must be one of ['none', 'add', 'mul', 'max', 'min']}}
+  %0 = "nn.scatter_elements"(%a0, %a1, %a2) {axis = 0 : i64, reduction = "sum"} : (tensor<3xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_updates(%a0: tensor<4x5xf32>, %a1: tensor<2x1xi64>, %a2: tensor<2x4xf32>) {
+  // expected-error @+1 {{'nn.scatter_nd' op operands 'updates' [2, 4] and 'indices.shape[:-1] + data.shape[k:]' [2, 5] must have one shape}}
+  %0 = "nn.scatter_nd"(%a0, %a1, %a2) {reduction = "none"} : (tensor<4x5xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x5xf32>
+  return
+}
+
+// -----
+
+func.func @tensor_scatter_longer(%a0: tensor<2x4xf32>, %a1: tensor<2x5xf32>) {
+  // expected-error @+1 {{'nn.tensor_scatter' op operand 'update' [2, 5] must match 'past_cache' [2, 4] except along axis 1, where it is not longer}}
+  %0 = "nn.tensor_scatter"(%a0, %a1) {axis = 1 : i64, mode = "linear"} : (tensor<2x4xf32>, tensor<2x5xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @one_hot_values(%a0: tensor<3xi64>, %a1: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.one_hot' op operand 'values' [3] must be [off_value, on_value]}}
+  %0 = "nn.one_hot"(%a0, %a1) {axis = -1 : i64, depth = 4 : i64} : (tensor<3xi64>, tensor<3xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_one_hot_depth(%a0: tensor<3xi64>, %a1: tensor<2xi64>, %a2: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.dynamic_one_hot' op operand 'depth' [2] must be a scalar}}
+  %0 = "nn.dynamic_one_hot"(%a0, %a1, %a2) {axis = -1 : i64} : (tensor<3xi64>, tensor<2xi64>, tensor<2xf32>) -> tensor<3x?xf32>
+  return
+}
+
+// -----
+
+func.func @tile_repeats(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.tile' op attribute 'repeats' = [2] must have 2 entries (one per axis of 'input')}}
+  %0 = "nn.tile"(%a0) {repeats = array<i64: 2>} : (tensor<2x3xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_tile_repeats(%a0: tensor<2x3xf32>, %a1: tensor<3xi64>) {
+  // expected-error @+1 {{'nn.dynamic_tile' op operand 'repeats' has 3 entries, 'input' [2, 3] needs 2}}
+  %0 = "nn.dynamic_tile"(%a0, %a1) : (tensor<2x3xf32>, tensor<3xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @depth_to_space_channels(%a0: tensor<1x6x2x3xf32>) {
+  // expected-error @+1 {{'nn.depth_to_space' op channels 6 of 'input' [1, 6, 2, 3] must divide by blocksize^2 = 4}}
+  %0 = "nn.depth_to_space"(%a0) {blocksize = 2 : i64, mode = "DCR"} : (tensor<1x6x2x3xf32>) -> tensor<1x1x4x6xf32>
+  return
+}
+
+// -----
+
+func.func @space_to_depth_height(%a0: tensor<1x2x3x4xf32>) {
+  // expected-error @+1 {{'nn.space_to_depth' op height 3 of 'input' [1, 2, 3, 4] must divide by blocksize 2}}
+  %0 = "nn.space_to_depth"(%a0) {blocksize = 2 : i64, mode = "DCR"} : (tensor<1x2x3x4xf32>) -> tensor<1x8x1x2xf32>
+  return
+}
+
+// -----
+
+func.func @reverse_sequence_lens(%a0: tensor<4x3xf32>, %a1: tensor<4xi64>) {
+  // expected-error @+1 {{'nn.reverse_sequence' op operand 'sequence_lens' has 4 entries, 'input' [4, 3] has 3 batches (axis 1)}}
+  %0 = "nn.reverse_sequence"(%a0, %a1) {batch_axis = 1 : i64, time_axis = 0 : i64} : (tensor<4x3xf32>, tensor<4xi64>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @trilu_rank(%a0: tensor<4xf32>) {
+  // expected-error @+1 {{'nn.trilu' op operand 'input' [4] must have rank >= 2}}
+  %0 = "nn.trilu"(%a0) {upper = 1 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @eye_like_rank(%a0: tensor<4xf32>) {
+  // expected-error @+1 {{'nn.eye_like' op operand 'input' [4] must be 2-d}}
+  %0 = "nn.eye_like"(%a0) {dtype = f32, k = 0 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @center_crop_pad_shape(%a0: tensor<4x4xf32>, %a1: tensor<1xi64>) {
+  // expected-error @+1 {{'nn.center_crop_pad' op operand 'shape' has 1 entries, 'axes' 2}}
+  %0 = "nn.center_crop_pad"(%a0, %a1) {axes = array<i64>} : (tensor<4x4xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_squeeze_candidates(%a0: tensor<1x3xf32>, %a1: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.dynamic_squeeze' op 'data' [1, 3] has fewer than 2 axes that can have size 1}}
+  %0 = "nn.dynamic_squeeze"(%a0, %a1) : (tensor<1x3xf32>, tensor<2xi64>) -> tensor<f32>
+  return
+}
+
+// -----
+
+// The static dims of a run-time squeeze are checked: [1, 3, 4] minus one size-1 axis is [3, 4].
+func.func @dynamic_squeeze_result(%a0: tensor<1x3x4xf32>, %a1: tensor<1xi64>) {
+  // expected-error @+1 {{'nn.dynamic_squeeze' op result type(s) tensor<4x3xf32> do not match inferred tensor<3x4xf32>}}
+  %0 = "nn.dynamic_squeeze"(%a0, %a1) : (tensor<1x3x4xf32>, tensor<1xi64>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_unsqueeze_axes(%a0: tensor<3xf32>, %a1: tensor<0xi64>) {
+  // expected-error @+1 {{'nn.dynamic_unsqueeze' op operand 'axes' must name at least one axis}}
+  %0 = "nn.dynamic_unsqueeze"(%a0, %a1) : (tensor<3xf32>, tensor<0xi64>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_pad_pads(%a0: tensor<2x3xf32>, %a1: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.dynamic_pad' op operand 'pads' has 2 entries, expected 4 (2 per axis)}}
+  %0 = "nn.dynamic_pad"(%a0, %a1) {mode = "constant", operandSegmentSizes = array<i32: 1, 1, 0, 0>} : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_split_empty(%a0: tensor<4xf32>, %a1: tensor<0xi64>) {
+  // expected-error @+1 {{'nn.dynamic_split' op operand 'split' must have at least one entry}}
+  %0 = "nn.dynamic_split"(%a0, %a1) {axis = 0 : i64} : (tensor<4xf32>, tensor<0xi64>) -> tensor<?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_resize_both(%a0: tensor<1x4xf32>, %a1: tensor<2xf32>, %a2: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.dynamic_resize' op exactly one of the operands 'scales' and 'sizes' must be given}}
+  %0 = "nn.dynamic_resize"(%a0, %a1, %a2) {antialias = 0 : i64, axes = array<i64>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "nearest", nearest_mode = "round_prefer_floor", operandSegmentSizes = array<i32: 1, 0, 1, 1>} : (tensor<1x4xf32>, tensor<2xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @resize_antialias_nearest(%a0: tensor<1x4xf32>) {
+  // expected-error @+1 {{'nn.resize' op attribute 'antialias' = 1 needs linear or cubic mode}}
+  %0 = "nn.resize"(%a0) {sizes = array<i64: 1, 2>, scales = array<f32>, mode = "nearest", coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, antialias = 1 : i64, roi = array<f32>} : (tensor<1x4xf32>) -> tensor<1x2xf32>
+  return
+}
+
+
+// -----
+
+func.func @rnn_w(%x: tensor<5x2x3xf32>, %w: tensor<1x4x2xf32>, %r: tensor<1x4x4xf32>) {
+  // expected-error @+1 {{'nn.rnn' op operand 'w' has shape [1, 4, 2], expected [1, 4, 3] ([directions, gates * hidden, input])}}
+  %0:2 = "nn.rnn"(%x, %w, %r) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = [], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x4x2xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @gru_activations(%x: tensor<5x2x3xf32>, %w: tensor<1x12x3xf32>, %r: tensor<1x12x4xf32>) {
+  // expected-error @+1 {{'nn.gru' op attribute 'activations' = ['Sigmoid', 'Swish'] must list 2 of}}
+  %0:2 = "nn.gru"(%x, %w, %r) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = ["Sigmoid", "Swish"], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, linear_before_reset = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x12x3xf32>, tensor<1x12x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @lstm_lens(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>, %n: tensor<3xi32>) {
+  // expected-error @+1 {{'nn.lstm' op operand 'sequence_lens' has shape [3], expected [2] ([batch])}}
+  %0:3 = "nn.lstm"(%x, %w, %r, %n) {activation_alpha = array<f32>, activation_beta = array<f32>, activations = [], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = 0 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 0, 0, 0>} : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<3xi32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
+// nn_math: element types and attributes.
+func.func @mod_fmod(%a0: tensor<2xui8>) {
+  // expected-error @+1 {{'nn.mod' op attribute 'fmod' = 2 must be one of [0, 1]}}
+  %0 = "nn.mod"(%a0, %a0) {fmod = 2 : i64} : (tensor<2xui8>, tensor<2xui8>) -> tensor<2xui8>
+  return
+}
+
+// -----
+
+func.func @mod_mixed_signedness(%a0: tensor<2xui8>, %a1: tensor<2xi8>) {
+  // expected-error @+1 {{'nn.mod' op operands 'a' (uint8) and 'b' (int8) must have one element type}}
+  %0 = "nn.mod"(%a0, %a1) {fmod = 0 : i64} : (tensor<2xui8>, tensor<2xi8>) -> tensor<2xui8>
+  return
+}
+
+// -----
+
+func.func @bit_shift_direction(%a0: tensor<2xui16>) {
+  // expected-error @+1 {{'nn.bit_shift' op attribute 'direction' = 'UP' must be one of ['LEFT', 'RIGHT']}}
+  %0 = "nn.bit_shift"(%a0, %a0) {direction = "UP"} : (tensor<2xui16>, tensor<2xui16>) -> tensor<2xui16>
+  return
+}
+
+// -----
+
+func.func @bitwise_float(%a0: tensor<2xbf16>) {
+  // expected-error @+1 {{'nn.bitwise_not' op operand 'x' must be an integer tensor, got bfloat16}}
+  %0 = "nn.bitwise_not"(%a0) : (tensor<2xbf16>) -> tensor<2xbf16>
+  return
+}
+
+// -----
+
+func.func @prelu_slope(%a0: tensor<3xf32>, %a1: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.prelu' op operand 'slope' [2, 3] must broadcast to 'x' [3]}}
+  %0 = "nn.prelu"(%a0, %a1) : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @clip_bound_rank(%a0: tensor<3xf32>, %a1: tensor<1xf32>) {
+  // expected-error @+1 {{'nn.clip' op operand 'min' must be a scalar (0-d) tensor, got [1]}}
+  %0 = "nn.clip"(%a0, %a1) {operandSegmentSizes = array<i32: 1, 1, 0>} : (tensor<3xf32>, tensor<1xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @is_inf_result(%a0: tensor<3xf16>) {
+  // expected-error @+1 {{'nn.is_inf' op result type(s) tensor<3xf16> do not match inferred tensor<3xi1>}}
+  %0 = "nn.is_inf"(%a0) {detect_negative = 1 : i64, detect_positive = 1 : i64} : (tensor<3xf16>) -> tensor<3xf16>
   return
 }

@@ -1,5 +1,5 @@
 # Squeeze/Unsqueeze/ReduceMean take `axes` as an attribute in early opsets and as an input
-# later; Clip's bounds are inputs. Both forms import to the same nn ops.
+# later; Clip's bounds are inputs (0-d operands). Both forms import to the same nn ops.
 # RUN: %PYTHON %s %t 11
 # RUN: strata-translate --import-onnx %t.11.onnx | FileCheck %s
 # RUN: %PYTHON %s %t 18
@@ -42,6 +42,8 @@ onnx.save(model, f"{sys.argv[1]}.{opset}.onnx")
 
 # CHECK-LABEL: func.func @main
 # CHECK:         %[[S:.*]] = "nn.squeeze"(%{{.*}}) {axes = array<i64: 1>} : (tensor<2x1x7xf32>) -> tensor<2x7xf32>
-# CHECK:         %[[C:.*]] = "nn.clip"(%[[S]]) {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32}
+# CHECK:         %[[LO:.*]] = "nn.constant"() {value = dense<0.000000e+00> : tensor<f32>}
+# CHECK:         %[[HI:.*]] = "nn.constant"() {value = dense<6.000000e+00> : tensor<f32>}
+# CHECK:         %[[C:.*]] = "nn.clip"(%[[S]], %[[LO]], %[[HI]]) {operandSegmentSizes = array<i32: 1, 1, 1>}
 # CHECK:         %[[U:.*]] = "nn.unsqueeze"(%[[C]]) {axes = array<i64: 0>} : (tensor<2x7xf32>) -> tensor<1x2x7xf32>
 # CHECK:         "nn.reduce_mean"(%[[U]]) {axes = array<i64: 2>, keepdims = 0 : i64, noop_with_empty_axes = 0 : i64} : (tensor<1x2x7xf32>) -> tensor<1x2xf32>

@@ -59,9 +59,11 @@ def test_coverage_rows() -> None:
         sum(c.key not in expected for c in expanded),
         len(expanded),
     )
-    assert rows["Shape"].status == coverage.CONVERTER  # dynamic dims: nn.shape
-    assert rows["If"].status == coverage.NO  # sub-graphs never fold
+    assert rows["Shape"].status == coverage.CONVERTER  # nn.shape where dims are dynamic
+    assert rows["If"].status == coverage.CONVERTER  # scf.if around the imported branches
+    assert rows["SequenceMap"].status == coverage.NO  # sub-graphs never fold
     assert rows["ai.onnx.ml.ZipMap"].status == coverage.NO
     assert rows["Attention"].status == coverage.FOLD_ONLY
-    assert rows["HardSwish"].status == coverage.FOLD_ONLY  # through its function body
+    assert rows["Det"].status == coverage.FOLD_ONLY  # no converter: constant inputs only
+    assert rows["HardSwish"].status == coverage.CONVERTER
     assert rows["RandomNormal"].status == coverage.NO  # never folded

@@ -140,7 +140,7 @@ def test_unknown_ops_are_all_listed_with_node_names() -> None:
         helper.make_node("FancyOp", ["a"], ["b"], name="fancy1"),
         helper.make_node("Relu", ["b"], ["c"]),
         helper.make_node("FancyOp", ["c"], ["d"], name="fancy2"),
-        helper.make_node("Det", ["d"], ["y"], name="det"),
+        helper.make_node("ImageDecoder", ["d"], ["y"], name="decode"),
     ]
     graph = helper.make_graph(
         nodes,
@@ -151,7 +151,7 @@ def test_unknown_ops_are_all_listed_with_node_names() -> None:
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     with pytest.raises(UnsupportedOpError) as info:
         import_model(model.SerializeToString())  # the checker does not know FancyOp either
-    assert info.value.unsupported == {"FancyOp": ["fancy1", "fancy2"], "Det": ["det"]}
+    assert info.value.unsupported == {"FancyOp": ["fancy1", "fancy2"], "ImageDecoder": ["decode"]}
     assert "fancy1, fancy2" in str(info.value)
 
 

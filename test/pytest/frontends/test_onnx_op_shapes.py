@@ -280,6 +280,38 @@ CASES = [
     Case("pow_int_exponent", [n("Pow", ["x", "e"])], X4, ["y"], {"e": np.array(2, np.int64)}),
     Case("clip_max_only", [n("Clip", ["x", "", "hi"])], X4, ["y"], {"hi": np.array(6, np.float32)}),
     Case("clip_runtime_min", [n("Clip", ["x", "lo"])], [("x", F, [3]), ("lo", F, [])], ["y"]),
+    Case("clip_bound_1", [n("Clip", ["x", "lo"])], [("x", F, [3]), ("lo", F, [1])], ["y"]),
+    Case(
+        "cast_like_mod_bitshift",
+        [
+            n("CastLike", ["x", "like"], ["u"]),
+            n("Mod", ["u", "m"], ["r"]),
+            n("BitShift", ["r", "s"], ["y"], direction="LEFT"),
+        ],
+        [("x", F, [2, 3]), ("like", TensorProto.UINT32, [1])],
+        ["y"],
+        {"m": np.array([7, 3, 2], np.uint32), "s": np.array(2, np.uint32)},
+    ),
+    Case(
+        "math_and_activations",
+        [
+            n("Cos", ["x"], ["a"]),
+            n("Round", ["a"], ["b"]),
+            n("Softplus", ["b"], ["c"]),
+            n("PRelu", ["c", "slope"], ["d"]),
+            n("IsInf", ["d"], ["y"], detect_negative=0),
+        ],
+        X4,
+        ["y"],
+        {"slope": w(9)},
+    ),
+    Case(
+        "bitwise_unsigned",
+        [n("BitwiseAnd", ["a", "b"], ["c"]), n("BitwiseNot", ["c"], ["y"])],
+        [("a", TensorProto.UINT64, [2, 3]), ("b", TensorProto.UINT64, [3])],
+        ["y"],
+        opset=18,
+    ),
     Case(
         "variadic",
         [
@@ -303,6 +335,46 @@ CASES = [
         "reduce_sum_13_noop", [n("ReduceSum", ["x"], noop_with_empty_axes=1)], X4, ["y"], opset=13
     ),
     Case("reduce_sum_11", [n("ReduceSum", ["x"], axes=[0, 2], keepdims=0)], X4, ["y"], opset=11),
+    Case("reduce_l2_11", [n("ReduceL2", ["x"], axes=[-1], keepdims=0)], X4, ["y"], opset=11),
+    Case(
+        "reduce_kinds_18",
+        [
+            n("ReduceLogSumExp", ["x", "a"], ["l"]),
+            n("ReduceProd", ["l", "a"], ["p"], keepdims=0),
+            n("ReduceMin", ["p"], ["y"]),
+        ],
+        X4,
+        ["y"],
+        {"a": i64(1)},
+        opset=18,
+    ),
+    Case(
+        "arg_max_min",
+        [n("ArgMax", ["x"], ["a"], axis=2), n("ArgMin", ["x"], ["b"], keepdims=0)],
+        X4,
+        ["a", "b"],
+        opset=13,
+    ),
+    Case("hardmax_11", [n("Hardmax", ["x"], axis=2)], X4, ["y"], opset=11),
+    Case("hardmax_13", [n("Hardmax", ["x"], axis=2)], X4, ["y"], opset=13),
+    Case("lp_normalization", [n("LpNormalization", ["x"], axis=1, p=1)], X4, ["y"]),
+    Case(
+        "top_k_constant_k",
+        [n("TopK", ["x", "k"], ["v", "i"], axis=1, largest=0)],
+        X4,
+        ["v", "i"],
+        {"k": i64(3)},
+        opset=11,
+    ),
+    Case("cum_sum_constant_axis", [n("CumSum", ["x", "a"], reverse=1)], X4, ["y"], {"a": i64(2)}),
+    Case(
+        "einsum_chain",
+        [n("Einsum", ["a", "b", "c"], equation="ij,jk,kl->li")],
+        [("a", F, [2, 3]), ("b", F, [3, 4]), ("c", F, [4, 5])],
+        ["y"],
+        opset=12,
+    ),
+    Case("det", [n("Det", ["x"])], X4, ["y"], opset=11),
     Case(
         "activations",
         [
@@ -330,6 +402,120 @@ CASES = [
     Case(
         "dropout_mask", [n("Dropout", ["x"], ["y", "m"])], [("x", F, [2, 3])], ["y", "m"], opset=13
     ),
+    Case(
+        "grid_sample_16_bicubic",
+        [n("GridSample", ["x", "g"], mode="bicubic", padding_mode="border")],
+        [("x", F, [1, 2, 5, 6]), ("g", F, [1, 3, 4, 2])],
+        ["y"],
+        opset=16,
+    ),
+    Case(
+        "max_pool_indices_ceil",
+        [n("MaxPool", ["x"], ["y", "i"], kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1)],
+        X4,
+        ["y", "i"],
+    ),
+    Case(
+        "col2im_constant_shapes",
+        [n("Col2Im", ["x", "img", "blk"], strides=[2, 1])],
+        [("x", F, [1, 12, 6])],
+        ["y"],
+        {"img": i64(5, 4), "blk": i64(2, 2)},
+        opset=18,
+    ),
+    Case(
+        "affine_grid_constant_size",
+        [n("AffineGrid", ["t", "s"])],
+        [("t", F, [2, 3, 4])],
+        ["y"],
+        {"s": i64(2, 1, 3, 4, 5)},
+        opset=20,
+    ),
+    # indexing and rearranging ops; constant config inputs give the static op forms
+    Case(
+        "gather_nd",
+        [n("GatherND", ["x", "i"], batch_dims=1)],
+        X4,
+        ["y"],
+        {"i": np.array([[[1, 2]]], np.int64)},
+        opset=13,
+    ),
+    Case(
+        "scatter_nd",
+        [n("ScatterND", ["x", "i", "u"])],
+        [("x", F, [4, 3]), ("u", F, [2, 3])],
+        ["y"],
+        {"i": np.array([[1], [3]], np.int64)},
+        opset=16,
+    ),
+    Case(
+        "one_hot_const_depth",
+        [n("OneHot", ["i", "d", "v"], axis=0)],
+        [("v", F, [2])],
+        ["y"],
+        {"i": i64(0, 2, 1), "d": np.array(5, np.int64)},
+        opset=11,
+    ),
+    Case("tile_const", [n("Tile", ["x", "r"])], X4, ["y"], {"r": i64(1, 2, 1, 3)}, opset=13),
+    Case("depth_to_space_crd", [n("DepthToSpace", ["x"], blocksize=2, mode="CRD")], X4, ["y"]),
+    Case("space_to_depth", [n("SpaceToDepth", ["x"], blocksize=3)], X4, ["y"]),
+    Case(
+        "trilu_k",
+        [n("Trilu", ["x", "k"], upper=0)],
+        X4,
+        ["y"],
+        {"k": np.array(2, np.int64)},
+        opset=14,
+    ),
+    Case("eye_like_int", [n("EyeLike", ["x"], dtype=I64, k=-1)], [("x", F, [3, 5])], ["y"]),
+    Case(
+        "reverse_sequence",
+        [n("ReverseSequence", ["x", "l"], batch_axis=0, time_axis=1)],
+        [("x", F, [3, 4, 2])],
+        ["y"],
+        {"l": i64(4, 1, 3)},
+    ),
+    Case(
+        "center_crop_pad_const",
+        [n("CenterCropPad", ["x", "s"], axes=[2, -1])],
+        X4,
+        ["y"],
+        {"s": i64(4, 12)},
+        opset=18,
+    ),
+    Case(
+        "resize_tf_crop_const_roi",
+        [
+            n(
+                "Resize",
+                ["x", "roi", "", "sz"],
+                mode="linear",
+                coordinate_transformation_mode="tf_crop_and_resize",
+                axes=[2, 3],
+            )
+        ],
+        X4,
+        ["y"],
+        {"roi": np.array([0.1, 0.2, 0.9, 1.1], np.float32), "sz": i64(5, 7)},
+        opset=19,
+    ),
+    Case(
+        "resize_antialias_not_smaller",
+        [
+            n(
+                "Resize",
+                ["x", "", "", "sz"],
+                mode="cubic",
+                antialias=1,
+                axes=[2, 3],
+                keep_aspect_ratio_policy="not_smaller",
+            )
+        ],
+        X4,
+        ["y"],
+        {"sz": i64(4, 3)},
+        opset=19,
+    ),
 ]
 
 
@@ -346,3 +532,48 @@ def test_result_types_match_onnxruntime(case: Case) -> None:
     imported = import_model(model)
     got = [(o.shape, o.dtype) for o in imported.outputs]
     assert got == [(tuple(e.shape), e.dtype) for e in expected]
+
+
+def test_upsample_and_scatter_convert_at_their_opsets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Upsample-9 is Resize with asymmetric coordinates and floor rounding; Scatter-10 is
+    ScatterElements. (Opsets below 11 do not import yet; the converters are checked here.)"""
+    from strata.frontends.onnx import loader
+
+    monkeypatch.setattr(loader, "MIN_OPSET", 7)
+    scales = np.array([1, 1, 2, 3], np.float32)
+    cases = [
+        Case("upsample_9", [n("Upsample", ["x", "s"])], [("x", F, [1, 2, 3, 4])], ["y"],
+             {"s": scales}, opset=9),
+        Case("upsample_9_run_time", [n("Upsample", ["x", "s"], mode="linear")],
+             [("x", F, [1, 2, 3, 4]), ("s", F, [4])], ["y"], opset=9),
+        Case("upsample_7", [n("Upsample", ["x"], scales=[1.0, 1.0, 2.0, 2.0])],
+             [("x", F, [1, 1, 2, 2])], ["y"], opset=7),
+        Case("scatter_10", [n("Scatter", ["x", "i", "u"], axis=1)],
+             [("x", F, [2, 5]), ("u", F, [2, 2])], ["y"], {"i": i64(1, 3, 0, 4).reshape(2, 2)},
+             opset=10),
+    ]  # fmt: skip
+    seen = []  # (op name, coordinate mode, nearest mode, result type), read while alive
+    for case in cases:
+        imported = import_model(case.model())
+        body = imported.module.body.operations[0].regions[0].blocks[0]
+        for op in body.operations:
+            o = op.operation
+            if o.name in ("func.return", "nn.constant"):
+                continue
+            attrs = {k: str(o.attributes[k]) for k in o.attributes}
+            seen.append(
+                (
+                    o.name,
+                    attrs.get("coordinate_transformation_mode"),
+                    attrs.get("nearest_mode"),
+                    str(o.results[0].type),
+                )
+            )
+        del body, imported
+    resize = ('"asymmetric"', '"floor"')
+    assert seen == [
+        ("nn.resize", *resize, "tensor<1x2x6x12xf32>"),
+        ("nn.dynamic_resize", *resize, "tensor<?x?x?x?xf32>"),
+        ("nn.resize", *resize, "tensor<1x1x4x4xf32>"),
+        ("nn.scatter_elements", None, None, "tensor<2x5xf32>"),
+    ]

@@ -60,16 +60,19 @@ def test_no_nn_op_remains() -> None:
 
 def test_unsupported_variant_raises_compilation_error_naming_op_and_location() -> None:
     with make_context(), ir.Location.unknown():
-        x_t = ir.RankedTensorType.get([1, 1, 2, 2], ir.F32Type.get())
+        x_t = ir.RankedTensorType.get([4], ir.IntegerType.get_unsigned(8))
+        i_t = ir.RankedTensorType.get([2], ir.IntegerType.get_signless(64))
+        u_t = ir.RankedTensorType.get([2], ir.IntegerType.get_unsigned(8))
         m = ir.Module.create()
         with ir.InsertionPoint(m.body):
 
-            @func.FuncOp.from_py_func(x_t)
-            def f(x: ir.Value) -> list[ir.Value]:
-                attrs = {"sizes": [1, 1, 4, 4], "mode": "cubic"}
-                return DIALECT.op("resize").build([x], attrs, loc=ir.Location.name("up_node"))
+            @func.FuncOp.from_py_func(x_t, i_t, u_t)
+            def f(x: ir.Value, i: ir.Value, u: ir.Value) -> list[ir.Value]:
+                attrs = {"axis": 0, "reduction": "add"}
+                loc = ir.Location.name("up_node")
+                return DIALECT.op("scatter_elements").build([x, i, u], attrs, loc=loc)
 
-        with pytest.raises(CompilationError, match=r"nn\.resize.*up_node.*cubic"):
+        with pytest.raises(CompilationError, match=r"nn\.scatter_elements.*up_node.*unsigned"):
             run_pipeline(m, "convert-nn-to-linalg")
 
 

@@ -151,3 +151,25 @@ def test_thread_count_reaches_openmp() -> None:
     assert "num-threads=0" in cpu_pipeline(None)  # 0: OpenMP's default team (all cores)
     assert "openmp" not in cpu_pipeline(1)
     assert openmp.link_args(1) == []
+
+
+def test_dilated_conv_is_left_to_plain_loops() -> None:
+    """im2col needs unit dilations: a dilated NCHW conv gets no schedule (it still lowers)."""
+    text = """
+func.func @kern(%x: tensor<1x2x9x9xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x5x5xf32> {
+  %e = tensor.empty() : tensor<1x3x5x5xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x3x5x5xf32>) -> tensor<1x3x5x5xf32>
+  %y = linalg.conv_2d_nchw_fchw {dilations = dense<2> : tensor<2xi64>,
+      strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x2x9x9xf32>, tensor<3x2x3x3xf32>)
+      outs(%f : tensor<1x3x5x5xf32>) -> tensor<1x3x5x5xf32>
+  return %y : tensor<1x3x5x5xf32>
+}
+"""
+    with make_context() as ctx, ir.Location.unknown(ctx):
+        module = ir.Module.parse(text)
+        conv = module.body.operations[0].regions[0].blocks[0].operations[3]
+        assert schedules.contraction_of(conv.operation) is None
+        run_pipeline(module, "strata-cpu-schedule")
+        assert "linalg.conv_2d_nchw_fchw" in str(module)

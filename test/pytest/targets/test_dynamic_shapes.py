@@ -206,3 +206,22 @@ def test_scheduled_dynamic_contractions_match_onnxruntime(tmp_path: Path) -> Non
         want = ref.run(None, feeds)
         for g, r in zip(got, want, strict=True):
             np.testing.assert_allclose(g, r, rtol=1e-4, atol=1e-4)
+
+
+def test_zero_size_static_dims_compile_and_run(tmp_path: Path) -> None:
+    """A static [3, 0, 5] tensor: the kernel takes memref descriptors (bare pointers cannot
+    describe it), the interface stays static."""
+    graph = helper.make_graph(
+        [helper.make_node("Neg", ["x"], ["y"])],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 0, 5])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 0, 5])],
+    )
+    model = strata.compile(
+        helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+        cache_dir=tmp_path,
+        num_threads=1,
+    )
+    assert model.meta.abi == "static"
+    (y,) = model.run([np.zeros((3, 0, 5), np.float32)])
+    assert y.shape == (3, 0, 5)

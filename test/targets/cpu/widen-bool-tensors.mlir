@@ -48,3 +48,29 @@ func.func @transpose(%m: tensor<2x3xi1>) -> tensor<3x2xi1> {
   %t = linalg.transpose ins(%m : tensor<2x3xi1>) outs(%e : tensor<3x2xi1>) permutation = [1, 0]
   return %t : tensor<3x2xi1>
 }
+
+// -----
+
+// scf ops carry bool tensors through their regions: results and block arguments become i8.
+// CHECK-LABEL: func.func @loop_carried_flag
+// CHECK-SAME:    (%[[F:.*]]: tensor<i8>, %[[N:.*]]: index) -> tensor<i8>
+// CHECK:         %[[R:.*]] = scf.for %{{.*}} = %{{.*}} to %[[N]] step %{{.*}} iter_args(%[[A:.*]] = %[[F]]) -> (tensor<i8>)
+// CHECK:           %[[E:.*]] = tensor.extract %[[A]][] : tensor<i8>
+// CHECK:           %[[B:.*]] = arith.trunci %[[E]] : i8 to i1
+// CHECK:           %[[T:.*]] = arith.xori %[[B]], %{{.*}} : i1
+// CHECK:           %[[W:.*]] = arith.extui %[[T]] : i1 to i8
+// CHECK:           %[[V:.*]] = tensor.from_elements %[[W]] : tensor<i8>
+// CHECK:           scf.yield %[[V]] : tensor<i8>
+// CHECK:         return %[[R]] : tensor<i8>
+func.func @loop_carried_flag(%f: tensor<i1>, %n: index) -> tensor<i1> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %true = arith.constant true
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %f) -> (tensor<i1>) {
+    %e = tensor.extract %a[] : tensor<i1>
+    %t = arith.xori %e, %true : i1
+    %v = tensor.from_elements %t : tensor<i1>
+    scf.yield %v : tensor<i1>
+  }
+  return %r : tensor<i1>
+}

@@ -1,0 +1,124 @@
+"""The element types Strata handles end to end, in one table.
+
+Each :class:`DType` row says how one numpy dtype is spelled at every layer:
+
+* `mlir`: the element type in the `nn` dialect. Floats are themselves (`f32`, `bf16`); signed
+  integers are signless (`i8`); **unsigned integers keep their signedness** (`ui8`), so shape
+  rules and lowerings see what the data means; bool is `i1`.
+* `storage`: the element type below `nn` (linalg, memrefs, LLVM), where every integer is
+  signless (MLIR's arith ops take signless integers only): `ui8` is stored as `i8`.
+  `convert-nn-to-linalg` picks unsigned arithmetic where the `nn` type is unsigned and then
+  erases the signedness (see `strata.passes.signless`).
+* `ctype`: the C type of a buffer of this dtype in `NAME.h` (16-bit floats as `uint16_t`
+  bits, bool as one byte).
+
+Numpy has no bfloat16; `ml_dtypes` (shipped with onnx) provides it, and importing this module
+registers it so `np.dtype("bfloat16")` works. Adding an element type means adding a row here
+(its `name` is a numpy dtype name or an `ml_dtypes` attribute, e.g. `float8_e4m3fn`), and
+whatever arithmetic it needs in the lowerings; every other table is derived. Sub-byte types
+would also need a storage decision (`bits` and `storage` assume whole bytes).
+
+Dependency contract: numpy and ml_dtypes only.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+import ml_dtypes
+import numpy as np
+
+
+class Kind(enum.Enum):
+    FLOAT = "float"
+    SIGNED = "signed"
+    UNSIGNED = "unsigned"
+    BOOL = "bool"
+
+
+@dataclass(frozen=True)
+class DType:
+    name: str  # numpy dtype name
+    mlir: str  # element type in the nn dialect
+    ctype: str  # C type in NAME.h
+    kind: Kind
+
+    @property
+    def np(self) -> np.dtype[Any]:
+        return _NUMPY[self.name]
+
+    @property
+    def storage(self) -> str:
+        """The element type below nn: integers are signless there."""
+        return self.mlir[1:] if self.kind is Kind.UNSIGNED else self.mlir
+
+    @property
+    def bits(self) -> int:
+        return 1 if self.kind is Kind.BOOL else 8 * self.np.itemsize
+
+
+DTYPES: tuple[DType, ...] = (
+    DType("float32", "f32", "float", Kind.FLOAT),
+    DType("float64", "f64", "double", Kind.FLOAT),
+    DType("float16", "f16", "uint16_t", Kind.FLOAT),
+    DType("bfloat16", "bf16", "uint16_t", Kind.FLOAT),
+    DType("int8", "i8", "int8_t", Kind.SIGNED),
+    DType("int16", "i16", "int16_t", Kind.SIGNED),
+    DType("int32", "i32", "int32_t", Kind.SIGNED),
+    DType("int64", "i64", "int64_t", Kind.SIGNED),
+    DType("uint8", "ui8", "uint8_t", Kind.UNSIGNED),
+    DType("uint16", "ui16", "uint16_t", Kind.UNSIGNED),
+    DType("uint32", "ui32", "uint32_t", Kind.UNSIGNED),
+    DType("uint64", "ui64", "uint64_t", Kind.UNSIGNED),
+    DType("bool", "i1", "uint8_t", Kind.BOOL),
+)
+
+# numpy's own dtypes by name; the others (bfloat16, and float8 / int4 later) from ml_dtypes
+_NUMPY: dict[str, np.dtype[Any]] = {
+    d.name: np.dtype(getattr(ml_dtypes, d.name, None) or d.name) for d in DTYPES
+}
+_BY_NAME = {d.name: d for d in DTYPES}
+_BY_MLIR = {d.mlir: d for d in DTYPES}
+
+
+def lookup(dtype: Any) -> DType | None:
+    """The row of a numpy dtype (or its name), None if Strata does not handle it."""
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:
+        return None
+    return _BY_NAME.get(name)
+
+
+def by_mlir(spelling: str) -> DType | None:
+    """The row of an nn-level element type spelling (`f32`, `ui8`, `i1`), or None."""
+    return _BY_MLIR.get(spelling)
+
+
+def numpy_dtype(name: str) -> np.dtype[Any]:
+    """The numpy dtype named `name` (bfloat16 included); KeyError if not in the table."""
+    return _BY_NAME[name].np
+
+
+def names() -> list[str]:
+    return [d.name for d in DTYPES]
+
+
+def is_float(dtype: Any) -> bool:
+    """Whether a numpy dtype is a floating-point type of the table (bfloat16's numpy kind is
+    'V', so `dtype.kind == 'f'` misses it)."""
+    d = lookup(dtype)
+    return d is not None and d.kind is Kind.FLOAT
+
+
+def is_unsigned(dtype: Any) -> bool:
+    d = lookup(dtype)
+    return d is not None and d.kind is Kind.UNSIGNED
+
+
+def is_integer(dtype: Any) -> bool:
+    """Signed or unsigned integer (not bool)."""
+    d = lookup(dtype)
+    return d is not None and d.kind in (Kind.SIGNED, Kind.UNSIGNED)
