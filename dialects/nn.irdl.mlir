@@ -244,12 +244,201 @@ irdl.dialect @nn {
     %2 = irdl.base "!builtin.tensor"
     %3 = irdl.base "!builtin.tensor"
     %4 = irdl.base "!builtin.tensor"
-    %5 = irdl.base "#builtin.integer"
-    %6 = irdl.base "#builtin.float"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
     %7 = irdl.base "#builtin.integer"
+    %8 = irdl.base "#builtin.float"
+    %9 = irdl.base "#builtin.integer"
     irdl.operands(x: %1, scale: %2, b: optional %3)
+    irdl.results(y: %4, mean: %5, inv_std_dev: %6)
+    irdl.attributes {"axis" = %7, "epsilon" = %8, "stash_type" = %9}
+  }
+  irdl.operation @rms_normalization {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.float"
+    %6 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1, scale: %2)
+    irdl.results(y: %3)
+    irdl.attributes {"axis" = %4, "epsilon" = %5, "stash_type" = %6}
+  }
+  irdl.operation @attention {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
+    %7 = irdl.base "!builtin.tensor"
+    %8 = irdl.base "!builtin.tensor"
+    %9 = irdl.base "!builtin.tensor"
+    %10 = irdl.base "!builtin.tensor"
+    %11 = irdl.base "!builtin.tensor"
+    %12 = irdl.base "#builtin.integer"
+    %13 = irdl.base "#builtin.integer"
+    %14 = irdl.base "#builtin.integer"
+    %15 = irdl.base "#builtin.integer"
+    %16 = irdl.base "#builtin.float"
+    %17 = irdl.base "#builtin.float"
+    %18 = irdl.base "#builtin.integer"
+    irdl.operands(q: %1, k: %2, v: %3, attn_mask: optional %4, past_key: optional %5, past_value: optional %6, nonpad_kv_seqlen: optional %7)
+    irdl.results(y: %8, present_key: %9, present_value: %10, qk_matmul_output: %11)
+    irdl.attributes {"is_causal" = %12, "left_window_size" = %13, "qk_matmul_output_mode" = %14, "right_window_size" = %15, "scale" = %16, "softcap" = %17, "softmax_precision" = %18}
+  }
+  irdl.operation @linear_attention {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
+    %7 = irdl.base "!builtin.tensor"
+    %8 = irdl.base "!builtin.tensor"
+    %9 = irdl.base "#builtin.integer"
+    %10 = irdl.base "#builtin.integer"
+    %11 = irdl.base "#builtin.float"
+    %12 = irdl.base "#builtin.string"
+    irdl.operands(query: %1, key: %2, value: %3, past_state: optional %4, decay: optional %5, beta: optional %6)
+    irdl.results(output: %7, present_state: %8)
+    irdl.attributes {"kv_num_heads" = %9, "q_num_heads" = %10, "scale" = %11, "update_rule" = %12}
+  }
+  irdl.operation @max_pool_with_indices {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.dense_array"
+    %6 = irdl.base "#builtin.dense_array"
+    %7 = irdl.base "#builtin.dense_array"
+    %8 = irdl.base "#builtin.integer"
+    %9 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %1)
+    irdl.results(y: %2, indices: %3)
+    irdl.attributes {"ceil_mode" = %4, "dilations" = %5, "kernel_shape" = %6, "pads" = %7, "storage_order" = %8, "strides" = %9}
+  }
+  irdl.operation @lp_pool {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.dense_array"
+    %5 = irdl.base "#builtin.dense_array"
+    %6 = irdl.base "#builtin.integer"
+    %7 = irdl.base "#builtin.dense_array"
+    %8 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"ceil_mode" = %3, "dilations" = %4, "kernel_shape" = %5, "p" = %6, "pads" = %7, "strides" = %8}
+  }
+  irdl.operation @max_unpool {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.dense_array"
+    %5 = irdl.base "#builtin.dense_array"
+    %6 = irdl.base "#builtin.dense_array"
+    %7 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %1, indices: %2)
+    irdl.results(y: %3)
+    irdl.attributes {"output_shape" = %4, "kernel_shape" = %5, "pads" = %6, "strides" = %7}
+  }
+  irdl.operation @dynamic_max_unpool {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.dense_array"
+    %6 = irdl.base "#builtin.dense_array"
+    %7 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %1, indices: %2, output_shape: %3)
     irdl.results(y: %4)
-    irdl.attributes {"axis" = %5, "epsilon" = %6, "stash_type" = %7}
+    irdl.attributes {"kernel_shape" = %5, "pads" = %6, "strides" = %7}
+  }
+  irdl.operation @col2im {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.dense_array"
+    %5 = irdl.base "#builtin.dense_array"
+    %6 = irdl.base "#builtin.dense_array"
+    %7 = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %1)
+    irdl.results(output: %2)
+    irdl.attributes {"image_shape" = %3, "block_shape" = %4, "dilations" = %5, "pads" = %6, "strides" = %7}
+  }
+  irdl.operation @dynamic_col2im {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.dense_array"
+    %6 = irdl.base "#builtin.dense_array"
+    %7 = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %1, image_shape: %2, block_shape: %3)
+    irdl.results(output: %4)
+    irdl.attributes {"dilations" = %5, "pads" = %6, "strides" = %7}
+  }
+  irdl.operation @grid_sample {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.string"
+    %6 = irdl.base "#builtin.string"
+    irdl.operands(x: %1, grid: %2)
+    irdl.results(y: %3)
+    irdl.attributes {"align_corners" = %4, "mode" = %5, "padding_mode" = %6}
+  }
+  irdl.operation @roi_align {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.string"
+    %6 = irdl.base "#builtin.string"
+    %7 = irdl.base "#builtin.integer"
+    %8 = irdl.base "#builtin.integer"
+    %9 = irdl.base "#builtin.integer"
+    %10 = irdl.base "#builtin.float"
+    irdl.operands(x: %1, rois: %2, batch_indices: %3)
+    irdl.results(y: %4)
+    irdl.attributes {"coordinate_transformation_mode" = %5, "mode" = %6, "output_height" = %7, "output_width" = %8, "sampling_ratio" = %9, "spatial_scale" = %10}
+  }
+  irdl.operation @affine_grid {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.dense_array"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(theta: %1)
+    irdl.results(grid: %2)
+    irdl.attributes {"size" = %3, "align_corners" = %4}
+  }
+  irdl.operation @dynamic_affine_grid {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    irdl.operands(theta: %1, size: %2)
+    irdl.results(grid: %3)
+    irdl.attributes {"align_corners" = %4}
+  }
+  irdl.operation @deform_conv {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
+    %7 = irdl.base "#builtin.dense_array"
+    %8 = irdl.base "#builtin.integer"
+    %9 = irdl.base "#builtin.dense_array"
+    %10 = irdl.base "#builtin.integer"
+    %11 = irdl.base "#builtin.dense_array"
+    %12 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %1, w: %2, offset: %3, b: optional %4, mask: optional %5)
+    irdl.results(y: %6)
+    irdl.attributes {"dilations" = %7, "group" = %8, "kernel_shape" = %9, "offset_group" = %10, "pads" = %11, "strides" = %12}
   }
   irdl.operation @reduce_max {
     %1 = irdl.base "!builtin.tensor"

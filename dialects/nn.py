@@ -24,16 +24,18 @@ Ops that mirror an ONNX op one to one are derived from its schema in `onnx.defs`
 (`strata.dialects.onnx_schema`); see `strata.dialects.nn_indexing`.
 
 Dependency contract: imports only `strata.dialects.{opdef,onnx_schema,nn_rules,
-nn_shape_rules,nn_movement,nn_dynamic,nn_indexing,nn_rearrange,nn_reduce,nn_rnn,nn_math}`
-(and through them numpy, `onnx.defs` and `mlir`).
+nn_shape_rules,nn_movement,nn_dynamic,nn_indexing,nn_rearrange,nn_reduce,nn_rnn,nn_math,
+nn_norm,nn_attention,nn_window}` (and through them numpy, `onnx.defs` and `mlir`).
 """
 
 from __future__ import annotations
 
+from strata.dialects.nn_attention import ATTENTION_OPS
 from strata.dialects.nn_dynamic import DYNAMIC_CONFIG
 from strata.dialects.nn_indexing import INDEXING_OPS
 from strata.dialects.nn_math import MATH_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
+from strata.dialects.nn_norm import NORM_OPS
 from strata.dialects.nn_rearrange import REARRANGE_OPS
 from strata.dialects.nn_reduce import REDUCE_FAMILY
 from strata.dialects.nn_rnn import RECURRENT_OPS
@@ -50,7 +52,6 @@ from strata.dialects.nn_rules import (
     gelu_rule,
     gemm_rule,
     global_pool_rule,
-    layer_norm_rule,
     logic_binary,
     matmul_rule,
     pool_rule,
@@ -59,6 +60,7 @@ from strata.dialects.nn_rules import (
     softmax_rule,
     where_rule,
 )
+from strata.dialects.nn_window import WINDOW_OPS
 from strata.dialects.opdef import Attr, AttrKind, Dialect, OpDef, Operand, Result
 
 __all__ = ["DIALECT", "OPS", "broadcast_shapes", "build"]
@@ -234,7 +236,8 @@ CONVOLUTION: tuple[OpDef, ...] = (
             Attr("group", INT, 1, "number of groups"),
         ),
         doc="Output size per axis: stride * (in - 1) + output_padding + (k - 1) * dilation + 1"
-        " - pad_begin - pad_end. The importer turns `output_shape` and `auto_pad` into `pads`.",
+        " - pad_begin - pad_end. The importer turns `output_shape` and `auto_pad` into `pads`;"
+        " negative pads (an `output_shape` beyond the full result) extend it with zeros (+ b).",
         onnx="ConvTranspose",
         category="convolution and pooling",
     ),
@@ -245,7 +248,7 @@ CONVOLUTION: tuple[OpDef, ...] = (
         Y,
         pool_rule,
         attrs=(*_window_attrs(True), Attr("ceil_mode", INT, 0, "round output sizes up")),
-        doc="Only ONNX's first result; the importer rejects a used `Indices` output.",
+        doc="Only ONNX's first result; a used `Indices` output selects nn.max_pool_with_indices.",
         onnx="MaxPool",
         category="convolution and pooling",
     ),
@@ -290,27 +293,9 @@ NORMALIZATION: tuple[OpDef, ...] = (
         Y,
         batch_norm_rule,
         attrs=(Attr("epsilon", FLOAT, 1e-5, "added to the variance"),),
-        doc="Inference form only (training_mode = 0, one result).",
+        doc="Inference form (training_mode = 0, one result); the importer composes training "
+        "mode of reductions and this op.",
         onnx="BatchNormalization",
-        category="normalization",
-    ),
-    OpDef(
-        "layer_normalization",
-        "Normalise over axes [axis, rank): (x - mean) / sqrt(var + epsilon) * scale + b.",
-        (
-            Operand("x", "input"),
-            Operand("scale", "broadcastable to x.shape[axis:]"),
-            Operand("b", "bias, broadcastable to x.shape[axis:]", optional=True),
-        ),
-        Y,
-        layer_norm_rule,
-        attrs=(
-            Attr("axis", INT, -1, "first normalised axis"),
-            Attr("epsilon", FLOAT, 1e-5, "added to the variance"),
-            Attr("stash_type", INT, 1, "ONNX element type of the statistics (1: f32)"),
-        ),
-        doc="Only ONNX's first result (Mean and InvStdDev are not produced).",
-        onnx="LayerNormalization",
         category="normalization",
     ),
 )
@@ -384,6 +369,9 @@ OPS: tuple[OpDef, ...] = (
     *LINALG,
     *CONVOLUTION,
     *NORMALIZATION,
+    *NORM_OPS,
+    *ATTENTION_OPS,
+    *WINDOW_OPS,
     *REDUCE_FAMILY,
     *DATA_MOVEMENT,
     *DYNAMIC_SHAPES,

@@ -2,7 +2,8 @@
 
 Each ONNX value name maps to a :class:`Tensor`: a constant (numpy array, materialised as an
 `nn.constant` the first time an op needs it) or an MLIR value. Large constants become
-`dense_resource` blobs whose arrays are kept in `weights` (MLIR does not copy them).
+`dense_resource` blobs whose arrays are kept in `weights` (MLIR does not copy them). A tensor
+sequence (or optional value) whose structure is known at import time is a Tensor with `items`.
 
 A sub-graph (an `If` branch, a `Loop` / `Scan` body) is imported into a region with a child
 emitter (`child()`): its own names shadow the outer ones, outer names stay visible, and an
@@ -29,14 +30,32 @@ INLINE_LIMIT = 16
 _RESOURCE = re.compile(r"dense_resource<([^>]+)>")
 
 
+class SequenceValueError(Exception):
+    """A sequence or optional value is used where a tensor is needed (message: which)."""
+
+
 @dataclass
 class Tensor:
-    """An ONNX value: a constant array, an MLIR value, or both once a constant is emitted."""
+    """An ONNX value: a constant array, an MLIR value, or both once a constant is emitted; or
+    a tensor sequence whose items are known at import time (`items`)."""
 
     name: str
     const: np.ndarray | None = None
     value: ir.Value | None = None
     sym: symbolic.Sym | None = None  # entries of a shape-like vector, as far as known
+    items: list[Tensor] | None = None  # a sequence's tensors, in order (or an optional's)
+    optional: bool = False  # `items` (none or one) are an optional value's
+
+    @property
+    def is_sequence(self) -> bool:
+        """A sequence or optional value (not a tensor)."""
+        return self.items is not None
+
+    @property
+    def kind(self) -> str:
+        if self.items is None:
+            return "tensor"
+        return "optional value" if self.optional else "tensor sequence"
 
     @property
     def tracked(self) -> symbolic.Sym | None:
@@ -47,6 +66,8 @@ class Tensor:
 
     @property
     def spec(self) -> TensorSpec:
+        if self.items is not None:
+            raise SequenceValueError(f"'{self.name}' is a {self.kind}, not a tensor")
         if self.const is not None:
             return TensorSpec.of(self.const.shape, self.const.dtype)
         assert self.value is not None
@@ -86,13 +107,18 @@ class Emitter:
         (an outer constant is emitted in this scope, whose region is being built)."""
         if name not in self.env:
             outer = self.get(name)
-            if outer.value is not None:
-                return outer.value
+            if outer.items is not None or outer.value is not None:
+                return self.materialise(outer)
             self.env[name] = Tensor(name, const=outer.const, sym=outer.sym)
-        t = self.env[name]
+        return self.materialise(self.env[name])
+
+    def materialise(self, t: Tensor) -> ir.Value:
+        """The MLIR value of `t` (a value table entry or a sequence item)."""
+        if t.items is not None:
+            raise SequenceValueError(f"'{t.name}' is a {t.kind}, not a tensor")
         if t.value is None:
             assert t.const is not None
-            t.value = self.constant(t.const, name)
+            t.value = self.constant(t.const, t.name)
         return t.value
 
     def constant(self, array: np.ndarray, name: str) -> ir.Value:

@@ -33,6 +33,26 @@ NEVER_FOLD = frozenset(
 )
 
 
+# Sequence and optional values are import-time structures (`ops.sequence`), never folded:
+# the reference evaluator returns Python lists / None for them.
+SEQUENCE_OPS = frozenset(
+    {
+        "SequenceEmpty",
+        "SequenceConstruct",
+        "SequenceInsert",
+        "SequenceErase",
+        "SequenceAt",
+        "SequenceLength",
+        "SequenceMap",
+        "SplitToSequence",
+        "ConcatFromSequence",
+        "Optional",
+        "OptionalHasElement",
+        "OptionalGetElement",
+    }
+)
+
+
 class GatherElements(OpRun):
     """onnx 1.23's reference GatherElements goes through np.choose, which takes at most 32
     choices, and its fallback mis-gathers (e.g. BERT's [1, 512] position buffer); ONNX defines
@@ -52,7 +72,7 @@ class FoldError(Exception):
 
 def can_fold(node: onnx.NodeProto) -> bool:
     """Whether the node may be evaluated at import time once its inputs are constant."""
-    if node.domain not in ("", "ai.onnx") or node.op_type in NEVER_FOLD:
+    if node.domain not in ("", "ai.onnx") or node.op_type in NEVER_FOLD | SEQUENCE_OPS:
         return False
     return not any(
         a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS) for a in node.attribute

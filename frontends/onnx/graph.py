@@ -274,8 +274,12 @@ def _unsupported(
             const.update(o for o in n.output if o)
             continue
         if not has_converter(n):
-            key = n.op_type if n.domain in ("", "ai.onnx") else f"{n.domain}.{n.op_type}"
-            out.setdefault(key, []).append(label)
+            out.setdefault(op_key(n), []).append(label)
         for g in subgraphs(n):
             inner = (const | {t.name for t in g.initializer}) - {v.name for v in g.input}
             _unsupported(list(enumerate(g.node)), inner, has_converter, foldable, f"{label}/", out)
+
+
+def op_key(node: onnx.NodeProto) -> str:
+    """The node's op type as messages name it: `Op`, or `domain.Op` outside 'ai.onnx'."""
+    return node.op_type if node.domain in ("", "ai.onnx") else f"{node.domain}.{node.op_type}"

@@ -29,16 +29,17 @@ from strata.context import ensure_dialects, make_context
 from strata.dialects.opdef import OpVerifyError, TensorSpec, spec_of_type, type_of_spec
 from strata.errors import ModelImportError, UnsupportedOpError, VerificationError
 from strata.frontends.base import ImportedModel, TensorInfo
-from strata.frontends.onnx import folding, graph, ops, symbolic
+from strata.frontends.onnx import folding, gradient, graph, ops, symbolic
 from strata.frontends.onnx.emitter import Emitter, Tensor
 from strata.frontends.onnx.loader import (
     DEFAULT_DOMAINS,
     ModelSource,
     check_model,
-    default_opset,
+    known_domain_versions,
     load_model,
+    model_opsets,
 )
-from strata.frontends.onnx.ops.registry import ConvertError, Node, Output
+from strata.frontends.onnx.ops.registry import ConvertError, Node, Output, SequenceValue
 
 
 def import_model(
@@ -59,27 +60,28 @@ def import_model(
     names the model in error messages (default: its path, or `<bytes>`).
     """
     proto = load_model(model, check=False, label=label)
-    opset = default_opset(proto)
+    opsets = model_opsets(proto)
+    if gradient.has_gradient(proto):
+        proto = gradient.expand(proto, opsets.get(""))
     g = proto.graph
     inputs = graph.resolve_inputs(g, input_shapes, batch_size)
     out_names = graph.select_outputs(g, outputs)
     nodes = graph.needed_nodes(g, out_names)
-    _check_domains(nodes)
+    _check_domains(nodes, opsets)
     weights = graph.weights(g)
     missing = graph.unsupported_nodes(
         nodes,
         set(weights),
-        lambda n: ops.lookup(n.op_type, opset) is not None,
+        lambda n: ops.lookup(n.op_type, opsets[_domain(n)], _domain(n)) is not None,
         folding.can_fold,
     )
     if missing:
-        raise UnsupportedOpError(missing)
+        raise UnsupportedOpError(missing, _unsupported_notes(nodes, missing, opsets))
     check_model(proto)
     ctx = context if context is not None else make_context()
     ensure_dialects(ctx)
-    opsets = {o.domain: o.version for o in proto.opset_import}
     with ctx, ir.Location.unknown():
-        walker = _Walker(opset, opsets)
+        walker = _Walker(opsets, {o.domain: o.version for o in proto.opset_import})
         declared = {o.name: graph.model_dims(o) for o in g.output}
         module = walker.emit(entry_func_name, inputs, weights, nodes, out_names, declared)
         try:
@@ -95,26 +97,76 @@ def import_model(
         )
 
 
-def _check_domains(nodes: Sequence[tuple[int, onnx.NodeProto]]) -> None:
-    other: dict[str, list[str]] = {}
+def _domain(node: onnx.NodeProto) -> str:
+    return "" if node.domain in DEFAULT_DOMAINS else node.domain
+
+
+def _check_domains(nodes: Sequence[tuple[int, onnx.NodeProto]], opsets: Mapping[str, int]) -> None:
+    """Every node's domain must be one the model imports an opset of."""
+    missing: dict[str, list[str]] = {}
     for _, n, label in graph.all_nodes(nodes):
-        if n.domain not in DEFAULT_DOMAINS:
-            other.setdefault(n.domain, []).append(label)
-    if other:
-        lines = "; ".join(f"'{d}': {', '.join(names)}" for d, names in sorted(other.items()))
-        raise ModelImportError(
-            f"nodes of opset domains other than the default 'ai.onnx' are not supported ({lines})"
+        if _domain(n) not in opsets:
+            missing.setdefault(_domain(n), []).append(label)
+    if missing:
+        lines = "; ".join(
+            f"{repr(d) if d else 'the default domain (ai.onnx)'}: {', '.join(names)}"
+            for d, names in sorted(missing.items())
         )
+        raise ModelImportError(
+            f"nodes use domains the model imports no opset of (opset_import lacks them): {lines}"
+        )
+
+
+def _unsupported_notes(
+    nodes: Sequence[tuple[int, onnx.NodeProto]],
+    missing: Mapping[str, list[str]],
+    opsets: Mapping[str, int],
+) -> dict[str, str]:
+    """Why each missing op type is missing, where more can be said than "no converter"."""
+    known = known_domain_versions()
+    notes: dict[str, str] = {}
+    for _, n in nodes:
+        key = graph.op_key(n)
+        if key not in missing or key in notes:
+            continue
+        domain = _domain(n)
+        version = opsets[domain]
+        at = ops.registry.converted_opsets(n.op_type, known.get(domain, version), domain)
+        if domain not in known:
+            notes[key] = f"domain '{domain}' is not an ONNX domain (a custom op)"
+        elif at:
+            notes[key] = f"converted at opsets {_ranges(at)}; the model imports opset {version}"
+        elif not ops.registry.schema_versions(n.op_type, domain):
+            notes[key] = f"not an op of domain '{domain or 'ai.onnx'}' in onnx {onnx.__version__}"
+    return notes
+
+
+def _ranges(versions: Sequence[int]) -> str:
+    """[1, 2, 3, 7, 8] -> '1-3, 7-8'."""
+    parts: list[str] = []
+    start = prev = versions[0]
+    for v in [*versions[1:], None]:
+        if v is not None and v == prev + 1:
+            prev = v
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if v is not None:
+            start = prev = v
+    return ", ".join(parts)
 
 
 class _Walker:
     """Emits one function for the graph, node by node; a child walker emits a sub-graph."""
 
     def __init__(
-        self, opset: int, opsets: Mapping[str, int], parent: _Walker | None = None, prefix: str = ""
+        self,
+        versions: Mapping[str, int],
+        opsets: Mapping[str, int],
+        parent: _Walker | None = None,
+        prefix: str = "",
     ) -> None:
-        self.opset = opset
-        self.opsets = dict(opsets)
+        self.versions = dict(versions)  # normalised domain -> opset version
+        self.opsets = dict(opsets)  # the model's opset_import, for the reference evaluator
         self.em: Emitter = parent.em.child() if parent is not None else Emitter()
         self.output_infos: list[TensorInfo] = []
         # value name -> why it has no value (one table for the whole model: names are unique)
@@ -143,6 +195,12 @@ class _Walker:
             for index, node in nodes:
                 self._node(index, node)
             results = [self._lookup(o, "graph output").name for o in out_names]
+            for r in results:
+                if self.em.get(r).is_sequence:
+                    raise ModelImportError(
+                        f"graph output '{r}' is a {self.em.get(r).kind}; Strata's compiled "
+                        "models return tensors only"
+                    )
             values = [self.em.value(r) for r in results]
             func.ReturnOp(values)
         f.attributes["function_type"] = ir.TypeAttr.get(
@@ -173,7 +231,7 @@ class _Walker:
                 f"sub-graph '{body.name}' of node '{label}' declares {len(body.input)} inputs, "
                 f"the node binds {len(args)}"
             )
-        child = _Walker(self.opset, self.opsets, self, f"{label}/")
+        child = _Walker(self.versions, self.opsets, self, f"{label}/")
         for w_name, arr in graph.weights(body).items():
             child.em.define(Tensor(w_name, const=arr))
         for vi, arg in zip(body.input, args, strict=True):
@@ -205,36 +263,46 @@ class _Walker:
         if sym is not None and symbolic.is_static(sym) and len(node.output) == 1:
             self.em.define(Tensor(node.output[0], const=symbolic.to_array(sym)))
             return
-        entry = ops.lookup(node.op_type, self.opset)
+        version = self.versions[_domain(node)]
+        entry = ops.lookup(node.op_type, version, _domain(node))
         if entry is None:
-            raise UnsupportedOpError({node.op_type: [label]})
+            raise UnsupportedOpError({graph.op_key(node): [label]})
         try:
-            outs = list(entry.fn(Node(node, label, self.opset, self.em, self)))
+            outs = list(entry.fn(Node(node, label, version, self.em, self)))
         except (ConvertError, OpVerifyError) as e:
             raise ModelImportError(f"{where}: {e}") from None
         for k, name in enumerate(node.output):
             if not name:
                 continue
-            if k >= len(outs):
+            out = outs[k] if k < len(outs) else None
+            if out is None:
                 self._dropped[name] = f"{where} output {k} is not supported by Strata"
-            elif isinstance(outs[k], np.ndarray):
-                self.em.define(Tensor(name, const=outs[k]))
+            elif isinstance(out, np.ndarray):
+                self.em.define(Tensor(name, const=out))
+            elif isinstance(out, SequenceValue):
+                self.em.define(Tensor(name, items=list(out.items), optional=out.optional))
             else:
-                self.em.define(Tensor(name, value=outs[k], sym=sym if k == 0 else None))
+                self.em.define(Tensor(name, value=out, sym=sym if k == 0 else None))
 
     def _track(self, node: onnx.NodeProto, ins: list[Tensor | None]) -> symbolic.Sym | None:
         """The symbolic entries of the node's first output (shape arithmetic), if tracked."""
+        if any(t is not None and t.is_sequence for t in ins):
+            return None
         if node.op_type == "Shape" and ins and ins[0] is not None:
             start = next((a.i for a in node.attribute if a.name == "start"), 0)
             end = next((a.i for a in node.attribute if a.name == "end"), 2**62)
             return symbolic.of_shape(node.input[0], ins[0].spec.shape, start, end)
+        if _domain(node):
+            return None
         syms = [t.tracked if t is not None else None for t in ins]
         consts = [t.const if t is not None else None for t in ins]
-        return symbolic.propagate(node, syms, consts, self.opset)
+        return symbolic.propagate(node, syms, consts, self.versions[""])
 
     def _fold(self, node: onnx.NodeProto, label: str, ins: list[Tensor | None]) -> bool:
         """Evaluate the node at import time if possible; False leaves it to its converter."""
         first = ins[0] if ins else None
+        if first is not None and first.is_sequence:
+            return False
         if node.op_type in ("Shape", "Size") and first is not None and first.spec.is_static:
             shape = tuple(int(d) for d in first.spec.shape if d is not None)
             if node.op_type == "Shape":
@@ -246,7 +314,9 @@ class _Walker:
         if any(t is not None and t.const is None for t in ins):
             return False
         arrays = [t.const if t is not None else None for t in ins]
-        has_converter = ops.lookup(node.op_type, self.opset) is not None
+        has_converter = (
+            ops.lookup(node.op_type, self.versions[_domain(node)], _domain(node)) is not None
+        )
         try:
             results = folding.evaluate(node, arrays, self.opsets)
         except folding.FoldError as e:

@@ -1,8 +1,10 @@
 """Loading an ONNX model: a path, bytes or a ModelProto, with its external-data weights.
 
 External data is resolved relative to the model's folder; a `location` that escapes that folder
-(an absolute path, or `..` leading outside) is refused. The default-domain opset must be one we
-import (11-28).
+(an absolute path, or `..` leading outside) is refused. Every opset the model imports is
+checked: the default domain must be one of opsets 1-28 (all that onnx 1.23 defines), a domain
+`onnx.defs` knows (`ai.onnx.ml`, `ai.onnx.preview.training`, `ai.onnx.preview`) must be a
+version it defines; other (custom) domains are left to the importer, which refuses their nodes.
 
 Dependency contract: `onnx` and `strata.errors` only; returns a self-contained ModelProto (all
 tensor data inline) or raises ModelLoadError / ModelImportError.
@@ -11,6 +13,7 @@ tensor data inline) or raises ModelLoadError / ModelImportError.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import onnx
@@ -19,9 +22,11 @@ from onnx import external_data_helper
 
 from strata.errors import ModelImportError, ModelLoadError
 
-MIN_OPSET = 11
+MIN_OPSET = 1
 MAX_OPSET = 28
 DEFAULT_DOMAINS = ("", "ai.onnx")
+# Ops of other domains that the converter table (keyed by op type) holds.
+PREVIEW_OPS = {"ai.onnx.preview": ("FlexAttention",)}
 # The checker re-serialises the model; beyond this size it costs more than it tells us.
 CHECKER_LIMIT_BYTES = 256 * 1024 * 1024
 
@@ -56,24 +61,53 @@ def load_model(
         raise ModelLoadError(f"cannot load a model from a {type(model).__name__}")
     if base is not None:
         _load_external_data(proto, base)
-    default_opset(proto)
+    model_opsets(proto)
     if check:
         check_model(proto)
     return proto
 
 
 def default_opset(proto: onnx.ModelProto) -> int:
-    """The default-domain opset version; ModelImportError if outside 11-28."""
-    versions = [o.version for o in proto.opset_import if o.domain in DEFAULT_DOMAINS]
-    if not versions:
+    """The default-domain opset version; ModelImportError if missing or outside 1-28."""
+    version = model_opsets(proto).get("")
+    if version is None:
         raise ModelImportError("the model imports no default ('ai.onnx') opset")
-    version = max(versions)
-    if not MIN_OPSET <= version <= MAX_OPSET:
-        raise ModelImportError(
-            f"the model uses opset {version} of the default domain; "
-            f"Strata imports opsets {MIN_OPSET} to {MAX_OPSET}"
-        )
     return version
+
+
+@lru_cache(maxsize=1)
+def known_domain_versions() -> dict[str, int]:
+    """The highest opset version `onnx.defs` defines for each domain ('' is 'ai.onnx')."""
+    out: dict[str, int] = {"": MAX_OPSET}
+    for s in onnx.defs.get_all_schemas_with_history():
+        domain = "" if s.domain in DEFAULT_DOMAINS else s.domain
+        out[domain] = max(out.get(domain, 0), s.since_version)
+    if "ai.onnx.ml" in out:
+        out["ai.onnx.ml"] = max(out["ai.onnx.ml"], onnx.defs.onnx_ml_opset_version())
+    return out
+
+
+def model_opsets(proto: onnx.ModelProto) -> dict[str, int]:
+    """{domain: version} of the model's opset imports ('' is the default domain), checked
+    against what onnx defines; ModelImportError for a version no onnx release defines."""
+    known = known_domain_versions()
+    out: dict[str, int] = {}
+    for o in proto.opset_import:
+        domain = "" if o.domain in DEFAULT_DOMAINS else o.domain
+        version = max(out.get(domain, 0), int(o.version))
+        shown = "the default domain ('ai.onnx')" if domain == "" else f"domain '{domain}'"
+        if domain == "" and not MIN_OPSET <= version <= MAX_OPSET:
+            raise ModelImportError(
+                f"the model uses opset {version} of {shown}; "
+                f"Strata imports opsets {MIN_OPSET} to {MAX_OPSET}"
+            )
+        if domain in known and not 1 <= version <= known[domain]:
+            raise ModelImportError(
+                f"the model imports opset {version} of {shown}, which onnx "
+                f"{onnx.__version__} does not define (it defines 1 to {known[domain]})"
+            )
+        out[domain] = version
+    return out
 
 
 def _read_path(path: Path, label: str | None = None) -> onnx.ModelProto:

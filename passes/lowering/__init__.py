@@ -20,6 +20,7 @@ Lowering = Callable[[ir.Operation, Sequence[ir.Attribute]], Sequence[ir.Value]]
 # order does not matter).
 MODULES = (
     "algebra",
+    "attention",
     "conv",
     "dynamic",
     "dynamic_config",
@@ -28,14 +29,17 @@ MODULES = (
     "indexing",
     "integer",
     "movement",
+    "norm",
     "rearrange",
     "reduce_dynamic",
     "reduction",
     "resize",
     "rnn",
+    "sampling",
     "scatter",
     "select",
     "sort",
+    "window",
 )
 
 

@@ -129,6 +129,20 @@ def attr_str(op: ir.Operation, name: str) -> str:
     return str(ir.StringAttr(op.attributes[name]).value)
 
 
+def optional_operands(op: ir.Operation, n: int) -> list[ir.Value | None]:
+    """The `n` declared operands of an op with optional ones, None where absent (read from
+    `operandSegmentSizes` when the op has it, else the given operands in order)."""
+    vals = list(op.operands)
+    if "operandSegmentSizes" not in op.attributes:
+        return [*vals, *([None] * (n - len(vals)))]
+    out: list[ir.Value | None] = []
+    pos = 0
+    for size in ir.DenseI32ArrayAttr(op.attributes["operandSegmentSizes"]):
+        out.append(vals[pos] if size else None)
+        pos += size
+    return out
+
+
 def result_shape(op: ir.Operation, i: int = 0) -> list[int]:
     """The static shape of result i; LoweringError if a dim is dynamic."""
     t = ir.RankedTensorType(op.results[i].type)

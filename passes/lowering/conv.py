@@ -5,9 +5,10 @@ for max pool) and cropped / extended at the end so that it holds exactly the row
 read (this also covers ceil_mode). 2-d convolutions use conv_2d_nchw_fchw (group 1),
 depthwise_conv_2d_nchw_chw (group == C == M) or conv_2d_ngchw_gfchw (other groups, after
 expand_shape); 1-d / 3-d ungrouped use conv_1d_ncw_fcw / conv_3d_ncdhw_fcdhw; everything
-else a windowed linalg.generic. The bias initialises the accumulator. ConvTranspose
-interleaves zeros into the input (insert_slice with strides) and convolves with the flipped,
-channel-swapped weights. Average pool divides by window counts computed at compile time.
+else a windowed linalg.generic. The bias initialises the accumulator (f32 for 16-bit floats,
+rounded once at the end). ConvTranspose interleaves zeros into the input (insert_slice with
+strides) and convolves with the flipped, channel-swapped weights. Average pool divides by
+window counts computed at compile time.
 
 Dependency contract: imports numpy, the `mlir` bindings and `strata.passes.lowering.common`.
 """
@@ -25,6 +26,7 @@ from strata.passes.lowering.common import (
     amap,
     attr_int,
     attr_ints,
+    cast_scalar,
     const,
     dense_const,
     dim,
@@ -126,13 +128,24 @@ def _bias_init(b: ir.Value | None, shape: Sequence[Size], t: ir.Type) -> ir.Valu
         return fill(shape, t, 0)
     n = len(shape)
     return generic(
-        [b], [empty(shape, t)], [amap(n, [dim(1)]), identity_map(n)], "p" * n, lambda v, _: v
+        [b],
+        [empty(shape, t)],
+        [amap(n, [dim(1)]), identity_map(n)],
+        "p" * n,
+        lambda v, _: cast_scalar(v, t),
     )[0]
+
+
+def _accumulator(t: ir.Type) -> ir.Type:
+    """16-bit float convolutions accumulate in f32 (and round once at the end)."""
+    return ir.F32Type.get() if isinstance(t, ir.F16Type | ir.BF16Type) else t
 
 
 def _mul_add(t: ir.Type) -> Callable[[ir.Value, ir.Value, ir.Value], ir.Value]:
     if is_float(t):
-        return lambda x, w, acc: arith.addf(acc, arith.mulf(x, w))
+        return lambda x, w, acc: arith.addf(
+            acc, arith.mulf(cast_scalar(x, acc.type), cast_scalar(w, acc.type))
+        )
     return lambda x, w, acc: arith.addi(acc, arith.muli(x, w))
 
 
@@ -176,10 +189,28 @@ def conv(
 ) -> ir.Value:
     """N-d convolution with explicit parameters (shared with ConvTranspose)."""
     t = elem(x)
+    y = _conv(x, w, b, out, group, s, d, pads, _accumulator(t))
+    if elem(y) == t:
+        return y
+    return elementwise([y], sz.sizes_of(y), t, lambda v: cast_scalar(v, t))
+
+
+def _conv(
+    x: ir.Value,
+    w: ir.Value,
+    b: ir.Value | None,
+    out: list[Size],
+    group: int,
+    s: list[int],
+    d: list[int],
+    pads: list[int],
+    acc: ir.Type,
+) -> ir.Value:
+    """conv() accumulating in `acc` (linalg's named convs extend their operands to it)."""
     ws = shape_of(w)
     nsp = len(out) - 2
     xp = _pad_for_windows(x, out[2:], ws[2:], s, d, pads, 0)
-    init = _bias_init(b, out, t)
+    init = _bias_init(b, out, acc)
     c, m = ws[1] * group, ws[0]
     kw = {"strides": s, "dilations": d}
     if nsp == 2 and group == 1:

@@ -7,7 +7,7 @@ expand_shape. The Reduce* kinds share one table (`accumulate`: identity and comb
 carry the best value and its index through one generic (ties: the first index, or the last
 with select_last_index); Hardmax compares with that index, LpNormalization divides by the
 L1 / L2 reduction. BatchNormalization folds scale / mean / var into a per-channel multiply-add;
-LayerNormalization and Softmax reduce over trailing axes / one axis with a second pass.
+Softmax reduces over one axis with a second pass.
 
 Dependency contract: imports numpy, the `mlir` bindings and `strata.passes.lowering.{common,
 approx}`.
@@ -30,7 +30,6 @@ from strata.passes.lowering.common import (
     attr_float,
     attr_int,
     attr_ints,
-    broadcast_map,
     cast_scalar,
     const,
     dim,
@@ -49,7 +48,6 @@ from strata.passes.lowering.common import (
     norm_axis,
     rank,
     reshape_to,
-    type_shape,
 )
 from strata.passes.lowering.sizes import Size
 
@@ -233,45 +231,6 @@ def lower_batch_norm(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.
     ]
 
 
-def lower_layer_norm(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
-    x, scale = op.operands[0], op.operands[1]
-    b = op.operands[2] if len(op.operands) > 2 else None
-    xs, t = sz.sizes_of(x), elem(x)
-    n = len(xs)
-    axis = norm_axis(attr_int(op, "axis"), n)
-    axes = list(range(axis, n))
-    count = sz.product(xs[axis:])
-    eps = attr_float(op, "epsilon")
-    total = reduce_generic(x, axes, 0.0, _add(t))
-    mean = divide_by_count(total, count)
-
-    def sq_dev(v: ir.Value, m: ir.Value, acc: ir.Value) -> ir.Value:
-        dv = arith.subf(v, m)
-        return arith.addf(acc, arith.mulf(dv, dv))
-
-    var = divide_by_count(reduce_generic(x, axes, 0.0, sq_dev, extra=[mean]), count)
-
-    def inv_std(v: ir.Value) -> ir.Value:
-        return arith.divf(const(t, 1.0), math.sqrt(arith.addf(v, const(t, eps))))
-
-    inv = elementwise([var], sz.sizes_of(var), t, inv_std)
-    km = kept_map(n, axes)
-    ins = [x, mean, inv, scale] + ([b] if b is not None else [])
-    xt = type_shape(x)
-    maps = [identity_map(n), km, km, broadcast_map(type_shape(scale), xt)]
-    if b is not None:
-        maps.append(broadcast_map(type_shape(b), xt))
-
-    def body(*vals: ir.Value) -> ir.Value:
-        v, m, s, g = vals[:4]
-        y = arith.mulf(arith.mulf(arith.subf(v, m), s), g)
-        return arith.addf(y, vals[4]) if b is not None else y
-
-    return [
-        generic(ins, [empty(xs, t)], [*maps, identity_map(n)], "p" * n, lambda *a: body(*a[:-1]))[0]
-    ]
-
-
 def lower_softmax(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
     """args: 0 for softmax, 1 for log_softmax (both subtract the max first)."""
     log = bool(ir.IntegerAttr(args[0]).value)
@@ -379,6 +338,5 @@ LOWERINGS = {
     "LowerHardmax": lower_hardmax,
     "LowerLpNormalization": lower_lp_normalization,
     "LowerBatchNorm": lower_batch_norm,
-    "LowerLayerNorm": lower_layer_norm,
     "LowerSoftmax": lower_softmax,
 }

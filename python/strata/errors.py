@@ -23,10 +23,14 @@ class ModelImportError(StrataError):
 class UnsupportedOpError(StrataError):
     """The model uses op types Strata does not support; the message lists each with its nodes."""
 
-    def __init__(self, unsupported: dict[str, list[str]]) -> None:
+    def __init__(
+        self, unsupported: dict[str, list[str]], notes: dict[str, str] | None = None
+    ) -> None:
         self.unsupported = dict(unsupported)
+        self.notes = dict(notes or {})
         lines = [
             f"  {op_type}: {', '.join(names)}"
+            + (f" ({self.notes[op_type]})" if op_type in self.notes else "")
             for op_type, names in sorted(self.unsupported.items())
         ]
         super().__init__(

@@ -82,7 +82,7 @@ def run_isolated(request: dict[str, Any], *, verbose: bool = False) -> None:
         if not (isinstance(cls, type) and issubclass(cls, StrataError)):
             cls = CompilationError
         if cls is errors.UnsupportedOpError and isinstance(result.get("unsupported"), dict):
-            raise errors.UnsupportedOpError(result["unsupported"])
+            raise errors.UnsupportedOpError(result["unsupported"], result.get("notes") or {})
         exc: StrataError = cls.__new__(cls)
         Exception.__init__(exc, result["message"])
         raise exc
@@ -250,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         result = {"ok": False, "type": type(e).__name__, "message": str(e)}
         if isinstance(e, errors.UnsupportedOpError):
             result["unsupported"] = e.unsupported
+            result["notes"] = e.notes
     except Exception as e:
         import traceback
 

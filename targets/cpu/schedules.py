@@ -16,7 +16,8 @@ Schedules (by name, see `SCHEDULES`):
     into one `vector.contract` lowered to outer products (FMAs).
   - `linalg.conv_2d_nchw_fchw`: im2col (`convert_conv2d_to_img2col`) turns the convolution
     into a batched contraction out[n, f, oh*ow] = W[f, c*kh*kw] x col[n, c*kh*kw, oh*ow],
-    scheduled like a matmul.
+    scheduled like a matmul. Dilated convolutions (which the im2col transform refuses) stay
+    plain loops.
   - `linalg.depthwise_conv_2d_nchw_chw`: generalised and reordered so the innermost loop runs
     over the output width (LLVM vectorises it); short rows are tiled first (depthwise.py).
 
@@ -95,6 +96,8 @@ def contraction_of(op: ir.Operation) -> tuple[str, Contraction] | None:
     name = op.name
     if name not in _KINDS or not _static(op) or not _f32(op):
         return None
+    if name == "linalg.conv_2d_nchw_fchw" and any(d != 1 for d in _int_list(op, "dilations")):
+        return None  # convert_conv2d_to_img2col handles unit dilations only
     found = _space(op, name)
     return found if found[1].k >= 2 else None
 

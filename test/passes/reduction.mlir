@@ -48,23 +48,6 @@ func.func @softmax(%x: tensor<4x10xf32>) -> tensor<4x10xf32> {
 
 // -----
 
-// LayerNorm over the last axis: mean, variance, 1/sqrt(var + eps), one normalising generic.
-// CHECK-LABEL: func.func @layer_norm
-// CHECK-SAME:    (%[[X:.*]]: tensor<2x5x16xf32>, %[[G:.*]]: tensor<16xf32>, %[[B:.*]]: tensor<16xf32>)
-// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
-// CHECK:         %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<2x5xf32>)
-// CHECK:         %[[VSUM:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[MEAN]] : tensor<2x5x16xf32>, tensor<2x5xf32>)
-// CHECK:         %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[VSUM]] : tensor<2x5xf32>)
-// CHECK:         %[[INV:.*]] = linalg.generic {{.*}} ins(%[[VAR]] : tensor<2x5xf32>)
-// CHECK:           math.sqrt
-// CHECK:         linalg.generic {{.*}} ins(%[[X]], %[[MEAN]], %[[INV]], %[[G]], %[[B]] :
-func.func @layer_norm(%x: tensor<2x5x16xf32>, %g: tensor<16xf32>, %b: tensor<16xf32>) -> tensor<2x5x16xf32> {
-  %0 = "nn.layer_normalization"(%x, %g, %b) {axis = -1 : i64, epsilon = 1.0e-05 : f32, stash_type = 1 : i64} : (tensor<2x5x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<2x5x16xf32>
-  return %0 : tensor<2x5x16xf32>
-}
-
-// -----
-
 // BatchNorm: per-channel factor and shift on [C], then x * a + c with channel maps.
 // CHECK-DAG:   #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
 // CHECK-LABEL: func.func @batch_norm

@@ -1,15 +1,18 @@
-"""Converters for convolutions and pooling: Conv, ConvTranspose, MaxPool, AveragePool,
-GlobalAveragePool, GlobalMaxPool.
+"""Converters for convolutions and pooling: Conv, ConvTranspose, MaxPool (with its Indices
+output), AveragePool, LpPool, MaxUnpool, GlobalAveragePool, GlobalMaxPool and
+CausalConvWithState (composed of pad / concat, a depthwise conv and a slice).
 
 `auto_pad` (SAME_UPPER, SAME_LOWER, VALID) is resolved into explicit `pads`, and `strides`,
 `dilations` are always filled in, so the nn ops never see ONNX's implicit forms.
 
-Dependency contract: `mlir`, the converter registry.
+Dependency contract: numpy, `mlir`, the converter registry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import numpy as np
 
 from strata.frontends.onnx.ops.registry import Node, Output, converter
 
@@ -93,12 +96,7 @@ def conv_transpose(node: Node) -> Sequence[Output]:
         begins, ends = [], []
         for i in range(nsp):
             full = strides[i] * (x_shape[2 + i] - 1) + out_pad[i] + (kernel[i] - 1) * dilations[i]
-            total = full + 1 - output_shape[i]
-            if total < 0:
-                node.fail(
-                    f"output_shape {output_shape} is larger than the full output "
-                    f"(spatial dim {i}: {full + 1})"
-                )
+            total = full + 1 - output_shape[i]  # < 0: zeros (+ bias) past the full result
             small = total // 2
             upper = auto_pad == "SAME_UPPER"
             begins.append(small if upper else total - small)
@@ -128,12 +126,45 @@ def _pool_attrs(node: Node) -> dict[str, object]:
     return attrs
 
 
-@converter("MaxPool", needs=["max_pool"])
+@converter("MaxPool", needs=["max_pool", "max_pool_with_indices"])
 def max_pool(node: Node) -> Sequence[Output]:
-    """Only the values output; the Indices output is not supported."""
-    if node.attr("storage_order", 0) not in (0, 1):
+    """nn.max_pool, or nn.max_pool_with_indices when the Indices output is used."""
+    order = node.attr("storage_order", 0)
+    if order not in (0, 1):
         node.fail("storage_order must be 0 or 1")
-    return [node.build1("max_pool", [node.value(0)], _pool_attrs(node))]
+    attrs = _pool_attrs(node)
+    if len(node.proto.output) > 1 and node.proto.output[1]:
+        attrs["storage_order"] = order
+        return node.build("max_pool_with_indices", [node.value(0)], attrs)
+    return [node.build1("max_pool", [node.value(0)], attrs)]
+
+
+@converter("LpPool", since=2, needs=["lp_pool"])
+def lp_pool(node: Node) -> Sequence[Output]:
+    attrs = _pool_attrs(node)
+    attrs["p"] = int(node.attr("p", 2))
+    return [node.build1("lp_pool", [node.value(0)], attrs)]
+
+
+@converter("MaxUnpool", since=9, needs=["max_unpool", "dynamic_max_unpool"])
+def max_unpool(node: Node) -> Sequence[Output]:
+    """A constant output_shape is nn.max_unpool's attribute; a computed one gives
+    nn.dynamic_max_unpool."""
+    kernel = node.attr("kernel_shape")
+    if kernel is None:
+        node.fail("attribute 'kernel_shape' is required")
+    nsp = len(kernel)
+    attrs: dict[str, object] = {
+        "kernel_shape": list(kernel),
+        "strides": list(node.attr("strides", [1] * nsp)),
+        "pads": list(node.attr("pads", [0] * (2 * nsp))),
+    }
+    x, indices = node.value(0), node.value(1)
+    if node.has(2) and node.maybe_const(2) is None:
+        return [node.build1("dynamic_max_unpool", [x, indices, node.value(2)], attrs)]
+    if node.has(2):
+        attrs["output_shape"] = node.const_ints(2, "output_shape")
+    return [node.build1("max_unpool", [x, indices], attrs)]
 
 
 @converter("AveragePool", needs=["average_pool"])
@@ -153,3 +184,41 @@ def global_max_pool(node: Node) -> Sequence[Output]:
     rank = node.spec(0).rank
     axes = list(range(2, rank))
     return [node.build1("reduce_max", [node.value(0)], {"axes": axes, "keepdims": 1})]
+
+
+@converter(
+    "CausalConvWithState",
+    since=27,
+    needs=["conv", "concat", "pad", "slice", "sigmoid", "mul", "cast"],
+)
+def causal_conv_with_state(node: Node) -> Sequence[Output]:
+    """Depthwise 1-d conv of [past_state (zeros if absent), input] with no padding; the last
+    k - 1 positions of that concatenation are the present state. silu / swish: y * sigmoid(y),
+    computed in f32 for 16-bit inputs."""
+    x, w = node.value(0), node.value(1)
+    xs, ws = node.spec(0), node.spec(1)
+    if xs.rank != 3 or ws.rank != 3 or ws.shape[1] != 1 or ws.shape[2] is None:
+        node.fail(
+            f"input {list(xs.shape)} must be [N, C, L] and weight {list(ws.shape)} [C, 1, k] "
+            "with a static k"
+        )
+    k = int(ws.shape[2])
+    channels = ws.shape[0]
+    activation = node.attr("activation", "none")
+    if activation not in ("none", "silu", "swish"):
+        node.fail(f"activation '{activation}' is not one of none, silu, swish")
+    if node.has(3):
+        padded = node.build1("concat", [node.value(3), x], {"axis": 2})
+    else:
+        pad = {"pads": [0, 0, k - 1, 0, 0, 0], "mode": "constant", "constant_value": 0.0}
+        padded = node.build1("pad", [x], pad) if k > 1 else x
+    attrs = {"strides": [1], "pads": [0, 0], "dilations": [1], "group": channels}
+    y = node.build1("conv", [padded, w, node.opt_value(2)], attrs)
+    if activation != "none":
+        narrow = xs.dtype.itemsize < 4
+        f = node.build1("cast", [y], {"to": np.dtype("float32")}) if narrow else y
+        f = node.build1("mul", [f, node.build1("sigmoid", [f])])
+        y = node.build1("cast", [f], {"to": xs.dtype}) if narrow else f
+    total = 2**62  # a Slice end past any length
+    state = {"starts": [-(k - 1) if k > 1 else total], "ends": [total], "axes": [2], "steps": [1]}
+    return [y, node.build1("slice", [padded], state)]

@@ -11,6 +11,7 @@ import numpy as np
 from mlir import ir
 
 from strata import dtypes
+from strata.frontends.onnx.ops.legacy import LEGACY_BROADCAST, NUMPY_BROADCAST_SINCE
 from strata.frontends.onnx.ops.registry import Converter, Node, Output, converter
 
 BINARY = {
@@ -44,7 +45,9 @@ VARIADIC = {"Max": "max", "Min": "min", "Sum": "add"}
 
 def _register_table() -> None:
     for onnx_name, nn_name in BINARY.items():
-        converter(onnx_name, needs=[nn_name])(_binary(nn_name))
+        # Opsets 1-6 had `broadcast` / `axis` attributes: those forms are in `legacy`.
+        since = NUMPY_BROADCAST_SINCE if onnx_name in LEGACY_BROADCAST else None
+        converter(onnx_name, since=since, needs=[nn_name])(_binary(nn_name))
     for onnx_name, nn_name in UNARY.items():
         converter(onnx_name, needs=[nn_name])(_unary(nn_name))
     for onnx_name, nn_name in VARIADIC.items():
@@ -88,7 +91,7 @@ def mean(node: Node) -> Sequence[Output]:
     return [node.build1("div", [total, node.constant(n, "count")])]
 
 
-@converter("Pow", needs=["pow"])
+@converter("Pow", since=7, needs=["pow"])
 def pow_(node: Node) -> Sequence[Output]:
     """Pow allows an exponent of another numeric type, as nn.pow does (the result has the
     base's type)."""
@@ -109,7 +112,7 @@ def identity(node: Node) -> Sequence[Output]:
     return [node.value(0)]
 
 
-@converter("Dropout")
+@converter("Dropout", since=12)
 def dropout(node: Node) -> Sequence[Output]:
     """Inference: identity; the mask (if used) is all true."""
     if node.opset >= 12 and node.has(2):
@@ -164,7 +167,7 @@ def gelu(node: Node) -> Sequence[Output]:
     return [node.build1("gelu", [node.value(0)], {"approximate": node.attr("approximate", "none")})]
 
 
-@converter("Cast", needs=["cast"])
+@converter("Cast", since=6, needs=["cast"])
 def cast(node: Node) -> Sequence[Output]:
     from strata.frontends.onnx.graph import numpy_dtype
 

@@ -1,5 +1,4 @@
-"""Converters for matrix products and normalisations: Gemm, MatMul, BatchNormalization,
-LayerNormalization.
+"""Converters for matrix products: Gemm, MatMul.
 
 Dependency contract: the converter registry.
 """
@@ -25,25 +24,3 @@ def gemm(node: Node) -> Sequence[Output]:
 @converter("MatMul", needs=["mat_mul"])
 def mat_mul(node: Node) -> Sequence[Output]:
     return [node.build1("mat_mul", [node.value(0), node.value(1)])]
-
-
-@converter("BatchNormalization", needs=["batch_normalization"])
-def batch_normalization(node: Node) -> Sequence[Output]:
-    """Inference form only: training_mode (opset 14) must be 0; extra outputs unsupported."""
-    if node.attr("training_mode", 0):
-        node.fail("training_mode=1 is not supported (inference only)")
-    operands = [node.value(i) for i in range(5)]
-    return [node.build1("batch_normalization", operands, {"epsilon": node.attr("epsilon", 1e-5)})]
-
-
-@converter("LayerNormalization", since=17, needs=["layer_normalization"])
-def layer_normalization(node: Node) -> Sequence[Output]:
-    """The normalised output only (Mean / InvStdDev outputs are not supported)."""
-    attrs = {
-        "axis": node.attr("axis", -1),
-        "epsilon": node.attr("epsilon", 1e-5),
-        "stash_type": node.attr("stash_type", 1),
-    }
-    return [
-        node.build1("layer_normalization", [node.value(0), node.value(1), node.opt_value(2)], attrs)
-    ]

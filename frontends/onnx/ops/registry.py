@@ -3,16 +3,21 @@
 A converter receives a :class:`Node` (attribute access, operand values and constants, and
 `build` for nn ops with the node's location) and returns one entry per ONNX output: an MLIR
 value, or a numpy array for a value it computed at import time. The entry used for a model is
-the one with the highest `since` not above the model's opset. Converters name the nn ops they
-need, so a converter whose ops are not declared counts as missing.
+the one with the highest `since` not above the opset the model imports for the node's domain;
+`since` defaults to the op's first schema version in `onnx.defs`, so an entry claims exactly the
+versions it was written for (a later schema version with other semantics gets its own entry).
+Converters name the nn ops they need, so a converter whose ops are not declared counts as missing.
+Default-domain entries are in `TABLE`; other domains (`ai.onnx.ml`, ...) in `TABLES[domain]`.
 
-Dependency contract: numpy, `onnx`, `mlir`, `strata.dialects`, the frontend's emitter.
+Dependency contract: numpy, `onnx`, `mlir`, `strata.dialects`, the frontend's emitter and
+loader (for the domain names).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NoReturn, Protocol, TypeAlias
 
 import numpy as np
@@ -23,9 +28,20 @@ from onnx import helper
 from strata.dialects.nn import DIALECT
 from strata.dialects.opdef import OpVerifyError, TensorSpec
 from strata.frontends.onnx import symbolic
-from strata.frontends.onnx.emitter import Emitter
+from strata.frontends.onnx.emitter import Emitter, SequenceValueError, Tensor
+from strata.frontends.onnx.loader import DEFAULT_DOMAINS
 
-Output: TypeAlias = ir.Value | np.ndarray
+
+@dataclass
+class SequenceValue:
+    """A converter's tensor-sequence result: its items, in order (import-time structure); with
+    `optional`, an optional value (no item: empty)."""
+
+    items: list[Tensor]
+    optional: bool = False
+
+
+Output: TypeAlias = ir.Value | np.ndarray | SequenceValue
 
 
 class ConvertError(Exception):
@@ -103,7 +119,11 @@ class Node:
         return i < len(self.proto.input) and self.proto.input[i] != ""
 
     def value(self, i: int) -> ir.Value:
-        return self._em.value(self.proto.input[i])
+        try:
+            return self._em.value(self.proto.input[i])
+        except SequenceValueError:
+            kind = self._em.get(self.proto.input[i]).kind
+            self.fail(f"input {i} ('{self.proto.input[i]}') is a {kind}; expected a tensor")
 
     def opt_value(self, i: int) -> ir.Value | None:
         return self.value(i) if self.has(i) else None
@@ -112,7 +132,38 @@ class Node:
         return [self.value(i) for i in range(self.num_inputs) if self.has(i)]
 
     def spec(self, i: int) -> TensorSpec:
-        return self._em.get(self.proto.input[i]).spec
+        try:
+            return self._em.get(self.proto.input[i]).spec
+        except SequenceValueError:
+            kind = self._em.get(self.proto.input[i]).kind
+            self.fail(f"input {i} ('{self.proto.input[i]}') is a {kind}; expected a tensor")
+
+    def tensor(self, i: int) -> Tensor:
+        """Input `i`'s table entry, which must be a tensor (for sequence items)."""
+        self.spec(i)
+        return self._em.get(self.proto.input[i])
+
+    def value_of(self, t: Tensor) -> ir.Value:
+        """The MLIR value of a sequence item."""
+        return self._em.materialise(t)
+
+    def sequence(self, i: int) -> list[Tensor]:
+        """The items of input `i`, which must be a tensor sequence."""
+        t = self.input_tensor(i)
+        if t.items is None or t.optional:
+            self.fail(f"input {i} ('{self.proto.input[i]}') is a {t.kind}; expected a sequence")
+        return list(t.items)
+
+    def input_tensor(self, i: int) -> Tensor:
+        """Input `i`'s table entry, whatever it holds (tensor, sequence or optional)."""
+        return self._em.get(self.proto.input[i])
+
+    def item(self, out: ir.Value | np.ndarray, k: int) -> Tensor:
+        """A new sequence item (the `k`-th this node makes) holding `out`."""
+        name = f"{self.name}[{k}]"
+        if isinstance(out, np.ndarray):
+            return Tensor(name, const=out)
+        return Tensor(name, value=out)
 
     def static_shape(self, i: int, why: str) -> tuple[int, ...]:
         """The shape of input `i`, which must be static here (`why`: what needs it)."""
@@ -187,6 +238,10 @@ class Entry:
     since: int
     fn: Converter
     needs: tuple[str, ...]
+    until: int | None = None  # first opset it does not cover (None: every later one)
+
+    def covers(self, opset: int) -> bool:
+        return self.since <= opset and (self.until is None or opset < self.until)
 
     def available(self) -> bool:
         try:
@@ -197,29 +252,65 @@ class Entry:
         return True
 
 
-TABLE: dict[str, list[Entry]] = {}
+TABLES: dict[str, dict[str, list[Entry]]] = {"": {}}
+TABLE = TABLES[""]  # the default ('ai.onnx') domain
+
+
+def _domain(domain: str) -> str:
+    return "" if domain in DEFAULT_DOMAINS else domain
+
+
+@lru_cache(maxsize=1)
+def _schema_versions() -> dict[tuple[str, str], tuple[int, ...]]:
+    out: dict[tuple[str, str], list[int]] = {}
+    for s in onnx.defs.get_all_schemas_with_history():
+        out.setdefault((_domain(s.domain), s.name), []).append(s.since_version)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def schema_versions(op_type: str, domain: str = "") -> tuple[int, ...]:
+    """The `since_version`s of the op's schemas in `onnx.defs` (empty: not an ONNX op)."""
+    return _schema_versions().get((_domain(domain), op_type), ())
 
 
 def converter(
-    op_types: str | Sequence[str], *, since: int = 1, needs: Sequence[str] = ()
+    op_types: str | Sequence[str],
+    *,
+    since: int | None = None,
+    until: int | None = None,
+    needs: Sequence[str] = (),
+    domain: str = "",
 ) -> Callable[[Converter], Converter]:
-    """Register `fn` for these op types from opset `since` on; `needs`: nn ops it builds."""
+    """Register `fn` for these op types from opset `since` on (default: the op's first schema
+    version) up to, not including, `until` (default: every later opset without an entry of
+    its own: give it when a later version changed the meaning); `needs`: nn ops it builds;
+    `domain`: the ONNX domain (default: 'ai.onnx')."""
     names = [op_types] if isinstance(op_types, str) else list(op_types)
+    table = TABLES.setdefault(_domain(domain), {})
 
     def register(fn: Converter) -> Converter:
         for name in names:
-            entries = TABLE.setdefault(name, [])
-            entries.append(Entry(name, since, fn, tuple(needs)))
+            first = since if since is not None else (schema_versions(name, domain) or (1,))[0]
+            entries = table.setdefault(name, [])
+            if any(e.since == first for e in entries):
+                raise ValueError(f"two converters for {name} since opset {first}")
+            entries.append(Entry(name, first, fn, tuple(needs), until))
             entries.sort(key=lambda e: e.since)
         return fn
 
     return register
 
 
-def lookup(op_type: str, opset: int) -> Entry | None:
-    """The converter for `op_type` at `opset`, if one exists and its nn ops are declared."""
+def lookup(op_type: str, opset: int, domain: str = "") -> Entry | None:
+    """The converter for `op_type` at `opset` of its domain, if one exists and its nn ops are
+    declared: the entry with the highest `since` not above `opset`, if it covers `opset`."""
     best = None
-    for e in TABLE.get(op_type, []):
+    for e in TABLES.get(_domain(domain), {}).get(op_type, []):
         if e.since <= opset:
             best = e
-    return best if best is not None and best.available() else None
+    return best if best is not None and best.covers(opset) and best.available() else None
+
+
+def converted_opsets(op_type: str, last: int, domain: str = "") -> list[int]:
+    """The opsets up to `last` at which `op_type` has an available converter."""
+    return [v for v in range(1, last + 1) if lookup(op_type, v, domain) is not None]

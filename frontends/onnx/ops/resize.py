@@ -142,7 +142,11 @@ def resize(node: Node) -> Sequence[Output]:
     return [node.build1("dynamic_resize", operands, attrs)]
 
 
-def _upsample(node: Node, scales: np.ndarray | None) -> Sequence[Output]:
+def upsample(
+    node: Node, scales: np.ndarray | None, nearest_mode: str = "floor"
+) -> Sequence[Output]:
+    """Upsample (and Resize-10): asymmetric coordinates, `scales` per dim (None: input 1 at
+    run time)."""
     mode = node.attr("mode", "nearest")
     if mode not in ("nearest", "linear", "bilinear"):
         node.fail(f"mode '{mode}' is not one of nearest, linear")
@@ -150,7 +154,7 @@ def _upsample(node: Node, scales: np.ndarray | None) -> Sequence[Output]:
         node,
         mode="nearest" if mode == "nearest" else "linear",
         coordinate_transformation_mode="asymmetric",
-        nearest_mode="floor",
+        nearest_mode=nearest_mode,
         cubic_coeff_a=-0.75,
         exclude_outside=0,
         extrapolation_value=0.0,
@@ -175,10 +179,10 @@ def upsample_7(node: Node) -> Sequence[Output]:
     scales = node.attr("scales")
     if scales is None:
         node.fail("attribute 'scales' is required")
-    return _upsample(node, np.asarray(scales, np.float32))
+    return upsample(node, np.asarray(scales, np.float32))
 
 
 @converter("Upsample", since=9, needs=["resize", "dynamic_resize"])
 def upsample_9(node: Node) -> Sequence[Output]:
     """Upsample-9: scales is an input."""
-    return _upsample(node, node.maybe_const(1))
+    return upsample(node, node.maybe_const(1))

@@ -65,7 +65,7 @@ def static_reshape_target(node: Node) -> list[int] | None:
     return [int(e) for e in out]  # type: ignore[arg-type]
 
 
-@converter("Reshape", needs=["reshape", "dynamic_reshape"])
+@converter("Reshape", since=5, needs=["reshape", "dynamic_reshape"])
 def reshape(node: Node) -> Sequence[Output]:
     """Static nn.reshape when the target is known at import time, else nn.dynamic_reshape."""
     allowzero = node.attr("allowzero", 0)
@@ -138,7 +138,7 @@ def unsqueeze(node: Node) -> Sequence[Output]:
     return [node.build1("unsqueeze", [node.value(0)], {"axes": axes})]
 
 
-@converter("Concat", needs=["concat"])
+@converter("Concat", since=4, needs=["concat"])
 def concat(node: Node) -> Sequence[Output]:
     """n-ary Concat as a chain of binary nn.concat; empty pieces are dropped."""
     if not node.has_attr("axis"):
@@ -176,7 +176,7 @@ def _split_sizes(node: Node, dim: int) -> list[int]:
     return [dim // n_out] * n_out
 
 
-@converter("Split", needs=["split", "slice", "dynamic_split"])
+@converter("Split", since=2, needs=["split", "slice", "dynamic_split"])
 def split(node: Node) -> Sequence[Output]:
     """Equal pieces -> nn.split; uneven pieces -> one nn.slice each; sizes computed at run
     time -> nn.dynamic_split."""

@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=conformance.DEFAULT_TIMEOUT,
         metavar="S",
         help=f"seconds per case before its worker is killed (default: "
-        f"{conformance.DEFAULT_TIMEOUT:g})",
+        f"{conformance.DEFAULT_TIMEOUT:g}; the real suite's models get "
+        f"{conformance.MODEL_TIMEOUT_FACTOR['real']:g} times as long)",
     )
     p.add_argument(
         "--sample",

@@ -5,12 +5,12 @@ node-test results on a target.
 
 Derived, never hand-written: the op types and their versions come from
 `onnx.defs.get_all_schemas_with_history()` (every domain); support from the ONNX importer's
-converter table (`strata.frontends.onnx.ops.registry.TABLE`, an entry counts when the nn ops it
-needs are declared), its folding rules (`strata.frontends.onnx.folding`: a node whose inputs
-are all constants is evaluated at import time by onnx.reference) and its opset limits
-(`strata.frontends.onnx.loader`); pass counts and dtypes from the node-test catalogue
-(strata.conformance.cases) and the target's expected-failures file (a case passes when it is
-not listed there). `--check` exits 1 when the checked-in page is stale (a test runs it).
+converter tables (`strata.frontends.onnx.ops.registry.TABLES`, per domain; an entry counts
+when the nn ops it needs are declared), its folding rules (`strata.frontends.onnx.folding`: a
+node whose inputs are all constants is evaluated at import time by onnx.reference) and its
+opset limits (`strata.frontends.onnx.loader`); pass counts and dtypes from the node-test
+catalogue (strata.conformance.cases) and the target's expected-failures file (a case passes
+when it is not listed there). `--check` exits 1 when the checked-in page is stale (a test runs it).
 
 Dependency contract: `onnx` (defs, reference), the ONNX frontend's table, folding rules and
 loader limits, and the strata.conformance package.
@@ -121,8 +121,8 @@ def _foldable(domain: str, name: str, schemas: Sequence[onnx.defs.OpSchema]) -> 
 
 
 def op_rows(node_cases: Sequence[Case], expected: Mapping[str, str]) -> list[OpRow]:
-    from strata.frontends.onnx.loader import MAX_OPSET, MIN_OPSET
-    from strata.frontends.onnx.ops import TABLE, lookup
+    from strata.frontends.onnx.loader import MIN_OPSET, known_domain_versions
+    from strata.frontends.onnx.ops import TABLES, lookup
 
     cases_of: dict[str, list[Case]] = defaultdict(list)
     for c in node_cases:
@@ -133,9 +133,12 @@ def op_rows(node_cases: Sequence[Case], expected: Mapping[str, str]) -> list[OpR
         versions = sorted(s.since_version for s in schemas)
         deprecated = max(schemas, key=lambda s: s.since_version).deprecated
         default = domain in DEFAULT_DOMAINS
-        exists = [v for v in range(MIN_OPSET, MAX_OPSET + 1) if _defined_at(schemas, v)]
-        since = sorted(e.since for e in TABLE.get(name, [])) if default else []
-        with_converter = [v for v in exists if default and lookup(name, v) is not None]
+        table_domain = "" if default else domain
+        first = MIN_OPSET if default else 1
+        last = known_domain_versions().get(table_domain, 0)
+        exists = [v for v in range(first, last + 1) if _defined_at(schemas, v)]
+        since = sorted(e.since for e in TABLES.get(table_domain, {}).get(name, []))
+        with_converter = [v for v in exists if lookup(name, v, table_domain) is not None]
         if with_converter:
             status, opsets = CONVERTER, _ranges(with_converter)
         elif default and name in SHAPE_FOLDED:
@@ -192,11 +195,13 @@ def render(target: str, cases: Sequence[Case], expected: Mapping[str, str]) -> s
     )
     out.append("## Summary\n")
     out.append(
-        f"* The importer accepts default-domain opsets {MIN_OPSET} to {MAX_OPSET}; onnx "
-        f"{onnx.__version__} defines opsets 1 to {onnx.defs.onnx_opset_version()}. Nodes of "
-        "domains other than "
+        "* The importer accepts default-domain ("
         + " / ".join(f"`{d}`" if d else "`''`" for d in IMPORTED_DOMAINS)
-        + " are refused."
+        + f") opsets {MIN_OPSET} to {MAX_OPSET}; onnx {onnx.__version__} defines opsets 1 to "
+        f"{onnx.defs.onnx_opset_version()}. Other ONNX domains must import a version onnx "
+        "defines; their nodes convert where the table has an entry for the domain. Nodes of "
+        "custom domains are refused. How opsets select semantics, and the limits: "
+        "[onnx-opsets.md](onnx-opsets.md)."
     )
     by_status: dict[str, int] = defaultdict(int)
     by_domain: dict[str, list[OpRow]] = defaultdict(list)

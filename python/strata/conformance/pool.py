@@ -90,6 +90,7 @@ class Pool:
         workdir: Path,
         env: Mapping[str, str] | None = None,
         startup_timeout: float = STARTUP_TIMEOUT,
+        suite_timeouts: Mapping[str, float] | None = None,
     ) -> None:
         if jobs < 1:
             raise ValueError(f"jobs must be >= 1, got {jobs}")
@@ -97,6 +98,7 @@ class Pool:
             raise ValueError(f"timeout must be > 0, got {timeout}")
         self.jobs = jobs
         self.timeout = timeout
+        self.suite_timeouts = dict(suite_timeouts or {})  # suite -> its cases' timeout
         self.startup_timeout = startup_timeout
         self.config = dict(config)
         self.workdir = workdir
@@ -229,12 +231,15 @@ class Pool:
         for _ in range(want - len(self._workers)):
             self._spawn()
 
+    def _timeout_of(self, job: tuple[str, str]) -> float:
+        return self.suite_timeouts.get(job[0], self.timeout)
+
     def _next_deadline(self) -> float:
         now = time.monotonic()
         deadlines = []
         for w in self._workers:
             if w.job is not None:
-                deadlines.append(w.job_start + self.timeout)
+                deadlines.append(w.job_start + self._timeout_of(w.job))
             elif not w.ready:
                 deadlines.append(w.started + self.startup_timeout)
         return max(0.0, min(deadlines) - now) if deadlines else 1.0
@@ -279,8 +284,8 @@ class Pool:
                 on_result(job, outcome)
         now = time.monotonic()
         for w in list(self._workers):
-            if w.job is not None and now - w.job_start > self.timeout:
-                job, secs = w.job, self._age(w)
+            if w.job is not None and now - w.job_start > self._timeout_of(w.job):
+                job, secs, limit = w.job, self._age(w), self._timeout_of(w.job)
                 w.job = None
                 self._kill(w)
                 on_result(
@@ -288,7 +293,7 @@ class Pool:
                     Outcome(
                         "timeout",
                         "timeout",
-                        f"no result after {self.timeout:g} s; the worker was killed",
+                        f"no result after {limit:g} s; the worker was killed",
                         secs,
                     ),
                 )

@@ -230,10 +230,108 @@ func.func @batch_normalization(%arg0: tensor<2x3x4xf32>, %arg1: tensor<3xf32>, %
 }
 
 // CHECK-LABEL: func.func @layer_normalization
-// CHECK-NEXT:    %{{.*}} = "nn.layer_normalization"(%{{.*}}, %{{.*}}) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+// CHECK-NEXT:    %{{.*}}:3 = "nn.layer_normalization"(%{{.*}}, %{{.*}}) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> (tensor<2x3x4xf32>, tensor<2x3x1xf32>, tensor<2x3x1xf32>)
 func.func @layer_normalization(%arg0: tensor<2x3x4xf32>, %arg1: tensor<4xf32>) -> tensor<2x3x4xf32> {
-  %0 = "nn.layer_normalization"(%arg0, %arg1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
-  return %0 : tensor<2x3x4xf32>
+  %0:3 = "nn.layer_normalization"(%arg0, %arg1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> (tensor<2x3x4xf32>, tensor<2x3x1xf32>, tensor<2x3x1xf32>)
+  return %0#0 : tensor<2x3x4xf32>
+}
+
+// CHECK-LABEL: func.func @rms_normalization
+// CHECK-NEXT:    %{{.*}} = "nn.rms_normalization"(%{{.*}}, %{{.*}}) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<?x3x4xf32>, tensor<3x4xf32>) -> tensor<?x3x4xf32>
+func.func @rms_normalization(%arg0: tensor<?x3x4xf32>, %arg1: tensor<3x4xf32>) -> tensor<?x3x4xf32> {
+  %0 = "nn.rms_normalization"(%arg0, %arg1) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<?x3x4xf32>, tensor<3x4xf32>) -> tensor<?x3x4xf32>
+  return %0 : tensor<?x3x4xf32>
+}
+
+// CHECK-LABEL: func.func @attention
+// CHECK-NEXT:    %{{.*}}:4 = "nn.attention"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {is_causal = 1 : i64, left_window_size = -1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 1>, qk_matmul_output_mode = 0 : i64, right_window_size = -1 : i64, scale = 5.000000e-01 : f32, softcap = 0.000000e+00 : f32, softmax_precision = 1 : i64} : (tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x6xf32>, tensor<2xi64>) -> (tensor<2x4x3x6xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x6xf32>, tensor<2x4x3x5xf32>)
+func.func @attention(%q: tensor<2x4x3x8xf32>, %k: tensor<2x2x5x8xf32>, %v: tensor<2x2x5x6xf32>, %n: tensor<2xi64>) -> tensor<2x4x3x6xf32> {
+  %0:4 = "nn.attention"(%q, %k, %v, %n) {operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 1>, scale = 0.5 : f32, is_causal = 1 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 0 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x6xf32>, tensor<2xi64>) -> (tensor<2x4x3x6xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x6xf32>, tensor<2x4x3x5xf32>)
+  return %0#0 : tensor<2x4x3x6xf32>
+}
+
+// CHECK-LABEL: func.func @max_pool_with_indices
+// CHECK-NEXT:    %{{.*}}:2 = "nn.max_pool_with_indices"(%{{.*}}) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, storage_order = 1 : i64, strides = array<i64: 2, 2>} : (tensor<1x2x7x7xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xi64>)
+func.func @max_pool_with_indices(%arg0: tensor<1x2x7x7xf32>) -> tensor<1x2x3x3xf32> {
+  %0:2 = "nn.max_pool_with_indices"(%arg0) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, storage_order = 1 : i64, strides = array<i64: 2, 2>} : (tensor<1x2x7x7xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xi64>)
+  return %0#0 : tensor<1x2x3x3xf32>
+}
+
+// CHECK-LABEL: func.func @lp_pool
+// CHECK-NEXT:    %{{.*}} = "nn.lp_pool"(%{{.*}}) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, p = 3 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x?x6xf32>) -> tensor<1x2x?x5xf32>
+func.func @lp_pool(%arg0: tensor<1x2x?x6xf32>) -> tensor<1x2x?x5xf32> {
+  %0 = "nn.lp_pool"(%arg0) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, p = 3 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x?x6xf32>) -> tensor<1x2x?x5xf32>
+  return %0 : tensor<1x2x?x5xf32>
+}
+
+// CHECK-LABEL: func.func @max_unpool
+// CHECK-NEXT:    %{{.*}} = "nn.max_unpool"(%{{.*}}, %{{.*}}) {kernel_shape = array<i64: 2, 2>, output_shape = array<i64: 1, 2, 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>) -> tensor<1x2x5x5xf32>
+func.func @max_unpool(%arg0: tensor<1x2x2x2xf32>, %arg1: tensor<1x2x2x2xi64>) -> tensor<1x2x5x5xf32> {
+  %0 = "nn.max_unpool"(%arg0, %arg1) {kernel_shape = array<i64: 2, 2>, output_shape = array<i64: 1, 2, 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>) -> tensor<1x2x5x5xf32>
+  return %0 : tensor<1x2x5x5xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_max_unpool
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_max_unpool"(%{{.*}}, %{{.*}}, %{{.*}}) {kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>, tensor<4xi64>) -> tensor<1x2x?x?xf32>
+func.func @dynamic_max_unpool(%arg0: tensor<1x2x2x2xf32>, %arg1: tensor<1x2x2x2xi64>, %arg2: tensor<4xi64>) -> tensor<1x2x?x?xf32> {
+  %0 = "nn.dynamic_max_unpool"(%arg0, %arg1, %arg2) {kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>, tensor<4xi64>) -> tensor<1x2x?x?xf32>
+  return %0 : tensor<1x2x?x?xf32>
+}
+
+// CHECK-LABEL: func.func @col2im
+// CHECK-NEXT:    %{{.*}} = "nn.col2im"(%{{.*}}) {block_shape = array<i64: 3, 3>, dilations = array<i64: 1, 1>, image_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x9x4xf32>) -> tensor<1x1x5x5xf32>
+func.func @col2im(%arg0: tensor<1x9x4xf32>) -> tensor<1x1x5x5xf32> {
+  %0 = "nn.col2im"(%arg0) {block_shape = array<i64: 3, 3>, dilations = array<i64: 1, 1>, image_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x9x4xf32>) -> tensor<1x1x5x5xf32>
+  return %0 : tensor<1x1x5x5xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_col2im
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_col2im"(%{{.*}}, %{{.*}}, %{{.*}}) {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x9x4xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x?x?x?xf32>
+func.func @dynamic_col2im(%arg0: tensor<1x9x4xf32>, %arg1: tensor<2xi64>, %arg2: tensor<2xi64>) -> tensor<1x?x?x?xf32> {
+  %0 = "nn.dynamic_col2im"(%arg0, %arg1, %arg2) {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x9x4xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x?x?x?xf32>
+  return %0 : tensor<1x?x?x?xf32>
+}
+
+// CHECK-LABEL: func.func @grid_sample
+// CHECK-NEXT:    %{{.*}} = "nn.grid_sample"(%{{.*}}, %{{.*}}) {align_corners = 0 : i64, mode = "cubic", padding_mode = "zeros"} : (tensor<1x3x4x4xf32>, tensor<1x6x5x2xf32>) -> tensor<1x3x6x5xf32>
+func.func @grid_sample(%arg0: tensor<1x3x4x4xf32>, %arg1: tensor<1x6x5x2xf32>) -> tensor<1x3x6x5xf32> {
+  %0 = "nn.grid_sample"(%arg0, %arg1) {align_corners = 0 : i64, mode = "cubic", padding_mode = "zeros"} : (tensor<1x3x4x4xf32>, tensor<1x6x5x2xf32>) -> tensor<1x3x6x5xf32>
+  return %0 : tensor<1x3x6x5xf32>
+}
+
+// CHECK-LABEL: func.func @roi_align
+// CHECK-NEXT:    %{{.*}} = "nn.roi_align"(%{{.*}}, %{{.*}}, %{{.*}}) {coordinate_transformation_mode = "half_pixel", mode = "avg", output_height = 2 : i64, output_width = 3 : i64, sampling_ratio = 0 : i64, spatial_scale = 1.000000e+00 : f32} : (tensor<1x3x8x8xf32>, tensor<5x4xf32>, tensor<5xi64>) -> tensor<5x3x2x3xf32>
+func.func @roi_align(%arg0: tensor<1x3x8x8xf32>, %arg1: tensor<5x4xf32>, %arg2: tensor<5xi64>) -> tensor<5x3x2x3xf32> {
+  %0 = "nn.roi_align"(%arg0, %arg1, %arg2) {coordinate_transformation_mode = "half_pixel", mode = "avg", output_height = 2 : i64, output_width = 3 : i64, sampling_ratio = 0 : i64, spatial_scale = 1.000000e+00 : f32} : (tensor<1x3x8x8xf32>, tensor<5x4xf32>, tensor<5xi64>) -> tensor<5x3x2x3xf32>
+  return %0 : tensor<5x3x2x3xf32>
+}
+
+// CHECK-LABEL: func.func @affine_grid
+// CHECK-NEXT:    %{{.*}} = "nn.affine_grid"(%{{.*}}) {align_corners = 0 : i64, size = array<i64: 2, 1, 4, 5, 6>} : (tensor<2x3x4xf32>) -> tensor<2x4x5x6x3xf32>
+func.func @affine_grid(%arg0: tensor<2x3x4xf32>) -> tensor<2x4x5x6x3xf32> {
+  %0 = "nn.affine_grid"(%arg0) {align_corners = 0 : i64, size = array<i64: 2, 1, 4, 5, 6>} : (tensor<2x3x4xf32>) -> tensor<2x4x5x6x3xf32>
+  return %0 : tensor<2x4x5x6x3xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_affine_grid
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_affine_grid"(%{{.*}}, %{{.*}}) {align_corners = 0 : i64} : (tensor<2x2x3xf32>, tensor<4xi64>) -> tensor<2x?x?x2xf32>
+func.func @dynamic_affine_grid(%arg0: tensor<2x2x3xf32>, %arg1: tensor<4xi64>) -> tensor<2x?x?x2xf32> {
+  %0 = "nn.dynamic_affine_grid"(%arg0, %arg1) {align_corners = 0 : i64} : (tensor<2x2x3xf32>, tensor<4xi64>) -> tensor<2x?x?x2xf32>
+  return %0 : tensor<2x?x?x2xf32>
+}
+
+// CHECK-LABEL: func.func @deform_conv
+// CHECK-NEXT:    %{{.*}} = "nn.deform_conv"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {dilations = array<i64: 1, 1>, group = 2 : i64, kernel_shape = array<i64: 3, 3>, offset_group = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x5x5xf32>, tensor<6x2x3x3xf32>, tensor<1x36x3x3xf32>, tensor<6xf32>, tensor<1x18x3x3xf32>) -> tensor<1x6x3x3xf32>
+func.func @deform_conv(%arg0: tensor<1x4x5x5xf32>, %arg1: tensor<6x2x3x3xf32>, %arg2: tensor<1x36x3x3xf32>, %arg3: tensor<6xf32>, %arg4: tensor<1x18x3x3xf32>) -> tensor<1x6x3x3xf32> {
+  %0 = "nn.deform_conv"(%arg0, %arg1, %arg2, %arg3, %arg4) {dilations = array<i64: 1, 1>, group = 2 : i64, kernel_shape = array<i64: 3, 3>, offset_group = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x5x5xf32>, tensor<6x2x3x3xf32>, tensor<1x36x3x3xf32>, tensor<6xf32>, tensor<1x18x3x3xf32>) -> tensor<1x6x3x3xf32>
+  return %0 : tensor<1x6x3x3xf32>
+}
+
+// CHECK-LABEL: func.func @linear_attention
+// CHECK-NEXT:    %{{.*}}:2 = "nn.linear_attention"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {kv_num_heads = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 1>, q_num_heads = 4 : i64, scale = 0.000000e+00 : f32, update_rule = "gated_delta"} : (tensor<2x?x16xf32>, tensor<2x?x8xf32>, tensor<2x?x12xf32>, tensor<2x?x2xf32>, tensor<2x?x1xf32>) -> (tensor<2x?x24xf32>, tensor<2x2x4x6xf32>)
+func.func @linear_attention(%q: tensor<2x?x16xf32>, %k: tensor<2x?x8xf32>, %v: tensor<2x?x12xf32>, %d: tensor<2x?x2xf32>, %b: tensor<2x?x1xf32>) -> tensor<2x?x24xf32> {
+  %0:2 = "nn.linear_attention"(%q, %k, %v, %d, %b) {kv_num_heads = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 1>, q_num_heads = 4 : i64, scale = 0.0 : f32, update_rule = "gated_delta"} : (tensor<2x?x16xf32>, tensor<2x?x8xf32>, tensor<2x?x12xf32>, tensor<2x?x2xf32>, tensor<2x?x1xf32>) -> (tensor<2x?x24xf32>, tensor<2x2x4x6xf32>)
+  return %0#0 : tensor<2x?x24xf32>
 }
 
 // CHECK-LABEL: func.func @reduce_mean

@@ -331,7 +331,7 @@ func.func @batch_normalization_43(%a0: tensor<2x3xi64>, %a1: tensor<3xf32>, %a2:
 
 func.func @layer_normalization_44(%a0: tensor<2x3xf32>, %a1: tensor<2xf32>) {
   // expected-error @+1 {{'nn.layer_normalization' op operand 'scale' [2] must broadcast to the normalized shape [3] (axis=-1)}}
-  %0 = "nn.layer_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  %0:3 = "nn.layer_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   return
 }
 
@@ -339,7 +339,7 @@ func.func @layer_normalization_44(%a0: tensor<2x3xf32>, %a1: tensor<2xf32>) {
 
 func.func @layer_normalization_45(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>, %a2: tensor<2x3xf32>) {
   // expected-error @+1 {{'nn.layer_normalization' op operand 'b' [2, 3] must broadcast to the normalized shape [3] (axis=1)}}
-  %0 = "nn.layer_normalization"(%a0, %a1, %a2) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %0:3 = "nn.layer_normalization"(%a0, %a1, %a2) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   return
 }
 
@@ -347,7 +347,7 @@ func.func @layer_normalization_45(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>, %a2:
 
 func.func @layer_normalization_46(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>) {
   // expected-error @+1 {{'nn.layer_normalization' op attribute 'axis' = -3 is out of range [-2, 1]}}
-  %0 = "nn.layer_normalization"(%a0, %a1) {axis = -3 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %0:3 = "nn.layer_normalization"(%a0, %a1) {axis = -3 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   return
 }
 
@@ -860,6 +860,118 @@ func.func @constant_of_shape_84() {
 func.func @constant_of_shape_85() {
   // expected-error @+1 {{'nn.constant_of_shape' op attribute 'value' must hold exactly one element, got shape [2]}}
   %0 = "nn.constant_of_shape"() {shape = array<i64: 2>, value = dense<0.000000e+00> : tensor<2xf32>} : () -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @layer_normalization_stash(%a0: tensor<2x3xf32>, %a1: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.layer_normalization' op attribute 'stash_type' = 7 must be one of [1, 10, 11]}}
+  %0:3 = "nn.layer_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 7 : i64} : (tensor<2x3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
+func.func @rms_normalization_scale(%a0: tensor<2x3xf32>, %a1: tensor<2xf32>) {
+  // expected-error @+1 {{'nn.rms_normalization' op operand 'scale' [2] must broadcast to the normalized shape [3] (axis=-1)}}
+  %0 = "nn.rms_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @rms_normalization_int(%a0: tensor<2x3xi64>, %a1: tensor<3xi64>) {
+  // expected-error @+1 {{'nn.rms_normalization' op operand 'x' must be a floating-point tensor, got int64}}
+  %0 = "nn.rms_normalization"(%a0, %a1) {axis = -1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x3xi64>, tensor<3xi64>) -> tensor<2x3xi64>
+  return
+}
+
+// -----
+
+func.func @attention_heads(%q: tensor<1x3x3x8xf32>, %k: tensor<1x2x5x8xf32>, %v: tensor<1x2x5x8xf32>) {
+  // expected-error @+1 {{'nn.attention' op the query heads (3) must be a multiple of the key / value heads (2)}}
+  %0:4 = "nn.attention"(%q, %k, %v) {operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0>, scale = 0.5 : f32, is_causal = 0 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 0 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<1x3x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>) -> (tensor<1x3x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>, tensor<1x3x3x5xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_mask_length(%q: tensor<1x2x3x8xf32>, %k: tensor<1x2x5x8xf32>, %v: tensor<1x2x5x8xf32>, %m: tensor<3x6xi1>) {
+  // expected-error @+1 {{'nn.attention' op operand 'attn_mask' [3, 6] covers 6 keys, more than the 5 there are}}
+  %0:4 = "nn.attention"(%q, %k, %v, %m) {operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 0, 0>, scale = 0.5 : f32, is_causal = 0 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 0 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<1x2x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>, tensor<3x6xi1>) -> (tensor<1x2x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x3x5xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_mode(%q: tensor<1x2x3x8xf32>, %k: tensor<1x2x5x8xf32>, %v: tensor<1x2x5x8xf32>) {
+  // expected-error @+1 {{'nn.attention' op attribute 'qk_matmul_output_mode' = 4 must be one of [0, 1, 2, 3]}}
+  %0:4 = "nn.attention"(%q, %k, %v) {operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0>, scale = 0.5 : f32, is_causal = 0 : i64, softcap = 0.0 : f32, softmax_precision = 1 : i64, qk_matmul_output_mode = 4 : i64, left_window_size = -1 : i64, right_window_size = -1 : i64} : (tensor<1x2x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>) -> (tensor<1x2x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x3x5xf32>)
+  return
+}
+
+// -----
+
+func.func @max_unpool_output_shape(%a0: tensor<1x1x2x2xf32>, %a1: tensor<1x1x2x2xi64>) {
+  // expected-error @+1 {{'nn.max_unpool' op attribute 'output_shape' = [1, 1, 3, 4]: spatial axis 0 must be at least the unpooled size 4}}
+  %0 = "nn.max_unpool"(%a0, %a1) {kernel_shape = array<i64: 2, 2>, output_shape = array<i64: 1, 1, 3, 4>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x3x4xf32>
+  return
+}
+
+// -----
+
+func.func @col2im_blocks(%a0: tensor<1x9x5xf32>) {
+  // expected-error @+1 {{'nn.col2im' op operand 'input' [1, 9, 5]: dim 2 must be the number of blocks 4 (2 x 2)}}
+  %0 = "nn.col2im"(%a0) {block_shape = array<i64: 3, 3>, dilations = array<i64: 1, 1>, image_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x9x5xf32>) -> tensor<1x1x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @grid_sample_cubic_3d(%a0: tensor<1x1x4x4x4xf32>, %a1: tensor<1x2x2x2x3xf32>) {
+  // expected-error @+1 {{'nn.grid_sample' op attribute 'mode' = 'cubic' needs 2 spatial axes, 'x' has 3}}
+  %0 = "nn.grid_sample"(%a0, %a1) {align_corners = 0 : i64, mode = "cubic", padding_mode = "zeros"} : (tensor<1x1x4x4x4xf32>, tensor<1x2x2x2x3xf32>) -> tensor<1x1x2x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @roi_align_rois(%a0: tensor<1x1x4x4xf32>, %a1: tensor<2x5xf32>, %a2: tensor<2xi64>) {
+  // expected-error @+1 {{'nn.roi_align' op operands 'x' [1, 1, 4, 4], 'rois' [2, 5] and 'batch_indices' [2] must be [N, C, H, W], [R, 4] and [R]}}
+  %0 = "nn.roi_align"(%a0, %a1, %a2) {coordinate_transformation_mode = "half_pixel", mode = "avg", output_height = 1 : i64, output_width = 1 : i64, sampling_ratio = 0 : i64, spatial_scale = 1.0 : f32} : (tensor<1x1x4x4xf32>, tensor<2x5xf32>, tensor<2xi64>) -> tensor<2x1x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @affine_grid_theta(%a0: tensor<2x2x4xf32>) {
+  // expected-error @+1 {{'nn.affine_grid' op operand 'theta' must be [N, 2, 3] (2-d) or [N, 3, 4] (3-d), got [2, 2, 4]}}
+  %0 = "nn.affine_grid"(%a0) {align_corners = 0 : i64, size = array<i64: 2, 1, 3, 3>} : (tensor<2x2x4xf32>) -> tensor<2x3x3x2xf32>
+  return
+}
+
+// -----
+
+func.func @deform_conv_offset(%a0: tensor<1x2x5x5xf32>, %a1: tensor<3x2x3x3xf32>, %a2: tensor<1x17x3x3xf32>) {
+  // expected-error @+1 {{'nn.deform_conv' op operand 'offset' must have shape [1, 18, 3, 3], got [1, 17, 3, 3]}}
+  %0 = "nn.deform_conv"(%a0, %a1, %a2) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, offset_group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x5x5xf32>, tensor<3x2x3x3xf32>, tensor<1x17x3x3xf32>) -> tensor<1x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @lp_pool_p(%a0: tensor<1x1x4x4xf32>) {
+  // expected-error @+1 {{'nn.lp_pool' op attribute 'p' = 0 must be >= 1}}
+  %0 = "nn.lp_pool"(%a0) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, p = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @linear_attention_rule(%q: tensor<2x3x16xf32>, %k: tensor<2x3x8xf32>, %v: tensor<2x3x12xf32>) {
+  // expected-error @+1 {{'nn.linear_attention' op attribute 'update_rule' = 'gated_delta' requires operand 'decay'}}
+  %0:2 = "nn.linear_attention"(%q, %k, %v) {kv_num_heads = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>, q_num_heads = 4 : i64, scale = 0.0 : f32, update_rule = "gated_delta"} : (tensor<2x3x16xf32>, tensor<2x3x8xf32>, tensor<2x3x12xf32>) -> (tensor<2x3x24xf32>, tensor<2x2x4x6xf32>)
   return
 }
 

@@ -212,6 +212,8 @@ def test_issue_op_list_is_declared() -> None:
 
 # ---- every op builds ------------------------------------------------------------------------
 
+WIN2 = {"strides": [1, 1], "pads": [0, 0, 0, 0], "dilations": [1, 1]}
+QKV_PAST = [T(2, 2, 2, 8), T(2, 2, 2, 4), None]  # attention's past_key, past_value, nonpad
 SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     # name: (operand specs; None = absent optional, list = variadic), attrs, result shapes
     "add": ([T(2, 3), T(3)], {}, [(2, 3)]),
@@ -267,7 +269,73 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     ),
     "global_average_pool": ([T(1, 2, 7, 7)], {}, [(1, 2, 1, 1)]),
     "batch_normalization": ([T(2, 3, 4), T(3), T(3), T(3), T(3)], {}, [(2, 3, 4)]),
-    "layer_normalization": ([T(2, 3, 4), T(4), None], {}, [(2, 3, 4)]),
+    "layer_normalization": (
+        [T(2, 3, 4), T(4), None],
+        {"axis": 1},
+        [(2, 3, 4), (2, 1, 1), (2, 1, 1)],
+    ),
+    "rms_normalization": ([T(2, None, 4), T(4)], {}, [(2, None, 4)]),
+    "max_pool_with_indices": (
+        [T(1, 2, 7, 7)],
+        {**WIN2, "kernel_shape": [3, 3], "strides": [2, 2], "storage_order": 1},
+        [(1, 2, 3, 3), (1, 2, 3, 3)],
+    ),
+    "lp_pool": ([T(1, 2, None, 6)], {**WIN2, "kernel_shape": [2, 2], "p": 3}, [(1, 2, None, 5)]),
+    "max_unpool": (
+        [T(1, 2, 2, 2), T(1, 2, 2, 2, dtype=np.int64)],
+        {
+            "kernel_shape": [2, 2],
+            "strides": [2, 2],
+            "pads": [0, 0, 0, 0],
+            "output_shape": [1, 2, 5, 5],
+        },
+        [(1, 2, 5, 5)],
+    ),
+    "dynamic_max_unpool": (
+        [T(1, 2, 2, 2), T(1, 2, 2, 2, dtype=np.int64), T(4, dtype=np.int64)],
+        {"kernel_shape": [2, 2], "strides": [2, 2], "pads": [0, 0, 0, 0]},
+        [(1, 2, None, None)],
+    ),
+    "col2im": (
+        [T(1, 9, 4)],
+        {**WIN2, "strides": [2, 2], "image_shape": [5, 5], "block_shape": [3, 3]},
+        [(1, 1, 5, 5)],
+    ),
+    "dynamic_col2im": (
+        [T(1, 9, 4), T(2, dtype=np.int64), T(2, dtype=np.int64)],
+        WIN2,
+        [(1, None, None, None)],
+    ),
+    "grid_sample": ([T(1, 3, 4, 4), T(1, 6, 5, 2)], {"mode": "cubic"}, [(1, 3, 6, 5)]),
+    "roi_align": (
+        [T(1, 3, 8, 8), T(5, 4), T(5, dtype=np.int64)],
+        {"output_height": 2, "output_width": 3},
+        [(5, 3, 2, 3)],
+    ),
+    "affine_grid": ([T(2, 3, 4)], {"size": [2, 1, 4, 5, 6]}, [(2, 4, 5, 6, 3)]),
+    "dynamic_affine_grid": ([T(2, 2, 3), T(4, dtype=np.int64)], {}, [(2, None, None, 2)]),
+    "deform_conv": (
+        [T(1, 4, 5, 5), T(6, 2, 3, 3), T(1, 36, 3, 3), T(6), T(1, 18, 3, 3)],
+        {**WIN2, "kernel_shape": [3, 3], "group": 2, "offset_group": 2},
+        [(1, 6, 3, 3)],
+    ),
+    "linear_attention": (
+        [
+            T(2, None, 16),
+            T(2, None, 8),
+            T(2, None, 12),
+            T(2, 2, 4, 6),
+            T(2, None, 2),
+            T(2, None, 1),
+        ],
+        {"q_num_heads": 4, "kv_num_heads": 2},
+        [(2, None, 24), (2, 2, 4, 6)],
+    ),
+    "attention": (
+        [*(T(2, 6, 3, 8), T(2, 2, 5, 8), T(2, 2, 5, 4), T(3, 7, dtype=bool)), *QKV_PAST],
+        {"scale": 0.5, "softmax_precision": 1},
+        [(2, 6, 3, 4), (2, 2, 7, 8), (2, 2, 7, 4), (2, 6, 3, 7)],
+    ),
     "reduce_mean": ([T(2, 3, 4)], {"axes": [-1]}, [(2, 3, 1)]),
     "reduce_sum": ([T(2, 3, 4)], {"axes": [0, 2], "keepdims": 0}, [(3,)]),
     "reduce_max": ([T(2, 3, 4)], {}, [(1, 1, 1)]),
@@ -755,6 +823,12 @@ def test_inferred_shapes_match_onnxruntime(case: Any) -> None:
 
 # ---- every verifier rule rejects bad input --------------------------------------------------
 
+ATT = {"scale": 0.5, "softmax_precision": 1}
+LIN = [T(2, 3, 16), T(2, 3, 8), T(2, 3, 12)]
+LHEADS = {"q_num_heads": 4, "kv_num_heads": 2}
+W2K = {**WIN2, "kernel_shape": [2, 2]}
+UNPOOL = {"kernel_shape": [2, 2], "strides": [2, 2], "pads": [0, 0, 0, 0]}
+COL = {**WIN2, "image_shape": [5, 5], "block_shape": [3, 3]}
 BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
     # operand presence / element types
     ("add", [T(2), T(2, dtype=np.int64)], {}, r"operands 'a' \(float32\) and 'b' \(int64\)"),
@@ -959,6 +1033,143 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
         r"operand 'b' \[2, 3\] must broadcast",
     ),
     ("layer_normalization", [T(2, 3), T(3), None], {"axis": -3}, r"attribute 'axis' = -3"),
+    ("layer_normalization", [T(2, 3), T(3), None], {"stash_type": 7}, r"'stash_type' = 7 must be"),
+    ("rms_normalization", [T(2, 3), T(2)], {}, r"operand 'scale' \[2\] must broadcast"),
+    ("rms_normalization", [T(2, dtype=np.int64), T(2, dtype=np.int64)], {}, r"floating-point"),
+    ("rms_normalization", [T(2, 3), T(3, dtype=np.float64)], {}, r"operands 'x' \(float32\)"),
+    # window and sampling ops
+    ("max_pool_with_indices", [T(1, 1, 4, 4)], {**W2K, "storage_order": 2}, r"storage_order"),
+    ("lp_pool", [T(1, 1, 4, 4)], {**W2K, "p": 0}, r"attribute 'p' = 0 must be >= 1"),
+    ("lp_pool", [T(1, 1, 4, 4, dtype=np.int64)], W2K, r"floating-point"),
+    ("max_unpool", [T(1, 1, 2, 2), T(1, 1, 2, 2)], UNPOOL, r"'indices' must be an i32 or i64"),
+    ("max_unpool", [T(1, 1, 2, 2), T(1, 1, 2, 3, dtype=np.int64)], UNPOOL, r"the shape of 'x'"),
+    (
+        "max_unpool",
+        [T(1, 1, 2, 2), T(1, 1, 2, 2, dtype=np.int64)],
+        {**UNPOOL, "output_shape": [1, 1, 3, 4]},
+        r"spatial axis 0 must be at least the unpooled size 4",
+    ),
+    (
+        "col2im",
+        [T(1, 9, 5)],
+        {**COL, "image_shape": [5, 5]},
+        r"dim 2 must be the number of blocks 9",
+    ),
+    ("col2im", [T(1, 8, 9)], COL, r"dim 1 must be a multiple of prod\(block_shape\) = 9"),
+    ("col2im", [T(1, 9, 9)], {**COL, "block_shape": [3]}, r"'block_shape' = \[3\] must have 2"),
+    ("col2im", [T(1, 9, 9)], {**COL, "image_shape": [2, 2]}, r"do not fit the image"),
+    ("grid_sample", [T(1, 1, 4, 4), T(1, 3, 3, 3)], {}, r"grid must be \[N, O1..O2, 2\]"),
+    ("grid_sample", [T(1, 1, 4, 4, 4), T(1, 3, 3, 3, 3)], {"mode": "cubic"}, r"needs 2 spatial"),
+    ("grid_sample", [T(1, 1, 4, 4), T(1, 3, 3, 2)], {"padding_mode": "wrap"}, r"padding_mode"),
+    ("roi_align", [T(1, 1, 4, 4), T(2, 5), T(2, dtype=np.int64)], {}, r"must be \[N, C, H, W\]"),
+    ("roi_align", [T(1, 1, 4, 4), T(2, 4), T(3, dtype=np.int64)], {}, r"one length"),
+    ("roi_align", [T(1, 1, 4, 4), T(2, 4), T(2, dtype=np.int64)], {"mode": "sum"}, r"'mode'"),
+    ("affine_grid", [T(2, 2, 4)], {"size": [2, 1, 3, 3]}, r"'theta' must be \[N, 2, 3\]"),
+    ("affine_grid", [T(2, 2, 3)], {"size": [2, 1, 3]}, r"'size' = \[2, 1, 3\] must have 4"),
+    ("affine_grid", [T(2, 2, 3)], {"size": [3, 1, 3, 3]}, r"N must match 'theta'"),
+    ("dynamic_affine_grid", [T(2, 2, 3), T(5, dtype=np.int64)], {}, r"must have 4 entries"),
+    (
+        "deform_conv",
+        [T(1, 2, 5, 5), T(3, 2, 3, 3), T(1, 17, 3, 3), None, None],
+        {**WIN2, "kernel_shape": [3, 3]},
+        r"operand 'offset' must have shape \[1, 18, 3, 3\]",
+    ),
+    (
+        "deform_conv",
+        [T(1, 3, 5, 5), T(3, 3, 3, 3), T(1, 36, 3, 3), None, None],
+        {**WIN2, "kernel_shape": [3, 3], "offset_group": 2},
+        r"'offset_group' = 2 must divide the input channels 3",
+    ),
+    # linear attention (query, key, value, past_state, decay, beta)
+    ("linear_attention", [*LIN, None, None, None], {**LHEADS, "q_num_heads": 3}, r"multiple"),
+    (
+        "linear_attention",
+        [*LIN, None, None, None],
+        LHEADS,
+        r"'gated_delta' requires operand 'decay'",
+    ),
+    (
+        "linear_attention",
+        [*LIN, None, T(2, 3, 2, dtype=np.float64), None],
+        {**LHEADS, "update_rule": "gated"},
+        r"operands 'query' \(float32\) and 'decay' \(float64\)",
+    ),
+    (
+        "linear_attention",
+        [*LIN, None, T(2, 3, 5), T(2, 3, 1)],
+        LHEADS,
+        r"last dim must be one of \[2, 8\]",
+    ),
+    (
+        "linear_attention",
+        [*LIN, None, None, T(2, 3, 1)],
+        {**LHEADS, "update_rule": "linear"},
+        r"forbids",
+    ),
+    (
+        "linear_attention",
+        [*LIN, T(2, 2, 4, 5), None, None],
+        {**LHEADS, "update_rule": "linear"},
+        r"past_state",
+    ),
+    (
+        "linear_attention",
+        [*LIN, None, None, None],
+        {**LHEADS, "update_rule": "fast"},
+        r"update_rule",
+    ),
+    # attention (q, k, v, attn_mask, past_key, past_value, nonpad_kv_seqlen)
+    ("attention", [T(4, 3, 8), T(4, 5, 8), T(4, 5, 8), *[None] * 4], ATT, r"must be 4-d"),
+    ("attention", [T(1, 3, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 4], ATT, r"multiple"),
+    ("attention", [T(1, 4, 3, 8), T(1, 2, 5, 6), T(1, 2, 5, 8), *[None] * 4], ATT, r"dim 3"),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), None, T(1, 2, 2, 8), *[None] * 2],
+        ATT,
+        r"given together",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), T(3, 9), *[None] * 3],
+        ATT,
+        r"covers 9 keys, more than the 5",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), T(2, 5), *[None] * 3],
+        ATT,
+        r"'attn_mask' \[2, 5\] must broadcast",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 3, T(1, dtype=np.int32)],
+        ATT,
+        r"1-d i64 tensor",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 4],
+        {**ATT, "softcap": -1.0},
+        r"'softcap' = -1.0",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 4],
+        {**ATT, "softmax_precision": 7},
+        r"softmax_precision",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 4],
+        {**ATT, "qk_matmul_output_mode": 4},
+        r"qk_matmul",
+    ),
+    (
+        "attention",
+        [T(1, 4, 3, 8), T(1, 2, 5, 8), T(1, 2, 5, 8), *[None] * 4],
+        {**ATT, "left_window_size": -2},
+        r"'left_window_size'",
+    ),
     # reductions
     ("reduce_mean", [T(2, 3)], {"axes": [2]}, r"attribute 'axes' = 2 is out of range"),
     ("reduce_sum", [T(2, 3)], {"axes": [1, -1]}, r"attribute 'axes' = \[1, -1\] repeats"),

@@ -301,7 +301,7 @@ def test_endless_loop_is_refused() -> None:
 
 def test_unsupported_op_in_a_body_is_named_with_its_parent() -> None:
     body = graph(
-        [node("Identity", ["cond"], ["c2"]), node("Hardmax", ["v"], ["v2"], name="hm")],
+        [node("Identity", ["cond"], ["c2"]), node("Bernoulli", ["v"], ["v2"], name="hm")],
         [vi("i", I64, []), vi("cond", B, []), vi("v", F, [3])],
         [vi("c2", B, []), vi("v2", F, [3])],
     )
@@ -310,7 +310,7 @@ def test_unsupported_op_in_a_body_is_named_with_its_parent() -> None:
         [vi("M", I64, []), vi("x", F, [3])],
         [vi("y", F, [3])],
     )
-    with pytest.raises(UnsupportedOpError, match=r"Hardmax: outer/hm"):
+    with pytest.raises(UnsupportedOpError, match=r"Bernoulli: outer/hm"):
         import_model(m)
 
 

@@ -402,6 +402,35 @@ CASES = [
     Case(
         "dropout_mask", [n("Dropout", ["x"], ["y", "m"])], [("x", F, [2, 3])], ["y", "m"], opset=13
     ),
+    Case(
+        "grid_sample_16_bicubic",
+        [n("GridSample", ["x", "g"], mode="bicubic", padding_mode="border")],
+        [("x", F, [1, 2, 5, 6]), ("g", F, [1, 3, 4, 2])],
+        ["y"],
+        opset=16,
+    ),
+    Case(
+        "max_pool_indices_ceil",
+        [n("MaxPool", ["x"], ["y", "i"], kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1)],
+        X4,
+        ["y", "i"],
+    ),
+    Case(
+        "col2im_constant_shapes",
+        [n("Col2Im", ["x", "img", "blk"], strides=[2, 1])],
+        [("x", F, [1, 12, 6])],
+        ["y"],
+        {"img": i64(5, 4), "blk": i64(2, 2)},
+        opset=18,
+    ),
+    Case(
+        "affine_grid_constant_size",
+        [n("AffineGrid", ["t", "s"])],
+        [("t", F, [2, 3, 4])],
+        ["y"],
+        {"s": i64(2, 1, 3, 4, 5)},
+        opset=20,
+    ),
     # indexing and rearranging ops; constant config inputs give the static op forms
     Case(
         "gather_nd",

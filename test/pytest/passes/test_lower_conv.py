@@ -73,6 +73,28 @@ def test_conv_transpose(
     check("conv_transpose", [f32(*xs), f32(*ws), b], nn_attrs, "ConvTranspose", attrs)
 
 
+def test_conv_transpose_negative_pads_extend_the_output() -> None:
+    """ONNX's output_shape beyond the full result: the importer's negative end pads."""
+    x, w, b = f32(1, 1, 3, 3), f32(1, 2, 3, 3), f32(2)
+    nn_attrs = full({"strides": [3, 2], "pads": [0, 0, -1, -1]}, 2)
+    nn_attrs["output_padding"] = [0, 0]
+    onnx_attrs = {"strides": [3, 2], "output_shape": [10, 8]}
+    check("conv_transpose", [x, w, b], nn_attrs, "ConvTranspose", onnx_attrs)
+
+
+@pytest.mark.parametrize("group", [1, 3])
+def test_conv_f16_accumulates_in_f32(group: int) -> None:
+    """f16 in and out, one rounding: the f32 result (ORT on the same values) rounded to f16."""
+    from nn_jit import run_nn, run_onnx
+
+    x, w = f32(1, 3, 6, 6).astype(np.float16), f32(6, 3 // group, 3, 3).astype(np.float16)
+    attrs = full({"group": group}, 2)
+    (got,) = run_nn("conv", [x, w, None], attrs)
+    (want,) = run_onnx("Conv", [x.astype(np.float32), w.astype(np.float32)], {"group": group}, 1)
+    assert got.dtype == np.float16
+    np.testing.assert_array_equal(got, want.astype(np.float16))
+
+
 POOLS = [
     ((1, 2, 8, 8), {"kernel_shape": [2, 2], "strides": [2, 2]}),
     ((1, 2, 7, 7), {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1]}),

@@ -112,19 +112,6 @@ def test_softmax(op: str, onnx_op: str, axis: int) -> None:
     check(op, [f32(3, 4, 5) * 10], {"axis": axis}, onnx_op, {"axis": axis})
 
 
-@pytest.mark.parametrize(
-    ("shape", "axis", "bias"),
-    [((2, 5, 16), -1, True), ((2, 5, 16), 1, False), ((4, 8), 0, True), ((3, 4, 6), -2, True)],
-)
-def test_layer_norm(shape: tuple[int, ...], axis: int, bias: bool) -> None:
-    a = axis + len(shape) if axis < 0 else axis
-    inner = shape[a:]
-    x = f32(*shape) * 3 + 1
-    b = f32(*inner) if bias else None
-    attrs = {"axis": axis, "epsilon": 1e-5}
-    check("layer_normalization", [x, f32(*inner), b], attrs, "LayerNormalization", attrs)
-
-
 @pytest.mark.parametrize("shape", [(2, 3, 4, 5), (2, 3), (1, 3, 7)])
 def test_batch_norm(shape: tuple[int, ...]) -> None:
     c = shape[1]

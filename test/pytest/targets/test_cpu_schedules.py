@@ -64,9 +64,9 @@ func.func @kern(%a: {at}, %b: {bt}) -> {ct} {{
     return text, [a, b], a @ b
 
 
-def _conv(n: int, c: int, h: int, w_: int, f: int, kh: int, kw: int, s: int
+def _conv(n: int, c: int, h: int, w_: int, f: int, kh: int, kw: int, s: int, d: int = 1
           ) -> tuple[str, list[np.ndarray], np.ndarray]:  # fmt: skip
-    oh, ow = (h - kh) // s + 1, (w_ - kw) // s + 1
+    oh, ow = (h - d * (kh - 1) - 1) // s + 1, (w_ - d * (kw - 1) - 1) // s + 1
     xt, wt, yt = (f"tensor<{n}x{c}x{h}x{w_}xf32>", f"tensor<{f}x{c}x{kh}x{kw}xf32>",
                   f"tensor<{n}x{f}x{oh}x{ow}xf32>")  # fmt: skip
     text = f"""
@@ -74,7 +74,7 @@ func.func @kern(%x: {xt}, %w: {wt}, %b: tensor<{f}xf32>) -> {yt} {{
   %e = tensor.empty() : {yt}
   %init = linalg.broadcast ins(%b : tensor<{f}xf32>) outs(%e : {yt}) dimensions = [0, 2, 3]
   %y = linalg.conv_2d_nchw_fchw {{strides = dense<{s}> : tensor<2xi64>,
-                                  dilations = dense<1> : tensor<2xi64>}}
+                                  dilations = dense<{d}> : tensor<2xi64>}}
     ins(%x, %w : {xt}, {wt}) outs(%init : {yt}) -> {yt}
   return %y : {yt}
 }}"""
@@ -85,7 +85,8 @@ func.func @kern(%x: {xt}, %w: {wt}, %b: tensor<{f}xf32>) -> {yt} {{
     ref = np.broadcast_to(b[None, :, None, None], (n, f, oh, ow)).copy()
     for i in range(kh):
         for j in range(kw):
-            patch = x[:, :, i : i + s * (oh - 1) + 1 : s, j : j + s * (ow - 1) + 1 : s]
+            r0, c0 = i * d, j * d
+            patch = x[:, :, r0 : r0 + s * (oh - 1) + 1 : s, c0 : c0 + s * (ow - 1) + 1 : s]
             ref += np.einsum("nchw,fc->nfhw", patch, w[:, :, i, j])
     return text, [x, w, b], ref
 
@@ -104,6 +105,7 @@ CASES = {
     "conv_batch2_stride2": lambda: _conv(2, 5, 11, 12, 13, 3, 3, 2),
     "conv_1x1": lambda: _conv(1, 16, 7, 7, 24, 1, 1, 1),
     "conv_7x7_s2": lambda: _conv(1, 3, 23, 23, 9, 7, 7, 2),
+    "conv_dilated": lambda: _conv(2, 3, 10, 9, 2, 3, 3, 2, d=2),  # not im2col: plain loops
 }
 
 
@@ -149,3 +151,25 @@ def test_thread_count_reaches_openmp() -> None:
     assert "num-threads=0" in cpu_pipeline(None)  # 0: OpenMP's default team (all cores)
     assert "openmp" not in cpu_pipeline(1)
     assert openmp.link_args(1) == []
+
+
+def test_dilated_conv_is_left_to_plain_loops() -> None:
+    """im2col needs unit dilations: a dilated NCHW conv gets no schedule (it still lowers)."""
+    text = """
+func.func @kern(%x: tensor<1x2x9x9xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x5x5xf32> {
+  %e = tensor.empty() : tensor<1x3x5x5xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x3x5x5xf32>) -> tensor<1x3x5x5xf32>
+  %y = linalg.conv_2d_nchw_fchw {dilations = dense<2> : tensor<2xi64>,
+      strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x2x9x9xf32>, tensor<3x2x3x3xf32>)
+      outs(%f : tensor<1x3x5x5xf32>) -> tensor<1x3x5x5xf32>
+  return %y : tensor<1x3x5x5xf32>
+}
+"""
+    with make_context() as ctx, ir.Location.unknown(ctx):
+        module = ir.Module.parse(text)
+        conv = module.body.operations[0].regions[0].blocks[0].operations[3]
+        assert schedules.contraction_of(conv.operation) is None
+        run_pipeline(module, "strata-cpu-schedule")
+        assert "linalg.conv_2d_nchw_fchw" in str(module)
