@@ -221,7 +221,8 @@ DATA_MOVEMENT: tuple[OpDef, ...] = (
 # ---- run-time shapes --------------------------------------------------------------------------
 # The forms of Reshape, Slice, Expand and ConstantOfShape whose shape-like inputs are computed
 # at run time (StableHLO's dynamic_* ops are the precedent). With constant operands each folds
-# to its static op (the importer picks that form; `strata-nn-fold-dynamic` rewrites later ones).
+# to its static op (the importer picks that form; `strata-nn-fold-dynamic` in
+# `passes/fold_dynamic.py` rewrites later ones).
 
 I64_VECTOR = "1-d i64 (or i32) tensor"
 

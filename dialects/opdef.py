@@ -474,7 +474,7 @@ def attr_from_mlir(kind: AttrKind, attr: ir.Attribute) -> Any:
 def verify_op(op: ir.Operation, opdef: OpDef) -> None:
     """Check a parsed op against its rule: result types must be compatible with the inferred
     ones (equal, except that a dim may be dynamic on one side and static on the other)."""
-    segs = _operand_groups(op, opdef)
+    segs = operand_groups(op, opdef)
     specs: list[TensorSpec | None] = []
     for decl, vals in zip(opdef.operands, segs, strict=True):
         if decl.variadic:
@@ -504,7 +504,7 @@ def verify_op(op: ir.Operation, opdef: OpDef) -> None:
         raise OpVerifyError(f"result type(s) {show(actual)} do not match inferred {show(expected)}")
 
 
-def _operand_groups(op: ir.Operation, opdef: OpDef) -> list[list[ir.Value]]:
+def operand_groups(op: ir.Operation, opdef: OpDef) -> list[list[ir.Value]]:
     """Split an op's flat operand list into the declared groups."""
     vals = list(op.operands)
     if opdef.segmented:

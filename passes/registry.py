@@ -32,6 +32,7 @@ from strata.errors import CompilationError, StrataError
 _MODULES = (
     "strata.passes.nn_to_linalg",
     "strata.passes.pipelines",
+    "strata.passes.fold_dynamic",
     "strata.targets.cpu.passes",
     "strata.targets.cpu.bool_storage",
     "strata.targets.cpu.outline",
