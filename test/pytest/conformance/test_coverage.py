@@ -63,7 +63,8 @@ def test_coverage_rows() -> None:
     assert rows["If"].status == coverage.CONVERTER  # scf.if around the imported branches
     assert rows["SequenceMap"].status == coverage.NO  # sub-graphs never fold
     assert rows["ai.onnx.ml.ZipMap"].status == coverage.NO
-    assert rows["Attention"].status == coverage.FOLD_ONLY
-    assert rows["Det"].status == coverage.FOLD_ONLY  # no converter: constant inputs only
+    assert rows["Attention"].status == coverage.CONVERTER
+    # no converter: constant inputs only
+    assert rows["ImageDecoder"].status == coverage.FOLD_ONLY
     assert rows["HardSwish"].status == coverage.CONVERTER
     assert rows["RandomNormal"].status == coverage.NO  # never folded
