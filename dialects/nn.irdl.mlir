@@ -1542,4 +1542,26 @@ irdl.dialect @nn {
     irdl.operands(a: %1, b: %2)
     irdl.results(y: %3)
   }
+  irdl.operation @dft {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    %6 = irdl.base "#builtin.integer"
+    irdl.operands(input: %1)
+    irdl.results(output: %2)
+    irdl.attributes {"dft_length" = %3, "axis" = %4, "inverse" = %5, "onesided" = %6}
+  }
+  irdl.operation @dynamic_dft {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    %6 = irdl.base "#builtin.integer"
+    irdl.operands(input: %1, axis: optional %2)
+    irdl.results(output: %3)
+    irdl.attributes {"dft_length" = %4, "inverse" = %5, "onesided" = %6}
+  }
 }

@@ -60,6 +60,7 @@ from strata.dialects.nn_rules import (
     softmax_rule,
     where_rule,
 )
+from strata.dialects.nn_signal import SIGNAL_OPS
 from strata.dialects.nn_window import WINDOW_OPS
 from strata.dialects.opdef import Attr, AttrKind, Dialect, OpDef, Operand, Result
 
@@ -382,6 +383,7 @@ OPS: tuple[OpDef, ...] = (
     *CONSTANTS,
     *LOGIC,
     *MATH_OPS,
+    *SIGNAL_OPS,
 )
 
 DIALECT = Dialect("nn", "High-level neural-network ops on static tensors, modelled on ONNX.", OPS)

@@ -930,6 +930,20 @@ func.func @lstm(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4
   return %0#2 : tensor<1x2x4xf32>
 }
 
+// CHECK-LABEL: func.func @dft
+// CHECK-NEXT:    %{{.*}} = "nn.dft"(%{{.*}}) {axis = 1 : i64, {{.*}}onesided = 1 : i64} : (tensor<2x8x1xf32>) -> tensor<2x5x2xf32>
+func.func @dft(%x: tensor<2x8x1xf32>) -> tensor<2x5x2xf32> {
+  %0 = "nn.dft"(%x) {axis = 1 : i64, dft_length = 0 : i64, inverse = 0 : i64, onesided = 1 : i64} : (tensor<2x8x1xf32>) -> tensor<2x5x2xf32>
+  return %0 : tensor<2x5x2xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_dft
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_dft"(%{{.*}}, %{{.*}}) {{.*}} -> tensor<1x?x?x2xf32>
+func.func @dynamic_dft(%x: tensor<1x10x10x1xf32>, %a: tensor<i64>) -> tensor<1x?x?x2xf32> {
+  %0 = "nn.dynamic_dft"(%x, %a) {dft_length = 0 : i64, inverse = 0 : i64, onesided = 1 : i64} : (tensor<1x10x10x1xf32>, tensor<i64>) -> tensor<1x?x?x2xf32>
+  return %0 : tensor<1x?x?x2xf32>
+}
+
 // CHECK-LABEL: func.func @constant_resource
 // CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
 func.func @constant_resource() -> tensor<2xf32> {

@@ -480,6 +480,9 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     "bitwise_xor": ([T(3, dtype=np.int8), T(3, dtype=np.int8)], {}, [(3,)]),
     "bitwise_not": ([T(3, dtype=np.uint8)], {}, [(3,)]),
     "xor": ([T(2, 3, dtype=bool), T(3, dtype=bool)], {}, [(2, 3)]),
+    # nn_signal: the discrete Fourier transform
+    "dft": ([T(2, 8, 1)], {"axis": 1, "onesided": 1}, [(2, 5, 2)]),
+    "dynamic_dft": ([T(2, 8, 2), T(dtype=np.int64)], {"inverse": 1, "onesided": 1}, [(2, None, 1)]),
 }
 
 
@@ -1502,6 +1505,26 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
         [],
         {"shape": [2], "value": np.zeros(2, np.float32)},
         r"'value' must hold exactly one element, got shape \[2\]",
+    ),
+    # nn_signal
+    ("dft", [T(2, 8, 3)], {}, r"must have rank >= 2 and a last dim of 1 \(real\) or 2"),
+    (
+        "dft",
+        [T(2, 8, 1)],
+        {"axis": 2},
+        r"attribute 'axis' = 2 is out of range \[-3, -2\] or \[0, 1\]",
+    ),
+    (
+        "dft",
+        [T(2, 1, 2)],
+        {"axis": 1, "inverse": 1, "onesided": 1},
+        r"the DFT length 0 must be >= 1",
+    ),
+    (
+        "dynamic_dft",
+        [T(2, 8, 1), T(dtype=np.float32)],
+        {},
+        r"operand 'axis' must be an i32 or i64 scalar",
     ),
 ]
 
