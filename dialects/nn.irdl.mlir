@@ -1564,4 +1564,16 @@ irdl.dialect @nn {
     irdl.results(output: %3)
     irdl.attributes {"dft_length" = %4, "inverse" = %5, "onesided" = %6}
   }
+  irdl.operation @non_max_suppression {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
+    %7 = irdl.base "#builtin.integer"
+    irdl.operands(boxes: %1, scores: %2, max_output_boxes_per_class: optional %3, iou_threshold: optional %4, score_threshold: optional %5)
+    irdl.results(selected_indices: %6)
+    irdl.attributes {"center_point_box" = %7}
+  }
 }

@@ -1,4 +1,5 @@
-"""`nn` dialect declarations: signal-processing ops (the discrete Fourier transform).
+"""`nn` dialect declarations: signal-processing ops (the discrete Fourier transform) and
+non-maximum suppression of detection boxes.
 
 Part of the `nn` dialect's single declaration (`strata.dialects.nn` collects these into
 `DIALECT`). Operands, attributes and defaults are derived from the ONNX schemas
@@ -9,6 +10,9 @@ Part of the `nn` dialect's single declaration (`strata.dialects.nn` collects the
 * `nn.dynamic_dft`: the form whose axis is computed at run time (operand `axis`); the result
   dims the axis may select are dynamic where they would change with it.
 
+* `nn.non_max_suppression`: the selected [batch, class, box] triples; how many there are is
+  known at run time only (a dynamic first result dim).
+
 The signal's last dim is 1 (real) or 2 (real, imaginary); the result's last dim is 2, or 1 for
 an inverse one-sided transform (a real signal).
 
@@ -17,12 +21,18 @@ Dependency contract: imports only numpy and `strata.dialects.{opdef,onnx_schema,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
 from strata.dialects.nn_rules import (
     INDEX_DTYPES,
     Attrs,
     Specs,
+    check_choice,
     need_float,
     req,
+    same_dim,
     show_shape,
 )
 from strata.dialects.onnx_schema import onnx_op
@@ -105,6 +115,44 @@ def dynamic_dft_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     return [TensorSpec(tuple(shape), x.dtype)]
 
 
+def _scalar_input(spec: TensorSpec | None, what: str, dtypes: Sequence[object]) -> None:
+    if spec is None:
+        return
+    if spec.dtype not in dtypes or spec.rank > 1 or (spec.rank == 1 and spec.shape[0] != 1):
+        names = ", ".join(map(str, dtypes))
+        raise OpVerifyError(
+            f"operand '{what}' must be a scalar or 1-element tensor of {names}, "
+            f"got {spec.dtype} {show_shape(spec.shape)}"
+        )
+
+
+def non_max_suppression_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    """boxes [B, N, 4], scores [B, C, N] -> selected_indices [?, 3] (i64)."""
+    boxes, scores = req(specs[0], "boxes"), req(specs[1], "scores")
+    need_float(boxes, "boxes")
+    if boxes.rank != 3 or boxes.shape[2] not in (4, None):
+        raise OpVerifyError(f"operand 'boxes' {show_shape(boxes.shape)} must be [B, N, 4]")
+    if scores.dtype != boxes.dtype or scores.rank != 3:
+        raise OpVerifyError(
+            f"operand 'scores' ({scores.dtype} {show_shape(scores.shape)}) must be a [B, C, N] "
+            f"tensor of the boxes' type {boxes.dtype}"
+        )
+    for a, b, what in (
+        (boxes.shape[0], scores.shape[0], "B"),
+        (boxes.shape[1], scores.shape[2], "N"),
+    ):
+        if not same_dim(a, b):
+            raise OpVerifyError(
+                f"operands 'boxes' {show_shape(boxes.shape)} and 'scores' "
+                f"{show_shape(scores.shape)} disagree on {what}"
+            )
+    _scalar_input(specs[2], "max_output_boxes_per_class", INDEX_DTYPES)
+    _scalar_input(specs[3], "iou_threshold", (boxes.dtype,))
+    _scalar_input(specs[4], "score_threshold", (boxes.dtype,))
+    check_choice(attrs["center_point_box"], (0, 1), "center_point_box")
+    return [TensorSpec((None, 3), np.dtype("int64"))]
+
+
 SIGNAL_OPS: tuple[OpDef, ...] = (
     onnx_op(
         "DFT",
@@ -120,5 +168,11 @@ SIGNAL_OPS: tuple[OpDef, ...] = (
         category=SIGNAL,
         input_attrs={"dft_length": (AttrKind.INT, 0)},
         doc="The form whose axis is computed at run time (a constant axis gives `nn.dft`).",
+    ),
+    onnx_op(
+        "NonMaxSuppression",
+        non_max_suppression_rule,
+        category=SIGNAL,
+        doc="Greedy per (batch, class) in descending score order (ties: lower box first).",
     ),
 )

@@ -41,6 +41,7 @@ MODULES = (
     "sort",
     "window",
     "signal",
+    "nms",
 )
 
 

@@ -56,3 +56,25 @@ func.func @dynamic_dft(%x: tensor<3x4x2xf32>, %a: tensor<i64>) -> tensor<3x4x2xf
   %0 = "nn.dynamic_dft"(%x, %a) {dft_length = 0 : i64, inverse = 1 : i64, onesided = 0 : i64} : (tensor<3x4x2xf32>, tensor<i64>) -> tensor<3x4x2xf32>
   return %0 : tensor<3x4x2xf32>
 }
+
+// -----
+
+// NonMaxSuppression: loops over batches, classes and selection steps carrying the [B*C*N, 3]
+// rows and their count; each step finds the best unvisited box, tests it against the class's
+// selected boxes, and appends it under scf.if; the result is the first `count` rows.
+// CHECK-LABEL: func.func @non_max_suppression
+// CHECK:         %[[ROWS:.*]] = linalg.fill {{.*}} -> tensor<12x3xi64>
+// CHECK:         %[[B:.*]]:2 = scf.for {{.*}} iter_args(%{{.*}} = %[[ROWS]], {{.*}}) -> (tensor<12x3xi64>, index)
+// CHECK:           scf.for {{.*}} -> (tensor<12x3xi64>, index)
+// CHECK:             scf.for {{.*}} -> (tensor<12x3xi64>, index, tensor<6xi8>)
+// CHECK:               scf.for {{.*}} -> (index, f32)
+// CHECK:                 arith.cmpf ogt
+// CHECK:               scf.for {{.*}} -> (i1)
+// CHECK:                 arith.divf
+// CHECK:               scf.if %{{.*}} -> (tensor<12x3xi64>)
+// CHECK:                 tensor.insert
+// CHECK:         tensor.extract_slice %[[B]]#0[0, 0] [%[[B]]#1, 3] [1, 1] : tensor<12x3xi64> to tensor<?x3xi64>
+func.func @non_max_suppression(%b: tensor<1x6x4xf32>, %s: tensor<1x2x6xf32>, %k: tensor<1xi64>, %i: tensor<1xf32>) -> tensor<?x3xi64> {
+  %0 = "nn.non_max_suppression"(%b, %s, %k, %i) {center_point_box = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 0>} : (tensor<1x6x4xf32>, tensor<1x2x6xf32>, tensor<1xi64>, tensor<1xf32>) -> tensor<?x3xi64>
+  return %0 : tensor<?x3xi64>
+}

@@ -1,4 +1,5 @@
-"""Converters for signal-processing ops: HannWindow, HammingWindow, BlackmanWindow and DFT.
+"""Converters for signal-processing ops: HannWindow, HammingWindow, BlackmanWindow, DFT, and
+NonMaxSuppression (a one-to-one nn op; its optional inputs may be computed at run time).
 
 The window functions are composed from nn ops: the sample index `n` (nn.range over the window
 size, which may be computed at run time) in f64, the cosine terms of the window's formula
@@ -105,3 +106,10 @@ def dft_20(node: Node) -> Sequence[Output]:
         (axis,) = node.const_ints(2, "axis")
         return [_dft(node, axis)]
     return [_dft(node, node.value(2))]
+
+
+@converter("NonMaxSuppression", since=11, needs=["non_max_suppression"])
+def non_max_suppression(node: Node) -> Sequence[Output]:
+    operands = [node.value(0), node.value(1), *(node.opt_value(i) for i in (2, 3, 4))]
+    attrs = {"center_point_box": int(node.attr("center_point_box", 0))}
+    return [node.build1("non_max_suppression", operands, attrs)]

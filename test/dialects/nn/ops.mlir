@@ -944,6 +944,13 @@ func.func @dynamic_dft(%x: tensor<1x10x10x1xf32>, %a: tensor<i64>) -> tensor<1x?
   return %0 : tensor<1x?x?x2xf32>
 }
 
+// CHECK-LABEL: func.func @non_max_suppression
+// CHECK-NEXT:    %{{.*}} = "nn.non_max_suppression"({{.*}}) {{.*}} -> tensor<?x3xi64>
+func.func @non_max_suppression(%b: tensor<2x6x4xf32>, %s: tensor<2x3x6xf32>, %k: tensor<1xi64>) -> tensor<?x3xi64> {
+  %0 = "nn.non_max_suppression"(%b, %s, %k) {center_point_box = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>} : (tensor<2x6x4xf32>, tensor<2x3x6xf32>, tensor<1xi64>) -> tensor<?x3xi64>
+  return %0 : tensor<?x3xi64>
+}
+
 // CHECK-LABEL: func.func @constant_resource
 // CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
 func.func @constant_resource() -> tensor<2xf32> {

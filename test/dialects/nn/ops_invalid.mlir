@@ -1310,3 +1310,11 @@ func.func @dynamic_dft_axis(%a0: tensor<2x8x1xf32>, %a1: tensor<f32>) {
   %0 = "nn.dynamic_dft"(%a0, %a1) {dft_length = 0 : i64, inverse = 0 : i64, onesided = 0 : i64} : (tensor<2x8x1xf32>, tensor<f32>) -> tensor<2x8x2xf32>
   return
 }
+
+// -----
+
+func.func @non_max_suppression_n(%a0: tensor<2x6x4xf32>, %a1: tensor<2x1x5xf32>) {
+  // expected-error @+1 {{'nn.non_max_suppression' op operands 'boxes' [2, 6, 4] and 'scores' [2, 1, 5] disagree on N}}
+  %0 = "nn.non_max_suppression"(%a0, %a1) {center_point_box = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0, 0>} : (tensor<2x6x4xf32>, tensor<2x1x5xf32>) -> tensor<?x3xi64>
+  return
+}

@@ -482,6 +482,11 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     "xor": ([T(2, 3, dtype=bool), T(3, dtype=bool)], {}, [(2, 3)]),
     # nn_signal: the discrete Fourier transform
     "dft": ([T(2, 8, 1)], {"axis": 1, "onesided": 1}, [(2, 5, 2)]),
+    "non_max_suppression": (
+        [T(2, 6, 4), T(2, 3, 6), T(1, dtype=np.int64), T(), None],
+        {"center_point_box": 1},
+        [(None, 3)],
+    ),
     "dynamic_dft": ([T(2, 8, 2), T(dtype=np.int64)], {"inverse": 1, "onesided": 1}, [(2, None, 1)]),
 }
 
@@ -1525,6 +1530,19 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
         [T(2, 8, 1), T(dtype=np.float32)],
         {},
         r"operand 'axis' must be an i32 or i64 scalar",
+    ),
+    ("non_max_suppression", [T(2, 6, 3), T(2, 1, 6), None, None, None], {}, r"must be \[B, N, 4\]"),
+    (
+        "non_max_suppression",
+        [T(2, 6, 4), T(2, 1, 5), None, None, None],
+        {},
+        r"operands 'boxes' \[2, 6, 4\] and 'scores' \[2, 1, 5\] disagree on N",
+    ),
+    (
+        "non_max_suppression",
+        [T(1, 6, 4), T(1, 1, 6), T(2, dtype=np.int64), None, None],
+        {},
+        r"operand 'max_output_boxes_per_class' must be a scalar or 1-element tensor",
     ),
 ]
 

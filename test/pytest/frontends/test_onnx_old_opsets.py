@@ -364,7 +364,9 @@ def test_op_newer_than_the_model_opset_says_so() -> None:
 def test_other_domains_are_checked_and_named() -> None:
     x = {"x": (F, [2, 3])}
     ml = helper.make_node("LinearRegressor", ["x"], ["y"], domain="ai.onnx.ml")
-    with pytest.raises(UnsupportedOpError, match=r"ai\.onnx\.ml\.LinearRegressor: LinearRegressor_0"):
+    with pytest.raises(
+        UnsupportedOpError, match=r"ai\.onnx\.ml\.LinearRegressor: LinearRegressor_0"
+    ):
         import_model(model([ml], x, {"y": (F, [2, 3])}, 17, extra_opsets={"ai.onnx.ml": 3}))
     with pytest.raises(ModelImportError, match=r"opset 9 of domain 'ai\.onnx\.ml'.*defines 1 to 5"):
         import_model(model([ml], x, {"y": (F, [2, 3])}, 17, extra_opsets={"ai.onnx.ml": 9}))

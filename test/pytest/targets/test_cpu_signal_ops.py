@@ -204,3 +204,49 @@ def test_binarizer_and_array_feature_extractor(tmp_path: Path) -> None:
         }
     ]
     _check(tmp_path, nodes, inputs, outputs, feeds, {"": 17, ML: 1})
+
+
+def _boxes(b: int, n: int, center: bool) -> np.ndarray:
+    """Random boxes on a small grid, so that overlaps, ties and flipped corners all occur."""
+    lo = R.integers(0, 6, (b, n, 2)).astype(np.float32)
+    size = R.integers(1, 5, (b, n, 2)).astype(np.float32)
+    if center:
+        return np.concatenate([lo + size / 2, size], axis=-1)
+    corners = np.concatenate([lo, lo + size], axis=-1)
+    flip = R.random((b, n)) < 0.3
+    corners[flip] = corners[flip][:, [2, 3, 0, 1]]
+    return corners
+
+
+def test_non_max_suppression(tmp_path: Path) -> None:
+    """Both box formats, with and without a score threshold, on two batches and three
+    classes; max_output_boxes_per_class and the thresholds are run-time inputs (one artifact
+    serves every setting), with tied scores."""
+    node = helper.make_node
+    nodes = [
+        node("NonMaxSuppression", ["boxes", "scores", "k", "iou", "thr"], ["sel"]),
+        node("NonMaxSuppression", ["centers", "scores", "k", "iou"], ["sel_c"], center_point_box=1),
+    ]
+    f4 = np.float32
+    inputs: Inputs = {
+        "boxes": (f4, [2, 9, 4]),
+        "centers": (f4, [2, 9, 4]),
+        "scores": (f4, [2, 3, 9]),
+        "k": (np.int64, [1]),
+        "iou": (f4, [1]),
+        "thr": (f4, [1]),
+    }
+    outputs = {"sel": (np.int64, 2), "sel_c": (np.int64, 2)}
+    feeds = []
+    for k, iou, thr in ((3, 0.5, 0.2), (100, 0.0, 0.0), (0, 0.3, 0.5), (2, 0.9, -1.0)):
+        feeds.append(
+            {
+                "boxes": _boxes(2, 9, False),
+                "centers": _boxes(2, 9, True),
+                "scores": R.integers(0, 5, (2, 3, 9)).astype(f4) / 4,
+                "k": np.array([k], np.int64),
+                "iou": np.array([iou], f4),
+                "thr": np.array([thr], f4),
+            }
+        )
+    _check(tmp_path, nodes, inputs, outputs, feeds, {"": 11})
