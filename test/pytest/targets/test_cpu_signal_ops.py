@@ -250,3 +250,33 @@ def test_non_max_suppression(tmp_path: Path) -> None:
             }
         )
     _check(tmp_path, nodes, inputs, outputs, feeds, {"": 11})
+
+
+def test_tfidf_vectorizer(tmp_path: Path) -> None:
+    """TF / IDF / TFIDF with and without weights, unigrams to trigrams with skips, rows of a
+    batch and a single row, int32 and int64 tokens. (onnx.reference cannot run IDF / TFIDF
+    without weights: it takes len() of the absent attribute.)"""
+    node = helper.make_node
+    pool = {"pool_int64s": [2, 3, 5, 2, 3, 3, 5, 4, 5, 2, 3, 5], "ngram_counts": [0, 3, 9]}
+    grams = {"ngram_indexes": [6, 0, 1, 2, 3, 4, 5], "min_gram_length": 1}
+    w = [0.5, 1.0, 2.0, 0.25, 3.0, 1.5, 0.75]
+    nodes = [
+        node("TfIdfVectorizer", ["x"], ["tf"], mode="TF", max_gram_length=3,
+             max_skip_count=2, **pool, **grams),
+        node("TfIdfVectorizer", ["x"], ["idf"], mode="IDF", max_gram_length=2,
+             max_skip_count=1, weights=w, **pool, **grams),
+        node("TfIdfVectorizer", ["x"], ["tfidf"], mode="TFIDF", max_gram_length=3,
+             max_skip_count=0, weights=w, **pool, **grams),
+        node("TfIdfVectorizer", ["v"], ["row"], mode="TF", max_gram_length=3,
+             max_skip_count=3, **pool, **{**grams, "min_gram_length": 2}),
+    ]  # fmt: skip
+    inputs: Inputs = {"x": (np.int32, [3, 9]), "v": (np.int64, [11])}
+    outputs = {n: (np.float32, 2) for n in ("tf", "idf", "tfidf")} | {"row": (np.float32, 1)}
+    feeds = [
+        {
+            "x": R.integers(2, 6, (3, 9)).astype(np.int32),
+            "v": R.integers(2, 6, 11).astype(np.int64),
+        }
+        for _ in range(3)
+    ]
+    _check(tmp_path, nodes, inputs, outputs, feeds, {"": 17})
