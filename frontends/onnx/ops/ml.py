@@ -115,11 +115,9 @@ def tfidf_vectorizer(node: Node) -> Sequence[Output]:
         place[np.arange(len(of_n)), [g[2] for g in of_n]] = 1.0
         y = node.build1("mat_mul", [counts, node.constant(place, f"place{n}")])
         total = y if total is None else node.build1("add", [total, y])
-    shape = (size,) if spec.rank == 1 else (spec.shape[0], size)
-    if total is None:
-        if spec.shape[0] is None:
-            node.fail("an empty pool needs a static batch size")
-        return [np.zeros(shape, f32)]
+    if total is None:  # no n-gram of a counted length: all zeros
+        rows = node.static_shape(0, "an empty pool's result")[:-1]
+        return [np.zeros((*rows, size), f32)]
     mode = str(node.attr("mode"))
     weights = node.attr("weights")
     if mode == "TF":
