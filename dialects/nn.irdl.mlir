@@ -1576,4 +1576,15 @@ irdl.dialect @nn {
     irdl.results(selected_indices: %6)
     irdl.attributes {"center_point_box" = %7}
   }
+  irdl.operation @stft {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "#builtin.integer"
+    irdl.operands(signal: %1, frame_step: %2, window: optional %3, frame_length: optional %4)
+    irdl.results(output: %5)
+    irdl.attributes {"onesided" = %6}
+  }
 }

@@ -10,6 +10,7 @@ Part of the `nn` dialect's single declaration (`strata.dialects.nn` collects the
 * `nn.dynamic_dft`: the form whose axis is computed at run time (operand `axis`); the result
   dims the axis may select are dynamic where they would change with it.
 
+* `nn.stft`: the short-time transform; frame_step (and frame_length) are run-time operands.
 * `nn.non_max_suppression`: the selected [batch, class, box] triples; how many there are is
   known at run time only (a dynamic first result dim).
 
@@ -153,6 +154,29 @@ def non_max_suppression_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     return [TensorSpec((None, 3), np.dtype("int64"))]
 
 
+def stft_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    """signal [B, S, 1 or 2] -> [B, frames, bins, 2]; frames depend on the run-time step."""
+    x = req(specs[0], "signal")
+    _signal(x)
+    if x.rank != 3:
+        raise OpVerifyError(f"operand 'signal' {show_shape(x.shape)} must be [B, S, 1 or 2]")
+    _scalar_input(req(specs[1], "frame_step"), "frame_step", INDEX_DTYPES)
+    window, length = specs[2], specs[3]
+    if window is not None and (window.rank != 1 or window.dtype != x.dtype):
+        raise OpVerifyError(
+            f"operand 'window' ({window.dtype} {show_shape(window.shape)}) must be a 1-d tensor "
+            f"of the signal's type {x.dtype}"
+        )
+    _scalar_input(length, "frame_length", INDEX_DTYPES)
+    onesided = int(attrs["onesided"])
+    check_choice(onesided, (0, 1), "onesided")
+    n: Dim = None
+    if length is None:
+        n = window.shape[0] if window is not None else x.shape[1]
+    bins = None if n is None else (n // 2 + 1 if onesided else n)
+    return [TensorSpec((x.shape[0], None, bins, 2), x.dtype)]
+
+
 SIGNAL_OPS: tuple[OpDef, ...] = (
     onnx_op(
         "DFT",
@@ -174,5 +198,11 @@ SIGNAL_OPS: tuple[OpDef, ...] = (
         non_max_suppression_rule,
         category=SIGNAL,
         doc="Greedy per (batch, class) in descending score order (ties: lower box first).",
+    ),
+    onnx_op(
+        "STFT",
+        stft_rule,
+        category=SIGNAL,
+        doc="The frame count depends on the run-time `frame_step` (a dynamic dim).",
     ),
 )

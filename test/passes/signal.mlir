@@ -78,3 +78,20 @@ func.func @non_max_suppression(%b: tensor<1x6x4xf32>, %s: tensor<1x2x6xf32>, %k:
   %0 = "nn.non_max_suppression"(%b, %s, %k, %i) {center_point_box = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 0>} : (tensor<1x6x4xf32>, tensor<1x2x6xf32>, tensor<1xi64>, tensor<1xf32>) -> tensor<?x3xi64>
   return %0 : tensor<?x3xi64>
 }
+
+// -----
+
+// STFT with a run-time frame step: the frame count (64 - 16) / step + 1 is computed, the
+// generic reduces over the window's 16 samples reading the signal at f * step + m.
+// CHECK-LABEL: func.func @stft
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x64x1xf32>, %[[S:.*]]: tensor<i64>, %[[W:.*]]: tensor<16xf32>)
+// CHECK:         tensor.extract %[[S]]
+// CHECK:         arith.floordivsi
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[W]] : tensor<16xf32>) outs(%{{.*}}, %{{.*}} : tensor<2x?x9xf64>, tensor<2x?x9xf64>)
+// CHECK:           tensor.extract %[[X]]
+// CHECK:           math.cos
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<2x?x9x2xf32>)
+func.func @stft(%x: tensor<2x64x1xf32>, %s: tensor<i64>, %w: tensor<16xf32>) -> tensor<2x?x9x2xf32> {
+  %0 = "nn.stft"(%x, %s, %w) {onesided = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0>} : (tensor<2x64x1xf32>, tensor<i64>, tensor<16xf32>) -> tensor<2x?x9x2xf32>
+  return %0 : tensor<2x?x9x2xf32>
+}

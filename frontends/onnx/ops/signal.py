@@ -1,5 +1,6 @@
-"""Converters for signal-processing ops: HannWindow, HammingWindow, BlackmanWindow, DFT, and
-NonMaxSuppression (a one-to-one nn op; its optional inputs may be computed at run time).
+"""Converters for signal-processing ops: HannWindow, HammingWindow, BlackmanWindow, DFT, STFT
+and NonMaxSuppression
+(one-to-one nn ops; their optional inputs may be computed at run time).
 
 The window functions are composed from nn ops: the sample index `n` (nn.range over the window
 size, which may be computed at run time) in f64, the cosine terms of the window's formula
@@ -113,3 +114,9 @@ def non_max_suppression(node: Node) -> Sequence[Output]:
     operands = [node.value(0), node.value(1), *(node.opt_value(i) for i in (2, 3, 4))]
     attrs = {"center_point_box": int(node.attr("center_point_box", 0))}
     return [node.build1("non_max_suppression", operands, attrs)]
+
+
+@converter("STFT", since=17, needs=["stft"])
+def stft(node: Node) -> Sequence[Output]:
+    operands = [node.value(0), node.value(1), node.opt_value(2), node.opt_value(3)]
+    return [node.build1("stft", operands, {"onesided": int(node.attr("onesided", 1))})]

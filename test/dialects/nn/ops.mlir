@@ -951,6 +951,13 @@ func.func @non_max_suppression(%b: tensor<2x6x4xf32>, %s: tensor<2x3x6xf32>, %k:
   return %0 : tensor<?x3xi64>
 }
 
+// CHECK-LABEL: func.func @stft
+// CHECK-NEXT:    %{{.*}} = "nn.stft"({{.*}}) {{.*}} -> tensor<1x?x?x2xf32>
+func.func @stft(%x: tensor<1x128x1xf32>, %s: tensor<i64>, %n: tensor<i64>) -> tensor<1x?x?x2xf32> {
+  %0 = "nn.stft"(%x, %s, %n) {onesided = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 1>} : (tensor<1x128x1xf32>, tensor<i64>, tensor<i64>) -> tensor<1x?x?x2xf32>
+  return %0 : tensor<1x?x?x2xf32>
+}
+
 // CHECK-LABEL: func.func @constant_resource
 // CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
 func.func @constant_resource() -> tensor<2xf32> {

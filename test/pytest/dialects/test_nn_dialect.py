@@ -482,6 +482,7 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     "xor": ([T(2, 3, dtype=bool), T(3, dtype=bool)], {}, [(2, 3)]),
     # nn_signal: the discrete Fourier transform
     "dft": ([T(2, 8, 1)], {"axis": 1, "onesided": 1}, [(2, 5, 2)]),
+    "stft": ([T(2, 64, 1), T(dtype=np.int64), T(16), None], {}, [(2, None, 9, 2)]),
     "non_max_suppression": (
         [T(2, 6, 4), T(2, 3, 6), T(1, dtype=np.int64), T(), None],
         {"center_point_box": 1},
@@ -1543,6 +1544,12 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
         [T(1, 6, 4), T(1, 1, 6), T(2, dtype=np.int64), None, None],
         {},
         r"operand 'max_output_boxes_per_class' must be a scalar or 1-element tensor",
+    ),
+    (
+        "stft",
+        [T(2, 64, 1), T(dtype=np.int64), T(4, 4), None],
+        {},
+        r"operand 'window' \(float32 \[4, 4\]\) must be a 1-d tensor",
     ),
 ]
 

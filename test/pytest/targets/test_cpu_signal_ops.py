@@ -280,3 +280,35 @@ def test_tfidf_vectorizer(tmp_path: Path) -> None:
         for _ in range(3)
     ]
     _check(tmp_path, nodes, inputs, outputs, feeds, {"": 17})
+
+
+def test_stft(tmp_path: Path) -> None:
+    """STFT with a run-time frame step: a window (one-sided and full), a run-time frame length
+    without a window, and a complex signal; one artifact serves every step."""
+    node = helper.make_node
+    nodes = [
+        node("STFT", ["x", "step", "w"], ["win"]),
+        node("STFT", ["x", "step", "w"], ["full"], onesided=0),
+        node("STFT", ["x", "step", "", "n"], ["rect"]),
+        node("STFT", ["c", "step", "w"], ["cplx"], onesided=0),
+    ]
+    f8 = np.float64
+    inputs: Inputs = {
+        "x": (f8, [2, 40, 1]),
+        "c": (f8, [1, 40, 2]),
+        "w": (f8, [12]),
+        "step": (np.int64, []),
+        "n": (np.int64, []),
+    }
+    outputs = {k: (f8, 4) for k in ("win", "full", "rect", "cplx")}
+    feeds = [
+        {
+            "x": R.standard_normal((2, 40, 1)),
+            "c": R.standard_normal((1, 40, 2)),
+            "w": np.hanning(12),
+            "step": np.array(step, np.int64),
+            "n": np.array(n, np.int64),
+        }
+        for step, n in ((4, 16), (7, 9), (1, 40))
+    ]
+    _check(tmp_path, nodes, inputs, outputs, feeds, {"": 17}, rtol=1e-9, atol=1e-9)
