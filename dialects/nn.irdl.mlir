@@ -1587,4 +1587,15 @@ irdl.dialect @nn {
     irdl.results(output: %5)
     irdl.attributes {"onesided" = %6}
   }
+  irdl.operation @training_dropout {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, ratio: optional %2, training_mode: optional %3)
+    irdl.results(output: %4, mask: %5)
+    irdl.attributes {"seed" = %6}
+  }
 }

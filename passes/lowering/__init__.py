@@ -42,6 +42,7 @@ MODULES = (
     "window",
     "signal",
     "nms",
+    "random",
 )
 
 

@@ -958,6 +958,13 @@ func.func @stft(%x: tensor<1x128x1xf32>, %s: tensor<i64>, %n: tensor<i64>) -> te
   return %0 : tensor<1x?x?x2xf32>
 }
 
+// CHECK-LABEL: func.func @training_dropout
+// CHECK-NEXT:    %{{.*}}:2 = "nn.training_dropout"({{.*}}) {{.*}}seed = 7 : i64{{.*}} -> (tensor<3x4xf32>, tensor<3x4xi1>)
+func.func @training_dropout(%x: tensor<3x4xf32>, %r: tensor<f32>, %t: tensor<i1>) -> tensor<3x4xi1> {
+  %0:2 = "nn.training_dropout"(%x, %r, %t) {seed = 7 : i64, operandSegmentSizes = array<i32: 1, 1, 1>} : (tensor<3x4xf32>, tensor<f32>, tensor<i1>) -> (tensor<3x4xf32>, tensor<3x4xi1>)
+  return %0#1 : tensor<3x4xi1>
+}
+
 // CHECK-LABEL: func.func @constant_resource
 // CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
 func.func @constant_resource() -> tensor<2xf32> {

@@ -201,10 +201,7 @@ def test_cli_update_then_check(tmp_path: Path) -> None:
     ]
     assert doc["cases"][0]["op_types"] == ["Abs"] and doc["cases"][0]["seconds"] > 0
     assert "conformance [cpu]: node 1/2 (50.0%)" in up.stdout
-    assert (
-        "Bernoulli" in up.stdout
-        and "UnsupportedOpError: Bernoulli" in up.stdout
-    )
+    assert "Bernoulli" in up.stdout and "UnsupportedOpError: Bernoulli" in up.stdout
 
     ok = _cli(*pattern, "--check", "--no-op-table")
     assert ok.returncode == 0, ok.stdout + ok.stderr
@@ -213,10 +210,7 @@ def test_cli_update_then_check(tmp_path: Path) -> None:
     expected.write_text(report.format_expected({"node/test_abs": "was failing"}, "cpu"))
     bad = _cli(*pattern, "--check", "--no-op-table")
     assert bad.returncode == 1
-    assert (
-        "node/test_bernoulli  [error] UnsupportedOpError: Bernoulli"
-        in bad.stdout
-    )
+    assert "node/test_bernoulli  [error] UnsupportedOpError: Bernoulli" in bad.stdout
     assert "listed in" in bad.stdout and "now pass" in bad.stdout
     assert "--update-expected" in bad.stdout
 

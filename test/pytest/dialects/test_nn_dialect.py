@@ -482,6 +482,7 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     "xor": ([T(2, 3, dtype=bool), T(3, dtype=bool)], {}, [(2, 3)]),
     # nn_signal: the discrete Fourier transform
     "dft": ([T(2, 8, 1)], {"axis": 1, "onesided": 1}, [(2, 5, 2)]),
+    "training_dropout": ([T(3, 4), T(), T(dtype=bool)], {"seed": 3}, [(3, 4), (3, 4)]),
     "stft": ([T(2, 64, 1), T(dtype=np.int64), T(16), None], {}, [(2, None, 9, 2)]),
     "non_max_suppression": (
         [T(2, 6, 4), T(2, 3, 6), T(1, dtype=np.int64), T(), None],
@@ -1550,6 +1551,12 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
         [T(2, 64, 1), T(dtype=np.int64), T(4, 4), None],
         {},
         r"operand 'window' \(float32 \[4, 4\]\) must be a 1-d tensor",
+    ),
+    (
+        "training_dropout",
+        [T(3, 4), T(), T(dtype=np.int64)],
+        {},
+        r"operand 'training_mode' must be a bool scalar, got int64",
     ),
 ]
 

@@ -312,3 +312,33 @@ def test_stft(tmp_path: Path) -> None:
         for step, n in ((4, 16), (7, 9), (1, 40))
     ]
     _check(tmp_path, nodes, inputs, outputs, feeds, {"": 17}, rtol=1e-9, atol=1e-9)
+
+
+def test_training_dropout(tmp_path: Path) -> None:
+    """Dropout with a run-time ratio and training_mode: ratio 0 and training_mode false are
+    exact (against onnx.reference); ratio 0.5 keeps about half the elements, each scaled by 2,
+    the same ones at every run (Strata's own generator, so not onnx.reference's draw)."""
+    node = helper.make_node
+    nodes = [node("Dropout", ["x", "r", "t"], ["y", "m"], seed=1)]
+    model = _model(
+        nodes,
+        {"x": (np.float32, [40, 50]), "r": (np.float32, [])},
+        {"y": (np.float32, 2)},
+        {"": 13},
+    )
+    model.graph.input.append(helper.make_tensor_value_info("t", TensorProto.BOOL, []))
+    model.graph.output.append(helper.make_tensor_value_info("m", TensorProto.BOOL, [None, None]))
+    compiled = strata.compile(model, cache_dir=tmp_path, num_threads=1)
+    ref = ReferenceEvaluator(model)
+    x = R.standard_normal((40, 50)).astype(np.float32)
+    for r, t in ((0.0, True), (0.7, False)):
+        feed = {"x": x, "r": np.array(r, np.float32), "t": np.array(t)}
+        got, want = compiled.run(feed), ref.run(None, feed)
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+    feed = {"x": x, "r": np.array(0.5, np.float32), "t": np.array(True)}
+    y, m = compiled.run(feed)
+    assert 0.4 < m.mean() < 0.6
+    np.testing.assert_array_equal(y, np.where(m, x * 2, 0))
+    _, m2 = compiled.run(feed)
+    np.testing.assert_array_equal(m, m2)
