@@ -1542,4 +1542,60 @@ irdl.dialect @nn {
     irdl.operands(a: %1, b: %2)
     irdl.results(y: %3)
   }
+  irdl.operation @dft {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.integer"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    %6 = irdl.base "#builtin.integer"
+    irdl.operands(input: %1)
+    irdl.results(output: %2)
+    irdl.attributes {"dft_length" = %3, "axis" = %4, "inverse" = %5, "onesided" = %6}
+  }
+  irdl.operation @dynamic_dft {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.integer"
+    %6 = irdl.base "#builtin.integer"
+    irdl.operands(input: %1, axis: optional %2)
+    irdl.results(output: %3)
+    irdl.attributes {"dft_length" = %4, "inverse" = %5, "onesided" = %6}
+  }
+  irdl.operation @non_max_suppression {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "!builtin.tensor"
+    %7 = irdl.base "#builtin.integer"
+    irdl.operands(boxes: %1, scores: %2, max_output_boxes_per_class: optional %3, iou_threshold: optional %4, score_threshold: optional %5)
+    irdl.results(selected_indices: %6)
+    irdl.attributes {"center_point_box" = %7}
+  }
+  irdl.operation @stft {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "#builtin.integer"
+    irdl.operands(signal: %1, frame_step: %2, window: optional %3, frame_length: optional %4)
+    irdl.results(output: %5)
+    irdl.attributes {"onesided" = %6}
+  }
+  irdl.operation @training_dropout {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "!builtin.tensor"
+    %6 = irdl.base "#builtin.integer"
+    irdl.operands(data: %1, ratio: optional %2, training_mode: optional %3)
+    irdl.results(output: %4, mask: %5)
+    irdl.attributes {"seed" = %6}
+  }
 }

@@ -36,6 +36,7 @@ from strata.dialects.nn_indexing import INDEXING_OPS
 from strata.dialects.nn_math import MATH_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
 from strata.dialects.nn_norm import NORM_OPS
+from strata.dialects.nn_random import RANDOM_OPS
 from strata.dialects.nn_rearrange import REARRANGE_OPS
 from strata.dialects.nn_reduce import REDUCE_FAMILY
 from strata.dialects.nn_rnn import RECURRENT_OPS
@@ -60,6 +61,7 @@ from strata.dialects.nn_rules import (
     softmax_rule,
     where_rule,
 )
+from strata.dialects.nn_signal import SIGNAL_OPS
 from strata.dialects.nn_window import WINDOW_OPS
 from strata.dialects.opdef import Attr, AttrKind, Dialect, OpDef, Operand, Result
 
@@ -382,6 +384,8 @@ OPS: tuple[OpDef, ...] = (
     *CONSTANTS,
     *LOGIC,
     *MATH_OPS,
+    *SIGNAL_OPS,
+    *RANDOM_OPS,
 )
 
 DIALECT = Dialect("nn", "High-level neural-network ops on static tensors, modelled on ONNX.", OPS)

@@ -40,6 +40,9 @@ MODULES = (
     "select",
     "sort",
     "window",
+    "signal",
+    "nms",
+    "random",
 )
 
 

@@ -15,6 +15,7 @@ from strata.frontends.onnx.ops import (
     linalg,
     loss,
     math,
+    ml,
     norm,
     rearrange,
     reduce,
@@ -23,6 +24,8 @@ from strata.frontends.onnx.ops import (
     rotary,
     sequence,
     shape,
+    signal,
+    training,
     window,
 )
 from strata.frontends.onnx.ops.registry import (
@@ -50,6 +53,7 @@ __all__ = [
     "lookup",
     "loss",
     "math",
+    "ml",
     "norm",
     "rearrange",
     "reduce",
@@ -59,5 +63,7 @@ __all__ = [
     "schema_versions",
     "sequence",
     "shape",
+    "signal",
+    "training",
     "window",
 ]

@@ -12,6 +12,7 @@ from mlir import ir
 
 from strata import dtypes
 from strata.frontends.onnx.ops.legacy import LEGACY_BROADCAST, NUMPY_BROADCAST_SINCE
+from strata.frontends.onnx.ops.random import training_dropout
 from strata.frontends.onnx.ops.registry import Converter, Node, Output, converter
 
 BINARY = {
@@ -114,11 +115,12 @@ def identity(node: Node) -> Sequence[Output]:
 
 @converter("Dropout", since=12)
 def dropout(node: Node) -> Sequence[Output]:
-    """Inference: identity; the mask (if used) is all true."""
+    """Inference: identity; the mask (if used) is all true. Training mode (true or computed at
+    run time): nn.training_dropout (`strata.frontends.onnx.ops.random`)."""
     if node.opset >= 12 and node.has(2):
         training = node.maybe_const(2)
         if training is None or bool(np.asarray(training).reshape(-1)[0]):
-            node.fail("training_mode must be a constant false for inference")
+            return training_dropout(node)
     x = node.value(0)
     if len(node.proto.output) < 2 or not node.proto.output[1]:
         return [x]

@@ -930,6 +930,41 @@ func.func @lstm(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4
   return %0#2 : tensor<1x2x4xf32>
 }
 
+// CHECK-LABEL: func.func @dft
+// CHECK-NEXT:    %{{.*}} = "nn.dft"(%{{.*}}) {axis = 1 : i64, {{.*}}onesided = 1 : i64} : (tensor<2x8x1xf32>) -> tensor<2x5x2xf32>
+func.func @dft(%x: tensor<2x8x1xf32>) -> tensor<2x5x2xf32> {
+  %0 = "nn.dft"(%x) {axis = 1 : i64, dft_length = 0 : i64, inverse = 0 : i64, onesided = 1 : i64} : (tensor<2x8x1xf32>) -> tensor<2x5x2xf32>
+  return %0 : tensor<2x5x2xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_dft
+// CHECK-NEXT:    %{{.*}} = "nn.dynamic_dft"(%{{.*}}, %{{.*}}) {{.*}} -> tensor<1x?x?x2xf32>
+func.func @dynamic_dft(%x: tensor<1x10x10x1xf32>, %a: tensor<i64>) -> tensor<1x?x?x2xf32> {
+  %0 = "nn.dynamic_dft"(%x, %a) {dft_length = 0 : i64, inverse = 0 : i64, onesided = 1 : i64} : (tensor<1x10x10x1xf32>, tensor<i64>) -> tensor<1x?x?x2xf32>
+  return %0 : tensor<1x?x?x2xf32>
+}
+
+// CHECK-LABEL: func.func @non_max_suppression
+// CHECK-NEXT:    %{{.*}} = "nn.non_max_suppression"({{.*}}) {{.*}} -> tensor<?x3xi64>
+func.func @non_max_suppression(%b: tensor<2x6x4xf32>, %s: tensor<2x3x6xf32>, %k: tensor<1xi64>) -> tensor<?x3xi64> {
+  %0 = "nn.non_max_suppression"(%b, %s, %k) {center_point_box = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>} : (tensor<2x6x4xf32>, tensor<2x3x6xf32>, tensor<1xi64>) -> tensor<?x3xi64>
+  return %0 : tensor<?x3xi64>
+}
+
+// CHECK-LABEL: func.func @stft
+// CHECK-NEXT:    %{{.*}} = "nn.stft"({{.*}}) {{.*}} -> tensor<1x?x?x2xf32>
+func.func @stft(%x: tensor<1x128x1xf32>, %s: tensor<i64>, %n: tensor<i64>) -> tensor<1x?x?x2xf32> {
+  %0 = "nn.stft"(%x, %s, %n) {onesided = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 1>} : (tensor<1x128x1xf32>, tensor<i64>, tensor<i64>) -> tensor<1x?x?x2xf32>
+  return %0 : tensor<1x?x?x2xf32>
+}
+
+// CHECK-LABEL: func.func @training_dropout
+// CHECK-NEXT:    %{{.*}}:2 = "nn.training_dropout"({{.*}}) {{.*}}seed = 7 : i64{{.*}} -> (tensor<3x4xf32>, tensor<3x4xi1>)
+func.func @training_dropout(%x: tensor<3x4xf32>, %r: tensor<f32>, %t: tensor<i1>) -> tensor<3x4xi1> {
+  %0:2 = "nn.training_dropout"(%x, %r, %t) {seed = 7 : i64, operandSegmentSizes = array<i32: 1, 1, 1>} : (tensor<3x4xf32>, tensor<f32>, tensor<i1>) -> (tensor<3x4xf32>, tensor<3x4xi1>)
+  return %0#1 : tensor<3x4xi1>
+}
+
 // CHECK-LABEL: func.func @constant_resource
 // CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
 func.func @constant_resource() -> tensor<2xf32> {

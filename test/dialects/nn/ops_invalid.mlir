@@ -1286,3 +1286,35 @@ func.func @is_inf_result(%a0: tensor<3xf16>) {
   %0 = "nn.is_inf"(%a0) {detect_negative = 1 : i64, detect_positive = 1 : i64} : (tensor<3xf16>) -> tensor<3xf16>
   return
 }
+
+// -----
+
+func.func @dft_last_dim(%a0: tensor<2x8x3xf32>) {
+  // expected-error @+1 {{'nn.dft' op operand 'input' [2, 8, 3] must have rank >= 2 and a last dim of 1 (real) or 2 (complex)}}
+  %0 = "nn.dft"(%a0) {axis = 1 : i64, dft_length = 0 : i64, inverse = 0 : i64, onesided = 0 : i64} : (tensor<2x8x3xf32>) -> tensor<2x8x2xf32>
+  return
+}
+
+// -----
+
+func.func @dft_axis(%a0: tensor<2x8x1xf32>) {
+  // expected-error @+1 {{'nn.dft' op attribute 'axis' = 2 is out of range [-3, -2] or [0, 1]}}
+  %0 = "nn.dft"(%a0) {axis = 2 : i64, dft_length = 0 : i64, inverse = 0 : i64, onesided = 0 : i64} : (tensor<2x8x1xf32>) -> tensor<2x8x2xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_dft_axis(%a0: tensor<2x8x1xf32>, %a1: tensor<f32>) {
+  // expected-error @+1 {{'nn.dynamic_dft' op operand 'axis' must be an i32 or i64 scalar, got float32}}
+  %0 = "nn.dynamic_dft"(%a0, %a1) {dft_length = 0 : i64, inverse = 0 : i64, onesided = 0 : i64} : (tensor<2x8x1xf32>, tensor<f32>) -> tensor<2x8x2xf32>
+  return
+}
+
+// -----
+
+func.func @non_max_suppression_n(%a0: tensor<2x6x4xf32>, %a1: tensor<2x1x5xf32>) {
+  // expected-error @+1 {{'nn.non_max_suppression' op operands 'boxes' [2, 6, 4] and 'scores' [2, 1, 5] disagree on N}}
+  %0 = "nn.non_max_suppression"(%a0, %a1) {center_point_box = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0, 0>} : (tensor<2x6x4xf32>, tensor<2x1x5xf32>) -> tensor<?x3xi64>
+  return
+}

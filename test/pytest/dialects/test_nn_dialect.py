@@ -480,6 +480,16 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     "bitwise_xor": ([T(3, dtype=np.int8), T(3, dtype=np.int8)], {}, [(3,)]),
     "bitwise_not": ([T(3, dtype=np.uint8)], {}, [(3,)]),
     "xor": ([T(2, 3, dtype=bool), T(3, dtype=bool)], {}, [(2, 3)]),
+    # nn_signal: the discrete Fourier transform
+    "dft": ([T(2, 8, 1)], {"axis": 1, "onesided": 1}, [(2, 5, 2)]),
+    "training_dropout": ([T(3, 4), T(), T(dtype=bool)], {"seed": 3}, [(3, 4), (3, 4)]),
+    "stft": ([T(2, 64, 1), T(dtype=np.int64), T(16), None], {}, [(2, None, 9, 2)]),
+    "non_max_suppression": (
+        [T(2, 6, 4), T(2, 3, 6), T(1, dtype=np.int64), T(), None],
+        {"center_point_box": 1},
+        [(None, 3)],
+    ),
+    "dynamic_dft": ([T(2, 8, 2), T(dtype=np.int64)], {"inverse": 1, "onesided": 1}, [(2, None, 1)]),
 }
 
 
@@ -1502,6 +1512,51 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
         [],
         {"shape": [2], "value": np.zeros(2, np.float32)},
         r"'value' must hold exactly one element, got shape \[2\]",
+    ),
+    # nn_signal
+    ("dft", [T(2, 8, 3)], {}, r"must have rank >= 2 and a last dim of 1 \(real\) or 2"),
+    (
+        "dft",
+        [T(2, 8, 1)],
+        {"axis": 2},
+        r"attribute 'axis' = 2 is out of range \[-3, -2\] or \[0, 1\]",
+    ),
+    (
+        "dft",
+        [T(2, 1, 2)],
+        {"axis": 1, "inverse": 1, "onesided": 1},
+        r"the DFT length 0 must be >= 1",
+    ),
+    (
+        "dynamic_dft",
+        [T(2, 8, 1), T(dtype=np.float32)],
+        {},
+        r"operand 'axis' must be an i32 or i64 scalar",
+    ),
+    ("non_max_suppression", [T(2, 6, 3), T(2, 1, 6), None, None, None], {}, r"must be \[B, N, 4\]"),
+    (
+        "non_max_suppression",
+        [T(2, 6, 4), T(2, 1, 5), None, None, None],
+        {},
+        r"operands 'boxes' \[2, 6, 4\] and 'scores' \[2, 1, 5\] disagree on N",
+    ),
+    (
+        "non_max_suppression",
+        [T(1, 6, 4), T(1, 1, 6), T(2, dtype=np.int64), None, None],
+        {},
+        r"operand 'max_output_boxes_per_class' must be a scalar or 1-element tensor",
+    ),
+    (
+        "stft",
+        [T(2, 64, 1), T(dtype=np.int64), T(4, 4), None],
+        {},
+        r"operand 'window' \(float32 \[4, 4\]\) must be a 1-d tensor",
+    ),
+    (
+        "training_dropout",
+        [T(3, 4), T(), T(dtype=np.int64)],
+        {},
+        r"operand 'training_mode' must be a bool scalar, got int64",
     ),
 ]
 
