@@ -8,6 +8,8 @@
 * `strata-cpu-mark-readonly-args`: marks every argument of public functions
   `bufferization.writable = false` (inputs are `const` in the C ABI and weights are mapped
   read-only), so bufferization never writes into them.
+* `strata-cpu-distinct-results`: a value returned at several result positions is copied for
+  the later ones (buffer-results-to-out-params crashes on repeated results).
 * `strata-memref-copy-to-linalg`: `memref.copy` -> `linalg.copy`, so the library does not need
   `memrefCopy` from MLIR's runtime support library.
 * `strata-cpu-schedule{schedule=tiled num-threads=1}`: applies a named schedule of
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from mlir import ir
-from mlir.dialects import linalg
+from mlir.dialects import arith, linalg, tensor
 from mlir.dialects.transform import interpreter
 
 from strata.passes.registry import ModulePass, register_pass, register_pipeline
@@ -167,6 +169,40 @@ class MarkReadonlyArgs(ModulePass):
                 if isinstance(t, ir.RankedTensorType) or str(t).startswith("tensor<"):
                     dicts[i]["bufferization.writable"] = ir.BoolAttr.get(False)
             _set_arg_attrs(func, dicts)
+
+
+@register_pass
+class DistinctResults(ModulePass):
+    """Give every result of public functions its own tensor: a value returned twice (two
+    graph outputs that compute the same thing, merged by CSE) is copied for its later
+    positions, since buffer-results-to-out-params crashes on a repeated result and the
+    dynamic ABI would hand one allocation out twice."""
+
+    name = "strata-cpu-distinct-results"
+
+    def run(self, module: ir.Operation) -> None:
+        for func in public_funcs(module):
+            for op in _walk_ops(func.regions[0].blocks[0]):
+                if op.name == "func.return":
+                    _copy_repeated(op)
+
+
+def _copy_repeated(ret: ir.Operation) -> None:
+    seen: set[ir.Value] = set()
+    for i, v in enumerate(list(ret.operands)):
+        if v not in seen or not isinstance(v.type, ir.RankedTensorType):
+            seen.add(v)
+            continue
+        t = ir.RankedTensorType(v.type)
+        with ir.InsertionPoint(ret), ret.location:
+            sizes: list[int | ir.Value] = [
+                tensor.dim(v, arith.constant(ir.IndexType.get(), k))
+                if ir.ShapedType.is_dynamic_size(d)
+                else d
+                for k, d in enumerate(t.shape)
+            ]
+            empty = tensor.empty(sizes, t.element_type, encoding=t.encoding)
+            ret.operands[i] = linalg.copy(v, outs=[empty])
 
 
 @register_pass
@@ -325,6 +361,7 @@ def cpu_pipeline(
         "strata-cpu-interchange-contractions",
         "canonicalize",
         "strata-legalize-dynamic-expand-shape" if dynamic else "",
+        "strata-cpu-distinct-results",
         "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
         "function-boundary-type-conversion=identity-layout-map}",
         ""

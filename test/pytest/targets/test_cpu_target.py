@@ -92,3 +92,23 @@ def test_onnx_mlp_matches_onnxruntime(tmp_path: Path) -> None:
     m = strata.compile(path, cache_dir=tmp_path / "c")
     x = r.standard_normal((4, 16)).astype(np.float32)
     np.testing.assert_allclose(m.run([x])[0], _ort(path, {"x": x})[0], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("batch", [2, "n"])
+def test_outputs_computing_one_value_and_an_input_as_output(batch: int | str) -> None:
+    """Two outputs CSE merges into one value, plus the input returned as an output, with a
+    static and a dynamic dim (a repeated result crashed buffer-results-to-out-params)."""
+    nodes = [helper.make_node("Relu", ["x"], ["a"]), helper.make_node("Relu", ["x"], ["b"])]
+    vi = helper.make_tensor_value_info
+    graph = helper.make_graph(
+        nodes,
+        "dup",
+        [vi("x", TensorProto.FLOAT, [batch, 3])],
+        [vi(n, TensorProto.FLOAT, [batch, 3]) for n in ("a", "b", "x")],
+    )
+    model = strata.compile(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
+    x = np.random.default_rng(0).standard_normal((2, 3)).astype(np.float32)
+    a, b, same = model.run({"x": x})
+    np.testing.assert_array_equal(a, np.maximum(x, 0))
+    np.testing.assert_array_equal(b, np.maximum(x, 0))
+    np.testing.assert_array_equal(same, x)
