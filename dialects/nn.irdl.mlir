@@ -901,9 +901,11 @@ irdl.dialect @nn {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"
     %3 = irdl.base "#builtin.type"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.string"
     irdl.operands(input: %1)
     irdl.results(y: %2)
-    irdl.attributes {"to" = %3}
+    irdl.attributes {"to" = %3, "saturate" = %4, "round_mode" = %5}
   }
   irdl.operation @identity {
     %1 = irdl.base "!builtin.tensor"
@@ -1541,5 +1543,13 @@ irdl.dialect @nn {
     %3 = irdl.base "!builtin.tensor"
     irdl.operands(a: %1, b: %2)
     irdl.results(y: %3)
+  }
+  irdl.operation @bit_cast {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.type"
+    irdl.operands(input: %1)
+    irdl.results(output: %2)
+    irdl.attributes {"to" = %3}
   }
 }
