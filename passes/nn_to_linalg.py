@@ -34,7 +34,7 @@ from mlir import ir, rewrite
 from mlir.dialects import tensor
 
 from strata.errors import CompilationError
-from strata.passes.lowering import Lowering, all_lowerings
+from strata.passes.lowering import Lowering, all_lowerings, lowp
 from strata.passes.registry import ModulePass, register_pass
 from strata.passes.signless import erase_signedness, signless, storage_cast
 
@@ -96,6 +96,10 @@ class _Driver:
             root: ir.Operation = values[0]
             if impl is None:
                 self.errors.append(f"{_where(root)}: no native rewrite '{name}'")
+                return
+            refusal = lowp.narrow_refusal(root)
+            if refusal is not None:
+                self.errors.append(f"{_where(root)}: {refusal}")
                 return
             try:
                 with root.location, rewriter.ip:

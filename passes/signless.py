@@ -144,9 +144,7 @@ def storage_cast(want: ir.Type, v: ir.Value) -> ir.Value:
     low-precision element type against its `i8` storage; erase_signedness removes it."""
     if v.type == want:
         return v
-    if is_narrow(ir.ShapedType(want).element_type) or is_narrow(
-        ir.ShapedType(v.type).element_type
-    ):
+    if is_narrow(ir.ShapedType(want).element_type) or is_narrow(ir.ShapedType(v.type).element_type):
         cast = ir.Operation.create(
             "builtin.unrealized_conversion_cast", results=[want], operands=[v]
         )
@@ -234,8 +232,10 @@ def erase_signedness(root: ir.Operation) -> None:
             if key not in blobs:
                 raise ValueError(f"resource blob '{key}' of {op.location} has no data")
             if is_narrow(t.element_type):
-                raise ValueError(f"dense_resource constant of {t} at {op.location}: "
-                                 "low-precision constants must be dense<...>")
+                raise ValueError(
+                    f"dense_resource constant of {t} at {op.location}: "
+                    "low-precision constants must be dense<...>"
+                )
             width = ir.IntegerType(t.element_type).width
             arr = np.frombuffer(blobs[key], dtype=np.dtype(f"int{width}")).reshape(t.shape)
             op.attributes["value"] = ir.DenseElementsAttr.get(arr.copy(), type=signless(t))

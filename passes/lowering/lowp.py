@@ -22,12 +22,13 @@ and integer sources) where a float is involved:
 storage unchanged between types of one storage (i8 / ui8 / float8 / bool's byte).
 
 Dependency contract: imports the `mlir` bindings and `strata.passes.{signless,
-lowering.common,lowering.broadcast}`.
+lowering.common,lowering.broadcast}`; `narrow_refusal` reads op categories from
+`strata.dialects.nn`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mlir import ir
@@ -261,13 +262,45 @@ def _kind(t: ir.Type) -> str:
     return "int" if isinstance(t, ir.IntegerType) else "float"
 
 
+# What may touch narrow types below nn: ops that only move or select bytes, and conversions.
+# Everything else (arithmetic, reductions, ...) would compute on the storage byte.
+MOVING_CATEGORIES = frozenset({"shape and data movement", "indexing", "rearrangement", "constants"})
+NARROW_OPS = frozenset({"nn.cast", "nn.bit_cast", "nn.where", "nn.identity"})
+# quantization ops define their own handling of narrow zero points and outputs
+NARROW_PREFIXES = ("nn.quantize", "nn.dequantize", "nn.dynamic_quantize")
+
+
+def narrow_refusal(op: ir.Operation) -> str | None:
+    """Why `op` cannot be lowered with its low-precision operands / results, or None."""
+    types = [v.type for v in op.operands] + [r.type for r in op.results]
+    narrow = [
+        ir.ShapedType(t).element_type
+        for t in types
+        if isinstance(t, ir.ShapedType) and is_narrow(ir.ShapedType(t).element_type)
+    ]
+    if not narrow or op.name in NARROW_OPS or op.name.startswith(NARROW_PREFIXES):
+        return None
+    from strata.dialects.nn import DIALECT
+
+    try:
+        category = DIALECT.op(op.name.removeprefix("nn.")).category
+    except KeyError:
+        category = ""
+    if category in MOVING_CATEGORIES:
+        return None
+    return (
+        f"element type {narrow[0]} supports only Cast / BitCast, quantization and data "
+        f"movement, not {op.name}"
+    )
+
+
 def involves_narrow(op: ir.Operation) -> bool:
     return is_narrow(elem(op.operands[0])) or is_narrow(elem(op.results[0]))
 
 
 def cast_body(
     src: ir.Type, dst: ir.Type, saturate: bool, round_mode: str
-) -> object:  # Callable[[ir.Value], ir.Value]
+) -> Callable[[ir.Value], ir.Value]:
     """The scalar body of a cast from nn element type `src` to `dst`, one of them narrow,
     on storage scalars."""
     src_k, dst_k = _kind(src), _kind(dst)
@@ -310,7 +343,7 @@ def lower_narrow_cast(op: ir.Operation) -> list[ir.Value]:
     t = ir.RankedTensorType(op.results[0].type)
     (x,), sizes = broadcast_inputs([_storage(op.operands[0])], t)
     body = cast_body(src, dst, saturate, round_mode)
-    return [elementwise([x], sizes, signless(dst), body)]  # type: ignore[arg-type]
+    return [elementwise([x], sizes, signless(dst), body)]
 
 
 def _storage(v: ir.Value) -> ir.Value:
@@ -325,14 +358,14 @@ def lower_bit_cast(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Va
     t = ir.RankedTensorType(op.results[0].type)
     (x,), sizes = broadcast_inputs([_storage(op.operands[0])], t)
     s_src, s_dst = signless(src), signless(dst)
+    if s_src == s_dst:  # one storage (i8 / ui8 / float8 ...): the bytes as they are
+        return [x]
 
     def body(v: ir.Value) -> ir.Value:
         if is_bool(s_dst):  # a byte as bool: nonzero
             return arith.cmpi(CMPI["ne"], v, _c(v.type, 0))
         if is_bool(s_src):
             return arith.extui(s_dst, v)
-        if s_src == s_dst:
-            return v
         return arith.bitcast(s_dst, v)
 
     return [elementwise([x], sizes, s_dst, body)]

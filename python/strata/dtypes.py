@@ -104,7 +104,7 @@ DTYPES: tuple[DType, ...] = (
     DType("uint2", "ui2", "uint8_t", Kind.NARROW_UNSIGNED, 2),
 )
 
-# numpy's own dtypes by name; the others (bfloat16, and float8 / int4 later) from ml_dtypes
+# numpy's own dtypes by name; the others (bfloat16, float8, float4, int4, int2) from ml_dtypes
 _NUMPY: dict[str, np.dtype[Any]] = {
     d.name: np.dtype(getattr(ml_dtypes, d.name, None) or d.name) for d in DTYPES
 }

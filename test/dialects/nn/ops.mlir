@@ -664,9 +664,9 @@ func.func @resize(%arg0: tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
 }
 
 // CHECK-LABEL: func.func @cast
-// CHECK-NEXT:    %{{.*}} = "nn.cast"(%{{.*}}) {to = i32} : (tensor<2x3xf32>) -> tensor<2x3xi32>
+// CHECK-NEXT:    %{{.*}} = "nn.cast"(%{{.*}}) {round_mode = "up", saturate = 1 : i64, to = i32} : (tensor<2x3xf32>) -> tensor<2x3xi32>
 func.func @cast(%arg0: tensor<2x3xf32>) -> tensor<2x3xi32> {
-  %0 = "nn.cast"(%arg0) {to = i32} : (tensor<2x3xf32>) -> tensor<2x3xi32>
+  %0 = "nn.cast"(%arg0) {round_mode = "up", saturate = 1 : i64, to = i32} : (tensor<2x3xf32>) -> tensor<2x3xi32>
   return %0 : tensor<2x3xi32>
 }
 
@@ -928,6 +928,17 @@ func.func @gru(%x: tensor<2x?x3xf32>, %w: tensor<2x12x3xf32>, %r: tensor<2x12x4x
 func.func @lstm(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>, %b: tensor<1x32xf32>, %h: tensor<1x2x4xf32>, %c: tensor<1x2x4xf32>, %p: tensor<1x12xf32>) -> tensor<1x2x4xf32> {
   %0:3 = "nn.lstm"(%x, %w, %r, %b, %h, %c, %p) {activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>, activations = ["Sigmoid", "Tanh", "Relu"], clip = 3.0 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = 0 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 1, 1, 1>} : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<1x32xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x12xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
   return %0#2 : tensor<1x2x4xf32>
+}
+
+// CHECK-LABEL: func.func @bit_cast
+// CHECK-NEXT:    %{{.*}} = "nn.bit_cast"(%{{.*}}) {to = ui8} : (tensor<2x?xf8E4M3FN>) -> tensor<2x?xui8>
+// CHECK-NEXT:    %{{.*}} = "nn.cast"(%{{.*}}) {round_mode = "nearest", saturate = 0 : i64, to = f8E8M0FNU} : (tensor<3xf16>) -> tensor<3xf8E8M0FNU>
+// CHECK-NEXT:    %{{.*}} = "nn.cast"(%{{.*}}) {round_mode = "up", saturate = 1 : i64, to = i4} : (tensor<3xf16>) -> tensor<3xi4>
+func.func @bit_cast(%arg0: tensor<2x?xf8E4M3FN>, %arg1: tensor<3xf16>) -> tensor<2x?xui8> {
+  %0 = "nn.bit_cast"(%arg0) {to = ui8} : (tensor<2x?xf8E4M3FN>) -> tensor<2x?xui8>
+  %1 = "nn.cast"(%arg1) {round_mode = "nearest", saturate = 0 : i64, to = f8E8M0FNU} : (tensor<3xf16>) -> tensor<3xf8E8M0FNU>
+  %2 = "nn.cast"(%arg1) {round_mode = "up", saturate = 1 : i64, to = i4} : (tensor<3xf16>) -> tensor<3xi4>
+  return %0 : tensor<2x?xui8>
 }
 
 // CHECK-LABEL: func.func @constant_resource

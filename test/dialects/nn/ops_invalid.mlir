@@ -1286,3 +1286,19 @@ func.func @is_inf_result(%a0: tensor<3xf16>) {
   %0 = "nn.is_inf"(%a0) {detect_negative = 1 : i64, detect_positive = 1 : i64} : (tensor<3xf16>) -> tensor<3xf16>
   return
 }
+
+// -----
+
+func.func @bit_cast_width(%a0: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.bit_cast' op attribute 'to' = float16 (16 bits): expected an element type as wide as the input's float32 (32 bits)}}
+  %0 = "nn.bit_cast"(%a0) {to = f16} : (tensor<3xf32>) -> tensor<3xf16>
+  return
+}
+
+// -----
+
+func.func @cast_round_mode(%a0: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.cast' op attribute 'round_mode' = 'odd': expected up, down or nearest}}
+  %0 = "nn.cast"(%a0) {round_mode = "odd", saturate = 1 : i64, to = f8E8M0FNU} : (tensor<3xf32>) -> tensor<3xf8E8M0FNU>
+  return
+}
