@@ -901,9 +901,11 @@ irdl.dialect @nn {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"
     %3 = irdl.base "#builtin.type"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.string"
     irdl.operands(input: %1)
     irdl.results(y: %2)
-    irdl.attributes {"to" = %3}
+    irdl.attributes {"to" = %3, "saturate" = %4, "round_mode" = %5}
   }
   irdl.operation @identity {
     %1 = irdl.base "!builtin.tensor"
@@ -1597,5 +1599,13 @@ irdl.dialect @nn {
     irdl.operands(data: %1, ratio: optional %2, training_mode: optional %3)
     irdl.results(output: %4, mask: %5)
     irdl.attributes {"seed" = %6}
+  }
+  irdl.operation @bit_cast {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.type"
+    irdl.operands(input: %1)
+    irdl.results(output: %2)
+    irdl.attributes {"to" = %3}
   }
 }

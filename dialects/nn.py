@@ -33,6 +33,7 @@ from __future__ import annotations
 from strata.dialects.nn_attention import ATTENTION_OPS
 from strata.dialects.nn_dynamic import DYNAMIC_CONFIG
 from strata.dialects.nn_indexing import INDEXING_OPS
+from strata.dialects.nn_lowp import LOWP_OPS
 from strata.dialects.nn_math import MATH_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
 from strata.dialects.nn_norm import NORM_OPS
@@ -386,6 +387,7 @@ OPS: tuple[OpDef, ...] = (
     *MATH_OPS,
     *SIGNAL_OPS,
     *RANDOM_OPS,
+    *LOWP_OPS,
 )
 
 DIALECT = Dialect("nn", "High-level neural-network ops on static tensors, modelled on ONNX.", OPS)

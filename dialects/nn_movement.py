@@ -190,7 +190,25 @@ DATA_MOVEMENT: tuple[OpDef, ...] = (
         INPUT,
         Y,
         shp.cast_rule,
-        attrs=(Attr("to", AttrKind.TYPE, doc="result element type"),),
+        attrs=(
+            Attr("to", AttrKind.TYPE, doc="result element type"),
+            Attr(
+                "saturate",
+                AttrKind.INT,
+                1,
+                "float8 targets (e4m3fn, e4m3fnuz, e5m2, e5m2fnuz, e8m0): 1 clamps out-of-range "
+                "values (and infinities) to the largest finite value; 0 gives inf or NaN",
+            ),
+            Attr(
+                "round_mode",
+                AttrKind.STRING,
+                "up",
+                "float8e8m0 targets: `up`, `down` or `nearest` (ties up)",
+            ),
+        ),
+        doc="Low-precision types (float8 / float4 / int4 / int2) convert with ONNX's (and "
+        "ml_dtypes') rules: round to nearest even; int4 / int2 wrap around like other "
+        "integers.",
         onnx="Cast",
         category=MOVE,
     ),

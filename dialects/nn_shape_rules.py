@@ -214,6 +214,12 @@ def cast_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
         to = np.dtype(attrs["to"])
     except TypeError:
         raise OpVerifyError(f"attribute 'to' = {attrs['to']!r} is not an element type") from None
+    if attrs.get("saturate", 1) not in (0, 1):
+        raise OpVerifyError(f"attribute 'saturate' = {attrs['saturate']!r}: expected 0 or 1")
+    if attrs.get("round_mode", "up") not in ("up", "down", "nearest"):
+        raise OpVerifyError(
+            f"attribute 'round_mode' = {attrs['round_mode']!r}: expected up, down or nearest"
+        )
     return [TensorSpec(x.shape, to)]
 
 

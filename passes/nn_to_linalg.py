@@ -34,9 +34,9 @@ from mlir import ir, rewrite
 from mlir.dialects import tensor
 
 from strata.errors import CompilationError
-from strata.passes.lowering import Lowering, all_lowerings
+from strata.passes.lowering import Lowering, all_lowerings, lowp
 from strata.passes.registry import ModulePass, register_pass
-from strata.passes.signless import erase_signedness, signless
+from strata.passes.signless import erase_signedness, signless, storage_cast
 
 PDLL_FILE = Path(__file__).with_name("nn_to_linalg.pdll")
 RULES_DIR = Path(__file__).with_name("rules")
@@ -97,6 +97,10 @@ class _Driver:
             if impl is None:
                 self.errors.append(f"{_where(root)}: no native rewrite '{name}'")
                 return
+            refusal = lowp.narrow_refusal(root)
+            if refusal is not None:
+                self.errors.append(f"{_where(root)}: {refusal}")
+                return
             try:
                 with root.location, rewriter.ip:
                     new = list(impl(root, list(values[1:])))
@@ -132,12 +136,13 @@ class _Driver:
 
 def _match_type(value: ir.Value, want: ir.Type, name: str) -> ir.Value:
     """`value`, cast to `want` when the two differ only in which dims are static or in
-    integer signedness (a signless result replacing a `ui<N>` one: tensor.bitcast, which
+    integer signedness or a low-precision type against its i8 storage (a signless result
+    replacing a `ui<N>` or `f8E4M3FN` one: `signless.storage_cast`, which
     erase_signedness removes again)."""
     if value.type == want:
         return value
     if isinstance(want, ir.RankedTensorType) and signless(value.type) == signless(want):
-        return tensor.bitcast(want, value)
+        return storage_cast(want, value)
     if isinstance(want, ir.RankedTensorType) and isinstance(value.type, ir.RankedTensorType):
         have = ir.RankedTensorType(value.type)
         if (

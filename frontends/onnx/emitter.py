@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from mlir import ir
 
+from strata import dtypes
 from strata.dialects.nn import DIALECT
 from strata.dialects.opdef import TensorSpec, element_type, spec_of_type, type_of_spec
 from strata.frontends.onnx import symbolic
@@ -135,6 +136,11 @@ class Emitter:
         ty = type_of_spec(TensorSpec.of(arr.shape, arr.dtype))  # raises for unsupported dtypes
         if arr.dtype == np.bool_:
             return ir.DenseElementsAttr.get(arr) if arr.size else _empty(ty)
+        if dtypes.is_narrow(arr.dtype):
+            # float8 / int4 ...: dense<...> from the storage bytes (signless.storage_bits reads
+            # them back below nn; dense_resource blobs of these types are not handled)
+            bits = np.ascontiguousarray(arr.view(np.uint8))
+            return ir.DenseElementsAttr.get(bits, type=ty) if arr.size else _empty(ty)
         if arr.size <= INLINE_LIMIT:
             return ir.DenseElementsAttr.get(arr, type=ty) if arr.size else _empty(ty)
         assert ty.element_type == element_type(arr.dtype)

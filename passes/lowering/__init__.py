@@ -43,6 +43,7 @@ MODULES = (
     "signal",
     "nms",
     "random",
+    "lowp",
 )
 
 

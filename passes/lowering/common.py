@@ -27,7 +27,7 @@ from mlir.dialects import arith, linalg, tensor
 from strata import dtypes
 from strata.passes.lowering import sizes as sz
 from strata.passes.lowering.sizes import Size, dim_of, dynamic, sizes_of, statics
-from strata.passes.signless import signless
+from strata.passes.signless import signless, storage_cast
 
 Body = Callable[..., Sequence[ir.Value] | ir.Value]
 
@@ -94,11 +94,12 @@ def int_width(t: ir.Type) -> int:
 
 
 def to_signless(v: ir.Value) -> ir.Value:
-    """A `ui<N>` tensor as `i<N>` (tensor.bitcast); any other value unchanged."""
+    """A `ui<N>` tensor as `i<N>` (tensor.bitcast), a low-precision one (float8, int4, ...)
+    as its `i8` storage (`signless.storage_cast`); any other value unchanged."""
     t = v.type
-    if not is_unsigned(t):
+    if signless(t) == t:
         return v
-    return tensor.bitcast(signless(t), v)
+    return storage_cast(signless(t), v)
 
 
 def i64() -> ir.IntegerType:

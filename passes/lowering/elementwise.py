@@ -8,7 +8,7 @@ Transcendentals come from `approx` (no libm calls for f32); the further math and
 bodies from `scalar_math`, the signedness-dependent integer ones from `integer`.
 
 Dependency contract: imports the `mlir` bindings and `strata.passes.lowering.{common,approx,
-broadcast,integer,scalar_math}`.
+broadcast,integer,lowp,scalar_math}` (`lowp` converts low-precision types).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from mlir import ir
 from mlir.dialects import arith, math
 
-from strata.passes.lowering import approx, integer, scalar_math
+from strata.passes.lowering import approx, integer, lowp, scalar_math
 from strata.passes.lowering.broadcast import broadcast_inputs
 from strata.passes.lowering.common import (
     CMPF,
@@ -153,6 +153,8 @@ def lower_where(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value
 
 
 def lower_cast(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
+    if lowp.involves_narrow(op):  # float8 / float4 / int4 / int2: bit manipulation
+        return lowp.lower_narrow_cast(op)
     (x0,), shape, out_t = _out(op)
     unsigned = _unsigned(op)
     return [elementwise([x0], shape, out_t, lambda x: cast_scalar(x, out_t, src_unsigned=unsigned))]

@@ -12,11 +12,19 @@ Each :class:`DType` row says how one numpy dtype is spelled at every layer:
 * `ctype`: the C type of a buffer of this dtype in `NAME.h` (16-bit floats as `uint16_t`
   bits, bool as one byte).
 
+**Low-precision types** (`Kind.NARROW_*`: float8 e4m3fn / e4m3fnuz / e5m2 / e5m2fnuz / e8m0fnu,
+float4 e2m1fn, int4 / uint4, int2 / uint2, all from ml_dtypes) are one byte per element in
+numpy memory: the value's bits in the low `bits` bits, the upper bits zero (int4 -1 is 0x0F).
+That byte is their storage everywhere below `nn` (`i8` tensors, memrefs, LLVM) and in the C ABI
+(`uint8_t`); `nn` spells them with MLIR's own types (`f8E4M3FN`, `f4E2M1FN`, `i4`, `ui2`, ...)
+so verifiers see what they are. LLVM has no arithmetic on them: `nn.cast` / `nn.bit_cast`
+convert them with integer bit manipulation (`strata.passes.lowering.lowp`), movement ops
+copy the bytes, and no other op accepts them (they are neither `is_float` nor `is_integer`).
+
 Numpy has no bfloat16; `ml_dtypes` (shipped with onnx) provides it, and importing this module
 registers it so `np.dtype("bfloat16")` works. Adding an element type means adding a row here
 (its `name` is a numpy dtype name or an `ml_dtypes` attribute, e.g. `float8_e4m3fn`), and
-whatever arithmetic it needs in the lowerings; every other table is derived. Sub-byte types
-would also need a storage decision (`bits` and `storage` assume whole bytes).
+whatever arithmetic it needs in the lowerings; every other table is derived.
 
 Dependency contract: numpy and ml_dtypes only.
 """
@@ -36,6 +44,12 @@ class Kind(enum.Enum):
     SIGNED = "signed"
     UNSIGNED = "unsigned"
     BOOL = "bool"
+    NARROW_FLOAT = "narrow float"  # float8 / float4: stored as one byte, converted by Cast only
+    NARROW_SIGNED = "narrow signed"  # int4 / int2: likewise
+    NARROW_UNSIGNED = "narrow unsigned"  # uint4 / uint2: likewise
+
+
+NARROW = (Kind.NARROW_FLOAT, Kind.NARROW_SIGNED, Kind.NARROW_UNSIGNED)
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,7 @@ class DType:
     mlir: str  # element type in the nn dialect
     ctype: str  # C type in NAME.h
     kind: Kind
+    width: int | None = None  # bits of a narrow type's value (its storage is one byte)
 
     @property
     def np(self) -> np.dtype[Any]:
@@ -51,11 +66,15 @@ class DType:
 
     @property
     def storage(self) -> str:
-        """The element type below nn: integers are signless there."""
+        """The element type below nn: integers are signless there, narrow types are bytes."""
+        if self.kind in NARROW:
+            return "i8"
         return self.mlir[1:] if self.kind is Kind.UNSIGNED else self.mlir
 
     @property
     def bits(self) -> int:
+        if self.width is not None:
+            return self.width
         return 1 if self.kind is Kind.BOOL else 8 * self.np.itemsize
 
 
@@ -73,9 +92,19 @@ DTYPES: tuple[DType, ...] = (
     DType("uint32", "ui32", "uint32_t", Kind.UNSIGNED),
     DType("uint64", "ui64", "uint64_t", Kind.UNSIGNED),
     DType("bool", "i1", "uint8_t", Kind.BOOL),
+    DType("float8_e4m3fn", "f8E4M3FN", "uint8_t", Kind.NARROW_FLOAT, 8),
+    DType("float8_e4m3fnuz", "f8E4M3FNUZ", "uint8_t", Kind.NARROW_FLOAT, 8),
+    DType("float8_e5m2", "f8E5M2", "uint8_t", Kind.NARROW_FLOAT, 8),
+    DType("float8_e5m2fnuz", "f8E5M2FNUZ", "uint8_t", Kind.NARROW_FLOAT, 8),
+    DType("float8_e8m0fnu", "f8E8M0FNU", "uint8_t", Kind.NARROW_FLOAT, 8),
+    DType("float4_e2m1fn", "f4E2M1FN", "uint8_t", Kind.NARROW_FLOAT, 4),
+    DType("int4", "i4", "uint8_t", Kind.NARROW_SIGNED, 4),
+    DType("uint4", "ui4", "uint8_t", Kind.NARROW_UNSIGNED, 4),
+    DType("int2", "i2", "uint8_t", Kind.NARROW_SIGNED, 2),
+    DType("uint2", "ui2", "uint8_t", Kind.NARROW_UNSIGNED, 2),
 )
 
-# numpy's own dtypes by name; the others (bfloat16, and float8 / int4 later) from ml_dtypes
+# numpy's own dtypes by name; the others (bfloat16, float8, float4, int4, int2) from ml_dtypes
 _NUMPY: dict[str, np.dtype[Any]] = {
     d.name: np.dtype(getattr(ml_dtypes, d.name, None) or d.name) for d in DTYPES
 }
@@ -100,6 +129,12 @@ def by_mlir(spelling: str) -> DType | None:
 def numpy_dtype(name: str) -> np.dtype[Any]:
     """The numpy dtype named `name` (bfloat16 included); KeyError if not in the table."""
     return _BY_NAME[name].np
+
+
+def is_narrow(dtype: Any) -> bool:
+    """A low-precision type (float8 / float4 / int4 / int2 ...), stored one byte per element."""
+    d = lookup(dtype)
+    return d is not None and d.kind in NARROW
 
 
 def names() -> list[str]:

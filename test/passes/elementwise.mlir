@@ -105,8 +105,8 @@ func.func @pow_square(%x: tensor<8xf32>) -> tensor<8xf32> {
 // CHECK:         arith.uitofp %{{.*}} : i1 to f32
 func.func @where_and_cast(%c: tensor<4xi1>, %x: tensor<4xf32>, %y: tensor<1xf32>) -> (tensor<4xf32>, tensor<4xi64>, tensor<4xf32>) {
   %0 = "nn.where"(%c, %x, %y) : (tensor<4xi1>, tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
-  %1 = "nn.cast"(%0) {to = i64} : (tensor<4xf32>) -> tensor<4xi64>
-  %2 = "nn.cast"(%c) {to = f32} : (tensor<4xi1>) -> tensor<4xf32>
+  %1 = "nn.cast"(%0) {round_mode = "up", saturate = 1 : i64, to = i64} : (tensor<4xf32>) -> tensor<4xi64>
+  %2 = "nn.cast"(%c) {round_mode = "up", saturate = 1 : i64, to = f32} : (tensor<4xi1>) -> tensor<4xf32>
   return %0, %1, %2 : tensor<4xf32>, tensor<4xi64>, tensor<4xf32>
 }
 

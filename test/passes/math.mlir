@@ -31,7 +31,7 @@ func.func @compare_max_unsigned(%a: tensor<4xui32>, %b: tensor<4xui32>) -> (tens
 // CHECK:           arith.uitofp %{{.*}} : i8 to f32
 func.func @cast_unsigned_constant() -> tensor<2xf32> {
   %c = "nn.constant"() {value = dense<[1, 200]> : tensor<2xui8>} : () -> tensor<2xui8>
-  %0 = "nn.cast"(%c) {to = f32} : (tensor<2xui8>) -> tensor<2xf32>
+  %0 = "nn.cast"(%c) {round_mode = "up", saturate = 1 : i64, to = f32} : (tensor<2xui8>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
 

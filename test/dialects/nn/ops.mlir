@@ -664,9 +664,9 @@ func.func @resize(%arg0: tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
 }
 
 // CHECK-LABEL: func.func @cast
-// CHECK-NEXT:    %{{.*}} = "nn.cast"(%{{.*}}) {to = i32} : (tensor<2x3xf32>) -> tensor<2x3xi32>
+// CHECK-NEXT:    %{{.*}} = "nn.cast"(%{{.*}}) {round_mode = "up", saturate = 1 : i64, to = i32} : (tensor<2x3xf32>) -> tensor<2x3xi32>
 func.func @cast(%arg0: tensor<2x3xf32>) -> tensor<2x3xi32> {
-  %0 = "nn.cast"(%arg0) {to = i32} : (tensor<2x3xf32>) -> tensor<2x3xi32>
+  %0 = "nn.cast"(%arg0) {round_mode = "up", saturate = 1 : i64, to = i32} : (tensor<2x3xf32>) -> tensor<2x3xi32>
   return %0 : tensor<2x3xi32>
 }
 
@@ -963,6 +963,17 @@ func.func @stft(%x: tensor<1x128x1xf32>, %s: tensor<i64>, %n: tensor<i64>) -> te
 func.func @training_dropout(%x: tensor<3x4xf32>, %r: tensor<f32>, %t: tensor<i1>) -> tensor<3x4xi1> {
   %0:2 = "nn.training_dropout"(%x, %r, %t) {seed = 7 : i64, operandSegmentSizes = array<i32: 1, 1, 1>} : (tensor<3x4xf32>, tensor<f32>, tensor<i1>) -> (tensor<3x4xf32>, tensor<3x4xi1>)
   return %0#1 : tensor<3x4xi1>
+}
+
+// CHECK-LABEL: func.func @bit_cast
+// CHECK-NEXT:    %{{.*}} = "nn.bit_cast"(%{{.*}}) {to = ui8} : (tensor<2x?xf8E4M3FN>) -> tensor<2x?xui8>
+// CHECK-NEXT:    %{{.*}} = "nn.cast"(%{{.*}}) {round_mode = "nearest", saturate = 0 : i64, to = f8E8M0FNU} : (tensor<3xf16>) -> tensor<3xf8E8M0FNU>
+// CHECK-NEXT:    %{{.*}} = "nn.cast"(%{{.*}}) {round_mode = "up", saturate = 1 : i64, to = i4} : (tensor<3xf16>) -> tensor<3xi4>
+func.func @bit_cast(%arg0: tensor<2x?xf8E4M3FN>, %arg1: tensor<3xf16>) -> tensor<2x?xui8> {
+  %0 = "nn.bit_cast"(%arg0) {to = ui8} : (tensor<2x?xf8E4M3FN>) -> tensor<2x?xui8>
+  %1 = "nn.cast"(%arg1) {round_mode = "nearest", saturate = 0 : i64, to = f8E8M0FNU} : (tensor<3xf16>) -> tensor<3xf8E8M0FNU>
+  %2 = "nn.cast"(%arg1) {round_mode = "up", saturate = 1 : i64, to = i4} : (tensor<3xf16>) -> tensor<3xi4>
+  return %0 : tensor<2x?xui8>
 }
 
 // CHECK-LABEL: func.func @constant_resource

@@ -1318,3 +1318,19 @@ func.func @non_max_suppression_n(%a0: tensor<2x6x4xf32>, %a1: tensor<2x1x5xf32>)
   %0 = "nn.non_max_suppression"(%a0, %a1) {center_point_box = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0, 0>} : (tensor<2x6x4xf32>, tensor<2x1x5xf32>) -> tensor<?x3xi64>
   return
 }
+
+// -----
+
+func.func @bit_cast_width(%a0: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.bit_cast' op attribute 'to' = float16 (16 bits): expected an element type as wide as the input's float32 (32 bits)}}
+  %0 = "nn.bit_cast"(%a0) {to = f16} : (tensor<3xf32>) -> tensor<3xf16>
+  return
+}
+
+// -----
+
+func.func @cast_round_mode(%a0: tensor<3xf32>) {
+  // expected-error @+1 {{'nn.cast' op attribute 'round_mode' = 'odd': expected up, down or nearest}}
+  %0 = "nn.cast"(%a0) {round_mode = "odd", saturate = 1 : i64, to = f8E8M0FNU} : (tensor<3xf32>) -> tensor<3xf8E8M0FNU>
+  return
+}

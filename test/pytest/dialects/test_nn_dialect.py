@@ -96,7 +96,7 @@ func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %c: tensor<4x8x8x
       : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   %6 = "nn.constant"() {value = dense<2.0> : tensor<f32>} : () -> tensor<f32>
   %7 = "nn.pow"(%5, %6) : (tensor<1x4x4x4xf32>, tensor<f32>) -> tensor<1x4x4x4xf32>
-  %8 = "nn.cast"(%7) {to = i64} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xi64>
+  %8 = "nn.cast"(%7) {round_mode = "up", saturate = 1 : i64, to = i64} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xi64>
   %9 = "nn.resize"(%7) {sizes = array<i64: 1, 4, 4, 4>, scales = array<f32>,
       mode = "linear", coordinate_transformation_mode = "half_pixel",
       nearest_mode = "round_prefer_floor", cubic_coeff_a = -7.5e-01 : f32,
@@ -490,6 +490,8 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
         [(None, 3)],
     ),
     "dynamic_dft": ([T(2, 8, 2), T(dtype=np.int64)], {"inverse": 1, "onesided": 1}, [(2, None, 1)]),
+    # low-precision element types
+    "bit_cast": ([T(2, None)], {"to": np.dtype("int32")}, [(2, None)]),
 }
 
 
@@ -1558,6 +1560,16 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
         {},
         r"operand 'training_mode' must be a bool scalar, got int64",
     ),
+    # low-precision element types
+    ("cast", [T(2)], {"to": np.dtype("float8_e8m0fnu"), "round_mode": "odd"}, r"'round_mode'"),
+    ("cast", [T(2)], {"to": np.dtype("int4"), "saturate": 2}, r"'saturate' = 2: expected 0 or"),
+    (
+        "bit_cast",
+        [T(2)],
+        {"to": np.dtype("float16")},
+        r"'to' = float16 \(16 bits\): expected an element type as wide as the input's float32",
+    ),
+    ("bit_cast", [T(2, dtype=np.uint8)], {"to": np.dtype("int4")}, r"as wide as the input's uint8"),
 ]
 
 
