@@ -294,6 +294,8 @@ class _Walker:
             return symbolic.of_shape(node.input[0], ins[0].spec.shape, start, end)
         if _domain(node):
             return None
+        if node.op_type == "CastLike" and not _integer_target(ins):
+            return None  # tracked entries are integers; a cast to floats leaves them
         syms = [t.tracked if t is not None else None for t in ins]
         consts = [t.const if t is not None else None for t in ins]
         return symbolic.propagate(node, syms, consts, self.versions[""])
@@ -331,6 +333,12 @@ class _Walker:
             if name:
                 self.em.define(Tensor(name, const=arr))
         return True
+
+
+def _integer_target(ins: Sequence[Tensor | None]) -> bool:
+    """Whether CastLike's target (input 1) has an integer element type."""
+    like = ins[1] if len(ins) > 1 else None
+    return like is not None and not like.is_sequence and like.spec.dtype.kind in "iu"
 
 
 def _name_attrs(names: Sequence[str]) -> ir.ArrayAttr:
