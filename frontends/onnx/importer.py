@@ -277,11 +277,13 @@ class _Walker:
         return module
 
     def import_graph(
-        self, body: onnx.GraphProto, args: Sequence[ir.Value], label: str
+        self, body: onnx.GraphProto, args: Sequence[ir.Value | Tensor], label: str
     ) -> list[Output]:
         """Import sub-graph `body` at the current insertion point (inside the region being
-        built): its inputs are `args`, its initializers constants, outer names visible. One
-        entry per graph output: its value, or the array of an output known at import time."""
+        built): its inputs are `args` (values, or table entries such as constants and
+        sequences, for a body imported inline), its initializers constants, outer names
+        visible. One entry per graph output: its value, the array of an output known at
+        import time, or a sequence / optional value."""
         if len(args) != len(body.input):
             raise ModelImportError(
                 f"sub-graph '{body.name}' of node '{label}' declares {len(body.input)} inputs, "
@@ -291,7 +293,12 @@ class _Walker:
         for w_name, arr in graph.weights(body).items():
             child.em.define(Tensor(w_name, const=arr))
         for vi, arg in zip(body.input, args, strict=True):
-            child.em.define(Tensor(vi.name, value=arg))
+            if isinstance(arg, Tensor):
+                child.em.define(
+                    Tensor(vi.name, arg.const, arg.value, arg.sym, arg.items, arg.optional)
+                )
+            else:
+                child.em.define(Tensor(vi.name, value=arg))
         outs = [o.name for o in body.output]
         for index, n in graph.needed_nodes(body, outs):
             child._node(index, n)
@@ -299,6 +306,9 @@ class _Walker:
         results: list[Output] = []
         for o in outs:
             t = child._lookup(o, f"{where} output")
+            if t.items is not None:
+                results.append(SequenceValue(list(t.items), t.optional))
+                continue
             known = t.value is None and t.const is not None
             results.append(t.const if known and t.const is not None else child.em.value(o))
         return results

@@ -25,6 +25,7 @@ from strata.frontends.onnx.ops import (
     shape,
     window,
 )
+from strata.frontends.onnx.ops import sequence_control
 from strata.frontends.onnx.ops.registry import (
     TABLE,
     TABLES,
@@ -60,4 +61,5 @@ __all__ = [
     "sequence",
     "shape",
     "window",
+    "sequence_control",
 ]

@@ -9,7 +9,10 @@ scan axis; each scan input's element is sliced out in the body and each scan out
 written into a buffer, transposed to its output axis afterwards. Scan-8 (batch axis 0,
 sequence axis 1) is that loop inside an scf.for over the batch.
 
-Dependency contract: numpy, `mlir`, the converter registry and `strata.frontends.onnx.control`.
+A Loop over import-time sequences is unrolled instead (`ops/sequence_control.py`).
+
+Dependency contract: numpy, `mlir`, the converter registry, `strata.frontends.onnx.control`
+and `ops.sequence_control`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from mlir.dialects import arith
 
 from strata.frontends.onnx import control
 from strata.frontends.onnx.control import ControlFlowError
+from strata.frontends.onnx.ops import sequence_control
 from strata.frontends.onnx.ops.registry import Node, Output, converter
 from strata.passes.lowering import sizes as sz
 
@@ -89,6 +93,8 @@ def loop(node: Node) -> Sequence[Output]:
     k = len(body_g.output) - 1 - n
     if k < 0:
         node.fail(f"the body has {len(body_g.output)} outputs, expected at least {n + 1}")
+    if sequence_control.needs_unrolling(node, body_g):
+        return sequence_control.unrolled_loop(node, body_g)
     trip: sz.Size | None = None
     if node.has(0):
         known = node.maybe_const(0)
