@@ -27,12 +27,20 @@ from mlir.dialects import arith
 from strata.frontends.onnx import control
 from strata.frontends.onnx.control import ControlFlowError
 from strata.frontends.onnx.ops import sequence_control
-from strata.frontends.onnx.ops.registry import Node, Output, converter
+from strata.frontends.onnx.ops.registry import Node, Output, SequenceValue, converter
 from strata.passes.lowering import sizes as sz
 
 
 def _values(node: Node, outs: Sequence[Output], what: str) -> list[ir.Value]:
     """Sub-graph outputs as values in the region being built (constants materialised)."""
+    for k, o in enumerate(outs):
+        if isinstance(o, SequenceValue):
+            kind = "an optional value" if o.optional else "a tensor sequence"
+            node.fail(
+                f"sub-graph output {k} ({what}) is {kind}; sequences and optionals have an "
+                "import-time structure in Strata, so they cannot come out of a branch or loop "
+                "body decided at run time (a condition or trip count known at import time works)"
+            )
     return [
         o if isinstance(o, ir.Value) else node.constant(np.asarray(o), f"{what}{k}")
         for k, o in enumerate(outs)
