@@ -156,8 +156,11 @@ class StrataBackend(Backend):
         return not missing
 
     @classmethod
-    def prepare(cls, model: Any, device: str = "CPU", **kwargs: Any) -> StrataBackendRep:
-        """Compile `model` (a ModelProto, path or bytes) for `device` with `strata.compile`."""
+    def prepare(
+        cls, model: Any, device: str = "CPU", **kwargs: Any
+    ) -> StrataBackendRep | StrataStructuredRep:
+        """Compile `model` (a ModelProto, path or bytes) for `device` with `strata.compile`
+        (a model with sequence / optional inputs: when it first runs, per input structure)."""
         _check_device(cls, device)
         options = {"num_threads": DEFAULT_NUM_THREADS, **cls.defaults, **kwargs}
         for k in _HARNESS_KWARGS:
