@@ -22,10 +22,10 @@ from strata.frontends.onnx.ops import (
     rnn,
     rotary,
     sequence,
+    sequence_control,
     shape,
     window,
 )
-from strata.frontends.onnx.ops import sequence_control
 from strata.frontends.onnx.ops.registry import (
     TABLE,
     TABLES,
@@ -59,7 +59,7 @@ __all__ = [
     "rotary",
     "schema_versions",
     "sequence",
+    "sequence_control",
     "shape",
     "window",
-    "sequence_control",
 ]

@@ -75,6 +75,8 @@ def if_(node: Node) -> Sequence[Output]:
         taken = then_g if bool(np.asarray(known).reshape(-1)[0]) else else_g
         return node.import_graph(taken, [])
     cond = control.scalar(node.value(0))
+    if sequence_control.declares_sequences(then_g, else_g):
+        return _guard(lambda: sequence_control.if_with_sequences(node, cond), node)
 
     def branch(g: onnx.GraphProto, what: str) -> Callable[[], list[ir.Value]]:
         return lambda: _values(node, node.import_graph(g, []), what)

@@ -1,5 +1,5 @@
 """Sub-graphs over import-time sequences: SequenceMap, and Loops that carry or index
-sequences, both unrolled at import time.
+sequences, both unrolled at import time; Ifs whose branches yield sequences.
 
 Sequences exist only at import time (`ops/sequence.py`): their lengths and the positions used
 on them are compile-time values. A sub-graph applied to a sequence's items is therefore
@@ -11,7 +11,14 @@ has one) must be known at import time, each iteration's number is a constant, an
 computed by the body must fold to a constant. Loops that do not qualify stay scf loops
 (`ops/control.py`), so a sequence there is refused with the node named.
 
-Dependency contract: numpy, `mlir`, the converter registry and the frontend's emitter.
+An If on a run-time condition whose branches yield sequences or optionals of one structure
+(the same lengths, both empty or both full) is an scf.if over their items: each branch is
+first imported into a throwaway scf.if to learn its structure, then into the real one, whose
+results are the items, regrouped into the sequences. Branches of different structures are
+refused (the structure would be known only at run time).
+
+Dependency contract: numpy, `mlir`, the converter registry, the frontend's emitter and
+`strata.frontends.onnx.control` (scf.if construction).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 import onnx
 from mlir import ir
+from mlir.dialects import scf
 
 from strata.frontends.onnx.emitter import Tensor
 from strata.frontends.onnx.ops.registry import Node, Output, SequenceValue, converter
@@ -127,9 +135,7 @@ def unrolled_loop(node: Node, body: onnx.GraphProto) -> Sequence[Output]:
             if not isinstance(cond_out, np.ndarray):
                 node.fail("the body's condition is computed at run time; an unrolled loop needs it")
             go = bool(np.asarray(cond_out).reshape(-1)[0])
-        carried = [
-            _entry(f"{node.name}.v{j}.{i}", r) for j, r in enumerate(results[1 : 1 + n])
-        ]
+        carried = [_entry(f"{node.name}.v{j}.{i}", r) for j, r in enumerate(results[1 : 1 + n])]
         for j, r in enumerate(results[1 + n :]):
             if isinstance(r, SequenceValue):
                 node.fail(f"scan output {j} is a sequence; scan outputs must be tensors")
@@ -165,3 +171,87 @@ def _stack(node: Node, pieces: list[Output]) -> Output:
     for r in rows[1:]:
         acc = node.build1("concat", [acc, r], {"axis": 0})
     return acc
+
+
+# ---- If with sequence results -----------------------------------------------------------------
+
+# The structure of a branch result: None for a tensor, (optional?, item structures) otherwise.
+Shape = tuple[bool, tuple["Shape", ...]] | None
+
+
+def declares_sequences(*graphs: onnx.GraphProto) -> bool:
+    """Whether any output of the graphs is declared a sequence or optional."""
+    return any(
+        o.type.HasField("sequence_type") or o.type.HasField("optional_type")
+        for g in graphs
+        for o in g.output
+    )
+
+
+def _shape(out: Output | Tensor) -> Shape:
+    items = out.items if isinstance(out, (SequenceValue, Tensor)) else None
+    if items is None:
+        return None
+    optional = out.optional
+    return (optional, tuple(_shape(t) for t in items))
+
+
+def _leaves(node: Node, out: Output | Tensor) -> list[ir.Value]:
+    """The tensors of a branch result, in order (constants materialised in the region)."""
+    if isinstance(out, (SequenceValue, Tensor)) and out.items is not None:
+        return [v for t in out.items for v in _leaves(node, t)]
+    if isinstance(out, Tensor):
+        return [node.value_of(out)]
+    if isinstance(out, np.ndarray):
+        return [node.constant(out, "branch_out")]
+    assert isinstance(out, ir.Value)
+    return [out]
+
+
+def _regroup(shape: Shape, values: list[ir.Value], name: str) -> Output:
+    """A result of `shape` from the scf.if results (consumed from the front of `values`)."""
+    if shape is None:
+        return values.pop(0)
+    optional, items = shape
+    entries = [
+        _entry(f"{name}[{k}]", _regroup(s, values, f"{name}[{k}]")) for k, s in enumerate(items)
+    ]
+    return SequenceValue(entries, optional)
+
+
+def if_with_sequences(node: Node, cond: ir.Value) -> list[Output]:
+    """If on the i1 `cond` whose branches yield sequences / optionals (see the module doc)."""
+    from strata.frontends.onnx import control
+
+    graphs = (node.graph("then_branch"), node.graph("else_branch"))
+    shapes: list[list[Shape]] = []
+    for g in graphs:
+        probe = scf.IfOp(cond, [], has_else=True)
+        with ir.InsertionPoint(probe.then_block):
+            shapes.append([_shape(o) for o in node.import_graph(g, [])])
+        probe.operation.erase()
+    names = list(node.proto.output)
+    for j, (a, b) in enumerate(zip(shapes[0], shapes[1], strict=True)):
+        if a != b:
+            node.fail(
+                f"output {j} ('{names[j]}') has another structure in each branch (sequence "
+                "lengths or empty / full optionals differ), so it would be known only at run "
+                "time; Strata's sequences have an import-time structure"
+            )
+    count = sum(len(_flat_names(s, n)) for s, n in zip(shapes[0], names, strict=True))
+    leaf_names = [x for s, n in zip(shapes[0], names, strict=True) for x in _flat_names(s, n)]
+
+    def branch(g: onnx.GraphProto) -> list[ir.Value]:
+        return [v for o in node.import_graph(g, []) for v in _leaves(node, o)]
+
+    results = control.build_if(
+        cond, count, lambda: branch(graphs[0]), lambda: branch(graphs[1]), leaf_names
+    )
+    pending = list(results)
+    return [_regroup(s, pending, n) for s, n in zip(shapes[0], names, strict=True)]
+
+
+def _flat_names(shape: Shape, name: str) -> list[str]:
+    if shape is None:
+        return [name]
+    return [x for k, s in enumerate(shape[1]) for x in _flat_names(s, f"{name}[{k}]")]

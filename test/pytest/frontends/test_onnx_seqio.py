@@ -211,19 +211,39 @@ def test_loop_over_a_sequence_with_a_run_time_trip_count_is_refused() -> None:
         strata.compile(_loop_model(trip_as_input=True), num_threads=1)
 
 
-def test_if_yielding_sequences_on_a_run_time_condition_is_refused() -> None:
-    def branch(name: str) -> onnx.GraphProto:
-        return helper.make_graph(
-            [helper.make_node("SequenceConstruct", ["x"], [name])], name, [], [seq_vi(name)]
-        )
+def _if_model(else_items: int) -> onnx.ModelProto:
+    def branch(name: str, items: list[str]) -> onnx.GraphProto:
+        nodes = [helper.make_node("SequenceConstruct", items, [name])]
+        return helper.make_graph(nodes, name, [], [seq_vi(name)])
 
-    m = model(
-        [helper.make_node("If", ["c"], ["r"], then_branch=branch("t"), else_branch=branch("e"))],
+    return model(
+        [
+            helper.make_node("Neg", ["x"], ["nx"]),
+            helper.make_node(
+                "If",
+                ["c"],
+                ["r"],
+                then_branch=branch("t", ["x"]),
+                else_branch=branch("e", ["nx"] * else_items),
+            ),
+        ],
         [helper.make_tensor_value_info("c", B, []), helper.make_tensor_value_info("x", F, [2])],
         [seq_vi("r")],
     )
-    with pytest.raises(ModelImportError, match=r"\(If\): sub-graph output 0 \(then\) is a tensor"):
-        strata.compile(m, num_threads=1)
+
+
+def test_if_yielding_sequences_of_one_structure_on_a_run_time_condition() -> None:
+    m = _if_model(else_items=1)
+    cm = strata.compile(m, num_threads=1)
+    x = RNG.random(2, dtype=np.float32)
+    for c in (True, False):
+        feeds = {"c": np.array(c), "x": x}
+        same(cm.run(feeds), ReferenceEvaluator(m).run(None, feeds))
+
+
+def test_if_yielding_sequences_of_other_lengths_is_refused() -> None:
+    with pytest.raises(ModelImportError, match=r"\(If\): output 0 \('r'\) has another structure"):
+        strata.compile(_if_model(else_items=2), num_threads=1)
 
 
 # ---- FlexAttention with modifier sub-graphs ---------------------------------------------------
