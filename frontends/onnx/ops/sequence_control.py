@@ -189,11 +189,9 @@ def declares_sequences(*graphs: onnx.GraphProto) -> bool:
 
 
 def _shape(out: Output | Tensor) -> Shape:
-    items = out.items if isinstance(out, (SequenceValue, Tensor)) else None
-    if items is None:
+    if not isinstance(out, (SequenceValue, Tensor)) or out.items is None:
         return None
-    optional = out.optional
-    return (optional, tuple(_shape(t) for t in items))
+    return (out.optional, tuple(_shape(t) for t in out.items))
 
 
 def _leaves(node: Node, out: Output | Tensor) -> list[ir.Value]:
