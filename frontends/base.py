@@ -53,3 +53,7 @@ class ImportedModel:
     inputs: list[TensorInfo]
     outputs: list[TensorInfo]
     weights: dict[str, np.ndarray] = field(default_factory=dict)
+    # Graph inputs / outputs of sequence or optional type are flattened into `inputs` /
+    # `outputs`; then {"inputs": [{"name", "value"}], "outputs": [...]} says how (the ONNX
+    # frontend's `structured` module), None when every graph value is a tensor.
+    structure: dict[str, Any] | None = None

@@ -64,16 +64,18 @@ def resolve_inputs(
     graph: onnx.GraphProto,
     input_shapes: Mapping[str, Sequence[int]] | None,
     batch_size: int | None,
+    skip: frozenset[str] = frozenset(),
 ) -> list[TensorInfo]:
     """The graph inputs that are not initializers, with their dims.
 
     A dim is static (an int), named symbolic (its `dim_param`) or unknown (None: no value, or
     a negative value such as the -1 some exporters write). `input_shapes` (name -> full shape)
     overrides any non-static dim and must agree with the static ones; `batch_size` fixes a
-    non-static leading dim of every input.
+    non-static leading dim of every input. Inputs named in `skip` (sequences and optionals,
+    see `structured`) are left out.
     """
     init_names = {t.name for t in graph.initializer}
-    real = [i for i in graph.input if i.name not in init_names]
+    real = [i for i in graph.input if i.name not in init_names and i.name not in skip]
     overrides = dict(input_shapes or {})
     unknown = sorted(set(overrides) - {i.name for i in real})
     if unknown:

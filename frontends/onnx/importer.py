@@ -29,7 +29,7 @@ from strata.context import ensure_dialects, make_context
 from strata.dialects.opdef import OpVerifyError, TensorSpec, spec_of_type, type_of_spec
 from strata.errors import ModelImportError, UnsupportedOpError, VerificationError
 from strata.frontends.base import ImportedModel, TensorInfo
-from strata.frontends.onnx import folding, gradient, graph, ops, symbolic
+from strata.frontends.onnx import folding, gradient, graph, ops, structured, symbolic
 from strata.frontends.onnx.emitter import Emitter, Tensor
 from strata.frontends.onnx.loader import (
     DEFAULT_DOMAINS,
@@ -51,6 +51,7 @@ def import_model(
     entry_func_name: str = "main",
     context: ir.Context | None = None,
     label: str | None = None,
+    input_structures: Mapping[str, structured.Spec] | None = None,
 ) -> ImportedModel:
     """Import an ONNX model (path, bytes or ModelProto) into an `nn` module.
 
@@ -58,13 +59,15 @@ def import_model(
     symbolic input dims; `outputs` selects which values to return (any value of the graph).
     With `context=None` a fresh context is made; the caller owns it either way. `label`
     names the model in error messages (default: its path, or `<bytes>`).
+    `input_structures` (name -> structure spec, see `structured.structure_of`) gives the
+    length and item shapes of each graph input of sequence or optional type.
     """
     proto = load_model(model, check=False, label=label)
     opsets = model_opsets(proto)
     if gradient.has_gradient(proto):
         proto = gradient.expand(proto, opsets.get(""))
     g = proto.graph
-    inputs = graph.resolve_inputs(g, input_shapes, batch_size)
+    inputs, in_trees = _resolve_inputs(g, input_shapes, batch_size, input_structures or {})
     out_names = graph.select_outputs(g, outputs)
     nodes = graph.needed_nodes(g, out_names)
     _check_domains(nodes, opsets)
@@ -83,7 +86,7 @@ def import_model(
     with ctx, ir.Location.unknown():
         walker = _Walker(opsets, {o.domain: o.version for o in proto.opset_import})
         declared = {o.name: graph.model_dims(o) for o in g.output}
-        module = walker.emit(entry_func_name, inputs, weights, nodes, out_names, declared)
+        module = walker.emit(entry_func_name, inputs, in_trees, weights, nodes, out_names, declared)
         try:
             module.operation.verify()
         except ir.MLIRError as e:
@@ -94,7 +97,58 @@ def import_model(
             inputs=inputs,
             outputs=walker.output_infos,
             weights=walker.em.weights,
+            structure=_structure(in_trees, walker.output_trees),
         )
+
+
+def _resolve_inputs(
+    g: onnx.GraphProto,
+    input_shapes: Mapping[str, Sequence[int]] | None,
+    batch_size: int | None,
+    specs: Mapping[str, structured.Spec],
+) -> tuple[list[TensorInfo], list[tuple[str, structured.GraphValue]]]:
+    """The flat tensor inputs and, per graph input, its name and structure (a sequence or
+    optional input becomes one tensor per item, specialised on `specs`)."""
+    init_names = {t.name for t in g.initializer}
+    real = [i for i in g.input if i.name not in init_names]
+    nested = frozenset(i.name for i in real if structured.is_structured(i))
+    unknown = sorted(set(specs) - nested)
+    if unknown:
+        raise ModelImportError(
+            f"input structure given for {', '.join(repr(u) for u in unknown)}, which is not a "
+            "graph input of sequence or optional type"
+        )
+    tensors = {i.name: i for i in graph.resolve_inputs(g, input_shapes, batch_size, nested)}
+    flat: list[TensorInfo] = []
+    trees: list[tuple[str, structured.GraphValue]] = []
+    for vi in real:
+        if vi.name not in nested:
+            trees.append((vi.name, structured.tensor_leaf(len(flat))))
+            flat.append(tensors[vi.name])
+            continue
+        if vi.name not in specs:
+            raise ModelImportError(
+                f"graph input '{vi.name}' is a {structured.kind_of(vi.type)}; "
+                + structured.STRUCTURE_HINT
+            )
+        tree, leaves = structured.resolve_structured(vi, specs[vi.name], len(flat))
+        trees.append((vi.name, tree))
+        flat += leaves
+    return flat, trees
+
+
+def _structure(
+    ins: Sequence[tuple[str, structured.GraphValue]],
+    outs: Sequence[tuple[str, structured.GraphValue]],
+) -> dict[str, object] | None:
+    """The record of how graph values were flattened; None when all are tensors."""
+    if all(t.kind == "tensor" for _, t in (*ins, *outs)):
+        return None
+
+    def rows(trees: Sequence[tuple[str, structured.GraphValue]]) -> list[dict[str, object]]:
+        return [{"name": n, "value": t.to_json()} for n, t in trees]
+
+    return {"inputs": rows(ins), "outputs": rows(outs)}
 
 
 def _domain(node: onnx.NodeProto) -> str:
@@ -169,6 +223,7 @@ class _Walker:
         self.opsets = dict(opsets)  # the model's opset_import, for the reference evaluator
         self.em: Emitter = parent.em.child() if parent is not None else Emitter()
         self.output_infos: list[TensorInfo] = []
+        self.output_trees: list[tuple[str, structured.GraphValue]] = []
         # value name -> why it has no value (one table for the whole model: names are unique)
         self._dropped: dict[str, str] = parent._dropped if parent is not None else {}
         self.prefix = prefix  # of node labels in a sub-graph: "<parent node label>/"
@@ -177,6 +232,7 @@ class _Walker:
         self,
         name: str,
         inputs: Sequence[TensorInfo],
+        in_trees: Sequence[tuple[str, structured.GraphValue]],
         weights: Mapping[str, np.ndarray],
         nodes: Sequence[tuple[int, onnx.NodeProto]],
         out_names: Sequence[str],
@@ -189,43 +245,45 @@ class _Walker:
         block = f.add_entry_block()
         for w_name, arr in weights.items():
             self.em.define(Tensor(w_name, const=arr))
-        for info, arg in zip(inputs, block.arguments, strict=True):
-            self.em.define(Tensor(info.name, value=arg))
+        args = list(block.arguments)
+        for in_name, tree in in_trees:
+            self.em.define(_input_value(in_name, tree, inputs, args))
         with ir.InsertionPoint(block):
             for index, node in nodes:
                 self._node(index, node)
-            results = [self._lookup(o, "graph output").name for o in out_names]
-            for r in results:
-                if self.em.get(r).is_sequence:
-                    raise ModelImportError(
-                        f"graph output '{r}' is a {self.em.get(r).kind}; Strata's compiled "
-                        "models return tensors only"
-                    )
-            values = [self.em.value(r) for r in results]
+            leaves: list[tuple[str, str, Tensor]] = []  # (graph output, leaf name, tensor)
+            for o in out_names:
+                t = self._lookup(o, "graph output")
+                tree, found = _flatten_output(o, t, len(leaves))
+                self.output_trees.append((o, tree))
+                leaves += [(o, leaf_name, item) for leaf_name, item in found]
+            values = [self.em.materialise(item) for _, _, item in leaves]
             func.ReturnOp(values)
         f.attributes["function_type"] = ir.TypeAttr.get(
             ir.FunctionType.get(arg_types, [v.type for v in values])
         )
         f.arg_attrs = _name_attrs([i.name for i in inputs])
-        f.res_attrs = _name_attrs(list(out_names))
-        for o, v in zip(out_names, values, strict=True):
+        f.res_attrs = _name_attrs([leaf_name for _, leaf_name, _ in leaves])
+        for (o, leaf_name, _), v in zip(leaves, values, strict=True):
             spec = spec_of_type(v.type)
-            names = declared.get(o) or []
+            names = (declared.get(o) or []) if leaf_name == o else []
             dims = tuple(
                 names[k]
                 if d is None and len(names) == spec.rank and isinstance(names[k], str)
                 else d
                 for k, d in enumerate(spec.shape)
             )
-            self.output_infos.append(TensorInfo(o, dims, spec.dtype))
+            self.output_infos.append(TensorInfo(leaf_name, dims, spec.dtype))
         return module
 
     def import_graph(
-        self, body: onnx.GraphProto, args: Sequence[ir.Value], label: str
+        self, body: onnx.GraphProto, args: Sequence[ir.Value | Tensor], label: str
     ) -> list[Output]:
         """Import sub-graph `body` at the current insertion point (inside the region being
-        built): its inputs are `args`, its initializers constants, outer names visible. One
-        entry per graph output: its value, or the array of an output known at import time."""
+        built): its inputs are `args` (values, or table entries such as constants and
+        sequences, for a body imported inline), its initializers constants, outer names
+        visible. One entry per graph output: its value, the array of an output known at
+        import time, or a sequence / optional value."""
         if len(args) != len(body.input):
             raise ModelImportError(
                 f"sub-graph '{body.name}' of node '{label}' declares {len(body.input)} inputs, "
@@ -235,7 +293,12 @@ class _Walker:
         for w_name, arr in graph.weights(body).items():
             child.em.define(Tensor(w_name, const=arr))
         for vi, arg in zip(body.input, args, strict=True):
-            child.em.define(Tensor(vi.name, value=arg))
+            if isinstance(arg, Tensor):
+                child.em.define(
+                    Tensor(vi.name, arg.const, arg.value, arg.sym, arg.items, arg.optional)
+                )
+            else:
+                child.em.define(Tensor(vi.name, value=arg))
         outs = [o.name for o in body.output]
         for index, n in graph.needed_nodes(body, outs):
             child._node(index, n)
@@ -243,6 +306,9 @@ class _Walker:
         results: list[Output] = []
         for o in outs:
             t = child._lookup(o, f"{where} output")
+            if t.items is not None:
+                results.append(SequenceValue(list(t.items), t.optional))
+                continue
             known = t.value is None and t.const is not None
             results.append(t.const if known and t.const is not None else child.em.value(o))
         return results
@@ -294,6 +360,8 @@ class _Walker:
             return symbolic.of_shape(node.input[0], ins[0].spec.shape, start, end)
         if _domain(node):
             return None
+        if node.op_type == "CastLike" and not _integer_target(ins):
+            return None  # tracked entries are integers; a cast to floats leaves them
         syms = [t.tracked if t is not None else None for t in ins]
         consts = [t.const if t is not None else None for t in ins]
         return symbolic.propagate(node, syms, consts, self.versions[""])
@@ -331,6 +399,41 @@ class _Walker:
             if name:
                 self.em.define(Tensor(name, const=arr))
         return True
+
+
+def _input_value(
+    name: str, tree: structured.GraphValue, infos: Sequence[TensorInfo], args: list[ir.Value]
+) -> Tensor:
+    """The value table entry of a graph input: a tensor argument, or a sequence / optional
+    whose items are tensor arguments."""
+    if tree.kind == "tensor":
+        return Tensor(name, value=args[tree.leaf])
+    items = [_input_value(f"{name}[{k}]", t, infos, args) for k, t in enumerate(tree.items)]
+    return Tensor(name, items=items, optional=tree.kind == "optional")
+
+
+def _flatten_output(
+    name: str, t: Tensor, first: int
+) -> tuple[structured.GraphValue, list[tuple[str, Tensor]]]:
+    """A graph output's structure and its tensors (leaf name, tensor), indices from `first`."""
+    found: list[tuple[str, Tensor]] = []
+
+    def walk(v: Tensor, path: str) -> structured.GraphValue:
+        if v.items is None:
+            found.append((path, v))
+            return structured.tensor_leaf(first + len(found) - 1)
+        kind = "optional" if v.optional else "sequence"
+        return structured.GraphValue(
+            kind, -1, tuple(walk(item, f"{path}[{k}]") for k, item in enumerate(v.items))
+        )
+
+    return walk(t, name), found
+
+
+def _integer_target(ins: Sequence[Tensor | None]) -> bool:
+    """Whether CastLike's target (input 1) has an integer element type."""
+    like = ins[1] if len(ins) > 1 else None
+    return like is not None and not like.is_sequence and like.spec.dtype.kind in "iu"
 
 
 def _name_attrs(names: Sequence[str]) -> ir.ArrayAttr:

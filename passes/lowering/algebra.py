@@ -31,6 +31,7 @@ from strata.passes.lowering.common import (
     expand,
     fill,
     generic,
+    is_16bit_float,
     is_float,
     rank,
     reshape_to,
@@ -41,6 +42,8 @@ from strata.passes.lowering.sizes import Size
 
 def _mul_add(t: ir.Type, x: ir.Value, y: ir.Value, acc: ir.Value) -> ir.Value:
     if is_float(t):
+        if x.type != acc.type:  # 16-bit floats accumulate in f32
+            x, y = arith.extf(acc.type, x), arith.extf(acc.type, y)
         return arith.addf(acc, arith.mulf(x, y))
     return arith.addi(acc, arith.muli(x, y))
 
@@ -70,9 +73,15 @@ def _contraction(a: ir.Value, b: ir.Value, batch: list[Size], t: ir.Type) -> ir.
         _batch_map(bsh[:-2], bt, nd, (2, 1)),
         amap(nd, [dim(i) for i in range(len(batch) + 2)]),
     ]
-    init = fill([*batch, m, n], t, 0)
+    init = fill([*batch, m, n], _acc_type(t), 0)
     kinds = "p" * (len(batch) + 2) + "r"
     return generic([a, b], [init], maps, kinds, lambda x, y, acc: _mul_add(t, x, y, acc))[0]
+
+
+def _acc_type(t: ir.Type) -> ir.Type:
+    """The accumulator of a contraction over `t`: f32 for f16 / bf16 (numpy's float16 matmul
+    sums in f32 and rounds once), `t` otherwise."""
+    return ir.F32Type.get() if is_16bit_float(t) else t
 
 
 def _batch_sizes(a: ir.Value, b: ir.Value) -> list[Size]:
@@ -93,8 +102,10 @@ def _batch_sizes(a: ir.Value, b: ir.Value) -> list[Size]:
 
 
 def lower_matmul(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
+    """16-bit floats: the products are summed in f32 and the result rounded once."""
     a, b = op.operands[0], op.operands[1]
-    t = elem(a)
+    out_t = elem(a)
+    t = _acc_type(out_t)
     ra, rb = rank(a), rank(b)
     a2 = a if ra > 1 else reshape_to(a, [1, sz.dim_of(a, 0)])
     b2 = b if rb > 1 else reshape_to(b, [sz.dim_of(b, 0), 1])
@@ -134,6 +145,8 @@ def lower_matmul(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Valu
         drop.add(len(ysz) - 2)
     if drop:
         y = reshape_to(y, [d for i, d in enumerate(ysz) if i not in drop])
+    if t != out_t:
+        y = elementwise([y], sz.sizes_of(y), out_t, lambda v: arith.truncf(out_t, v))
     return [y]
 
 

@@ -42,6 +42,7 @@ from strata.passes.lowering.common import (
     i64,
     identity_map,
     index,
+    is_16bit_float,
     is_bool,
     is_float,
     lowest,
@@ -262,9 +263,36 @@ def lower_softmax(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Val
     e = generic(
         [x, m], [empty(xs, t)], maps, "p" * n, lambda v, mm, _: approx.exp(arith.subf(v, mm))
     )[0]
+    if is_16bit_float(t):
+        return [_normalise_16bit(e, axis)]
     s = reduce_generic(e, [axis], 0.0, _add(t))
     inv = elementwise([s], sz.sizes_of(s), t, lambda v: arith.divf(const(t, 1.0), v))
     return [generic([e, inv], [empty(xs, t)], maps, "p" * n, lambda v, r, _: arith.mulf(v, r))[0]]
+
+
+def _normalise_16bit(e: ir.Value, axis: int) -> ir.Value:
+    """e / sum(e) along `axis` for f16 / bf16 `e`, rounded as numpy rounds it: the sum is
+    accumulated in f32 and rounded once, each quotient computed in f32 and rounded once."""
+    xs, t = sz.sizes_of(e), elem(e)
+    n, f32 = len(xs), ir.F32Type.get()
+    km = kept_map(n, [axis])
+    kinds = "".join("r" if i == axis else "p" for i in range(n))
+    out_shape = [d for i, d in enumerate(xs) if i != axis]
+    s32 = generic(
+        [e],
+        [fill(out_shape, f32, 0.0)],
+        [identity_map(n), km],
+        kinds,
+        lambda v, acc: arith.addf(arith.extf(f32, v), acc),
+    )[0]
+    s = elementwise([s32], out_shape, t, lambda v: arith.truncf(t, v))
+    return generic(
+        [e, s],
+        [empty(xs, t)],
+        [identity_map(n), km, identity_map(n)],
+        "p" * n,
+        lambda v, d, _: arith.truncf(t, arith.divf(arith.extf(f32, v), arith.extf(f32, d))),
+    )[0]
 
 
 def arg_reduce(x: ir.Value, axis: int, largest: bool, last: bool) -> ir.Value:

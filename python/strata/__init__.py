@@ -13,6 +13,7 @@ from strata.errors import (
 __version__ = "0.1.0"
 
 from strata.api import CompiledModel, compile, load
+from strata.structure import structure_of
 
 __all__ = [
     "CompilationError",
@@ -26,4 +27,5 @@ __all__ = [
     "__version__",
     "compile",
     "load",
+    "structure_of",
 ]

@@ -7,7 +7,7 @@ runtime module `strata._runtime` (no copies of C-contiguous inputs of the right 
 are allocated here and filled in place).
 
 Dependency contract: numpy, onnx (only to serialise a ModelProto), strata.cache, strata.dtypes,
-strata.worker, strata.errors, strata.frontends.base (TensorInfo),
+strata.worker, strata.errors, strata.structure, strata.frontends.base (TensorInfo),
 strata.targets.cpu.artifact, strata._runtime.
 """
 
@@ -27,6 +27,7 @@ from strata import cache as cache_mod
 from strata import dtypes
 from strata.errors import InputMismatchError, ModelLoadError, StrataError
 from strata.frontends.base import TensorInfo
+from strata.structure import GraphValue, Spec, flatten, from_json, rebuild
 from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta, find_meta
 
 TARGETS = ("cpu",)
@@ -64,6 +65,19 @@ class CompiledModel:
             raise ModelLoadError(str(e)) from None
         self.inputs = [_tensor_info(t) for t in self.meta.inputs]
         self.outputs = [_tensor_info(t) for t in self.meta.outputs]
+        # graph inputs / outputs of sequence or optional type: (name, structure) of each
+        # graph value over the flat tensors above (None: every graph value is a tensor)
+        self.structure: tuple[list[tuple[str, GraphValue]], list[tuple[str, GraphValue]]] | None
+        self.structure = None
+        rec = self.meta.extra.get("structure")
+        if rec:
+            try:
+                self.structure = (
+                    [(str(r["name"]), from_json(r["value"])) for r in rec["inputs"]],
+                    [(str(r["name"]), from_json(r["value"])) for r in rec["outputs"]],
+                )
+            except (KeyError, TypeError, ValueError) as e:
+                raise ModelLoadError(f"malformed structure in {self.meta.name}.json: {e}") from None
         lib = self.directory / self.meta.library
         wfile = str(self.directory / self.meta.weights) if self.meta.weights else None
         try:
@@ -82,12 +96,53 @@ class CompiledModel:
 
     # ---- running -----------------------------------------------------------------------------
 
-    def run(self, inputs: Mapping[str, Any] | Sequence[Any]) -> list[np.ndarray]:
+    def run(self, inputs: Mapping[str, Any] | Sequence[Any]) -> list[Any]:
         """Run on `inputs` (dict name -> array, or a list in graph-input order).
 
         Returns the outputs in graph-output order. Inputs must match the compiled shapes and
         dtypes exactly (InputMismatchError otherwise); non-contiguous arrays are copied.
+        A model compiled with sequence / optional graph values (`structure`) takes and
+        returns them as Python values: a list per sequence, None or the element per optional,
+        with the length and item shapes it was compiled for.
         """
+        if self.structure is not None:
+            return self._run_structured(inputs, *self.structure)
+        return self._run_flat(inputs)
+
+    def _run_structured(
+        self,
+        inputs: Mapping[str, Any] | Sequence[Any],
+        ins: list[tuple[str, GraphValue]],
+        outs: list[tuple[str, GraphValue]],
+    ) -> list[Any]:
+        names = [n for n, _ in ins]
+        if isinstance(inputs, Mapping):
+            unknown = [k for k in inputs if k not in names]
+            missing = [n for n in names if n not in inputs]
+            if unknown or missing:
+                raise InputMismatchError(
+                    f"the model's inputs are {', '.join(repr(n) for n in names)}; got "
+                    f"{', '.join(repr(str(k)) for k in inputs) or 'none'}"
+                )
+            values = [inputs[n] for n in names]
+        elif isinstance(inputs, Sequence) and not isinstance(inputs, (str, bytes)):
+            values = list(inputs)
+            if len(values) != len(names):
+                raise InputMismatchError(
+                    f"expected {len(names)} input(s) ({', '.join(names)}), got {len(values)}"
+                )
+        else:
+            raise InputMismatchError(
+                f"inputs must be a dict or a list, got {type(inputs).__name__}"
+            )
+        try:
+            flat = flatten([t for _, t in ins], values, names)
+        except ValueError as e:
+            raise InputMismatchError(f"input {e}") from None
+        results = self._run_flat(flat)
+        return [rebuild(t, results) for _, t in outs]
+
+    def _run_flat(self, inputs: Mapping[str, Any] | Sequence[Any]) -> list[np.ndarray]:
         arrays = self._check_inputs(inputs)
         if self._model is None:
             raise StrataError(f"model '{self.name}' is closed")
@@ -271,10 +326,13 @@ def _import_options(
     batch_size: int | None,
     outputs: Sequence[str] | str | None,
     entry_func_name: str | None,
+    input_structures: Mapping[str, Spec] | None = None,
 ) -> dict[str, Any]:
     if isinstance(outputs, str):
         outputs = [o for o in outputs.split(",") if o]
+    extra = {"input_structures": dict(input_structures)} if input_structures else {}
     return {
+        **extra,
         "input_shapes": {k: [int(d) for d in v] for k, v in (input_shapes or {}).items()} or None,
         "batch_size": batch_size,
         "outputs": list(outputs) if outputs else None,
@@ -293,6 +351,7 @@ def compile(
     entry_func_name: str | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     save_temps: str | os.PathLike[str] | None = None,
+    input_structures: Mapping[str, Spec] | None = None,
     **options: Any,
 ) -> CompiledModel:
     """Compile `model` (an ONNX path, bytes or ModelProto; or a `.mlir` file) for `target`.
@@ -300,7 +359,9 @@ def compile(
     `num_threads`: threads of the generated code (None: all cores, through OpenMP; 1: plain
     sequential code). `save_temps`: a directory for each stage's IR. Other options:
     `emit_data_as_c=True` compiles the weights into the library. Artifacts are cached in
-    `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata).
+    `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata). `input_structures`: for each
+    graph input of sequence or optional type, the structure to specialise on (a spec, as
+    `strata.structure_of(value)` makes it from a value).
     """
     from strata import __version__
     from strata.worker import run_isolated
@@ -314,7 +375,7 @@ def compile(
     if num_threads is not None and (not isinstance(num_threads, int) or num_threads < 1):
         raise StrataError(f"num_threads must be a positive integer, got {num_threads!r}")
     name = entry_func_name or "model"
-    imp = _import_options(input_shapes, batch_size, outputs, entry_func_name)
+    imp = _import_options(input_shapes, batch_size, outputs, entry_func_name, input_structures)
     cpu = {
         "name": name,
         "emit_data_as_c": bool(options.get("emit_data_as_c", False)),

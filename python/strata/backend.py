@@ -13,7 +13,10 @@ Only the CPU device exists. Compile and run errors propagate as `strata.StrataEr
 subclasses; `is_compatible` (which onnx's model-suite tests consult to *skip* a model) only
 checks the device, so an unsupported model is reported as an error, never silently skipped.
 `supports_model` answers the cheaper question "would the importer accept this?" without
-compiling.
+compiling. A model with graph inputs of sequence or optional type cannot be compiled before its
+inputs are seen: `prepare` returns a :class:`StrataStructuredRep`, which compiles on the first
+run for the structure of the inputs it is given (lengths, item shapes, empty or full
+optionals) and caches one specialisation per structure.
 
 Dependency contract: numpy, `onnx` (backend base classes, helper, shape inference),
 strata.api, strata.errors; `supports_model` also the ONNX frontend's pre-import checks.
@@ -21,6 +24,8 @@ strata.api, strata.errors; `supports_model` also the ONNX frontend's pre-import 
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,6 +37,7 @@ from onnx.backend.base import Backend, BackendRep, Device, DeviceType, namedtupl
 from strata.api import CompiledModel
 from strata.api import compile as strata_compile
 from strata.errors import InputMismatchError, ModelImportError, ModelLoadError, StrataError
+from strata.structure import structure_of
 
 DEFAULT_NUM_THREADS = 1
 # onnx's BackendTest forwards a case's comparison tolerances (its `test_kwargs`) to `prepare`
@@ -44,7 +50,10 @@ class StrataBackendRep(BackendRep):
 
     def __init__(self, compiled: CompiledModel) -> None:
         self.compiled = compiled
-        self.output_names = [o.name for o in compiled.outputs]
+        if compiled.structure is not None:
+            self.output_names = [n for n, _ in compiled.structure[1]]
+        else:
+            self.output_names = [o.name for o in compiled.outputs]
 
     def run(self, inputs: Any, **kwargs: Any) -> tuple[Any, ...]:
         """Run on `inputs`: a list in graph-input order, a dict name -> array, or one array.
@@ -59,6 +68,39 @@ class StrataBackendRep(BackendRep):
             inputs = list(inputs)
         outs = self.compiled.run(inputs)
         return namedtupledict("Outputs", self.output_names)(*outs)
+
+
+class StrataStructuredRep(BackendRep):
+    """A model with graph inputs of sequence or optional type: compiled when it first runs,
+    once per input structure (the sequences' lengths and item shapes, which optionals are
+    empty), each specialisation kept for later runs with that structure."""
+
+    def __init__(self, model: Any, names: Sequence[str], nested: Sequence[str], **options: Any):
+        self.model = model
+        self.names = list(names)  # the graph inputs, in order
+        self.nested = set(nested)  # those of sequence / optional type
+        self.options = options
+        self.reps: dict[str, StrataBackendRep] = {}
+
+    def run(self, inputs: Any, **kwargs: Any) -> tuple[Any, ...]:
+        """Run on `inputs` (a list in graph-input order or a dict; sequences as lists,
+        optionals as None or their element); compiles for a structure not seen before."""
+        if kwargs:
+            raise StrataError(f"unknown run option(s): {', '.join(sorted(kwargs))}")
+        if isinstance(inputs, Mapping):
+            values = dict(inputs)
+        elif isinstance(inputs, (list, tuple)) and len(inputs) == len(self.names):
+            values = dict(zip(self.names, inputs, strict=True))
+        else:
+            raise InputMismatchError(
+                f"expected {len(self.names)} input(s) ({', '.join(self.names)}) as a list or dict"
+            )
+        specs = {n: structure_of(values[n]) for n in self.names if n in self.nested and n in values}
+        key = json.dumps(specs, sort_keys=True)
+        if key not in self.reps:
+            compiled = strata_compile(self.model, input_structures=specs, **self.options)
+            self.reps[key] = StrataBackendRep(compiled)
+        return self.reps[key].run(values)
 
 
 class StrataBackend(Backend):
@@ -114,12 +156,19 @@ class StrataBackend(Backend):
         return not missing
 
     @classmethod
-    def prepare(cls, model: Any, device: str = "CPU", **kwargs: Any) -> StrataBackendRep:
-        """Compile `model` (a ModelProto, path or bytes) for `device` with `strata.compile`."""
+    def prepare(
+        cls, model: Any, device: str = "CPU", **kwargs: Any
+    ) -> StrataBackendRep | StrataStructuredRep:
+        """Compile `model` (a ModelProto, path or bytes) for `device` with `strata.compile`
+        (a model with sequence / optional inputs: when it first runs, per input structure)."""
         _check_device(cls, device)
         options = {"num_threads": DEFAULT_NUM_THREADS, **cls.defaults, **kwargs}
         for k in _HARNESS_KWARGS:
             options.pop(k, None)
+        nested = _structured_inputs(model)
+        if nested is not None:
+            names, seqs = nested
+            return StrataStructuredRep(model, names, seqs, **options)
         return StrataBackendRep(strata_compile(model, **options))
 
     @classmethod
@@ -147,6 +196,23 @@ class StrataBackend(Backend):
         model = node_model(node, inputs, outputs_info, opset)
         feeds = dict(inputs) if isinstance(inputs, Mapping) else list(inputs)
         return cls.prepare(model, device, **kwargs).run(feeds)
+
+
+def _structured_inputs(model: Any) -> tuple[list[str], list[str]] | None:
+    """(graph input names, those of sequence / optional type) of an ONNX model that has
+    any; None for a model whose inputs are all tensors (or that is not ONNX)."""
+    from strata.frontends.onnx.loader import load_model
+
+    if isinstance(model, (str, os.PathLike)) and str(model).endswith(".mlir"):
+        return None
+    try:
+        proto = load_model(model, check=False)
+    except StrataError:
+        return None
+    inits = {t.name for t in proto.graph.initializer}
+    real = [i for i in proto.graph.input if i.name not in inits]
+    nested = [i.name for i in real if i.type.WhichOneof("value") != "tensor_type"]
+    return ([i.name for i in real], nested) if nested else None
 
 
 def _check_device(cls: type[StrataBackend], device: str) -> None:
@@ -243,6 +309,7 @@ with_options = StrataBackend.with_options
 __all__ = [
     "StrataBackend",
     "StrataBackendRep",
+    "StrataStructuredRep",
     "is_compatible",
     "node_model",
     "prepare",

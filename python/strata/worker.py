@@ -189,6 +189,7 @@ def _import(request: dict[str, Any]) -> Any:
         outputs=imp.get("outputs"),
         entry_func_name=imp.get("entry_func_name") or "main",
         label=request.get("label"),
+        input_structures=imp.get("input_structures"),
     )
 
 

@@ -326,4 +326,5 @@ def _meta(
         abi="dynamic"
         if abi.is_dynamic_interface(_tensors(imported.inputs), _tensors(imported.outputs))
         else "static",
+        extra={"structure": imported.structure} if imported.structure else {},
     )

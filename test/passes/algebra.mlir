@@ -69,3 +69,16 @@ func.func @matmul_broadcast(%a: tensor<2x1x8x16xf32>, %b: tensor<3x16x4xf32>) ->
   %0 = "nn.mat_mul"(%a, %b) : (tensor<2x1x8x16xf32>, tensor<3x16x4xf32>) -> tensor<2x3x8x4xf32>
   return %0 : tensor<2x3x8x4xf32>
 }
+
+// -----
+
+// f16 MatMul sums the products in f32 and rounds the result once (numpy's float16 matmul).
+// CHECK-LABEL: func.func @matmul_f16
+// CHECK:         %[[Z:.*]] = linalg.fill {{.*}} -> tensor<3x5xf32>
+// CHECK:         %[[Y:.*]] = linalg.matmul ins({{.*}} : tensor<3x4xf16>, tensor<4x5xf16>) outs(%[[Z]] : tensor<3x5xf32>)
+// CHECK:         linalg.generic {{.*}} ins(%[[Y]] : tensor<3x5xf32>)
+// CHECK:           arith.truncf %{{.*}} : f32 to f16
+func.func @matmul_f16(%a: tensor<3x4xf16>, %b: tensor<4x5xf16>) -> tensor<3x5xf16> {
+  %0 = "nn.mat_mul"(%a, %b) : (tensor<3x4xf16>, tensor<4x5xf16>) -> tensor<3x5xf16>
+  return %0 : tensor<3x5xf16>
+}

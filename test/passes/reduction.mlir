@@ -48,6 +48,24 @@ func.func @softmax(%x: tensor<4x10xf32>) -> tensor<4x10xf32> {
 
 // -----
 
+// f16 Softmax rounds as numpy does: exp stored as f16, summed in f32 and rounded once, each
+// quotient divided in f32 and rounded once.
+// CHECK-LABEL: func.func @softmax_f16
+// CHECK:         %[[E:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<4x10xf16>)
+// CHECK:         %[[S32:.*]] = linalg.generic {{.*}} ins(%[[E]] : tensor<4x10xf16>) outs(%{{.*}} : tensor<4xf32>)
+// CHECK:           arith.extf
+// CHECK:           arith.addf %{{.*}} : f32
+// CHECK:         %[[S:.*]] = linalg.generic {{.*}} ins(%[[S32]] : tensor<4xf32>) outs(%{{.*}} : tensor<4xf16>)
+// CHECK:         linalg.generic {{.*}} ins(%[[E]], %[[S]] : tensor<4x10xf16>, tensor<4xf16>)
+// CHECK:           arith.divf %{{.*}} : f32
+// CHECK:           arith.truncf
+func.func @softmax_f16(%x: tensor<4x10xf16>) -> tensor<4x10xf16> {
+  %0 = "nn.softmax"(%x) {axis = -1 : i64} : (tensor<4x10xf16>) -> tensor<4x10xf16>
+  return %0 : tensor<4x10xf16>
+}
+
+// -----
+
 // BatchNorm: per-channel factor and shift on [C], then x * a + c with channel maps.
 // CHECK-DAG:   #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
 // CHECK-LABEL: func.func @batch_norm

@@ -9,7 +9,10 @@ scan axis; each scan input's element is sliced out in the body and each scan out
 written into a buffer, transposed to its output axis afterwards. Scan-8 (batch axis 0,
 sequence axis 1) is that loop inside an scf.for over the batch.
 
-Dependency contract: numpy, `mlir`, the converter registry and `strata.frontends.onnx.control`.
+A Loop over import-time sequences is unrolled instead (`ops/sequence_control.py`).
+
+Dependency contract: numpy, `mlir`, the converter registry, `strata.frontends.onnx.control`
+and `ops.sequence_control`.
 """
 
 from __future__ import annotations
@@ -23,12 +26,21 @@ from mlir.dialects import arith
 
 from strata.frontends.onnx import control
 from strata.frontends.onnx.control import ControlFlowError
-from strata.frontends.onnx.ops.registry import Node, Output, converter
+from strata.frontends.onnx.ops import sequence_control
+from strata.frontends.onnx.ops.registry import Node, Output, SequenceValue, converter
 from strata.passes.lowering import sizes as sz
 
 
 def _values(node: Node, outs: Sequence[Output], what: str) -> list[ir.Value]:
     """Sub-graph outputs as values in the region being built (constants materialised)."""
+    for k, o in enumerate(outs):
+        if isinstance(o, SequenceValue):
+            kind = "an optional value" if o.optional else "a tensor sequence"
+            node.fail(
+                f"sub-graph output {k} ({what}) is {kind}; sequences and optionals have an "
+                "import-time structure in Strata, so they cannot come out of a branch or loop "
+                "body decided at run time (a condition or trip count known at import time works)"
+            )
     return [
         o if isinstance(o, ir.Value) else node.constant(np.asarray(o), f"{what}{k}")
         for k, o in enumerate(outs)
@@ -63,6 +75,8 @@ def if_(node: Node) -> Sequence[Output]:
         taken = then_g if bool(np.asarray(known).reshape(-1)[0]) else else_g
         return node.import_graph(taken, [])
     cond = control.scalar(node.value(0))
+    if sequence_control.declares_sequences(then_g, else_g):
+        return _guard(lambda: sequence_control.if_with_sequences(node, cond), node)
 
     def branch(g: onnx.GraphProto, what: str) -> Callable[[], list[ir.Value]]:
         return lambda: _values(node, node.import_graph(g, []), what)
@@ -89,6 +103,8 @@ def loop(node: Node) -> Sequence[Output]:
     k = len(body_g.output) - 1 - n
     if k < 0:
         node.fail(f"the body has {len(body_g.output)} outputs, expected at least {n + 1}")
+    if sequence_control.needs_unrolling(node, body_g):
+        return sequence_control.unrolled_loop(node, body_g)
     trip: sz.Size | None = None
     if node.has(0):
         known = node.maybe_const(0)

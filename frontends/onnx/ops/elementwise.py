@@ -13,7 +13,7 @@ from mlir import ir
 from strata import dtypes
 from strata.frontends.onnx.ops.legacy import LEGACY_BROADCAST, NUMPY_BROADCAST_SINCE
 from strata.frontends.onnx.ops.random import training_dropout
-from strata.frontends.onnx.ops.registry import Converter, Node, Output, converter
+from strata.frontends.onnx.ops.registry import Converter, Node, Output, SequenceValue, converter
 
 BINARY = {
     "Add": "add",
@@ -110,6 +110,10 @@ def is_nan(node: Node) -> Sequence[Output]:
 
 @converter("Identity")
 def identity(node: Node) -> Sequence[Output]:
+    """A tensor, sequence or optional value, as it is."""
+    t = node.input_tensor(0)
+    if t.items is not None:
+        return [SequenceValue(list(t.items), t.optional)]
     return [node.value(0)]
 
 

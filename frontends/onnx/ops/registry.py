@@ -52,7 +52,7 @@ class Bodies(Protocol):
     """What imports a node's sub-graphs (the import driver's walker)."""
 
     def import_graph(
-        self, body: onnx.GraphProto, args: Sequence[ir.Value], label: str
+        self, body: onnx.GraphProto, args: Sequence[ir.Value | Tensor], label: str
     ) -> list[Output]: ...
 
 
@@ -101,10 +101,13 @@ class Node:
             raise ConvertError(f"needs a graph attribute '{name}'")
         return a.g
 
-    def import_graph(self, body: onnx.GraphProto, args: Sequence[ir.Value]) -> list[Output]:
+    def import_graph(
+        self, body: onnx.GraphProto, args: Sequence[ir.Value | Tensor]
+    ) -> list[Output]:
         """Import `body` at the current insertion point (a region of the op being built) with
-        its inputs bound to `args`; one entry per body output (a value, or an import-time
-        constant). Read the node's own inputs before entering the region."""
+        its inputs bound to `args` (values, or table entries: constants, sequences); one entry
+        per body output (a value, an import-time constant or a sequence). Read the node's own
+        inputs before entering the region."""
         if self._bodies is None:
             raise ConvertError("sub-graphs cannot be imported here")
         return self._bodies.import_graph(body, args, self.name)
@@ -153,6 +156,10 @@ class Node:
         if t.items is None or t.optional:
             self.fail(f"input {i} ('{self.proto.input[i]}') is a {t.kind}; expected a sequence")
         return list(t.items)
+
+    def lookup(self, name: str) -> Tensor | None:
+        """The table entry of value `name` visible here (None if there is none)."""
+        return self._em.get(name) if self._em.has(name) else None
 
     def input_tensor(self, i: int) -> Tensor:
         """Input `i`'s table entry, whatever it holds (tensor, sequence or optional)."""

@@ -5,8 +5,9 @@ SplitToSequence, ConcatFromSequence; Optional, OptionalHasElement, OptionalGetEl
 A sequence is an import-time list of tensors (`SequenceValue`): its length and the positions
 used on it must be compile-time constants, and each item is an ordinary `nn` value, so no
 sequence reaches the generated code. An optional value is such a list of none or one item.
-Positions computed at run time, and sequences or optionals as graph inputs or outputs, are
-refused with the node or value named.
+Positions computed at run time are refused with the node named. Sequences and optionals as
+graph inputs and outputs are flattened at the graph boundary (`structured.py`); SequenceMap
+and Loops over sequences are unrolled (`sequence_control.py`).
 
 Dependency contract: numpy, `mlir`, the converter registry.
 """
@@ -109,7 +110,11 @@ def split_to_sequence(node: Node) -> Sequence[Output]:
     x = node.value(0)
     if node.has(1) and node.maybe_const(1) is None:
         if node.spec(1).rank != 1 or node.spec(1).shape[0] is None:
-            node.fail("a run-time 'split' must be a 1-d tensor of static length")
+            node.fail(
+                "a 'split' computed at run time must be a 1-d tensor of static length: "
+                "otherwise the number of pieces (the sequence's length) is known only at run "
+                "time, and Strata's sequences have an import-time length"
+            )
         n = int(node.spec(1).shape[0])  # type: ignore[arg-type]
         axes = node.constant(np.array([axis], np.int64), "axes")
         steps = node.constant(np.ones(1, np.int64), "steps")

@@ -332,6 +332,17 @@ def size_(node: Node) -> Sequence[Output]:
     return [node.build1("size", [node.value(0)])]
 
 
-@converter("Range", needs=["range"])
+@converter("Range", needs=["range", "reshape"])
 def range_(node: Node) -> Sequence[Output]:
-    return [node.build1("range", [node.value(0), node.value(1), node.value(2)])]
+    """start, limit and delta are scalars; a one-element tensor is taken as its scalar (as
+    ONNX Runtime and the reference evaluator take it)."""
+    args = []
+    for i, what in enumerate(("start", "limit", "delta")):
+        spec = node.spec(i)
+        if spec.rank == 0:
+            args.append(node.value(i))
+        elif all(d == 1 for d in spec.shape):
+            args.append(node.build1("reshape", [node.value(i)], {"shape": []}))
+        else:
+            node.fail(f"'{what}' must be a scalar (or hold one element), got {list(spec.shape)}")
+    return [node.build1("range", args)]

@@ -203,6 +203,18 @@ def render(target: str, cases: Sequence[Case], expected: Mapping[str, str]) -> s
         "custom domains are refused. How opsets select semantics, and the limits: "
         "[onnx-opsets.md](onnx-opsets.md)."
     )
+    out.append(
+        "* Tensor sequences and optional values (the `Sequence*`, `SplitToSequence`, "
+        "`ConcatFromSequence` and `Optional*` ops, `SequenceMap`) need no runtime library: "
+        "they are import-time structures whose items are ordinary tensors, so they take the "
+        "linalg loop path. A graph input of sequence or optional type is specialised on its "
+        "structure (length, item shapes, empty or full) when the model is compiled: "
+        "`strata.backend` compiles a model once per input structure it is run with and caches "
+        "each; `strata.compile` takes `input_structures=`. Sequence / optional outputs come "
+        "back as Python lists / `None` when their structure is known at compile time. "
+        "Lengths, positions and trip counts over sequences computed at run time are refused "
+        "([interfaces.md](interfaces.md#sequences-and-optionals-as-graph-inputs-and-outputs))."
+    )
     by_status: dict[str, int] = defaultdict(int)
     by_domain: dict[str, list[OpRow]] = defaultdict(list)
     for r in rows:
