@@ -18,6 +18,11 @@ registers it so `np.dtype("bfloat16")` works. Adding an element type means addin
 whatever arithmetic it needs in the lowerings; every other table is derived. Sub-byte types
 would also need a storage decision (`bits` and `storage` assume whole bytes).
 
+**Strings** are not a row of the table: :data:`STRING` (numpy `object` arrays of `str`, nn
+`!nn.string`, one pointer-sized handle below nn, C `const char*`) is handled only by the ops
+that say so (`dialects/nn_strings.py`, Equal); `lookup` / `by_mlir` know it, the numeric
+tables derived from `DTYPES` do not.
+
 Dependency contract: numpy and ml_dtypes only.
 """
 
@@ -36,6 +41,7 @@ class Kind(enum.Enum):
     SIGNED = "signed"
     UNSIGNED = "unsigned"
     BOOL = "bool"
+    STRING = "string"
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,8 @@ class DType:
     @property
     def storage(self) -> str:
         """The element type below nn: integers are signless there."""
+        if self.kind is Kind.STRING:
+            return "i64"  # a handle: the address of a NUL-terminated UTF-8 string
         return self.mlir[1:] if self.kind is Kind.UNSIGNED else self.mlir
 
     @property
@@ -79,17 +87,23 @@ DTYPES: tuple[DType, ...] = (
 _NUMPY: dict[str, np.dtype[Any]] = {
     d.name: np.dtype(getattr(ml_dtypes, d.name, None) or d.name) for d in DTYPES
 }
-_BY_NAME = {d.name: d for d in DTYPES}
-_BY_MLIR = {d.mlir: d for d in DTYPES}
+# UTF-8 strings: numpy object arrays of str (as onnx.reference gives them); see the module doc
+STRING = DType("object", "!nn.string", "const char*", Kind.STRING)
+_NUMPY["object"] = np.dtype(object)
+_BY_NAME = {d.name: d for d in (*DTYPES, STRING)}
+_BY_MLIR = {d.mlir: d for d in (*DTYPES, STRING)}
 
 
 def lookup(dtype: Any) -> DType | None:
-    """The row of a numpy dtype (or its name), None if Strata does not handle it."""
+    """The row of a numpy dtype (or its name), None if Strata does not handle it; numpy
+    `str` / `bytes` dtypes (`<U5`) and `object` give :data:`STRING`."""
     try:
-        name = np.dtype(dtype).name
+        dt = np.dtype(dtype)
     except TypeError:
         return None
-    return _BY_NAME.get(name)
+    if dt.kind in "OUS":
+        return STRING
+    return _BY_NAME.get(dt.name)
 
 
 def by_mlir(spelling: str) -> DType | None:
@@ -122,3 +136,8 @@ def is_integer(dtype: Any) -> bool:
     """Signed or unsigned integer (not bool)."""
     d = lookup(dtype)
     return d is not None and d.kind in (Kind.SIGNED, Kind.UNSIGNED)
+
+
+def is_string(dtype: Any) -> bool:
+    """Whether a numpy dtype holds strings (object, str or bytes arrays)."""
+    return lookup(dtype) is STRING

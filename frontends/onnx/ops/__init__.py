@@ -24,6 +24,7 @@ from strata.frontends.onnx.ops import (
     sequence,
     shape,
     window,
+    strings,
 )
 from strata.frontends.onnx.ops.registry import (
     TABLE,
