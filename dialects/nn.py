@@ -60,8 +60,8 @@ from strata.dialects.nn_rules import (
     softmax_rule,
     where_rule,
 )
-from strata.dialects.nn_window import WINDOW_OPS
 from strata.dialects.nn_strings import STRING_OPS
+from strata.dialects.nn_window import WINDOW_OPS
 from strata.dialects.opdef import Attr, AttrKind, Dialect, OpDef, Operand, Result
 
 __all__ = ["DIALECT", "OPS", "broadcast_shapes", "build"]

@@ -8,6 +8,10 @@ place: values, block arguments, function types, `TypeAttr`s and integer (element
 `tensor.bitcast` ops that only changed signedness (inserted where a lowering's signless result
 replaced an unsigned nn result) then cast a type to itself and are removed.
 
+String tensors (`tensor<...x!nn.string>`) likewise become `tensor<...xi64>`, tensors of string
+handles; lowerings work on the handles, and `builtin.unrealized_conversion_cast`s between the
+two spellings (tensor.bitcast cannot take a non-numeric element type) are removed the same way.
+
 A `dense_resource` constant of an unsigned type is rebuilt as a signless `dense<...>` from its
 blob, which the bindings only expose in the printed module (so this prints it once). The
 compile pipeline never meets one (`strata-externalize-weights` turns weights into entry
@@ -23,9 +27,19 @@ import re
 import numpy as np
 from mlir import ir
 
+STRING_TYPE = "!nn.string"
+
+
+def is_string_type(t: ir.Type) -> bool:
+    """Whether `t` is nn's string element type (below nn: an i64 handle)."""
+    return str(t) == STRING_TYPE
+
 
 def signless(t: ir.Type) -> ir.Type:
-    """`t` with every unsigned / signed integer type in it made signless."""
+    """`t` with every unsigned / signed integer type in it made signless, and every
+    `!nn.string` an i64 (a string handle, see `strata.passes.lowering.strings`)."""
+    if is_string_type(t):
+        return ir.IntegerType.get_signless(64)
     if isinstance(t, ir.IntegerType):
         return t if t.is_signless else ir.IntegerType.get_signless(t.width)
     if isinstance(t, ir.RankedTensorType):
@@ -111,7 +125,7 @@ def erase_signedness(root: ir.Operation) -> None:
     bitcasts: list[ir.Operation] = []
 
     def visit(op: ir.Operation) -> ir.WalkResult:
-        if op.name == "tensor.bitcast":
+        if op.name in ("tensor.bitcast", "builtin.unrealized_conversion_cast"):
             bitcasts.append(op)
         if (
             op.name == "arith.constant"
@@ -147,9 +161,9 @@ def erase_signedness(root: ir.Operation) -> None:
             op.attributes["value"] = ir.DenseElementsAttr.get(arr.copy(), type=signless(t))
             op.results[0].set_type(signless(t))
     for op in bitcasts:
-        if op.operands[0].type == op.results[0].type:
+        if len(op.operands) == 1 and op.operands[0].type == op.results[0].type:
             op.results[0].replace_all_uses_with(op.operands[0])
             op.erase()
 
 
-__all__ = ["erase_signedness", "has_sign", "signless"]
+__all__ = ["STRING_TYPE", "erase_signedness", "has_sign", "is_string_type", "signless"]

@@ -23,8 +23,8 @@ from strata.frontends.onnx.ops import (
     rotary,
     sequence,
     shape,
-    window,
     strings,
+    window,
 )
 from strata.frontends.onnx.ops.registry import (
     TABLE,
