@@ -7,14 +7,15 @@ each lowers to a `linalg.generic` (or an scf.for where the result's size is coun
 time) whose body calls a C function of the string runtime (`targets/cpu/runtime/strings.cpp`,
 linked into the model's library by the CPU target):
 
-| nn op | runtime calls |
-|---|---|
-| `string_concat` | `strata_str_concat(a, b)` per element (broadcasting) |
-| `equal` on strings | `strata_str_equal(a, b)` per element (from `elementwise.lower_compare`) |
-| `regex_full_match` | `strata_str_regex_full_match(s, pattern)` |
-| `string_normalizer` | `strata_str_is_stopword`, `strata_str_change_case` in an scf.for that packs the kept strings |
-| `string_split` | `strata_str_split_count` per element, its max, then `strata_str_split_part(s, .., j)` |
-| `label_encoder` | `strata_str_lookup(s, keys, n)`, then the value at that index (or the default) |
+* `string_concat`: `strata_str_concat(a, b)` per element (broadcasting);
+* `equal` on strings: `strata_str_equal(a, b)` per element (from `elementwise.lower_compare`);
+* `regex_full_match`: `strata_str_regex_full_match(s, pattern)` per element;
+* `string_normalizer`: `strata_str_is_stopword` and `strata_str_change_case` in an scf.for
+  that packs the kept strings;
+* `string_split`: `strata_str_split_count` per element, its max, then
+  `strata_str_split_part(s, delimiter, maxsplit, j)` per element of the result;
+* `label_encoder`: `strata_str_lookup(s, keys, n)`, then the value at that index (or the
+  default).
 
 Constant strings (patterns, delimiters, stopword and key lists: `n` NUL-terminated strings
 one after another) are `llvm.mlir.global` constants, their address an `!llvm.ptr` argument.

@@ -222,7 +222,7 @@ def _check_strings(info: TensorInfo, value: Any) -> np.ndarray:
             raise InputMismatchError(
                 f"input '{info.name}': expected strings, got an element of type {type(v).__name__}"
             )
-        if ("\0" if isinstance(v, str) else b"\0") in v:
+        if (isinstance(v, str) and "\0" in v) or (isinstance(v, bytes) and b"\0" in v):
             raise InputMismatchError(
                 f"input '{info.name}': a string holds a NUL character, which the C ABI's "
                 "NUL-terminated strings cannot carry"

@@ -28,9 +28,12 @@ ARCHIVE = "libstrata_strings.a"
 def uses_strings(module: ir.Module) -> bool:
     """Whether the module declares a string runtime function."""
     for op in module.body.operations:
-        if op.operation.name == "func.func" and "sym_name" in op.attributes:
-            if ir.StringAttr(op.attributes["sym_name"]).value.startswith(PREFIX):
-                return True
+        if (
+            op.operation.name == "func.func"
+            and "sym_name" in op.attributes
+            and ir.StringAttr(op.attributes["sym_name"]).value.startswith(PREFIX)
+        ):
+            return True
     return False
 
 

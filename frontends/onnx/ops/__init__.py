@@ -60,5 +60,6 @@ __all__ = [
     "schema_versions",
     "sequence",
     "shape",
+    "strings",
     "window",
 ]
