@@ -92,7 +92,9 @@ class CompiledModel:
         arrays = self._check_inputs(inputs)
         if self._model is None:
             raise StrataError(f"model '{self.name}' is closed")
-        # string tensors cross the C ABI as arrays of `const char*` (int64 handles here)
+        # string tensors cross the C ABI as arrays of `const char*` (int64 handles here);
+        # `keep` holds the input strings until the outputs (which may point at them, e.g.
+        # Identity) are converted on return
         keep: list[bytes] = []
         arrays = [_to_handles(a, keep) if dtypes.is_string(a.dtype) else a for a in arrays]
         out_dtypes = [_HANDLE if dtypes.is_string(o.dtype) else o.dtype for o in self.outputs]
@@ -118,7 +120,6 @@ class CompiledModel:
             raise InputMismatchError(str(e)) from None
         except RuntimeError as e:
             raise StrataError(f"running model '{self.name}' failed: {e}") from None
-        del keep  # the input strings may be released now; outputs are converted below
         return _from_handles(outs, self.outputs)
 
     __call__ = run
