@@ -28,12 +28,12 @@ from strata.targets.cpu.weights import HEADER_SIZE, MAGIC, WEIGHTS_VERSION, Weig
 C_TYPES = {d.name: d.ctype for d in dtypes.DTYPES}
 # A string element is a `strata_str` (NAME.h's typedef of `const char*`): inputs point at the
 # caller's NUL-terminated UTF-8 strings; outputs at strings the library owns, valid until the
-# next call of a model entry on the same thread (the string runtime's arena).
+# model's next call on the same thread (the string runtime's arena).
 C_TYPES[dtypes.STRING.name] = "strata_str"
 _STRING_DOC = """ *
  * String tensors are arrays of strata_str (const char*, NUL-terminated UTF-8). Output strings
- * belong to the library and stay valid until the calling thread's next call of a Strata model
- * entry point; they may be the input strings themselves (e.g. Identity)."""
+ * belong to the library and stay valid until the calling thread's next call of this model;
+ * they may be the input strings themselves (e.g. Identity)."""
 
 _C_KEYWORDS = {
     "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",

@@ -5,7 +5,7 @@ String ops lower to calls of the C functions of `targets/cpu/runtime/strings.cpp
 `strata._runtime` module. A kernel that calls any `strata_str_*` function gets a call of
 `strata_str_reset()` at its start (releasing the strings the calling thread's previous call
 made, so string outputs stay valid until the next call on that thread), and NAME.so links the
-archive and libstdc++.
+archive (hidden symbols: each model has its own copy and arena) and libstdc++.
 
 Dependency contract: the `mlir` bindings, `strata.errors`.
 """
@@ -60,4 +60,5 @@ def archive() -> Path:
 
 def link_args() -> list[str]:
     """Linker arguments of NAME.so for a model that uses strings."""
-    return [str(archive()), "-lstdc++"]
+    # --exclude-libs: the archive's symbols (its std::regex instantiations too) stay local
+    return [str(archive()), "-Wl,--exclude-libs,ALL", "-lstdc++"]

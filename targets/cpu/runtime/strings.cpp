@@ -4,8 +4,8 @@
 // A string element below nn is a handle: the address of a NUL-terminated UTF-8 string, held
 // in an i64. Inputs point at the caller's strings; every string these functions make lives in
 // the calling thread's arena, which `strata_str_reset` (called by the model's entry function
-// when it starts) releases. So a model's string outputs stay valid until the next call of a
-// model entry on the same thread.
+// when it starts) releases. So a model's string outputs stay valid until its next call on the
+// same thread. Compiled with hidden visibility: each model library has its own copy.
 //
 // Regular expressions are std::regex's ECMAScript grammar, which reads the common subset of
 // RE2 (ONNX's reference) the same way; the importer refuses RE2-only syntax. Case mapping is

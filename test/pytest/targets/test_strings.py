@@ -233,6 +233,9 @@ def test_string_inputs_are_checked(tmp_path: Path) -> None:
         cm.run([strs("a", 3)])
     with pytest.raises(InputMismatchError, match="NUL character"):
         cm.run([strs("a", "b\0c")])
+    loaded = strata.load(cm.save(tmp_path / "saved"))  # NAME.json records dtype 'object'
+    assert loaded.inputs[0].dtype == np.dtype(object)
+    assert loaded.run([strs("é", "")])[0].tolist() == ["é", ""]
 
 
 C_PROGRAM = r"""
