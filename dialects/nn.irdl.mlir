@@ -1590,4 +1590,11 @@ irdl.dialect @nn {
     irdl.results(y: %2)
     irdl.attributes {"keys" = %3, "values" = %4, "default" = %5}
   }
+  irdl.operation @string_constant {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "#builtin.array"
+    %3 = irdl.base "#builtin.dense_array"
+    irdl.results(output: %1)
+    irdl.attributes {"values" = %2, "shape" = %3}
+  }
 }

@@ -10,7 +10,9 @@ as they are.
 StringConcat, StringNormalizer, StringSplit and RegexFullMatch mirror ONNX and are derived
 from its schemas; `label_encoder` is ai.onnx.ml's LabelEncoder in a normal form (string keys,
 the values and the default as tensors of the result's element type), which the importer
-builds from whichever of the `keys_*` / `values_*` / `default_*` attributes a model uses.
+builds from whichever of the `keys_*` / `values_*` / `default_*` attributes a model uses;
+`string_constant` (no ONNX op of its own) holds a constant string tensor, which the importer
+emits for string initializers and Constants.
 
 Dependency contract: imports only numpy and `strata.dialects.{opdef,onnx_schema,nn_rules}`,
 `strata.dtypes`.
@@ -31,7 +33,15 @@ from strata.dialects.nn_rules import (
     show_shape,
 )
 from strata.dialects.onnx_schema import onnx_op
-from strata.dialects.opdef import REQUIRED, Attr, AttrKind, OpDef, OpVerifyError, TensorSpec
+from strata.dialects.opdef import (
+    REQUIRED,
+    Attr,
+    AttrKind,
+    OpDef,
+    OpVerifyError,
+    Result,
+    TensorSpec,
+)
 
 STRINGS = "strings"
 STRING = dtypes.STRING.np
@@ -112,6 +122,19 @@ def label_encoder_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     return [TensorSpec(x.shape, values.dtype)]
 
 
+def string_constant_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    """A constant of `shape` holding `values` in row-major order."""
+    shape, values = list(attrs["shape"]), attrs["values"]
+    if any(d < 0 for d in shape):
+        raise OpVerifyError(f"attribute 'shape' = {shape} must be all >= 0")
+    n = int(np.prod(shape, dtype=np.int64))
+    if n != len(values):
+        raise OpVerifyError(
+            f"attribute 'values' holds {len(values)} strings; shape {shape} needs {n}"
+        )
+    return [TensorSpec(tuple(shape), STRING)]
+
+
 STRING_OPS: tuple[OpDef, ...] = (
     onnx_op("StringConcat", string_concat_rule, category=STRINGS),
     onnx_op(
@@ -147,5 +170,19 @@ STRING_OPS: tuple[OpDef, ...] = (
             Attr("values", AttrKind.TENSOR, REQUIRED, "1-d: the value of each key"),
             Attr("default", AttrKind.TENSOR, REQUIRED, "one value: for a string not in keys"),
         ),
+    ),
+    OpDef(
+        "string_constant",
+        "A constant string tensor (string initializers and Constants; MLIR's dense "
+        "attributes hold no `!nn.string` elements).",
+        (),
+        (Result("output", "the strings"),),
+        string_constant_rule,
+        attrs=(
+            Attr("values", AttrKind.STRINGS, REQUIRED, "the strings, row-major"),
+            Attr("shape", AttrKind.INTS, REQUIRED, "the tensor's dims"),
+        ),
+        onnx="Constant",
+        category=STRINGS,
     ),
 )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from mlir import ir
 
+from strata import dtypes
 from strata.dialects.nn import DIALECT
 from strata.dialects.opdef import TensorSpec, element_type, spec_of_type, type_of_spec
 from strata.frontends.onnx import symbolic
@@ -122,7 +123,14 @@ class Emitter:
         return t.value
 
     def constant(self, array: np.ndarray, name: str) -> ir.Value:
-        """An `nn.constant` holding `array` (located at `name`)."""
+        """An `nn.constant` holding `array` (located at `name`); strings: an
+        `nn.string_constant` (dense attributes cannot hold them)."""
+        if dtypes.is_string(array.dtype):
+            values = [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in array.flat]
+            attrs = {"values": values, "shape": list(array.shape)}
+            op = DIALECT.op("string_constant")
+            (v,) = op.build([], attrs, loc=ir.Location.name(name))
+            return v
         attr = self.tensor_attr(array, name)
         (v,) = DIALECT.op("constant").build([], {"value": attr}, loc=ir.Location.name(name))
         return v

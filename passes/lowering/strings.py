@@ -15,7 +15,8 @@ linked into the model's library by the CPU target):
 * `string_split`: `strata_str_split_count` per element, its max, then
   `strata_str_split_part(s, delimiter, maxsplit, j)` per element of the result;
 * `label_encoder`: `strata_str_lookup(s, keys, n)`, then the value at that index (or the
-  default).
+  default);
+* `string_constant`: no call: a `tensor.from_elements` of the globals' addresses.
 
 Constant strings (patterns, delimiters, stopword and key lists: `n` NUL-terminated strings
 one after another) are `llvm.mlir.global` constants, their address an `!llvm.ptr` argument.
@@ -277,10 +278,22 @@ def lower_string_normalizer(op: ir.Operation, args: Sequence[ir.Attribute]) -> l
     return [out]
 
 
+def lower_string_constant(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
+    """One global per distinct string; the tensor of their addresses (tensor.from_elements)."""
+    t = _result_type(op)
+    values = _strings_attr(op, "values")
+    if not values:
+        return [empty(list(t.shape), i64())]
+    names = [cstring_global(op, v.encode("utf-8")) for v in values]
+    handles = [llvm.ptrtoint(i64(), address(n)) for n in names]
+    return [tensor.from_elements(ir.RankedTensorType.get(list(t.shape), i64()), handles)]
+
+
 LOWERINGS = {
     "LowerStringConcat": lower_string_concat,
     "LowerRegexFullMatch": lower_regex_full_match,
     "LowerLabelEncoder": lower_label_encoder,
     "LowerStringSplit": lower_string_split,
     "LowerStringNormalizer": lower_string_normalizer,
+    "LowerStringConstant": lower_string_constant,
 }

@@ -93,3 +93,16 @@ func.func @string_normalizer(%x: tensor<1x4x!nn.string>) -> tensor<1x?x!nn.strin
   %0 = "nn.string_normalizer"(%x) {case_change_action = "LOWER", is_case_sensitive = 0 : i64, stopwords = ["the"]} : (tensor<1x4x!nn.string>) -> tensor<1x?x!nn.string>
   return %0 : tensor<1x?x!nn.string>
 }
+
+// -----
+
+// A string constant: the addresses of one global per string.
+// CHECK:       llvm.mlir.global private constant @[[A:strata_str_c[0-9a-f]+]]("ab\00")
+// CHECK-LABEL: func.func @string_constant
+// CHECK:         %[[P:.*]] = llvm.mlir.addressof @[[A]] : !llvm.ptr
+// CHECK:         %[[H:.*]] = llvm.ptrtoint %[[P]] : !llvm.ptr to i64
+// CHECK:         tensor.from_elements %[[H]], %{{.*}} : tensor<1x2xi64>
+func.func @string_constant() -> tensor<1x2x!nn.string> {
+  %0 = "nn.string_constant"() {shape = array<i64: 1, 2>, values = ["ab", "c"]} : () -> tensor<1x2x!nn.string>
+  return %0 : tensor<1x2x!nn.string>
+}

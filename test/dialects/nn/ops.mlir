@@ -938,6 +938,7 @@ func.func @lstm(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4
 // CHECK:         "nn.regex_full_match"({{.*}}) {pattern = "a.*"} : (tensor<3x!nn.string>) -> tensor<3xi1>
 // CHECK:         "nn.label_encoder"({{.*}}) -> tensor<3xi64>
 // CHECK:         "nn.equal"({{.*}}) : (tensor<3x!nn.string>, tensor<3x!nn.string>) -> tensor<3xi1>
+// CHECK:         "nn.string_constant"() {shape = array<i64: 2>, values = ["a", ""]} : () -> tensor<2x!nn.string>
 func.func @string_ops(%x: tensor<2x3x!nn.string>, %y: tensor<3x!nn.string>, %r: tensor<1x3x!nn.string>) -> tensor<3xi1> {
   %0 = "nn.string_concat"(%x, %y) : (tensor<2x3x!nn.string>, tensor<3x!nn.string>) -> tensor<2x3x!nn.string>
   %1 = "nn.string_normalizer"(%r) {case_change_action = "UPPER", is_case_sensitive = 0 : i64, stopwords = ["a"]} : (tensor<1x3x!nn.string>) -> tensor<1x?x!nn.string>
@@ -945,6 +946,7 @@ func.func @string_ops(%x: tensor<2x3x!nn.string>, %y: tensor<3x!nn.string>, %r: 
   %3 = "nn.regex_full_match"(%y) {pattern = "a.*"} : (tensor<3x!nn.string>) -> tensor<3xi1>
   %4 = "nn.label_encoder"(%y) {keys = ["a", "b"], values = dense<[1, 2]> : tensor<2xi64>, default = dense<-1> : tensor<1xi64>} : (tensor<3x!nn.string>) -> tensor<3xi64>
   %5 = "nn.equal"(%y, %y) : (tensor<3x!nn.string>, tensor<3x!nn.string>) -> tensor<3xi1>
+  %6 = "nn.string_constant"() {shape = array<i64: 2>, values = ["a", ""]} : () -> tensor<2x!nn.string>
   return %5 : tensor<3xi1>
 }
 

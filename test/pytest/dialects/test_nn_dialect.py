@@ -501,6 +501,7 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
         },
         [(3,)],
     ),
+    "string_constant": ([], {"values": ["a", "", "é"], "shape": [1, 3]}, [(1, 3)]),
 }
 
 
@@ -1546,6 +1547,12 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
         [T(3, dtype=STR)],
         {"keys": ["a"], "values": np.array([1]), "default": np.array([0.5])},
         r"'default' \(float64\[1\]\) must be one int64 value",
+    ),
+    (
+        "string_constant",
+        [],
+        {"values": ["a"], "shape": [2]},
+        r"'values' holds 1 strings; shape \[2\] needs 2",
     ),
 ]
 

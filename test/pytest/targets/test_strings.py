@@ -279,3 +279,18 @@ def test_c_abi_with_strings(tmp_path: Path) -> None:
     )
     run = subprocess.run([str(exe)], check=True, capture_output=True, text=True)
     assert run.stdout == "cats dogs snakes\n" * 2
+
+
+def test_string_constants(tmp_path: Path) -> None:
+    """String initializers and Constants become nn.string_constant."""
+    from onnx import numpy_helper
+
+    c = numpy_helper.from_array(strs("s", "é"), "c")
+    k = h.make_node("Constant", [], ["k"], value=numpy_helper.from_array(strs(["!"]), "kv"))
+    m = model(
+        [k, h.make_node("StringConcat", ["x", "c"], ["y"]), h.make_node("Identity", ["k"], ["z"])],
+        [("x", S, [2])],
+        [("y", S, [2]), ("z", S, [1])],
+        (c,),
+    )
+    check(m, strs("a", "b"), tmp_path=tmp_path)
