@@ -1,4 +1,7 @@
 irdl.dialect @nn {
+  irdl.type @string {
+    irdl.parameters()
+  }
   irdl.operation @add {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"
@@ -1607,5 +1610,57 @@ irdl.dialect @nn {
     irdl.operands(input: %1)
     irdl.results(output: %2)
     irdl.attributes {"to" = %3}
+  }
+  irdl.operation @string_concat {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %1, y: %2)
+    irdl.results(z: %3)
+  }
+  irdl.operation @string_normalizer {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.string"
+    %4 = irdl.base "#builtin.integer"
+    %5 = irdl.base "#builtin.array"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"case_change_action" = %3, "is_case_sensitive" = %4, "stopwords" = %5}
+  }
+  irdl.operation @string_split {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "#builtin.string"
+    %5 = irdl.base "#builtin.integer"
+    irdl.operands(x: %1)
+    irdl.results(y: %2, z: %3)
+    irdl.attributes {"delimiter" = %4, "maxsplit" = %5}
+  }
+  irdl.operation @regex_full_match {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.string"
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"pattern" = %3}
+  }
+  irdl.operation @label_encoder {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "#builtin.array"
+    %4 = irdl.any
+    %5 = irdl.any
+    irdl.operands(x: %1)
+    irdl.results(y: %2)
+    irdl.attributes {"keys" = %3, "values" = %4, "default" = %5}
+  }
+  irdl.operation @string_constant {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "#builtin.array"
+    %3 = irdl.base "#builtin.dense_array"
+    irdl.results(output: %1)
+    irdl.attributes {"values" = %2, "shape" = %3}
   }
 }

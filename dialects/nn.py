@@ -63,6 +63,7 @@ from strata.dialects.nn_rules import (
     where_rule,
 )
 from strata.dialects.nn_signal import SIGNAL_OPS
+from strata.dialects.nn_strings import STRING_OPS
 from strata.dialects.nn_window import WINDOW_OPS
 from strata.dialects.opdef import Attr, AttrKind, Dialect, OpDef, Operand, Result
 
@@ -388,9 +389,15 @@ OPS: tuple[OpDef, ...] = (
     *SIGNAL_OPS,
     *RANDOM_OPS,
     *LOWP_OPS,
+    *STRING_OPS,
 )
 
-DIALECT = Dialect("nn", "High-level neural-network ops on static tensors, modelled on ONNX.", OPS)
+DIALECT = Dialect(
+    "nn",
+    "High-level neural-network ops on static tensors, modelled on ONNX.",
+    OPS,
+    types=("string",),  # UTF-8 string elements (`strata.dtypes.STRING`)
+)
 
 # Builder functions, one per op: `build.conv(x, w, b, strides=[1, 1], ...)` -> Value.
 build = DIALECT.builders()

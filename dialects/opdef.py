@@ -323,6 +323,8 @@ class Dialect:
     name: str
     summary: str
     ops: tuple[OpDef, ...]
+    # parameterless types of the dialect (`!nn.string`), declared in its IRDL module
+    types: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [o.name for o in self.ops]
@@ -350,7 +352,8 @@ class Dialect:
         raise KeyError(f"'{self.name}' has no op '{short}'")
 
     def irdl_text(self) -> str:
-        body = "\n".join(o.irdl_text() for o in self.ops)
+        types = [f"  irdl.type @{t} {{\n    irdl.parameters()\n  }}" for t in self.types]
+        body = "\n".join([*types, *(o.irdl_text() for o in self.ops)])
         return f"irdl.dialect @{self.name} {{\n{body}\n}}\n"
 
     def markdown(self) -> str:

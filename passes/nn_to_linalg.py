@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from mlir import ir, rewrite
-from mlir.dialects import tensor
+from mlir.dialects import builtin, tensor
 
 from strata.errors import CompilationError
 from strata.passes.lowering import Lowering, all_lowerings, lowp
 from strata.passes.registry import ModulePass, register_pass
-from strata.passes.signless import erase_signedness, signless, storage_cast
+from strata.passes.signless import erase_signedness, is_string_type, signless, storage_cast
 
 PDLL_FILE = Path(__file__).with_name("nn_to_linalg.pdll")
 RULES_DIR = Path(__file__).with_name("rules")
@@ -141,6 +141,17 @@ def _match_type(value: ir.Value, want: ir.Type, name: str) -> ir.Value:
     erase_signedness removes again)."""
     if value.type == want:
         return value
+    if (
+        isinstance(want, ir.RankedTensorType)
+        and is_string_type(want.element_type)
+        and isinstance(value.type, ir.RankedTensorType)
+        and ir.RankedTensorType(value.type).element_type == signless(want.element_type)
+    ):  # i64 string handles for an nn string result
+        have = ir.RankedTensorType(value.type)
+        as_str = ir.RankedTensorType.get(list(have.shape), want.element_type)
+        value = builtin.unrealized_conversion_cast([as_str], [value])
+        if value.type == want:
+            return value
     if isinstance(want, ir.RankedTensorType) and signless(value.type) == signless(want):
         return storage_cast(want, value)
     if isinstance(want, ir.RankedTensorType) and isinstance(value.type, ir.RankedTensorType):

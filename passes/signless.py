@@ -16,6 +16,10 @@ value's bits in its low bits, the upper bits zero, as ml_dtypes keeps them in nu
 A `dense<...>` constant of such a type is rebuilt from its printed elements (the bindings give
 no access to the elements of float8 / float4 attributes).
 
+String tensors (`tensor<...x!nn.string>`) likewise become `tensor<...xi64>`, tensors of string
+handles; lowerings work on the handles, and `builtin.unrealized_conversion_cast`s between the
+two spellings (tensor.bitcast cannot take a non-numeric element type) are removed the same way.
+
 A `dense_resource` constant of an unsigned type is rebuilt as a signless `dense<...>` from its
 blob, which the bindings only expose in the printed module (so this prints it once). The
 compile pipeline never meets one (`strata-externalize-weights` turns weights into entry
@@ -42,9 +46,20 @@ def is_narrow(t: ir.Type) -> bool:
     return isinstance(t, ir.FloatType) and ir.FloatType(t).width < 16
 
 
+STRING_TYPE = "!nn.string"
+
+
+def is_string_type(t: ir.Type) -> bool:
+    """Whether `t` is nn's string element type (below nn: an i64 handle)."""
+    return str(t) == STRING_TYPE
+
+
 def signless(t: ir.Type) -> ir.Type:
-    """`t` with every unsigned / signed integer type in it made signless and every
-    low-precision type made `i8` (its storage)."""
+    """`t` with every unsigned / signed integer type in it made signless, every
+    low-precision type made `i8` (its storage) and every `!nn.string` an i64 (a string
+    handle, see `strata.passes.lowering.strings`)."""
+    if is_string_type(t):
+        return ir.IntegerType.get_signless(64)
     if is_narrow(t):
         return ir.IntegerType.get_signless(8)
     if isinstance(t, ir.IntegerType):
@@ -246,4 +261,13 @@ def erase_signedness(root: ir.Operation) -> None:
             op.erase()
 
 
-__all__ = ["erase_signedness", "has_sign", "is_narrow", "signless", "storage_bits", "storage_cast"]
+__all__ = [
+    "STRING_TYPE",
+    "erase_signedness",
+    "has_sign",
+    "is_narrow",
+    "is_string_type",
+    "signless",
+    "storage_bits",
+    "storage_cast",
+]

@@ -123,7 +123,14 @@ class Emitter:
         return t.value
 
     def constant(self, array: np.ndarray, name: str) -> ir.Value:
-        """An `nn.constant` holding `array` (located at `name`)."""
+        """An `nn.constant` holding `array` (located at `name`); strings: an
+        `nn.string_constant` (dense attributes cannot hold them)."""
+        if dtypes.is_string(array.dtype):
+            values = [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in array.flat]
+            attrs = {"values": values, "shape": list(array.shape)}
+            op = DIALECT.op("string_constant")
+            (v,) = op.build([], attrs, loc=ir.Location.name(name))
+            return v
         attr = self.tensor_attr(array, name)
         (v,) = DIALECT.op("constant").build([], {"value": attr}, loc=ir.Location.name(name))
         return v

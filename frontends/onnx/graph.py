@@ -19,6 +19,8 @@ from strata.errors import ModelImportError
 from strata.frontends.base import TensorInfo
 
 SUPPORTED_DTYPES = frozenset(d.np for d in dtypes.DTYPES)
+# string tensors (numpy object arrays) are handled by the string ops and data movement only
+STRING_DTYPE = dtypes.STRING.np
 SHAPE_HINT = (
     "give it with --input-shape NAME:D0xD1x... or --batch-size N (Python: input_shapes="
     "{NAME: [...]} or batch_size=N)"
@@ -31,7 +33,7 @@ def numpy_dtype(elem_type: int, what: str) -> np.dtype[Any]:
         dtype = np.dtype(onnx.helper.tensor_dtype_to_np_dtype(elem_type))
     except (KeyError, ValueError, TypeError):
         dtype = None
-    if dtype is None or dtype not in SUPPORTED_DTYPES:
+    if dtype is None or (dtype not in SUPPORTED_DTYPES and dtype != STRING_DTYPE):
         name = (
             onnx.TensorProto.DataType.Name(elem_type)
             if elem_type in onnx.TensorProto.DataType.values()

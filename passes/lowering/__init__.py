@@ -44,6 +44,7 @@ MODULES = (
     "nms",
     "random",
     "lowp",
+    "strings",
 )
 
 

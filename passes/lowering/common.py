@@ -22,12 +22,12 @@ from typing import Any
 
 import numpy as np
 from mlir import ir
-from mlir.dialects import arith, linalg, tensor
+from mlir.dialects import arith, builtin, linalg, tensor
 
 from strata import dtypes
 from strata.passes.lowering import sizes as sz
 from strata.passes.lowering.sizes import Size, dim_of, dynamic, sizes_of, statics
-from strata.passes.signless import signless, storage_cast
+from strata.passes.signless import is_string_type, signless, storage_cast
 
 Body = Callable[..., Sequence[ir.Value] | ir.Value]
 
@@ -95,8 +95,11 @@ def int_width(t: ir.Type) -> int:
 
 def to_signless(v: ir.Value) -> ir.Value:
     """A `ui<N>` tensor as `i<N>` (tensor.bitcast), a low-precision one (float8, int4, ...)
-    as its `i8` storage (`signless.storage_cast`); any other value unchanged."""
+    as its `i8` storage (`signless.storage_cast`), a string tensor as its i64 handles (an
+    unrealized cast, see `strata.passes.signless`); any other value unchanged."""
     t = v.type
+    if isinstance(t, ir.RankedTensorType) and is_string_type(t.element_type):
+        return builtin.unrealized_conversion_cast([signless(t)], [v])
     if signless(t) == t:
         return v
     return storage_cast(signless(t), v)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from mlir import ir
 from mlir.dialects import arith, math
 
-from strata.passes.lowering import approx, integer, lowp, scalar_math
+from strata.passes.lowering import approx, integer, lowp, scalar_math, strings
 from strata.passes.lowering.broadcast import broadcast_inputs
 from strata.passes.lowering.common import (
     CMPF,
@@ -39,6 +39,7 @@ from strata.passes.lowering.common import (
     type_shape,
 )
 from strata.passes.lowering.sizes import Size
+from strata.passes.signless import is_string_type
 
 Scalar = Callable[[ir.Value, ir.Operation], ir.Value]
 
@@ -98,6 +99,8 @@ def lower_compare(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Val
     (names; unsigned operands use the unsigned predicate)."""
     (a, b), shape, out_t = _out(op)
     t = elem(op.operands[0])
+    if is_string_type(t):  # only nn.equal accepts strings
+        return [strings.string_equal(op, [a, b], shape)]
     if is_float(t):
         pred = CMPF[_name(args[0])]
         body = in_f32(lambda x, y: arith.cmpf(pred, x, y))

@@ -14,6 +14,7 @@ strata.targets.cpu.artifact, strata._runtime.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shutil
 import tempfile
@@ -146,29 +147,35 @@ class CompiledModel:
         arrays = self._check_inputs(inputs)
         if self._model is None:
             raise StrataError(f"model '{self.name}' is closed")
+        # string tensors cross the C ABI as arrays of `const char*` (int64 handles here);
+        # `keep` holds the input strings until the outputs (which may point at them, e.g.
+        # Identity) are converted on return
+        keep: list[bytes] = []
+        arrays = [_to_handles(a, keep) if dtypes.is_string(a.dtype) else a for a in arrays]
+        out_dtypes = [_HANDLE if dtypes.is_string(o.dtype) else o.dtype for o in self.outputs]
         if self.meta.abi == "dynamic":
             try:
-                return list(
-                    self._model.run_dynamic(
-                        arrays,
-                        [o.dtype for o in self.outputs],
-                        [len(o.shape) for o in self.outputs],
-                    )
+                got = self._model.run_dynamic(
+                    arrays, out_dtypes, [len(o.shape) for o in self.outputs]
                 )
+                return _from_handles(got, self.outputs)
             except ValueError as e:
                 raise InputMismatchError(
                     f"{e}; the model's inputs are {self._expected()}"
                 ) from None
             except RuntimeError as e:
                 raise StrataError(f"running model '{self.name}' failed: {e}") from None
-        outs = [np.empty([int(d) for d in o.dims], dtype=o.dtype) for o in self.outputs]  # type: ignore[arg-type]
+        outs = [
+            np.empty([int(d) for d in o.dims], dtype=t)  # type: ignore[arg-type]
+            for o, t in zip(self.outputs, out_dtypes, strict=True)
+        ]
         try:
             self._model.run(arrays, outs)
         except ValueError as e:
             raise InputMismatchError(str(e)) from None
         except RuntimeError as e:
             raise StrataError(f"running model '{self.name}' failed: {e}") from None
-        return outs
+        return _from_handles(outs, self.outputs)
 
     __call__ = run
 
@@ -235,7 +242,57 @@ class CompiledModel:
             self.close()
 
 
+_HANDLE = np.dtype(np.int64)  # a string element below nn: the address of its UTF-8 bytes
+
+
+def _to_handles(arr: np.ndarray, keep: list[bytes]) -> np.ndarray:
+    """A string array as an int64 array of `const char*`: each element's UTF-8 bytes (kept
+    alive in `keep` for the call; CPython NUL-terminates a bytes object's buffer)."""
+    flat = []
+    for v in arr.reshape(-1):
+        b = v if isinstance(v, bytes) else str(v).encode("utf-8")
+        keep.append(b)
+        flat.append(ctypes.cast(ctypes.c_char_p(b), ctypes.c_void_p).value or 0)
+    return np.asarray(flat, dtype=_HANDLE).reshape(arr.shape)
+
+
+def _from_handles(outs: Sequence[np.ndarray], infos: Sequence[TensorInfo]) -> list[np.ndarray]:
+    """String outputs (int64 handles to the library's strings) as numpy object arrays of str;
+    the library keeps those strings until this thread's next call, so they are copied now."""
+    result = []
+    for arr, info in zip(outs, infos, strict=True):
+        if dtypes.is_string(info.dtype):
+            text = [ctypes.string_at(int(p)).decode("utf-8") for p in arr.reshape(-1)]
+            conv = np.empty(len(text), dtype=object)
+            conv[:] = text
+            arr = conv.reshape(arr.shape)
+        result.append(arr)
+    return result
+
+
+def _check_strings(info: TensorInfo, value: Any) -> np.ndarray:
+    """A string input: an object / str / bytes array (or nested lists) of str or bytes."""
+    arr = np.asarray(value, dtype=object)
+    for v in arr.reshape(-1):
+        if not isinstance(v, (str, bytes)):
+            raise InputMismatchError(
+                f"input '{info.name}': expected strings, got an element of type {type(v).__name__}"
+            )
+        if (isinstance(v, str) and "\0" in v) or (isinstance(v, bytes) and b"\0" in v):
+            raise InputMismatchError(
+                f"input '{info.name}': a string holds a NUL character, which the C ABI's "
+                "NUL-terminated strings cannot carry"
+            )
+    return arr
+
+
 def _check_one(info: TensorInfo, value: Any) -> np.ndarray:
+    if dtypes.is_string(info.dtype):
+        if isinstance(value, np.ndarray) and not dtypes.is_string(value.dtype):
+            raise InputMismatchError(
+                f"input '{info.name}': expected strings, got dtype {value.dtype.name}"
+            )
+        value = _check_strings(info, value)
     if isinstance(value, np.ndarray):
         arr = value
     else:

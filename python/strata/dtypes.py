@@ -26,6 +26,11 @@ registers it so `np.dtype("bfloat16")` works. Adding an element type means addin
 (its `name` is a numpy dtype name or an `ml_dtypes` attribute, e.g. `float8_e4m3fn`), and
 whatever arithmetic it needs in the lowerings; every other table is derived.
 
+**Strings** are not a row of the table: :data:`STRING` (numpy `object` arrays of `str`, nn
+`!nn.string`, one pointer-sized handle below nn, C `const char*`) is handled only by the ops
+that say so (`dialects/nn_strings.py`, Equal); `lookup` / `by_mlir` know it, the numeric
+tables derived from `DTYPES` do not.
+
 Dependency contract: numpy and ml_dtypes only.
 """
 
@@ -47,6 +52,7 @@ class Kind(enum.Enum):
     NARROW_FLOAT = "narrow float"  # float8 / float4: stored as one byte, converted by Cast only
     NARROW_SIGNED = "narrow signed"  # int4 / int2: likewise
     NARROW_UNSIGNED = "narrow unsigned"  # uint4 / uint2: likewise
+    STRING = "string"
 
 
 NARROW = (Kind.NARROW_FLOAT, Kind.NARROW_SIGNED, Kind.NARROW_UNSIGNED)
@@ -66,9 +72,12 @@ class DType:
 
     @property
     def storage(self) -> str:
-        """The element type below nn: integers are signless there, narrow types are bytes."""
+        """The element type below nn: integers are signless there, narrow types are bytes,
+        strings are handles."""
         if self.kind in NARROW:
             return "i8"
+        if self.kind is Kind.STRING:
+            return "i64"  # a handle: the address of a NUL-terminated UTF-8 string
         return self.mlir[1:] if self.kind is Kind.UNSIGNED else self.mlir
 
     @property
@@ -108,17 +117,23 @@ DTYPES: tuple[DType, ...] = (
 _NUMPY: dict[str, np.dtype[Any]] = {
     d.name: np.dtype(getattr(ml_dtypes, d.name, None) or d.name) for d in DTYPES
 }
-_BY_NAME = {d.name: d for d in DTYPES}
-_BY_MLIR = {d.mlir: d for d in DTYPES}
+# UTF-8 strings: numpy object arrays of str (as onnx.reference gives them); see the module doc
+STRING = DType("object", "!nn.string", "const char*", Kind.STRING)
+_NUMPY["object"] = np.dtype(object)
+_BY_NAME = {d.name: d for d in (*DTYPES, STRING)}
+_BY_MLIR = {d.mlir: d for d in (*DTYPES, STRING)}
 
 
 def lookup(dtype: Any) -> DType | None:
-    """The row of a numpy dtype (or its name), None if Strata does not handle it."""
+    """The row of a numpy dtype (or its name), None if Strata does not handle it; numpy
+    `str` / `bytes` dtypes (`<U5`) and `object` give :data:`STRING`."""
     try:
-        name = np.dtype(dtype).name
+        dt = np.dtype(dtype)
     except TypeError:
         return None
-    return _BY_NAME.get(name)
+    if dt.kind in "OUS":
+        return STRING
+    return _BY_NAME.get(dt.name)
 
 
 def by_mlir(spelling: str) -> DType | None:
@@ -157,3 +172,8 @@ def is_integer(dtype: Any) -> bool:
     """Signed or unsigned integer (not bool)."""
     d = lookup(dtype)
     return d is not None and d.kind in (Kind.SIGNED, Kind.UNSIGNED)
+
+
+def is_string(dtype: Any) -> bool:
+    """Whether a numpy dtype holds strings (object, str or bytes arrays)."""
+    return lookup(dtype) is STRING

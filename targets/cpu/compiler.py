@@ -29,7 +29,7 @@ from strata import dtypes
 from strata.errors import CompilationError, StrataError, VerificationError
 from strata.frontends.base import ImportedModel, TensorInfo
 from strata.passes.registry import pipelines, run_pipeline
-from strata.targets.cpu import abi, openmp, toolchain, weights
+from strata.targets.cpu import abi, openmp, string_runtime, toolchain, weights
 from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta
 from strata.targets.cpu.passes import WEIGHT_ATTR, cpu_pipeline, public_funcs
 
@@ -116,7 +116,10 @@ def _check_type(t: ir.Type, dtype: np.dtype, shape: tuple[object, ...], what: st
     want = [d if isinstance(d, int) else None for d in shape]
     got = [None if rt.is_dynamic_dim(i) else int(rt.shape[i]) for i in range(rt.rank)]
     elem = str(rt.element_type)
-    if got != want or dtype.name not in _ELEM_DTYPES.get(elem, ()):
+    ok = dtype.name in _ELEM_DTYPES.get(elem, ()) or (
+        dtypes.is_string(dtype) and elem == dtypes.STRING.storage
+    )
+    if got != want or not ok:
         shown = ", ".join("?" if d is None else str(d) for d in want)
         raise VerificationError(
             f"{what}: the entry function has {t}, expected {dtype.name}[{shown}]"
@@ -192,6 +195,7 @@ class Lowered:
     arrays: list[np.ndarray]
     layout: weights.WeightLayout
     descriptors: bool
+    strings: bool = False  # calls the string runtime (string_runtime.py)
 
 
 def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Lowered:
@@ -207,6 +211,9 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
     keys, arrays = _collect_weights(func, imported)
     layout = weights.plan_layout(arrays, keys)
     func.attributes["sym_name"] = ir.StringAttr.get(f"{opts.name}__strata_kernel")
+    strings = string_runtime.uses_strings(module)
+    if strings:
+        string_runtime.insert_reset(module, func)
     dynamic = has_dynamic_tensors(module)
     if dynamic:
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
@@ -215,7 +222,7 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
     rename_allocator(module, abi.alloc_prefix(opts.name))
     st.log("linalg -> llvm dialect done")
     st.save("llvm.mlir", module)
-    return Lowered(arrays, layout, dynamic)
+    return Lowered(arrays, layout, dynamic, strings)
 
 
 def rename_allocator(module: ir.Module, prefix: str) -> None:
@@ -301,7 +308,10 @@ def _finish(
     if opts.emit == "obj":
         toolchain.link_relocatable(objs, out_dir / f"{name}.o")
         return _meta(imported, opts, version, None if data_symbol else f"{name}.bin")
-    toolchain.link_shared(objs, out_dir / f"{name}.so", openmp.link_args(opts.num_threads))
+    libs = openmp.link_args(opts.num_threads)
+    if lowered.strings:
+        libs = [*string_runtime.link_args(), *libs]
+    toolchain.link_shared(objs, out_dir / f"{name}.so", libs)
     st.log(f"linked {name}.so")
     meta = _meta(imported, opts, version, None if data_symbol else f"{name}.bin")
     meta.library = f"{name}.so"

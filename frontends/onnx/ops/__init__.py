@@ -27,6 +27,7 @@ from strata.frontends.onnx.ops import (
     sequence_control,
     shape,
     signal,
+    strings,
     training,
     window,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "sequence_control",
     "shape",
     "signal",
+    "strings",
     "training",
     "window",
 ]

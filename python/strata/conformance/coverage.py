@@ -37,8 +37,17 @@ OUTPUT = REPO_ROOT / "docs" / "onnx-coverage.md"
 # (strata.frontends.onnx.importer / graph.unsupported_nodes).
 SHAPE_FOLDED = ("Shape", "Size")
 # Where each op lowers on the way to native code: the linalg loop path or a call into a C++
-# runtime library. Not recorded yet; later work fills it (op type -> short text).
-LOWERS_TO: dict[str, str] = {}
+# runtime library (op type -> short text). Recorded so far for the ops that call a runtime.
+_STRING_RUNTIME = "C++ string runtime (`strata_str_*` calls in linalg / scf loops)"
+LOWERS_TO: dict[str, str] = {
+    # string ops: passes/lowering/strings.py -> targets/cpu/runtime/strings.cpp
+    "StringConcat": _STRING_RUNTIME,
+    "StringNormalizer": _STRING_RUNTIME,
+    "StringSplit": _STRING_RUNTIME,
+    "RegexFullMatch": _STRING_RUNTIME + ", std::regex ECMAScript",
+    "ai.onnx.ml.LabelEncoder": _STRING_RUNTIME + " (string keys) + linalg table lookup",
+    "Equal": "linalg; on strings a C++ string runtime call per element",
+}
 
 CONVERTER = "yes"
 SHAPE_FOLD = "folds (shape)"
@@ -254,8 +263,9 @@ def render(target: str, cases: Sequence[Case], expected: Mapping[str, str]) -> s
         "only its failing cases use; **node tests** — the op's node cases passing / total; "
         "**expanded** — its `*_expanded` cases (the op's function body, run as the ops it "
         "is made of) passing / total; **lowers to** — the path the op takes "
-        "to native code (linalg loop path / C++ runtime library): *not recorded yet, to be "
-        "filled* (`LOWERS_TO` in `strata/conformance/coverage.py`).\n"
+        "to native code (linalg loop path / C++ runtime library), recorded so far for the ops "
+        "that call a runtime library (`LOWERS_TO` in `strata/conformance/coverage.py`); `-`: "
+        "not recorded (the linalg loop path).\n"
     )
     for domain in sorted(by_domain, key=lambda d: (d != "ai.onnx", d)):
         out.append(f"### `{domain}`\n")

@@ -976,6 +976,26 @@ func.func @bit_cast(%arg0: tensor<2x?xf8E4M3FN>, %arg1: tensor<3xf16>) -> tensor
   return %0 : tensor<2x?xui8>
 }
 
+// String ops (`!nn.string` elements).
+// CHECK-LABEL: func.func @string_ops
+// CHECK:         "nn.string_concat"({{.*}}) : (tensor<2x3x!nn.string>, tensor<3x!nn.string>) -> tensor<2x3x!nn.string>
+// CHECK:         "nn.string_normalizer"({{.*}}) {case_change_action = "UPPER", is_case_sensitive = 0 : i64, stopwords = ["a"]} : (tensor<1x3x!nn.string>) -> tensor<1x?x!nn.string>
+// CHECK:         "nn.string_split"({{.*}}) -> (tensor<3x?x!nn.string>, tensor<3xi64>)
+// CHECK:         "nn.regex_full_match"({{.*}}) {pattern = "a.*"} : (tensor<3x!nn.string>) -> tensor<3xi1>
+// CHECK:         "nn.label_encoder"({{.*}}) -> tensor<3xi64>
+// CHECK:         "nn.equal"({{.*}}) : (tensor<3x!nn.string>, tensor<3x!nn.string>) -> tensor<3xi1>
+// CHECK:         "nn.string_constant"() {shape = array<i64: 2>, values = ["a", ""]} : () -> tensor<2x!nn.string>
+func.func @string_ops(%x: tensor<2x3x!nn.string>, %y: tensor<3x!nn.string>, %r: tensor<1x3x!nn.string>) -> tensor<3xi1> {
+  %0 = "nn.string_concat"(%x, %y) : (tensor<2x3x!nn.string>, tensor<3x!nn.string>) -> tensor<2x3x!nn.string>
+  %1 = "nn.string_normalizer"(%r) {case_change_action = "UPPER", is_case_sensitive = 0 : i64, stopwords = ["a"]} : (tensor<1x3x!nn.string>) -> tensor<1x?x!nn.string>
+  %2:2 = "nn.string_split"(%y) {delimiter = ",", maxsplit = -1 : i64} : (tensor<3x!nn.string>) -> (tensor<3x?x!nn.string>, tensor<3xi64>)
+  %3 = "nn.regex_full_match"(%y) {pattern = "a.*"} : (tensor<3x!nn.string>) -> tensor<3xi1>
+  %4 = "nn.label_encoder"(%y) {keys = ["a", "b"], values = dense<[1, 2]> : tensor<2xi64>, default = dense<-1> : tensor<1xi64>} : (tensor<3x!nn.string>) -> tensor<3xi64>
+  %5 = "nn.equal"(%y, %y) : (tensor<3x!nn.string>, tensor<3x!nn.string>) -> tensor<3xi1>
+  %6 = "nn.string_constant"() {shape = array<i64: 2>, values = ["a", ""]} : () -> tensor<2x!nn.string>
+  return %5 : tensor<3xi1>
+}
+
 // CHECK-LABEL: func.func @constant_resource
 // CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
 func.func @constant_resource() -> tensor<2xf32> {

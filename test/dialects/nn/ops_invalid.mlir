@@ -1334,3 +1334,43 @@ func.func @cast_round_mode(%a0: tensor<3xf32>) {
   %0 = "nn.cast"(%a0) {round_mode = "odd", saturate = 1 : i64, to = f8E8M0FNU} : (tensor<3xf32>) -> tensor<3xf8E8M0FNU>
   return
 }
+
+// -----
+
+func.func @string_concat_not_strings(%a0: tensor<2xf32>, %a1: tensor<2x!nn.string>) {
+  // expected-error @+1 {{'nn.string_concat' op operand 'x' must be a string tensor, got float32}}
+  %0 = "nn.string_concat"(%a0, %a1) : (tensor<2xf32>, tensor<2x!nn.string>) -> tensor<2x!nn.string>
+  return
+}
+
+// -----
+
+func.func @string_normalizer_rank(%a0: tensor<2x3x!nn.string>) {
+  // expected-error @+1 {{'nn.string_normalizer' op operand 'x' [2, 3] must have shape [C] or [1, C]}}
+  %0 = "nn.string_normalizer"(%a0) {case_change_action = "NONE", is_case_sensitive = 0 : i64, stopwords = []} : (tensor<2x3x!nn.string>) -> tensor<1x?x!nn.string>
+  return
+}
+
+// -----
+
+func.func @string_split_maxsplit(%a0: tensor<2x!nn.string>) {
+  // expected-error @+1 {{'nn.string_split' op attribute 'maxsplit' = -2 must be >= -1 (-1: no limit)}}
+  %0:2 = "nn.string_split"(%a0) {delimiter = "", maxsplit = -2 : i64} : (tensor<2x!nn.string>) -> (tensor<2x?x!nn.string>, tensor<2xi64>)
+  return
+}
+
+// -----
+
+func.func @regex_empty_pattern(%a0: tensor<2x!nn.string>) {
+  // expected-error @+1 {{'nn.regex_full_match' op attribute 'pattern' must not be empty}}
+  %0 = "nn.regex_full_match"(%a0) {pattern = ""} : (tensor<2x!nn.string>) -> tensor<2xi1>
+  return
+}
+
+// -----
+
+func.func @label_encoder_values(%a0: tensor<2x!nn.string>) {
+  // expected-error @+1 {{'nn.label_encoder' op attribute 'values' [3] must be 1-d with one value per key (2)}}
+  %0 = "nn.label_encoder"(%a0) {keys = ["a", "b"], values = dense<[1, 2, 3]> : tensor<3xi64>, default = dense<-1> : tensor<1xi64>} : (tensor<2x!nn.string>) -> tensor<2xi64>
+  return
+}

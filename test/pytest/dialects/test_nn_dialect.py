@@ -42,6 +42,9 @@ FLOAT_MATH = ["cos", "sin", "tan", "acos", "asin", "atan", "cosh", "sinh", "acos
               "atanh", "ceil", "floor", "round", "softplus", "softsign", "hard_swish", "mish"]  # fmt: skip
 
 
+STR = np.dtype(object)  # string tensors (strata.dtypes.STRING)
+
+
 def T(*shape: int | None, dtype: Any = F32) -> TensorSpec:
     return TensorSpec.of(shape, dtype)
 
@@ -492,6 +495,25 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     "dynamic_dft": ([T(2, 8, 2), T(dtype=np.int64)], {"inverse": 1, "onesided": 1}, [(2, None, 1)]),
     # low-precision element types
     "bit_cast": ([T(2, None)], {"to": np.dtype("int32")}, [(2, None)]),
+    # string ops (strata.dialects.nn_strings)
+    "string_concat": ([T(2, 3, dtype=STR), T(3, dtype=STR)], {}, [(2, 3)]),
+    "string_normalizer": (
+        [T(1, 6, dtype=STR)],
+        {"case_change_action": "UPPER", "stopwords": ["a", "b"]},
+        [(1, None)],
+    ),
+    "string_split": ([T(2, None, dtype=STR)], {"delimiter": ","}, [(2, None, None), (2, None)]),
+    "regex_full_match": ([T(4, dtype=STR)], {"pattern": "a+b"}, [(4,)]),
+    "label_encoder": (
+        [T(3, dtype=STR)],
+        {
+            "keys": ["x", "y"],
+            "values": np.array([1.5, 2.5], np.float32),
+            "default": np.array([0.0], np.float32),
+        },
+        [(3,)],
+    ),
+    "string_constant": ([], {"values": ["a", "", "é"], "shape": [1, 3]}, [(1, 3)]),
 }
 
 
@@ -1570,6 +1592,35 @@ BAD: list[tuple[str, list[Any], dict[str, Any], str]] = [
         r"'to' = float16 \(16 bits\): expected an element type as wide as the input's float32",
     ),
     ("bit_cast", [T(2, dtype=np.uint8)], {"to": np.dtype("int4")}, r"as wide as the input's uint8"),
+    # string ops
+    ("string_concat", [T(2), T(2, dtype=STR)], {}, r"operand 'x' must be a string tensor"),
+    ("string_normalizer", [T(2, 3, dtype=STR)], {}, r"must have shape \[C\] or \[1, C\]"),
+    (
+        "string_normalizer",
+        [T(3, dtype=STR)],
+        {"case_change_action": "TITLE"},
+        r"'case_change_action'",
+    ),
+    ("string_split", [T(3, dtype=STR)], {"maxsplit": -2}, r"'maxsplit' = -2 must be >= -1"),
+    ("regex_full_match", [T(3, dtype=STR)], {"pattern": ""}, r"'pattern' must not be empty"),
+    (
+        "label_encoder",
+        [T(3, dtype=STR)],
+        {"keys": ["a"], "values": np.array([1, 2]), "default": np.array([0])},
+        r"'values' \[2\] must be 1-d with one value per key \(1\)",
+    ),
+    (
+        "label_encoder",
+        [T(3, dtype=STR)],
+        {"keys": ["a"], "values": np.array([1]), "default": np.array([0.5])},
+        r"'default' \(float64\[1\]\) must be one int64 value",
+    ),
+    (
+        "string_constant",
+        [],
+        {"values": ["a"], "shape": [2]},
+        r"'values' holds 1 strings; shape \[2\] needs 2",
+    ),
 ]
 
 
