@@ -36,6 +36,7 @@ from strata.dialects.nn_indexing import INDEXING_OPS
 from strata.dialects.nn_math import MATH_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
 from strata.dialects.nn_norm import NORM_OPS
+from strata.dialects.nn_quant import QUANT_OPS
 from strata.dialects.nn_rearrange import REARRANGE_OPS
 from strata.dialects.nn_reduce import REDUCE_FAMILY
 from strata.dialects.nn_rnn import RECURRENT_OPS
@@ -382,6 +383,7 @@ OPS: tuple[OpDef, ...] = (
     *CONSTANTS,
     *LOGIC,
     *MATH_OPS,
+    *QUANT_OPS,
 )
 
 DIALECT = Dialect("nn", "High-level neural-network ops on static tensors, modelled on ONNX.", OPS)

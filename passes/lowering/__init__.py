@@ -40,6 +40,7 @@ MODULES = (
     "select",
     "sort",
     "window",
+    "quant",
 )
 
 
