@@ -480,6 +480,16 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
     "bitwise_xor": ([T(3, dtype=np.int8), T(3, dtype=np.int8)], {}, [(3,)]),
     "bitwise_not": ([T(3, dtype=np.uint8)], {}, [(3,)]),
     "xor": ([T(2, 3, dtype=bool), T(3, dtype=bool)], {}, [(2, 3)]),
+    "quantize_linear": (
+        [T(2, 6), T(2, 2), T(2, 2, dtype=np.int8)],
+        {"block_size": 4, "output_dtype": np.dtype("int8"), "precision": np.dtype("float32")},
+        [(2, 6)],
+    ),
+    "dequantize_linear": (
+        [T(3, 4, dtype=np.uint8), T(3), None],
+        {"axis": 0, "output_dtype": np.dtype("float16")},
+        [(3, 4)],
+    ),
 }
 
 
