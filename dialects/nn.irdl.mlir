@@ -1663,4 +1663,30 @@ irdl.dialect @nn {
     irdl.results(output: %1)
     irdl.attributes {"values" = %2, "shape" = %3}
   }
+  irdl.operation @quantize_linear {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.integer"
+    %6 = irdl.base "#builtin.integer"
+    %7 = irdl.base "#builtin.integer"
+    %8 = irdl.base "#builtin.type"
+    %9 = irdl.base "#builtin.type"
+    irdl.operands(x: %1, y_scale: %2, y_zero_point: optional %3)
+    irdl.results(y: %4)
+    irdl.attributes {"axis" = %5, "block_size" = %6, "saturate" = %7, "output_dtype" = %8, "precision" = %9}
+  }
+  irdl.operation @dequantize_linear {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.integer"
+    %6 = irdl.base "#builtin.integer"
+    %7 = irdl.base "#builtin.type"
+    irdl.operands(x: %1, x_scale: %2, x_zero_point: optional %3)
+    irdl.results(y: %4)
+    irdl.attributes {"axis" = %5, "block_size" = %6, "output_dtype" = %7}
+  }
 }

@@ -37,6 +37,7 @@ from strata.dialects.nn_lowp import LOWP_OPS
 from strata.dialects.nn_math import MATH_OPS
 from strata.dialects.nn_movement import CONSTANTS, DATA_MOVEMENT, DYNAMIC_SHAPES
 from strata.dialects.nn_norm import NORM_OPS
+from strata.dialects.nn_quant import QUANT_OPS
 from strata.dialects.nn_random import RANDOM_OPS
 from strata.dialects.nn_rearrange import REARRANGE_OPS
 from strata.dialects.nn_reduce import REDUCE_FAMILY
@@ -390,6 +391,7 @@ OPS: tuple[OpDef, ...] = (
     *RANDOM_OPS,
     *LOWP_OPS,
     *STRING_OPS,
+    *QUANT_OPS,
 )
 
 DIALECT = Dialect(

@@ -45,6 +45,7 @@ MODULES = (
     "random",
     "lowp",
     "strings",
+    "quant",
 )
 
 

@@ -996,6 +996,20 @@ func.func @string_ops(%x: tensor<2x3x!nn.string>, %y: tensor<3x!nn.string>, %r: 
   return %5 : tensor<3xi1>
 }
 
+// CHECK-LABEL: func.func @quantize_linear
+// CHECK-NEXT:    %{{.*}} = "nn.quantize_linear"({{.*}}) {{.*}}block_size = 4{{.*}}output_dtype = i8, precision = f32{{.*}} -> tensor<?x6xi8>
+func.func @quantize_linear(%x: tensor<?x6xf32>, %s: tensor<?x2xf32>, %z: tensor<?x2xi8>) -> tensor<?x6xi8> {
+  %0 = "nn.quantize_linear"(%x, %s, %z) {axis = 1 : i64, block_size = 4 : i64, output_dtype = i8, precision = f32, saturate = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1>} : (tensor<?x6xf32>, tensor<?x2xf32>, tensor<?x2xi8>) -> tensor<?x6xi8>
+  return %0 : tensor<?x6xi8>
+}
+
+// CHECK-LABEL: func.func @dequantize_linear
+// CHECK-NEXT:    %{{.*}} = "nn.dequantize_linear"({{.*}}) {{.*}}output_dtype = f16{{.*}} -> tensor<3x4xf16>
+func.func @dequantize_linear(%x: tensor<3x4xui8>, %s: tensor<3xf32>) -> tensor<3x4xf16> {
+  %0 = "nn.dequantize_linear"(%x, %s) {axis = 0 : i64, block_size = 0 : i64, output_dtype = f16, operandSegmentSizes = array<i32: 1, 1, 0>} : (tensor<3x4xui8>, tensor<3xf32>) -> tensor<3x4xf16>
+  return %0 : tensor<3x4xf16>
+}
+
 // CHECK-LABEL: func.func @constant_resource
 // CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
 func.func @constant_resource() -> tensor<2xf32> {

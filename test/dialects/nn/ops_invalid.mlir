@@ -1374,3 +1374,43 @@ func.func @label_encoder_values(%a0: tensor<2x!nn.string>) {
   %0 = "nn.label_encoder"(%a0) {keys = ["a", "b"], values = dense<[1, 2, 3]> : tensor<3xi64>, default = dense<-1> : tensor<1xi64>} : (tensor<2x!nn.string>) -> tensor<2xi64>
   return
 }
+
+// -----
+
+func.func @quantize_axis_scale_length(%x: tensor<3x4xf32>, %s: tensor<4xf32>) {
+  // expected-error @+1 {{'nn.quantize_linear' op operand 'y_scale' [4] must be a scalar or a 1-d tensor of x.shape[0] = [3] elements (per axis); blocked quantization needs 'block_size' > 0}}
+  %0 = "nn.quantize_linear"(%x, %s) {axis = 0 : i64, block_size = 0 : i64, output_dtype = ui8, precision = f32, saturate = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0>} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xui8>
+  return
+}
+
+// -----
+
+func.func @quantize_blocked_scale_shape(%x: tensor<2x6xf32>, %s: tensor<2x3xf32>) {
+  // expected-error @+1 {{'nn.quantize_linear' op operand 'y_scale' [2, 3] must have shape [2, 2] for x [2, 6] blocked by 4 along axis 1}}
+  %0 = "nn.quantize_linear"(%x, %s) {axis = 1 : i64, block_size = 4 : i64, output_dtype = i8, precision = f32, saturate = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0>} : (tensor<2x6xf32>, tensor<2x3xf32>) -> tensor<2x6xi8>
+  return
+}
+
+// -----
+
+func.func @quantize_zero_point_type(%x: tensor<3xf32>, %s: tensor<f32>, %z: tensor<i8>) {
+  // expected-error @+1 {{'nn.quantize_linear' op operand 'y_zero_point' has element type int8; expected 'output_dtype' uint8}}
+  %0 = "nn.quantize_linear"(%x, %s, %z) {axis = 1 : i64, block_size = 0 : i64, output_dtype = ui8, precision = f32, saturate = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1>} : (tensor<3xf32>, tensor<f32>, tensor<i8>) -> tensor<3xui8>
+  return
+}
+
+// -----
+
+func.func @quantize_output_type(%x: tensor<3xf32>, %s: tensor<f32>) {
+  // expected-error @+1 {{'nn.quantize_linear' op attribute 'output_dtype' = int32 must be an integer type of at most 16 bits or an 8-bit (or narrower) float type}}
+  %0 = "nn.quantize_linear"(%x, %s) {axis = 1 : i64, block_size = 0 : i64, output_dtype = i32, precision = f32, saturate = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0>} : (tensor<3xf32>, tensor<f32>) -> tensor<3xi32>
+  return
+}
+
+// -----
+
+func.func @dequantize_zero_point_type(%x: tensor<3xi8>, %s: tensor<f32>, %z: tensor<ui8>) {
+  // expected-error @+1 {{'nn.dequantize_linear' op operand 'x_zero_point' has element type uint8; expected x's int8}}
+  %0 = "nn.dequantize_linear"(%x, %s, %z) {axis = 1 : i64, block_size = 0 : i64, output_dtype = f32, operandSegmentSizes = array<i32: 1, 1, 1>} : (tensor<3xi8>, tensor<f32>, tensor<ui8>) -> tensor<3xf32>
+  return
+}

@@ -514,6 +514,16 @@ SAMPLES: dict[str, tuple[list[Any], dict[str, Any], list[tuple[int, ...]]]] = {
         [(3,)],
     ),
     "string_constant": ([], {"values": ["a", "", "é"], "shape": [1, 3]}, [(1, 3)]),
+    "quantize_linear": (
+        [T(2, 6), T(2, 2), T(2, 2, dtype=np.int8)],
+        {"block_size": 4, "output_dtype": np.dtype("int8"), "precision": np.dtype("float32")},
+        [(2, 6)],
+    ),
+    "dequantize_linear": (
+        [T(3, 4, dtype=np.uint8), T(3), None],
+        {"axis": 0, "output_dtype": np.dtype("float16")},
+        [(3, 4)],
+    ),
 }
 
 
