@@ -80,7 +80,7 @@ def _attr_value(kind: AttrKind, arr: np.ndarray) -> Any:
     raise OpVerifyError(f"no attribute form for kind {kind.name}")
 
 
-def _normalise_axes(name: str, value: Any, in_rank: int, op_name: str) -> Any:
+def _normalise_axes(value: Any, in_rank: int, op_name: str) -> Any:
     rank = in_rank + (len(value) if op_name.endswith("unsqueeze") else 0)
     if isinstance(value, list):
         return [a + rank if a < 0 else a for a in value]
@@ -93,6 +93,7 @@ def _fold(op: ir.Operation, dyn: OpDef, static: OpDef) -> bool:
     static_attrs = {a.name: a for a in static.attrs}
     operands: dict[str, ir.Value | None] = {}
     attrs: dict[str, Any] = {}
+    consts: list[ir.Operation] = []  # the folded constants' ops, erased once unused
     for decl, vals in zip(dyn.operands, groups, strict=True):
         if decl.variadic:
             return False
@@ -109,6 +110,8 @@ def _fold(op: ir.Operation, dyn: OpDef, static: OpDef) -> bool:
         arr = _constant(value)
         if arr is None:
             return False
+        if value.owner.operation not in consts:
+            consts.append(value.owner.operation)
         try:
             attrs[decl.name] = _attr_value(static_attrs[decl.name].kind, arr)
         except OpVerifyError:
@@ -120,7 +123,7 @@ def _fold(op: ir.Operation, dyn: OpDef, static: OpDef) -> bool:
     if first is not None and isinstance(first.type, ir.RankedTensorType):
         rank = ir.RankedTensorType(first.type).rank
         for name in _AXES & set(attrs) & {d.name for d in dyn.operands}:
-            attrs[name] = _normalise_axes(name, attrs[name], rank, dyn.name)
+            attrs[name] = _normalise_axes(attrs[name], rank, dyn.name)
     old = list(op.results)
     try:
         with ir.InsertionPoint(op), op.location:
@@ -138,11 +141,10 @@ def _fold(op: ir.Operation, dyn: OpDef, static: OpDef) -> bool:
             replacements.append(tensor.CastOp(o.type, n).result)
     for o, r in zip(old, replacements, strict=True):
         o.replace_all_uses_with(r)
-    consts = [v.owner for vals in groups for v in vals if _constant(v) is not None]
     op.erase()
     for c in consts:
-        if isinstance(c, ir.OpView) and not list(c.operation.results[0].uses):
-            c.operation.erase()
+        if not list(c.results[0].uses):
+            c.erase()
     return True
 
 

@@ -46,3 +46,16 @@ func.func @top_k(%x: tensor<3x4xf32>) -> (tensor<3x?xf32>, tensor<3x?xi64>) {
   %0:2 = "nn.dynamic_top_k"(%x, %k) {axis = 1 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>)
   return %0#0, %0#1 : tensor<3x?xf32>, tensor<3x?xi64>
 }
+
+// -----
+
+// One constant feeding several operands is folded into each and erased once.
+// CHECK-LABEL: func.func @shared_constant
+// CHECK-NOT:     nn.constant
+// CHECK:         "nn.slice"(%arg0) {axes = array<i64: 1>, ends = array<i64: 2>, starts = array<i64: 1>, steps = array<i64: 1>}
+func.func @shared_constant(%x: tensor<4x5xf32>) -> tensor<4x1xf32> {
+  %b = "nn.constant"() {value = dense<1> : tensor<1xi64>} : () -> tensor<1xi64>
+  %e = "nn.constant"() {value = dense<2> : tensor<1xi64>} : () -> tensor<1xi64>
+  %0 = "nn.dynamic_slice"(%x, %b, %e, %b, %b) : (tensor<4x5xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<4x1xf32>
+  return %0 : tensor<4x1xf32>
+}
