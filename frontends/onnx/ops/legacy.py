@@ -154,18 +154,9 @@ def concat_v1(node: Node) -> Sequence[Output]:
     axis = int(node.attr("axis", 1))
     if not -rank <= axis < rank:
         node.fail(f"axis {axis} is out of range for rank {rank}")
-    axis = axis + rank if axis < 0 else axis
-    pieces = [
-        node.value(i)
-        for i in range(node.num_inputs)
-        if node.has(i) and node.spec(i).shape[axis] != 0
-    ]
-    if not pieces:
-        return [node.value(0)]
-    acc = pieces[0]
-    for v in pieces[1:]:
-        acc = node.build1("concat", [acc, v], {"axis": axis})
-    return [acc]
+    from strata.frontends.onnx.ops.shape import concat_along
+
+    return concat_along(node, axis + rank if axis < 0 else axis)
 
 
 @converter("Tile", since=1, until=6, needs=["concat"])

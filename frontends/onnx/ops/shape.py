@@ -143,8 +143,12 @@ def concat(node: Node) -> Sequence[Output]:
     """n-ary Concat as a chain of binary nn.concat; empty pieces are dropped."""
     if not node.has_attr("axis"):
         node.fail("attribute 'axis' is required")
-    rank = node.spec(0).rank
-    axis = _norm(int(node.attr("axis")), rank, node)
+    return concat_along(node, _norm(int(node.attr("axis")), node.spec(0).rank, node))
+
+
+def concat_along(node: Node, axis: int) -> Sequence[Output]:
+    """The node's inputs joined along `axis` (non-negative) by a chain of binary
+    nn.concat, empty pieces dropped (shared with the Concat-1 converter)."""
     pieces = [
         node.value(i)
         for i in range(node.num_inputs)
