@@ -10,6 +10,8 @@
   read-only), so bufferization never writes into them.
 * `strata-cpu-distinct-results`: a value returned at several result positions is copied for
   the later ones (buffer-results-to-out-params crashes on repeated results).
+* `strata-cpu-isolate-sizes`: a dynamic `tensor.empty` size computed by `arith.select` becomes
+  `max(size, 0)`, which value-bounds analysis cannot see through (see the pass).
 * `strata-memref-copy-to-linalg`: `memref.copy` -> `linalg.copy`, so the library does not need
   `memrefCopy` from MLIR's runtime support library.
 * `strata-cpu-schedule{schedule=tiled num-threads=1}`: applies a named schedule of
@@ -206,6 +208,38 @@ def _copy_repeated(ret: ir.Operation) -> None:
 
 
 @register_pass
+class IsolateSizes(ModulePass):
+    """Cut the chains of `arith.select` that dynamic sizes grow through a deep model.
+
+    With dynamic dims, the lowering picks sizes at run time with selects (a broadcast dim is
+    the operand's that is not 1; Reshape's 0 copies a dim, -1 infers one), and each layer's
+    sizes select among the previous layer's. One-shot bufferization compares tile offsets and
+    sizes with value-bounds analysis, which walks back through every select and compares its
+    two sides, so its cost explodes with the depth of the chain: BERT-base with dynamic batch
+    and sequence spent 4 s bufferizing one layer and 41 s two, and did not finish twelve.
+    `arith.maxsi(size, 0)` equals the size (sizes are never negative), folds away only for
+    constants, and has no value-bounds model, so the analysis stops there. Only sizes of
+    `tensor.empty` (where every dynamic tensor's dims start) are wrapped: that is where the
+    chains pass from one op to the next, and equalities the analysis proves through other
+    ops stay visible.
+    """
+
+    name = "strata-cpu-isolate-sizes"
+
+    def run(self, module: ir.Operation) -> None:
+        for op in _walk_ops(module.regions[0].blocks[0]):
+            if op.name != "tensor.empty":
+                continue
+            for i, v in enumerate(list(op.operands)):
+                owner = v.owner
+                if isinstance(owner, ir.OpView):
+                    owner = owner.operation
+                if isinstance(owner, ir.Operation) and owner.name == "arith.select":
+                    with ir.InsertionPoint(op), op.location:
+                        op.operands[i] = arith.maxsi(v, arith.constant(ir.IndexType.get(), 0))
+
+
+@register_pass
 class MemrefCopyToLinalg(ModulePass):
     """Rewrite memref.copy into linalg.copy (no dependency on MLIR's runtime library)."""
 
@@ -353,6 +387,7 @@ def cpu_pipeline(
     )
     stages = [
         "strata-cpu-mark-readonly-args",
+        "strata-cpu-isolate-sizes" if dynamic else "",
         # Schedule contractions first: elementwise fusion would otherwise fold their
         # producers (e.g. BERT's GELU) into the reduction loop, recomputing them k times.
         f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)}}}",
