@@ -61,7 +61,13 @@ def reshape_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     total = prod(x.shape)
     if -1 in out:
         rest = prod([d for d in out if d != -1])
-        if total is None or rest is None:
+        # copied dims cancel: [?, ?, 768] -> [0, 0, -1, 64] infers 12 whatever the ?s are
+        copied = {i for i, d in enumerate(shape) if d == 0 and not allowzero}
+        kept = prod([d for i, d in enumerate(x.shape) if i not in copied])
+        kept_rest = prod([d for i, d in enumerate(out) if d != -1 and i not in copied])
+        if (total is None or rest is None) and kept and kept_rest and kept % kept_rest == 0:
+            out[out.index(-1)] = kept // kept_rest
+        elif total is None or rest is None:
             out[out.index(-1)] = None
         elif rest == 0 or total % rest:
             raise OpVerifyError(

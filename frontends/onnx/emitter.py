@@ -84,6 +84,8 @@ class Emitter:
         self.parent = parent
         self.weights: dict[str, np.ndarray] = parent.weights if parent else {}
         self._keys: set[str] = parent._keys if parent else set()
+        # run-time dims known to be equal (one table for the model: value names are unique)
+        self.dims: symbolic.DimClasses = parent.dims if parent else symbolic.DimClasses()
 
     def child(self) -> Emitter:
         """A scope for a sub-graph: sees this scope's names, shares the weights."""

@@ -248,6 +248,7 @@ class _Walker:
         args = list(block.arguments)
         for in_name, tree in in_trees:
             self.em.define(_input_value(in_name, tree, inputs, args))
+        _join_named_dims(self.em.dims, inputs)
         with ir.InsertionPoint(block):
             for index, node in nodes:
                 self._node(index, node)
@@ -349,6 +350,18 @@ class _Walker:
                 self.em.define(Tensor(name, items=list(out.items), optional=out.optional))
             else:
                 self.em.define(Tensor(name, value=out, sym=sym if k == 0 else None))
+        self._record_dims(node, ins)
+
+    def _record_dims(self, node: onnx.NodeProto, ins: list[Tensor | None]) -> None:
+        """Tell the dim classes which of the first output's dims equal which input dims."""
+        out = self.em.get(node.output[0]) if node.output and node.output[0] else None
+        if out is None or out.value is None or out.is_sequence:
+            return
+        if not isinstance(out.value.type, ir.RankedTensorType):
+            return
+        dims = [None if t is None or t.is_sequence else t.spec.shape for t in ins]
+        target = ins[1].tracked if len(ins) > 1 and ins[1] is not None else None
+        self.em.dims.record(node, dims, out.spec.shape, target)
 
     def _track(self, node: onnx.NodeProto, ins: list[Tensor | None]) -> symbolic.Sym | None:
         """The symbolic entries of the node's first output (shape arithmetic), if tracked."""
@@ -438,3 +451,13 @@ def _integer_target(ins: Sequence[Tensor | None]) -> bool:
 
 def _name_attrs(names: Sequence[str]) -> ir.ArrayAttr:
     return ir.ArrayAttr.get([ir.DictAttr.get({"nn.name": ir.StringAttr.get(n)}) for n in names])
+
+
+def _join_named_dims(classes: symbolic.DimClasses, inputs: Sequence[TensorInfo]) -> None:
+    """Graph inputs' dims that name the same `dim_param` are one run-time size."""
+    named: dict[str, symbolic.DimOf] = {}
+    for info in inputs:
+        for k, d in enumerate(info.shape):
+            if isinstance(d, str):
+                here = symbolic.DimOf(info.name, k)
+                classes.union(named.setdefault(d, here), here)

@@ -208,3 +208,287 @@ def _elementwise(fn: Callable[[Entry, Entry], Entry], a: Sym | None, b: Sym | No
     eb = b[1] * n if nb == 1 else b[1]
     shape = a[0] if len(a[0]) >= len(b[0]) and na == n else b[0]
     return shape, tuple(fn(x, y) for x, y in zip(ea, eb, strict=True))
+
+
+# ---- which run-time dims are equal ---------------------------------------------------------
+
+Dims = tuple[int | None, ...]  # a value's dims as shape rules see them (None: dynamic)
+
+_SAME_SHAPE = frozenset(
+    [
+        "Abs",
+        "Acos",
+        "Acosh",
+        "Asin",
+        "Asinh",
+        "Atan",
+        "Atanh",
+        "BatchNormalization",
+        "Cast",
+        "CastLike",
+        "Ceil",
+        "Celu",
+        "Clip",
+        "Cos",
+        "Cosh",
+        "DequantizeLinear",
+        "Dropout",
+        "Elu",
+        "Erf",
+        "Exp",
+        "Floor",
+        "Gelu",
+        "HardSigmoid",
+        "HardSwish",
+        "Hardmax",
+        "Identity",
+        "InstanceNormalization",
+        "IsInf",
+        "IsNaN",
+        "LayerNormalization",
+        "LeakyRelu",
+        "Log",
+        "LogSoftmax",
+        "LpNormalization",
+        "Mish",
+        "Neg",
+        "Not",
+        "QuantizeLinear",
+        "Reciprocal",
+        "Relu",
+        "Round",
+        "RMSNormalization",
+        "Selu",
+        "Shrink",
+        "Sigmoid",
+        "Sign",
+        "Sin",
+        "Sinh",
+        "Softmax",
+        "Softplus",
+        "Softsign",
+        "Sqrt",
+        "Tan",
+        "Tanh",
+        "ThresholdedRelu",
+        "Trilu",
+    ]
+)
+_BROADCAST = frozenset(
+    [
+        "Add",
+        "And",
+        "BitShift",
+        "BitwiseAnd",
+        "BitwiseOr",
+        "BitwiseXor",
+        "Div",
+        "Equal",
+        "Greater",
+        "GreaterOrEqual",
+        "Less",
+        "LessOrEqual",
+        "Max",
+        "Mean",
+        "Min",
+        "Mod",
+        "Mul",
+        "Or",
+        "PRelu",
+        "Pow",
+        "Sub",
+        "Sum",
+        "Where",
+        "Xor",
+    ]
+)
+_BATCH_FIRST = frozenset(
+    [
+        "AveragePool",
+        "Conv",
+        "ConvTranspose",
+        "GlobalAveragePool",
+        "GlobalMaxPool",
+        "LpPool",
+        "MaxPool",
+    ]
+)
+
+
+class DimClasses:
+    """Run-time dims known to be equal, as a union-find over :class:`DimOf`.
+
+    `record` is told each node's input and output dims and joins an output's dynamic dim with
+    the input dims it provably equals (a unary op keeps every dim; a broadcast keeps a dim
+    that only one input, or inputs of one class, has; MatMul keeps rows and columns; ...).
+    Graph inputs that name the same `dim_param` start in one class. Converters ask `same` to
+    keep static op forms: `Reshape(x, [Shape(y)[0], Shape(y)[1], 12, 64])` copies x's first
+    two dims when they equal y's.
+    """
+
+    def __init__(self) -> None:
+        self._parent: dict[DimOf, DimOf] = {}
+
+    def find(self, d: DimOf) -> DimOf:
+        root = d
+        while root in self._parent:
+            root = self._parent[root]
+        while d != root:  # path compression
+            nxt = self._parent[d]
+            self._parent[d] = root
+            d = nxt
+        return root
+
+    def union(self, a: DimOf, b: DimOf) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self._parent[ra] = rb
+
+    def same(self, a: DimOf, b: DimOf) -> bool:
+        return a == b or self.find(a) == self.find(b)
+
+    def record(
+        self,
+        node: onnx.NodeProto,
+        ins: Sequence[Dims | None],
+        out: Dims,
+        target: Sym | None = None,
+    ) -> None:
+        """Join the dynamic dims of `node`'s first output (dims `out`) with the input dims
+        they equal. `ins`: each input's dims (None: absent or not a tensor); `target`: the
+        tracked value of Reshape's / Expand's shape input."""
+        name = node.output[0]
+        for k, src in _sources(node, ins, out, target, self).items():
+            if k < len(out) and out[k] is None:
+                for d in src:
+                    self.union(DimOf(name, k), d)
+
+
+def _sources(
+    node: onnx.NodeProto,
+    ins: Sequence[Dims | None],
+    out: Dims,
+    target: Sym | None,
+    classes: DimClasses,
+) -> dict[int, list[DimOf]]:
+    """Output dim -> the input dims it equals (only dynamic ones are named)."""
+    op, names, r = node.op_type, list(node.input), len(out)
+    first = ins[0] if ins else None
+
+    def dyn(i: int, k: int) -> list[DimOf]:
+        dims = ins[i] if i < len(ins) else None
+        if dims is None or not 0 <= k < len(dims) or dims[k] is not None:
+            return []
+        return [DimOf(names[i], k)]
+
+    if first is None:
+        return {}
+    if op in _SAME_SHAPE:
+        return {k: dyn(0, k) for k in range(r)} if len(first) == r else {}
+    if op in _BROADCAST:
+        return {k: _broadcast_sources(ins, names, k - r, classes) for k in range(r)}
+    if op in _BATCH_FIRST:
+        return {0: dyn(0, 0)} if r and len(first) == r else {}
+    if op == "Transpose":
+        perm = [int(p) for p in _attr(node, "perm", list(reversed(range(r))))]  # type: ignore[attr-defined]
+        return {k: dyn(0, p) for k, p in enumerate(perm)} if len(perm) == r else {}
+    second = ins[1] if len(ins) > 1 else None
+    if op == "MatMul" and second is not None:
+        ra, rb = len(first), len(second)
+        if ra < 2 or rb < 2:
+            return {}
+        found = {k: _broadcast_sources(ins, names, k - (r - 2), classes, 2) for k in range(r - 2)}
+        found[r - 2] = dyn(0, ra - 2)
+        found[r - 1] = dyn(1, rb - 1)
+        return found
+    if op == "Gemm" and r == 2 and second is not None:
+        ta, tb = int(_attr(node, "transA", 0)), int(_attr(node, "transB", 0))  # type: ignore[call-overload]
+        return {0: dyn(0, 1 if ta else 0), 1: dyn(1, 0 if tb else 1)}
+    if op == "Gather" and second is not None:
+        axis, q = int(_attr(node, "axis", 0)), len(second)  # type: ignore[call-overload]
+        axis = axis + len(first) if axis < 0 else axis
+        found = {k: dyn(0, k) for k in range(axis)}
+        found.update({axis + j: dyn(1, j) for j in range(q)})
+        found.update({axis + q + j: dyn(0, axis + 1 + j) for j in range(len(first) - axis - 1)})
+        return found
+    if op == "Reshape" and target is not None and len(target[1]) == r:
+        allowzero = int(_attr(node, "allowzero", 0))  # type: ignore[call-overload]
+        found = {}
+        for k, e in enumerate(target[1]):
+            if isinstance(e, DimOf):
+                found[k] = [e]
+            elif e == 0 and not allowzero:
+                found[k] = dyn(0, k)
+        return found
+    if op == "Expand" and target is not None:
+        return _expand_sources(first, r, target[1], dyn, classes)
+    if op == "Concat":
+        axis = int(_attr(node, "axis", 0))  # type: ignore[call-overload]
+        axis = axis + r if axis < 0 else axis
+        # every input has the output's dims off the axis (valid models)
+        return {k: [d for i in range(len(ins)) for d in dyn(i, k)] for k in range(r) if k != axis}
+    if op in ("Unsqueeze", "Squeeze"):
+        return _squeeze_sources(first, out, dyn)
+    return {}
+
+
+def _broadcast_sources(
+    ins: Sequence[Dims | None],
+    names: Sequence[str],
+    k: int,
+    classes: DimClasses,
+    matrix: int = 0,
+) -> list[DimOf]:
+    """The input dims an output dim equals under broadcasting (`k` counts from the right;
+    `matrix`: trailing dims of each input outside the broadcast, as MatMul's two)."""
+    dyns: list[DimOf] = []
+    for i, dims in enumerate(ins):
+        if dims is None:
+            continue
+        j = len(dims) - matrix + k
+        if not 0 <= j < len(dims) - matrix:
+            continue
+        if dims[j] is None:
+            dyns.append(DimOf(names[i], j))
+        elif dims[j] != 1:
+            return []  # the output dim is static
+    if dyns and all(classes.same(dyns[0], d) for d in dyns[1:]):
+        return dyns
+    return []
+
+
+def _expand_sources(
+    first: Dims,
+    r: int,
+    entries: tuple[Entry, ...],
+    dyn: Callable[[int, int], list[DimOf]],
+    classes: DimClasses,
+) -> dict[int, list[DimOf]]:
+    """Expand's output dims: the input's where the target entry is 1, the entry's where the
+    input's dim is 1 (or absent), both where they are known equal."""
+    n, lead = len(entries), r - len(first)
+    found: dict[int, list[DimOf]] = {}
+    for k in range(r):
+        e = entries[k - (r - n)] if k >= r - n else 1
+        here = dyn(0, k - lead) if k >= lead else []
+        own = first[k - lead] if k >= lead else 1
+        if e == 1:
+            found[k] = here
+        elif isinstance(e, DimOf) and own == 1:
+            found[k] = [e]
+        elif isinstance(e, DimOf) and here and classes.same(e, here[0]):
+            found[k] = [e, *here]
+    return found
+
+
+def _squeeze_sources(
+    first: Dims, out: Dims, dyn: Callable[[int, int], list[DimOf]]
+) -> dict[int, list[DimOf]]:
+    """Unsqueeze / Squeeze only add or drop dims of size 1 and keep the others in order, so
+    when no dynamic dim was dropped, the k-th dynamic output dim is the k-th dynamic input
+    dim."""
+    dyn_in = [i for i, d in enumerate(first) if d is None]
+    dyn_out = [k for k, d in enumerate(out) if d is None]
+    if len(dyn_in) != len(dyn_out):
+        return {}
+    return {k: dyn(0, i) for i, k in zip(dyn_in, dyn_out, strict=True)}

@@ -355,11 +355,11 @@ def lower_average_pool(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[i
     xsz = sz.sizes_of(x)
     if not sz.is_static([*xsz[2:], *out[2:]]):
         return [_divide_by_runtime_counts(summed, xsz, k, s, d, pads, include)]
-    xs = [int(v) for v in xsz]
-    out = [int(v) for v in out]
+    xs = [int(v) for v in xsz[2:]]  # spatial dims are static here (batch may not be)
+    osp = [int(v) for v in out[2:]]
     counts = np.ones((), np.int64)
     for i in range(nsp):
-        ci = _counts(out[2 + i], xs[2 + i], k[i], s[i], d[i], pads[i], pads[nsp + i], include)
+        ci = _counts(osp[i], xs[i], k[i], s[i], d[i], pads[i], pads[nsp + i], include)
         counts = np.multiply.outer(counts, ci)
     if np.all(counts == counts.flat[0]):
         inv = 1.0 / float(counts.flat[0])

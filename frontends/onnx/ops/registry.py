@@ -190,6 +190,10 @@ class Node:
     def input_name(self, i: int) -> str:
         return self.proto.input[i]
 
+    def same_dim(self, d: symbolic.DimOf, i: int, axis: int) -> bool:
+        """Whether the run-time dim `d` provably equals dim `axis` of input `i`."""
+        return self._em.dims.same(d, symbolic.DimOf(self.proto.input[i], axis))
+
     def maybe_const(self, i: int) -> np.ndarray | None:
         return self._em.get(self.proto.input[i]).const if self.has(i) else None
 

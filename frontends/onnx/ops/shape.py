@@ -38,8 +38,9 @@ def _norm(axis: int, rank: int, node: Node, what: str = "axis") -> int:
 
 def static_reshape_target(node: Node) -> list[int] | None:
     """Reshape's target as nn.reshape's attribute, when shape tracking makes it static: a
-    run-time dim of the reshaped tensor itself at its own position is ONNX's 0 (copy), and a
-    single unknown entry becomes -1 (inferred)."""
+    run-time dim known to equal the reshaped tensor's own dim at that position (its own, or
+    one `DimClasses` has joined with it) is ONNX's 0 (copy), and a single unknown entry
+    becomes -1 (inferred)."""
     tracked = node.tracked(1)
     if tracked is None or len(tracked[0]) != 1:
         return None
@@ -51,8 +52,8 @@ def static_reshape_target(node: Node) -> list[int] | None:
         elif (
             isinstance(e, symbolic.DimOf)
             and not allowzero
-            and e.name == node.input_name(0)
-            and e.axis == i
+            and i < node.spec(0).rank
+            and node.same_dim(e, 0, i)
         ):
             out.append(0)
         else:
@@ -262,8 +263,8 @@ def gather(node: Node) -> Sequence[Output]:
 
 @converter("Expand", needs=["expand", "dynamic_expand"])
 def expand(node: Node) -> Sequence[Output]:
-    """nn.expand when the target is known at import time (a run-time dim of the input itself,
-    aligned, is 1: keep it), else nn.dynamic_expand."""
+    """nn.expand when the target is known at import time (a run-time dim known to equal the
+    input's own aligned dim is 1: keep it), else nn.dynamic_expand."""
     tracked = node.tracked(1)
     if tracked is not None and len(tracked[0]) == 1:
         n, rank = len(tracked[1]), node.spec(0).rank
@@ -272,7 +273,7 @@ def expand(node: Node) -> Sequence[Output]:
             j = i - (n - rank)
             if isinstance(e, int):
                 shape.append(e)
-            elif isinstance(e, symbolic.DimOf) and e.name == node.input_name(0) and e.axis == j:
+            elif isinstance(e, symbolic.DimOf) and j >= 0 and node.same_dim(e, 0, j):
                 shape.append(1)
             else:
                 break

@@ -333,6 +333,50 @@ def test_shape_arithmetic_keeps_static_reshapes() -> None:
     assert "shape = array<i64: 0, -1, 4>" in text
 
 
+def _heads_model(second: str, dims2: Sequence[object]) -> onnx.ModelProto:
+    """BERT's head split: Reshape(Add(b, MatMul(x2, w)), [Shape(x)[0], Shape(x)[1], -1, 4]),
+    where x2 = Add(x, `second`): the target's dims are x's, the reshaped tensor's come
+    through the Add and the MatMul."""
+    nodes = [
+        helper.make_node("Add", ["x", second], ["x2"]),
+        helper.make_node("MatMul", ["x2", "w"], ["m"]),
+        helper.make_node("Add", ["bias", "m"], ["q"]),
+        helper.make_node("Shape", ["x"], ["s"]),
+        helper.make_node("Gather", ["s", "zero"], ["b"], axis=0),
+        helper.make_node("Gather", ["s", "one"], ["t"], axis=0),
+        helper.make_node("Unsqueeze", ["b", "axes"], ["b1"]),
+        helper.make_node("Unsqueeze", ["t", "axes"], ["t1"]),
+        helper.make_node("Concat", ["b1", "t1", "tail"], ["shape"], axis=0),
+        helper.make_node("Reshape", ["q", "shape"], ["y"]),
+    ]
+    i64 = np.int64
+    inits = [
+        numpy_helper.from_array(np.ones((8, 8), np.float32), "w"),
+        numpy_helper.from_array(np.ones(8, np.float32), "bias"),
+        numpy_helper.from_array(np.array(0, i64), "zero"),
+        numpy_helper.from_array(np.array(1, i64), "one"),
+        numpy_helper.from_array(np.array([0], i64), "axes"),
+        numpy_helper.from_array(np.array([-1, 4], i64), "tail"),
+    ]
+    return make_model(nodes, [("x", ["n", "s", 8]), (second, dims2)], ["y"], inits)
+
+
+def test_equal_run_time_dims_keep_a_static_reshape() -> None:
+    """The dims of x flow through Add (with a same-named input), MatMul and a bias Add, so
+    the target copies them (0) and the head count is inferred statically."""
+    text = ir_text(_heads_model("r", ["n", "s", 8]))
+    assert "nn.dynamic_reshape" not in text
+    assert "shape = array<i64: 0, 0, -1, 4>" in text
+    assert "-> tensor<?x?x2x4xf32>" in text
+
+
+def test_possibly_different_run_time_dims_stay_dynamic() -> None:
+    """An input whose dims have other names may broadcast at run time (one of them may be
+    1), so the Add's dims are not x's and the reshape stays a run-time one."""
+    text = ir_text(_heads_model("r", ["p", "q", 8]))
+    assert '"nn.dynamic_reshape"' in text
+
+
 def test_shape_rule_failure_names_the_node() -> None:
     nodes = [helper.make_node("MatMul", ["x", "z"], ["y"], name="bad_mm")]
     model = make_model(nodes, [("x", [2, 3]), ("z", [4, 5])], ["y"])
