@@ -218,25 +218,44 @@ class IsolateSizes(ModulePass):
     two sides, so its cost explodes with the depth of the chain: BERT-base with dynamic batch
     and sequence spent 4 s bufferizing one layer and 41 s two, and did not finish twelve.
     `arith.maxsi(size, 0)` equals the size (sizes are never negative), folds away only for
-    constants, and has no value-bounds model, so the analysis stops there. Only sizes of
-    `tensor.empty` (where every dynamic tensor's dims start) are wrapped: that is where the
-    chains pass from one op to the next, and equalities the analysis proves through other
-    ops stay visible.
+    constants, and has no value-bounds model, so the analysis stops there. Only the sizes
+    that make a tensor's dims (`tensor.empty`'s operands, `tensor.expand_shape`'s output
+    shape) and that some select computes are wrapped: those are where the chains pass from
+    one op to the next, and equalities the analysis proves through other ops stay visible.
     """
 
     name = "strata-cpu-isolate-sizes"
 
     def run(self, module: ir.Operation) -> None:
+        memo: dict[ir.Value, bool] = {}
         for op in _walk_ops(module.regions[0].blocks[0]):
-            if op.name != "tensor.empty":
+            if op.name not in _SIZED:
                 continue
             for i, v in enumerate(list(op.operands)):
-                owner = v.owner
-                if isinstance(owner, ir.OpView):
-                    owner = owner.operation
-                if isinstance(owner, ir.Operation) and owner.name == "arith.select":
+                if isinstance(v.type, ir.IndexType) and _selected(v, memo):
                     with ir.InsertionPoint(op), op.location:
                         op.operands[i] = arith.maxsi(v, arith.constant(ir.IndexType.get(), 0))
+
+
+_SIZED = ("tensor.empty", "tensor.expand_shape")
+
+
+def _selected(v: ir.Value, memo: dict[ir.Value, bool]) -> bool:
+    """Whether integer arithmetic computes `v` from an `arith.select` (a `maxsi` ends the
+    search: it is opaque to value bounds already)."""
+    if v in memo:
+        return memo[v]
+    owner = v.owner
+    op = owner.operation if isinstance(owner, ir.OpView) else owner
+    found = False
+    if isinstance(op, ir.Operation) and op.name.startswith("arith."):
+        if op.name == "arith.select":
+            found = True
+        elif op.name not in ("arith.maxsi", "arith.constant"):
+            memo[v] = False  # cycles cannot occur in SSA, but keep the walk finite
+            found = any(_selected(o, memo) for o in op.operands)
+    memo[v] = found
+    return found
 
 
 @register_pass

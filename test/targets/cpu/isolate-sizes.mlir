@@ -38,3 +38,25 @@ func.func @nested(%c: i1, %x: index, %y: index) -> index {
   }
   return %r : index
 }
+
+// A size computed from a select (here through a multiplication) that shapes an expand_shape
+// result is wrapped as well; sizes read with tensor.dim are left alone.
+// CHECK-LABEL: func.func @expand_size
+// CHECK: %[[SEL:.*]] = arith.select
+// CHECK: %[[MUL:.*]] = arith.muli %[[SEL]]
+// CHECK: %[[MAX:.*]] = arith.maxsi %[[MUL]], %{{.*}} : index
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [%[[MAX]], 4]
+// CHECK: %[[D:.*]] = tensor.dim
+// CHECK-NOT: arith.maxsi
+// CHECK: tensor.empty(%[[D]])
+func.func @expand_size(%x: tensor<?xf32>, %c: i1, %n: index) -> (tensor<?x4xf32>, tensor<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %d = tensor.dim %x, %c0 : tensor<?xf32>
+  %s = arith.select %c, %n, %d : index
+  %m = arith.muli %s, %c2 : index
+  %e = tensor.expand_shape %x [[0, 1]] output_shape [%m, 4] : tensor<?xf32> into tensor<?x4xf32>
+  %d2 = tensor.dim %x, %c0 : tensor<?xf32>
+  %f = tensor.empty(%d2) : tensor<?xf32>
+  return %e, %f : tensor<?x4xf32>, tensor<?xf32>
+}
