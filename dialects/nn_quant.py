@@ -9,18 +9,18 @@ Part of the `nn` dialect's single declaration (`strata.dialects.nn` collects the
 * `precision` (QuantizeLinear) is the element type `x / y_scale` is computed in; the importer
   sets it to ONNX's `precision`, else the type numpy gives `x / y_scale` (what
   onnx.reference computes).
-
 * Quantized types: integers of at most 16 bits, int4 / uint4 / int2 / uint2, float8 e4m3fn /
   e4m3fnuz / e5m2 / e5m2fnuz and float4 e2m1fn (`is_quantized_type`; float8e8m0 is refused).
 
 The scale (and zero point, which has the scale's shape; a scalar and a one-element 1-d
-tensor both count as per tensor) is per tensor (rank 0, or one
-element), per axis (1-d, `x.shape[axis]` elements) or blocked (`block_size` > 0: the rank of
-`x`, `ceil(x.shape[axis] / block_size)` along `axis`, `x`'s dims elsewhere). The QLinear /
+tensor both count as per tensor) is per tensor (rank 0, or one element), per axis (1-d,
+`x.shape[axis]` elements) or blocked (`block_size` > 0: the rank of `x`,
+`ceil(x.shape[axis] / block_size)` along `axis`, `x`'s dims elsewhere). The QLinear /
 Integer ops (QLinearMatMul, QLinearConv, MatMulInteger, ConvInteger, DynamicQuantizeLinear)
 import as compositions of these and integer matmul / conv accumulating in i32.
 
-Dependency contract: imports only numpy and `strata.dialects.{opdef,onnx_schema,nn_rules}`.
+Dependency contract: imports only numpy, `strata.dtypes` and
+`strata.dialects.{opdef,onnx_schema,nn_rules}`.
 """
 
 from __future__ import annotations
