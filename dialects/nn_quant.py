@@ -9,14 +9,18 @@ Part of the `nn` dialect's single declaration (`strata.dialects.nn` collects the
 * `precision` (QuantizeLinear) is the element type `x / y_scale` is computed in; the importer
   sets it to ONNX's `precision`, else the type numpy gives `x / y_scale` (what
   onnx.reference computes).
+* Quantized types: integers of at most 16 bits, int4 / uint4 / int2 / uint2, float8 e4m3fn /
+  e4m3fnuz / e5m2 / e5m2fnuz and float4 e2m1fn (`is_quantized_type`; float8e8m0 is refused).
 
-The scale (and zero point, which has the scale's shape) is per tensor (rank 0, or one
-element), per axis (1-d, `x.shape[axis]` elements) or blocked (`block_size` > 0: the rank of
-`x`, `ceil(x.shape[axis] / block_size)` along `axis`, `x`'s dims elsewhere). The QLinear /
+The scale (and zero point, which has the scale's shape; a scalar and a one-element 1-d
+tensor both count as per tensor) is per tensor (rank 0, or one element), per axis (1-d,
+`x.shape[axis]` elements) or blocked (`block_size` > 0: the rank of `x`,
+`ceil(x.shape[axis] / block_size)` along `axis`, `x`'s dims elsewhere). The QLinear /
 Integer ops (QLinearMatMul, QLinearConv, MatMulInteger, ConvInteger, DynamicQuantizeLinear)
 import as compositions of these and integer matmul / conv accumulating in i32.
 
-Dependency contract: imports only numpy and `strata.dialects.{opdef,onnx_schema,nn_rules}`.
+Dependency contract: imports only numpy, `strata.dtypes` and
+`strata.dialects.{opdef,onnx_schema,nn_rules}`.
 """
 
 from __future__ import annotations
@@ -33,15 +37,33 @@ from strata.dialects.opdef import REQUIRED, Attr, AttrKind, OpVerifyError, Tenso
 QUANT = "quantization"
 
 
+# float8 / float4 kinds ONNX quantizes to (float8e8m0 is a scale type, not a quantized one)
+QUANTIZED_FLOATS = frozenset(
+    {"float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz", "float4_e2m1fn"}
+)
+_QUANTIZED_KINDS = (
+    dtypes.Kind.SIGNED,
+    dtypes.Kind.UNSIGNED,
+    dtypes.Kind.NARROW_SIGNED,
+    dtypes.Kind.NARROW_UNSIGNED,
+)
+
+
 def is_quantized_type(dtype: np.dtype[Any]) -> bool:
-    """Whether `dtype` can hold quantized values: an integer of at most 16 bits, or a float
-    of one byte or less (float8 / float4 kinds, once the element-type table has them)."""
+    """Whether `dtype` can hold quantized values: an integer of at most 16 bits (int4 / uint4
+    / int2 / uint2 included) or a float8 / float4 kind of `QUANTIZED_FLOATS`."""
     d = dtypes.lookup(dtype)
     if d is None:
         return False
-    if d.kind in (dtypes.Kind.SIGNED, dtypes.Kind.UNSIGNED):
-        return d.np.itemsize <= 2
-    return d.kind is dtypes.Kind.FLOAT and d.np.itemsize == 1
+    if d.kind in _QUANTIZED_KINDS:
+        return d.bits <= 16
+    return d.kind is dtypes.Kind.NARROW_FLOAT and d.name in QUANTIZED_FLOATS
+
+
+_QUANTIZED = (
+    "an integer type of at most 16 bits (int4 / uint4 / int2 / uint2 included) or float8 "
+    "e4m3fn / e4m3fnuz / e5m2 / e5m2fnuz or float4 e2m1fn"
+)
 
 
 def _element_type(attrs: Attrs, name: str) -> np.dtype[Any]:
@@ -53,13 +75,17 @@ def _element_type(attrs: Attrs, name: str) -> np.dtype[Any]:
         ) from None
 
 
+def _per_tensor(t: TensorSpec) -> bool:
+    return t.rank == 0 or (t.rank == 1 and t.shape[0] == 1)
+
+
 def check_scale_shape(
     x: TensorSpec, scale: TensorSpec, what: str, axis: int, block_size: int
 ) -> None:
     """`scale` (or a zero point) is per tensor, per axis or blocked for `x` (module doc)."""
     if block_size < 0:
         raise OpVerifyError(f"attribute 'block_size' = {block_size} must be >= 0")
-    if scale.rank == 0 or (scale.rank == 1 and scale.shape[0] == 1):
+    if _per_tensor(scale):
         return
     if x.rank == 0:
         raise OpVerifyError(
@@ -87,6 +113,20 @@ def check_scale_shape(
         )
 
 
+def check_zero_point_shape(zp: TensorSpec, scale: TensorSpec, what: str, scale_name: str) -> None:
+    """The zero point has the scale's shape; a scalar and a one-element 1-d tensor both mean
+    per tensor (the ONNX node tests pair a [1] zero point with a scalar scale)."""
+    if _per_tensor(zp) and _per_tensor(scale):
+        return
+    if zp.rank != scale.rank or not all(
+        same_dim(a, b) for a, b in zip(zp.shape, scale.shape, strict=True)
+    ):
+        raise OpVerifyError(
+            f"operand '{what}' {show_shape(zp.shape)} must have the shape of "
+            f"'{scale_name}' {show_shape(scale.shape)}"
+        )
+
+
 def quantize_linear_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     """y = saturate(round(x / y_scale) + y_zero_point): `x`'s shape, type `output_dtype`."""
     x, scale = req(specs[0], "x"), req(specs[1], "y_scale")
@@ -100,10 +140,7 @@ def quantize_linear_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     if not dtypes.is_float(precision):
         raise OpVerifyError(f"attribute 'precision' = {precision} must be a float type")
     if not is_quantized_type(out):
-        raise OpVerifyError(
-            f"attribute 'output_dtype' = {out} must be an integer type of at most 16 bits or "
-            "an 8-bit (or narrower) float type"
-        )
+        raise OpVerifyError(f"attribute 'output_dtype' = {out} must be {_QUANTIZED}")
     axis, block = int(attrs["axis"]), int(attrs["block_size"])
     check_scale_shape(x, scale, "y_scale", axis, block)
     if zp is not None:
@@ -111,13 +148,7 @@ def quantize_linear_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
             raise OpVerifyError(
                 f"operand 'y_zero_point' has element type {zp.dtype}; expected 'output_dtype' {out}"
             )
-        if zp.rank != scale.rank or not all(
-            same_dim(a, b) for a, b in zip(zp.shape, scale.shape, strict=True)
-        ):
-            raise OpVerifyError(
-                f"operand 'y_zero_point' {show_shape(zp.shape)} must have the shape of "
-                f"'y_scale' {show_shape(scale.shape)}"
-            )
+        check_zero_point_shape(zp, scale, "y_zero_point", "y_scale")
     if attrs["saturate"] not in (0, 1):
         raise OpVerifyError(f"attribute 'saturate' = {attrs['saturate']} must be 0 or 1")
     return [TensorSpec(x.shape, out)]
@@ -129,10 +160,7 @@ def dequantize_linear_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     zp = specs[2] if len(specs) > 2 else None
     out = _element_type(attrs, "output_dtype")
     if not (is_quantized_type(x.dtype) or x.dtype == np.dtype("int32")):
-        raise OpVerifyError(
-            f"operand 'x' must be a quantized (integer of <= 16 bits, 8-bit float) or i32 "
-            f"tensor, got {x.dtype}"
-        )
+        raise OpVerifyError(f"operand 'x' must be i32 or {_QUANTIZED}, got {x.dtype}")
     if not dtypes.is_float(scale.dtype):
         raise OpVerifyError(f"operand 'x_scale' must be a float tensor, got {scale.dtype}")
     if not dtypes.is_float(out):
@@ -143,13 +171,7 @@ def dequantize_linear_rule(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
             raise OpVerifyError(
                 f"operand 'x_zero_point' has element type {zp.dtype}; expected x's {x.dtype}"
             )
-        if zp.rank != scale.rank or not all(
-            same_dim(a, b) for a, b in zip(zp.shape, scale.shape, strict=True)
-        ):
-            raise OpVerifyError(
-                f"operand 'x_zero_point' {show_shape(zp.shape)} must have the shape of "
-                f"'x_scale' {show_shape(scale.shape)}"
-            )
+        check_zero_point_shape(zp, scale, "x_zero_point", "x_scale")
     return [TensorSpec(x.shape, out)]
 
 
@@ -165,10 +187,11 @@ QUANT_OPS = (
             Attr("output_dtype", AttrKind.TYPE, REQUIRED, _OUTPUT_DTYPE),
             Attr("precision", AttrKind.TYPE, REQUIRED, "element type of x / y_scale"),
         ),
-        doc="Rounds half to even. Integer results saturate to the type's range; float8 ones "
-        "with `saturate` clamp to the finite range (the zero point of float8 results is "
-        "ignored, it must be 0). `output_dtype` and `precision` are element types, always "
-        "set by the importer.",
+        doc="Rounds half to even. Integer results (int4 / int2 too) saturate to the type's "
+        "range; float8 ones with `saturate` clamp to the finite range, without it overflow to "
+        "inf / NaN; float4 results always saturate. The zero point of float8 results is "
+        "ignored (it must be 0), that of float4 ones is added (as onnx.reference does). "
+        "`output_dtype` and `precision` are element types, always set by the importer.",
     ),
     onnx_op(
         "DequantizeLinear",
@@ -176,8 +199,8 @@ QUANT_OPS = (
         category=QUANT,
         drop=("output_dtype",),
         extra_attrs=(Attr("output_dtype", AttrKind.TYPE, REQUIRED, _OUTPUT_DTYPE),),
-        doc="Computes as onnx.reference does: x in f32 (f64 when the zero point is 32-bit), "
-        "times the scale, rounded to `output_dtype`. The zero point of float inputs is ignored "
-        "(it must be 0).",
+        doc="Computes as onnx.reference does: x in f32 (f64 when the zero point is 32-bit; "
+        "float8 / float4 / int4 / int2 decoded exactly), times the scale, rounded to "
+        "`output_dtype`. The zero point of float8 / float4 inputs is ignored (it must be 0).",
     ),
 )

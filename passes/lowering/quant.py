@@ -4,22 +4,26 @@ Both compute exactly what onnx.reference computes (numpy's types and roundings):
 
 * quantize: `x / y_scale` in the op's `precision` (16-bit floats divide in f32 and round, as
   numpy does), rounded half to even (`math.roundeven`); integer results add the zero point
-  in i32 and clamp to the result type's range (read from its width and the nn signedness);
-  float results (float8 / float4 kinds) clamp to the type's finite range when saturating
-  (NaN stays NaN) and convert with `common.cast_scalar`; the zero point is added for float
-  results other than float8 (onnx.reference ignores float8 zero points, which must be 0).
-* dequantize: integer `x` in f32 (`x.astype(float32)`), minus the zero point in
-  `result_type(float32, zero point)` (f64 for 32-bit zero points), times the scale in numpy's
-  promoted type, rounded to `output_dtype`; float `x` ignores the zero point.
+  in i32 and clamp to the result type's range (read from its width and the nn signedness:
+  int4 -8..7, uint4 0..15, int2 -2..1, uint2 0..3, stored in the low bits of a byte);
+  float8 / float4 results are encoded with `lowp.encode_float` (round to nearest even; with
+  `saturate`, out-of-range values and infinities give the largest finite value, as onnx's
+  `saturate_cast`; without it ml_dtypes' overflow to inf / NaN; float4 always saturates).
+  The zero point is added for float4 results, not for float8 ones (onnx.reference ignores
+  float8 zero points, which must be 0).
+* dequantize: integer `x` (int4 / int2 decoded from their byte) in f32
+  (`x.astype(float32)`), minus the zero point in `result_type(float32, zero point)` (f64 for
+  32-bit zero points), times the scale in numpy's promoted type, rounded to `output_dtype`;
+  float8 / float4 `x` decodes exactly to f32 and ignores the zero point (onnx.reference).
 
 The scale and zero point are read per tensor (a constant map), per axis (`d_axis`) or, blocked,
 with `tensor.extract` at `(i_0, ..., i_axis floordiv block_size, ...)`. Element types are
 handled generically: ranges, signedness and float-ness come from the types and
-`strata.dtypes`, so element types added to that table need no change here beyond
-`cast_scalar` converting them.
+`strata.dtypes`; low-precision operands arrive as their `i8` storage and are decoded /
+encoded with `strata.passes.lowering.lowp`.
 
-Dependency contract: imports the upstream `mlir` bindings, numpy, ml_dtypes, `strata.dtypes`
-and `strata.passes.lowering.{common,sizes}`.
+Dependency contract: imports the upstream `mlir` bindings, numpy, `strata.dtypes`,
+`strata.passes.signless` and `strata.passes.lowering.{common,sizes,lowp}`.
 """
 
 from __future__ import annotations
@@ -27,7 +31,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import ml_dtypes
 import numpy as np
 from mlir import ir
 from mlir.dialects import arith, math, tensor
@@ -53,10 +56,12 @@ from strata.passes.lowering.common import (
     norm_axis,
     optional_operands,
     rank,
+    to_signless,
     ttype,
 )
+from strata.passes.lowering.lowp import FORMATS, decode_float, decode_int, encode_float, encode_int
 from strata.passes.lowering.sizes import sizes_of
-from strata.passes.signless import signless
+from strata.passes.signless import is_narrow, signless
 
 # |round(x / scale)| is clamped to this before the i32 conversion: exact in f32, and wider
 # than any integer result range plus zero point (results have at most 16 bits).
@@ -157,7 +162,7 @@ def _elementwise(
             continue
         m, v = how.operand(p)
         if m is None:
-            slots.append(v)
+            slots.append(to_signless(v))  # read in the body: ui8 / narrow types as storage
         else:
             slots.append(len(ins))
             ins.append(v)
@@ -179,8 +184,14 @@ def _elementwise(
     return generic(ins, [init], maps, "p" * n, wrapped)[0]
 
 
-def _float_bound(t: ir.Type) -> float:
-    return float(ml_dtypes.finfo(_np(t)).max)
+def _decode(v: ir.Value, t: ir.Type) -> tuple[ir.Value, bool]:
+    """A storage scalar of nn element type `t` as a scalar arith computes on, and whether it
+    is unsigned: int4 / int2 as their i8 value, float8 / float4 as their (exact) f32 value."""
+    if not is_narrow(t):
+        return v, is_unsigned(t)
+    if isinstance(t, ir.IntegerType):
+        return decode_int(v, int(t.width), is_unsigned(t)), False
+    return decode_float(v, str(t)), False
 
 
 def lower_quantize_linear(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
@@ -192,7 +203,7 @@ def lower_quantize_linear(op: ir.Operation, args: Sequence[ir.Attribute]) -> lis
     saturate = attr_int(op, "saturate") == 1
     x_unsigned = is_unsigned(x.type)
     s_unsigned = is_unsigned(scale.type)
-    zp_unsigned = zp is not None and is_unsigned(zp.type)
+    zp_t = elem(zp) if zp is not None else None
     f32 = ir.F32Type.get()
     wide = prec if _width(prec) >= 32 else f32  # where the rounded quotient is held
     div = _arith(prec, arith.divf)
@@ -201,38 +212,42 @@ def lower_quantize_linear(op: ir.Operation, args: Sequence[ir.Attribute]) -> lis
         q = div(_to(xv, prec, x_unsigned), _to(sv, prec, s_unsigned))
         return _to(q, wide)
 
-    if not _is_float(out_t):
+    if not _is_float(out_nn):
         i32 = ir.IntegerType.get_signless(32)
         lo, hi = lowest(out_nn), highest(out_nn)
+        narrow_w = int(ir.IntegerType(out_nn).width) if is_narrow(out_nn) else 0
 
         def body_int(xv: ir.Value, sv: ir.Value, zv: ir.Value | None) -> ir.Value:
             r = math.roundeven(quotient(xv, sv))
             # maxnumf: NaN gives the lower bound (numpy's int32(NaN) is INT_MIN)
             r = arith.minnumf(arith.maxnumf(r, const(wide, -_INT_CLAMP)), const(wide, _INT_CLAMP))
             yi = arith.fptosi(i32, r)
-            if zv is not None:
-                yi = arith.addi(yi, _to(zv, i32, zp_unsigned))
+            if zv is not None and zp_t is not None:
+                z, z_unsigned = _decode(zv, zp_t)
+                yi = arith.addi(yi, _to(z, i32, z_unsigned))
             yi = arith.minsi(arith.maxsi(yi, const(i32, lo)), const(i32, hi))
+            if narrow_w:  # int4 / int2: the clamped value's low bits in the storage byte
+                return encode_int(arith.trunci(out_t, yi), narrow_w)
             return yi if _width(out_t) == 32 else arith.trunci(out_t, yi)
 
         return [_elementwise(op, x, [scale, zp], out_t, body_int)]
 
-    out_np = _np(out_nn)
-    add_zp = zp is not None and not out_np.name.startswith("float8")
-    bound = _float_bound(out_t)
-    # types without NaN (float4): ml_dtypes' conversion saturates whatever `saturate` says
-    has_nan = bool(np.isnan(np.array(np.nan).astype(out_np).astype(np.float64)))
-    clamp = saturate or not has_nan
+    spelling = str(out_nn)
+    if spelling not in FORMATS:
+        raise LoweringError(f"nn.quantize_linear: output_dtype {out_nn} is not supported")
+    fmt = FORMATS[spelling]
+    # onnx.reference adds the zero point of float4 results, not of float8 ones (must be 0)
+    add_zp = zp is not None and not spelling.startswith("f8")
 
     def body_float(xv: ir.Value, sv: ir.Value, zv: ir.Value | None) -> ir.Value:
         q = quotient(xv, sv)
-        if add_zp and zv is not None:
-            q = arith.addf(q, _to(zv, wide))
-        if clamp:
-            q = arith.minimumf(arith.maximumf(q, const(wide, -bound)), const(wide, bound))
-        return _to(q, out_t)
+        if add_zp and zv is not None and zp_t is not None:
+            q = arith.addf(q, _to(_decode(zv, zp_t)[0], wide))
+        # saturate: out-of-range values and infinities become the largest finite value
+        # (onnx's saturate_cast); float4 always saturates (it has no inf / NaN)
+        return encode_float(q, fmt, saturate)
 
-    return [_elementwise(op, x, [scale, zp], out_t, body_float)]
+    return [_elementwise(op, x, [scale, zp if add_zp else None], out_t, body_float)]
 
 
 def lower_dequantize_linear(op: ir.Operation, args: Sequence[ir.Attribute]) -> list[ir.Value]:
@@ -240,18 +255,18 @@ def lower_dequantize_linear(op: ir.Operation, args: Sequence[ir.Attribute]) -> l
     assert x is not None and scale is not None
     out_t = elem(op.results[0])
     x_t, s_t = elem(x), elem(scale)
-    x_unsigned = is_unsigned(x.type)
     f32 = ir.F32Type.get()
-    use_zp = zp is not None and not _is_float(x_t)
-    zp_unsigned = zp is not None and is_unsigned(zp.type)
+    use_zp = zp is not None and not _is_float(x_t)  # float8 / float4 zero points: ignored
     diff_t = _promote(f32, elem(zp)) if use_zp and zp is not None else f32
     prod_t = _promote(diff_t, s_t)
     mul = _arith(prod_t, arith.mulf)
 
     def body(xv: ir.Value, sv: ir.Value, zv: ir.Value | None) -> ir.Value:
-        d = _to(_to(xv, f32, x_unsigned), diff_t)  # x.astype(float32), then promoted
-        if use_zp and zv is not None:
-            d = arith.subf(d, _to(zv, diff_t, zp_unsigned))
+        xd, xd_unsigned = _decode(xv, x_t)
+        d = _to(_to(xd, f32, xd_unsigned), diff_t)  # x.astype(float32), then promoted
+        if use_zp and zv is not None and zp is not None:
+            z, z_unsigned = _decode(zv, elem(zp))
+            d = arith.subf(d, _to(z, diff_t, z_unsigned))
         return _to(mul(_to(d, prod_t), _to(sv, prod_t)), out_t)
 
     return [_elementwise(op, x, [scale, zp if use_zp else None], out_t, body)]

@@ -1010,6 +1010,20 @@ func.func @dequantize_linear(%x: tensor<3x4xui8>, %s: tensor<3xf32>) -> tensor<3
   return %0 : tensor<3x4xf16>
 }
 
+// CHECK-LABEL: func.func @quantize_linear_int4
+// CHECK-NEXT:    %{{.*}} = "nn.quantize_linear"({{.*}}) {{.*}}output_dtype = i4{{.*}} -> tensor<3x4xi4>
+func.func @quantize_linear_int4(%x: tensor<3x4xf32>, %s: tensor<f32>, %z: tensor<1xi4>) -> tensor<3x4xi4> {
+  %0 = "nn.quantize_linear"(%x, %s, %z) {axis = 1 : i64, block_size = 0 : i64, output_dtype = i4, precision = f32, saturate = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1>} : (tensor<3x4xf32>, tensor<f32>, tensor<1xi4>) -> tensor<3x4xi4>
+  return %0 : tensor<3x4xi4>
+}
+
+// CHECK-LABEL: func.func @dequantize_linear_e5m2
+// CHECK-NEXT:    %{{.*}} = "nn.dequantize_linear"({{.*}}) {{.*}} -> tensor<?x4xf16>
+func.func @dequantize_linear_e5m2(%x: tensor<?x4xf8E5M2>, %s: tensor<4xf16>) -> tensor<?x4xf16> {
+  %0 = "nn.dequantize_linear"(%x, %s) {axis = 1 : i64, block_size = 0 : i64, output_dtype = f16, operandSegmentSizes = array<i32: 1, 1, 0>} : (tensor<?x4xf8E5M2>, tensor<4xf16>) -> tensor<?x4xf16>
+  return %0 : tensor<?x4xf16>
+}
+
 // CHECK-LABEL: func.func @constant_resource
 // CHECK-NEXT:    %{{.*}} = "nn.constant"() {value = dense_resource<w0> : tensor<2xf32>} : () -> tensor<2xf32>
 func.func @constant_resource() -> tensor<2xf32> {

@@ -1402,7 +1402,7 @@ func.func @quantize_zero_point_type(%x: tensor<3xf32>, %s: tensor<f32>, %z: tens
 // -----
 
 func.func @quantize_output_type(%x: tensor<3xf32>, %s: tensor<f32>) {
-  // expected-error @+1 {{'nn.quantize_linear' op attribute 'output_dtype' = int32 must be an integer type of at most 16 bits or an 8-bit (or narrower) float type}}
+  // expected-error @+1 {{'nn.quantize_linear' op attribute 'output_dtype' = int32 must be an integer type of at most 16 bits (int4 / uint4 / int2 / uint2 included) or float8 e4m3fn / e4m3fnuz / e5m2 / e5m2fnuz or float4 e2m1fn}}
   %0 = "nn.quantize_linear"(%x, %s) {axis = 1 : i64, block_size = 0 : i64, output_dtype = i32, precision = f32, saturate = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0>} : (tensor<3xf32>, tensor<f32>) -> tensor<3xi32>
   return
 }
@@ -1412,5 +1412,21 @@ func.func @quantize_output_type(%x: tensor<3xf32>, %s: tensor<f32>) {
 func.func @dequantize_zero_point_type(%x: tensor<3xi8>, %s: tensor<f32>, %z: tensor<ui8>) {
   // expected-error @+1 {{'nn.dequantize_linear' op operand 'x_zero_point' has element type uint8; expected x's int8}}
   %0 = "nn.dequantize_linear"(%x, %s, %z) {axis = 1 : i64, block_size = 0 : i64, output_dtype = f32, operandSegmentSizes = array<i32: 1, 1, 1>} : (tensor<3xi8>, tensor<f32>, tensor<ui8>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @quantize_output_e8m0(%x: tensor<3xf32>, %s: tensor<f32>) {
+  // expected-error @+1 {{'nn.quantize_linear' op attribute 'output_dtype' = float8_e8m0fnu must be an integer type of at most 16 bits (int4 / uint4 / int2 / uint2 included) or float8 e4m3fn / e4m3fnuz / e5m2 / e5m2fnuz or float4 e2m1fn}}
+  %0 = "nn.quantize_linear"(%x, %s) {axis = 1 : i64, block_size = 0 : i64, output_dtype = f8E8M0FNU, precision = f32, saturate = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0>} : (tensor<3xf32>, tensor<f32>) -> tensor<3xf8E8M0FNU>
+  return
+}
+
+// -----
+
+func.func @dequantize_narrow_zero_point_shape(%x: tensor<3x4xi4>, %s: tensor<f32>, %z: tensor<3xi4>) {
+  // expected-error @+1 {{'nn.dequantize_linear' op operand 'x_zero_point' [3] must have the shape of 'x_scale' []}}
+  %0 = "nn.dequantize_linear"(%x, %s, %z) {axis = 0 : i64, block_size = 0 : i64, output_dtype = f32, operandSegmentSizes = array<i32: 1, 1, 1>} : (tensor<3x4xi4>, tensor<f32>, tensor<3xi4>) -> tensor<3x4xf32>
   return
 }
