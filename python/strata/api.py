@@ -250,6 +250,10 @@ class CompiledModel:
         if self._model is None:
             raise StrataError(f"model '{self.name}' is closed")
         if inputs is None:
+            if self.structure is not None:
+                raise StrataError(
+                    f"model '{self.name}' takes sequence / optional inputs: pass inputs to profile"
+                )
             inputs = profile_mod.random_inputs(self.inputs)
         lib = (self.directory / self.meta.library).resolve()
         return profile_mod.measure(self, str(lib), inputs, repeats=repeats, warmup=warmup)
