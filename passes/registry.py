@@ -36,6 +36,7 @@ _MODULES = (
     "strata.targets.cpu.passes",
     "strata.targets.cpu.bool_storage",
     "strata.targets.cpu.outline",
+    "strata.targets.cpu.profiling",
 )
 
 

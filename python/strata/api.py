@@ -18,9 +18,9 @@ import ctypes
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from strata.errors import InputMismatchError, ModelLoadError, StrataError
 from strata.frontends.base import TensorInfo
 from strata.structure import GraphValue, Spec, flatten, from_json, rebuild
 from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta, find_meta
+
+if TYPE_CHECKING:
+    from strata.profile import Profile
 
 TARGETS = ("cpu",)
 PLANNED_TARGETS = ("cxx", "cuda", "odla", "halide")
@@ -79,6 +82,8 @@ class CompiledModel:
                 )
             except (KeyError, TypeError, ValueError) as e:
                 raise ModelLoadError(f"malformed structure in {self.meta.name}.json: {e}") from None
+        # strata.compile sets this: how to build this model's profiling variant
+        self._profile_variant: Callable[[], CompiledModel] | None = None
         lib = self.directory / self.meta.library
         wfile = str(self.directory / self.meta.weights) if self.meta.weights else None
         try:
@@ -212,6 +217,46 @@ class CompiledModel:
         arrays = [_check_one(info, v) for info, v in zip(self.inputs, values, strict=True)]
         _check_symbols(self.inputs, arrays)
         return arrays
+
+    # ---- profiling ---------------------------------------------------------------------------
+
+    @property
+    def profiling(self) -> bool:
+        """Whether this is a profiling build (compiled with `profile=True`)."""
+        return "profile" in self.meta.extra
+
+    def profile(
+        self,
+        inputs: Mapping[str, Any] | Sequence[Any] | None = None,
+        repeats: int = 10,
+        warmup: int = 2,
+    ) -> Profile:
+        """Time every kernel over `repeats` runs (after `warmup` untimed ones) on `inputs`
+        (default: random inputs of the compiled shapes) and return a `strata.profile.Profile`
+        (`.table()`, `.to_html(path)`). A model from `strata.compile` builds its profiling
+        variant (cached) for this; a model loaded from artifacts must be a profiling build
+        (`stratac --profile`, `strata.compile(..., profile=True)`).
+        """
+        from strata import profile as profile_mod
+
+        if not self.profiling:
+            if self._profile_variant is None:
+                raise StrataError(
+                    f"model '{self.name}' was built without profiling counters; compile it with "
+                    "strata.compile(..., profile=True) or stratac --profile"
+                )
+            with self._profile_variant() as variant:
+                return variant.profile(inputs, repeats=repeats, warmup=warmup)
+        if self._model is None:
+            raise StrataError(f"model '{self.name}' is closed")
+        if inputs is None:
+            if self.structure is not None:
+                raise StrataError(
+                    f"model '{self.name}' takes sequence / optional inputs: pass inputs to profile"
+                )
+            inputs = profile_mod.random_inputs(self.inputs)
+        lib = (self.directory / self.meta.library).resolve()
+        return profile_mod.measure(self, str(lib), inputs, repeats=repeats, warmup=warmup)
 
     # ---- artifacts ---------------------------------------------------------------------------
 
@@ -409,6 +454,7 @@ def compile(
     cache_dir: str | os.PathLike[str] | None = None,
     save_temps: str | os.PathLike[str] | None = None,
     input_structures: Mapping[str, Spec] | None = None,
+    profile: bool = False,
     **options: Any,
 ) -> CompiledModel:
     """Compile `model` (an ONNX path, bytes or ModelProto; or a `.mlir` file) for `target`.
@@ -418,12 +464,32 @@ def compile(
     `emit_data_as_c=True` compiles the weights into the library. Artifacts are cached in
     `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata). `input_structures`: for each
     graph input of sequence or optional type, the structure to specialise on (a spec, as
-    `strata.structure_of(value)` makes it from a value).
+    `strata.structure_of(value)` makes it from a value). `profile=True` builds the profiling
+    variant (timers around every kernel and a kernel table; see `CompiledModel.profile` and
+    docs/profile.md); it is cached apart from the ordinary build.
     """
     from strata import __version__
     from strata.worker import run_isolated
 
     check_target(target)
+    variant: Callable[[], CompiledModel] | None = None
+    if not profile:
+
+        def variant() -> CompiledModel:  # CompiledModel.profile() builds the profiling variant
+            return compile(
+                model,
+                target,
+                num_threads,
+                input_shapes=input_shapes,
+                batch_size=batch_size,
+                outputs=outputs,
+                entry_func_name=entry_func_name,
+                cache_dir=cache_dir,
+                input_structures=input_structures,
+                profile=True,
+                **options,
+            )
+
     unknown = sorted(set(options) - set(_CPU_OPTIONS))
     if unknown:
         raise StrataError(
@@ -438,6 +504,8 @@ def compile(
         "emit_data_as_c": bool(options.get("emit_data_as_c", False)),
         "num_threads": num_threads,
     }
+    if profile:  # only when set, so the ordinary build's cache key stays as it was
+        cpu["profile"] = True
     cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
     with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
         model_path, digest, label = _model_source(model, Path(tmp))
@@ -446,7 +514,7 @@ def compile(
         )
         hit = cache.lookup(key) if save_temps is None else None
         if hit is not None:
-            return CompiledModel(hit)
+            return _with_variant(CompiledModel(hit), variant)
         staging = cache.staging_dir(key)
         temps = Path(save_temps) if save_temps is not None else None
         if temps is not None:
@@ -465,4 +533,11 @@ def compile(
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    return CompiledModel(entry)
+    return _with_variant(CompiledModel(entry), variant)
+
+
+def _with_variant(
+    compiled: CompiledModel, variant: Callable[[], CompiledModel] | None
+) -> CompiledModel:
+    compiled._profile_variant = variant
+    return compiled

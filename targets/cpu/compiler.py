@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from mlir import ir
@@ -29,7 +30,7 @@ from strata import dtypes
 from strata.errors import CompilationError, StrataError, VerificationError
 from strata.frontends.base import ImportedModel, TensorInfo
 from strata.passes.registry import pipelines, run_pipeline
-from strata.targets.cpu import abi, openmp, string_runtime, toolchain, weights
+from strata.targets.cpu import abi, openmp, profiling, string_runtime, toolchain, weights
 from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta
 from strata.targets.cpu.passes import WEIGHT_ATTR, cpu_pipeline, public_funcs
 
@@ -51,6 +52,8 @@ class CpuOptions:
     num_threads: int | None = 1  # None: all cores (OpenMP)
     mcpu: str = "native"
     log: Callable[[str], None] | None = None
+    # a profiling build: timers around every kernel and a kernel table (profiling.py)
+    profile: bool = False
 
 
 def check_name(name: str) -> str:
@@ -196,12 +199,14 @@ class Lowered:
     layout: weights.WeightLayout
     descriptors: bool
     strings: bool = False  # calls the string runtime (string_runtime.py)
+    profile: dict[str, Any] | None = None  # the kernel table of a profiling build
 
 
 def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Lowered:
     """Run the MLIR pipelines in place."""
     module = imported.module
     st.save("nn.mlir", module)
+    node_ops = profiling.node_ops(module.operation) if opts.profile else {}
     _run(module, "strata-externalize-weights", "weight externalisation")
     if "strata-nn-to-linalg" in pipelines():
         _run(module, "strata-nn-to-linalg", "lowering nn to linalg")
@@ -218,11 +223,19 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
     if dynamic:
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
         st.log("dynamic shapes: the kernel takes memref descriptors")
-    _run(module, cpu_pipeline(opts.num_threads, dynamic=dynamic), "lowering to LLVM")
+    prefix = abi.alloc_prefix(opts.name) if opts.profile else None
+    pipeline = cpu_pipeline(opts.num_threads, dynamic=dynamic, profile_prefix=prefix)
+    _run(module, pipeline, "lowering to LLVM")
     rename_allocator(module, abi.alloc_prefix(opts.name))
+    table = profiling.read_table(module.operation) if opts.profile else None
+    if table is not None:
+        for unit in table["units"]:
+            ops = {op: None for n in unit["nodes"] for op in node_ops.get(n, [])}
+            unit["ops"] = list(ops)
+        st.log(f"profiling build: {len(table['units'])} timed kernels")
     st.log("linalg -> llvm dialect done")
     st.save("llvm.mlir", module)
-    return Lowered(arrays, layout, dynamic, strings)
+    return Lowered(arrays, layout, dynamic, strings, table)
 
 
 def rename_allocator(module: ir.Module, prefix: str) -> None:
@@ -281,17 +294,19 @@ def _finish(
     (out_dir / f"{name}.h").write_text(abi.render_header(name, ins, outs, version))
     data_symbol = f"{name}__strata_data" if opts.emit_data_as_c else None
     shim = tmp / f"{name}_shim.c"
-    shim.write_text(
-        abi.render_shim(
-            name,
-            ins,
-            outs,
-            layout,
-            data_symbol,
-            descriptors=lowered.descriptors,
-            weight_shapes=[tuple(a.shape) for a in arrays],
-        )
+    shim_text = abi.render_shim(
+        name,
+        ins,
+        outs,
+        layout,
+        data_symbol,
+        descriptors=lowered.descriptors,
+        weight_shapes=[tuple(a.shape) for a in arrays],
     )
+    if lowered.profile is not None:
+        names = profiling.RuntimeNames(name, abi.alloc_prefix(name))
+        shim_text += profiling.render_runtime(names, int(lowered.profile["slots"]))
+    shim.write_text(shim_text)
     if opts.save_temps is not None:
         (opts.save_temps / f"{name}_shim.c").write_text(shim.read_text())
     toolchain.compile_c(shim, tmp / "shim.o", out_dir)
@@ -315,6 +330,8 @@ def _finish(
     st.log(f"linked {name}.so")
     meta = _meta(imported, opts, version, None if data_symbol else f"{name}.bin")
     meta.library = f"{name}.so"
+    if lowered.profile is not None:
+        meta.extra["profile"] = lowered.profile
     meta.write(out_dir)
     return meta
 

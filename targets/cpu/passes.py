@@ -16,7 +16,8 @@
   `memrefCopy` from MLIR's runtime support library.
 * `strata-cpu-schedule{schedule=tiled num-threads=1}`: applies a named schedule of
   `schedules.py` (transform dialect: im2col, register tiling, vectorisation, scf.forall for
-  threads) to matmul / batch_matmul / NCHW conv.
+  threads) to matmul / batch_matmul / NCHW conv; `profile=1` (profiling builds) names each
+  scheduled op's location after its schedule (profiling.py reads it back per kernel).
 * `strata-cpu-lower-to-llvm`: linalg-on-tensors -> LLVM dialect with the bare-pointer C ABI,
   one thread; `cpu_pipeline(num_threads, schedule)` builds the variant for other thread counts
   (scf.forall -> scf.parallel -> OpenMP; link NAME.so with `openmp.link_args`).
@@ -369,12 +370,16 @@ class ScheduleContractions(ModulePass):
     name: ClassVar[str] = "strata-cpu-schedule"
     schedule: str = "tiled"
     num_threads: int = 1
+    # profiling builds: name each scheduled op's location after its schedule (profiling.py)
+    profile: bool = False
 
     def run(self, module: ir.Operation) -> None:
         params = schedules.TileParams(num_threads=self.num_threads)
         text = schedules.build_script(module, self.schedule, params)
         if text is None:
             return
+        if self.profile:
+            _name_schedules(module, self.schedule, params)
         lib = ir.Module.parse(text)
         interpreter.apply_named_sequence(module, lib.body.operations[0], lib)
         for op in _walk_ops(module.regions[0].blocks[0]):
@@ -382,8 +387,24 @@ class ScheduleContractions(ModulePass):
                 del op.attributes[schedules.TAG]
 
 
+SCHED_LOC_PREFIX = "strata.sched: "  # profiling.SCHED_PREFIX
+
+
+def _name_schedules(module: ir.Operation, schedule: str, params: schedules.TileParams) -> None:
+    """Wrap the location of each op tagged for scheduling in a name location
+    `strata.sched: <description>`; the ops the schedule makes from it keep that location, so
+    a profile can say which schedule each kernel got."""
+    for op in _walk_ops(module.regions[0].blocks[0]):
+        if schedules.TAG in op.attributes:
+            desc = schedules.describe(op, schedule, params)
+            op.location = ir.Location.name(SCHED_LOC_PREFIX + desc, childLoc=op.location)
+
+
 def cpu_pipeline(
-    num_threads: int | None = 1, schedule: str = "tiled", dynamic: bool = False
+    num_threads: int | None = 1,
+    schedule: str = "tiled",
+    dynamic: bool = False,
+    profile_prefix: str | None = None,
 ) -> str:
     """The linalg-on-tensors -> LLVM dialect pipeline for `num_threads`.
 
@@ -395,6 +416,10 @@ def cpu_pipeline(
     its results as freshly allocated memrefs (the ownership-based deallocation clones any
     that alias an argument or a constant) and functions take memref descriptors; the entry
     gets MLIR's C interface (`_mlir_ciface_NAME`), which the shim calls.
+
+    `profile_prefix` (profiling builds): names the scheduled ops' locations after their
+    schedules and brackets every kernel with timer calls `PREFIX_prof_begin/end`
+    (`strata-profile-kernels`, profiling.py).
     """
     schedules.get_schedule(schedule)
     threads = 0 if num_threads is None else int(num_threads)
@@ -409,7 +434,8 @@ def cpu_pipeline(
         "strata-cpu-isolate-sizes" if dynamic else "",
         # Schedule contractions first: elementwise fusion would otherwise fold their
         # producers (e.g. BERT's GELU) into the reduction loop, recomputing them k times.
-        f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)}}}",
+        f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)}"
+        + (" profile=1}" if profile_prefix else "}"),
         "func.func(linalg-fuse-elementwise-ops)",
         "strata-widen-bool-tensors",
         "strata-cpu-interchange-contractions",
@@ -433,6 +459,7 @@ def cpu_pipeline(
         # one noinline function per loop nest keeps opt -O3 linear in model size
         "strata-outline-kernels{bare-ptr=0}" if dynamic else "strata-outline-kernels",
         "func.func(convert-linalg-to-loops)",
+        f"strata-profile-kernels{{prefix={profile_prefix}}}" if profile_prefix else "",
         *omp,
         "func.func(convert-vector-to-scf{full-unroll=true})",
         "expand-strided-metadata",

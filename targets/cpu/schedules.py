@@ -465,3 +465,29 @@ def build_script(module: ir.Operation, name: str, params: TileParams) -> str | N
     transform.yield
   }}
 }}"""
+
+
+def describe(op: ir.Operation, name: str, params: TileParams) -> str:
+    """One line naming the schedule `build_script` gave the tagged payload op `op` (profiles
+    show it beside the kernel's time)."""
+    found = contraction_of(op)
+    if found is not None:
+        kind, c = found
+        threads = params.num_threads if c.flops >= PARALLEL_MIN_FLOPS else 1
+        space = "x".join(str(d) for d in (*c.batch, c.m, c.n, c.k))
+        if kind == "depthwise":
+            return (
+                f"{name} depthwise (n*c, oh, ow, taps {space}), rows over ow, stride {c.stride}, "
+                f"{threads} thread(s)"
+            )
+        return (
+            f"{name} {kind} (b.., m, n, k {space}), register tile {params.mr}x{params.nr}, "
+            f"k step {params.kr}, {threads} thread(s)"
+        )
+    dyn = dynamic_contraction_of(op)
+    if dyn is not None:
+        return (
+            f"{name} {dyn.kind} with dynamic dims, peeled to {params.mr}x{params.nr}x{params.kr} "
+            "tiles"
+        )
+    return name

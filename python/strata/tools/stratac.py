@@ -3,6 +3,7 @@
     stratac MODEL -o OUT/NAME --target cpu [--input-shape name:1x3x224x224 ...]
             [--batch-size N] [--outputs a,b] [--entry-func-name NAME] [--emit-data-as-c]
             [--save-temps] [--emit mlir|llvm|obj|so] [-v]
+            [--profile [--profile-inputs X.npz] [--profile-repeats N]]
 
 writes OUT/NAME.h, OUT/NAME.so, OUT/NAME.bin (or OUT/NAME_data.c) and OUT/NAME.json; the C
 entry points are NAME, NAME_init, NAME_fini (NAME: --entry-func-name, else the basename of
@@ -11,7 +12,13 @@ NAME.llvm.mlir, NAME.ll, NAME_shim.c). `--emit mlir|llvm|obj` stops early and wr
 NAME.mlir (LLVM dialect) / NAME.ll / NAME.o (+ NAME.h, NAME.bin). Compilation runs in a
 child process; errors print `stratac: error: ...` and exit with status 1.
 
-Dependency contract: argparse, strata.api (targets), strata.worker, strata.errors.
+`--profile` builds the profiling variant (timers around every kernel, a kernel table in
+NAME.json), runs it (random inputs of the compiled shapes, or the arrays of
+`--profile-inputs X.npz` by input name), prints the per-kernel table and writes
+OUT/NAME.profile.html (a roofline chart and the full table); see docs/profile.md.
+
+Dependency contract: argparse, numpy, strata.api (targets, load), strata.profile,
+strata.worker, strata.errors.
 """
 
 from __future__ import annotations
@@ -62,6 +69,25 @@ def build_parser() -> argparse.ArgumentParser:
         "0 means all cores",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="print stage timings")
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="build with a timer around every kernel, run it, print the per-kernel table "
+        "(time, FLOPs, GFLOP/s, %% of the measured peak, schedule, ONNX nodes) and write "
+        "OUT/NAME.profile.html with a roofline chart",
+    )
+    p.add_argument(
+        "--profile-inputs",
+        metavar="X.npz",
+        help="inputs for --profile, by input name (default: random inputs)",
+    )
+    p.add_argument(
+        "--profile-repeats",
+        type=int,
+        default=10,
+        metavar="N",
+        help="timed runs for --profile (default 10; medians are reported)",
+    )
     return p
 
 
@@ -103,9 +129,36 @@ def run(args: argparse.Namespace) -> None:
             "num_threads": args.num_threads or None,
             "save_temps": str(out_dir.resolve()) if args.save_temps else None,
             "verbose": args.verbose,
+            **({"profile": True} if args.profile else {}),
         },
     }
+    if args.profile and args.emit != "so":
+        raise StrataError("--profile runs the model: it needs --emit so")
+    if args.profile_repeats < 1:
+        raise StrataError(f"--profile-repeats must be positive, got {args.profile_repeats}")
     run_isolated(request, verbose=args.verbose)
+    if args.profile:
+        _profile(out_dir / f"{name}.json", args)
+
+
+def _profile(meta: Path, args: argparse.Namespace) -> None:
+    import numpy as np
+
+    from strata.api import load
+
+    inputs: dict[str, np.ndarray] | None = None
+    if args.profile_inputs:
+        try:
+            with np.load(args.profile_inputs, allow_pickle=False) as data:
+                inputs = {k: data[k] for k in data.files}
+        except (OSError, ValueError) as e:
+            msg = f"cannot read --profile-inputs '{args.profile_inputs}': {e}"
+            raise StrataError(msg) from None
+    with load(meta) as model:
+        prof = model.profile(inputs, repeats=args.profile_repeats)
+    print(prof.table())
+    report = prof.to_html(meta.with_suffix(".profile.html"))
+    print(f"wrote {report}")
 
 
 def main(argv: list[str] | None = None) -> int:
