@@ -9,8 +9,9 @@ with random weights and exported to ONNX; its FLOPs are counted from the ONNX gr
 time and the compiling process's peak RSS are reported), ONNX Runtime opens it with as many
 intra-op threads, both outputs are checked against each other (rtol 1e-3, atol 1e-4; a model
 that does not match is reported and not timed), and the two are timed interleaved (see
-benchmarks/common.py: warm-up, then rounds of one block per engine, the first run of each
-block discarded). Peak run memory is measured in a fresh process per engine.
+benchmarks/common.py: warm-up, then rounds of one block per engine, each at least
+--block-runs runs and --min-block-s long, its first run discarded). Peak run memory is
+measured in a fresh process per engine.
 
 The table gives median and p10 latency of both, the median of the per-round ratios
 strata / onnxruntime (below 1: Strata is faster), GFLOP/s of both, compile time and memory,
@@ -22,6 +23,7 @@ Needs the test extra (torch, transformers, onnxruntime); --chart needs the bench
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import sys
@@ -75,7 +77,8 @@ def build(name: str) -> tuple[bytes, dict[str, np.ndarray]]:
     spec = MODELS[name]
     zoo = common.zoo()
     inputs = spec.inputs(zoo)
-    data = common.export(getattr(zoo, spec.build), inputs, opset=spec.opset, dynamo=spec.dynamo)
+    with contextlib.redirect_stdout(sys.stderr):  # the exporter's chatter stays off the table
+        data = common.export(getattr(zoo, spec.build), inputs, opset=spec.opset, dynamo=spec.dynamo)
     return data, inputs
 
 
@@ -108,6 +111,7 @@ def bench_one(
         block_runs=args.block_runs,
         discard=1,
         warmup=args.warmup,
+        min_block_s=args.min_block_s,
     )
     for engine in ("strata", "ort"):
         summary = common.latency_summary(times[engine])
@@ -213,6 +217,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.set_defaults(threads=[1, 2])
     ap.add_argument("--chart", type=Path, help="draw the ratios as a PNG here")
     ap.add_argument("--block-runs", type=int, default=3, help="runs per block (first dropped)")
+    ap.add_argument(
+        "--min-block-s",
+        type=float,
+        default=0.25,
+        help="keep running a block until it lasted this long (fast models get more samples)",
+    )
     ap.add_argument("--warmup", type=int, default=2, help="untimed runs of each engine first")
     ap.add_argument("--no-memory", action="store_true", help="skip the run-memory probes")
     ap.add_argument(

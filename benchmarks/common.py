@@ -3,9 +3,11 @@ ONNX export of the reference models, the machine's description and memory probes
 
 Timing protocol (`interleave`): every engine first runs `warmup` times; then `blocks` rounds,
 each running every engine in turn for `block_runs` consecutive runs (A A A B B B A A A ...),
-of which the first `discard` of each block are dropped (they pay for the switch: cold caches,
-sleeping thread pools). A round's ratio pairs the two engines' block medians; the reported
-ratio is the median of those per-round ratios, so slow drifts of a shared machine cancel.
+or more until the block has lasted `min_block_s` (so that fast models get enough samples), of
+which the first `discard` of each block are dropped (they pay for the switch: cold caches,
+thread pools still spinning or asleep). A round's ratio pairs the two engines' block
+medians; the reported ratio is the median of those per-round ratios, so slow drifts of a
+shared machine cancel.
 
 Peak run memory (`peak_run_memory`): a fresh interpreter imports the engine, resets its peak
 RSS (Linux: `5 > /proc/self/clear_refs`), loads the model (a Strata artifact directory or an
@@ -108,6 +110,8 @@ def interleave(
     block_runs: int = 3,
     discard: int = 1,
     warmup: int = 2,
+    min_block_s: float = 0.0,
+    max_block_runs: int = 1000,
     clock: Callable[[], float] = time.perf_counter,
 ) -> dict[str, list[list[float]]]:
     """Times of each engine: one list per block of the kept runs (see the module doc)."""
@@ -119,8 +123,10 @@ def interleave(
     times: dict[str, list[list[float]]] = {name: [] for name in runners}
     for _ in range(blocks):
         for name, run in runners.items():
-            block = []
-            for _ in range(block_runs):
+            block: list[float] = []
+            while len(block) < block_runs or (
+                sum(block) < min_block_s and len(block) < max_block_runs
+            ):
                 t = clock()
                 run()
                 block.append(clock() - t)

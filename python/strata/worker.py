@@ -124,7 +124,12 @@ def _run_one_shot(
             text=True,
         )
         assert proc.stdout is not None
-        _read_progress(proc.stdout, on_progress, stop_at_status=False)
+        try:
+            _read_progress(proc.stdout, on_progress, stop_at_status=False)
+        except BaseException:  # interrupted: end the compile too
+            proc.kill()
+            proc.wait()
+            raise
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = _decode_status(status)  # reaped here, so Popen must not wait
     return proc.returncode, _rss_bytes(usage.ru_maxrss)
@@ -197,6 +202,13 @@ class _Server:
                 end = _read_progress(self.proc.stdout, on_progress, stop_at_status=True)
             except (BrokenPipeError, OSError):
                 end = None
+            except BaseException:
+                # interrupted mid-request (Ctrl-C, a failing progress callback): the rest of
+                # this request's lines are still in the pipe, so this server cannot serve
+                # another; the next compile starts a fresh one
+                self.proc.kill()
+                self.proc.wait()
+                raise
             if end is None:
                 raise CompilationError("the compile server exited unexpectedly")
             return int(end["status"]), int(end.get("max_rss", 0))

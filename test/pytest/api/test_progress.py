@@ -106,6 +106,27 @@ def test_worker_streams_every_stage_in_order(
     assert stats.seconds > 0 and stats.peak_rss_bytes > 20 << 20
 
 
+def test_a_failing_progress_callback_leaves_no_broken_server(tmp_path: Path) -> None:
+    """An exception out of the callback ends the request mid-stream; the server, whose pipe
+    still holds that request's lines, is retired and the next compile gets a fresh one."""
+    from strata import worker
+
+    def boom(event: dict[str, Any]) -> None:
+        raise RuntimeError("boom")
+
+    def request(name: str) -> dict[str, Any]:
+        (tmp_path / name).mkdir()
+        return {"model": str(MLP), "out_dir": str(tmp_path / name), "cpu": {"name": "model"}}
+
+    with pytest.raises(RuntimeError, match="boom"):
+        run_isolated(request("a"), on_progress=boom)
+    first = worker._SERVER
+    assert first is not None and not first.alive()
+    events: list[dict[str, Any]] = []
+    run_isolated(request("b"), on_progress=events.append)
+    assert len(events) == 8 and worker._SERVER is not first
+
+
 def test_compile_progress_argument(
     tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -75,6 +75,16 @@ def test_interleave_order_warmup_and_discard() -> None:
     assert "".join(calls) == "aabb" + "aaabbb" * 2
     assert times == {"a": [[2.0, 2.0]] * 2, "b": [[1.0, 1.0]] * 2}
     assert common.round_ratios(times["a"], times["b"]) == [2.0, 2.0]
+    calls.clear()
+    short = common.interleave(
+        {"a": runner("a"), "b": runner("b")},
+        blocks=1,
+        block_runs=2,
+        warmup=0,
+        min_block_s=25.0,  # a: 20 + 2 + 2 (+2 to pass 25); b: 10 + 1 * 15
+        clock=clock,
+    )
+    assert short == {"a": [[2.0] * 3], "b": [[1.0] * 15]}
     with pytest.raises(ValueError, match="exceed"):
         common.interleave({"a": runner("a")}, blocks=1, block_runs=1, discard=1)
 
