@@ -1,88 +1,302 @@
-"""Speed of compiled models relative to ONNX Runtime, measured interleaved in one process.
+"""Strata against ONNX Runtime on whole models, interleaved in one process, at each thread count.
 
-    python benchmarks/bench_models.py [--models mlp,small_resnet,...] [--repeats 20]
+    python benchmarks/bench_models.py [--models resnet50,mobilenet_v2,...] [--threads 1,2]
+                                      [--repeats 10] [--json out.json] [--chart out.png]
 
-For each model: compile with Strata (compile time reported), then alternate Strata and ONNX
-Runtime runs on the same inputs (A B A B ...), and report each side's median and the ratio
-strata / onnxruntime (below 1 means Strata is faster). Both sides use the same thread count.
-These machines are shared and noisy: compare ratios from one run, not absolute times across runs.
+Each model is built from its PyTorch / transformers definition (test/pytest/models/zoo.py)
+with random weights and exported to ONNX; its FLOPs are counted from the ONNX graph
+(benchmarks/flops.py). Then, for each thread count: Strata compiles it (fresh cache; the wall
+time and the compiling process's peak RSS are reported), ONNX Runtime opens it with as many
+intra-op threads, both outputs are checked against each other (rtol 1e-3, atol 1e-4; a model
+that does not match is reported and not timed), and the two are timed interleaved (see
+benchmarks/common.py: warm-up, then rounds of one block per engine, each at least
+--block-runs runs and --min-block-s long, its first run discarded). Peak run memory is
+measured in a fresh process per engine.
+
+The table gives median and p10 latency of both, the median of the per-round ratios
+strata / onnxruntime (below 1: Strata is faster), GFLOP/s of both, compile time and memory,
+and the run memory of both; the CPU model and ISA are printed above it. The machines are
+shared and noisy: compare ratios from one run, not absolute times across runs.
+Needs the test extra (torch, transformers, onnxruntime); --chart needs the benchmarks extra
+(matplotlib). The default run (5 models, 1 and 2 threads) takes about 10 minutes on 2 cores.
 """
 
 from __future__ import annotations
 
-import argparse
-import statistics
+import contextlib
+import datetime
+import json
 import sys
+import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import onnxruntime as ort
 
-import strata
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "test" / "pytest" / "models"))
-sys.path.insert(0, str(ROOT / "examples"))
-
-import zoo  # noqa: E402
-from make_mlp import make_mlp  # noqa: E402
+import common
+from flops import count_flops
 
 
-def mlp() -> tuple[bytes, dict[str, np.ndarray]]:
-    model = make_mlp()
-    model.graph.input[0].type.tensor_type.shape.dim[0].dim_value = 8
-    return model.SerializeToString(), {
-        "input": np.random.default_rng(0).standard_normal((8, 784)).astype(np.float32)
-    }
+@dataclass(frozen=True)
+class ModelSpec:
+    build: str  # the zoo function
+    inputs: Callable[[Any], dict[str, np.ndarray]]
+    opset: int = 17
+    dynamo: bool = False
+    label: str = ""
 
 
-MODELS = {
-    "mlp": mlp,
-    "small_resnet": lambda: (zoo.export(zoo.small_resnet, x := zoo.image(size=32)), x),
-    "resnet50": lambda: (zoo.export(zoo.resnet50, x := zoo.image(), dynamo=False), x),
-    "mobilenet_v2": lambda: (zoo.export(zoo.MobileNetV2, x := zoo.image(), dynamo=False), x),
-    "bert_base": lambda: (zoo.export(zoo.bert_base, x := zoo.tokens(vocab=30000)), x),
-    "gpt2_small": lambda: (zoo.export(zoo.gpt2_small, x := zoo.tokens(vocab=50000), opset=18), x),
+MODELS: dict[str, ModelSpec] = {
+    "resnet50": ModelSpec("resnet50", lambda z: z.image(), label="ResNet-50"),
+    "mobilenet_v2": ModelSpec("MobileNetV2", lambda z: z.image(), label="MobileNetV2"),
+    "bert_base": ModelSpec(
+        "bert_base", lambda z: z.tokens(vocab=30000), dynamo=True, label="BERT-base, seq 128"
+    ),
+    "gpt2_small": ModelSpec(
+        "gpt2_small",
+        lambda z: z.tokens(vocab=50000),
+        opset=18,  # see zoo.export: the dynamo exporter's GPT-2 needs opset 18
+        dynamo=True,
+        label="GPT-2 small, seq 128",
+    ),
+    "mlp": ModelSpec("mlp", lambda z: z.features(), label="MLP 784-1024-1024-10, batch 32"),
+    "small_resnet": ModelSpec(
+        "small_resnet", lambda z: z.image(size=32), label="small ResNet, 32x32"
+    ),
 }
+DEFAULT = "resnet50,mobilenet_v2,bert_base,gpt2_small,mlp"
+MIB = 1 << 20
 
 
-def bench(name: str, repeats: int, threads: int) -> None:
-    data, inputs = MODELS[name]()
-    t0 = time.perf_counter()
-    compiled = strata.compile(data, target="cpu", num_threads=threads, cache_dir=None)
-    compile_s = time.perf_counter() - t0
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    session = ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
-    compiled.run(inputs), session.run(None, inputs)  # warm up both
-    ours, theirs = [], []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        compiled.run(inputs)
-        ours.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        session.run(None, inputs)
-        theirs.append(time.perf_counter() - t)
-    a, b = statistics.median(ours), statistics.median(theirs)
-    print(
-        f"{name:14s} compile {compile_s:6.1f} s   strata {a * 1e3:9.2f} ms   "
-        f"onnxruntime {b * 1e3:9.2f} ms   ratio {a / b:6.2f}",
-        flush=True,
+def build(name: str) -> tuple[bytes, dict[str, np.ndarray]]:
+    spec = MODELS[name]
+    zoo = common.zoo()
+    inputs = spec.inputs(zoo)
+    with contextlib.redirect_stdout(sys.stderr):  # the exporter's chatter stays off the table
+        data = common.export(getattr(zoo, spec.build), inputs, opset=spec.opset, dynamo=spec.dynamo)
+    return data, inputs
+
+
+def bench_one(
+    name: str,
+    path: Path,
+    inputs: dict[str, np.ndarray],
+    flops: int,
+    threads: int,
+    args: Any,
+    cache: Path,
+) -> dict[str, Any]:
+    import strata
+
+    row: dict[str, Any] = {"model": name, "threads": threads, "flops": flops}
+    compiled = strata.compile(path, num_threads=threads, cache_dir=cache, progress=args.progress)
+    assert compiled.compile_stats is not None  # a fresh cache: it compiled
+    row["compile_s"] = compiled.compile_stats.seconds
+    row["compile_peak_bytes"] = compiled.compile_stats.peak_rss_bytes
+    session = common.ort_session(str(path), threads)
+    feeds = dict(inputs)
+    mismatch = common.check_close(compiled.run(feeds), session.run(None, feeds))
+    if mismatch is not None:
+        row["error"] = f"does not match ONNX Runtime: {mismatch}"
+        compiled.close()
+        return row
+    times = common.interleave(
+        {"strata": lambda: compiled.run(feeds), "ort": lambda: session.run(None, feeds)},
+        blocks=args.repeats,
+        block_runs=args.block_runs,
+        discard=1,
+        warmup=args.warmup,
+        min_block_s=args.min_block_s,
     )
+    for engine in ("strata", "ort"):
+        summary = common.latency_summary(times[engine])
+        row[engine] = {
+            **summary,
+            "gflops": flops / summary["median_s"] / 1e9 if flops else None,
+        }
+    ratios = common.round_ratios(times["strata"], times["ort"])
+    row["ratio"] = float(np.median(ratios))
+    row["round_ratios"] = ratios
+    directory = compiled.directory
+    compiled.close()
+    if not args.no_memory:
+        row["strata"]["run_peak_bytes"] = common.peak_run_memory(
+            "strata", directory, inputs, threads
+        )
+        row["ort"]["run_peak_bytes"] = common.peak_run_memory("ort", path, inputs, threads)
+    return row
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--models", default="mlp,small_resnet,resnet50", help="comma-separated")
-    ap.add_argument("--repeats", type=int, default=10)
-    ap.add_argument("--threads", type=int, default=1)
-    args = ap.parse_args()
-    for name in args.models.split(","):
-        if name not in MODELS:
-            ap.error(f"unknown model '{name}'; known: {', '.join(MODELS)}")
-        bench(name, args.repeats, args.threads)
-    return 0
+def _ms(row: dict[str, Any], engine: str, key: str) -> str:
+    return f"{row[engine][key] * 1e3:.2f}"
+
+
+def _mib(value: int | None) -> str:
+    return "-" if value is None else f"{value / MIB:.0f}"
+
+
+def _gf(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+HEADER = (
+    "| model | thr | Strata median ms | Strata p10 ms | ORT median ms | ORT p10 ms | "
+    "Strata/ORT | Strata GFLOP/s | ORT GFLOP/s | compile s | compile peak MiB | "
+    "Strata run MiB | ORT run MiB |"
+)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The results as a Markdown table, with a geometric-mean row per thread count."""
+    lines = [HEADER, "|" + "---|" * HEADER.count(" | ") + "---|"]
+    for r in rows:
+        label = MODELS[r["model"]].label if r["model"] in MODELS else r["model"]
+        if "error" in r:
+            lines.append(f"| {label} | {r['threads']} | {r['error']} |")
+            continue
+        lines.append(
+            f"| {label} | {r['threads']} | {_ms(r, 'strata', 'median_s')} | "
+            f"{_ms(r, 'strata', 'p10_s')} | {_ms(r, 'ort', 'median_s')} | "
+            f"{_ms(r, 'ort', 'p10_s')} | {r['ratio']:.2f} | {_gf(r['strata']['gflops'])} | "
+            f"{_gf(r['ort']['gflops'])} | {r['compile_s']:.1f} | "
+            f"{_mib(r['compile_peak_bytes'])} | {_mib(r['strata'].get('run_peak_bytes'))} | "
+            f"{_mib(r['ort'].get('run_peak_bytes'))} |"
+        )
+    for threads, g in geomeans(rows).items():
+        lines.append(f"| geometric mean | {threads} | | | | | {g:.2f} | | | | | | |")
+    return "\n".join(lines)
+
+
+def geomeans(rows: list[dict[str, Any]]) -> dict[int, float]:
+    """Geometric mean of the ratios per thread count, over the rows that were timed."""
+    by_threads: dict[int, list[float]] = {}
+    for r in rows:
+        if "ratio" in r:
+            by_threads.setdefault(int(r["threads"]), []).append(float(r["ratio"]))
+    return {t: common.geomean(v) for t, v in sorted(by_threads.items())}
+
+
+def chart(rows: list[dict[str, Any]], path: Path, title: str) -> None:
+    """Grouped bars of Strata/ORT per model and thread count, a line at 1."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    timed = [r for r in rows if "ratio" in r]
+    models = list(dict.fromkeys(r["model"] for r in timed))
+    counts = sorted({int(r["threads"]) for r in timed})
+    width = 0.8 / max(1, len(counts))
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.6 * len(models) + 2), 4.5))
+    for i, t in enumerate(counts):
+        xs, ys = [], []
+        for j, m in enumerate(models):
+            for r in timed:
+                if r["model"] == m and int(r["threads"]) == t:
+                    xs.append(j + (i - (len(counts) - 1) / 2) * width)
+                    ys.append(r["ratio"])
+        bars = ax.bar(xs, ys, width, label=f"{t} thread{'s' if t > 1 else ''}")
+        ax.bar_label(bars, fmt="%.2f", fontsize=8)
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.set_xticks(range(len(models)), [MODELS[m].label.split(",")[0] for m in models])
+    ax.set_ylabel("Strata / ONNX Runtime latency (lower is better)")
+    ax.set_title(title, fontsize=8)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = common.base_parser(__doc__, list(MODELS), DEFAULT)
+    ap.set_defaults(threads=[1, 2])
+    ap.add_argument("--chart", type=Path, help="draw the ratios as a PNG here")
+    ap.add_argument("--block-runs", type=int, default=3, help="runs per block (first dropped)")
+    ap.add_argument(
+        "--min-block-s",
+        type=float,
+        default=0.25,
+        help="keep running a block until it lasted this long (fast models get more samples)",
+    )
+    ap.add_argument("--warmup", type=int, default=2, help="untimed runs of each engine first")
+    ap.add_argument("--no-memory", action="store_true", help="skip the run-memory probes")
+    ap.add_argument(
+        "--progress",
+        action="store_true",
+        default=None,
+        help="show compile progress even when stderr is not a terminal",
+    )
+    args = ap.parse_args(argv)
+    try:
+        names = common.select(args.models, MODELS)
+    except ValueError as e:
+        ap.error(str(e))
+    if args.repeats < 1 or args.block_runs < 2:
+        ap.error("--repeats must be >= 1 and --block-runs >= 2")
+    start = time.perf_counter()
+    info = common.cpu_info()
+    date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"machine: {common.describe_machine(info)}", flush=True)
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-models-") as tmp:
+        for name in names:
+            t0 = time.perf_counter()
+            data, inputs = build(name)
+            path = Path(tmp) / f"{name}.onnx"
+            path.write_bytes(data)
+            import onnx
+
+            count = count_flops(onnx.load(path), {k: v.shape for k, v in inputs.items()})
+            print(
+                f"{name}: exported in {time.perf_counter() - t0:.1f} s, "
+                f"{count.total / 1e9:.3g} GFLOP per run"
+                + (f" ({len(count.uncounted)} nodes without shapes)" if count.uncounted else ""),
+                file=sys.stderr,
+                flush=True,
+            )
+            for threads in args.threads:
+                row = bench_one(name, path, inputs, count.total, threads, args, Path(tmp) / "cache")
+                rows.append(row)
+                shown = f"ratio {row['ratio']:.2f}" if "ratio" in row else row["error"]
+                print(f"  {threads} thread(s): {shown}", file=sys.stderr, flush=True)
+            path.unlink()
+    duration = time.perf_counter() - start
+    print(f"\n{date}; {common.describe_machine(info)}")
+    print(table(rows))
+    print(f"\nbenchmark took {duration / 60:.1f} min")
+    if args.json:
+        report = {
+            "date": date,
+            "machine": info,
+            "versions": _versions(),
+            "args": {"models": names, "threads": args.threads, "repeats": args.repeats},
+            "duration_s": duration,
+            "results": rows,
+            "geomean": {str(t): g for t, g in geomeans(rows).items()},
+        }
+        args.json.write_text(json.dumps(report, indent=1))
+    if args.chart:
+        chart(rows, args.chart, f"Strata / ONNX Runtime, {date}\n{common.describe_machine(info)}")
+    return 1 if any("error" in r for r in rows) else 0
+
+
+def _versions() -> dict[str, str]:
+    import onnxruntime
+    import torch
+
+    import strata
+
+    return {
+        "strata": strata.__version__,
+        "onnxruntime": onnxruntime.__version__,
+        "torch": torch.__version__,
+        "python": sys.version.split()[0],
+    }
 
 
 if __name__ == "__main__":

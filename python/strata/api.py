@@ -7,7 +7,7 @@ runtime module `strata._runtime` (no copies of C-contiguous inputs of the right 
 are allocated here and filled in place).
 
 Dependency contract: numpy, onnx (only to serialise a ModelProto), strata.cache, strata.dtypes,
-strata.worker, strata.errors, strata.structure, strata.frontends.base (TensorInfo),
+strata.worker, strata.progress, strata.errors, strata.structure, strata.frontends.base (TensorInfo),
 strata.targets.cpu.artifact, strata._runtime.
 """
 
@@ -30,6 +30,7 @@ from strata.errors import InputMismatchError, ModelLoadError, StrataError
 from strata.frontends.base import TensorInfo
 from strata.structure import GraphValue, Spec, flatten, from_json, rebuild
 from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta, find_meta
+from strata.worker import CompileStats
 
 if TYPE_CHECKING:
     from strata.profile import Profile
@@ -62,6 +63,8 @@ class CompiledModel:
         from strata import _runtime
 
         self.directory = Path(directory)
+        # set by strata.compile when it compiled (not on a cache hit or strata.load)
+        self.compile_stats: CompileStats | None = None
         try:
             meta_file = Path(meta_path) if meta_path is not None else find_meta(self.directory)
             self.meta = ArtifactMeta.read(meta_file)
@@ -455,6 +458,7 @@ def compile(
     save_temps: str | os.PathLike[str] | None = None,
     input_structures: Mapping[str, Spec] | None = None,
     profile: bool = False,
+    progress: bool | None = None,
     **options: Any,
 ) -> CompiledModel:
     """Compile `model` (an ONNX path, bytes or ModelProto; or a `.mlir` file) for `target`.
@@ -467,8 +471,15 @@ def compile(
     `strata.structure_of(value)` makes it from a value). `profile=True` builds the profiling
     variant (timers around every kernel and a kernel table; see `CompiledModel.profile` and
     docs/profile.md); it is cached apart from the ordinary build.
+
+    `progress`: show the compile's stages as they run (on stderr; a cache hit shows nothing).
+    None (default): a progress bar when stderr is a terminal, nothing otherwise (scripts,
+    logs, CI); `STRATA_PROGRESS=0|1` overrides that default. True: always (a bar on a
+    terminal, else one line per stage). False: never. The returned model's `compile_stats`
+    gives the compile's wall time and peak memory (None on a cache hit).
     """
     from strata import __version__
+    from strata.progress import Progress, choose_mode
     from strata.worker import run_isolated
 
     check_target(target)
@@ -528,12 +539,20 @@ def compile(
                 "import": imp,
                 "cpu": {**cpu, "save_temps": str(temps) if temps else None},
             }
-            run_isolated(request)
+            display = Progress.open(choose_mode(progress))
+            try:
+                stats = run_isolated(request, on_progress=display.update)
+            except BaseException:
+                display.close(ok=False)
+                raise
+            display.close(ok=True)
             entry = cache.commit(key, staging)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    return _with_variant(CompiledModel(entry), variant)
+    compiled = _with_variant(CompiledModel(entry), variant)
+    compiled.compile_stats = stats
+    return compiled
 
 
 def _with_variant(

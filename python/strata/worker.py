@@ -16,6 +16,14 @@ Request (JSON): {"model": path, "out_dir": dir, "target": "cpu", "import": {...}
 "cpu": {...}, "result": path}. Result (JSON): {"ok": true} or {"ok": false, "type":
 StrataError subclass name, "message": text}.
 
+Progress: the compiling child writes one JSON line per stage as it starts, {"progress":
+{"stage": text, "step": i, "total": n, "elapsed": seconds}}, to its *progress channel*: the
+server's stdout (the protocol pipe, which the server itself writes to only after the child
+has ended) or, for a one-shot worker, its own stdout (whose fd 1 then points at stderr, so
+stray prints cannot corrupt the channel). The parent hands each event to `on_progress`
+(strata.progress draws it). The parent also learns the child's peak resident memory (from
+wait4's rusage) and returns it with the wall time as `CompileStats`.
+
 Test hook: `STRATA_WORKER_FAULT=abort|mlir-abort` makes the child abort (os.abort, or a real
 MLIR abort: loading the nn dialect twice into one context) before compiling.
 
@@ -34,17 +42,36 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from strata import errors
 from strata.errors import CompilationError, StrataError
 
 STDERR_TAIL = 3000
 
+Progress = Callable[[dict[str, Any]], None]
 
-def run_isolated(request: dict[str, Any], *, verbose: bool = False) -> None:
-    """Run one compilation request in a child process; raise its StrataError if it failed."""
+
+@dataclass(frozen=True)
+class CompileStats:
+    """How a compilation went: wall time seen by the parent and the compiling process's peak
+    resident memory (ru_maxrss; a forked child's count includes the compiler it inherited)."""
+
+    seconds: float
+    peak_rss_bytes: int
+
+
+def run_isolated(
+    request: dict[str, Any], *, verbose: bool = False, on_progress: Progress | None = None
+) -> CompileStats:
+    """Run one compilation request in a child process; raise its StrataError if it failed.
+
+    `on_progress` gets each stage event the child sends (see the module docstring)."""
+    t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="strata-worker-") as tmp:
         req_path = Path(tmp) / "request.json"
         res_path = Path(tmp) / "result.json"
@@ -52,16 +79,11 @@ def run_isolated(request: dict[str, Any], *, verbose: bool = False) -> None:
         req_path.write_text(json.dumps({**request, "result": str(res_path)}))
         server = None if verbose or os.environ.get("STRATA_WORKER_FAULT") else _server()
         if server is not None:
-            returncode = server.run(req_path, err_path)
-            tail = _tail(err_path)
+            returncode, max_rss = server.run(req_path, err_path, on_progress)
         else:
-            proc = subprocess.run(
-                [sys.executable, "-m", "strata.worker", str(req_path)],
-                stdout=subprocess.PIPE,
-                stderr=None if verbose else subprocess.PIPE,
-                text=True,
-            )
-            returncode, tail = proc.returncode, (proc.stderr or "")[-STDERR_TAIL:]
+            returncode, max_rss = _run_one_shot(req_path, err_path, verbose, on_progress)
+        tail = _tail(err_path)
+        stats = CompileStats(time.perf_counter() - t0, max_rss)
         if returncode < 0:
             sig = -returncode
             try:
@@ -86,6 +108,59 @@ def run_isolated(request: dict[str, Any], *, verbose: bool = False) -> None:
         exc: StrataError = cls.__new__(cls)
         Exception.__init__(exc, result["message"])
         raise exc
+    return stats
+
+
+def _run_one_shot(
+    request: Path, stderr: Path, verbose: bool, on_progress: Progress | None
+) -> tuple[int, int]:
+    """`python -m strata.worker REQUEST`: (exit status or -signal, peak RSS in bytes)."""
+    with contextlib.ExitStack() as stack:
+        err: IO[str] | None = None if verbose else stack.enter_context(stderr.open("w"))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "strata.worker", str(request)],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+        )
+        assert proc.stdout is not None
+        try:
+            _read_progress(proc.stdout, on_progress, stop_at_status=False)
+        except BaseException:  # interrupted: end the compile too
+            proc.kill()
+            proc.wait()
+            raise
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = _decode_status(status)  # reaped here, so Popen must not wait
+    return proc.returncode, _rss_bytes(usage.ru_maxrss)
+
+
+def _read_progress(
+    stream: IO[str], on_progress: Progress | None, *, stop_at_status: bool
+) -> dict[str, Any] | None:
+    """Hand progress lines to `on_progress` until EOF or (server) the status line."""
+    for line in stream:
+        try:
+            msg = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(msg, dict):
+            continue
+        if "progress" in msg:
+            if on_progress is not None:
+                on_progress(msg["progress"])
+        elif stop_at_status and "status" in msg:
+            return msg
+    return None
+
+
+def _decode_status(status: int) -> int:
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
+def _rss_bytes(maxrss: int) -> int:
+    """ru_maxrss is in KiB on Linux, in bytes on macOS."""
+    return int(maxrss) if sys.platform == "darwin" else int(maxrss) * 1024
 
 
 def _tail(path: Path) -> str:
@@ -96,8 +171,9 @@ def _tail(path: Path) -> str:
 
 
 class _Server:
-    """The parent's handle on a compile server: one request at a time (a lock), one line of
-    JSON each way: {"request": path, "stderr": path} -> {"status": exit status or -signal}."""
+    """The parent's handle on a compile server: one request at a time (a lock). One line of
+    JSON goes in, {"request": path, "stderr": path}; the child's progress lines come back,
+    then {"status": exit status or -signal, "max_rss": peak RSS in bytes}."""
 
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
@@ -113,19 +189,29 @@ class _Server:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def run(self, request: Path, stderr: Path) -> int:
+    def run(
+        self, request: Path, stderr: Path, on_progress: Progress | None = None
+    ) -> tuple[int, int]:
+        """(exit status or -signal, peak RSS in bytes) of the child that ran `request`."""
         with self.lock:
             assert self.proc.stdin is not None and self.proc.stdout is not None
             try:
                 self.proc.stdin.write(json.dumps({"request": str(request), "stderr": str(stderr)}))
                 self.proc.stdin.write("\n")
                 self.proc.stdin.flush()
-                line = self.proc.stdout.readline()
+                end = _read_progress(self.proc.stdout, on_progress, stop_at_status=True)
             except (BrokenPipeError, OSError):
-                line = ""
-            if not line:
+                end = None
+            except BaseException:
+                # interrupted mid-request (Ctrl-C, a failing progress callback): the rest of
+                # this request's lines are still in the pipe, so this server cannot serve
+                # another; the next compile starts a fresh one
+                self.proc.kill()
+                self.proc.wait()
+                raise
+            if end is None:
                 raise CompilationError("the compile server exited unexpectedly")
-            return int(json.loads(line)["status"])
+            return int(end["status"]), int(end.get("max_rss", 0))
 
     def close(self) -> None:
         if self.proc.stdin is not None:
@@ -193,20 +279,45 @@ def _import(request: dict[str, Any]) -> Any:
     )
 
 
-def _compile(request: dict[str, Any]) -> None:
+class _Reporter:
+    """The child's side of the progress channel: one JSON line per stage as it starts."""
+
+    def __init__(self, fd: int | None, total: int) -> None:
+        self.fd, self.total, self.step = fd, total, 0
+        self.t0 = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        self.step += 1
+        if self.fd is None:
+            return
+        event = {
+            "stage": stage,
+            "step": self.step,
+            "total": max(self.total, self.step),
+            "elapsed": round(time.perf_counter() - self.t0, 3),
+        }
+        # one write of a line under PIPE_BUF is atomic; a parent that went away is no error
+        with contextlib.suppress(OSError):
+            os.write(self.fd, (json.dumps({"progress": event}) + "\n").encode())
+
+
+def _compile(request: dict[str, Any], progress_fd: int | None = None) -> None:
     target = request.get("target", "cpu")
     if target != "cpu":
         raise StrataError(f"unknown target '{target}'")
-    from strata.targets.cpu.compiler import CpuOptions, compile_imported
+    from strata.targets.cpu.compiler import CpuOptions, compile_imported, stage_count
 
     cpu = dict(request.get("cpu", {}))
     verbose = bool(cpu.pop("verbose", False))
     temps = cpu.pop("save_temps", None)
+    report = _Reporter(progress_fd, 1 + stage_count(str(cpu.get("emit", "so"))))
     opts = CpuOptions(
         **cpu,
         save_temps=Path(temps) if temps else None,
         log=(lambda m: print(m, file=sys.stderr, flush=True)) if verbose else None,
+        progress=report,
     )
+    report("importing the model")
     imported = _import(request)
     compile_imported(imported, Path(request["out_dir"]), opts)
 
@@ -218,34 +329,40 @@ def serve() -> int:
 
     for line in sys.stdin:
         job = json.loads(line)
+        sys.stdout.flush()
         pid = os.fork()
-        if pid == 0:  # the child compiles; stdout stays free for the protocol
+        if pid == 0:  # the child compiles; it writes only progress lines to the protocol pipe
+            progress_fd = os.dup(1)
             fd = os.open(job["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(fd, 1)
             os.dup2(fd, 2)
             code = 1
             try:
-                code = main([job["request"]])
+                code = main([job["request"]], progress_fd=progress_fd)
             finally:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(code)
-        _, status = os.waitpid(pid, 0)
-        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        sys.stdout.write(json.dumps({"status": code}) + "\n")
+        _, status, usage = os.wait4(pid, 0)
+        end = {"status": _decode_status(status), "max_rss": _rss_bytes(usage.ru_maxrss)}
+        sys.stdout.write(json.dumps(end) + "\n")
         sys.stdout.flush()
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, progress_fd: int | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args == ["--serve"]:
         return serve()
+    if progress_fd is None:  # a one-shot worker: stdout is the progress channel
+        sys.stdout.flush()
+        progress_fd = os.dup(1)
+        os.dup2(2, 1)
     request = json.loads(Path(args[0]).read_text())
     result: dict[str, Any]
     _fault_hook()
     try:
-        _compile(request)
+        _compile(request, progress_fd)
         result = {"ok": True}
     except StrataError as e:
         result = {"ok": False, "type": type(e).__name__, "message": str(e)}

@@ -54,6 +54,16 @@ class CpuOptions:
     log: Callable[[str], None] | None = None
     # a profiling build: timers around every kernel and a kernel table (profiling.py)
     profile: bool = False
+    progress: Callable[[str], None] | None = None  # called with each stage's name as it starts
+
+
+# The stages `compile_imported` reports to `CpuOptions.progress`, per --emit kind.
+_STAGE_COUNTS = {"mlir": 2, "llvm": 3, "obj": 7, "so": 7}
+
+
+def stage_count(emit: str) -> int:
+    """How many stages `compile_imported` reports for `emit` (for a progress display)."""
+    return _STAGE_COUNTS.get(emit, _STAGE_COUNTS["so"])
 
 
 def check_name(name: str) -> str:
@@ -68,6 +78,11 @@ class _Stages:
     def __init__(self, opts: CpuOptions) -> None:
         self.opts = opts
         self.t0 = time.perf_counter()
+
+    def begin(self, stage: str) -> None:
+        """A stage starts (progress display); see stage_count."""
+        if self.opts.progress:
+            self.opts.progress(stage)
 
     def log(self, msg: str) -> None:
         if self.opts.log:
@@ -207,6 +222,7 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
     module = imported.module
     st.save("nn.mlir", module)
     node_ops = profiling.node_ops(module.operation) if opts.profile else {}
+    st.begin("lowering nn to linalg")
     _run(module, "strata-externalize-weights", "weight externalisation")
     if "strata-nn-to-linalg" in pipelines():
         _run(module, "strata-nn-to-linalg", "lowering nn to linalg")
@@ -223,6 +239,7 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
     if dynamic:
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
         st.log("dynamic shapes: the kernel takes memref descriptors")
+    st.begin("lowering linalg to LLVM")
     prefix = abi.alloc_prefix(opts.name) if opts.profile else None
     pipeline = cpu_pipeline(opts.num_threads, dynamic=dynamic, profile_prefix=prefix)
     _run(module, pipeline, "lowering to LLVM")
@@ -261,6 +278,7 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: CpuOptions) -
         if opts.emit == "mlir":
             (out_dir / f"{name}.mlir").write_text(str(imported.module))
             return _meta(imported, opts, __version__, None)
+        st.begin("translating to LLVM IR")
         ll_text = toolchain.translate_to_llvmir(imported.module)
     st.log("translated to LLVM IR")
     ins, outs = _tensors(imported.inputs), _tensors(imported.outputs)
@@ -271,8 +289,10 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: CpuOptions) -
         if opts.emit == "llvm":
             (out_dir / f"{name}.ll").write_text(ll_text)
             return _meta(imported, opts, __version__, None)
+        st.begin("optimising LLVM IR (opt -O3)")
         toolchain.optimize(ll, tmp / "k.bc", opts.mcpu)
         st.log("opt -O3 done")
+        st.begin("generating machine code (llc)")
         toolchain.codegen_object(tmp / "k.bc", tmp / "k.o", opts.mcpu)
         st.log("llc done")
         return _finish(imported, opts, out_dir, tmp, lowered, ins, outs, __version__, st)
@@ -290,6 +310,7 @@ def _finish(
     st: _Stages,
 ) -> ArtifactMeta:
     name = opts.name
+    st.begin("writing the weights and the C shim")
     arrays, layout = lowered.arrays, lowered.layout
     (out_dir / f"{name}.h").write_text(abi.render_header(name, ins, outs, version))
     data_symbol = f"{name}__strata_data" if opts.emit_data_as_c else None
@@ -320,6 +341,7 @@ def _finish(
     else:
         weights.write_bin(out_dir / f"{name}.bin", arrays, layout)
         st.log(f"wrote {name}.bin ({layout.total_size} bytes)")
+    st.begin(f"linking {name}.{'o' if opts.emit == 'obj' else 'so'}")
     if opts.emit == "obj":
         toolchain.link_relocatable(objs, out_dir / f"{name}.o")
         return _meta(imported, opts, version, None if data_symbol else f"{name}.bin")

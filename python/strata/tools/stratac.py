@@ -2,7 +2,7 @@
 
     stratac MODEL -o OUT/NAME --target cpu [--input-shape name:1x3x224x224 ...]
             [--batch-size N] [--outputs a,b] [--entry-func-name NAME] [--emit-data-as-c]
-            [--save-temps] [--emit mlir|llvm|obj|so] [-v]
+            [--save-temps] [--emit mlir|llvm|obj|so] [-v | -q]
             [--profile [--profile-inputs X.npz] [--profile-repeats N]]
 
 writes OUT/NAME.h, OUT/NAME.so, OUT/NAME.bin (or OUT/NAME_data.c) and OUT/NAME.json; the C
@@ -17,8 +17,12 @@ NAME.json), runs it (random inputs of the compiled shapes, or the arrays of
 `--profile-inputs X.npz` by input name), prints the per-kernel table and writes
 OUT/NAME.profile.html (a roofline chart and the full table); see docs/profile.md.
 
+Progress: the stages are shown on stderr as they run — a progress bar on a terminal, one line
+per stage (`stratac: [3/8] lowering linalg to LLVM (t=1.2 s)`) otherwise, as onnx-mlir does;
+`-q` shows nothing but errors, `-v` prints the detailed stage log instead.
+
 Dependency contract: argparse, numpy, strata.api (targets, load), strata.profile,
-strata.worker, strata.errors.
+strata.worker, strata.progress, strata.errors.
 """
 
 from __future__ import annotations
@@ -68,7 +72,17 @@ def build_parser() -> argparse.ArgumentParser:
         "runtime dependency; N > 1 uses OpenMP (libiomp5, found through the library's rpath); "
         "0 means all cores",
     )
-    p.add_argument("-v", "--verbose", action="store_true", help="print stage timings")
+    talk = p.add_mutually_exclusive_group()
+    talk.add_argument(
+        "-v", "--verbose", action="store_true", help="print the detailed stage log with timings"
+    )
+    talk.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print nothing but errors (by default the stages are shown as they run: a "
+        "progress bar on a terminal, one line per stage otherwise)",
+    )
     p.add_argument(
         "--profile",
         action="store_true",
@@ -100,6 +114,7 @@ def parse_input_shape(text: str) -> tuple[str, list[int]]:
 
 def run(args: argparse.Namespace) -> None:
     from strata.api import _import_options, check_target
+    from strata.progress import Progress
     from strata.targets.cpu.compiler import check_name
     from strata.worker import run_isolated
 
@@ -136,7 +151,15 @@ def run(args: argparse.Namespace) -> None:
         raise StrataError("--profile runs the model: it needs --emit so")
     if args.profile_repeats < 1:
         raise StrataError(f"--profile-repeats must be positive, got {args.profile_repeats}")
-    run_isolated(request, verbose=args.verbose)
+    quiet = args.quiet or args.verbose  # -v prints its own log of the stages
+    mode = None if quiet else ("bar" if sys.stderr.isatty() else "lines")
+    display = Progress.open(mode, "stratac")
+    try:
+        run_isolated(request, verbose=args.verbose, on_progress=display.update)
+    except BaseException:
+        display.close(ok=False)
+        raise
+    display.close(ok=True)
     if args.profile:
         _profile(out_dir / f"{name}.json", args)
 

@@ -137,9 +137,9 @@ def test_compile_server_survives_an_aborting_compile(
     try:
         request = tmp_path / "request.json"
         request.write_text("{}")
-        assert server.run(request, tmp_path / "err.txt") == -6
+        assert server.run(request, tmp_path / "err.txt")[0] == -6
         assert server.alive()
-        assert server.run(request, tmp_path / "err2.txt") == -6
+        assert server.run(request, tmp_path / "err2.txt")[0] == -6
     finally:
         server.close()
 

@@ -241,3 +241,20 @@ def tokens(
     return {
         "input_ids": np.random.default_rng(seed).integers(0, vocab, (batch, seq)).astype(np.int64)
     }
+
+
+# ---- MLP -------------------------------------------------------------------------------------
+
+
+def mlp(sizes: tuple[int, ...] = (784, 1024, 1024, 10)) -> nn.Module:
+    """Linear layers with ReLU between them (exported as Gemm + Relu)."""
+    layers: list[nn.Module] = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def features(batch: int = 32, width: int = 784, seed: int = 0) -> dict[str, np.ndarray]:
+    return {"input": np.random.default_rng(seed).standard_normal((batch, width)).astype(np.float32)}
