@@ -377,6 +377,19 @@ def test_possibly_different_run_time_dims_stay_dynamic() -> None:
     assert '"nn.dynamic_reshape"' in text
 
 
+def test_gemm_with_constant_transposed_weights_stores_them_transposed() -> None:
+    """PyTorch's Linear: Gemm(x, W, b, transB=1) with W an initializer. The weights are stored
+    as W^T (the layout the kernel reads) and the Gemm no longer transposes."""
+    w = np.arange(8 * 5, dtype=np.float32).reshape(8, 5)
+    nodes = [helper.make_node("Gemm", ["x", "w"], ["y"], transB=1)]
+    model = make_model(nodes, [("x", [2, 5])], ["y"], [numpy_helper.from_array(w, "w")])
+    imported = import_model(model)
+    text = str(imported.module)
+    assert "transB = 0" in text and "tensor<5x8xf32>" in text
+    (blob,) = imported.weights.values()
+    np.testing.assert_array_equal(blob, w.T)
+
+
 def test_shape_rule_failure_names_the_node() -> None:
     nodes = [helper.make_node("MatMul", ["x", "z"], ["y"], name="bad_mm")]
     model = make_model(nodes, [("x", [2, 3]), ("z", [4, 5])], ["y"])
