@@ -218,7 +218,8 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
     if dynamic:
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
         st.log("dynamic shapes: the kernel takes memref descriptors")
-    _run(module, cpu_pipeline(opts.num_threads, dynamic=dynamic), "lowering to LLVM")
+    pipeline = cpu_pipeline(opts.num_threads, dynamic=dynamic, mcpu=opts.mcpu)
+    _run(module, pipeline, "lowering to LLVM")
     rename_allocator(module, abi.alloc_prefix(opts.name))
     st.log("linalg -> llvm dialect done")
     st.save("llvm.mlir", module)

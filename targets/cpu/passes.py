@@ -36,7 +36,7 @@ from mlir.dialects import arith, linalg, tensor
 from mlir.dialects.transform import interpreter
 
 from strata.passes.registry import ModulePass, register_pass, register_pipeline
-from strata.targets.cpu import schedules
+from strata.targets.cpu import machine, schedules
 
 WEIGHT_ATTR = "nn.weight"
 NAME_ATTR = "nn.name"
@@ -350,9 +350,11 @@ class ScheduleContractions(ModulePass):
     name: ClassVar[str] = "strata-cpu-schedule"
     schedule: str = "tiled"
     num_threads: int = 1
+    mcpu: str = "native"
 
     def run(self, module: ir.Operation) -> None:
-        params = schedules.TileParams(num_threads=self.num_threads)
+        target = machine.describe(self.mcpu)
+        params = schedules.TileParams.for_machine(target, self.num_threads)
         text = schedules.build_script(module, self.schedule, params)
         if text is None:
             return
@@ -364,7 +366,10 @@ class ScheduleContractions(ModulePass):
 
 
 def cpu_pipeline(
-    num_threads: int | None = 1, schedule: str = "tiled", dynamic: bool = False
+    num_threads: int | None = 1,
+    schedule: str = "tiled",
+    dynamic: bool = False,
+    mcpu: str = "native",
 ) -> str:
     """The linalg-on-tensors -> LLVM dialect pipeline for `num_threads`.
 
@@ -390,7 +395,7 @@ def cpu_pipeline(
         "strata-cpu-isolate-sizes" if dynamic else "",
         # Schedule contractions first: elementwise fusion would otherwise fold their
         # producers (e.g. BERT's GELU) into the reduction loop, recomputing them k times.
-        f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)}}}",
+        f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)} mcpu={mcpu}}}",
         "func.func(linalg-fuse-elementwise-ops)",
         "strata-widen-bool-tensors",
         "strata-cpu-interchange-contractions",

@@ -2,7 +2,7 @@
 
     stratac MODEL -o OUT/NAME --target cpu [--input-shape name:1x3x224x224 ...]
             [--batch-size N] [--outputs a,b] [--entry-func-name NAME] [--emit-data-as-c]
-            [--save-temps] [--emit mlir|llvm|obj|so] [-v]
+            [--save-temps] [--emit mlir|llvm|obj|so] [--mcpu CPU] [-v]
 
 writes OUT/NAME.h, OUT/NAME.so, OUT/NAME.bin (or OUT/NAME_data.c) and OUT/NAME.json; the C
 entry points are NAME, NAME_init, NAME_fini (NAME: --entry-func-name, else the basename of
@@ -11,7 +11,8 @@ NAME.llvm.mlir, NAME.ll, NAME_shim.c). `--emit mlir|llvm|obj` stops early and wr
 NAME.mlir (LLVM dialect) / NAME.ll / NAME.o (+ NAME.h, NAME.bin). Compilation runs in a
 child process; errors print `stratac: error: ...` and exit with status 1.
 
-Dependency contract: argparse, strata.api (targets), strata.worker, strata.errors.
+Dependency contract: argparse, strata.api (targets), strata.targets.cpu.machine, strata.worker,
+strata.errors.
 """
 
 from __future__ import annotations
@@ -61,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
         "runtime dependency; N > 1 uses OpenMP (libiomp5, found through the library's rpath); "
         "0 means all cores",
     )
+    p.add_argument(
+        "--mcpu",
+        default="native",
+        metavar="CPU",
+        help="the CPU to generate and schedule code for: an LLVM CPU name such as haswell, "
+        "znver3 or skylake-avx512 (vector width, register count and cache sizes follow from "
+        "it); 'native' (default) is this host",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="print stage timings")
     return p
 
@@ -75,6 +84,7 @@ def parse_input_shape(text: str) -> tuple[str, list[int]]:
 def run(args: argparse.Namespace) -> None:
     from strata.api import _import_options, check_target
     from strata.targets.cpu.compiler import check_name
+    from strata.targets.cpu.machine import describe as describe_machine
     from strata.worker import run_isolated
 
     check_target(args.target)
@@ -89,6 +99,9 @@ def run(args: argparse.Namespace) -> None:
         raise StrataError(f"--batch-size must be positive, got {args.batch_size}")
     if args.num_threads < 0:
         raise StrataError(f"--num-threads must be >= 0, got {args.num_threads}")
+    target_cpu = describe_machine(args.mcpu)  # rejects names LLVM does not know
+    if args.verbose:
+        print(f"target CPU: {target_cpu.summary()}", file=sys.stderr)
     shapes = dict(parse_input_shape(s) for s in args.input_shape)
     imp = _import_options(shapes, args.batch_size, args.outputs, args.entry_func_name)
     request = {
@@ -101,6 +114,7 @@ def run(args: argparse.Namespace) -> None:
             "emit": args.emit,
             "emit_data_as_c": args.emit_data_as_c,
             "num_threads": args.num_threads or None,
+            "mcpu": args.mcpu,
             "save_temps": str(out_dir.resolve()) if args.save_temps else None,
             "verbose": args.verbose,
         },
