@@ -72,3 +72,9 @@ def test_cache_blocks_follow_the_caches() -> None:
     assert schedules.cache_blocks(schedules.Contraction((), 8, 16, 1366), avx2) == (1366, 16)
     avx512 = schedules.TileParams.for_machine(machine.describe("skylake-avx512"))
     assert schedules.cache_blocks(schedules.Contraction((), 128, 768, 3072), avx512) == (256, 384)
+
+
+@pytest.mark.parametrize(("m", "mr", "rows"), [(128, 14, 8), (28, 14, 14), (128, 6, 4),
+                                               (97, 14, 14), (5, 6, 5), (196, 14, 14)])  # fmt: skip
+def test_row_tile_prefers_a_divisor(m: int, mr: int, rows: int) -> None:
+    assert schedules.row_tile(m, mr) == rows
