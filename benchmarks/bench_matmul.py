@@ -196,7 +196,9 @@ def main() -> int:
     print(f"CPU: {cpu_model()} (LLVM host CPU {machine_mod.host_cpu()})")
     print(f"target: -mcpu={args.mcpu}: {target.summary()}")
     tile = schedules.TileParams.for_machine(target)
-    print(f"register tile: {tile.mr} x {tile.nr}, kr {tile.kr}; threads {args.threads}")
+    print(f"register tile: at most {tile.mr} x {tile.nr} (rows: the largest divisor of M from "
+          f"{(tile.mr + 1) // 2} to {tile.mr}, else {tile.mr}), kr {tile.kr}; "
+          f"threads {args.threads}")  # fmt: skip
     peak = measure_peak(target)
     print(f"measured peak of one core: {peak:.1f} GFLOP/s (FMA chains, {target.isa})")
     header = "    M x     K x     N    median   GFLOP/s (median best) %peak  compile"
