@@ -8,7 +8,8 @@ are allocated here and filled in place).
 
 Dependency contract: numpy, onnx (only to serialise a ModelProto), strata.cache, strata.dtypes,
 strata.worker, strata.progress, strata.errors, strata.structure, strata.frontends.base (TensorInfo),
-strata.targets.cpu.artifact, strata._runtime.
+strata.targets.cpu.artifact, strata.targets.cpu.machine (the target CPU, part of the
+cache key), strata._runtime.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from strata.errors import InputMismatchError, ModelLoadError, StrataError
 from strata.frontends.base import TensorInfo
 from strata.structure import GraphValue, Spec, flatten, from_json, rebuild
 from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta, find_meta
+from strata.targets.cpu.machine import describe as describe_machine
 from strata.worker import CompileStats
 
 if TYPE_CHECKING:
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 
 TARGETS = ("cpu",)
 PLANNED_TARGETS = ("cxx", "cuda", "odla", "halide")
-_CPU_OPTIONS = ("emit_data_as_c",)
+_CPU_OPTIONS = ("emit_data_as_c", "mcpu")
 _ARTIFACT_SUFFIXES = (".h", ".so", ".bin", "_data.c", ".json")
 
 
@@ -465,12 +467,14 @@ def compile(
 
     `num_threads`: threads of the generated code (None: all cores, through OpenMP; 1: plain
     sequential code). `save_temps`: a directory for each stage's IR. Other options:
-    `emit_data_as_c=True` compiles the weights into the library. Artifacts are cached in
-    `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata). `input_structures`: for each
-    graph input of sequence or optional type, the structure to specialise on (a spec, as
-    `strata.structure_of(value)` makes it from a value). `profile=True` builds the profiling
-    variant (timers around every kernel and a kernel table; see `CompiledModel.profile` and
-    docs/profile.md); it is cached apart from the ordinary build.
+    `emit_data_as_c=True` compiles the weights into the library; `mcpu="haswell"` (an LLVM CPU
+    name, default "native": this host) is the CPU the code is generated and scheduled for.
+    Artifacts are cached in `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata).
+    `input_structures`: for each graph input of sequence or optional type, the structure to
+    specialise on (a spec, as `strata.structure_of(value)` makes it from a value).
+    `profile=True` builds the profiling variant (timers around every kernel and a kernel
+    table; see `CompiledModel.profile` and docs/profile.md); it is cached apart from the
+    ordinary build.
 
     `progress`: show the compile's stages as they run (on stderr; a cache hit shows nothing).
     None (default): a progress bar when stderr is a terminal, nothing otherwise (scripts,
@@ -510,18 +514,25 @@ def compile(
         raise StrataError(f"num_threads must be a positive integer, got {num_threads!r}")
     name = entry_func_name or "model"
     imp = _import_options(input_shapes, batch_size, outputs, entry_func_name, input_structures)
+    mcpu = options.get("mcpu") or "native"
+    if not isinstance(mcpu, str):
+        raise StrataError(f"mcpu must be an LLVM CPU name such as 'haswell', got {mcpu!r}")
     cpu = {
         "name": name,
         "emit_data_as_c": bool(options.get("emit_data_as_c", False)),
         "num_threads": num_threads,
+        "mcpu": mcpu,
     }
     if profile:  # only when set, so the ordinary build's cache key stays as it was
         cpu["profile"] = True
     cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
     with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
         model_path, digest, label = _model_source(model, Path(tmp))
+        target_cpu = describe_machine(mcpu).key()  # the probed host CPU for "native"
         key = cache_mod.cache_key(
-            digest, {"target": target, "import": imp, "cpu": cpu}, __version__
+            digest,
+            {"target": target, "import": imp, "cpu": cpu, "machine": target_cpu},
+            __version__,
         )
         hit = cache.lookup(key) if save_temps is None else None
         if hit is not None:

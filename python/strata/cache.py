@@ -3,7 +3,8 @@
 Entries are artifact directories (see strata.targets.cpu.artifact) under
 `$STRATA_CACHE_DIR` (default `~/.cache/strata`), keyed by sha256 over the model's bytes, the
 compile options, the Strata version, the compiler's own sources (so an edited checkout never
-reuses artifacts of older code) and the host (generated code targets `-mcpu=native`).
+reuses artifacts of older code) and the host; the caller (strata.api) puts the target CPU's
+description (`mcpu` and what strata.targets.cpu.machine probed for it) into the options.
 Entries are written atomically: the compiler writes into a temporary directory next to the
 entry, which is then renamed into place with `os.replace`; a concurrent writer that loses the
 race discards its copy. A model given by path is keyed by its file's bytes only: weights kept

@@ -241,7 +241,9 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
         st.log("dynamic shapes: the kernel takes memref descriptors")
     st.begin("lowering linalg to LLVM")
     prefix = abi.alloc_prefix(opts.name) if opts.profile else None
-    pipeline = cpu_pipeline(opts.num_threads, dynamic=dynamic, profile_prefix=prefix)
+    pipeline = cpu_pipeline(
+        opts.num_threads, dynamic=dynamic, profile_prefix=prefix, mcpu=opts.mcpu
+    )
     _run(module, pipeline, "lowering to LLVM")
     rename_allocator(module, abi.alloc_prefix(opts.name))
     table = profiling.read_table(module.operation) if opts.profile else None

@@ -37,7 +37,7 @@ from mlir.dialects import arith, linalg, tensor
 from mlir.dialects.transform import interpreter
 
 from strata.passes.registry import ModulePass, register_pass, register_pipeline
-from strata.targets.cpu import schedules
+from strata.targets.cpu import machine, schedules
 
 WEIGHT_ATTR = "nn.weight"
 NAME_ATTR = "nn.name"
@@ -372,9 +372,11 @@ class ScheduleContractions(ModulePass):
     num_threads: int = 1
     # profiling builds: name each scheduled op's location after its schedule (profiling.py)
     profile: bool = False
+    mcpu: str = "native"
 
     def run(self, module: ir.Operation) -> None:
-        params = schedules.TileParams(num_threads=self.num_threads)
+        target = machine.describe(self.mcpu)
+        params = schedules.TileParams.for_machine(target, self.num_threads)
         text = schedules.build_script(module, self.schedule, params)
         if text is None:
             return
@@ -405,6 +407,7 @@ def cpu_pipeline(
     schedule: str = "tiled",
     dynamic: bool = False,
     profile_prefix: str | None = None,
+    mcpu: str = "native",
 ) -> str:
     """The linalg-on-tensors -> LLVM dialect pipeline for `num_threads`.
 
@@ -434,7 +437,7 @@ def cpu_pipeline(
         "strata-cpu-isolate-sizes" if dynamic else "",
         # Schedule contractions first: elementwise fusion would otherwise fold their
         # producers (e.g. BERT's GELU) into the reduction loop, recomputing them k times.
-        f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)}"
+        f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)} mcpu={mcpu}"
         + (" profile=1}" if profile_prefix else "}"),
         "func.func(linalg-fuse-elementwise-ops)",
         "strata-widen-bool-tensors",

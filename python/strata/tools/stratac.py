@@ -2,7 +2,7 @@
 
     stratac MODEL -o OUT/NAME --target cpu [--input-shape name:1x3x224x224 ...]
             [--batch-size N] [--outputs a,b] [--entry-func-name NAME] [--emit-data-as-c]
-            [--save-temps] [--emit mlir|llvm|obj|so] [-v | -q]
+            [--save-temps] [--emit mlir|llvm|obj|so] [--mcpu CPU] [-v | -q]
             [--profile [--profile-inputs X.npz] [--profile-repeats N]]
 
 writes OUT/NAME.h, OUT/NAME.so, OUT/NAME.bin (or OUT/NAME_data.c) and OUT/NAME.json; the C
@@ -22,7 +22,7 @@ per stage (`stratac: [3/8] lowering linalg to LLVM (t=1.2 s)`) otherwise, as onn
 `-q` shows nothing but errors, `-v` prints the detailed stage log instead.
 
 Dependency contract: argparse, numpy, strata.api (targets, load), strata.profile,
-strata.worker, strata.progress, strata.errors.
+strata.targets.cpu.machine, strata.worker, strata.progress, strata.errors.
 """
 
 from __future__ import annotations
@@ -72,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
         "runtime dependency; N > 1 uses OpenMP (libiomp5, found through the library's rpath); "
         "0 means all cores",
     )
+    p.add_argument(
+        "--mcpu",
+        default="native",
+        metavar="CPU",
+        help="the CPU to generate and schedule code for: an LLVM CPU name such as haswell, "
+        "znver3 or skylake-avx512 (vector width, register count and cache sizes follow from "
+        "it); 'native' (default) is this host",
+    )
     talk = p.add_mutually_exclusive_group()
     talk.add_argument(
         "-v", "--verbose", action="store_true", help="print the detailed stage log with timings"
@@ -116,6 +124,7 @@ def run(args: argparse.Namespace) -> None:
     from strata.api import _import_options, check_target
     from strata.progress import Progress
     from strata.targets.cpu.compiler import check_name
+    from strata.targets.cpu.machine import describe as describe_machine
     from strata.worker import run_isolated
 
     check_target(args.target)
@@ -130,6 +139,9 @@ def run(args: argparse.Namespace) -> None:
         raise StrataError(f"--batch-size must be positive, got {args.batch_size}")
     if args.num_threads < 0:
         raise StrataError(f"--num-threads must be >= 0, got {args.num_threads}")
+    target_cpu = describe_machine(args.mcpu)  # rejects names LLVM does not know
+    if args.verbose:
+        print(f"target CPU: {target_cpu.summary()}", file=sys.stderr)
     shapes = dict(parse_input_shape(s) for s in args.input_shape)
     imp = _import_options(shapes, args.batch_size, args.outputs, args.entry_func_name)
     request = {
@@ -142,6 +154,7 @@ def run(args: argparse.Namespace) -> None:
             "emit": args.emit,
             "emit_data_as_c": args.emit_data_as_c,
             "num_threads": args.num_threads or None,
+            "mcpu": args.mcpu,
             "save_temps": str(out_dir.resolve()) if args.save_temps else None,
             "verbose": args.verbose,
             **({"profile": True} if args.profile else {}),

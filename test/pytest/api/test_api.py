@@ -197,3 +197,32 @@ def test_load_accepts_stratac_prefix_and_json(tmp_path: Path) -> None:
         np.testing.assert_array_equal(r, results[0])
     with pytest.raises(strata.ModelLoadError, match="OUT/NAME prefix"):
         strata.load(tmp_path / "out" / "nothing")
+
+
+def test_mcpu_is_an_option_and_part_of_the_cache_key(tmp_path: Path) -> None:
+    """Code compiled for another CPU (AVX2 here, which every machine of the project runs) is
+    a cache entry of its own; a CPU name LLVM does not know is refused before compiling."""
+    cache = tmp_path / "cache"
+    host = strata.compile(MLP, cache_dir=cache)
+    avx2 = strata.compile(MLP, cache_dir=cache, mcpu="haswell")
+    assert avx2.directory != host.directory
+    assert strata.compile(MLP, cache_dir=cache, mcpu="haswell").directory == avx2.directory
+    assert strata.compile(MLP, cache_dir=cache, mcpu="native").directory == host.directory
+    x = x_input(2)
+    np.testing.assert_allclose(avx2.run([x])[0], reference(x), rtol=1e-5, atol=1e-6)
+    with pytest.raises(StrataError, match="unknown CPU 'pentium9000' for mcpu"):
+        strata.compile(MLP, cache_dir=cache, mcpu="pentium9000")
+
+
+def test_stratac_mcpu(tmp_path: Path) -> None:
+    stratac = Path(sys.executable).parent / "stratac"
+    out = tmp_path / "out" / "mlp"
+    args = [str(stratac), str(EXAMPLE), "-o", str(out), "--input-shape", "input:2x784"]
+    subprocess.run([*args, "--mcpu", "haswell"], check=True)
+    x = np.random.default_rng(0).standard_normal((2, 784)).astype(np.float32)
+    assert strata.load(out).run([x])[0].shape == (2, 10)
+    bad = subprocess.run([*args, "--mcpu", "pentium9000"], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "stratac: error: unknown CPU 'pentium9000'" in bad.stderr
+    helptext = subprocess.run([str(stratac), "--help"], capture_output=True, text=True).stdout
+    assert "--mcpu CPU" in helptext

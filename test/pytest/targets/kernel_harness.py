@@ -28,19 +28,21 @@ def run_kernel(
     tmp: Path,
     threads: int | None,
     schedule: str,
+    mcpu: str = "native",
 ) -> np.ndarray:
-    """Compile `text` with `schedule` for `threads`, run `kern(inputs..., out)`; returns out."""
+    """Compile `text` with `schedule` for `threads` and CPU `mcpu`, run `kern(inputs..., out)`;
+    returns out."""
     with make_context() as ctx, ir.Location.unknown(ctx):
         module = ir.Module.parse(text)
-        run_pipeline(module, cpu_pipeline(threads, schedule))
+        run_pipeline(module, cpu_pipeline(threads, schedule, mcpu=mcpu))
         rename_allocator(module, PREFIX)
         (tmp / "k.ll").write_text(toolchain.translate_to_llvmir(module))
-    toolchain.optimize(tmp / "k.ll", tmp / "k.bc")
-    toolchain.codegen_object(tmp / "k.bc", tmp / "k.o")
+    toolchain.optimize(tmp / "k.ll", tmp / "k.bc", mcpu)
+    toolchain.codegen_object(tmp / "k.bc", tmp / "k.o", mcpu)
     pool = tmp / "pool.c"
     pool.write_text("#include <pthread.h>\n#include <stdlib.h>\n" + abi.render_pool(PREFIX))
     toolchain.compile_c(pool, tmp / "pool.o", tmp)
-    so = tmp / f"k_{schedule}_{threads}.so"
+    so = tmp / f"k_{schedule}_{threads}_{mcpu}.so"
     toolchain.link_shared([tmp / "k.o", tmp / "pool.o"], so, openmp.link_args(threads))
     lib = ctypes.CDLL(str(so))
     out = np.zeros(shape, np.float32)

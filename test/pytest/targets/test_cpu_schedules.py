@@ -1,10 +1,12 @@
 """CPU schedules (targets/cpu/schedules.py): scheduled kernels vs unscheduled ones and numpy.
 
 Each case is a linalg-on-tensors function lowered with `cpu_pipeline(threads, schedule)`, built
-into a shared library with the target's own toolchain and called through ctypes. Shapes are
-chosen so that no dim is a multiple of the register tile (8 x 32 x 4): remainder splits, odd
-reduction chunks, batch 2, stride 2; ONNX models (groups, Gemm transB) are checked against
-onnxruntime through strata.compile.
+into a shared library with the target's own toolchain and called through ctypes, for the host
+CPU and for AVX2 (`mcpu=haswell`, which every machine of the project runs; its tile sizes and
+cache blocks differ from AVX-512's). Shapes are chosen so that no dim is a multiple of the
+register tiles (14 x 32 and 6 x 16, kr 4): remainder splits, odd reduction chunks, batch 2,
+stride 2, and reductions long enough to be blocked for the caches (`*_blocked`); ONNX models
+(groups, Gemm transB) are checked against onnxruntime through strata.compile.
 """
 
 from __future__ import annotations
@@ -92,8 +94,8 @@ func.func @kern(%x: {xt}, %w: {wt}, %b: tensor<{f}xf32>) -> {yt} {{
 
 
 def _run(text: str, inputs: list[np.ndarray], shape: tuple[int, ...], tmp: Path,
-         threads: int | None, schedule: str) -> np.ndarray:  # fmt: skip
-    return run_kernel(text, inputs, shape, tmp, threads, schedule)
+         threads: int | None, schedule: str, mcpu: str = "native") -> np.ndarray:  # fmt: skip
+    return run_kernel(text, inputs, shape, tmp, threads, schedule, mcpu)
 
 
 CASES = {
@@ -106,16 +108,22 @@ CASES = {
     "conv_1x1": lambda: _conv(1, 16, 7, 7, 24, 1, 1, 1),
     "conv_7x7_s2": lambda: _conv(1, 3, 23, 23, 9, 7, 7, 2),
     "conv_dilated": lambda: _conv(2, 3, 10, 9, 2, 3, 3, 2, d=2),  # not im2col: plain loops
+    # K and N blocked for the caches (kc 280 on both ISAs, nc 80 on haswell's 256 KiB L2)
+    "matmul_blocked": lambda: _matmul(21, 160, 1400, False),
+    "batch_matmul_blocked": lambda: _batch_matmul(2, 7, 192, 1400),  # nc 96 on haswell
+    "conv_blocked": lambda: _conv(1, 80, 12, 12, 16, 3, 3, 1),  # K = 720: kc 240 / 360
 }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-@pytest.mark.parametrize("threads", [1, 2])
-def test_scheduled_matches_unscheduled_and_numpy(case: str, threads: int, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("threads", "mcpu"), [(1, "native"), (2, "native"), (1, "haswell")])
+def test_scheduled_matches_unscheduled_and_numpy(
+    case: str, threads: int, mcpu: str, tmp_path: Path
+) -> None:
     # intel-openmp is a dependency of the package: a missing libiomp5 is a broken install
     assert threads == 1 or openmp.library_dir() is not None, "libiomp5 (intel-openmp) not found"
     text, inputs, ref = CASES[case]()
-    tiled = _run(text, inputs, ref.shape, tmp_path, threads, "tiled")
+    tiled = _run(text, inputs, ref.shape, tmp_path, threads, "tiled", mcpu)
     plain = _run(text, inputs, ref.shape, tmp_path, 1, "none")
     np.testing.assert_allclose(tiled, ref, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(tiled, plain, rtol=1e-4, atol=1e-4)

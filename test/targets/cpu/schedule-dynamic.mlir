@@ -1,13 +1,14 @@
 // strata-cpu-schedule with dynamic dims: the dynamic m dim of a matmul is tiled by the
-// register tile (8) and the loop peeled, so the main loop's tiles are static and vectorised
-// like static shapes; the remainder (< 8 rows) stays a plain loop nest. A conv whose only
-// dynamic dim is the batch is tiled per image and gets the static (im2col) schedule.
-// RUN: strata-opt %s --strata-cpu-schedule | FileCheck %s
+// register tile (14 rows for the pinned AVX-512 CPU) and the loop peeled, so the main loop's
+// tiles are static and vectorised like static shapes; the remainder (< 14 rows) stays a
+// plain loop nest. A conv whose only dynamic dim is the batch is tiled per image and gets
+// the static (im2col) schedule.
+// RUN: strata-opt %s --strata-cpu-schedule="mcpu=skylake-avx512" | FileCheck %s
 
 // CHECK-LABEL: func.func @rows
 // CHECK-NOT: strata.sched
 // CHECK: scf.for
-// CHECK: vector.outerproduct {{.*}} : vector<8xf32>, vector<32xf32>
+// CHECK: vector.outerproduct {{.*}} : vector<14xf32>, vector<32xf32>
 // CHECK: scf.for
 // CHECK: linalg.matmul {{.*}} tensor<?x64xf32>
 func.func @rows(%a: tensor<?x64xf32>, %b: tensor<64x64xf32>) -> tensor<?x64xf32> {
