@@ -27,15 +27,17 @@ from strata.passes.registry import ModulePass, register_pass
 
 # Ops cloned into a kernel instead of passing their result: cheap, pure, and their results
 # (views with arbitrary layouts) may not be passable as bare pointers.
-_CLONED = {
-    "arith.constant",
-    "memref.subview",
-    "memref.expand_shape",
-    "memref.collapse_shape",
-    "memref.reinterpret_cast",
-    "memref.cast",
-    "memref.get_global",
-}
+CLONED = frozenset(
+    {
+        "arith.constant",
+        "memref.subview",
+        "memref.expand_shape",
+        "memref.collapse_shape",
+        "memref.reinterpret_cast",
+        "memref.cast",
+        "memref.get_global",
+    }
+)
 
 
 @register_pass
@@ -130,7 +132,7 @@ def _plan(op: ir.Operation, bare_ptr: bool = True) -> _Plan | None:
             return True
         seen.add(v)
         producer = _defining_op(v)
-        if producer is not None and producer.name in _CLONED:
+        if producer is not None and producer.name in CLONED:
             if not all(capture(x) for x in producer.operands):
                 return False
             if producer not in clones:

@@ -22,7 +22,8 @@ counts of the loops around it. A unit with a dynamic trip count around a floatin
 unknown FLOPs (None). Bytes are the compulsory traffic: every distinct buffer the unit
 touches, counted once (its static size; None when dynamic).
 
-Dependency contract: the `mlir` bindings and `strata.passes.registry` only.
+Dependency contract: the `mlir` bindings, `strata.passes.registry` and
+`strata.targets.cpu.outline` (the ops it clones into kernels) only.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from mlir import ir
 from mlir.dialects import func
 
 from strata.passes.registry import ModulePass, register_pass
+from strata.targets.cpu.outline import CLONED
 
 # Name-location prefix of the schedule applied to an op (strata-cpu-schedule{profile=1}).
 SCHED_PREFIX = "strata.sched: "
@@ -45,16 +47,7 @@ TABLE_VERSION = 1
 
 # Ops that are not a unit's own work when they sit at the top of a kernel: cloned constants
 # and views (outline.py clones them into each kernel), whose locations name other nodes.
-_SETUP = {
-    "arith.constant",
-    "memref.subview",
-    "memref.expand_shape",
-    "memref.collapse_shape",
-    "memref.reinterpret_cast",
-    "memref.cast",
-    "memref.get_global",
-    "func.return",
-}
+_SETUP = CLONED | {"func.return"}
 _FLOAT_ARITH = {
     "arith.addf",
     "arith.subf",
