@@ -32,6 +32,7 @@ from strata.frontends.base import TensorInfo
 from strata.structure import GraphValue, Spec, flatten, from_json, rebuild
 from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta, find_meta
 from strata.targets.cpu.machine import describe as describe_machine
+from strata.targets.cpu.schedules import get_schedule
 from strata.worker import CompileStats
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 TARGETS = ("cpu",)
 PLANNED_TARGETS = ("cxx", "cuda", "odla", "halide")
-_CPU_OPTIONS = ("emit_data_as_c", "mcpu")
+_CPU_OPTIONS = ("emit_data_as_c", "mcpu", "schedule")
 _ARTIFACT_SUFFIXES = (".h", ".so", ".bin", "_data.c", ".json")
 
 
@@ -468,7 +469,10 @@ def compile(
     `num_threads`: threads of the generated code (None: all cores, through OpenMP; 1: plain
     sequential code). `save_temps`: a directory for each stage's IR. Other options:
     `emit_data_as_c=True` compiles the weights into the library; `mcpu="haswell"` (an LLVM CPU
-    name, default "native": this host) is the CPU the code is generated and scheduled for.
+    name, default "native": this host) is the CPU the code is generated and scheduled for;
+    `schedule` names how contractions run (targets/cpu/schedules.py: "default" — the
+    micro-kernel library where the CPU has a variant of it, generated register tiles
+    elsewhere —, "tiled" — generated register tiles only —, or "none": plain loops).
     Artifacts are cached in `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata).
     `input_structures`: for each graph input of sequence or optional type, the structure to
     specialise on (a spec, as `strata.structure_of(value)` makes it from a value).
@@ -517,11 +521,16 @@ def compile(
     mcpu = options.get("mcpu") or "native"
     if not isinstance(mcpu, str):
         raise StrataError(f"mcpu must be an LLVM CPU name such as 'haswell', got {mcpu!r}")
+    schedule = options.get("schedule") or "default"
+    if not isinstance(schedule, str):
+        raise StrataError(f"schedule must be a schedule name, got {schedule!r}")
+    get_schedule(schedule)  # unknown names raise, listing the known ones
     cpu = {
         "name": name,
         "emit_data_as_c": bool(options.get("emit_data_as_c", False)),
         "num_threads": num_threads,
         "mcpu": mcpu,
+        "schedule": schedule,
     }
     if profile:  # only when set, so the ordinary build's cache key stays as it was
         cpu["profile"] = True
