@@ -120,6 +120,7 @@ class Contraction:
     n: int
     k: int
     stride: int = 1  # input stride along n (depthwise convolutions; 1 for contractions)
+    rows: int = 0  # a convolution's output rows (n is rows x columns); 0 for contractions
 
     @property
     def flops(self) -> int:
@@ -272,7 +273,9 @@ def _space(op: ir.Operation, name: str) -> tuple[str, Contraction]:
         # (n, c) batch, (oh, ow) output, kh * kw taps; the width stride picks the loop order
         stride_w = _int_list(op, "strides")[-1]
         return "depthwise", Contraction((out[0], out[1]), out[2], out[3], w[1] * w[2], stride_w)
-    return "conv_im2col", Contraction((out[0],), out[1], out[2] * out[3], w[1] * w[2] * w[3])
+    return "conv_im2col", Contraction(
+        (out[0],), out[1], out[2] * out[3], w[1] * w[2] * w[3], rows=out[2]
+    )
 
 
 def _space_batch1(op: ir.Operation) -> tuple[str, Contraction]:
@@ -504,6 +507,10 @@ def _round_up(a: int, b: int) -> int:
     return _ceil_div(a, b) * b
 
 
+# Output channels split among threads from this many register-tile rows per thread on
+CONV_SPLIT_CHANNELS = 8
+
+
 def _ukernel_split(c: Contraction, p: TileParams, mr: int, nr: int) -> tuple[int, int]:
     """(rows, columns) per thread of a contraction the library computes: the dim with more
     register tiles is split among the threads, in multiples of the tile (0: not split)."""
@@ -544,14 +551,19 @@ def ukernel_op(w: _Writer, kind: str, op_name: str, key: str, c: Contraction,
     sizes = [1] * nb + [rows, cols, 0]
     if kind == "conv_im2col":
         # the library packs the im2col matrix from the image itself: the convolution stays
-        # whole (loops n, f, oh, ow, c, kh, kw); threads split images or output channels
+        # whole (loops n, f, oh, ow, c, kh, kw); threads split images, else output channels
+        # when there are many (each thread packs the whole image: with few channels that
+        # packing is a large share of the work), else output rows
+        t = p.num_threads
         if not parallel:
             sizes = []
-        elif batch >= p.num_threads:
+        elif batch >= t:
             sizes = [1, 0, 0, 0, 0, 0, 0]
-        else:
-            fs = _round_up(_ceil_div(c.m, p.num_threads), mr)
+        elif c.m >= CONV_SPLIT_CHANNELS * mr * t or c.rows < 2 * t:
+            fs = _round_up(_ceil_div(c.m, t), mr)
             sizes = [0, fs, 0, 0, 0, 0, 0] if fs < c.m else []
+        else:
+            sizes = [0, 0, _ceil_div(c.rows, t), 0, 0, 0, 0]
     if any(sizes):
         tiled, loops = w.fresh("t"), w.fresh("loops")
         if parallel:
@@ -657,11 +669,22 @@ def build_script(module: ir.Operation, name: str, params: TileParams) -> str | N
 def describe(op: ir.Operation, name: str, params: TileParams) -> str:
     """One line naming the schedule `build_script` gave the tagged payload op `op` (profiles
     show it beside the kernel's time)."""
+    from strata.targets.cpu import ukernels
+
+    isa = ukernels.isa_of(params.machine) if params.machine is not None else None
+    library = name == "default" and isa is not None
     found = contraction_of(op)
     if found is not None:
         kind, c = found
         threads = params.num_threads if c.flops >= PARALLEL_MIN_FLOPS else 1
         space = "x".join(str(d) for d in (*c.batch, c.m, c.n, c.k))
+        if library and kind != "depthwise" and isa is not None and params.machine is not None:
+            mr, nr = ukernels.TILES[isa]
+            kc, nc = ukernels.blocks(isa, params.machine, c.k, c.n)
+            return (
+                f"{name} {kind} (b.., m, n, k {space}), micro-kernel library {isa} "
+                f"(register tile {mr}x{nr}, blocks kc {kc} x nc {nc}), {threads} thread(s)"
+            )
         if kind == "depthwise":
             return (
                 f"{name} depthwise (n*c, oh, ow, taps {space}), rows over ow, stride {c.stride}, "

@@ -226,3 +226,31 @@ def test_stratac_mcpu(tmp_path: Path) -> None:
     assert "stratac: error: unknown CPU 'pentium9000'" in bad.stderr
     helptext = subprocess.run([str(stratac), "--help"], capture_output=True, text=True).stdout
     assert "--mcpu CPU" in helptext
+    assert "--schedule {default,tiled,none}" in helptext
+
+
+def test_schedule_is_an_option_and_part_of_the_cache_key(tmp_path: Path) -> None:
+    """`schedule` picks how contractions run: the micro-kernel library (`default`), generated
+    register tiles (`tiled`) or plain loops (`none`); all three compute the same model, each is
+    a cache entry of its own, and an unknown name lists the known ones."""
+    cache = tmp_path / "cache"
+    x = x_input(3)
+    dirs = set()
+    for name in ("default", "tiled", "none"):
+        model = strata.compile(MLP, cache_dir=cache, schedule=name)
+        np.testing.assert_allclose(model.run([x])[0], reference(x), rtol=1e-5, atol=1e-5)
+        dirs.add(model.directory)
+    assert len(dirs) == 3
+    assert (
+        strata.compile(MLP, cache_dir=cache).directory
+        == strata.compile(MLP, cache_dir=cache, schedule="default").directory
+    )
+    with pytest.raises(StrataError, match="unknown CPU schedule 'fastest'; known schedules: "):
+        strata.compile(MLP, cache_dir=cache, schedule="fastest")
+
+
+def test_stratac_schedule_names_are_the_schedules() -> None:
+    from strata.targets.cpu import schedules
+    from strata.tools import stratac
+
+    assert sorted(stratac.SCHEDULE_NAMES) == sorted(schedules.SCHEDULES)
