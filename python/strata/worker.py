@@ -259,21 +259,16 @@ def _fault_hook() -> None:
 
 
 def _import(request: dict[str, Any]) -> Any:
-    model = request["model"]
+    from strata.frontends.formats import import_file
+
     imp = dict(request.get("import", {}))
-    if str(model).endswith(".mlir"):
-        from strata.mlir_model import import_mlir_file
-
-        return import_mlir_file(Path(model), entry_func_name=imp.get("entry_func_name"))
-    from strata.frontends.onnx import import_model
-
-    shapes = imp.get("input_shapes")
-    return import_model(
-        model,
-        input_shapes={k: tuple(v) for k, v in shapes.items()} if shapes else None,
+    return import_file(
+        request["model"],
+        request.get("framework"),
+        input_shapes=imp.get("input_shapes"),
         batch_size=imp.get("batch_size"),
         outputs=imp.get("outputs"),
-        entry_func_name=imp.get("entry_func_name") or "main",
+        entry_func_name=imp.get("entry_func_name"),
         label=request.get("label"),
         input_structures=imp.get("input_structures"),
     )

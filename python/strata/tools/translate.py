@@ -2,13 +2,16 @@
 
     strata-translate --import-onnx MODEL [-o OUT] [--input-shape NAME:1x3x224x224 ...]
                      [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
+    strata-translate --import-torch MODEL.pt2 [-o OUT] [--entry-func-name NAME]
     strata-translate --mlir-to-llvmir FILE [-o OUT]
 
 ``--import-onnx`` prints the `nn` module of an ONNX model (``-`` reads the model from stdin);
+``--import-torch`` that of a PyTorch program saved by ``torch.export.save``;
 ``--mlir-to-llvmir`` translates a module in the LLVM dialect to LLVM IR.
 
 Dependency contract: imports the `mlir` bindings, `strata.context`, `strata.frontends.onnx`
-(lazily, only for --import-onnx) and the helpers in `strata.tools`.
+(lazily, only for --import-onnx), `strata.frontends.torch` (lazily, only for --import-torch)
+and the helpers in `strata.tools`.
 """
 
 from __future__ import annotations
@@ -49,6 +52,11 @@ def build_parser() -> ArgumentParser:
     )
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--import-onnx", action="store_true", help="ONNX model -> nn dialect module")
+    mode.add_argument(
+        "--import-torch",
+        action="store_true",
+        help="PyTorch program saved by torch.export.save (.pt2) -> nn dialect module",
+    )
     mode.add_argument(
         "--mlir-to-llvmir", action="store_true", help="LLVM dialect module -> LLVM IR"
     )
@@ -113,6 +121,21 @@ def import_onnx(args: argparse.Namespace) -> str:
         return module_asm(imported.module.operation, args, "-")
 
 
+def import_torch(args: argparse.Namespace) -> str:
+    if args.input == "-":
+        raise DriverError("--import-torch reads a .pt2 file; stdin is not supported")
+    if args.input_shape or args.batch_size is not None or args.outputs:
+        raise DriverError(
+            "--input-shape / --batch-size / --outputs are not supported for PyTorch programs"
+        )
+    from strata.frontends.torch import import_program
+
+    ctx = make_context()
+    imported = import_program(args.input, entry_func_name=args.entry_func_name, context=ctx)
+    with ctx:
+        return module_asm(imported.module.operation, args, "-")
+
+
 def mlir_to_llvmir(args: argparse.Namespace) -> str | None:
     """The LLVM IR of the input; None after reporting diagnostics."""
     text, name = read_text(args.input)
@@ -145,6 +168,8 @@ def _main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     if args.import_onnx:
         out: str | None = import_onnx(args)
+    elif args.import_torch:
+        out = import_torch(args)
     else:
         out = mlir_to_llvmir(args)
     if out is None:

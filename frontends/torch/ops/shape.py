@@ -1,0 +1,252 @@
+"""Converters for shape and data-movement ATen ops (view, permute, expand, cat, slice,
+select, squeeze / unsqueeze, split), reductions and softmax.
+
+Sizes come from what torch.export recorded: a symbolic (`torch.export.Dim`) size in a view's
+target becomes nn.reshape's `0` (copy the input's dim) where it is the input's own dim at that
+position, `-1` where it is the one other unknown entry; in an expand it becomes `1` (keep the
+input's dim, ONNX Expand's broadcasting).
+
+Dependency contract: `mlir`, the converter registry (sizes: the SymInts torch.export recorded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from strata.frontends.torch.ops.registry import Node, Output, converter, table_converter
+
+SHAPE = "shape and data movement"
+REDUCE = "reduction"
+
+INT64_MAX = 2**63 - 1
+
+
+def _sym(d: Any) -> str | None:
+    """The expression of a symbolic size, None for a static one."""
+    return None if isinstance(d, int) else str(d.node.expr)
+
+
+def _axis(node: Node, axis: int, rank: int) -> int:
+    if not -rank <= axis < max(rank, 1):
+        node.fail(f"dim {axis} is out of range for rank {rank}")
+    return axis % rank if rank else 0
+
+
+@converter(
+    ["aten.view.default", "aten._unsafe_view.default", "aten.reshape.default"],
+    needs=["reshape"],
+    category=SHAPE,
+)
+def view(node: Node) -> Sequence[Output]:
+    src = list(node.arg_meta(0).shape)
+    out = list(node.result().shape)
+    target: list[int] = []
+    unknown = 0
+    for k, d in enumerate(out):
+        expr = _sym(d)
+        if expr is None:
+            target.append(int(d))
+        elif k < len(src) and _sym(src[k]) == expr:
+            target.append(0)
+        else:
+            target.append(-1)
+            unknown += 1
+    if unknown > 1:
+        node.fail(
+            f"view to {[str(d) for d in out]}: more than one size that is not a dim of the input "
+            "at the same position"
+        )
+    allowzero = 0
+    if any(t == 0 and _sym(out[k]) is None for k, t in enumerate(target)):
+        if any(t == 0 and _sym(out[k]) is not None for k, t in enumerate(target)):
+            node.fail("view with both empty and symbolic dims is not supported")
+        allowzero = 1
+    return [node.build1("reshape", [node.value(0)], {"shape": target, "allowzero": allowzero})]
+
+
+@converter("aten.permute.default", needs=["transpose"], category=SHAPE)
+def permute(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    perm = [_axis(node, d, rank) for d in node.ints(1)]
+    return [node.build1("transpose", [node.value(0)], {"perm": perm})]
+
+
+@converter(["aten.transpose.int", "aten.t.default"], needs=["transpose"], category=SHAPE)
+def transpose(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    perm = list(range(rank))
+    if node.op == "aten.t.default":
+        perm.reverse()
+    else:
+        a, b = _axis(node, node.int_arg(1), rank), _axis(node, node.int_arg(2), rank)
+        perm[a], perm[b] = perm[b], perm[a]
+    return [node.build1("transpose", [node.value(0)], {"perm": perm})]
+
+
+@converter("aten.expand.default", needs=["expand"], category=SHAPE)
+def expand(node: Node) -> Sequence[Output]:
+    src = list(node.arg_meta(0).shape)
+    out = list(node.result().shape)
+    shape: list[int] = []
+    lead = len(out) - len(src)
+    for k, d in enumerate(out):
+        expr = _sym(d)
+        if expr is None:
+            shape.append(int(d))
+        elif k >= lead and _sym(src[k - lead]) == expr:
+            shape.append(1)  # the input's own (symbolic) dim: broadcasting keeps it
+        else:
+            node.fail(f"expand to symbolic size {expr}, which is not the input's dim {k}")
+    return [node.build1("expand", [node.value(0)], {"shape": shape})]
+
+
+@converter("aten.cat.default", needs=["concat", "identity"], category=SHAPE)
+def cat(node: Node) -> Sequence[Output]:
+    items = node.arg(0)
+    values = node.value_list(0)
+    rank = node.result().dim()
+    axis = _axis(node, node.int_arg(1, 0), rank)
+    # torch.cat skips 1-d empty tensors (a legacy rule); nn.concat needs equal ranks
+    values = [
+        v
+        for v, t in zip(values, items, strict=True)
+        if tuple(t.meta["val"].shape) != (0,) or rank == 1
+    ]
+    y = values[0]
+    if len(values) == 1:
+        return [node.build1("identity", [y])]
+    for v in values[1:]:
+        y = node.build1("concat", [y, v], {"axis": axis})
+    return [y]
+
+
+@converter("aten.slice.Tensor", needs=["slice"], category=SHAPE)
+def slice_(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    axis = _axis(node, node.int_arg(1, 0), rank)
+    start = node.arg(2)
+    end = node.arg(3)
+    step = node.int_arg(4, 1)
+    for name, v in (("start", start), ("end", end)):
+        if v is not None and not isinstance(v, int):
+            node.fail(f"{name} {v} is not a static int (a symbolic size?)")
+    attrs = {
+        "starts": [0 if start is None else int(start)],
+        "ends": [INT64_MAX if end is None else min(int(end), INT64_MAX)],
+        "axes": [axis],
+        "steps": [step],
+    }
+    return [node.build1("slice", [node.value(0)], attrs)]
+
+
+@converter("aten.select.int", needs=["slice", "squeeze"], category=SHAPE)
+def select(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    axis = _axis(node, node.int_arg(1), rank)
+    index = node.int_arg(2)
+    end = index + 1 if index != -1 else INT64_MAX
+    attrs = {"starts": [index], "ends": [end], "axes": [axis], "steps": [1]}
+    y = node.build1("slice", [node.value(0)], attrs)
+    return [node.build1("squeeze", [y], {"axes": [axis]})]
+
+
+@converter("aten.unsqueeze.default", needs=["unsqueeze"], category=SHAPE)
+def unsqueeze(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank + 1
+    return [
+        node.build1("unsqueeze", [node.value(0)], {"axes": [_axis(node, node.int_arg(1), rank)]})
+    ]
+
+
+@converter(
+    ["aten.squeeze.dim", "aten.squeeze.dims", "aten.squeeze.default"],
+    needs=["squeeze", "identity"],
+    category=SHAPE,
+)
+def squeeze(node: Node) -> Sequence[Output]:
+    shape = list(node.arg_meta(0).shape)
+    rank = len(shape)
+    axes = list(range(rank)) if node.op == "aten.squeeze.default" else node.ints(1)
+    # torch skips axes whose size is not 1 (nn.squeeze would reject them)
+    keep = sorted(
+        {
+            _axis(node, a, rank)
+            for a in axes
+            if rank and _sym(shape[a]) is None and int(shape[a]) == 1
+        }
+    )
+    if not keep:
+        return [node.build1("identity", [node.value(0)])]
+    return [node.build1("squeeze", [node.value(0)], {"axes": keep})]
+
+
+@converter(["aten.split_with_sizes.default", "aten.split.Tensor"], needs=["slice"], category=SHAPE)
+def split(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    axis = _axis(node, node.int_arg(2, 0), rank)
+    sizes = [int(r.shape[axis]) for r in node.fx.meta["val"]]
+    x = node.value(0)
+    outs: list[Output] = []
+    start = 0
+    for s in sizes:
+        attrs = {"starts": [start], "ends": [start + s], "axes": [axis], "steps": [1]}
+        outs.append(node.build1("slice", [x], attrs))
+        start += s
+    return outs
+
+
+@converter("aten.flatten.using_ints", needs=["reshape"], category=SHAPE)
+def flatten(node: Node) -> Sequence[Output]:
+    return view(node)
+
+
+@converter(["aten._softmax.default", "aten.softmax.int"], needs=["softmax"], category=REDUCE)
+def softmax(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    return [node.build1("softmax", [node.value(0)], {"axis": _axis(node, node.int_arg(1), rank)})]
+
+
+@converter(
+    ["aten._log_softmax.default", "aten.log_softmax.int"], needs=["log_softmax"], category=REDUCE
+)
+def log_softmax(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    return [
+        node.build1("log_softmax", [node.value(0)], {"axis": _axis(node, node.int_arg(1), rank)})
+    ]
+
+
+_REDUCE = {
+    "aten.mean.dim": "reduce_mean",
+    "aten.sum.dim_IntList": "reduce_sum",
+    "aten.amax.default": "reduce_max",
+    "aten.amin.default": "reduce_min",
+    "aten.prod.dim_int": "reduce_prod",
+}
+
+
+@table_converter(_REDUCE, category=REDUCE)
+def reduce(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    dims = node.arg(1)
+    axes = list(range(rank)) if dims is None or dims == [] else node.ints(1)
+    if node.op == "aten.prod.dim_int":
+        axes = [node.int_arg(1)]
+    norm = sorted({_axis(node, a, rank) for a in axes})
+    keep = bool(node.arg(2, False))
+    if node.kwarg("dtype") is not None:
+        node.fail(f"a reduction to dtype {node.kwarg('dtype')} is not supported")
+    attrs = {"axes": norm, "keepdims": int(keep)}
+    return [node.build1(_REDUCE[node.op], [node.value(0)], attrs)]
+
+
+@converter(
+    ["aten.mean.default", "aten.sum.default"], needs=["reduce_mean", "reduce_sum"], category=REDUCE
+)
+def reduce_all(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    op = "reduce_mean" if node.op == "aten.mean.default" else "reduce_sum"
+    if node.kwarg("dtype") is not None:
+        node.fail(f"a reduction to dtype {node.kwarg('dtype')} is not supported")
+    return [node.build1(op, [node.value(0)], {"axes": list(range(rank)), "keepdims": 0})]
