@@ -306,9 +306,22 @@ def test_exported_program_is_accepted() -> None:
     m = Fn(lambda _, x: torch.tanh(x) * 3).eval()
     ep = torch.export.export(m, (torch.randn(4),))
     x = torch.randn(4)
+    first = strata.compile(ep)
     np.testing.assert_allclose(
-        strata.compile(ep).run([x.numpy()])[0], (torch.tanh(x) * 3).numpy(), rtol=RTOL, atol=ATOL
+        first.run([x.numpy()])[0], (torch.tanh(x) * 3).numpy(), rtol=RTOL, atol=ATOL
     )
+    assert first.compile_stats is not None
+    # the cache key is a digest of the program: the same program again is a cache hit, one
+    # with other weights is not
+    assert strata.compile(torch.export.export(m, (torch.randn(4),))).compile_stats is None
+    lin = nn.Linear(4, 2).eval()
+    compiled = strata.compile(lin, example_inputs=(x,))
+    with torch.no_grad():
+        lin.weight.add_(1.0)
+    other = strata.compile(lin, example_inputs=(x,))
+    assert compiled.compile_stats is not None and other.compile_stats is not None
+    with torch.no_grad():
+        np.testing.assert_allclose(other.run([x.numpy()])[0], lin(x).numpy(), rtol=RTOL, atol=ATOL)
 
 
 def test_stratac_compiles_a_pt2_file(tmp_path: Path) -> None:
