@@ -24,7 +24,13 @@ def _fill(node: Node, value: float | int | bool) -> np.ndarray:
 
 
 @converter(
-    ["aten.full.default", "aten.zeros.default", "aten.ones.default", "aten.scalar_tensor.default"],
+    [
+        "aten.full.default",
+        "aten.zeros.default",
+        "aten.ones.default",
+        "aten.scalar_tensor.default",
+        "aten.empty.memory_format",
+    ],
     needs=["constant_of_shape", "constant"],
     category=CREATION,
 )
@@ -32,7 +38,10 @@ def full(node: Node) -> Sequence[Output]:
     dims = node.out_dims()
     if any(d is None for d in dims):
         node.fail(f"a tensor of symbolic size {list(dims)} without an input to take it from")
-    fill = {"aten.zeros.default": 0, "aten.ones.default": 1}.get(node.op)
+    # (an empty tensor's contents are unspecified: zeros)
+    fill = {"aten.zeros.default": 0, "aten.ones.default": 1, "aten.empty.memory_format": 0}.get(
+        node.op
+    )
     if fill is None:
         fill = node.arg(0) if node.op == "aten.scalar_tensor.default" else node.arg(1)
     if not isinstance(fill, (bool, int, float)):
@@ -47,7 +56,12 @@ def _filled(node: Node, shape: list[int], fill: float | int | bool) -> Output:
 
 
 @converter(
-    ["aten.full_like.default", "aten.zeros_like.default", "aten.ones_like.default"],
+    [
+        "aten.full_like.default",
+        "aten.zeros_like.default",
+        "aten.ones_like.default",
+        "aten.fill.Scalar",
+    ],
     needs=["constant_of_shape", "dynamic_constant_of_shape", "shape", "constant"],
     category=CREATION,
 )

@@ -96,7 +96,7 @@ def remainder(node: Node) -> Sequence[Output]:
 
 
 @converter(
-    "aten.div.Tensor_mode",
+    ["aten.div.Tensor_mode", "aten.div.Scalar_mode"],
     needs=[
         "div",
         "floor",
@@ -136,6 +136,24 @@ def div_mode(node: Node) -> Sequence[Output]:
     signs = node.build1("xor", [node.build1("less", [r, zero]), node.build1("less", [b, zero])])
     fix = cast_to(node, node.build1("and", [nonzero, signs]), dtype)
     return [node.build1("sub", [q, fix])]
+
+
+@converter(["aten.fmod.Tensor", "aten.fmod.Scalar"], needs=["mod", "cast"], category=ELEMENTWISE)
+def fmod(node: Node) -> Sequence[Output]:
+    """torch.fmod: the sign of the dividend (C's fmod, nn.mod with fmod = 1)."""
+    dtype = node.out_dtype()
+    a, b = operand(node, 0, dtype), operand(node, 1, dtype)
+    return [node.build1("mod", [a, b], {"fmod": 1})]
+
+
+@converter(
+    ["aten.log2.default", "aten.log10.default"], needs=["log", "div", "cast"], category=ELEMENTWISE
+)
+def log_base(node: Node) -> Sequence[Output]:
+    dtype = node.out_dtype()
+    x = cast_to(node, node.value(0), dtype)
+    base = 2.0 if node.op == "aten.log2.default" else 10.0
+    return [node.build1("div", [node.build1("log", [x]), node.scalar(np.log(base), dtype, "ln")])]
 
 
 @converter("aten.rsub.Scalar", needs=["sub"], category=ELEMENTWISE)

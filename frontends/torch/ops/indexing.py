@@ -1,5 +1,6 @@
-"""Converters for indexing ATen ops: index_select, gather, argmax / argmin, max / min along a
-dim (values and indices), constant padding.
+"""Converters for indexing and rearranging ATen ops: index_select, gather, advanced indexing,
+argmax / argmin, max / min along a dim (values and indices), topk, cumsum, flip, repeat and
+padding (constant, reflection, replication).
 
 Dependency contract: numpy, the converter registry.
 """
@@ -73,20 +74,6 @@ def max_dim(node: Node) -> Sequence[Output]:
     return [values, index]
 
 
-@converter("aten.constant_pad_nd.default", needs=["pad"], category=INDEXING)
-def constant_pad(node: Node) -> Sequence[Output]:
-    rank = node.spec(0).rank
-    pad = node.ints(1)
-    if len(pad) % 2 or len(pad) // 2 > rank:
-        node.fail(f"pad {pad} needs pairs (begin, end) for at most {rank} axes")
-    begins, ends = [0] * rank, [0] * rank
-    for k in range(len(pad) // 2):  # pairs from the last axis backwards
-        begins[rank - 1 - k], ends[rank - 1 - k] = pad[2 * k], pad[2 * k + 1]
-    value = node.float_arg(2, 0.0)
-    attrs = {"pads": begins + ends, "mode": "constant", "constant_value": value}
-    return [node.build1("pad", [node.value(0)], attrs)]
-
-
 @converter(
     "aten.index.Tensor",
     needs=["gather", "gather_nd", "expand", "unsqueeze", "concat", "cast"],
@@ -123,3 +110,75 @@ def index(node: Node) -> Sequence[Output]:
             else node.build1("concat", [stacked, item], {"axis": len(shape)})
         )
     return [node.build1("gather_nd", [x, stacked])]
+
+
+@converter("aten.flip.default", needs=["slice", "identity"], category=INDEXING)
+def flip(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    axes = sorted({_axis(node, a, rank) for a in node.ints(1)})
+    if not axes:
+        return [node.build1("identity", [node.value(0)])]
+    attrs = {
+        "starts": [-1] * len(axes),
+        "ends": [-(2**63)] * len(axes),  # clamped to "before the first element"
+        "axes": axes,
+        "steps": [-1] * len(axes),
+    }
+    return [node.build1("slice", [node.value(0)], attrs)]
+
+
+@converter("aten.cumsum.default", needs=["cum_sum", "cast"], category=INDEXING)
+def cumsum(node: Node) -> Sequence[Output]:
+    axis = _axis(node, node.int_arg(1), node.spec(0).rank)
+    x = cast_to(node, node.value(0), node.out_dtype())
+    return [node.build1("cum_sum", [x], {"axis": axis})]
+
+
+@converter("aten.topk.default", needs=["top_k"], category=INDEXING)
+def topk(node: Node) -> Sequence[Output]:
+    axis = _axis(node, node.int_arg(2, -1), node.spec(0).rank)
+    attrs = {
+        "k": node.int_arg(1),
+        "axis": axis,
+        "largest": int(bool(node.arg(3, True))),
+        "sorted": int(bool(node.arg(4, True))),
+    }
+    return node.build("top_k", [node.value(0)], attrs)
+
+
+@converter("aten.repeat.default", needs=["tile", "unsqueeze"], category=INDEXING)
+def repeat(node: Node) -> Sequence[Output]:
+    repeats = node.ints(1)
+    x = node.value(0)
+    rank = node.spec(0).rank
+    if len(repeats) < rank:
+        node.fail(f"repeats {repeats} has fewer entries than the input's rank {rank}")
+    if len(repeats) > rank:  # torch prepends size-1 dims
+        x = node.build1("unsqueeze", [x], {"axes": list(range(len(repeats) - rank))})
+    return [node.build1("tile", [x], {"repeats": repeats})]
+
+
+_PAD_MODES = {
+    "aten.reflection_pad1d.default": "reflect",
+    "aten.reflection_pad2d.default": "reflect",
+    "aten.reflection_pad3d.default": "reflect",
+    "aten.replication_pad1d.default": "edge",
+    "aten.replication_pad2d.default": "edge",
+    "aten.replication_pad3d.default": "edge",
+}
+
+
+@converter([*_PAD_MODES, "aten.constant_pad_nd.default"], needs=["pad"], category=INDEXING)
+def pad(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    widths = node.ints(1)
+    if len(widths) % 2 or len(widths) // 2 > rank:
+        node.fail(f"pad {widths} needs pairs (begin, end) for at most {rank} axes")
+    begins, ends = [0] * rank, [0] * rank
+    for k in range(len(widths) // 2):  # pairs from the last axis backwards
+        begins[rank - 1 - k], ends[rank - 1 - k] = widths[2 * k], widths[2 * k + 1]
+    mode = _PAD_MODES.get(node.op, "constant")
+    attrs: dict[str, object] = {"pads": begins + ends, "mode": mode}
+    if mode == "constant":
+        attrs["constant_value"] = node.float_arg(2, 0.0)
+    return [node.build1("pad", [node.value(0)], attrs)]

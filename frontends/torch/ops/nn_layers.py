@@ -63,7 +63,12 @@ def _pool_attrs(node: Node) -> dict[str, object]:
 
 
 @converter(
-    ["aten.max_pool2d_with_indices.default", "aten.max_pool2d.default"],
+    [
+        "aten.max_pool2d_with_indices.default",
+        "aten.max_pool2d.default",
+        "aten.max_pool1d.default",
+        "aten.max_pool3d_with_indices.default",
+    ],
     needs=["max_pool"],
     category=LAYERS,
 )
@@ -76,7 +81,11 @@ def max_pool(node: Node) -> Sequence[Output]:
     return [node.build1("max_pool", [node.value(0)], attrs), None]
 
 
-@converter("aten.avg_pool2d.default", needs=["average_pool"], category=LAYERS)
+@converter(
+    ["aten.avg_pool1d.default", "aten.avg_pool2d.default", "aten.avg_pool3d.default"],
+    needs=["average_pool"],
+    category=LAYERS,
+)
 def avg_pool(node: Node) -> Sequence[Output]:
     attrs = _pool_attrs(node)
     nsp = len(node.spec(0).shape) - 2
@@ -89,7 +98,12 @@ def avg_pool(node: Node) -> Sequence[Output]:
 
 
 @converter(
-    ["aten._adaptive_avg_pool2d.default", "aten.adaptive_avg_pool2d.default"],
+    [
+        "aten._adaptive_avg_pool2d.default",
+        "aten.adaptive_avg_pool2d.default",
+        "aten.adaptive_avg_pool1d.default",
+        "aten._adaptive_avg_pool3d.default",
+    ],
     needs=["global_average_pool", "average_pool"],
     category=LAYERS,
 )
@@ -137,6 +151,66 @@ def batch_norm(node: Node) -> Sequence[Output]:
         "batch_normalization", [x, scale, bias, node.value(3), node.value(4)], {"epsilon": eps}
     )
     return [y, None, None]  # the saved mean / rstd results are for training
+
+
+@converter(
+    "aten.native_group_norm.default",
+    needs=["reshape", "reduce_mean", "sub", "mul", "add", "div", "sqrt"],
+    category=NORM,
+)
+def group_norm(node: Node) -> Sequence[Output]:
+    """(x - mean) / sqrt(var + eps) over each group of channels (and all spatial positions),
+    then the per-channel weight and bias."""
+    x = node.value(0)
+    dims = node.out_dims()
+    groups = node.int_arg(6)
+    eps = node.float_arg(7, 1e-5)
+    if any(d is None for d in dims[1:]):
+        node.fail(f"group norm of symbolic sizes {list(dims)} (only the batch may be symbolic)")
+    dtype = node.out_dtype()
+    xr = node.build1("reshape", [x], {"shape": [0, groups, -1]})
+    mean = node.build1("reduce_mean", [xr], {"axes": [2], "keepdims": 1})
+    d = node.build1("sub", [xr, mean])
+    var = node.build1("reduce_mean", [node.build1("mul", [d, d])], {"axes": [2], "keepdims": 1})
+    std = node.build1("sqrt", [node.build1("add", [var, node.scalar(eps, dtype, "eps")])])
+    y = node.build1("div", [d, std])
+    y = node.build1("reshape", [y], {"shape": [0, *[int(v) for v in dims[1:] if v is not None]]})
+    per_channel = [int(dims[1] or 0)] + [1] * (len(dims) - 2)
+    for i, op in ((1, "mul"), (2, "add")):
+        p = node.opt_value(i)
+        if p is not None:
+            p = node.build1("reshape", [p], {"shape": per_channel})
+            y = node.build1(op, [y, p])
+    return [y, None, None]  # mean / rstd: training results
+
+
+@converter(
+    ["aten.upsample_nearest2d.vec", "aten.upsample_bilinear2d.vec"],
+    needs=["resize"],
+    category=LAYERS,
+)
+def upsample(node: Node) -> Sequence[Output]:
+    dims = node.out_dims()
+    if any(d is None for d in dims):
+        node.fail(f"resize to symbolic sizes {list(dims)}")
+    nearest = node.op == "aten.upsample_nearest2d.vec"
+    factors = node.arg(2 if nearest else 3)
+    attrs: dict[str, object] = {"sizes": [int(d) for d in dims if d is not None]}
+    if factors:  # torch maps coordinates with the given scale, not with out / in
+        attrs["scales"] = [1.0, 1.0, *[float(f) for f in factors]]
+    if nearest:
+        attrs |= {
+            "mode": "nearest",
+            "coordinate_transformation_mode": "asymmetric",
+            "nearest_mode": "floor",
+        }
+    else:
+        align = bool(node.arg(2, False))
+        attrs |= {
+            "mode": "linear",
+            "coordinate_transformation_mode": "align_corners" if align else "pytorch_half_pixel",
+        }
+    return [node.build1("resize", [node.value(0)], attrs)]
 
 
 @converter("aten.native_layer_norm.default", needs=["layer_normalization"], category=NORM)

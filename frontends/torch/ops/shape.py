@@ -242,11 +242,48 @@ def reduce(node: Node) -> Sequence[Output]:
 
 
 @converter(
-    ["aten.mean.default", "aten.sum.default"], needs=["reduce_mean", "reduce_sum"], category=REDUCE
+    ["aten.var.correction", "aten.var.dim"],
+    needs=["reduce_mean", "reduce_sum", "sub", "mul", "div"],
+    category=REDUCE,
+)
+def var(node: Node) -> Sequence[Output]:
+    shape = node.spec(0).shape
+    rank = len(shape)
+    dims = node.arg(1)
+    axes = sorted({_axis(node, a, rank) for a in node.ints(1)}) if dims else list(range(rank))
+    if node.op == "aten.var.dim":
+        correction = 1.0 if node.arg(2, True) else 0.0
+        keep = bool(node.arg(3, False))
+    else:
+        c = node.kwarg("correction")
+        correction = 1.0 if c is None else float(c)
+        keep = bool(node.kwarg("keepdim", False))
+    sizes = [shape[a] for a in axes]
+    if any(d is None for d in sizes):
+        node.fail(f"variance over symbolic sizes {sizes}")
+    count = 1
+    for d in sizes:
+        count *= int(d or 0)
+    dtype = node.out_dtype()
+    x = node.value(0)
+    mean = node.build1("reduce_mean", [x], {"axes": axes, "keepdims": 1})
+    d = node.build1("sub", [x, mean])
+    attrs = {"axes": axes, "keepdims": int(keep)}
+    total = node.build1("reduce_sum", [node.build1("mul", [d, d])], attrs)
+    n = node.scalar(max(count - correction, 0.0), dtype, "n")
+    return [node.build1("div", [total, n])]
+
+
+@converter(
+    ["aten.mean.default", "aten.sum.default", "aten.prod.default"],
+    needs=["reduce_mean", "reduce_sum", "reduce_prod"],
+    category=REDUCE,
 )
 def reduce_all(node: Node) -> Sequence[Output]:
     rank = node.spec(0).rank
-    op = "reduce_mean" if node.op == "aten.mean.default" else "reduce_sum"
+    op = {"aten.mean.default": "reduce_mean", "aten.prod.default": "reduce_prod"}.get(
+        node.op, "reduce_sum"
+    )
     if node.kwarg("dtype") is not None:
         node.fail(f"a reduction to dtype {node.kwarg('dtype')} is not supported")
     return [node.build1(op, [node.value(0)], {"axes": list(range(rank)), "keepdims": 0})]
