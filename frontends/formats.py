@@ -72,25 +72,20 @@ def import_file(
 
         return import_mlir_file(Path(path), entry_func_name=entry_func_name)
     if kind == "torch":
-        given = [
-            name
-            for name, v in (
-                ("input shapes", input_shapes),
-                ("batch size", batch_size),
-                ("outputs", outputs),
-                ("input structures", input_structures),
-            )
-            if v
-        ]
-        if given:
+        if input_structures:
             raise ModelImportError(
-                f"{', '.join(given)} cannot be given for a PyTorch program: its shapes are "
-                "those of torch.export (use torch.export.Dim for dynamic dims) and its outputs "
-                "are the module's"
+                "input structures cannot be given for a PyTorch program: its inputs are tensors"
             )
         from strata.frontends.torch import import_program
 
-        return import_program(path, entry_func_name=entry_func_name or "main", context=context)
+        return import_program(
+            path,
+            input_shapes=input_shapes,
+            batch_size=batch_size,
+            outputs=outputs,
+            entry_func_name=entry_func_name or "main",
+            context=context,
+        )
     from strata.frontends.onnx import import_model
 
     return import_model(

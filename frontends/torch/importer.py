@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import operator
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -55,12 +56,19 @@ def load_program(source: ProgramSource) -> torch.export.ExportedProgram:
 def import_program(
     source: ProgramSource,
     *,
+    input_shapes: Mapping[str, Sequence[int]] | None = None,
+    batch_size: int | None = None,
+    outputs: Sequence[str] | None = None,
     entry_func_name: str = "main",
     context: ir.Context | None = None,
 ) -> ImportedModel:
     """Import an ExportedProgram (or a `.pt2` file written by `torch.export.save`).
 
-    With `context=None` a fresh context is made; the caller owns it either way.
+    `input_shapes` (input name -> full shape) and `batch_size` (first dim) give static values
+    to the symbolic (`torch.export.Dim`) dims of the inputs: one symbol gets one value, within
+    the range torch.export recorded for it. `outputs`: the FX nodes whose values to return
+    (default: the program's outputs). With `context=None` a fresh context is made; the caller
+    owns it either way.
     """
     program = load_program(source)
     try:
@@ -81,7 +89,7 @@ def import_program(
     ctx = context if context is not None else make_context()
     ensure_dialects(ctx)
     with ctx, ir.Location.unknown():
-        walker = _Walker(program)
+        walker = _Walker(program, input_shapes or {}, batch_size, outputs)
         module = walker.emit(entry_func_name)
         common.verify(module)
         return ImportedModel(
@@ -117,6 +125,18 @@ def _is_size_arithmetic(n: torch.fx.Node) -> bool:
     return isinstance(n.meta.get("val"), (torch.SymInt, torch.SymFloat, torch.SymBool, int))
 
 
+def _bound(v: Any) -> int | None:
+    """A range bound torch.export recorded (a sympy number; None for an infinite one)."""
+    try:
+        return int(v)
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        return None
+
+
+def _shown(dims: Sequence[InfoDim]) -> str:
+    return "[" + ", ".join(str(d) for d in dims) + "]"
+
+
 def _weight_array(t: torch.Tensor, name: str) -> np.ndarray:
     dtype = numpy_dtype(t.dtype, f"weight '{name}'")
     return np.array(t.detach().cpu().contiguous().numpy(), dtype=dtype, copy=True)
@@ -125,8 +145,18 @@ def _weight_array(t: torch.Tensor, name: str) -> np.ndarray:
 class _Walker:
     """Emits the entry function, node by node."""
 
-    def __init__(self, program: torch.export.ExportedProgram) -> None:
+    def __init__(
+        self,
+        program: torch.export.ExportedProgram,
+        input_shapes: Mapping[str, Sequence[int]],
+        batch_size: int | None,
+        outputs: Sequence[str] | None,
+    ) -> None:
         self.program = program
+        self.input_shapes = {k: [int(d) for d in v] for k, v in input_shapes.items()}
+        self.batch_size = batch_size
+        self.selected = list(outputs) if outputs else None
+        self.pinned: dict[str, tuple[int, str]] = {}  # symbol -> (value, where it was set)
         self.consts = common.Constants()
         self.inputs: list[TensorInfo] = []
         self.outputs: list[TensorInfo] = []
@@ -173,8 +203,19 @@ class _Walker:
                 raise ModelImportError(
                     f"input '{n.name}' is a {spec.kind.name.lower()}, which Strata does not import"
                 )
-        for n in user_nodes:
-            self.inputs.append(self._input_info(n))
+        unknown = sorted(set(self.input_shapes) - {n.name for n in user_nodes})
+        if unknown:
+            raise ModelImportError(
+                f"input shape given for {', '.join(repr(u) for u in unknown)}, which is not an "
+                f"input; the inputs are {', '.join(repr(n.name) for n in user_nodes)}"
+            )
+        infos = [self._input_info(n) for n in user_nodes]
+        for info in infos:  # a symbol pinned in one input is pinned in all
+            dims = [
+                self.pinned[d][0] if isinstance(d, str) and d in self.pinned else d
+                for d in info.shape
+            ]
+            self.inputs.append(TensorInfo(info.name, tuple(dims), info.dtype))
         arg_types = [type_of_spec(TensorSpec.of(i.dims, i.dtype)) for i in self.inputs]
         module = ir.Module.create()
         with ir.InsertionPoint(module.body):
@@ -225,7 +266,46 @@ class _Walker:
         dims: list[InfoDim] = [
             int(d) if isinstance(d, int) else str(d.node.expr) for d in val.shape
         ]
+        given = self.input_shapes.get(n.name)
+        if given is not None and len(given) != len(dims):
+            raise ModelImportError(
+                f"input shape {given} for '{n.name}' has rank {len(given)}; the input has "
+                f"rank {len(dims)} {_shown(dims)}"
+            )
+        for k, d in enumerate(dims):
+            want = given[k] if given is not None else (self.batch_size if k == 0 else None)
+            if want is None:
+                continue
+            if isinstance(d, int):
+                if d != want:
+                    raise ModelImportError(
+                        f"input '{n.name}' dim {k} is {d} in the program, {want} was given "
+                        f"{_shown(dims)}"
+                    )
+                continue
+            dims[k] = self._pin(d, want, f"input '{n.name}' dim {k}")
         return TensorInfo(n.name, tuple(dims), dtype)
+
+    def _pin(self, symbol: str, value: int, where: str) -> int:
+        """Give `symbol` the static `value` (the same in every input that has it)."""
+        if value < 1:
+            raise ModelImportError(f"{where} must be positive, got {value}")
+        if symbol in self.pinned and self.pinned[symbol][0] != value:
+            first, at = self.pinned[symbol]
+            raise ModelImportError(
+                f"{where} is the same dim ({symbol}) as {at}, but {value} was given there "
+                f"and {first} here"
+            )
+        for sym, vr in self.program.range_constraints.items():
+            if str(sym) == symbol:
+                lo, hi = _bound(vr.lower), _bound(vr.upper)
+                if (lo is not None and value < lo) or (hi is not None and value > hi):
+                    raise ModelImportError(
+                        f"{where} ({symbol}) = {value} is outside the range [{lo}, "
+                        f"{'inf' if hi is None else hi}] the program was exported for"
+                    )
+        self.pinned.setdefault(symbol, (value, where))
+        return value
 
     def _results(self, out_node: torch.fx.Node) -> tuple[list[ir.Value], list[str]]:
         sig = self.program.graph_signature
@@ -233,6 +313,16 @@ class _Walker:
         returned = out_node.args[0]
         items = list(returned) if isinstance(returned, (list, tuple)) else [returned]
         specs = list(sig.output_specs)
+        if self.selected is not None:
+            by_name = {n.name: n for n in self.program.graph_module.graph.nodes}
+            unknown = [o for o in self.selected if o not in by_name]
+            if unknown:
+                raise ModelImportError(
+                    f"outputs {', '.join(repr(u) for u in unknown)} are not nodes of the "
+                    "program (outputs are FX node names, as `strata-translate --import-torch` "
+                    "prints them in locations)"
+                )
+            items, specs = [by_name[o] for o in self.selected], []
         values: list[ir.Value] = []
         names: list[str] = []
         for k, item in enumerate(items):
@@ -243,7 +333,7 @@ class _Walker:
                 raise ModelImportError(
                     f"output {k} is {item!r}; Strata returns tensor outputs only"
                 )
-            v = self.value(item, f"output {k}")
+            v = self.value(item, f"output {k} ('{item.name}')")
             values.append(v)
             names.append(item.name)
             s = spec_of_type(v.type)

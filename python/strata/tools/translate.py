@@ -2,7 +2,8 @@
 
     strata-translate --import-onnx MODEL [-o OUT] [--input-shape NAME:1x3x224x224 ...]
                      [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
-    strata-translate --import-torch MODEL.pt2 [-o OUT] [--entry-func-name NAME]
+    strata-translate --import-torch MODEL.pt2 [-o OUT] [--input-shape NAME:DIMS ...]
+                     [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
     strata-translate --mlir-to-llvmir FILE [-o OUT]
 
 ``--import-onnx`` prints the `nn` module of an ONNX model (``-`` reads the model from stdin);
@@ -62,7 +63,7 @@ def build_parser() -> ArgumentParser:
     )
     p.add_argument("input", nargs="?", default="-", help="input file, '-' for stdin (default)")
     p.add_argument("-o", "--output", default="-", help="output file, '-' for stdout (default)")
-    g = p.add_argument_group("ONNX import")
+    g = p.add_argument_group("model import (ONNX, PyTorch)")
     g.add_argument(
         "--input-shape",
         action="append",
@@ -93,7 +94,10 @@ def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
     return name, shape
 
 
-def import_onnx(args: argparse.Namespace) -> str:
+def _import_options(
+    args: argparse.Namespace,
+) -> tuple[dict[str, tuple[int, ...]], int | None, list[str] | None]:
+    """--input-shape, --batch-size and --outputs, checked."""
     shapes: dict[str, tuple[int, ...]] = {}
     for text in args.input_shape:
         name, shape = parse_input_shape(text)
@@ -103,6 +107,11 @@ def import_onnx(args: argparse.Namespace) -> str:
     if args.batch_size is not None and args.batch_size <= 0:
         raise DriverError(f"--batch-size must be positive, got {args.batch_size}")
     outputs = [o.strip() for o in args.outputs.split(",") if o.strip()] if args.outputs else None
+    return shapes, args.batch_size, outputs
+
+
+def import_onnx(args: argparse.Namespace) -> str:
+    shapes, batch_size, outputs = _import_options(args)
     model: str | bytes = args.input if args.input != "-" else read_bytes("-")
 
     from strata.frontends.onnx import import_model
@@ -111,7 +120,7 @@ def import_onnx(args: argparse.Namespace) -> str:
     imported = import_model(
         model,
         input_shapes=shapes or None,
-        batch_size=args.batch_size,
+        batch_size=batch_size,
         outputs=outputs,
         entry_func_name=args.entry_func_name,
         context=ctx,
@@ -124,14 +133,19 @@ def import_onnx(args: argparse.Namespace) -> str:
 def import_torch(args: argparse.Namespace) -> str:
     if args.input == "-":
         raise DriverError("--import-torch reads a .pt2 file; stdin is not supported")
-    if args.input_shape or args.batch_size is not None or args.outputs:
-        raise DriverError(
-            "--input-shape / --batch-size / --outputs are not supported for PyTorch programs"
-        )
+    shapes, batch_size, outputs = _import_options(args)
+
     from strata.frontends.torch import import_program
 
     ctx = make_context()
-    imported = import_program(args.input, entry_func_name=args.entry_func_name, context=ctx)
+    imported = import_program(
+        args.input,
+        input_shapes=shapes or None,
+        batch_size=batch_size,
+        outputs=outputs,
+        entry_func_name=args.entry_func_name,
+        context=ctx,
+    )
     with ctx:
         return module_asm(imported.module.operation, args, "-")
 

@@ -1,9 +1,11 @@
 # A torch.export program imports into nn: user inputs are arguments (named after forward's
 # parameters, a torch.export.Dim dim dynamic), parameters and buffers are dense_resource
-# weights named after their state-dict keys, FX node names become locations.
+# weights named after their state-dict keys, FX node names become locations;
+# --batch-size pins the dynamic dim, --outputs picks FX nodes.
 # REQUIRES: torch
 # RUN: %PYTHON %s %t.pt2
 # RUN: strata-translate --import-torch %t.pt2 --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s
+# RUN: strata-translate --import-torch %t.pt2 --batch-size 3 --outputs relu | FileCheck %s --check-prefix=PINNED
 # RUN: not strata-translate --import-torch %t.missing.pt2 2>&1 | FileCheck %s --check-prefix=MISSING
 
 import sys
@@ -43,3 +45,7 @@ torch.export.save(program, sys.argv[1])
 # CHECK:         "nn.gemm"{{.*}} loc("addmm")
 
 # MISSING: strata-translate: error: model file '{{.*}}missing.pt2' does not exist
+
+# PINNED-LABEL: func.func @main
+# PINNED-SAME:    tensor<3x3x8x8xf32> {nn.name = "image"}
+# PINNED-SAME:    -> (tensor<3x4x8x8xf32> {nn.name = "relu"})

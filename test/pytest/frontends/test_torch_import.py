@@ -17,12 +17,12 @@ from torch import nn  # noqa: E402
 
 import strata  # noqa: E402
 from strata.errors import ModelImportError, ModelLoadError, UnsupportedOpError  # noqa: E402
+from strata.frontends.formats import detect, import_file  # noqa: E402
 from strata.frontends.torch import import_program  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 from torch_models import ResNet18, TinyBert  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[3]
 RTOL, ATOL = 1e-4, 1e-5
 
 
@@ -325,20 +325,54 @@ def test_dynamic_batch() -> None:
 
 
 def test_dynamic_dims_in_the_imported_module() -> None:
-    class Net(nn.Module):
-        def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-            return (x + y).view(x.shape[0], -1).sum(dim=1)
-
-    b = torch.export.Dim("b")
-    ep = torch.export.export(
-        Net(), (torch.randn(2, 3, 4), torch.randn(2, 3, 4)), dynamic_shapes=({0: b}, {0: b})
-    )
-    imported = import_program(ep)
+    imported = import_program(_pair_program())
     text = str(imported.module)
     assert "tensor<?x3x4xf32>" in text and "-> (tensor<?xf32>" in text
     x, y = imported.inputs
     assert x.shape[0] == y.shape[0] and isinstance(x.shape[0], str)  # one symbol: equal dims
     assert imported.outputs[0].shape == (x.shape[0],)
+
+
+class _Pair(nn.Module):
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return (x + y).view(x.shape[0], -1).sum(dim=1)
+
+
+def _pair_program(max_batch: int | None = None) -> object:
+    b = torch.export.Dim("b", max=max_batch) if max_batch else torch.export.Dim("b")
+    example = (torch.randn(2, 3, 4), torch.randn(2, 3, 4))
+    return torch.export.export(_Pair(), example, dynamic_shapes=({0: b}, {0: b}))
+
+
+def test_input_shapes_and_batch_size_pin_symbolic_dims() -> None:
+    ep = _pair_program(max_batch=8)
+    imported = import_program(ep, batch_size=3)
+    assert [i.shape for i in imported.inputs] == [(3, 3, 4), (3, 3, 4)]
+    assert imported.outputs[0].shape == (3,)
+    assert "tensor<3x3x4xf32>" in str(imported.module) and "?" not in str(imported.module)
+    # one symbol, one value: pinning x pins y
+    imported = import_program(ep, input_shapes={"x": [5, 3, 4]})
+    assert [i.shape for i in imported.inputs] == [(5, 3, 4), (5, 3, 4)]
+    with pytest.raises(ModelImportError, match=r"same dim .* as input 'x' dim 0"):
+        import_program(ep, input_shapes={"x": [5, 3, 4], "y": [6, 3, 4]})
+    with pytest.raises(ModelImportError, match="dim 1 is 3 in the program, 2 was given"):
+        import_program(ep, input_shapes={"x": [5, 2, 4]})
+    with pytest.raises(ModelImportError, match=r"outside the range \[0, 8\]"):
+        import_program(ep, batch_size=9)
+    with pytest.raises(ModelImportError, match="'z', which is not an input"):
+        import_program(ep, input_shapes={"z": [1]})
+    # outputs: any node of the program, by its FX name
+    imported = import_program(ep, outputs=["add"])
+    assert [o.name for o in imported.outputs] == ["add"] and imported.outputs[0].shape[1:] == (3, 4)
+    with pytest.raises(ModelImportError, match="'nope' are not nodes"):
+        import_program(ep, outputs=["nope"])
+    # through strata.compile
+    compiled = strata.compile(ep, batch_size=4)
+    x, y = torch.randn(4, 3, 4), torch.randn(4, 3, 4)
+    np.testing.assert_allclose(
+        compiled.run([x.numpy(), y.numpy()])[0], _Pair()(x, y).numpy(), rtol=RTOL, atol=ATOL
+    )
+    assert compiled.inputs[0].shape == (4, 3, 4)
 
 
 def test_pt2_round_trip(tmp_path: Path) -> None:
@@ -440,16 +474,21 @@ def _data_dependent(_: nn.Module, x: torch.Tensor) -> torch.Tensor:
     return x + 1 if x.sum() > 0 else x - 1  # control flow on data: torch.export rejects it
 
 
-def test_bad_sources() -> None:
+def test_bad_sources(tmp_path: Path) -> None:
     with pytest.raises(ModelLoadError, match="does not exist"):
         import_program("/nonexistent/model.pt2")
     with pytest.raises(strata.StrataError, match="example_inputs"):
         strata.compile(nn.ReLU())
     with pytest.raises(ModelImportError, match=r"torch\.export\.export failed"):
         strata.compile(Fn(_data_dependent), example_inputs=(torch.randn(1, 2),))
-    with pytest.raises(ModelImportError, match="cannot be given for a PyTorch program"):
-        ep = torch.export.export(nn.ReLU(), (torch.randn(2),))
-        strata.compile(ep, batch_size=4)
+    ep = torch.export.export(nn.ReLU(), (torch.randn(2),))
+    path = tmp_path / "relu.pt2"
+    torch.export.save(ep, str(path))
+    with pytest.raises(ModelImportError, match="input structures cannot be given"):
+        import_file(path, input_structures={"input": {"kind": "sequence"}})
+    assert detect(path) == "torch" and detect(path, "onnx") == "onnx"
+    with pytest.raises(ModelLoadError, match="unknown framework 'tf'"):
+        detect(path, "tf")
 
 
 def test_import_strata_does_not_import_torch() -> None:
