@@ -317,6 +317,22 @@ def _compile(request: dict[str, Any], progress_fd: int | None = None) -> None:
     compile_imported(imported, Path(request["out_dir"]), opts)
 
 
+def _preload(request_path: str) -> None:
+    """Import the frontend a request needs into the server itself (once), so the children
+    forked for it and for later requests share it: torch takes seconds to import, and an
+    ONNX-only server never imports it."""
+    try:
+        request = json.loads(Path(request_path).read_text())
+        from strata.frontends.formats import detect
+
+        kind = detect(request["model"], request.get("framework"))
+    except (OSError, ValueError, KeyError, StrataError):
+        return  # the child reports what is wrong with the request
+    if kind == "torch":
+        with contextlib.suppress(ImportError):
+            import strata.frontends.torch  # noqa: F401
+
+
 def serve() -> int:
     """The compile server's loop: import the compiler once, fork a child per request."""
     import strata.frontends.onnx
@@ -324,6 +340,7 @@ def serve() -> int:
 
     for line in sys.stdin:
         job = json.loads(line)
+        _preload(job["request"])
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:  # the child compiles; it writes only progress lines to the protocol pipe

@@ -13,6 +13,7 @@ Dependency contract: numpy, `mlir`, `torch` (FX nodes and their recorded fake te
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, Protocol, TypeAlias
@@ -46,6 +47,16 @@ _DTYPES: dict[torch.dtype, type] = {
     torch.int8: np.int8,
     torch.uint8: np.uint8,
     torch.bool: np.bool_,
+}
+
+
+# Python operators on SymInts in the graph -> the nn op computing them on i64 sizes
+# (sizes are non-negative: nn.div's truncation is floor division)
+_SIZE_ARITHMETIC: dict[Any, str] = {
+    operator.add: "add",
+    operator.sub: "sub",
+    operator.mul: "mul",
+    operator.floordiv: "div",
 }
 
 
@@ -153,6 +164,36 @@ class Node:
         if isinstance(a, bool) or not isinstance(a, (int, float)):
             self.fail(f"argument {i} is {a!r}; expected a number")
         return float(a)
+
+    def size_value(self, v: Any) -> ir.Value:
+        """A size argument (an int, or an FX node computing a SymInt from `aten.sym_size.int`
+        and + - * //) as a run-time 1-d i64 tensor of one element."""
+        if isinstance(v, int) and not isinstance(v, bool):
+            return self.constant(np.array([v], dtype=np.int64), "size")
+        if not isinstance(v, torch.fx.Node):
+            self.fail(f"size {v!r} is neither an int nor a computed size")
+        if v.target is torch.ops.aten.sym_size.int:
+            src, axis = v.args
+            assert isinstance(src, torch.fx.Node) and isinstance(axis, int)
+            x = self._values.value(src, f"node '{self.name}' ({self.op})")
+            rank = spec_of_type(x.type).rank
+            k = axis % rank
+            return self.build1("shape", [x], {"start": k, "end": k + 1})
+        op = _SIZE_ARITHMETIC.get(v.target)  # type: ignore[call-overload]
+        if op is None or len(v.args) != 2:
+            self.fail(f"size '{v.name}' ({v.target}) cannot be computed at run time")
+        a, b = (self.size_value(x) for x in v.args)
+        return self.build1(op, [a, b])
+
+    def shape_value(self, sizes: Sequence[Any]) -> ir.Value:
+        """A list of sizes (ints / computed SymInts) as a run-time 1-d i64 shape tensor."""
+        if all(isinstance(d, int) for d in sizes):
+            return self.constant(np.array(sizes, dtype=np.int64), "shape")
+        items = [self.size_value(d) for d in sizes]
+        y = items[0]
+        for item in items[1:]:
+            y = self.build1("concat", [y, item], {"axis": 0})
+        return y
 
     # ---- what torch.export recorded --------------------------------------------------------
     def result(self, k: int = 0) -> torch.Tensor:

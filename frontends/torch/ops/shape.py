@@ -35,7 +35,7 @@ def _axis(node: Node, axis: int, rank: int) -> int:
 
 @converter(
     ["aten.view.default", "aten._unsafe_view.default", "aten.reshape.default"],
-    needs=["reshape"],
+    needs=["reshape", "dynamic_reshape", "shape", "concat", "add", "sub", "mul", "div"],
     category=SHAPE,
 )
 def view(node: Node) -> Sequence[Output]:
@@ -52,11 +52,12 @@ def view(node: Node) -> Sequence[Output]:
         else:
             target.append(-1)
             unknown += 1
-    if unknown > 1:
-        node.fail(
-            f"view to {[str(d) for d in out]}: more than one size that is not a dim of the input "
-            "at the same position"
-        )
+    if unknown > 1:  # the target shape, computed at run time
+        sizes = node.arg(1)
+        if not isinstance(sizes, (list, tuple)) or len(sizes) != len(out):
+            node.fail(f"view to {[str(d) for d in out]}: the target sizes are not a list")
+        shape = node.shape_value(sizes)
+        return [node.build1("dynamic_reshape", [node.value(0), shape])]
     allowzero = 0
     if any(t == 0 and _sym(out[k]) is None for k, t in enumerate(target)):
         if any(t == 0 and _sym(out[k]) is not None for k, t in enumerate(target)):
@@ -84,7 +85,11 @@ def transpose(node: Node) -> Sequence[Output]:
     return [node.build1("transpose", [node.value(0)], {"perm": perm})]
 
 
-@converter("aten.expand.default", needs=["expand"], category=SHAPE)
+@converter(
+    "aten.expand.default",
+    needs=["expand", "dynamic_expand", "shape", "concat", "add", "sub", "mul", "div"],
+    category=SHAPE,
+)
 def expand(node: Node) -> Sequence[Output]:
     src = list(node.arg_meta(0).shape)
     out = list(node.result().shape)
@@ -96,9 +101,26 @@ def expand(node: Node) -> Sequence[Output]:
             shape.append(int(d))
         elif k >= lead and _sym(src[k - lead]) == expr:
             shape.append(1)  # the input's own (symbolic) dim: broadcasting keeps it
-        else:
-            node.fail(f"expand to symbolic size {expr}, which is not the input's dim {k}")
+        else:  # another symbolic size: the target shape, computed at run time
+            sizes = [1 if t == 1 else d for t, d in zip(shape, out, strict=False)]
+            sizes += [
+                1 if j >= lead and _sym(src[j - lead]) == _sym(d) else d
+                for j, d in enumerate(out)
+                if j >= len(sizes)
+            ]
+            target = node.shape_value(
+                [d if isinstance(d, int) else _size_arg(node, j) for j, d in enumerate(sizes)]
+            )
+            return [node.build1("dynamic_expand", [node.value(0), target])]
     return [node.build1("expand", [node.value(0)], {"shape": shape})]
+
+
+def _size_arg(node: Node, j: int) -> object:
+    """Entry `j` of the size list argument 1 (an int or the FX node computing it)."""
+    sizes = node.arg(1)
+    if not isinstance(sizes, (list, tuple)) or j >= len(sizes):
+        node.fail(f"size {j} is symbolic but not given in the size list")
+    return sizes[j]
 
 
 @converter("aten.cat.default", needs=["concat", "identity"], category=SHAPE)
@@ -121,16 +143,27 @@ def cat(node: Node) -> Sequence[Output]:
     return [y]
 
 
-@converter("aten.slice.Tensor", needs=["slice"], category=SHAPE)
+@converter(
+    "aten.slice.Tensor",
+    needs=["slice", "dynamic_slice", "shape", "add", "sub", "mul", "div"],
+    category=SHAPE,
+)
 def slice_(node: Node) -> Sequence[Output]:
     rank = node.spec(0).rank
     axis = _axis(node, node.int_arg(1, 0), rank)
     start = node.arg(2)
     end = node.arg(3)
     step = node.int_arg(4, 1)
-    for name, v in (("start", start), ("end", end)):
-        if v is not None and not isinstance(v, int):
-            node.fail(f"{name} {v} is not a static int (a symbolic size?)")
+    if any(v is not None and not isinstance(v, int) for v in (start, end)):
+        # bounds computed at run time (sizes of other tensors)
+        operands = [
+            node.value(0),
+            node.size_value(0 if start is None else start),
+            node.size_value(INT64_MAX if end is None else end),
+            node.size_value(axis),
+            node.size_value(step),
+        ]
+        return [node.build1("dynamic_slice", operands)]
     attrs = {
         "starts": [0 if start is None else int(start)],
         "ends": [INT64_MAX if end is None else min(int(end), INT64_MAX)],

@@ -324,6 +324,31 @@ def test_dynamic_batch() -> None:
     np.testing.assert_allclose(compiled.run([x.numpy()])[0], want, rtol=RTOL, atol=ATOL)
 
 
+def test_sizes_computed_at_run_time() -> None:
+    """Symbolic sizes that are not an input's own dim at that position: a slice bound, a view
+    with two symbolic entries, an expand to another tensor's size (nn.dynamic_* ops fed by
+    nn.shape)."""
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.register_buffer("pos", torch.randn(1, 16, 4))
+
+        def forward(self, x: torch.Tensor, m: torch.Tensor) -> object:
+            b, s, _ = x.shape
+            y = x + self.pos[:, :s]
+            return y.view(b, s, 2, 2).transpose(1, 2), m[:, None, :].expand(b, s, s) * 1.5
+
+    b, s = torch.export.Dim("b", max=8), torch.export.Dim("s", max=16)
+    check(
+        Net(),
+        torch.randn(2, 5, 4),
+        torch.randn(2, 5),
+        dynamic_shapes=({0: b, 1: s}, {0: b, 1: s}),
+        run_inputs=[torch.randn(3, 7, 4), torch.randn(3, 7)],
+    )
+
+
 def test_dynamic_dims_in_the_imported_module() -> None:
     imported = import_program(_pair_program())
     text = str(imported.module)
