@@ -138,7 +138,10 @@ def _shown(dims: Sequence[InfoDim]) -> str:
 
 
 def _weight_array(t: torch.Tensor, name: str) -> np.ndarray:
-    dtype = numpy_dtype(t.dtype, f"weight '{name}'")
+    try:
+        dtype = numpy_dtype(t.dtype, f"weight '{name}'")
+    except ConvertError as e:
+        raise ModelImportError(str(e)) from None
     return np.array(t.detach().cpu().contiguous().numpy(), dtype=dtype, copy=True)
 
 
@@ -283,7 +286,7 @@ class _Walker:
                         f"{_shown(dims)}"
                     )
                 continue
-            dims[k] = self._pin(d, want, f"input '{n.name}' dim {k}")
+            dims[k] = self._pin(str(d), want, f"input '{n.name}' dim {k}")
         return TensorInfo(n.name, tuple(dims), dtype)
 
     def _pin(self, symbol: str, value: int, where: str) -> int:

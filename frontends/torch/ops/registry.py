@@ -179,7 +179,7 @@ class Node:
             rank = spec_of_type(x.type).rank
             k = axis % rank
             return self.build1("shape", [x], {"start": k, "end": k + 1})
-        op = _SIZE_ARITHMETIC.get(v.target)  # type: ignore[call-overload]
+        op = _SIZE_ARITHMETIC.get(v.target)
         if op is None or len(v.args) != 2:
             self.fail(f"size '{v.name}' ({v.target}) cannot be computed at run time")
         a, b = (self.size_value(x) for x in v.args)

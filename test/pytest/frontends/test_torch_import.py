@@ -512,6 +512,18 @@ def test_bad_sources(tmp_path: Path) -> None:
     with pytest.raises(ModelImportError, match="input structures cannot be given"):
         import_file(path, input_structures={"input": {"kind": "sequence"}})
     assert detect(path) == "torch" and detect(path, "onnx") == "onnx"
+
+    class Bf16(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.register_buffer("w", torch.ones(4, dtype=torch.bfloat16))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return x * self.w.float()
+
+    bf16 = torch.export.export(Bf16(), (torch.randn(4),))
+    with pytest.raises(ModelImportError, match=r"weight 'b_w' has dtype torch\.bfloat16"):
+        import_program(bf16)
     with pytest.raises(ModelLoadError, match="unknown framework 'tf'"):
         detect(path, "tf")
 
