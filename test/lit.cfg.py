@@ -61,6 +61,6 @@ config.substitutions.append(("%PYTHON", sys.executable))
 config.substitutions.append(("%strata_src_root", str(src_root)))
 config.substitutions.append(("%nn_irdl", str(src_root / "dialects" / "nn.irdl.mlir")))
 
-for module in ("onnx", "onnxruntime"):
+for module in ("onnx", "onnxruntime", "torch"):
     if importlib.util.find_spec(module) is not None:
         config.available_features.add(module)

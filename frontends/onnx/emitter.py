@@ -2,7 +2,8 @@
 
 Each ONNX value name maps to a :class:`Tensor`: a constant (numpy array, materialised as an
 `nn.constant` the first time an op needs it) or an MLIR value. Large constants become
-`dense_resource` blobs whose arrays are kept in `weights` (MLIR does not copy them). A tensor
+`dense_resource` blobs whose arrays are kept in `weights` (MLIR does not copy them;
+`strata.frontends.common.Constants` does this for every frontend). A tensor
 sequence (or optional value) whose structure is known at import time is a Tensor with `items`.
 
 A sub-graph (an `If` branch, a `Loop` / `Scan` body) is imported into a region with a child
@@ -10,25 +11,20 @@ emitter (`child()`): its own names shadow the outer ones, outer names stay visib
 outer constant used inside the region is materialised there (in the child's table), so no
 value defined inside a region is ever used outside it.
 
-Dependency contract: numpy, `mlir`, `strata.dialects` (nn, opdef).
+Dependency contract: numpy, `mlir`, `strata.dialects` (opdef), `strata.frontends.common`
+(constants and weights, shared with the other frontends).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 from mlir import ir
 
-from strata import dtypes
-from strata.dialects.nn import DIALECT
-from strata.dialects.opdef import TensorSpec, element_type, spec_of_type, type_of_spec
+from strata.dialects.opdef import TensorSpec, spec_of_type
+from strata.frontends.common import Constants
 from strata.frontends.onnx import symbolic
-
-# Constants up to this many elements (and all bool constants) are printed inline as dense<...>.
-INLINE_LIMIT = 16
-_RESOURCE = re.compile(r"dense_resource<([^>]+)>")
 
 
 class SequenceValueError(Exception):
@@ -82,8 +78,9 @@ class Emitter:
     def __init__(self, parent: Emitter | None = None) -> None:
         self.env: dict[str, Tensor] = {}
         self.parent = parent
-        self.weights: dict[str, np.ndarray] = parent.weights if parent else {}
-        self._keys: set[str] = parent._keys if parent else set()
+        # constants and weights: one table for the model, shared with sub-graph scopes
+        self.consts: Constants = parent.consts if parent else Constants()
+        self.weights: dict[str, np.ndarray] = self.consts.weights
         # run-time dims known to be equal (one table for the model: value names are unique)
         self.dims: symbolic.DimClasses = parent.dims if parent else symbolic.DimClasses()
 
@@ -125,53 +122,9 @@ class Emitter:
         return t.value
 
     def constant(self, array: np.ndarray, name: str) -> ir.Value:
-        """An `nn.constant` holding `array` (located at `name`); strings: an
-        `nn.string_constant` (dense attributes cannot hold them)."""
-        if dtypes.is_string(array.dtype):
-            values = [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in array.flat]
-            attrs = {"values": values, "shape": list(array.shape)}
-            op = DIALECT.op("string_constant")
-            (v,) = op.build([], attrs, loc=ir.Location.name(name))
-            return v
-        attr = self.tensor_attr(array, name)
-        (v,) = DIALECT.op("constant").build([], {"value": attr}, loc=ir.Location.name(name))
-        return v
+        """An `nn.constant` holding `array` (located at `name`); see `common.Constants`."""
+        return self.consts.constant(array, name)
 
     def tensor_attr(self, array: np.ndarray, name: str) -> ir.Attribute:
         """dense<...> for tiny or bool arrays, dense_resource<KEY> (kept in weights) otherwise."""
-        arr = np.require(array, requirements="C")
-        if arr.dtype.byteorder not in ("=", "|"):
-            arr = arr.astype(arr.dtype.newbyteorder("="))
-        ty = type_of_spec(TensorSpec.of(arr.shape, arr.dtype))  # raises for unsupported dtypes
-        if arr.dtype == np.bool_:
-            return ir.DenseElementsAttr.get(arr) if arr.size else _empty(ty)
-        if dtypes.is_narrow(arr.dtype):
-            # float8 / int4 ...: dense<...> from the storage bytes (signless.storage_bits reads
-            # them back below nn; dense_resource blobs of these types are not handled)
-            bits = np.ascontiguousarray(arr.view(np.uint8))
-            return ir.DenseElementsAttr.get(bits, type=ty) if arr.size else _empty(ty)
-        if arr.size <= INLINE_LIMIT:
-            return ir.DenseElementsAttr.get(arr, type=ty) if arr.size else _empty(ty)
-        assert ty.element_type == element_type(arr.dtype)
-        key = self._key(name)
-        attr = ir.DenseResourceElementsAttr.get_from_buffer(arr, key, ty)
-        match = _RESOURCE.search(str(attr))
-        actual = match.group(1).strip('"') if match else key  # MLIR renames clashing keys
-        self._keys.add(actual)
-        self.weights[actual] = arr
-        return attr
-
-    def _key(self, name: str) -> str:
-        base = re.sub(r"[^A-Za-z0-9_.]", "_", name) or "w"
-        if not (base[0].isalpha() or base[0] == "_"):
-            base = "w_" + base
-        key, n = base, 0
-        while key in self._keys:
-            n += 1
-            key = f"{base}_{n}"
-        self._keys.add(key)
-        return key
-
-
-def _empty(ty: ir.RankedTensorType) -> ir.Attribute:
-    return ir.Attribute.parse(f"dense<> : {ty}")
+        return self.consts.tensor_attr(array, name)

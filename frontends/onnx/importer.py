@@ -12,7 +12,7 @@ never constants, so nothing computed from a loop-carried value is folded; values
 from the outer scope keep what is known about them.
 
 Dependency contract: numpy, `onnx`, `mlir`, `strata.context`, `strata.dialects`,
-`strata.errors`, `strata.frontends.base` and the modules of this package.
+`strata.errors`, `strata.frontends.base`, `strata.frontends.common` and the modules of this package.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from mlir.dialects import func
 
 from strata.context import ensure_dialects, make_context
 from strata.dialects.opdef import OpVerifyError, TensorSpec, spec_of_type, type_of_spec
-from strata.errors import ModelImportError, UnsupportedOpError, VerificationError
+from strata.errors import ModelImportError, UnsupportedOpError
+from strata.frontends import common
 from strata.frontends.base import ImportedModel, TensorInfo
 from strata.frontends.onnx import folding, gradient, graph, ops, structured, symbolic
 from strata.frontends.onnx.emitter import Emitter, Tensor
@@ -87,10 +88,7 @@ def import_model(
         walker = _Walker(opsets, {o.domain: o.version for o in proto.opset_import})
         declared = {o.name: graph.model_dims(o) for o in g.output}
         module = walker.emit(entry_func_name, inputs, in_trees, weights, nodes, out_names, declared)
-        try:
-            module.operation.verify()
-        except ir.MLIRError as e:
-            raise VerificationError(f"the imported module does not verify: {e}") from None
+        common.verify(module)
         return ImportedModel(
             module=module,
             entry=entry_func_name,
@@ -263,8 +261,8 @@ class _Walker:
         f.attributes["function_type"] = ir.TypeAttr.get(
             ir.FunctionType.get(arg_types, [v.type for v in values])
         )
-        f.arg_attrs = _name_attrs([i.name for i in inputs])
-        f.res_attrs = _name_attrs([leaf_name for _, leaf_name, _ in leaves])
+        f.arg_attrs = common.name_attrs([i.name for i in inputs])
+        f.res_attrs = common.name_attrs([leaf_name for _, leaf_name, _ in leaves])
         for (o, leaf_name, _), v in zip(leaves, values, strict=True):
             spec = spec_of_type(v.type)
             names = (declared.get(o) or []) if leaf_name == o else []
@@ -447,10 +445,6 @@ def _integer_target(ins: Sequence[Tensor | None]) -> bool:
     """Whether CastLike's target (input 1) has an integer element type."""
     like = ins[1] if len(ins) > 1 else None
     return like is not None and not like.is_sequence and like.spec.dtype.kind in "iu"
-
-
-def _name_attrs(names: Sequence[str]) -> ir.ArrayAttr:
-    return ir.ArrayAttr.get([ir.DictAttr.get({"nn.name": ir.StringAttr.get(n)}) for n in names])
 
 
 def _join_named_dims(classes: symbolic.DimClasses, inputs: Sequence[TensorInfo]) -> None:

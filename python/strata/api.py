@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -27,7 +29,7 @@ import numpy as np
 
 from strata import cache as cache_mod
 from strata import dtypes
-from strata.errors import InputMismatchError, ModelLoadError, StrataError
+from strata.errors import InputMismatchError, ModelImportError, ModelLoadError, StrataError
 from strata.frontends.base import TensorInfo
 from strata.structure import GraphValue, Spec, flatten, from_json, rebuild
 from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta, find_meta
@@ -409,8 +411,18 @@ def load(path: str | os.PathLike[str]) -> CompiledModel:
 # ---- compiling -------------------------------------------------------------------------------
 
 
-def _model_source(model: Any, tmp: Path) -> tuple[str, str, str | None]:
+def _model_source(
+    model: Any, tmp: Path, example_inputs: Any = None, dynamic_shapes: Any = None
+) -> tuple[str, str, str | None]:
     """(path for the worker, sha256 of the model's bytes, its name in error messages)."""
+    program = _torch_program(model, tmp, example_inputs, dynamic_shapes)
+    if program is not None:
+        return program
+    if example_inputs is not None or dynamic_shapes is not None:
+        raise StrataError(
+            "example_inputs / dynamic_shapes are for a torch.nn.Module (or ExportedProgram); "
+            f"got a {type(model).__name__}"
+        )
     if isinstance(model, (str, os.PathLike)):
         path = Path(model)
         if not path.is_file():
@@ -422,11 +434,69 @@ def _model_source(model: Any, tmp: Path) -> tuple[str, str, str | None]:
         data, label = model.SerializeToString(), "<ModelProto>"
     else:
         raise ModelLoadError(
-            f"cannot compile a {type(model).__name__}: pass a path, bytes or an onnx.ModelProto"
+            f"cannot compile a {type(model).__name__}: pass a path, bytes, an onnx.ModelProto, "
+            "a torch.nn.Module or a torch.export.ExportedProgram"
         )
     path = tmp / "model.onnx"
     path.write_bytes(data)
     return str(path), cache_mod.digest_bytes(data), label
+
+
+def _torch_program(
+    model: Any, tmp: Path, example_inputs: Any, dynamic_shapes: Any
+) -> tuple[str, str, str] | None:
+    """A torch.nn.Module (exported here with torch.export.export) or an ExportedProgram,
+    saved as a .pt2 file for the compile worker; None for any other model. torch is only
+    looked at when the caller has imported it (a torch model implies it has)."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return None
+    if isinstance(model, torch.export.ExportedProgram):
+        if example_inputs is not None or dynamic_shapes is not None:
+            raise StrataError(
+                "example_inputs / dynamic_shapes are given to torch.export.export; an "
+                "ExportedProgram already has them"
+            )
+        program, label = model, "<ExportedProgram>"
+    elif isinstance(model, torch.nn.Module):
+        if example_inputs is None:
+            raise StrataError(
+                f"compiling a torch.nn.Module ({type(model).__name__}) needs example_inputs=(...) "
+                "for torch.export.export"
+            )
+        args = (
+            tuple(example_inputs)
+            if isinstance(example_inputs, (list, tuple))
+            else (example_inputs,)
+        )
+        try:
+            program = torch.export.export(model, args, dynamic_shapes=dynamic_shapes)
+        except Exception as e:  # torch raises many kinds (UserError, guard failures, ...)
+            raise ModelImportError(
+                f"torch.export.export failed on {type(model).__name__}: {type(e).__name__}: {e}"
+            ) from None
+        label = f"<{type(model).__name__}>"
+    else:
+        return None
+    path = tmp / "model.pt2"
+    torch.export.save(program, str(path))
+    return str(path), _program_digest(torch, program), label
+
+
+def _program_digest(torch: Any, program: Any) -> str:
+    """A cache digest of an exported program: its graph, signature and weights (the .pt2
+    archive itself holds non-deterministic metadata)."""
+    h = hashlib.sha256()
+    h.update(str(program.graph_module.code).encode())
+    h.update(str(program.graph_signature).encode())
+    h.update(str(program.range_constraints).encode())
+    for name, t in sorted({**program.state_dict, **program.constants}.items()):
+        h.update(name.encode())
+        if hasattr(t, "detach"):
+            arr = t.detach().cpu().contiguous()
+            h.update(f"{arr.dtype}{tuple(arr.shape)}".encode())
+            h.update(arr.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()
 
 
 def _import_options(
@@ -462,9 +532,16 @@ def compile(
     input_structures: Mapping[str, Spec] | None = None,
     profile: bool = False,
     progress: bool | None = None,
+    example_inputs: Sequence[Any] | None = None,
+    dynamic_shapes: Any = None,
+    framework: str | None = None,
     **options: Any,
 ) -> CompiledModel:
-    """Compile `model` (an ONNX path, bytes or ModelProto; or a `.mlir` file) for `target`.
+    """Compile `model` for `target`: an ONNX path, bytes or ModelProto; a `.pt2` file
+    (torch.export.save); a `.mlir` file; a `torch.nn.Module` (exported here with
+    `torch.export.export(module, example_inputs, dynamic_shapes=dynamic_shapes)`) or a
+    `torch.export.ExportedProgram`. `framework` ("onnx", "torch", "mlir") overrides the
+    format a file's extension (or first bytes) gives; see `strata.frontends.formats`.
 
     `num_threads`: threads of the generated code (None: all cores, through OpenMP; 1: plain
     sequential code). `save_temps`: a directory for each stage's IR. Other options:
@@ -506,6 +583,9 @@ def compile(
                 cache_dir=cache_dir,
                 input_structures=input_structures,
                 profile=True,
+                example_inputs=example_inputs,
+                dynamic_shapes=dynamic_shapes,
+                framework=framework,
                 **options,
             )
 
@@ -518,6 +598,10 @@ def compile(
         raise StrataError(f"num_threads must be a positive integer, got {num_threads!r}")
     name = entry_func_name or "model"
     imp = _import_options(input_shapes, batch_size, outputs, entry_func_name, input_structures)
+    if framework is not None:
+        from strata.frontends.formats import check_framework
+
+        imp["framework"] = check_framework(framework)  # only when set: old cache keys stay
     mcpu = options.get("mcpu") or "native"
     if not isinstance(mcpu, str):
         raise StrataError(f"mcpu must be an LLVM CPU name such as 'haswell', got {mcpu!r}")
@@ -536,7 +620,7 @@ def compile(
         cpu["profile"] = True
     cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
     with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
-        model_path, digest, label = _model_source(model, Path(tmp))
+        model_path, digest, label = _model_source(model, Path(tmp), example_inputs, dynamic_shapes)
         target_cpu = describe_machine(mcpu).key()  # the probed host CPU for "native"
         key = cache_mod.cache_key(
             digest,
@@ -554,6 +638,7 @@ def compile(
             request = {
                 "model": model_path,
                 "label": label,
+                "framework": imp.get("framework"),
                 "out_dir": str(staging),
                 "target": target,
                 "import": imp,

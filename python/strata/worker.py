@@ -259,21 +259,16 @@ def _fault_hook() -> None:
 
 
 def _import(request: dict[str, Any]) -> Any:
-    model = request["model"]
+    from strata.frontends.formats import import_file
+
     imp = dict(request.get("import", {}))
-    if str(model).endswith(".mlir"):
-        from strata.mlir_model import import_mlir_file
-
-        return import_mlir_file(Path(model), entry_func_name=imp.get("entry_func_name"))
-    from strata.frontends.onnx import import_model
-
-    shapes = imp.get("input_shapes")
-    return import_model(
-        model,
-        input_shapes={k: tuple(v) for k, v in shapes.items()} if shapes else None,
+    return import_file(
+        request["model"],
+        request.get("framework"),
+        input_shapes=imp.get("input_shapes"),
         batch_size=imp.get("batch_size"),
         outputs=imp.get("outputs"),
-        entry_func_name=imp.get("entry_func_name") or "main",
+        entry_func_name=imp.get("entry_func_name"),
         label=request.get("label"),
         input_structures=imp.get("input_structures"),
     )
@@ -322,6 +317,22 @@ def _compile(request: dict[str, Any], progress_fd: int | None = None) -> None:
     compile_imported(imported, Path(request["out_dir"]), opts)
 
 
+def _preload(request_path: str) -> None:
+    """Import the frontend a request needs into the server itself (once), so the children
+    forked for it and for later requests share it: torch takes seconds to import, and an
+    ONNX-only server never imports it."""
+    try:
+        request = json.loads(Path(request_path).read_text())
+        from strata.frontends.formats import detect
+
+        kind = detect(request["model"], request.get("framework"))
+    except (OSError, ValueError, KeyError, StrataError):
+        return  # the child reports what is wrong with the request
+    if kind == "torch":
+        with contextlib.suppress(ImportError):
+            import strata.frontends.torch  # noqa: F401
+
+
 def serve() -> int:
     """The compile server's loop: import the compiler once, fork a child per request."""
     import strata.frontends.onnx
@@ -329,6 +340,7 @@ def serve() -> int:
 
     for line in sys.stdin:
         job = json.loads(line)
+        _preload(job["request"])
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:  # the child compiles; it writes only progress lines to the protocol pipe

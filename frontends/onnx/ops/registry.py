@@ -25,8 +25,9 @@ import onnx
 from mlir import ir
 from onnx import helper
 
-from strata.dialects.nn import DIALECT
-from strata.dialects.opdef import OpVerifyError, TensorSpec
+from strata.dialects.opdef import TensorSpec
+from strata.frontends import common
+from strata.frontends.common import ConvertError
 from strata.frontends.onnx import symbolic
 from strata.frontends.onnx.emitter import Emitter, SequenceValueError, Tensor
 from strata.frontends.onnx.loader import DEFAULT_DOMAINS
@@ -42,10 +43,6 @@ class SequenceValue:
 
 
 Output: TypeAlias = ir.Value | np.ndarray | SequenceValue
-
-
-class ConvertError(Exception):
-    """A node cannot be converted (message: what is wrong with it)."""
 
 
 class Bodies(Protocol):
@@ -219,10 +216,7 @@ class Node:
         attrs: Mapping[str, Any] | None = None,
     ) -> list[ir.Value]:
         """Create `nn.<op>` at this node's location; shape-rule failures become ConvertError."""
-        try:
-            return DIALECT.op(op).build(operands, attrs or {}, loc=self.loc)
-        except OpVerifyError as e:
-            raise ConvertError(f"nn.{op}: {e}") from None
+        return common.build(op, operands, attrs, self.loc)
 
     def build1(
         self,
@@ -255,12 +249,7 @@ class Entry:
         return self.since <= opset and (self.until is None or opset < self.until)
 
     def available(self) -> bool:
-        try:
-            for name in self.needs:
-                DIALECT.op(name)
-        except KeyError:
-            return False
-        return True
+        return all(common.nn_op_declared(name) for name in self.needs)
 
 
 TABLES: dict[str, dict[str, list[Entry]]] = {"": {}}

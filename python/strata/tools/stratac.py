@@ -1,6 +1,7 @@
 """stratac: the ahead-of-time compile driver (HALO style).
 
-    stratac MODEL -o OUT/NAME --target cpu [--input-shape name:1x3x224x224 ...]
+    stratac MODEL -o OUT/NAME --target cpu [--framework onnx|torch|mlir]
+            [--input-shape name:1x3x224x224 ...]
             [--batch-size N] [--outputs a,b] [--entry-func-name NAME] [--emit-data-as-c]
             [--save-temps] [--emit mlir|llvm|obj|so] [--mcpu CPU]
             [--schedule default|tiled|none] [-v | -q]
@@ -22,8 +23,9 @@ Progress: the stages are shown on stderr as they run — a progress bar on a ter
 per stage (`stratac: [3/8] lowering linalg to LLVM (t=1.2 s)`) otherwise, as onnx-mlir does;
 `-q` shows nothing but errors, `-v` prints the detailed stage log instead.
 
-Dependency contract: argparse, numpy, strata.api (targets, load), strata.profile,
-strata.targets.cpu.machine, strata.worker, strata.progress, strata.errors.
+Dependency contract: argparse, numpy, strata.frontends.formats (format names), strata.api
+(targets, load), strata.profile, strata.targets.cpu.machine, strata.worker, strata.progress,
+strata.errors.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from strata.errors import StrataError
+from strata.frontends.formats import FRAMEWORKS
 
 EMIT_KINDS = ("mlir", "llvm", "obj", "so")
 # strata.targets.cpu.schedules.SCHEDULES (kept here so --help needs no MLIR import)
@@ -50,7 +53,15 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="stratac", description="Compile a model into a native library (HALO style).")
-    p.add_argument("model", help="model file (.onnx, or an nn/linalg .mlir module)")
+    p.add_argument(
+        "model",
+        help="model file: .onnx, .pt2 (torch.export.save), or an nn/linalg .mlir module",
+    )
+    p.add_argument(
+        "--framework",
+        choices=sorted(FRAMEWORKS),
+        help="the model's format (default: from the file's extension, else its first bytes)",
+    )
     p.add_argument("-o", "--output", required=True, help="output prefix OUT/NAME")
     p.add_argument("--target", default="cpu", help="target (available: cpu)")
     p.add_argument(
@@ -158,6 +169,7 @@ def run(args: argparse.Namespace) -> None:
     imp = _import_options(shapes, args.batch_size, args.outputs, args.entry_func_name)
     request = {
         "model": str(model.resolve()),
+        "framework": args.framework,
         "out_dir": str(out_dir.resolve()),
         "target": args.target,
         "import": imp,

@@ -2,13 +2,17 @@
 
     strata-translate --import-onnx MODEL [-o OUT] [--input-shape NAME:1x3x224x224 ...]
                      [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
+    strata-translate --import-torch MODEL.pt2 [-o OUT] [--input-shape NAME:DIMS ...]
+                     [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
     strata-translate --mlir-to-llvmir FILE [-o OUT]
 
 ``--import-onnx`` prints the `nn` module of an ONNX model (``-`` reads the model from stdin);
+``--import-torch`` that of a PyTorch program saved by ``torch.export.save``;
 ``--mlir-to-llvmir`` translates a module in the LLVM dialect to LLVM IR.
 
 Dependency contract: imports the `mlir` bindings, `strata.context`, `strata.frontends.onnx`
-(lazily, only for --import-onnx) and the helpers in `strata.tools`.
+(lazily, only for --import-onnx), `strata.frontends.torch` (lazily, only for --import-torch)
+and the helpers in `strata.tools`.
 """
 
 from __future__ import annotations
@@ -50,11 +54,16 @@ def build_parser() -> ArgumentParser:
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--import-onnx", action="store_true", help="ONNX model -> nn dialect module")
     mode.add_argument(
+        "--import-torch",
+        action="store_true",
+        help="PyTorch program saved by torch.export.save (.pt2) -> nn dialect module",
+    )
+    mode.add_argument(
         "--mlir-to-llvmir", action="store_true", help="LLVM dialect module -> LLVM IR"
     )
     p.add_argument("input", nargs="?", default="-", help="input file, '-' for stdin (default)")
     p.add_argument("-o", "--output", default="-", help="output file, '-' for stdout (default)")
-    g = p.add_argument_group("ONNX import")
+    g = p.add_argument_group("model import (ONNX, PyTorch)")
     g.add_argument(
         "--input-shape",
         action="append",
@@ -85,7 +94,10 @@ def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
     return name, shape
 
 
-def import_onnx(args: argparse.Namespace) -> str:
+def _import_options(
+    args: argparse.Namespace,
+) -> tuple[dict[str, tuple[int, ...]], int | None, list[str] | None]:
+    """--input-shape, --batch-size and --outputs, checked."""
     shapes: dict[str, tuple[int, ...]] = {}
     for text in args.input_shape:
         name, shape = parse_input_shape(text)
@@ -95,6 +107,11 @@ def import_onnx(args: argparse.Namespace) -> str:
     if args.batch_size is not None and args.batch_size <= 0:
         raise DriverError(f"--batch-size must be positive, got {args.batch_size}")
     outputs = [o.strip() for o in args.outputs.split(",") if o.strip()] if args.outputs else None
+    return shapes, args.batch_size, outputs
+
+
+def import_onnx(args: argparse.Namespace) -> str:
+    shapes, batch_size, outputs = _import_options(args)
     model: str | bytes = args.input if args.input != "-" else read_bytes("-")
 
     from strata.frontends.onnx import import_model
@@ -103,13 +120,33 @@ def import_onnx(args: argparse.Namespace) -> str:
     imported = import_model(
         model,
         input_shapes=shapes or None,
-        batch_size=args.batch_size,
+        batch_size=batch_size,
         outputs=outputs,
         entry_func_name=args.entry_func_name,
         context=ctx,
     )
     with ctx:
         # `imported` keeps the weight arrays behind the dense_resource blobs alive while printing.
+        return module_asm(imported.module.operation, args, "-")
+
+
+def import_torch(args: argparse.Namespace) -> str:
+    if args.input == "-":
+        raise DriverError("--import-torch reads a .pt2 file; stdin is not supported")
+    shapes, batch_size, outputs = _import_options(args)
+
+    from strata.frontends.torch import import_program
+
+    ctx = make_context()
+    imported = import_program(
+        args.input,
+        input_shapes=shapes or None,
+        batch_size=batch_size,
+        outputs=outputs,
+        entry_func_name=args.entry_func_name,
+        context=ctx,
+    )
+    with ctx:
         return module_asm(imported.module.operation, args, "-")
 
 
@@ -145,6 +182,8 @@ def _main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     if args.import_onnx:
         out: str | None = import_onnx(args)
+    elif args.import_torch:
+        out = import_torch(args)
     else:
         out = mlir_to_llvmir(args)
     if out is None:

@@ -1,0 +1,100 @@
+"""Which frontend reads a model file, and importing it: the one place that knows the formats.
+
+    detect(path, framework=None) -> "onnx" | "torch" | "mlir"
+    import_file(path, framework=None, **options) -> ImportedModel
+
+The format is `framework` when given, else the file's extension (`.onnx`, `.pt2`, `.mlir`),
+else its first bytes (a `.pt2` program is a zip archive; anything else is read as ONNX, whose
+loader says clearly when it is not). Each frontend is imported only when a model of its format
+is given, so `import strata` needs neither torch nor any other framework.
+
+Dependency contract: the Strata core (errors, frontends.base); the frontends, lazily.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from strata.errors import ModelImportError, ModelLoadError
+from strata.frontends.base import ImportedModel
+
+# framework name -> what it reads (for messages and --help)
+FRAMEWORKS: dict[str, str] = {
+    "onnx": "ONNX model (.onnx)",
+    "torch": "PyTorch program saved by torch.export.save (.pt2)",
+    "mlir": "nn / linalg MLIR module (.mlir)",
+}
+SUFFIXES: dict[str, str] = {".onnx": "onnx", ".pt2": "torch", ".mlir": "mlir"}
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def check_framework(framework: str) -> str:
+    if framework not in FRAMEWORKS:
+        raise ModelLoadError(f"unknown framework '{framework}'; known: {', '.join(FRAMEWORKS)}")
+    return framework
+
+
+def detect(path: str | os.PathLike[str], framework: str | None = None) -> str:
+    """The framework of the model file at `path` (see the module docstring)."""
+    if framework:
+        return check_framework(framework)
+    p = Path(path)
+    by_suffix = SUFFIXES.get(p.suffix.lower())
+    if by_suffix is not None:
+        return by_suffix
+    try:
+        with open(p, "rb") as f:
+            head = f.read(4)
+    except OSError:
+        return "onnx"  # the ONNX loader reports the missing file
+    return "torch" if head == _ZIP_MAGIC else "onnx"
+
+
+def import_file(
+    path: str | os.PathLike[str],
+    framework: str | None = None,
+    *,
+    input_shapes: Mapping[str, Sequence[int]] | None = None,
+    batch_size: int | None = None,
+    outputs: Sequence[str] | None = None,
+    entry_func_name: str | None = None,
+    label: str | None = None,
+    input_structures: Mapping[str, Any] | None = None,
+    context: Any = None,
+) -> ImportedModel:
+    """Import the model at `path` with the frontend of its format."""
+    kind = detect(path, framework)
+    if kind == "mlir":
+        from strata.mlir_model import import_mlir_file
+
+        return import_mlir_file(Path(path), entry_func_name=entry_func_name)
+    if kind == "torch":
+        if input_structures:
+            raise ModelImportError(
+                "input structures cannot be given for a PyTorch program: its inputs are tensors"
+            )
+        from strata.frontends.torch import import_program
+
+        return import_program(
+            path,
+            input_shapes=input_shapes,
+            batch_size=batch_size,
+            outputs=outputs,
+            entry_func_name=entry_func_name or "main",
+            context=context,
+        )
+    from strata.frontends.onnx import import_model
+
+    return import_model(
+        path,
+        input_shapes={k: tuple(v) for k, v in input_shapes.items()} if input_shapes else None,
+        batch_size=batch_size,
+        outputs=outputs,
+        entry_func_name=entry_func_name or "main",
+        label=label,
+        input_structures=input_structures,
+        context=context,
+    )
