@@ -223,9 +223,9 @@ func.func @reduce_max(%arg0: tensor<2x5xf32>) -> tensor<5xf32> {
 }
 
 // CHECK-LABEL: func.func @conv
-// CHECK:         %{{.*}} = "odla.conv"(%{{.*}}, %{{.*}}, %{{.*}}) {dilations = array<i64: 1, 1>, group = 1 : i64, input_layout = "channels_first", kernel_layout = "ois", operandSegmentSizes = array<i32: 1, 1, 1>, paddings_back = array<i64: 1, 1>, paddings_front = array<i64: 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+// CHECK:         %{{.*}} = "odla.conv"(%{{.*}}, %{{.*}}, %{{.*}}) {dilations = array<i64: 1, 1>, group = 1 : i64, input_layout = "channels_first", kernel_layout = "ois", paddings_back = array<i64: 1, 1>, paddings_front = array<i64: 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
 func.func @conv(%arg0: tensor<1x3x8x8xf32>, %arg1: tensor<4x3x3x3xf32>, %arg2: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
-  %0 = "odla.conv"(%arg0, %arg1, %arg2) {dilations = array<i64: 1, 1>, group = 1 : i64, input_layout = "channels_first", kernel_layout = "ois", operandSegmentSizes = array<i32: 1, 1, 1>, paddings_back = array<i64: 1, 1>, paddings_front = array<i64: 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  %0 = "odla.conv"(%arg0, %arg1, %arg2) {dilations = array<i64: 1, 1>, group = 1 : i64, input_layout = "channels_first", kernel_layout = "ois", paddings_back = array<i64: 1, 1>, paddings_front = array<i64: 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
   return %0 : tensor<1x4x4x4xf32>
 }
 

@@ -98,7 +98,7 @@ func.func @bmm_k(%a0: tensor<2x2x3xf32>, %a1: tensor<4x5xf32>) {
 
 func.func @conv_layout(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf32>) {
   // expected-error @+1 {{'odla.conv' op attribute 'input_layout'}}
-  %0 = "odla.conv"(%a0, %a1) {dilations = array<i64: 1, 1>, group = 1 : i64, input_layout = "channels_last", kernel_layout = "ois", operandSegmentSizes = array<i32: 1, 1, 0>, paddings_back = array<i64: 0, 0>, paddings_front = array<i64: 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %0 = "odla.conv"(%a0, %a1) {dilations = array<i64: 1, 1>, group = 1 : i64, input_layout = "channels_last", kernel_layout = "ois", paddings_back = array<i64: 0, 0>, paddings_front = array<i64: 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return
 }
 
@@ -106,7 +106,7 @@ func.func @conv_layout(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf32>) {
 
 func.func @conv_group(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf32>) {
   // expected-error @+1 {{'odla.conv' op attribute 'group' = 2: input channels 3 must equal kernel.shape[1] (3) x group}}
-  %0 = "odla.conv"(%a0, %a1) {dilations = array<i64: 1, 1>, group = 2 : i64, input_layout = "channels_first", kernel_layout = "ois", operandSegmentSizes = array<i32: 1, 1, 0>, paddings_back = array<i64: 0, 0>, paddings_front = array<i64: 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %0 = "odla.conv"(%a0, %a1) {dilations = array<i64: 1, 1>, group = 2 : i64, input_layout = "channels_first", kernel_layout = "ois", paddings_back = array<i64: 0, 0>, paddings_front = array<i64: 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return
 }
 
@@ -114,7 +114,7 @@ func.func @conv_group(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf32>) {
 
 func.func @conv_pads(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf32>) {
   // expected-error @+1 {{'odla.conv' op attribute 'paddings_front' = [-1, 0] must be all >= 0}}
-  %0 = "odla.conv"(%a0, %a1) {dilations = array<i64: 1, 1>, group = 1 : i64, input_layout = "channels_first", kernel_layout = "ois", operandSegmentSizes = array<i32: 1, 1, 0>, paddings_back = array<i64: 0, 0>, paddings_front = array<i64: -1, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %0 = "odla.conv"(%a0, %a1) {dilations = array<i64: 1, 1>, group = 1 : i64, input_layout = "channels_first", kernel_layout = "ois", paddings_back = array<i64: 0, 0>, paddings_front = array<i64: -1, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return
 }
 
@@ -122,7 +122,7 @@ func.func @conv_pads(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf32>) {
 
 func.func @conv_bias(%a0: tensor<1x3x8x8xf32>, %a1: tensor<4x3x3x3xf32>, %a2: tensor<3xf32>) {
   // expected-error @+1 {{'odla.conv' op operand 'bias' must have shape [4], got [3]}}
-  %0 = "odla.conv"(%a0, %a1, %a2) {dilations = array<i64: 1, 1>, group = 1 : i64, input_layout = "channels_first", kernel_layout = "ois", operandSegmentSizes = array<i32: 1, 1, 1>, paddings_back = array<i64: 0, 0>, paddings_front = array<i64: 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x4x6x6xf32>
+  %0 = "odla.conv"(%a0, %a1, %a2) {dilations = array<i64: 1, 1>, group = 1 : i64, input_layout = "channels_first", kernel_layout = "ois", paddings_back = array<i64: 0, 0>, paddings_front = array<i64: 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x4x6x6xf32>
   return
 }
 
