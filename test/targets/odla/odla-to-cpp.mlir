@@ -5,6 +5,10 @@
 // RUN: rm -rf %t && mkdir -p %t && strata-translate --odla-to-cpp %s -o %t/tiny.cc
 // RUN: FileCheck %s --check-prefix=HEADER < %t/tiny.h
 // RUN: od -A n -c -N 8 %t/tiny.bin | FileCheck %s --check-prefix=BIN
+// An nn module must go through convert-nn-to-odla first.
+// RUN: not strata-translate --odla-to-cpp %S/Inputs/relu.nn.mlir 2>&1 | FileCheck %s --check-prefix=NN
+
+// NN: strata-translate: error: odla-to-cpp: 'nn.relu' at loc("relu") is not an odla op (run convert-nn-to-odla first)
 
 // CHECK:       #include <odla.h>
 // CHECK:       #include "tiny.h"
