@@ -119,7 +119,9 @@ def test_failed_run_leaves_no_output_file(tmp_path: Path) -> None:
 def test_translate_requires_a_mode(good_file: Path) -> None:
     r = run_tool("strata-translate", str(good_file))
     assert r.returncode == 1
-    assert "one of the arguments --import-onnx --mlir-to-llvmir --odla-to-cpp is required" in r.stderr
+    assert (
+        "one of the arguments --import-onnx --mlir-to-llvmir --odla-to-cpp is required" in r.stderr
+    )
 
 
 # ---- in-process: strata-opt ------------------------------------------------------------------
