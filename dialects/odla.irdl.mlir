@@ -125,6 +125,55 @@ irdl.dialect @odla {
     irdl.operands(input: %1)
     irdl.results(result: %2)
   }
+  irdl.operation @equal {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %1, rhs: %2)
+    irdl.results(result: %3)
+  }
+  irdl.operation @less {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %1, rhs: %2)
+    irdl.results(result: %3)
+  }
+  irdl.operation @greater {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %1, rhs: %2)
+    irdl.results(result: %3)
+  }
+  irdl.operation @less_or_equal {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %1, rhs: %2)
+    irdl.results(result: %3)
+  }
+  irdl.operation @greater_or_equal {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %1, rhs: %2)
+    irdl.results(result: %3)
+  }
+  irdl.operation @not {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    irdl.operands(input: %1)
+    irdl.results(result: %2)
+  }
+  irdl.operation @select {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    irdl.operands(condition: %1, a: %2, b: %3)
+    irdl.results(result: %4)
+  }
   irdl.operation @gemm {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"

@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from strata.dialects.nn_rules import (
+    BOOL,
     INDEX_DTYPES,
     Rule,
     broadcast_shapes,
@@ -38,6 +39,7 @@ from strata.dialects.nn_rules import (
     check_choice,
     check_list_len,
     check_positive,
+    need_bool,
     need_float,
     norm_axes,
     norm_axis,
@@ -117,6 +119,27 @@ def _binary(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     need_float(a, "lhs")
     same_dtype(a, "lhs", b, "rhs")
     return [TensorSpec(broadcast_shapes(a.shape, b.shape), a.dtype)]
+
+
+def _compare(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    a, b = req(specs[0], "lhs"), req(specs[1], "rhs")
+    same_dtype(a, "lhs", b, "rhs")
+    if a.dtype == BOOL:
+        raise OpVerifyError("operands 'lhs' and 'rhs' must be numbers, got bool")
+    return [TensorSpec(broadcast_shapes(a.shape, b.shape), BOOL)]
+
+
+def _not(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "input")
+    need_bool(x, "input")
+    return [x]
+
+
+def _select(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    c, a, b = req(specs[0], "condition"), req(specs[1], "a"), req(specs[2], "b")
+    need_bool(c, "condition")
+    same_dtype(a, "a", b, "b")
+    return [TensorSpec(broadcast_shapes(c.shape, a.shape, b.shape), a.dtype)]
 
 
 def _gelu(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
@@ -443,6 +466,43 @@ MATH: tuple[OpDef, ...] = (
     _unary_op("reciprocal", "odla_Reciprocal", "1 / x"),
     _unary_op("erf", "odla_Erf", "Gauss error function"),
     _unary_op("tanh", "odla_Tanh", "hyperbolic tangent"),
+    *(
+        _op(
+            name,
+            f"Element-wise lhs {sign} rhs with broadcasting; bool result.",
+            LHS_RHS,
+            _compare,
+            category="math",
+            call=call,
+        )
+        for name, sign, call in (
+            ("equal", "==", "odla_Equal"),
+            ("less", "<", "odla_Less"),
+            ("greater", ">", "odla_Greater"),
+            ("less_or_equal", "<=", "odla_LessOrEqual"),
+            ("greater_or_equal", ">=", "odla_GreaterOrEqual"),
+        )
+    ),
+    _op(
+        "not",
+        "Element-wise logical not of a bool value.",
+        INPUT,
+        _not,
+        category="math",
+        call="odla_Not",
+    ),
+    _op(
+        "select",
+        "Element-wise condition ? a : b with 3-way broadcasting.",
+        (
+            Operand("condition", "bool selector"),
+            Operand("a", "taken where true"),
+            Operand("b", "taken where false"),
+        ),
+        _select,
+        category="math",
+        call="odla_Select",
+    ),
     _op(
         "gemm",
         "alpha * op(a) @ op(b) + beta * c for 2-d a, b (op: optional transpose).",

@@ -290,7 +290,22 @@ def convert_layer_norm(root: ir.Operation, _: Sequence[ir.Attribute]) -> Sequenc
     return [y, mean, inv_std]
 
 
+def convert_split(root: ir.Operation, _: Sequence[ir.Attribute]) -> Sequence[ir.Value]:
+    x = root.operands[0]
+    dims = _dims(x)
+    axis = _attr(root, "axis")
+    axis = axis + len(dims) if axis < 0 else axis
+    pieces, begin = [], 0
+    for size in _attr(root, "split"):
+        start, end = [0] * len(dims), list(dims)
+        start[axis], end[axis] = begin, begin + size
+        pieces.append(odla.build.slice(x, start=start, end=end, stride=[1] * len(dims)))
+        begin += size
+    return pieces
+
+
 CONVERSIONS: dict[str, Conversion] = {
+    "ConvertSplit": convert_split,
     "ConvertConstant": convert_constant,
     "ConvertConv": convert_conv,
     "ConvertPool": convert_pool,

@@ -241,6 +241,8 @@ class _Emitter:
         ins = [self.names[v] for v in op.operands]
         if short in _PLAIN:
             return f"{fn}({', '.join(ins)}, {vid})"
+        if short == "select":
+            return f"{fn}({ins[0]}, {ins[1]}, {ins[2]}, {out_dims}, {vid})"
         if short == "gelu":
             return f"{fn}({ins[0]}, {a('use_approx')}, {vid})"
         if short == "leaky_relu":
@@ -321,7 +323,8 @@ class _Emitter:
 _PLAIN = frozenset(
     {
         "add", "sub", "mul", "div", "max", "min", "pow", "abs", "neg", "exp", "log", "sqrt",
-        "rsqrt", "reciprocal", "erf", "tanh", "relu", "sigmoid",
+        "rsqrt", "reciprocal", "erf", "tanh", "relu", "sigmoid", "equal", "less", "greater",
+        "less_or_equal", "greater_or_equal", "not",
     }
 )  # fmt: skip
 

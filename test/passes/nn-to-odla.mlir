@@ -76,3 +76,20 @@ func.func @attention(%q: tensor<2x3x4xf32>, %k: tensor<2x4x3xf32>, %g: tensor<2x
   %4 = "nn.gelu"(%3#0) {approximate = "none"} : (tensor<2x3x2xf32>) -> tensor<2x3x2xf32>
   return %4 : tensor<2x3x2xf32>
 }
+
+// -----
+
+// IsNaN as BERT's exporter writes it (x == x, not), Where as select, Split as slices.
+// CHECK-LABEL: func.func @select_split
+// CHECK:         %[[EQ:.*]] = "odla.equal"(%[[X:.*]], %[[X]])
+// CHECK:         %[[NOT:.*]] = "odla.not"(%[[EQ]])
+// CHECK:         "odla.select"(%[[NOT]], %{{.*}}, %[[X]])
+// CHECK:         "odla.slice"(%{{.*}}) {end = array<i64: 2, 2>, start = array<i64: 0, 0>, stride = array<i64: 1, 1>}
+// CHECK:         "odla.slice"(%{{.*}}) {end = array<i64: 2, 4>, start = array<i64: 0, 2>, stride = array<i64: 1, 1>}
+func.func @select_split(%x: tensor<2x4xf32>, %z: tensor<f32>) -> (tensor<2x2xf32>, tensor<2x2xf32>) {
+  %0 = "nn.equal"(%x, %x) : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xi1>
+  %1 = "nn.not"(%0) : (tensor<2x4xi1>) -> tensor<2x4xi1>
+  %2 = "nn.where"(%1, %z, %x) : (tensor<2x4xi1>, tensor<f32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %3:2 = "nn.split"(%2) {axis = 1 : i64, split = array<i64: 2, 2>} : (tensor<2x4xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>)
+  return %3#0, %3#1 : tensor<2x2xf32>, tensor<2x2xf32>
+}

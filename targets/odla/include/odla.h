@@ -145,6 +145,18 @@ ODLA_API odla_value odla_Rsqrt(odla_value input, const odla_value_id value_id);
 ODLA_API odla_value odla_Reciprocal(odla_value input, const odla_value_id value_id);
 ODLA_API odla_value odla_Erf(odla_value input, const odla_value_id value_id);
 ODLA_API odla_value odla_Tanh(odla_value input, const odla_value_id value_id);
+/* Comparisons (numbers of one element type, broadcasting) give ODLA_BOOL values. */
+ODLA_API odla_value odla_Equal(odla_value lhs, odla_value rhs, const odla_value_id value_id);
+ODLA_API odla_value odla_Less(odla_value lhs, odla_value rhs, const odla_value_id value_id);
+ODLA_API odla_value odla_Greater(odla_value lhs, odla_value rhs, const odla_value_id value_id);
+ODLA_API odla_value odla_LessOrEqual(odla_value lhs, odla_value rhs,
+                                     const odla_value_id value_id);
+ODLA_API odla_value odla_GreaterOrEqual(odla_value lhs, odla_value rhs,
+                                        const odla_value_id value_id);
+ODLA_API odla_value odla_Not(odla_value input, const odla_value_id value_id);
+/* condition ? a : b element-wise, the three broadcast together. */
+ODLA_API odla_value odla_Select(odla_value condition, odla_value a, odla_value b,
+                                odla_value_shape output_dims, const odla_value_id value_id);
 /* alpha * op(A) @ op(B) + beta * C; C may be NULL. */
 ODLA_API odla_value odla_Gemm(odla_value A, odla_bool transpose_A, odla_value B, odla_bool transpose_B,
                               odla_float32 alpha, odla_float32 beta, odla_value C,

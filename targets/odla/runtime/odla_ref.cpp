@@ -468,6 +468,49 @@ odla_value softmax(odla_value x, odla_int32 axis, const odla_value_id id, bool l
   }, id);
 }
 
+// Element i of a number buffer as double (for comparisons; int64 beyond 2^53 rounds).
+double load_number(odla_element_type t, const void* p, int64_t i) {
+  return is_float_type(t) ? load_f(t, p, i) : static_cast<double>(load_i(t, p, i));
+}
+
+// Strides of `in` broadcast to `out` for an n-ary element-wise op.
+template <class F>
+void for_broadcast(const Dims& out, const std::vector<Dims>& strides, F f) {
+  if (numel(out) == 0) return;
+  Dims idx(out.size(), 0);
+  int64_t o = 0;
+  std::vector<int64_t> offs(strides.size());
+  do {
+    for (size_t k = 0; k < strides.size(); ++k) {
+      offs[k] = 0;
+      for (size_t i = 0; i < out.size(); ++i) offs[k] += idx[i] * strides[k][i];
+    }
+    f(o++, offs);
+  } while (next_index(idx, out));
+}
+
+odla_value compare(odla_value a, odla_value b, const odla_value_id id, int kind) {
+  ODLA_CHECK_ACTIVE(id);
+  if (!usable({a, b})) return fail("invalid operand", id);
+  odla_element_type t = a->type.element_type;
+  if (t != b->type.element_type || t == ODLA_BOOL || t == ODLA_FLOAT16)
+    return fail("operands must be numbers of one element type", id);
+  Dims da = a->dims(), db = b->dims(), out;
+  if (!broadcast_dims(da, db, &out))
+    return fail("shapes " + show(da) + " and " + show(db) + " do not broadcast", id);
+  std::vector<Dims> st = {broadcast_strides(da, out), broadcast_strides(db, out)};
+  return add_op({ODLA_BOOL, shape_of(out)}, {a, b}, [=](const Args& args) -> const char* {
+    uint8_t* po = static_cast<uint8_t*>(args.out);
+    for_broadcast(out, st, [&](int64_t o, const std::vector<int64_t>& off) {
+      double x = load_number(t, args.in[0], off[0]), y = load_number(t, args.in[1], off[1]);
+      bool r = kind == 0 ? x == y : kind == 1 ? x < y : kind == 2 ? x > y : kind == 3 ? x <= y
+                                                                                      : x >= y;
+      po[o] = r ? 1 : 0;
+    });
+    return nullptr;
+  }, id);
+}
+
 }  // namespace
 
 extern "C" {
@@ -671,6 +714,64 @@ odla_value odla_Erf(odla_value x, const odla_value_id id) {
 }
 odla_value odla_Tanh(odla_value x, const odla_value_id id) {
   return unary(x, id, [](float v) { return std::tanh(v); });
+}
+
+odla_value odla_Equal(odla_value a, odla_value b, const odla_value_id id) {
+  return compare(a, b, id, 0);
+}
+odla_value odla_Less(odla_value a, odla_value b, const odla_value_id id) {
+  return compare(a, b, id, 1);
+}
+odla_value odla_Greater(odla_value a, odla_value b, const odla_value_id id) {
+  return compare(a, b, id, 2);
+}
+odla_value odla_LessOrEqual(odla_value a, odla_value b, const odla_value_id id) {
+  return compare(a, b, id, 3);
+}
+odla_value odla_GreaterOrEqual(odla_value a, odla_value b, const odla_value_id id) {
+  return compare(a, b, id, 4);
+}
+
+odla_value odla_Not(odla_value x, const odla_value_id id) {
+  ODLA_CHECK_ACTIVE(id);
+  if (!usable({x})) return fail("invalid operand", id);
+  if (x->type.element_type != ODLA_BOOL) return fail("operand must be ODLA_BOOL", id);
+  int64_t n = numel(x->dims());
+  return add_op(x->type, {x}, [n](const Args& a) -> const char* {
+    const uint8_t* in = static_cast<const uint8_t*>(a.in[0]);
+    uint8_t* out = static_cast<uint8_t*>(a.out);
+    for (int64_t i = 0; i < n; ++i) out[i] = in[i] ? 0 : 1;
+    return nullptr;
+  }, id);
+}
+
+odla_value odla_Select(odla_value condition, odla_value a, odla_value b,
+                       odla_value_shape output_dims, const odla_value_id id) {
+  ODLA_CHECK_ACTIVE(id);
+  if (!usable({condition, a, b})) return fail("invalid operand", id);
+  if (condition->type.element_type != ODLA_BOOL) return fail("condition must be ODLA_BOOL", id);
+  if (a->type.element_type != b->type.element_type)
+    return fail("a and b must have one element type", id);
+  Dims dc = condition->dims(), da = a->dims(), db = b->dims(), ab, out;
+  if (!broadcast_dims(da, db, &ab) || !broadcast_dims(dc, ab, &out))
+    return fail("shapes " + show(dc) + ", " + show(da) + " and " + show(db) +
+                    " do not broadcast", id);
+  if (!same_dims(output_dims, out))
+    return fail("output_dims " + show(dims_of(output_dims)) + " differ from " + show(out), id);
+  std::vector<Dims> st = {broadcast_strides(dc, out), broadcast_strides(da, out),
+                          broadcast_strides(db, out)};
+  size_t es = elem_size(a->type.element_type);
+  return add_op({a->type.element_type, output_dims}, {condition, a, b},
+                [=](const Args& args) -> const char* {
+    const uint8_t* c = static_cast<const uint8_t*>(args.in[0]);
+    const unsigned char* pa = static_cast<const unsigned char*>(args.in[1]);
+    const unsigned char* pb = static_cast<const unsigned char*>(args.in[2]);
+    unsigned char* po = static_cast<unsigned char*>(args.out);
+    for_broadcast(out, st, [&](int64_t o, const std::vector<int64_t>& off) {
+      std::memcpy(po + o * es, c[off[0]] ? pa + off[1] * es : pb + off[2] * es, es);
+    });
+    return nullptr;
+  }, id);
 }
 
 odla_value odla_Gemm(odla_value A, odla_bool transpose_A, odla_value B, odla_bool transpose_B,

@@ -291,3 +291,21 @@ func.func @cast(%arg0: tensor<4xf32>) -> tensor<4xi64> {
   %0 = "odla.cast"(%arg0) {target_type = i64} : (tensor<4xf32>) -> tensor<4xi64>
   return %0 : tensor<4xi64>
 }
+// CHECK-LABEL: func.func @compare_select
+// CHECK:         "odla.equal"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+// CHECK:         "odla.less"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+// CHECK:         "odla.greater"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+// CHECK:         "odla.less_or_equal"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+// CHECK:         "odla.greater_or_equal"(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+// CHECK:         "odla.not"(%{{.*}}) : (tensor<2x3xi1>) -> tensor<2x3xi1>
+// CHECK:         "odla.select"(%{{.*}}, %{{.*}}, %{{.*}}) : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+func.func @compare_select(%arg0: tensor<2x3xf32>, %arg1: tensor<3xf32>) -> tensor<2x3xf32> {
+  %0 = "odla.equal"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  %1 = "odla.less"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  %2 = "odla.greater"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  %3 = "odla.less_or_equal"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  %4 = "odla.greater_or_equal"(%arg0, %arg1) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  %5 = "odla.not"(%0) : (tensor<2x3xi1>) -> tensor<2x3xi1>
+  %6 = "odla.select"(%5, %arg0, %arg1) : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %6 : tensor<2x3xf32>
+}

@@ -229,3 +229,27 @@ func.func @missing_id(%a0: tensor<2xf32>) {
   %0 = "odla.output"(%a0) : (tensor<2xf32>) -> tensor<2xf32>
   return
 }
+
+// -----
+
+func.func @equal_bool(%a0: tensor<2xi1>, %a1: tensor<2xi1>) {
+  // expected-error @+1 {{'odla.equal' op operands 'lhs' and 'rhs' must be numbers, got bool}}
+  %0 = "odla.equal"(%a0, %a1) : (tensor<2xi1>, tensor<2xi1>) -> tensor<2xi1>
+  return
+}
+
+// -----
+
+func.func @not_float(%a0: tensor<2xf32>) {
+  // expected-error @+1 {{'odla.not' op operand 'input' must be a bool (i1) tensor, got float32}}
+  %0 = "odla.not"(%a0) : (tensor<2xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @select_condition(%a0: tensor<2xf32>, %a1: tensor<2xf32>) {
+  // expected-error @+1 {{'odla.select' op operand 'condition' must be a bool (i1) tensor, got float32}}
+  %0 = "odla.select"(%a0, %a1, %a1) : (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return
+}
