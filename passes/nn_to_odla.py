@@ -393,15 +393,15 @@ class _Driver:
 
         return call
 
-    def run(self, module: ir.Operation, runtime_name: str) -> None:
+    def run(self, module: ir.Operation, runtime_name: str, fallback: bool) -> None:
         rt = runtime(runtime_name)
         rewrite.walk_and_apply_patterns(module, self.frozen)
-        problems: list[str] = list(self.errors)
+        problems: list[str] = []
+        leftovers: list[ir.Operation] = []
 
         def visit(op: ir.Operation) -> ir.WalkResult:
             if op.name.startswith("nn."):
-                if not any(e.startswith(f"{where(op)}:") for e in self.errors):
-                    problems.append(f"{where(op)}: no conversion to odla")
+                leftovers.append(op)
             elif op.name.startswith("odla."):
                 short = op.name.removeprefix("odla.")
                 try:
@@ -418,10 +418,51 @@ class _Driver:
             return ir.WalkResult.ADVANCE
 
         module.walk(visit, ir.WalkOrder.PRE_ORDER)
+        for op in leftovers:
+            why = [e for e in self.errors if e.startswith(f"{where(op)}:")]
+            if not fallback:
+                problems.extend(why or [f"{where(op)}: no conversion to odla"])
+            elif len(op.results) != 1:
+                problems.append(
+                    f"{where(op)}: no conversion to odla, and the loop-path fallback takes ops "
+                    f"with one result (this one has {len(op.results)})"
+                )
         if problems:
             raise CompilationError(
                 "convert-nn-to-odla failed:\n  " + "\n  ".join(dict.fromkeys(problems))
             )
+        for k, op in enumerate(leftovers):
+            _outline(module, op, f"{FALLBACK_PREFIX}{k}")
+
+
+FALLBACK_PREFIX = "odla_fallback_"
+FALLBACK_NODE_ATTR = "odla.fallback_node"
+
+
+def _outline(module: ir.Operation, op: ir.Operation, symbol: str) -> None:
+    """Move `op` into `func.func private @symbol` and call that instead (the loop path)."""
+    from mlir.dialects import func
+
+    node = node_name(op.location) or op.name
+    in_types = [v.type for v in op.operands]
+    out_types = [r.type for r in op.results]
+    body = module.regions[0].blocks[0]
+    with op.location:
+        with ir.InsertionPoint(body):
+            f = func.FuncOp(symbol, ir.FunctionType.get(in_types, out_types))
+            f.attributes["sym_visibility"] = ir.StringAttr.get("private")
+            f.attributes[FALLBACK_NODE_ATTR] = ir.StringAttr.get(node)
+            entry = f.add_entry_block()
+        with ir.InsertionPoint(entry):
+            clone = op.clone()
+            for i, arg in enumerate(entry.arguments):
+                clone.operands[i] = arg
+            func.ReturnOp(list(clone.results))
+        with ir.InsertionPoint(op):
+            call = func.CallOp(out_types, ir.FlatSymbolRefAttr.get(symbol), list(op.operands))
+    for old, new in zip(op.results, call.results, strict=True):
+        old.replace_all_uses_with(new)
+    op.erase()
 
 
 @register_pass
@@ -431,18 +472,21 @@ class ConvertNNToODLA(ModulePass):
 
     name: ClassVar[str] = "convert-nn-to-odla"
     runtime: str = "ref"
+    fallback: bool = True
 
     def run(self, module: ir.Operation) -> None:
         op = module.operation if isinstance(module, ir.Module) else module
         runtime(self.runtime)  # an unknown name fails before any rewrite
         for f in public_funcs(op):
             _bind_values(f)
-        _Driver().run(op, self.runtime)
+        _Driver().run(op, self.runtime, self.fallback)
 
 
-def convert_module(module: ir.Module | ir.Operation, runtime_name: str = "ref") -> None:
+def convert_module(
+    module: ir.Module | ir.Operation, runtime_name: str = "ref", fallback: bool = True
+) -> None:
     """Apply convert-nn-to-odla to `module` in place (raises CompilationError)."""
-    ConvertNNToODLA(runtime=runtime_name).run(
+    ConvertNNToODLA(runtime=runtime_name, fallback=fallback).run(
         module.operation if isinstance(module, ir.Module) else module
     )
 

@@ -41,7 +41,7 @@ TARGETS = ("cpu", "odla")
 PLANNED_TARGETS = ("cxx", "cuda", "halide")
 # the keyword options each target takes (beyond the common ones of `compile`)
 _TARGET_OPTIONS = {"cpu": ("emit_data_as_c", "mcpu"), "odla": ("odla_runtime",)}
-_ARTIFACT_SUFFIXES = (".h", ".so", ".bin", "_data.c", ".cc", ".json")
+_ARTIFACT_SUFFIXES = (".h", ".so", ".bin", "_data.c", ".cc", "_kernels.o", ".json")
 
 
 def check_target(target: str) -> None:

@@ -119,12 +119,18 @@ def link_relocatable(objs: list[Path], out: Path) -> None:
 
 
 def build_cxx_shared(
-    src: Path, out: Path, include_dirs: list[Path], libs: list[str], opt: str = "-O2"
+    src: Path,
+    out: Path,
+    include_dirs: list[Path],
+    libs: list[str],
+    objs: list[Path] | None = None,
+    opt: str = "-O2",
 ) -> None:
-    """Compile the C++17 source `src` into the shared library `out`, linking `libs`."""
+    """Compile the C++17 source `src` (with the objects `objs`) into the shared library
+    `out`, linking `libs`."""
     includes = [arg for d in include_dirs for arg in ("-I", str(d))]
     _run(
-        [cxx_compiler(), "-std=c++17", opt, "-fPIC", "-shared", *includes, str(src), "-o",
-         str(out), *libs, "-lpthread", "-ldl"],
+        [cxx_compiler(), "-std=c++17", opt, "-fPIC", "-shared", *includes, str(src),
+         *map(str, objs or []), "-o", str(out), *libs, "-lm", "-lpthread", "-ldl"],
         "c++",
     )  # fmt: skip

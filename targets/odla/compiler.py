@@ -3,6 +3,12 @@
     nn --convert-nn-to-odla{runtime=R}--> odla --odla-to-cpp--> NAME.cc + NAME.h + NAME.bin
        --c++ -shared ... -lodla_R--> NAME.so (+ NAME.json, the artifact description)
 
+Ops the conversion leaves on the loop path (outlined into `@odla_fallback_K` functions) are
+compiled one by one by the CPU target (`emit="obj"`, weights as C: each is a relocatable
+object with the CPU target's entry points `NAME_fallback_K_init` / `__strata_run_packed` /
+`_fini`), combined into NAME_kernels.o, and linked into NAME.so; NAME.cc calls them through
+`odla_CustomCall`.
+
 NAME.so exports the same entry points as the CPU target's library, so `strata.load` and
 `CompiledModel` run it through the same loader (strata._runtime). `emit="cpp"` stops after
 writing the program (no NAME.so, no NAME.json). Runs inside the isolated compiler process.
@@ -87,6 +93,7 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: OdlaOptions) 
         program = emit_cpp.translate(
             module, name, imported.weights, __version__, entry=imported.entry
         )
+        kernels = _compile_fallbacks(imported, name, program.fallbacks, out_dir, log)
     cc = out_dir / f"{name}.cc"
     cc.write_text(program.source)
     (out_dir / f"{name}.h").write_text(program.header)
@@ -112,8 +119,58 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: OdlaOptions) 
         out_dir / f"{name}.so",
         [out_dir, runtimes.include_dir()],
         [f"-L{libdir}", f"-l{rt.library}", f"-Wl,-rpath,{libdir}"],
+        [kernels] if kernels else None,
     )
     log(f"linked {name}.so against {libdir}/lib{rt.library}.so")
     meta.library = f"{name}.so"
     meta.write(out_dir)
     return meta
+
+
+def _compile_fallbacks(
+    imported: ImportedModel,
+    name: str,
+    fallbacks: list[tuple[str, str]],
+    out_dir: Path,
+    log: Callable[[str], None],
+) -> Path | None:
+    """Compile each outlined nn function with the CPU target; NAME_kernels.o, or None."""
+    if not fallbacks:
+        return None
+    import tempfile
+
+    from mlir import ir
+
+    from strata.dialects.opdef import dtype_of
+    from strata.frontends.base import TensorInfo
+    from strata.targets.cpu import compiler as cpu
+
+    symbols = ir.SymbolTable(imported.module.operation)
+    objs: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="strata-odla-fb-") as tmp_s:
+        tmp = Path(tmp_s)
+        for symbol, c_name in fallbacks:
+            module = ir.Module.create(loc=ir.Location.unknown())
+            f = symbols[symbol].operation.clone(ip=ir.InsertionPoint(module.body))
+            del f.attributes["sym_visibility"]
+            ftype = ir.FunctionType(ir.TypeAttr(f.attributes["function_type"]).value)
+
+            def infos(types: list[ir.Type], prefix: str) -> list[TensorInfo]:
+                out = []
+                for i, t in enumerate(types):
+                    rt = ir.RankedTensorType(t)
+                    spec = dtype_of(rt.element_type)
+                    out.append(TensorInfo(f"{prefix}{i}", tuple(int(d) for d in rt.shape), spec))
+                return out
+
+            sub = ImportedModel(
+                module, symbol, infos(list(ftype.inputs), "in"), infos(list(ftype.results), "out"),
+                {},
+            )  # fmt: skip
+            opts = cpu.CpuOptions(name=c_name, emit="obj", emit_data_as_c=True, num_threads=1)
+            cpu.compile_imported(sub, tmp, opts)
+            objs.append(tmp / f"{c_name}.o")
+            log(f"compiled {symbol} on the loop path as {c_name}")
+        kernels = out_dir / f"{name}_kernels.o"
+        toolchain.link_relocatable(objs, kernels)
+    return kernels

@@ -71,6 +71,13 @@ class OdlaProgram:
     layout: weights.WeightLayout
     inputs: list[abi.Tensor]
     outputs: list[abi.Tensor]
+    # ops on the loop path: (symbol of the private nn function, C name of its entry points)
+    fallbacks: list[tuple[str, str]]
+
+
+def fallback_c_name(name: str, symbol: str) -> str:
+    """The C name of the CPU-compiled function `symbol` (@odla_fallback_K -> NAME_fallback_K)."""
+    return f"{name}_{symbol.removeprefix('odla_')}"
 
 
 def _spec(v: ir.Value) -> tuple[list[int], np.dtype]:
@@ -135,8 +142,11 @@ def _attr(op: ir.Operation, name: str) -> object:
 
 
 class _Emitter:
-    def __init__(self, weight_data: Callable[[str], np.ndarray]) -> None:
+    def __init__(self, weight_data: Callable[[str], np.ndarray], name: str) -> None:
         self.weight_data = weight_data
+        self.name = name
+        self.fallbacks: list[tuple[str, str]] = []
+        self.fallback_defs: list[str] = []
         self.lines: list[str] = []
         self.names: dict[ir.Value, str] = {}  # value -> C++ variable
         self.taken: set[str] = {"g_comp", "weight", "ctx"}
@@ -197,6 +207,44 @@ class _Emitter:
         self.lines.append(f"  // {comment}".replace("*/", "* /"))
         call = self.call(op, short, var, ident, dims, dtype)
         self.lines.append(f"  odla_value {var} = {call};")
+        self.names[result] = var
+
+    def emit_call(self, op: ir.Operation, callee: ir.Operation) -> None:
+        """A func.call of an outlined nn op: odla_CustomCall of its CPU-compiled function."""
+        symbol = ir.FlatSymbolRefAttr(op.attributes["callee"]).value
+        if len(op.results) != 1:
+            raise CompilationError(f"fallback call @{symbol} must have one result")
+        c_name = fallback_c_name(self.name, symbol)
+        if (symbol, c_name) not in self.fallbacks:
+            self.fallbacks.append((symbol, c_name))
+            n = len(op.operands)
+            args = ", ".join([f"const_cast<void*>(in[{i}])" for i in range(n)] + ["out"])
+            self.fallback_defs.append(
+                f"""extern "C" int {c_name}_init(const char* weights_path);
+extern "C" void {c_name}_fini(void);
+extern "C" int {c_name}__strata_run_packed(void* const* args);
+static int {c_name}_call(const void* const* in, void* out) {{
+  void* args[] = {{{args}}};
+  return {c_name}__strata_run_packed(args);
+}}
+"""
+            )
+        result = op.results[0]
+        dims, dtype = _spec(result)
+        node = node_name(op.location) or symbol
+        ident = self.claims.get(result) or self.unique_id(node)
+        inner = callee.regions[0].blocks[0].operations[0].operation.name
+        self.lines.append(
+            f"  // node {node!r} ({inner}, on Strata's loop path: {c_name}): "
+            f"{dtype.name}{_dims_text(dims)}".replace("*/", "* /")
+        )
+        var = self.var(ident)
+        ins = ", ".join(self.names[v] for v in op.operands)
+        elem = _elem(dtype, f"value {ident!r}")
+        self.lines.append(
+            f"  odla_value {var} = odla_CustomCall({{{len(op.operands)}, {{{ins}}}}}, "
+            f"{{{elem}, {_shape(dims)}}}, {c_name}_call, {_vid(ident)});"
+        )
         self.names[result] = var
 
     def operand(self, v: ir.Value | None) -> str:
@@ -363,7 +411,8 @@ def translate(
     `weight_data` gives the array of each `dense_resource` blob key."""
     func_op = entry_function(module, entry)
     lookup = weight_data if callable(weight_data) else _lookup(weight_data)
-    em = _Emitter(lookup)
+    em = _Emitter(lookup, name)
+    symbols = ir.SymbolTable(module.operation)
     block = func_op.regions[0].blocks[0]
     inputs: list[abi.Tensor] = []
     outputs: list[abi.Tensor] = []
@@ -383,6 +432,12 @@ def translate(
         o = op.operation
         if o.name == "func.return":
             ret = o
+            continue
+        if o.name == "func.call":
+            symbol = ir.FlatSymbolRefAttr(o.attributes["callee"]).value
+            if not symbol.startswith("odla_fallback_") or symbol not in symbols:
+                raise CompilationError(f"odla-to-cpp: call of @{symbol} is not an odla fallback")
+            em.emit_call(o, symbols[symbol].operation)
             continue
         if not o.name.startswith("odla."):
             raise CompilationError(
@@ -410,7 +465,7 @@ def translate(
     out_vars = [em.names[v] for v in ret.operands]
     source = _render(name, version, em, layout, inputs, outputs, out_vars, out_ids)
     header = abi.render_header(name, inputs, outputs, version)
-    return OdlaProgram(name, source, header, em.arrays, layout, inputs, outputs)
+    return OdlaProgram(name, source, header, em.arrays, layout, inputs, outputs, em.fallbacks)
 
 
 def _lookup(table: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarray]:
@@ -450,6 +505,18 @@ def _render(
     nbytes = "{" + ", ".join(f"{t.nbytes}ULL" for t in io) + "}"
     loader = abi.render_weights_loader(name, layout, None)
     body = "\n".join(em.lines)
+    fallback_defs = (
+        "// Ops on Strata's loop path (the runtime lacks them), compiled by the CPU target into\n"
+        f"// {name}_kernels.o; each has the CPU target's entry points.\n"
+        + "\n".join(em.fallback_defs)
+        + "\n"
+        if em.fallbacks
+        else ""
+    )
+    fb_init = "".join(
+        f"    if (rc == STRATA_OK) rc = {c}_init(nullptr);\n" for _, c in em.fallbacks
+    )
+    fb_fini = "".join(f"    {c}_fini();\n" for _, c in em.fallbacks)
     return f"""// {name}.cc: the ODLA program of model '{name}', generated by Strata {version}.
 // Do not edit.
 //
@@ -468,7 +535,7 @@ def _render(
 {loader}
 static odla_computation g_comp = nullptr;
 
-// The start of constant i in the mapped weights file.
+{fallback_defs}// The start of constant i in the mapped weights file.
 static const void* weight(int i) {{ return g_base + kOffsets[i]; }}
 
 // Graph building: the computation of model '{name}'.
@@ -484,14 +551,15 @@ int {name}_init(const char* weights_path) {{
   pthread_mutex_lock(&g_lock);
   if (g_refs == 0) {{
     rc = map_file(weights_path);
-    if (rc == STRATA_OK &&
-        (odla_CreateComputation(&g_comp) != ODLA_SUCCESS || {name}_helper() != ODLA_SUCCESS)) {{
+{fb_init}    if (rc == STRATA_OK &&
+        (odla_CreateComputation(&g_comp) != ODLA_SUCCESS || {name}_helper() != ODLA_SUCCESS))
+      rc = STRATA_ERR_RUNTIME;
+    if (rc != STRATA_OK && g_map) {{
       if (g_comp) odla_DestroyComputation(g_comp);
       g_comp = nullptr;
       munmap(g_map, g_map_size);
       g_map = nullptr;
       g_base = nullptr;
-      rc = STRATA_ERR_RUNTIME;
     }}
   }}
   if (rc == STRATA_OK) ++g_refs;
@@ -502,7 +570,7 @@ int {name}_init(const char* weights_path) {{
 void {name}_fini(void) {{
   pthread_mutex_lock(&g_lock);
   if (g_refs > 0 && --g_refs == 0) {{
-    odla_DestroyComputation(g_comp);
+{fb_fini}    odla_DestroyComputation(g_comp);
     munmap(g_map, g_map_size);
     g_comp = nullptr;
     g_map = nullptr;

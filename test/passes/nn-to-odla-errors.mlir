@@ -1,10 +1,11 @@
-// convert-nn-to-odla refuses what ODLA (or the chosen runtime) cannot express, naming the node.
-// RUN: not strata-opt %s --convert-nn-to-odla --split-input-file 2>&1 | FileCheck %s
+// convert-nn-to-odla refuses what ODLA (or the chosen runtime) cannot express, naming the node
+// (with the loop-path fallback off: with it, the first and third case run on the loop path).
+// RUN: not strata-opt %s --convert-nn-to-odla{fallback=false} --split-input-file 2>&1 | FileCheck %s
 // RUN: not strata-opt %s --convert-nn-to-odla{runtime=tpu} 2>&1 | FileCheck %s --check-prefix=RUNTIME
 
 // RUNTIME: unknown ODLA runtime 'tpu'; available: ref
 
-// An nn op without an odla form (no fallback yet).
+// An nn op without an odla form.
 // CHECK: node 'up' (nn.conv_transpose): no conversion to odla
 func.func @no_conversion(%x: tensor<1x1x2x2xf32>, %w: tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32> {
   %0 = "nn.conv_transpose"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32> loc("up")

@@ -93,3 +93,22 @@ func.func @select_split(%x: tensor<2x4xf32>, %z: tensor<f32>) -> (tensor<2x2xf32
   %3:2 = "nn.split"(%2) {axis = 1 : i64, split = array<i64: 2, 2>} : (tensor<2x4xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>)
   return %3#0, %3#1 : tensor<2x2xf32>, tensor<2x2xf32>
 }
+
+// -----
+
+// An op without an odla form stays on the loop path: it moves into a private function of
+// its own (compiled by the CPU target) and the computation calls it.
+// CHECK-LABEL: func.func @fallback
+// CHECK:         %[[X:.*]] = "odla.argument"
+// CHECK:         %[[UP:.*]] = call @odla_fallback_0(%[[X]], %{{.*}}) : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32>
+// CHECK:         "odla.relu"(%[[UP]])
+// CHECK-LABEL: func.func private @odla_fallback_0
+// CHECK-SAME:    attributes {odla.fallback_node = "up"}
+// CHECK:         %[[Y:.*]] = "nn.conv_transpose"(%arg0, %arg1)
+// CHECK:         return %[[Y]]
+func.func @fallback(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32> {
+  %w = "nn.constant"() {value = dense<0.5> : tensor<1x1x2x2xf32>} : () -> tensor<1x1x2x2xf32>
+  %0 = "nn.conv_transpose"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32> loc("up")
+  %1 = "nn.relu"(%0) : (tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
+  return %1 : tensor<1x1x3x3xf32>
+}

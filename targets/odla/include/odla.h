@@ -227,6 +227,15 @@ ODLA_API odla_value odla_Slice(odla_value input, const odla_int32* start, const 
 ODLA_API odla_value odla_Cast(odla_value input, odla_element_type target_type,
                               const odla_value_id value_id);
 
+/* ---- Strata's extension: calls of the program's own functions ----------------------------- */
+
+/* A function computing one value from its inputs' data into `output` (the result buffer, of
+ * the value's type); it returns 0 on success. Strata's odla target uses it for the ops a
+ * runtime lacks, compiled by Strata's loop path (the per-op fallback). */
+typedef int (*odla_custom_fn)(const odla_void* const* inputs, odla_void* output);
+ODLA_API odla_value odla_CustomCall(odla_values inputs, odla_value_type result_type,
+                                    odla_custom_fn function, const odla_value_id value_id);
+
 #ifdef __cplusplus
 }
 #endif

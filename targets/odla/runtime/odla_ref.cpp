@@ -1206,4 +1206,19 @@ odla_value odla_Cast(odla_value input, odla_element_type target_type, const odla
   }, id);
 }
 
+// ---- Strata's extension -----------------------------------------------------------------------
+
+odla_value odla_CustomCall(odla_values inputs, odla_value_type result_type,
+                           odla_custom_fn function, const odla_value_id id) {
+  ODLA_CHECK_ACTIVE(id);
+  if (!function || inputs.size > ODLA_MAX_OUTPUTS) return fail("invalid operand", id);
+  std::vector<odla_value> ins(inputs.values, inputs.values + inputs.size);
+  for (odla_value v : ins)
+    if (!usable({v})) return fail("invalid operand", id);
+  if (!valid_type(result_type)) return fail("invalid or dynamic result type", id);
+  return add_op(result_type, ins, [function](const Args& a) -> const char* {
+    return function(a.in.data(), a.out) == 0 ? nullptr : "the custom function failed";
+  }, id);
+}
+
 }  // extern "C"

@@ -172,17 +172,40 @@ def test_bert_style_model_matches_onnxruntime(tmp_path: Path) -> None:
     _check(path, {"ids": ids}, tmp_path)
 
 
-def test_unsupported_op_names_the_node(tmp_path: Path) -> None:
+def test_op_without_odla_form_runs_on_the_loop_path(tmp_path: Path) -> None:
+    """ConvTranspose has no odla op: the CPU target compiles it into NAME_kernels.o and the
+    ODLA program calls it (odla_CustomCall) between runtime ops."""
     r = np.random.default_rng(4)
     g = helper.make_graph(
-        [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="upsample")],
+        [
+            helper.make_node("Conv", ["x", "w0"], ["c"], pads=[1, 1, 1, 1], name="conv"),
+            helper.make_node("ConvTranspose", ["c", "w"], ["u"], strides=[2, 2], name="upsample"),
+            helper.make_node("Relu", ["u"], ["y"], name="relu"),
+        ],
         "up",
-        [vi("x", TensorProto.FLOAT, [1, 1, 2, 2])],
-        [vi("y", TensorProto.FLOAT, [1, 1, 3, 3])],
-        [_init(r, "w", 1, 1, 2, 2)],
+        [vi("x", TensorProto.FLOAT, [1, 2, 4, 4])],
+        [vi("y", TensorProto.FLOAT, [1, 3, 9, 9])],
+        [_init(r, "w0", 2, 2, 3, 3), _init(r, "w", 2, 3, 3, 3)],
     )
     path = _save(g, tmp_path / "up.onnx")
-    with pytest.raises(StrataError, match=r"node 'upsample' \(nn.conv_transpose\)"):
+    x = r.standard_normal((1, 2, 4, 4)).astype(np.float32)
+    _check(path, {"x": x}, tmp_path)
+    m = strata.compile(path, target="odla", cache_dir=tmp_path / "c")
+    program = (m.directory / "model.cc").read_text()
+    assert "// node 'upsample' (nn.conv_transpose, on Strata's loop path" in program
+    assert "odla_CustomCall(" in program and (m.directory / "model_kernels.o").is_file()
+
+
+def test_unsupported_op_names_the_node(tmp_path: Path) -> None:
+    """Integer Add converts to odla.add, whose (float) rule refuses it: an error at the node."""
+    g = helper.make_graph(
+        [helper.make_node("Add", ["x", "x"], ["y"], name="int_add")],
+        "iadd",
+        [vi("x", TensorProto.INT64, [3])],
+        [vi("y", TensorProto.INT64, [3])],
+    )
+    path = _save(g, tmp_path / "iadd.onnx")
+    with pytest.raises(StrataError, match=r"node 'int_add' \(odla.add\): operand 'lhs' must be"):
         strata.compile(path, target="odla", cache_dir=tmp_path / "c")
 
 
@@ -218,52 +241,83 @@ def test_stratac_odla_artifacts_load_and_emit_cpp(tmp_path: Path) -> None:
 
 MAIN_C = r"""
 #include <stdio.h>
-#include "mlp.h"
+#include "NAME.h"
 
 int main(int argc, char** argv) {
-  static float x[2 * 784], y[2 * 10];
+  static float x[NX], y[NY];
   FILE* f = fopen(argv[1], "rb");
-  if (!f || fread(x, sizeof x, 1, f) != 1) return 2;
+  if (argc != 3 || !f || fread(x, sizeof x, 1, f) != 1) return 2;
   fclose(f);
-  int rc = mlp_init(argv[2]);
+  int rc = NAME_init(argv[2]);
   if (rc != STRATA_OK) return 10 + rc;
-  rc = mlp(x, y);
+  rc = NAME(x, y);
   if (rc != STRATA_OK) return 20 + rc;
-  mlp_fini();
-  for (int i = 0; i < 20; ++i) printf("%.9g\n", y[i]);
-  return argc == 3 ? 0 : 3;
+  NAME_fini();
+  for (int i = 0; i < NY; ++i) printf("%.9g\n", y[i]);
+  return 0;
 }
 """
 
 
-@pytest.mark.skipif(shutil.which("cc") is None or shutil.which("c++") is None, reason="no cc")
-def test_c_program_links_the_program_against_libodla_ref(tmp_path: Path) -> None:
-    """A C program built from NAME.cc + NAME.bin + main.c, linked against libodla_ref."""
-    mlp = ROOT / "examples" / "mlp.onnx"
-    out = tmp_path / "mlp"
+def _c_program(model: Path, tmp_path: Path, x: np.ndarray, out_shape: tuple[int, ...],
+               **opts: str) -> np.ndarray:  # fmt: skip
+    """Build NAME.cc (+ NAME_kernels.o) + main.c against libodla_ref and run it on x."""
+    name = model.stem
+    extra = [a for k, v in opts.items() for a in (f"--{k.replace('_', '-')}", v)]
     subprocess.run(
-        ["stratac", str(mlp), "-o", str(out), "--target", "odla", "--emit", "cpp",
-         "--batch-size", "2", "-q"], check=True,
+        ["stratac", str(model), "-o", str(tmp_path / name), "--target", "odla", "--emit", "cpp",
+         "-q", *extra], check=True,
     )  # fmt: skip
-    (tmp_path / "main.c").write_text(MAIN_C)
+    main = MAIN_C.replace("NAME", name).replace("NX", str(x.size))
+    (tmp_path / "main.c").write_text(main.replace("NY", str(int(np.prod(out_shape)))))
     inc, lib = runtimes.include_dir(), runtimes.library_dir("ref")
     cc = os.environ.get("CC", "cc")
     subprocess.run([cc, "-std=c11", "-Wall", "-Werror", "-c", "main.c", "-o", "main.o"],
                    cwd=tmp_path, check=True)  # fmt: skip
     subprocess.run(
         ["c++", "-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-I", str(inc), "-I", ".",
-         "-c", "mlp.cc", "-o", "mlp.o"], cwd=tmp_path, check=True,
+         "-c", f"{name}.cc", "-o", f"{name}.o"], cwd=tmp_path, check=True,
     )  # fmt: skip
+    kernels = [f"{name}_kernels.o"] if (tmp_path / f"{name}_kernels.o").exists() else []
     subprocess.run(
-        ["c++", "main.o", "mlp.o", f"-L{lib}", "-lodla_ref", f"-Wl,-rpath,{lib}", "-o", "demo"],
-        cwd=tmp_path, check=True,
+        ["c++", "main.o", f"{name}.o", *kernels, f"-L{lib}", "-lodla_ref", f"-Wl,-rpath,{lib}",
+         "-lm", "-o", "demo"], cwd=tmp_path, check=True,
     )  # fmt: skip
-    x = np.random.default_rng(6).random((2, 784), dtype=np.float32)
-    (tmp_path / "x.raw").write_bytes(x.tobytes())
+    (tmp_path / "x.raw").write_bytes(np.ascontiguousarray(x).tobytes())
     run = subprocess.run(
-        [str(tmp_path / "demo"), "x.raw", "mlp.bin"], cwd=tmp_path, capture_output=True,
+        [str(tmp_path / "demo"), "x.raw", f"{name}.bin"], cwd=tmp_path, capture_output=True,
         text=True, check=True,
     )  # fmt: skip
-    got = np.array([float(v) for v in run.stdout.split()], np.float32).reshape(2, 10)
+    return np.array([float(v) for v in run.stdout.split()], np.float32).reshape(out_shape)
+
+
+@pytest.mark.skipif(shutil.which("cc") is None or shutil.which("c++") is None, reason="no cc")
+def test_c_program_links_the_program_against_libodla_ref(tmp_path: Path) -> None:
+    """A C program built from NAME.cc + NAME.bin + main.c, linked against libodla_ref."""
+    mlp = tmp_path / "mlp.onnx"
+    shutil.copy(ROOT / "examples" / "mlp.onnx", mlp)
+    x = np.random.default_rng(6).random((2, 784), dtype=np.float32)
+    got = _c_program(mlp, tmp_path, x, (2, 10), batch_size="2")
     want = ort.InferenceSession(str(mlp)).run(None, {"input": x})[0]
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.skipif(shutil.which("cc") is None or shutil.which("c++") is None, reason="no cc")
+def test_c_program_with_a_loop_path_op(tmp_path: Path) -> None:
+    """The same with an op on the loop path: NAME_kernels.o links in beside NAME.cc."""
+    r = np.random.default_rng(7)
+    g = helper.make_graph(
+        [
+            helper.make_node("ConvTranspose", ["x", "w"], ["u"], strides=[2, 2], name="up"),
+            helper.make_node("Sigmoid", ["u"], ["y"], name="sig"),
+        ],
+        "up",
+        [vi("x", TensorProto.FLOAT, [1, 2, 3, 3])],
+        [vi("y", TensorProto.FLOAT, [1, 1, 7, 7])],
+        [_init(r, "w", 2, 1, 3, 3)],
+    )
+    path = _save(g, tmp_path / "up.onnx")
+    x = r.standard_normal((1, 2, 3, 3)).astype(np.float32)
+    got = _c_program(path, tmp_path, x, (1, 1, 7, 7))
+    want = ort.InferenceSession(str(path)).run(None, {"x": x})[0]
     np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
