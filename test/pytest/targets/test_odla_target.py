@@ -56,6 +56,23 @@ def test_bundled_mlp_example_matches_onnxruntime(tmp_path: Path) -> None:
     _check(ROOT / "examples" / "mlp.onnx", {"input": x}, tmp_path, batch_size=3)
 
 
+def test_threads_run_one_model_at_once(tmp_path: Path) -> None:
+    """NAME() binds each call's buffers to a context of its own: concurrent calls (the GIL is
+    released while the library runs) give each caller its own result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    mlp = ROOT / "examples" / "mlp.onnx"
+    r = np.random.default_rng(8)
+    xs = [r.random((2, 784), dtype=np.float32) for _ in range(8)]
+    sess = ort.InferenceSession(str(mlp))
+    want = [sess.run(None, {"input": x})[0] for x in xs]
+    m = strata.compile(mlp, target="odla", batch_size=2, cache_dir=tmp_path / "c")
+    with m, ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda x: m.run([x])[0], xs * 4))
+    for i, g in enumerate(got):
+        np.testing.assert_allclose(g, want[i % len(xs)], rtol=RTOL, atol=ATOL)
+
+
 def test_elementwise_and_activations_match_onnxruntime(tmp_path: Path) -> None:
     r = np.random.default_rng(1)
     nodes = [
