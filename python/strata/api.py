@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 TARGETS = ("cpu", "odla")
 PLANNED_TARGETS = ("cxx", "cuda", "halide")
 # the keyword options each target takes (beyond the common ones of `compile`)
-_TARGET_OPTIONS = {"cpu": ("emit_data_as_c", "mcpu"), "odla": ("odla_runtime",)}
+_TARGET_OPTIONS = {"cpu": ("emit_data_as_c", "mcpu"), "odla": ("odla_runtime", "emit_data_as_c")}
 _ARTIFACT_SUFFIXES = (".h", ".so", ".bin", "_data.c", ".cc", "_kernels.o", ".json")
 
 
@@ -471,7 +471,8 @@ def compile(
     `emit_data_as_c=True` compiles the weights into the library; `mcpu="haswell"` (an LLVM CPU
     name, default "native": this host) is the CPU the code is generated and scheduled for.
     `target="odla"` compiles through the odla dialect into an ODLA C++ program linked against
-    an ODLA runtime: `odla_runtime="ref"` (the default; see docs/odla.md); it needs static
+    an ODLA runtime: `odla_runtime="ref"` (the default; see docs/odla.md), `emit_data_as_c`
+    as for the cpu target; it needs static
     shapes (give `input_shapes` / `batch_size` for a model with dynamic dims) and takes
     neither `num_threads` > 1 nor `profile`.
     Artifacts are cached in `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata).
@@ -644,7 +645,9 @@ def _compile_odla(
     runtime(rt)  # unknown names fail here, before compiling
     name = entry_func_name or "model"
     imp = _import_options(input_shapes, batch_size, outputs, entry_func_name, input_structures)
-    odla = {"name": name, "runtime": rt}
+    odla: dict[str, Any] = {"name": name, "runtime": rt}
+    if options.get("emit_data_as_c"):  # only when set: the default's cache key stays as it was
+        odla["emit_data_as_c"] = True
     cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
     with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
         model_path, digest, label = _model_source(model, Path(tmp))

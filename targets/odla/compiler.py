@@ -20,6 +20,7 @@ Dependency contract: the `mlir` bindings, `strata.errors`, `strata.frontends.bas
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class OdlaOptions:
     name: str
     runtime: str = runtimes.DEFAULT_RUNTIME
     emit: str = "so"
+    emit_data_as_c: bool = False  # the weights as NAME_data.c, compiled into NAME.so
     save_temps: Path | None = None  # directory for NAME.nn.mlir, NAME.odla.mlir
     log: Callable[[str], None] | None = None
     progress: Callable[[str], None] | None = None
@@ -90,22 +92,30 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: OdlaOptions) 
         save("odla.mlir")
         log("nn -> odla done")
         begin("translating odla to C++")
+        data_symbol = f"{name}__strata_data" if opts.emit_data_as_c else None
         program = emit_cpp.translate(
-            module, name, imported.weights, __version__, entry=imported.entry
+            module, name, imported.weights, __version__, imported.entry, data_symbol
         )
         kernels = _compile_fallbacks(imported, name, program.fallbacks, out_dir, log)
     cc = out_dir / f"{name}.cc"
     cc.write_text(program.source)
     (out_dir / f"{name}.h").write_text(program.header)
-    weights.write_bin(out_dir / f"{name}.bin", program.arrays, program.layout)
-    log(f"wrote {name}.cc, {name}.h, {name}.bin ({program.layout.total_size} bytes)")
+    objs = [kernels] if kernels else []
+    if data_symbol:
+        data_c = out_dir / f"{name}_data.c"
+        weights.write_data_c(data_c, data_symbol, program.arrays, program.layout)
+        wfile = None
+    else:
+        weights.write_bin(out_dir / f"{name}.bin", program.arrays, program.layout)
+        wfile = f"{name}.bin"
+    log(f"wrote {name}.cc, {name}.h and the weights ({program.layout.total_size} bytes)")
     meta = ArtifactMeta(
         name=name,
         strata_version=__version__,
         inputs=[TensorMeta(t.name, t.shape, t.dtype) for t in program.inputs],
         outputs=[TensorMeta(t.name, t.shape, t.dtype) for t in program.outputs],
         library="",
-        weights=f"{name}.bin",
+        weights=wfile,
         target="odla",
         num_threads=1,
         extra={"odla_runtime": rt.name},
@@ -114,13 +124,18 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: OdlaOptions) 
         return meta
     begin(f"building {name}.so against lib{rt.library}")
     libdir = runtimes.library_dir(rt.name)
-    toolchain.build_cxx_shared(
-        cc,
-        out_dir / f"{name}.so",
-        [out_dir, runtimes.include_dir()],
-        [f"-L{libdir}", f"-l{rt.library}", f"-Wl,-rpath,{libdir}"],
-        [kernels] if kernels else None,
-    )
+    with tempfile.TemporaryDirectory(prefix="strata-odla-") as tmp:
+        if data_symbol:
+            data_o = Path(tmp) / "data.o"
+            toolchain.compile_c(out_dir / f"{name}_data.c", data_o, out_dir, opt="-O0")
+            objs.append(data_o)
+        toolchain.build_cxx_shared(
+            cc,
+            out_dir / f"{name}.so",
+            [out_dir, runtimes.include_dir()],
+            [f"-L{libdir}", f"-l{rt.library}", f"-Wl,-rpath,{libdir}"],
+            objs,
+        )
     log(f"linked {name}.so against {libdir}/lib{rt.library}.so")
     meta.library = f"{name}.so"
     meta.write(out_dir)
@@ -137,8 +152,6 @@ def _compile_fallbacks(
     """Compile each outlined nn function with the CPU target; NAME_kernels.o, or None."""
     if not fallbacks:
         return None
-    import tempfile
-
     from mlir import ir
 
     from strata.dialects.opdef import dtype_of

@@ -405,10 +405,13 @@ def translate(
     weight_data: Mapping[str, np.ndarray] | Callable[[str], np.ndarray],
     version: str,
     entry: str | None = None,
+    data_symbol: str | None = None,
 ) -> OdlaProgram:
     """Translate the odla function of `module` (its entry, or the only public function).
 
-    `weight_data` gives the array of each `dense_resource` blob key."""
+    `weight_data` gives the array of each `dense_resource` blob key. `data_symbol`: the
+    weights are compiled in (NAME_data.c defines that symbol, `--emit-data-as-c`) rather
+    than read from NAME.bin."""
     func_op = entry_function(module, entry)
     lookup = weight_data if callable(weight_data) else _lookup(weight_data)
     em = _Emitter(lookup, name)
@@ -463,7 +466,7 @@ def translate(
         out_ids.append(out_id)
     layout = weights.plan_layout(em.arrays, em.keys)
     out_vars = [em.names[v] for v in ret.operands]
-    source = _render(name, version, em, layout, inputs, outputs, out_vars, out_ids)
+    source = _render(name, version, em, layout, inputs, outputs, out_vars, out_ids, data_symbol)
     header = abi.render_header(name, inputs, outputs, version)
     return OdlaProgram(name, source, header, em.arrays, layout, inputs, outputs, em.fallbacks)
 
@@ -486,6 +489,7 @@ def _render(
     outputs: list[abi.Tensor],
     out_vars: list[str],
     out_ids: list[str],
+    data_symbol: str | None,
 ) -> str:
     params = abi.entry_params(name, inputs, outputs)
     idents = [ident for _, ident in params]
@@ -503,7 +507,13 @@ def _render(
         f"({'const ' if i < len(inputs) else ''}{t.ctype}*)args[{i}]" for i, t in enumerate(io)
     )
     nbytes = "{" + ", ".join(f"{t.nbytes}ULL" for t in io) + "}"
-    loader = abi.render_weights_loader(name, layout, None)
+    loader = abi.render_weights_loader(name, layout, data_symbol)
+    load = "".join(f"  {line}\n" for line in abi.render_weights_load(data_symbol).splitlines())
+    where = (
+        f"the weights compiled in ({name}_data.c)"
+        if data_symbol
+        else f"the weights file {name}.bin\n// (NULL: the one next to the library)"
+    )
     body = "\n".join(em.lines)
     fallback_defs = (
         "// Ops on Strata's loop path (the runtime lacks them), compiled by the CPU target into\n"
@@ -521,9 +531,9 @@ def _render(
 // Do not edit.
 //
 // {name}_helper() builds the computation with ODLA calls, one per op; the comment above each
-// value names its ONNX node and its type. {name}_init() maps the weights file {name}.bin
-// (NULL: the one next to the library) and builds the computation once; {name}() binds the
-// caller's buffers and executes it; {name}_fini() releases both. Build it against any ODLA
+// value names its ONNX node and its type. {name}_init() maps {where}
+// and builds the computation once; {name}() binds the caller's buffers and executes it;
+// {name}_fini() releases both. Build it against any ODLA
 // runtime, e.g.  c++ -std=c++17 -shared -fPIC {name}.cc -I<odla include> -lodla_ref
 #include <odla.h>
 
@@ -550,14 +560,13 @@ int {name}_init(const char* weights_path) {{
   int rc = STRATA_OK;
   pthread_mutex_lock(&g_lock);
   if (g_refs == 0) {{
-    rc = map_file(weights_path);
-{fb_init}    if (rc == STRATA_OK &&
+{load}{fb_init}    if (rc == STRATA_OK &&
         (odla_CreateComputation(&g_comp) != ODLA_SUCCESS || {name}_helper() != ODLA_SUCCESS))
       rc = STRATA_ERR_RUNTIME;
-    if (rc != STRATA_OK && g_map) {{
+    if (rc != STRATA_OK) {{
       if (g_comp) odla_DestroyComputation(g_comp);
+      if (g_map) munmap(g_map, g_map_size);
       g_comp = nullptr;
-      munmap(g_map, g_map_size);
       g_map = nullptr;
       g_base = nullptr;
     }}
@@ -571,7 +580,7 @@ void {name}_fini(void) {{
   pthread_mutex_lock(&g_lock);
   if (g_refs > 0 && --g_refs == 0) {{
 {fb_fini}    odla_DestroyComputation(g_comp);
-    munmap(g_map, g_map_size);
+    if (g_map) munmap(g_map, g_map_size);
     g_comp = nullptr;
     g_map = nullptr;
     g_map_size = 0;

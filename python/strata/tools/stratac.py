@@ -14,7 +14,8 @@ NAME.mlir (LLVM dialect) / NAME.ll / NAME.o (+ NAME.h, NAME.bin). Compilation ru
 child process; errors print `stratac: error: ...` and exit with status 1.
 
 `--target odla` goes through the odla dialect instead (docs/odla.md): it writes the ODLA C++
-program OUT/NAME.cc with OUT/NAME.h and OUT/NAME.bin and, unless `--emit cpp`, builds
+program OUT/NAME.cc with OUT/NAME.h and OUT/NAME.bin (OUT/NAME_data.c with
+`--emit-data-as-c`) and, unless `--emit cpp`, builds
 OUT/NAME.so against the ODLA runtime `--odla-runtime` (default ref) and writes OUT/NAME.json;
 `--save-temps` keeps NAME.nn.mlir and NAME.odla.mlir. It needs static shapes.
 
@@ -172,6 +173,7 @@ def run(args: argparse.Namespace) -> None:
                 "name": name,
                 "runtime": args.odla_runtime or "ref",
                 "emit": args.emit,
+                "emit_data_as_c": args.emit_data_as_c,
                 "save_temps": str(out_dir.resolve()) if args.save_temps else None,
                 "verbose": args.verbose,
             },
@@ -203,7 +205,6 @@ def _check_odla_args(args: argparse.Namespace) -> None:
         raise StrataError(f"--target odla emits cpp or so, not {args.emit}")
     for flag, given in (
         ("--profile", args.profile),
-        ("--emit-data-as-c", args.emit_data_as_c),
         ("--num-threads", args.num_threads != 1),
     ):
         if given:

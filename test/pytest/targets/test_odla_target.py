@@ -56,6 +56,17 @@ def test_bundled_mlp_example_matches_onnxruntime(tmp_path: Path) -> None:
     _check(ROOT / "examples" / "mlp.onnx", {"input": x}, tmp_path, batch_size=3)
 
 
+def test_weights_compiled_in_with_emit_data_as_c(tmp_path: Path) -> None:
+    mlp = ROOT / "examples" / "mlp.onnx"
+    x = np.random.default_rng(9).random((1, 784), dtype=np.float32)
+    m = strata.compile(mlp, target="odla", batch_size=1, emit_data_as_c=True, cache_dir=tmp_path)
+    assert m.meta.weights is None and (m.directory / "model_data.c").is_file()
+    assert not (m.directory / "model.bin").exists()
+    want = ort.InferenceSession(str(mlp)).run(None, {"input": x})[0]
+    with m:
+        np.testing.assert_allclose(m.run([x])[0], want, rtol=RTOL, atol=ATOL)
+
+
 def test_threads_run_one_model_at_once(tmp_path: Path) -> None:
     """NAME() binds each call's buffers to a context of its own: concurrent calls (the GIL is
     released while the library runs) give each caller its own result."""
