@@ -38,7 +38,7 @@ import numpy as np
 from mlir import ir, rewrite
 
 from strata.dialects import odla
-from strata.dialects.opdef import OpVerifyError, operand_groups, verify_op
+from strata.dialects.opdef import OpVerifyError, dtype_of, operand_groups, verify_op
 from strata.errors import CompilationError
 from strata.passes.nn_to_linalg import mlir_pdll
 from strata.passes.registry import ModulePass, register_pass
@@ -368,13 +368,28 @@ def _bind_values(func_op: ir.Operation) -> None:
 class _Driver:
     """Owns the PDL module, the PDLModule and the errors raised by native rewrites."""
 
-    def __init__(self) -> None:
+    def __init__(self, runtime_name: str) -> None:
         self.errors: list[str] = []
+        self.float_types = runtime(runtime_name).float_types
         self.pdl_module = ir.Module.parse(pdl_text())  # must outlive self.pdl
         self.pdl = rewrite.PDLModule(self.pdl_module)
         for name in native_names():
             self.pdl.register_rewrite_function(name, self._native(name, CONVERSIONS.get(name)))
+        self.pdl.register_constraint_function("RuntimeFloat", self._runtime_float)
         self.frozen = self.pdl.freeze()
+
+    def _computes_in(self, t: ir.Type) -> bool:
+        """Whether `t` is a tensor of a float type the runtime computes in."""
+        if not isinstance(t, ir.RankedTensorType):
+            return False
+        try:
+            return dtype_of(t.element_type).name in self.float_types
+        except OpVerifyError:
+            return False
+
+    def _runtime_float(self, rewriter: Any, results: Any, values: Sequence[Any]) -> bool:
+        # PDL's native constraints return a falsy value when they hold
+        return not self._computes_in(values[0])
 
     def _native(self, name: str, impl: Conversion | None) -> Any:
         def call(rewriter: Any, results: Any, values: Sequence[Any]) -> None:
@@ -382,6 +397,18 @@ class _Driver:
             if impl is None:
                 self.errors.append(f"{where(root)}: no native rewrite '{name}'")
                 return
+            if name in _COMPUTE_REWRITES:
+                bad = [
+                    v.type
+                    for v in (*root.operands, *root.results)
+                    if _is_float_tensor(v.type) and not self._computes_in(v.type)
+                ]
+                if bad:
+                    self.errors.append(
+                        f"{where(root)}: not expressible in odla: the runtime computes in "
+                        f"{', '.join(sorted(self.float_types))}, not {bad[0]}"
+                    )
+                    return
             try:
                 with root.location, rewriter.ip:
                     new = list(impl(root, list(values[1:])))
@@ -435,6 +462,21 @@ class _Driver:
             _outline(module, op, f"{FALLBACK_PREFIX}{k}")
 
 
+# native rewrites that build float compute ops (the others move data of any type)
+_COMPUTE_REWRITES = frozenset(
+    {
+        "ConvertConv", "ConvertPool", "ConvertGlobalAveragePool", "ConvertBatchNorm",
+        "ConvertMatMul", "ConvertReduce", "ConvertClip", "ConvertLayerNorm",
+    }
+)  # fmt: skip
+
+
+def _is_float_tensor(t: ir.Type) -> bool:
+    return isinstance(t, ir.RankedTensorType) and isinstance(
+        t.element_type, ir.F16Type | ir.BF16Type | ir.F32Type | ir.F64Type
+    )
+
+
 FALLBACK_PREFIX = "odla_fallback_"
 FALLBACK_NODE_ATTR = "odla.fallback_node"
 
@@ -479,7 +521,7 @@ class ConvertNNToODLA(ModulePass):
         runtime(self.runtime)  # an unknown name fails before any rewrite
         for f in public_funcs(op):
             _bind_values(f)
-        _Driver().run(op, self.runtime, self.fallback)
+        _Driver(self.runtime).run(op, self.runtime, self.fallback)
 
 
 def convert_module(

@@ -1,9 +1,10 @@
 """The ODLA runtimes Strata builds, which odla ops each implements, and where they live.
 
 One table (`RUNTIMES`): a runtime's name (`--odla-runtime NAME`), its library
-(`lib<library>.so`) and the odla ops it implements. `convert-nn-to-odla{runtime=NAME}`
-refuses a model with an op outside that set (naming the node); the per-op fallback to the
-loop path is a later step (docs/odla.md). Every runtime implements the value ops
+(`lib<library>.so`), the odla ops it implements and the float types it computes in.
+`convert-nn-to-odla{runtime=NAME}` keeps the float ops on other types (and math on integers)
+on the loop path; an odla op outside the runtime's set is refused, naming the node (routing
+those to the loop path too is for the second runtime). Every runtime implements the value ops
 (argument, constant, output).
 
 CMake installs each runtime library under `strata/odla/lib` and Strata's `odla.h` under
@@ -30,6 +31,9 @@ class Runtime:
     name: str
     library: str  # linked as -l<library>
     ops: frozenset[str]  # odla op names (without the dialect prefix)
+    # the float element types (numpy names) its float ops compute in; float ops on other
+    # types (and math on integers) stay on the loop path
+    float_types: frozenset[str]
     description: str
 
 
@@ -40,6 +44,7 @@ RUNTIMES: dict[str, Runtime] = {
             "ref",
             "odla_ref",
             ALL_OPS,
+            frozenset({"float32"}),
             "portable C++17 reference runtime, no dependencies (targets/odla/runtime)",
         ),
     )

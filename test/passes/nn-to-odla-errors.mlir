@@ -1,5 +1,5 @@
 // convert-nn-to-odla refuses what ODLA (or the chosen runtime) cannot express, naming the node
-// (with the loop-path fallback off: with it, the first and third case run on the loop path).
+// (with the loop-path fallback off: with it, the first three cases run on the loop path).
 // RUN: not strata-opt %s --convert-nn-to-odla{fallback=false} --split-input-file 2>&1 | FileCheck %s
 // RUN: not strata-opt %s --convert-nn-to-odla{runtime=tpu} 2>&1 | FileCheck %s --check-prefix=RUNTIME
 
@@ -14,8 +14,8 @@ func.func @no_conversion(%x: tensor<1x1x2x2xf32>, %w: tensor<1x1x2x2xf32>) -> te
 
 // -----
 
-// A pure rule whose odla op rejects the operands: ODLA's math is floating point.
-// CHECK: node 'int_add' (odla.add): operand 'lhs' must be a floating-point tensor, got int64
+// Math on integers: the runtime computes in float32 (RuntimeFloat), so the rule does not apply.
+// CHECK: node 'int_add' (nn.add): no conversion to odla
 func.func @int_add(%a: tensor<2xi64>, %b: tensor<2xi64>) -> tensor<2xi64> {
   %0 = "nn.add"(%a, %b) : (tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64> loc("int_add")
   return %0 : tensor<2xi64>

@@ -102,13 +102,19 @@ func.func @select_split(%x: tensor<2x4xf32>, %z: tensor<f32>) -> (tensor<2x2xf32
 // CHECK:         %[[X:.*]] = "odla.argument"
 // CHECK:         %[[UP:.*]] = call @odla_fallback_0(%[[X]], %{{.*}}) : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32>
 // CHECK:         "odla.relu"(%[[UP]])
+// CHECK:         call @odla_fallback_1(%{{.*}}, %{{.*}}) : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64>
 // CHECK-LABEL: func.func private @odla_fallback_0
 // CHECK-SAME:    attributes {odla.fallback_node = "up"}
 // CHECK:         %[[Y:.*]] = "nn.conv_transpose"(%arg0, %arg1)
 // CHECK:         return %[[Y]]
-func.func @fallback(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32> {
+// Integer math: the reference runtime computes in float32 (the RuntimeFloat constraint).
+// CHECK-LABEL: func.func private @odla_fallback_1
+// CHECK-SAME:    attributes {odla.fallback_node = "int_add"}
+// CHECK:         "nn.add"(%arg0, %arg1) : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64>
+func.func @fallback(%x: tensor<1x1x2x2xf32>, %i: tensor<3xi64>) -> (tensor<1x1x3x3xf32>, tensor<3xi64>) {
   %w = "nn.constant"() {value = dense<0.5> : tensor<1x1x2x2xf32>} : () -> tensor<1x1x2x2xf32>
   %0 = "nn.conv_transpose"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32> loc("up")
   %1 = "nn.relu"(%0) : (tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
-  return %1 : tensor<1x1x3x3xf32>
+  %2 = "nn.add"(%i, %i) : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64> loc("int_add")
+  return %1, %2 : tensor<1x1x3x3xf32>, tensor<3xi64>
 }

@@ -224,16 +224,33 @@ def test_op_without_odla_form_runs_on_the_loop_path(tmp_path: Path) -> None:
     assert "odla_CustomCall(" in program and (m.directory / "model_kernels.o").is_file()
 
 
-def test_unsupported_op_names_the_node(tmp_path: Path) -> None:
-    """Integer Add converts to odla.add, whose (float) rule refuses it: an error at the node."""
+def test_integer_math_runs_on_the_loop_path(tmp_path: Path) -> None:
+    """libodla_ref computes in float32: integer Add / Mul run on the loop path."""
     g = helper.make_graph(
-        [helper.make_node("Add", ["x", "x"], ["y"], name="int_add")],
-        "iadd",
-        [vi("x", TensorProto.INT64, [3])],
-        [vi("y", TensorProto.INT64, [3])],
+        [
+            helper.make_node("Add", ["i", "i"], ["s"], name="int_add"),
+            helper.make_node("Mul", ["s", "i"], ["j"], name="int_mul"),
+            helper.make_node("Relu", ["x"], ["y"], name="relu"),
+        ],
+        "imath",
+        [vi("i", TensorProto.INT64, [3]), vi("x", TensorProto.FLOAT, [3])],
+        [vi("j", TensorProto.INT64, [3]), vi("y", TensorProto.FLOAT, [3])],
     )
-    path = _save(g, tmp_path / "iadd.onnx")
-    with pytest.raises(StrataError, match=r"node 'int_add' \(odla.add\): operand 'lhs' must be"):
+    feeds = {"i": np.array([1, -2, 3], np.int64), "x": np.array([-1, 0.5, 2], np.float32)}
+    _check(_save(g, tmp_path / "imath.onnx"), feeds, tmp_path)
+
+
+def test_unsupported_op_names_the_node(tmp_path: Path) -> None:
+    """TopK has no odla form and two results, which the loop-path fallback does not take."""
+    g = helper.make_graph(
+        [helper.make_node("TopK", ["x", "k"], ["v", "i"], name="top2")],
+        "topk",
+        [vi("x", TensorProto.FLOAT, [5])],
+        [vi("v", TensorProto.FLOAT, [2]), vi("i", TensorProto.INT64, [2])],
+        [numpy_helper.from_array(np.array([2], np.int64), "k")],
+    )
+    path = _save(g, tmp_path / "topk.onnx")
+    with pytest.raises(StrataError, match=r"node 'top2' \(nn.top_k\): no conversion to odla"):
         strata.compile(path, target="odla", cache_dir=tmp_path / "c")
 
 
