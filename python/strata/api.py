@@ -32,6 +32,7 @@ from strata.frontends.base import TensorInfo
 from strata.structure import GraphValue, Spec, flatten, from_json, rebuild
 from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta, find_meta
 from strata.targets.cpu.machine import describe as describe_machine
+from strata.targets.cpu.schedules import get_schedule
 from strata.worker import CompileStats
 
 if TYPE_CHECKING:
@@ -40,7 +41,10 @@ if TYPE_CHECKING:
 TARGETS = ("cpu", "odla")
 PLANNED_TARGETS = ("cxx", "cuda", "halide")
 # the keyword options each target takes (beyond the common ones of `compile`)
-_TARGET_OPTIONS = {"cpu": ("emit_data_as_c", "mcpu"), "odla": ("odla_runtime", "emit_data_as_c")}
+_TARGET_OPTIONS = {
+    "cpu": ("emit_data_as_c", "mcpu", "schedule"),
+    "odla": ("odla_runtime", "emit_data_as_c"),
+}
 _ARTIFACT_SUFFIXES = (".h", ".so", ".bin", "_data.c", ".cc", "_kernels.o", ".json")
 
 
@@ -469,7 +473,10 @@ def compile(
     `num_threads`: threads of the generated code (None: all cores, through OpenMP; 1: plain
     sequential code). `save_temps`: a directory for each stage's IR. Other options:
     `emit_data_as_c=True` compiles the weights into the library; `mcpu="haswell"` (an LLVM CPU
-    name, default "native": this host) is the CPU the code is generated and scheduled for.
+    name, default "native": this host) is the CPU the code is generated and scheduled for;
+    `schedule` names how contractions run (targets/cpu/schedules.py: "default" — the
+    micro-kernel library where the CPU has a variant of it, generated register tiles
+    elsewhere —, "tiled" — generated register tiles only —, or "none": plain loops).
     `target="odla"` compiles through the odla dialect into an ODLA C++ program linked against
     an ODLA runtime: `odla_runtime="ref"` (the default; see docs/odla.md), `emit_data_as_c`
     as for the cpu target; it needs static
@@ -532,11 +539,16 @@ def compile(
     mcpu = options.get("mcpu") or "native"
     if not isinstance(mcpu, str):
         raise StrataError(f"mcpu must be an LLVM CPU name such as 'haswell', got {mcpu!r}")
+    schedule = options.get("schedule") or "default"
+    if not isinstance(schedule, str):
+        raise StrataError(f"schedule must be a schedule name, got {schedule!r}")
+    get_schedule(schedule)  # unknown names raise, listing the known ones
     cpu = {
         "name": name,
         "emit_data_as_c": bool(options.get("emit_data_as_c", False)),
         "num_threads": num_threads,
         "mcpu": mcpu,
+        "schedule": schedule,
     }
     if profile:  # only when set, so the ordinary build's cache key stays as it was
         cpu["profile"] = True

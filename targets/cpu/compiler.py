@@ -30,7 +30,15 @@ from strata import dtypes
 from strata.errors import CompilationError, StrataError, VerificationError
 from strata.frontends.base import ImportedModel, TensorInfo
 from strata.passes.registry import pipelines, run_pipeline
-from strata.targets.cpu import abi, openmp, profiling, string_runtime, toolchain, weights
+from strata.targets.cpu import (
+    abi,
+    openmp,
+    profiling,
+    string_runtime,
+    toolchain,
+    ukernels,
+    weights,
+)
 from strata.targets.cpu.artifact import ArtifactMeta, TensorMeta
 from strata.targets.cpu.passes import WEIGHT_ATTR, cpu_pipeline, public_funcs
 
@@ -51,6 +59,7 @@ class CpuOptions:
     save_temps: Path | None = None  # directory for NAME.nn.mlir, NAME.linalg.mlir, ...
     num_threads: int | None = 1  # None: all cores (OpenMP)
     mcpu: str = "native"
+    schedule: str = "default"  # schedules.SCHEDULES
     log: Callable[[str], None] | None = None
     # a profiling build: timers around every kernel and a kernel table (profiling.py)
     profile: bool = False
@@ -214,6 +223,7 @@ class Lowered:
     layout: weights.WeightLayout
     descriptors: bool
     strings: bool = False  # calls the string runtime (string_runtime.py)
+    kernels: bool = False  # calls the micro-kernel library (ukernels.py)
     profile: dict[str, Any] | None = None  # the kernel table of a profiling build
 
 
@@ -242,10 +252,15 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
     st.begin("lowering linalg to LLVM")
     prefix = abi.alloc_prefix(opts.name) if opts.profile else None
     pipeline = cpu_pipeline(
-        opts.num_threads, dynamic=dynamic, profile_prefix=prefix, mcpu=opts.mcpu
+        opts.num_threads,
+        schedule=opts.schedule,
+        dynamic=dynamic,
+        profile_prefix=prefix,
+        mcpu=opts.mcpu,
     )
     _run(module, pipeline, "lowering to LLVM")
     rename_allocator(module, abi.alloc_prefix(opts.name))
+    kernels = ukernels.uses_ukernels(module)
     table = profiling.read_table(module.operation) if opts.profile else None
     if table is not None:
         for unit in table["units"]:
@@ -254,7 +269,7 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
         st.log(f"profiling build: {len(table['units'])} timed kernels")
     st.log("linalg -> llvm dialect done")
     st.save("llvm.mlir", module)
-    return Lowered(arrays, layout, dynamic, strings, table)
+    return Lowered(arrays, layout, dynamic, strings, kernels=kernels, profile=table)
 
 
 def rename_allocator(module: ir.Module, prefix: str) -> None:
@@ -350,6 +365,8 @@ def _finish(
     libs = openmp.link_args(opts.num_threads)
     if lowered.strings:
         libs = [*string_runtime.link_args(), *libs]
+    if lowered.kernels:
+        libs = [*ukernels.link_args(), *libs]
     toolchain.link_shared(objs, out_dir / f"{name}.so", libs)
     st.log(f"linked {name}.so")
     meta = _meta(imported, opts, version, None if data_symbol else f"{name}.bin")

@@ -37,7 +37,7 @@ from mlir.dialects import arith, linalg, tensor
 from mlir.dialects.transform import interpreter
 
 from strata.passes.registry import ModulePass, register_pass, register_pipeline
-from strata.targets.cpu import machine, schedules
+from strata.targets.cpu import machine, schedules, ukernels
 
 WEIGHT_ATTR = "nn.weight"
 NAME_ATTR = "nn.name"
@@ -333,8 +333,8 @@ def _interchange_script() -> str:
     for i, (op, perm) in enumerate(_INTERCHANGES.items()):
         body.append(
             f"""
-    %m{i} = transform.structured.match ops{{["{op}"]}} in %root
-      : (!transform.any_op) -> !transform.any_op
+    %m{i} = transform.structured.match ops{{["{op}"]}}
+      attributes{{{_INTERCHANGE_TAG} = "1"}} in %root : (!transform.any_op) -> !transform.any_op
     transform.foreach %m{i} : !transform.any_op {{
     ^bb0(%op: !transform.any_op):
       %g = transform.structured.generalize %op : (!transform.any_op) -> !transform.any_op
@@ -351,15 +351,31 @@ module attributes {{transform.with_named_sequence}} {{
 }}"""
 
 
+_INTERCHANGE_TAG = "strata.interchange"
+
+
 @register_pass
 class InterchangeContractions(ModulePass):
-    """Reorder matmul / batch_matmul / NCHW conv loops so the innermost loop vectorizes."""
+    """Reorder matmul / batch_matmul / NCHW conv loops so the innermost loop vectorizes
+    (except for the ones the micro-kernel library will compute)."""
 
     name = "strata-cpu-interchange-contractions"
 
     def run(self, module: ir.Operation) -> None:
-        lib = ir.Module.parse(_interchange_script())
+        ops = [
+            op
+            for op in _walk_ops(module.regions[0].blocks[0])
+            if op.name in _INTERCHANGES and ukernels.TAG not in op.attributes
+        ]
+        if not ops:
+            return
+        for op in ops:
+            op.attributes[_INTERCHANGE_TAG] = ir.StringAttr.get("1", module.context)
+        lib = ir.Module.parse(_interchange_script(), module.context)
         interpreter.apply_named_sequence(module, lib.body.operations[0], lib)
+        for op in _walk_ops(module.regions[0].blocks[0]):
+            if _INTERCHANGE_TAG in op.attributes:
+                del op.attributes[_INTERCHANGE_TAG]
 
 
 @register_pass
@@ -368,7 +384,7 @@ class ScheduleContractions(ModulePass):
     """Apply a named CPU schedule (schedules.py) to matmul / batch_matmul / NCHW conv ops."""
 
     name: ClassVar[str] = "strata-cpu-schedule"
-    schedule: str = "tiled"
+    schedule: str = "default"
     num_threads: int = 1
     # profiling builds: name each scheduled op's location after its schedule (profiling.py)
     profile: bool = False
@@ -387,6 +403,7 @@ class ScheduleContractions(ModulePass):
         for op in _walk_ops(module.regions[0].blocks[0]):
             if schedules.TAG in op.attributes:
                 del op.attributes[schedules.TAG]
+        ukernels.guard_inputs(module)
 
 
 SCHED_LOC_PREFIX = "strata.sched: "  # profiling.SCHED_PREFIX
@@ -404,7 +421,7 @@ def _name_schedules(module: ir.Operation, schedule: str, params: schedules.TileP
 
 def cpu_pipeline(
     num_threads: int | None = 1,
-    schedule: str = "tiled",
+    schedule: str = "default",
     dynamic: bool = False,
     profile_prefix: str | None = None,
     mcpu: str = "native",
@@ -425,6 +442,7 @@ def cpu_pipeline(
     (`strata-profile-kernels`, profiling.py).
     """
     schedules.get_schedule(schedule)
+    isa = ukernels.isa_of(machine.describe(mcpu)) if schedule == "default" else None
     threads = 0 if num_threads is None else int(num_threads)
     parallel = threads != 1
     omp = (
@@ -440,6 +458,7 @@ def cpu_pipeline(
         f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)} mcpu={mcpu}"
         + (" profile=1}" if profile_prefix else "}"),
         "func.func(linalg-fuse-elementwise-ops)",
+        "strata-cpu-release-fusion-guards" if isa else "",
         "strata-widen-bool-tensors",
         "strata-cpu-interchange-contractions",
         "canonicalize",
@@ -461,6 +480,8 @@ def cpu_pipeline(
         "canonicalize",
         # one noinline function per loop nest keeps opt -O3 linear in model size
         "strata-outline-kernels{bare-ptr=0}" if dynamic else "strata-outline-kernels",
+        # the contractions the schedule gave the micro-kernel library become its calls
+        f"strata-cpu-ukernel-calls{{mcpu={mcpu}}}" if isa else "",
         "func.func(convert-linalg-to-loops)",
         f"strata-profile-kernels{{prefix={profile_prefix}}}" if profile_prefix else "",
         *omp,

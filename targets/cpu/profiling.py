@@ -405,6 +405,8 @@ def _is_float(t: ir.Type) -> bool:
 
 def _own_flops(op: ir.Operation) -> int:
     name = op.name
+    if name == "func.call" and "strata.flops" in op.attributes:  # a micro-kernel (ukernels.py)
+        return int(ir.IntegerAttr(op.attributes["strata.flops"]).value)
     if name in _FLOAT_ARITH:
         return _numel(op.operands[0].type)
     if name.startswith("math."):

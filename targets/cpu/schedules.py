@@ -66,6 +66,7 @@ class TileParams:
     num_threads: int = 1
     kc_max: int = 0  # largest reduction block (cache_blocks); 0: no reduction blocking
     l2_floats: int = 0  # f32 elements of B one block may hold in L2; 0: no column blocking
+    machine: Machine | None = None  # the target (None: the fixed defaults above)
 
     @staticmethod
     def for_machine(m: Machine, num_threads: int = 1) -> TileParams:
@@ -80,6 +81,7 @@ class TileParams:
             num_threads=num_threads,
             kc_max=m.l1d // 2 // (mr * 4),
             l2_floats=m.l2 // 2 // 4,
+            machine=m,
         )
 
 
@@ -494,6 +496,76 @@ def tiled_op(w: _Writer, kind: str, op_name: str, key: str, c: Contraction,
     _schedule_contraction(w, h, c, p)
 
 
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def _round_up(a: int, b: int) -> int:
+    return _ceil_div(a, b) * b
+
+
+def _ukernel_split(c: Contraction, p: TileParams, mr: int, nr: int) -> tuple[int, int]:
+    """(rows, columns) per thread of a contraction the library computes: the dim with more
+    register tiles is split among the threads, in multiples of the tile (0: not split)."""
+    if p.num_threads == 1 or c.flops < PARALLEL_MIN_FLOPS:
+        return 0, 0
+    t = p.num_threads
+    if _ceil_div(c.n, nr) >= _ceil_div(c.m, mr):
+        cols = _round_up(_ceil_div(c.n, t), nr)
+        return 0, (cols if cols < c.n else 0)
+    rows = _round_up(_ceil_div(c.m, t), mr)
+    return (rows if rows < c.m else 0), 0
+
+
+def ukernel_op(w: _Writer, kind: str, op_name: str, key: str, c: Contraction,
+               p: TileParams) -> None:  # fmt: skip
+    """Emit the `default` schedule of one tagged payload op: contractions go to the
+    micro-kernel library (ukernels.py) when the target has a variant of it, the rest (and
+    every op on other targets) get the `tiled` schedule.
+
+    A matmul's batch dims are tiled by 1 (the library multiplies matrices) and its threads
+    split it: over the batch when it has at least as many entries as threads, else over rows
+    or columns (`_ukernel_split`), as an `scf.forall`. A convolution stays whole (the library
+    packs its im2col matrix from the image) unless threads split it over images or output
+    channels. `strata-cpu-ukernel-calls` turns the op into the call after bufferization; the
+    tag `strata.ukernel` keeps the loop interchange off it."""
+    from strata.targets.cpu import ukernels
+
+    isa = ukernels.isa_of(p.machine) if p.machine is not None else None
+    if isa is None or kind == "depthwise":
+        tiled_op(w, kind, op_name, key, c, p)
+        return
+    h = _match(w, op_name, key)
+    mr, nr = ukernels.TILES[isa]
+    nb = len(c.batch)
+    batch = math.prod(c.batch)
+    parallel = p.num_threads != 1 and c.flops >= PARALLEL_MIN_FLOPS
+    rows, cols = (0, 0) if batch >= p.num_threads else _ukernel_split(c, p, mr, nr)
+    sizes = [1] * nb + [rows, cols, 0]
+    if kind == "conv_im2col":
+        # the library packs the im2col matrix from the image itself: the convolution stays
+        # whole (loops n, f, oh, ow, c, kh, kw); threads split images or output channels
+        if not parallel:
+            sizes = []
+        elif batch >= p.num_threads:
+            sizes = [1, 0, 0, 0, 0, 0, 0]
+        else:
+            fs = _round_up(_ceil_div(c.m, p.num_threads), mr)
+            sizes = [0, fs, 0, 0, 0, 0, 0] if fs < c.m else []
+    if any(sizes):
+        tiled, loops = w.fresh("t"), w.fresh("loops")
+        if parallel:
+            w.emit(f"{tiled}, {loops} = transform.structured.tile_using_forall {h} "
+                   f"tile_sizes {sizes} : ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
+        else:
+            n_loops = sum(1 for s in sizes if s)
+            outs = ", ".join([_ANY] * n_loops)
+            w.emit(f"{tiled}, {loops}:{n_loops} = transform.structured.tile_using_for {h} "
+                   f"tile_sizes {sizes} : ({_ANY}) -> ({_ANY}, {outs})")  # fmt: skip
+        h = tiled
+    w.emit(f'transform.annotate {h} "{ukernels.TAG}" : {_ANY}')
+
+
 def _lower_vectors(w: _Writer) -> None:
     """Contractions -> outer products (FMAs); n-d transfers -> 1-d ones."""
     funcs = w.fresh("funcs")
@@ -510,7 +582,11 @@ def _lower_vectors(w: _Writer) -> None:
 
 OpSchedule = Callable[[_Writer, str, str, str, Contraction, TileParams], None]
 
-SCHEDULES: dict[str, OpSchedule | None] = {"none": None, "tiled": tiled_op}
+SCHEDULES: dict[str, OpSchedule | None] = {
+    "none": None,
+    "default": ukernel_op,
+    "tiled": tiled_op,
+}
 
 
 def get_schedule(name: str) -> OpSchedule | None:
@@ -539,9 +615,22 @@ def build_script(module: ir.Operation, name: str, params: TileParams) -> str | N
     _walk(module.regions[0].blocks[0], ops)
     w = _Writer()
     n = 0
+    from strata.targets.cpu import ukernels
+
+    library = name == "default" and params.machine is not None
+    library = library and ukernels.isa_of(params.machine) is not None  # type: ignore[arg-type]
     for op in ops:
+        if (
+            library
+            and op.name == "linalg.conv_2d_nchw_fchw"
+            and _f32(op)
+            and (not _static(op) or any(d != 1 for d in _int_list(op, "dilations")))
+        ):
+            # dynamic or dilated: the library computes it whole (no transform needed)
+            op.attributes[ukernels.TAG] = ir.UnitAttr.get()
+            continue
         found = contraction_of(op)
-        dyn = dynamic_contraction_of(op) if found is None and name == "tiled" else None
+        dyn = dynamic_contraction_of(op) if found is None and name != "none" else None
         if found is None and dyn is None:
             continue
         key = f"s{n}"

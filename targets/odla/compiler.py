@@ -180,7 +180,10 @@ def _compile_fallbacks(
                 module, symbol, infos(list(ftype.inputs), "in"), infos(list(ftype.results), "out"),
                 {},
             )  # fmt: skip
-            opts = cpu.CpuOptions(name=c_name, emit="obj", emit_data_as_c=True, num_threads=1)
+            # "tiled": generated code only, so the object needs no micro-kernel library
+            opts = cpu.CpuOptions(
+                name=c_name, emit="obj", emit_data_as_c=True, num_threads=1, schedule="tiled"
+            )
             cpu.compile_imported(sub, tmp, opts)
             objs.append(tmp / f"{c_name}.o")
             log(f"compiled {symbol} on the loop path as {c_name}")

@@ -2,7 +2,8 @@
 
     stratac MODEL -o OUT/NAME --target cpu [--input-shape name:1x3x224x224 ...]
             [--batch-size N] [--outputs a,b] [--entry-func-name NAME] [--emit-data-as-c]
-            [--save-temps] [--emit mlir|llvm|obj|so] [--mcpu CPU] [-v | -q]
+            [--save-temps] [--emit mlir|llvm|obj|so] [--mcpu CPU]
+            [--schedule default|tiled|none] [-v | -q]
             [--profile [--profile-inputs X.npz] [--profile-repeats N]]
     stratac MODEL -o OUT/NAME --target odla [--odla-runtime ref] [--emit cpp|so] [...]
 
@@ -44,6 +45,8 @@ from strata.errors import StrataError
 
 EMIT_KINDS = ("mlir", "llvm", "obj", "so")  # --target cpu
 ODLA_EMIT_KINDS = ("cpp", "so")  # --target odla
+# strata.targets.cpu.schedules.SCHEDULES (kept here so --help needs no MLIR import)
+SCHEDULE_NAMES = ("default", "tiled", "none")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -97,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="the CPU to generate and schedule code for: an LLVM CPU name such as haswell, "
         "znver3 or skylake-avx512 (vector width, register count and cache sizes follow from "
         "it); 'native' (default) is this host",
+    )
+    p.add_argument(
+        "--schedule",
+        default="default",
+        choices=SCHEDULE_NAMES,
+        help="how contractions (matmuls, convolutions) run: 'default' calls the project's "
+        "micro-kernel library where the CPU has a variant of it (AVX2+FMA, AVX-512) and "
+        "generates register-tiled code elsewhere; 'tiled' always generates register-tiled "
+        "code; 'none' leaves plain loops",
     )
     talk = p.add_mutually_exclusive_group()
     talk.add_argument(
@@ -225,6 +237,7 @@ def _cpu_request(
             "emit_data_as_c": args.emit_data_as_c,
             "num_threads": args.num_threads or None,
             "mcpu": args.mcpu,
+            "schedule": args.schedule,
             "save_temps": str(out_dir.resolve()) if args.save_temps else None,
             "verbose": args.verbose,
             **({"profile": True} if args.profile else {}),

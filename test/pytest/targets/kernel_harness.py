@@ -1,7 +1,8 @@
 """Build one scheduled kernel (`func.func @kern`) into a shared library and call it.
 
 Used by the schedule tests: the kernel goes through the real `cpu_pipeline`, its buffer
-allocation is pointed at the model buffer pool (`abi.render_pool`), as `stratac` does.
+allocation is pointed at the model buffer pool (`abi.render_pool`) and it links the
+micro-kernel library when it calls it, as `stratac` does.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from mlir import ir
 
 from strata.context import make_context
 from strata.passes.registry import run_pipeline
-from strata.targets.cpu import abi, openmp, toolchain
+from strata.targets.cpu import abi, openmp, toolchain, ukernels
 from strata.targets.cpu.compiler import rename_allocator
 from strata.targets.cpu.passes import cpu_pipeline
 
@@ -36,6 +37,7 @@ def run_kernel(
         module = ir.Module.parse(text)
         run_pipeline(module, cpu_pipeline(threads, schedule, mcpu=mcpu))
         rename_allocator(module, PREFIX)
+        kernels = ukernels.uses_ukernels(module)
         (tmp / "k.ll").write_text(toolchain.translate_to_llvmir(module))
     toolchain.optimize(tmp / "k.ll", tmp / "k.bc", mcpu)
     toolchain.codegen_object(tmp / "k.bc", tmp / "k.o", mcpu)
@@ -43,7 +45,8 @@ def run_kernel(
     pool.write_text("#include <pthread.h>\n#include <stdlib.h>\n" + abi.render_pool(PREFIX))
     toolchain.compile_c(pool, tmp / "pool.o", tmp)
     so = tmp / f"k_{schedule}_{threads}_{mcpu}.so"
-    toolchain.link_shared([tmp / "k.o", tmp / "pool.o"], so, openmp.link_args(threads))
+    libs = [*(ukernels.link_args() if kernels else []), *openmp.link_args(threads)]
+    toolchain.link_shared([tmp / "k.o", tmp / "pool.o"], so, libs)
     lib = ctypes.CDLL(str(so))
     out = np.zeros(shape, np.float32)
     lib.kern(*[a.ctypes.data_as(ctypes.c_void_p) for a in [*inputs, out]])

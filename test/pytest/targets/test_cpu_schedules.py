@@ -117,13 +117,16 @@ CASES = {
 
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize(("threads", "mcpu"), [(1, "native"), (2, "native"), (1, "haswell")])
+@pytest.mark.parametrize("schedule", ["tiled", "default"])
 def test_scheduled_matches_unscheduled_and_numpy(
-    case: str, threads: int, mcpu: str, tmp_path: Path
+    case: str, threads: int, mcpu: str, schedule: str, tmp_path: Path
 ) -> None:
+    """`tiled`: generated register tiles; `default`: the micro-kernel library's calls (the
+    AVX2 variant for haswell, the host's for native)."""
     # intel-openmp is a dependency of the package: a missing libiomp5 is a broken install
     assert threads == 1 or openmp.library_dir() is not None, "libiomp5 (intel-openmp) not found"
     text, inputs, ref = CASES[case]()
-    tiled = _run(text, inputs, ref.shape, tmp_path, threads, "tiled", mcpu)
+    tiled = _run(text, inputs, ref.shape, tmp_path, threads, schedule, mcpu)
     plain = _run(text, inputs, ref.shape, tmp_path, 1, "none")
     np.testing.assert_allclose(tiled, ref, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(tiled, plain, rtol=1e-4, atol=1e-4)
@@ -134,14 +137,16 @@ def test_scheduled_code_is_vectorised() -> None:
     text, _, _ = _matmul(64, 64, 64, False)
     with make_context() as ctx, ir.Location.unknown(ctx):
         module = ir.Module.parse(text)
-        run_pipeline(module, "strata-cpu-schedule")
+        run_pipeline(module, "strata-cpu-schedule{schedule=tiled}")
         asm = str(module)
     assert "linalg.matmul" not in asm
     assert "vector.fma" in asm or "vector.outerproduct" in asm
 
 
 def test_unknown_schedule_raises() -> None:
-    with pytest.raises(schedules.UnknownScheduleError, match="known schedules: none, tiled"):
+    with pytest.raises(
+        schedules.UnknownScheduleError, match="known schedules: default, none, tiled"
+    ):
         cpu_pipeline(1, "fastest")
 
 
@@ -179,5 +184,5 @@ func.func @kern(%x: tensor<1x2x9x9xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x
         module = ir.Module.parse(text)
         conv = module.body.operations[0].regions[0].blocks[0].operations[3]
         assert schedules.contraction_of(conv.operation) is None
-        run_pipeline(module, "strata-cpu-schedule")
+        run_pipeline(module, "strata-cpu-schedule{schedule=tiled}")
         assert "linalg.conv_2d_nchw_fchw" in str(module)

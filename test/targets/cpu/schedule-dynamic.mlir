@@ -3,7 +3,7 @@
 // tiles are static and vectorised like static shapes; the remainder (< 14 rows) stays a
 // plain loop nest. A conv whose only dynamic dim is the batch is tiled per image and gets
 // the static (im2col) schedule.
-// RUN: strata-opt %s --strata-cpu-schedule="mcpu=skylake-avx512" | FileCheck %s
+// RUN: strata-opt %s --strata-cpu-schedule="schedule=tiled mcpu=skylake-avx512" | FileCheck %s
 
 // CHECK-LABEL: func.func @rows
 // CHECK-NOT: strata.sched

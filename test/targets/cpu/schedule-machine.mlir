@@ -5,9 +5,9 @@
 //   (32 KiB): kc <= 292 on AVX-512 -> 256 divides K = 1024; kc <= 682 on AVX2 -> 512;
 // * column block nc: a kc x nc block of B fills half of L2: 1 MiB (skylake-avx512) holds
 //   256 x 512, so N = 512 is not split; 256 KiB (haswell) holds 512 x 64.
-// RUN: strata-opt %s --strata-cpu-schedule="mcpu=skylake-avx512" | FileCheck %s --check-prefix=AVX512
-// RUN: strata-opt %s --strata-cpu-schedule="mcpu=haswell" | FileCheck %s --check-prefix=AVX2
-// RUN: not strata-opt %s --strata-cpu-schedule="mcpu=pentium9000" 2>&1 \
+// RUN: strata-opt %s --strata-cpu-schedule="schedule=tiled mcpu=skylake-avx512" | FileCheck %s --check-prefix=AVX512
+// RUN: strata-opt %s --strata-cpu-schedule="schedule=tiled mcpu=haswell" | FileCheck %s --check-prefix=AVX2
+// RUN: not strata-opt %s --strata-cpu-schedule="schedule=tiled mcpu=pentium9000" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BAD
 
 // AVX512-LABEL: func.func @blocked

@@ -1,11 +1,11 @@
 // strata-cpu-schedule: conv (im2col) and batch_matmul become register-tiled vector code;
 // remainders (14*14 = 196 = 6*32 + 4 columns) get their own static tiles. The register tile
 // follows the target CPU (pinned here): at most 14 x 32 for AVX-512, 6 x 16 for AVX2.
-// RUN: strata-opt %S/Inputs/contractions.mlir --strata-cpu-schedule="mcpu=skylake-avx512" \
+// RUN: strata-opt %S/Inputs/contractions.mlir --strata-cpu-schedule="schedule=tiled mcpu=skylake-avx512" \
 // RUN:   | FileCheck %s
-// RUN: strata-opt %s --strata-cpu-schedule="num-threads=2 mcpu=skylake-avx512" \
+// RUN: strata-opt %s --strata-cpu-schedule="schedule=tiled num-threads=2 mcpu=skylake-avx512" \
 // RUN:   | FileCheck %s --check-prefix=PAR
-// RUN: strata-opt %s --strata-cpu-schedule="num-threads=2 mcpu=haswell" \
+// RUN: strata-opt %s --strata-cpu-schedule="schedule=tiled num-threads=2 mcpu=haswell" \
 // RUN:   | FileCheck %s --check-prefix=AVX2
 // RUN: strata-opt %S/Inputs/contractions.mlir --strata-cpu-schedule="schedule=none" \
 // RUN:   | FileCheck %s --check-prefix=NONE
@@ -42,4 +42,4 @@ func.func @big(%a: tensor<128x128xf32>, %b: tensor<128x128xf32>) -> tensor<128x1
 // NONE: linalg.conv_2d_nchw_fchw
 // NONE-NOT: vector.outerproduct
 
-// BAD: unknown CPU schedule 'fastest'; known schedules: none, tiled
+// BAD: unknown CPU schedule 'fastest'; known schedules: default, none, tiled
