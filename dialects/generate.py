@@ -10,11 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from strata.dialects import nn
+from strata.dialects import nn, odla
 from strata.dialects.opdef import Dialect
 
 ROOT = Path(__file__).resolve().parent.parent
-DIALECTS: tuple[Dialect, ...] = (nn.DIALECT,)
+DIALECTS: tuple[Dialect, ...] = (nn.DIALECT, odla.DIALECT)
 
 
 def outputs(root: Path) -> dict[Path, str]:

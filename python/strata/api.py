@@ -40,10 +40,14 @@ from strata.worker import CompileStats
 if TYPE_CHECKING:
     from strata.profile import Profile
 
-TARGETS = ("cpu",)
-PLANNED_TARGETS = ("cxx", "cuda", "odla", "halide")
-_CPU_OPTIONS = ("emit_data_as_c", "mcpu", "schedule")
-_ARTIFACT_SUFFIXES = (".h", ".so", ".bin", "_data.c", ".json")
+TARGETS = ("cpu", "odla")
+PLANNED_TARGETS = ("cxx", "cuda", "halide")
+# the keyword options each target takes (beyond the common ones of `compile`)
+_TARGET_OPTIONS = {
+    "cpu": ("emit_data_as_c", "mcpu", "schedule"),
+    "odla": ("odla_runtime", "emit_data_as_c"),
+}
+_ARTIFACT_SUFFIXES = (".h", ".so", ".bin", "_data.c", ".cc", "_kernels.o", ".json")
 
 
 def check_target(target: str) -> None:
@@ -550,6 +554,11 @@ def compile(
     `schedule` names how contractions run (targets/cpu/schedules.py: "default" — the
     micro-kernel library where the CPU has a variant of it, generated register tiles
     elsewhere —, "tiled" — generated register tiles only —, or "none": plain loops).
+    `target="odla"` compiles through the odla dialect into an ODLA C++ program linked against
+    an ODLA runtime: `odla_runtime="ref"` (the default; see docs/odla.md), `emit_data_as_c`
+    as for the cpu target; it needs static
+    shapes (give `input_shapes` / `batch_size` for a model with dynamic dims) and takes
+    neither `num_threads` > 1 nor `profile`.
     Artifacts are cached in `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata).
     `input_structures`: for each graph input of sequence or optional type, the structure to
     specialise on (a spec, as `strata.structure_of(value)` makes it from a value).
@@ -564,10 +573,26 @@ def compile(
     gives the compile's wall time and peak memory (None on a cache hit).
     """
     from strata import __version__
-    from strata.progress import Progress, choose_mode
-    from strata.worker import run_isolated
 
     check_target(target)
+    if target == "odla":
+        return _compile_odla(
+            model,
+            num_threads,
+            input_shapes=input_shapes,
+            batch_size=batch_size,
+            outputs=outputs,
+            entry_func_name=entry_func_name,
+            cache_dir=cache_dir,
+            save_temps=save_temps,
+            input_structures=input_structures,
+            profile=profile,
+            progress=progress,
+            example_inputs=example_inputs,
+            dynamic_shapes=dynamic_shapes,
+            framework=framework,
+            **options,
+        )
     variant: Callable[[], CompiledModel] | None = None
     if not profile:
 
@@ -589,11 +614,7 @@ def compile(
                 **options,
             )
 
-    unknown = sorted(set(options) - set(_CPU_OPTIONS))
-    if unknown:
-        raise StrataError(
-            f"unknown compile option(s) {', '.join(unknown)}; known: {', '.join(_CPU_OPTIONS)}"
-        )
+    _check_options(target, options)
     if num_threads is not None and (not isinstance(num_threads, int) or num_threads < 1):
         raise StrataError(f"num_threads must be a positive integer, got {num_threads!r}")
     name = entry_func_name or "model"
@@ -630,32 +651,129 @@ def compile(
         hit = cache.lookup(key) if save_temps is None else None
         if hit is not None:
             return _with_variant(CompiledModel(hit), variant)
-        staging = cache.staging_dir(key)
-        temps = Path(save_temps) if save_temps is not None else None
-        if temps is not None:
-            temps.mkdir(parents=True, exist_ok=True)
-        try:
-            request = {
-                "model": model_path,
-                "label": label,
-                "framework": imp.get("framework"),
-                "out_dir": str(staging),
-                "target": target,
-                "import": imp,
-                "cpu": {**cpu, "save_temps": str(temps) if temps else None},
-            }
-            display = Progress.open(choose_mode(progress))
-            try:
-                stats = run_isolated(request, on_progress=display.update)
-            except BaseException:
-                display.close(ok=False)
-                raise
-            display.close(ok=True)
-            entry = cache.commit(key, staging)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        request = {
+            "model": model_path,
+            "label": label,
+            "framework": imp.get("framework"),
+            "target": target,
+            "import": imp,
+            "cpu": cpu,
+        }
+        entry, stats = _build(cache, key, request, "cpu", save_temps, progress)
     compiled = _with_variant(CompiledModel(entry), variant)
+    compiled.compile_stats = stats
+    return compiled
+
+
+def _check_options(target: str, options: Mapping[str, Any]) -> None:
+    known = _TARGET_OPTIONS[target]
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise StrataError(
+            f"unknown compile option(s) {', '.join(unknown)} for target '{target}'; known: "
+            f"{', '.join(known)}"
+        )
+
+
+def _build(
+    cache: cache_mod.Cache,
+    key: str,
+    request: dict[str, Any],
+    options_key: str,
+    save_temps: str | os.PathLike[str] | None,
+    progress: bool | None,
+) -> tuple[Path, CompileStats]:
+    """Compile `request` into the cache entry `key` in a child process (its back-end options
+    under `request[options_key]`); returns the entry's directory and the compile's stats."""
+    from strata.progress import Progress, choose_mode
+    from strata.worker import run_isolated
+
+    staging = cache.staging_dir(key)
+    temps = Path(save_temps) if save_temps is not None else None
+    if temps is not None:
+        temps.mkdir(parents=True, exist_ok=True)
+    request = {
+        **request,
+        "out_dir": str(staging),
+        options_key: {**request[options_key], "save_temps": str(temps) if temps else None},
+    }
+    try:
+        display = Progress.open(choose_mode(progress))
+        try:
+            stats = run_isolated(request, on_progress=display.update)
+        except BaseException:
+            display.close(ok=False)
+            raise
+        display.close(ok=True)
+        return cache.commit(key, staging), stats
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _compile_odla(
+    model: Any,
+    num_threads: int | None,
+    *,
+    input_shapes: Mapping[str, Sequence[int]] | None,
+    batch_size: int | None,
+    outputs: Sequence[str] | str | None,
+    entry_func_name: str | None,
+    cache_dir: str | os.PathLike[str] | None,
+    save_temps: str | os.PathLike[str] | None,
+    input_structures: Mapping[str, Spec] | None,
+    profile: bool,
+    progress: bool | None,
+    example_inputs: Sequence[Any] | None = None,
+    dynamic_shapes: Any = None,
+    framework: str | None = None,
+    **options: Any,
+) -> CompiledModel:
+    """`compile(model, target="odla", ...)`: the same cache, worker and loader as the CPU
+    target, with the odla back end's options."""
+    from strata import __version__
+    from strata.targets.odla.runtimes import DEFAULT_RUNTIME, runtime
+
+    _check_options("odla", options)
+    if num_threads not in (None, 1):
+        raise StrataError(
+            f"num_threads={num_threads!r}: the odla target runs the ODLA runtime's own code "
+            "(libodla_ref is single-threaded); leave num_threads unset or 1"
+        )
+    if profile:
+        raise StrataError("profile=True is for the cpu target; the odla target has no profiler")
+    rt = options.get("odla_runtime") or DEFAULT_RUNTIME
+    if not isinstance(rt, str):
+        raise StrataError(f"odla_runtime must be a runtime name such as 'ref', got {rt!r}")
+    runtime(rt)  # unknown names fail here, before compiling
+    name = entry_func_name or "model"
+    imp = _import_options(input_shapes, batch_size, outputs, entry_func_name, input_structures)
+    if framework is not None:
+        from strata.frontends.formats import check_framework
+
+        imp["framework"] = check_framework(framework)
+    odla: dict[str, Any] = {"name": name, "runtime": rt}
+    if options.get("emit_data_as_c"):  # only when set: the default's cache key stays as it was
+        odla["emit_data_as_c"] = True
+    cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
+    with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
+        model_path, digest, label = _model_source(model, Path(tmp), example_inputs, dynamic_shapes)
+        key = cache_mod.cache_key(
+            digest, {"target": "odla", "import": imp, "odla": odla}, __version__
+        )
+        hit = cache.lookup(key) if save_temps is None else None
+        if hit is not None:
+            return CompiledModel(hit)
+        request = {
+            "model": model_path,
+            "label": label,
+            "framework": imp.get("framework"),
+            "target": "odla",
+            "import": imp,
+            "odla": odla,
+        }
+        entry, stats = _build(cache, key, request, "odla", save_temps, progress)
+    compiled = CompiledModel(entry)
     compiled.compile_stats = stats
     return compiled
 

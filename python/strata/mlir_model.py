@@ -90,6 +90,11 @@ def import_mlir_file(path: Path, entry_func_name: str | None = None) -> Imported
         text = path.read_text()
     except OSError as e:
         raise ModelLoadError(f"cannot read {path}: {e}") from None
+    return import_mlir_text(text, str(path), entry_func_name)
+
+
+def import_mlir_text(text: str, path: str, entry_func_name: str | None = None) -> ImportedModel:
+    """`import_mlir_file` on the text of a module (`path` names it in messages)."""
     ctx = make_context()
     with ctx:
         try:

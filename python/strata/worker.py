@@ -12,9 +12,9 @@ child per request: each compilation still runs, and may abort, in a process of i
 the server only reports how it ended. The server lives as long as the parent (it exits when
 its stdin closes). `STRATA_COMPILE_SERVER=0` turns it off (one new process per compile).
 
-Request (JSON): {"model": path, "out_dir": dir, "target": "cpu", "import": {...},
-"cpu": {...}, "result": path}. Result (JSON): {"ok": true} or {"ok": false, "type":
-StrataError subclass name, "message": text}.
+Request (JSON): {"model": path, "out_dir": dir, "target": "cpu" | "odla", "import": {...},
+"cpu": {...} (target cpu) or "odla": {...} (target odla), "result": path}. Result (JSON):
+{"ok": true} or {"ok": false, "type": StrataError subclass name, "message": text}.
 
 Progress: the compiling child writes one JSON line per stage as it starts, {"progress":
 {"stage": text, "step": i, "total": n, "elapsed": seconds}}, to its *progress channel*: the
@@ -27,8 +27,8 @@ wait4's rusage) and returns it with the wall time as `CompileStats`.
 Test hook: `STRATA_WORKER_FAULT=abort|mlir-abort` makes the child abort (os.abort, or a real
 MLIR abort: loading the nn dialect twice into one context) before compiling.
 
-Dependency contract: the standard library, `strata.errors`; in the child also the frontends
-and strata.targets.cpu.compiler.
+Dependency contract: the standard library, `strata.errors`; in the child also the frontends,
+strata.targets.cpu.compiler and strata.targets.odla.compiler.
 """
 
 from __future__ import annotations
@@ -298,6 +298,9 @@ class _Reporter:
 
 def _compile(request: dict[str, Any], progress_fd: int | None = None) -> None:
     target = request.get("target", "cpu")
+    if target == "odla":
+        _compile_odla(request, progress_fd)
+        return
     if target != "cpu":
         raise StrataError(f"unknown target '{target}'")
     from strata.targets.cpu.compiler import CpuOptions, compile_imported, stage_count
@@ -333,10 +336,30 @@ def _preload(request_path: str) -> None:
             import strata.frontends.torch  # noqa: F401
 
 
+def _compile_odla(request: dict[str, Any], progress_fd: int | None) -> None:
+    """The odla target: request["odla"] holds OdlaOptions' fields."""
+    from strata.targets.odla.compiler import OdlaOptions, compile_imported, stage_count
+
+    odla = dict(request.get("odla", {}))
+    verbose = bool(odla.pop("verbose", False))
+    temps = odla.pop("save_temps", None)
+    report = _Reporter(progress_fd, 1 + stage_count(str(odla.get("emit", "so"))))
+    opts = OdlaOptions(
+        **odla,
+        save_temps=Path(temps) if temps else None,
+        log=(lambda m: print(m, file=sys.stderr, flush=True)) if verbose else None,
+        progress=report,
+    )
+    report("importing the model")
+    imported = _import(request)
+    compile_imported(imported, Path(request["out_dir"]), opts)
+
+
 def serve() -> int:
     """The compile server's loop: import the compiler once, fork a child per request."""
     import strata.frontends.onnx
-    import strata.targets.cpu.compiler  # noqa: F401
+    import strata.targets.cpu.compiler
+    import strata.targets.odla.compiler  # noqa: F401
 
     for line in sys.stdin:
         job = json.loads(line)

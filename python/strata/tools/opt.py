@@ -7,8 +7,9 @@
 Every ``--NAME``, ``--NAME=OPTIONS`` or ``--NAME{OPTIONS}`` that is not a driver flag is a pass
 (a Strata pass, a named pipeline or any upstream MLIR pass), appended in order. Single-dash
 spellings (``-canonicalize``) are accepted as in mlir-opt. Besides MLIR's verifier, every
-``nn.*`` op is checked against its declaration (`strata.dialects.opdef.verify_op`) after
-parsing and after the pipeline; failures are error diagnostics at the op's location.
+``nn.*`` and ``odla.*`` op is checked against its declaration
+(`strata.dialects.opdef.verify_op`) after parsing and after the pipeline; failures are error
+diagnostics at the op's location.
 
 Dependency contract: imports the `mlir` bindings, `strata.context`, `strata.dialects`,
 `strata.passes.registry` and the helpers in `strata.tools`.
@@ -28,8 +29,8 @@ from dataclasses import dataclass
 from mlir import ir
 
 from strata.context import make_context
-from strata.dialects.nn import DIALECT
-from strata.dialects.opdef import OpVerifyError, verify_op
+from strata.dialects import nn, odla
+from strata.dialects.opdef import Dialect, OpVerifyError, verify_op
 from strata.errors import StrataError
 from strata.passes import registry
 from strata.tools import verify_diagnostics
@@ -219,30 +220,35 @@ def split_chunks(text: str, marker: str) -> list[str]:
     return chunks
 
 
+# The dialects whose ops strata-opt checks against their declarations.
+DIALECTS: tuple[Dialect, ...] = (nn.DIALECT, odla.DIALECT)
+
+
 def verify_nn_ops(module: ir.Module) -> bool:
-    """Check every nn.* op against its declaration; emit an error at each that fails."""
-    found: list[ir.Operation] = []
+    """Check every nn.* / odla.* op against its declaration; emit an error at each that fails."""
+    found: list[tuple[ir.Operation, Dialect]] = []
 
     def visit(op: ir.Operation) -> ir.WalkResult:
-        if op.name.startswith(f"{DIALECT.name}."):
-            found.append(op.operation)
+        for d in DIALECTS:
+            if op.name.startswith(f"{d.name}."):
+                found.append((op.operation, d))
         return ir.WalkResult.ADVANCE
 
     module.operation.walk(visit, ir.WalkOrder.PRE_ORDER)
     ok = True
-    for op in found:
-        problem = _nn_problem(op)
+    for op, dialect in found:
+        problem = _nn_problem(op, dialect)
         if problem is not None:
             op.location.emit_error(f"'{op.name}' op {problem}")
             ok = False
     return ok
 
 
-def _nn_problem(op: ir.Operation) -> str | None:
+def _nn_problem(op: ir.Operation, dialect: Dialect) -> str | None:
     try:
-        opdef = DIALECT.op(op.name)
+        opdef = dialect.op(op.name)
     except KeyError:
-        return f"is not declared in the '{DIALECT.name}' dialect"
+        return f"is not declared in the '{dialect.name}' dialect"
     try:
         with op.location:
             verify_op(op, opdef)

@@ -6,6 +6,7 @@
             [--save-temps] [--emit mlir|llvm|obj|so] [--mcpu CPU]
             [--schedule default|tiled|none] [-v | -q]
             [--profile [--profile-inputs X.npz] [--profile-repeats N]]
+    stratac MODEL -o OUT/NAME --target odla [--odla-runtime ref] [--emit cpp|so] [...]
 
 writes OUT/NAME.h, OUT/NAME.so, OUT/NAME.bin (or OUT/NAME_data.c) and OUT/NAME.json; the C
 entry points are NAME, NAME_init, NAME_fini (NAME: --entry-func-name, else the basename of
@@ -13,6 +14,12 @@ entry points are NAME, NAME_init, NAME_fini (NAME: --entry-func-name, else the b
 NAME.llvm.mlir, NAME.ll, NAME_shim.c). `--emit mlir|llvm|obj` stops early and writes
 NAME.mlir (LLVM dialect) / NAME.ll / NAME.o (+ NAME.h, NAME.bin). Compilation runs in a
 child process; errors print `stratac: error: ...` and exit with status 1.
+
+`--target odla` goes through the odla dialect instead (docs/odla.md): it writes the ODLA C++
+program OUT/NAME.cc with OUT/NAME.h and OUT/NAME.bin (OUT/NAME_data.c with
+`--emit-data-as-c`) and, unless `--emit cpp`, builds
+OUT/NAME.so against the ODLA runtime `--odla-runtime` (default ref) and writes OUT/NAME.json;
+`--save-temps` keeps NAME.nn.mlir and NAME.odla.mlir. It needs static shapes.
 
 `--profile` builds the profiling variant (timers around every kernel, a kernel table in
 NAME.json), runs it (random inputs of the compiled shapes, or the arrays of
@@ -39,7 +46,8 @@ from typing import Any
 from strata.errors import StrataError
 from strata.frontends.formats import FRAMEWORKS
 
-EMIT_KINDS = ("mlir", "llvm", "obj", "so")
+EMIT_KINDS = ("mlir", "llvm", "obj", "so")  # --target cpu
+ODLA_EMIT_KINDS = ("cpp", "so")  # --target odla
 # strata.targets.cpu.schedules.SCHEDULES (kept here so --help needs no MLIR import)
 SCHEDULE_NAMES = ("default", "tiled", "none")
 
@@ -63,7 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the model's format (default: from the file's extension, else its first bytes)",
     )
     p.add_argument("-o", "--output", required=True, help="output prefix OUT/NAME")
-    p.add_argument("--target", default="cpu", help="target (available: cpu)")
+    p.add_argument("--target", default="cpu", help="target (available: cpu, odla)")
+    p.add_argument(
+        "--odla-runtime",
+        metavar="NAME",
+        help="--target odla: the ODLA runtime to build against (available: ref; default ref)",
+    )
     p.add_argument(
         "--input-shape",
         action="append",
@@ -76,7 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--entry-func-name", help="name of the generated entry points")
     p.add_argument("--emit-data-as-c", action="store_true", help="weights as NAME_data.c")
     p.add_argument("--save-temps", action="store_true", help="keep each stage's IR")
-    p.add_argument("--emit", choices=EMIT_KINDS, default="so", help="what to produce")
+    p.add_argument(
+        "--emit",
+        choices=sorted({*EMIT_KINDS, *ODLA_EMIT_KINDS}),
+        default="so",
+        help="what to produce: mlir, llvm, obj or so (cpu); cpp or so (odla)",
+    )
     p.add_argument(
         "--num-threads",
         type=int,
@@ -167,6 +185,58 @@ def run(args: argparse.Namespace) -> None:
         print(f"target CPU: {target_cpu.summary()}", file=sys.stderr)
     shapes = dict(parse_input_shape(s) for s in args.input_shape)
     imp = _import_options(shapes, args.batch_size, args.outputs, args.entry_func_name)
+    if args.target == "odla":
+        _check_odla_args(args)
+        request: dict[str, Any] = {
+            "model": str(model.resolve()),
+            "out_dir": str(out_dir.resolve()),
+            "target": "odla",
+            "import": imp,
+            "odla": {
+                "name": name,
+                "runtime": args.odla_runtime or "ref",
+                "emit": args.emit,
+                "emit_data_as_c": args.emit_data_as_c,
+                "save_temps": str(out_dir.resolve()) if args.save_temps else None,
+                "verbose": args.verbose,
+            },
+        }
+    elif args.odla_runtime is not None:
+        raise StrataError("--odla-runtime is an option of --target odla")
+    elif args.emit not in EMIT_KINDS:
+        raise StrataError(f"--emit {args.emit} is for --target odla; cpu emits {EMIT_KINDS}")
+    else:
+        request = _cpu_request(args, model, out_dir, name, imp)
+    quiet = args.quiet or args.verbose  # -v prints its own log of the stages
+    mode = None if quiet else ("bar" if sys.stderr.isatty() else "lines")
+    display = Progress.open(mode, "stratac")
+    try:
+        run_isolated(request, verbose=args.verbose, on_progress=display.update)
+    except BaseException:
+        display.close(ok=False)
+        raise
+    display.close(ok=True)
+    if args.profile:
+        _profile(out_dir / f"{name}.json", args)
+
+
+def _check_odla_args(args: argparse.Namespace) -> None:
+    from strata.targets.odla.runtimes import runtime
+
+    runtime(args.odla_runtime or "ref")
+    if args.emit not in ODLA_EMIT_KINDS:
+        raise StrataError(f"--target odla emits cpp or so, not {args.emit}")
+    for flag, given in (
+        ("--profile", args.profile),
+        ("--num-threads", args.num_threads != 1),
+    ):
+        if given:
+            raise StrataError(f"{flag} is not supported with --target odla")
+
+
+def _cpu_request(
+    args: argparse.Namespace, model: Path, out_dir: Path, name: str, imp: dict[str, Any]
+) -> dict[str, Any]:
     request = {
         "model": str(model.resolve()),
         "framework": args.framework,
@@ -189,17 +259,7 @@ def run(args: argparse.Namespace) -> None:
         raise StrataError("--profile runs the model: it needs --emit so")
     if args.profile_repeats < 1:
         raise StrataError(f"--profile-repeats must be positive, got {args.profile_repeats}")
-    quiet = args.quiet or args.verbose  # -v prints its own log of the stages
-    mode = None if quiet else ("bar" if sys.stderr.isatty() else "lines")
-    display = Progress.open(mode, "stratac")
-    try:
-        run_isolated(request, verbose=args.verbose, on_progress=display.update)
-    except BaseException:
-        display.close(ok=False)
-        raise
-    display.close(ok=True)
-    if args.profile:
-        _profile(out_dir / f"{name}.json", args)
+    return request
 
 
 def _profile(meta: Path, args: argparse.Namespace) -> None:

@@ -5,14 +5,20 @@
     strata-translate --import-torch MODEL.pt2 [-o OUT] [--input-shape NAME:DIMS ...]
                      [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
     strata-translate --mlir-to-llvmir FILE [-o OUT]
+    strata-translate --odla-to-cpp FILE [-o OUT/NAME.cc] [--entry-func-name NAME]
 
 ``--import-onnx`` prints the `nn` module of an ONNX model (``-`` reads the model from stdin);
 ``--import-torch`` that of a PyTorch program saved by ``torch.export.save``;
-``--mlir-to-llvmir`` translates a module in the LLVM dialect to LLVM IR.
+``--mlir-to-llvmir`` translates a module in the LLVM dialect to LLVM IR; ``--odla-to-cpp``
+translates an `odla` module (the output of ``strata-opt --convert-nn-to-odla``) into the ODLA
+C++ program NAME.cc (to stdout, or to ``-o OUT/NAME.cc`` together with OUT/NAME.h and the
+weights OUT/NAME.bin); NAME is ``--entry-func-name``, else the basename of ``-o``, else the
+function's name.
 
 Dependency contract: imports the `mlir` bindings, `strata.context`, `strata.frontends.onnx`
-(lazily, only for --import-onnx), `strata.frontends.torch` (lazily, only for --import-torch)
-and the helpers in `strata.tools`.
+(lazily, only for --import-onnx), `strata.frontends.torch` (lazily, only for --import-torch),
+`strata.mlir_model` and `strata.targets.{cpu,odla}` (lazily, only for --odla-to-cpp) and the
+helpers in `strata.tools`.
 """
 
 from __future__ import annotations
@@ -61,6 +67,11 @@ def build_parser() -> ArgumentParser:
     mode.add_argument(
         "--mlir-to-llvmir", action="store_true", help="LLVM dialect module -> LLVM IR"
     )
+    mode.add_argument(
+        "--odla-to-cpp",
+        action="store_true",
+        help="odla module -> ODLA C++ program NAME.cc (with -o: also NAME.h and NAME.bin)",
+    )
     p.add_argument("input", nargs="?", default="-", help="input file, '-' for stdin (default)")
     p.add_argument("-o", "--output", default="-", help="output file, '-' for stdout (default)")
     g = p.add_argument_group("model import (ONNX, PyTorch)")
@@ -73,7 +84,12 @@ def build_parser() -> ArgumentParser:
     )
     g.add_argument("--batch-size", type=int, metavar="N", help="first dim of every graph input")
     g.add_argument("--outputs", metavar="A,B", help="comma-separated values to return")
-    g.add_argument("--entry-func-name", default="main", metavar="NAME")
+    g.add_argument(
+        "--entry-func-name",
+        metavar="NAME",
+        help="the entry function (--import-onnx, default main) / the program's name "
+        "(--odla-to-cpp)",
+    )
     add_print_arguments(p)
     return p
 
@@ -122,7 +138,7 @@ def import_onnx(args: argparse.Namespace) -> str:
         input_shapes=shapes or None,
         batch_size=batch_size,
         outputs=outputs,
-        entry_func_name=args.entry_func_name,
+        entry_func_name=args.entry_func_name or "main",
         context=ctx,
     )
     with ctx:
@@ -161,6 +177,30 @@ def mlir_to_llvmir(args: argparse.Namespace) -> str | None:
         return str(llvm.translate_module_to_llvmir(module.operation))
 
 
+def odla_to_cpp(args: argparse.Namespace) -> str:
+    """NAME.cc of an odla module; with -o FILE also NAME.h and NAME.bin beside FILE."""
+    from pathlib import Path
+
+    from strata import __version__
+    from strata.mlir_model import import_mlir_text
+    from strata.targets.cpu import weights
+    from strata.targets.cpu.compiler import check_name
+    from strata.targets.odla import emit_cpp
+
+    text, label = read_text(args.input)
+    model = import_mlir_text(text, label)
+    out = Path(args.output) if args.output != "-" else None
+    name = check_name(
+        args.entry_func_name or (out.name.removesuffix(".cc") if out else model.entry)
+    )
+    with model.module.context:
+        program = emit_cpp.translate(model.module, name, model.weights, __version__)
+    if out is not None:
+        (out.parent / f"{name}.h").write_text(program.header)
+        weights.write_bin(out.parent / f"{name}.bin", program.arrays, program.layout)
+    return program.source
+
+
 def _check_translatable(module: ir.Module) -> bool:
     bad: list[ir.Operation] = []
 
@@ -184,6 +224,8 @@ def _main(argv: Sequence[str]) -> int:
         out: str | None = import_onnx(args)
     elif args.import_torch:
         out = import_torch(args)
+    elif args.odla_to_cpp:
+        out = odla_to_cpp(args)
     else:
         out = mlir_to_llvmir(args)
     if out is None:

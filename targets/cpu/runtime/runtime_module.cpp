@@ -31,6 +31,7 @@ using InitFn = int (*)(const char*);
 using FiniFn = void (*)();
 using RunFn = int (*)(void* const*);
 using DynFn = int (*)(const void* const*, const int64_t* const*, void**, int64_t* const*);
+using ErrFn = const char* (*)();
 
 const char* status_text(int rc) {
   switch (rc) {
@@ -42,6 +43,7 @@ const char* status_text(int rc) {
     case 5: return "no weights path given and the library's own path is unknown";
     case 6: return "an input's dims do not fit the model";
     case 7: return "out of memory for an output buffer";
+    case 8: return "the ODLA runtime failed to build or run the computation";
     default: return "unknown status";
   }
 }
@@ -58,6 +60,8 @@ class Model {
     fini_ = reinterpret_cast<FiniFn>(sym(name + "_fini"));
     dyn_ = reinterpret_cast<DynFn>(dlsym(handle_, (name + "__strata_run_dynamic").c_str()));
     run_ = reinterpret_cast<RunFn>(dlsym(handle_, (name + "__strata_run_packed").c_str()));
+    // optional: the message of the last failure (the ODLA target's runtime error)
+    err_ = reinterpret_cast<ErrFn>(dlsym(handle_, (name + "__strata_last_error").c_str()));
     if (run_) {
       const int num = *reinterpret_cast<const int*>(sym(name + "__strata_num_args"));
       const auto* nbytes = reinterpret_cast<const uint64_t*>(sym(name + "__strata_arg_nbytes"));
@@ -69,11 +73,12 @@ class Model {
     if (!weights.is_none()) path = py::str(weights);
     int rc = init_(weights.is_none() ? nullptr : path.c_str());
     if (rc != 0) {
+      std::string detail = detail_text();
       dlclose(handle_);
       handle_ = nullptr;
       throw std::runtime_error(name + "_init(" + (weights.is_none() ? "NULL" : path) +
                                ") failed with status " + std::to_string(rc) + ": " +
-                               status_text(rc));
+                               status_text(rc) + detail);
     }
     initialised_ = true;
     name_ = name;
@@ -161,10 +166,16 @@ class Model {
     }
     if (rc != 0)
       throw std::runtime_error(name_ + "() failed with status " + std::to_string(rc) + ": " +
-                               status_text(rc));
+                               status_text(rc) + detail_text());
   }
 
  private:
+  // ": MESSAGE" from NAME__strata_last_error when the library has one and it is not empty
+  std::string detail_text() const {
+    const char* msg = err_ ? err_() : nullptr;
+    return msg && *msg ? std::string(": ") + msg : std::string();
+  }
+
   void* sym(const std::string& s) {
     void* p = dlsym(handle_, s.c_str());
     if (!p) {
@@ -194,6 +205,7 @@ class Model {
   FiniFn fini_ = nullptr;
   RunFn run_ = nullptr;
   DynFn dyn_ = nullptr;
+  ErrFn err_ = nullptr;
   std::vector<uint64_t> nbytes_;
   bool initialised_ = false;
   std::string name_;

@@ -25,5 +25,5 @@
 
 // LL: define void @net__strata_kernel(ptr
 
-// TARGET: stratac: error: unknown target 'cuda' ('cuda' is planned but not built yet); available targets: cpu
+// TARGET: stratac: error: unknown target 'cuda' ('cuda' is planned but not built yet); available targets: cpu, odla
 // MISSING: stratac: error: model file '{{.*}}missing.onnx' does not exist

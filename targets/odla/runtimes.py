@@ -1,0 +1,86 @@
+"""The ODLA runtimes Strata builds, which odla ops each implements, and where they live.
+
+One table (`RUNTIMES`): a runtime's name (`--odla-runtime NAME`), its library
+(`lib<library>.so`), the odla ops it implements and the float types it computes in.
+`convert-nn-to-odla{runtime=NAME}` keeps the float ops on other types (and math on integers)
+on the loop path; an odla op outside the runtime's set is refused, naming the node (routing
+those to the loop path too is for the second runtime). Every runtime implements the value ops
+(argument, constant, output).
+
+CMake installs each runtime library under `strata/odla/lib` and Strata's `odla.h` under
+`strata/odla/include`, beside the `strata._runtime` module.
+
+Dependency contract: the standard library, `strata.dialects.odla`, `strata.errors`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+from strata.dialects import odla
+from strata.errors import CompilationError, StrataError
+
+VALUE_OPS = frozenset({"argument", "constant", "output"})
+ALL_OPS = frozenset(o.name for o in odla.OPS)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    name: str
+    library: str  # linked as -l<library>
+    ops: frozenset[str]  # odla op names (without the dialect prefix)
+    # the float element types (numpy names) its float ops compute in; float ops on other
+    # types (and math on integers) stay on the loop path
+    float_types: frozenset[str]
+    description: str
+
+
+RUNTIMES: dict[str, Runtime] = {
+    r.name: r
+    for r in (
+        Runtime(
+            "ref",
+            "odla_ref",
+            ALL_OPS,
+            frozenset({"float32"}),
+            "portable C++17 reference runtime, no dependencies (targets/odla/runtime)",
+        ),
+    )
+}
+
+DEFAULT_RUNTIME = "ref"
+
+
+def runtime(name: str) -> Runtime:
+    """The runtime called `name`; StrataError naming the available ones otherwise."""
+    if name not in RUNTIMES:
+        raise StrataError(
+            f"unknown ODLA runtime '{name}'; available: {', '.join(sorted(RUNTIMES))}"
+        )
+    return RUNTIMES[name]
+
+
+def install_dir() -> Path:
+    """`strata/odla` of the installed package: include/odla.h and lib/lib<runtime>.so."""
+    spec = importlib.util.find_spec("strata._runtime")
+    if spec is None or spec.origin is None:
+        raise CompilationError("the strata._runtime module is not installed (pip install .)")
+    return Path(spec.origin).parent / "odla"
+
+
+def include_dir() -> Path:
+    path = install_dir() / "include"
+    if not (path / "odla.h").is_file():
+        raise CompilationError(f"odla.h is missing from {path} (reinstall Strata)")
+    return path
+
+
+def library_dir(name: str) -> Path:
+    """The folder holding lib<library>.so of runtime `name`."""
+    rt = runtime(name)
+    path = install_dir() / "lib"
+    if not (path / f"lib{rt.library}.so").is_file():
+        raise CompilationError(f"the ODLA runtime lib{rt.library}.so is missing from {path}")
+    return path

@@ -1,0 +1,368 @@
+"""The odla target end to end: nn -> odla -> ODLA C++ program -> libodla_ref, against ONNX Runtime.
+
+Models are built here with onnx.helper (small: each compiles and runs in about a second).
+Tolerances are the project's for this path: rtol 1e-3, atol 1e-4.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+import strata
+from strata.errors import StrataError
+from strata.targets.odla import runtimes
+
+ort = pytest.importorskip("onnxruntime")
+
+ROOT = Path(__file__).resolve().parents[3]
+RTOL, ATOL = 1e-3, 1e-4
+vi = helper.make_tensor_value_info
+
+
+def _save(graph: onnx.GraphProto, path: Path, opset: int = 17) -> Path:
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], ir_version=8)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+    return path
+
+
+def _check(path: Path, feeds: dict[str, np.ndarray], tmp_path: Path, **kw: object) -> None:
+    m = strata.compile(path, target="odla", odla_runtime="ref", cache_dir=tmp_path / "c", **kw)
+    assert m.meta.target == "odla" and m.meta.extra["odla_runtime"] == "ref"
+    want = ort.InferenceSession(str(path)).run(None, feeds)
+    got = m.run(feeds)
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert g.shape == w.shape and g.dtype == w.dtype
+        np.testing.assert_allclose(g, w, rtol=RTOL, atol=ATOL)
+    m.close()
+
+
+def _init(r: np.random.Generator, name: str, *shape: int) -> onnx.TensorProto:
+    return numpy_helper.from_array(r.standard_normal(shape).astype(np.float32), name)
+
+
+def test_bundled_mlp_example_matches_onnxruntime(tmp_path: Path) -> None:
+    x = np.random.default_rng(0).random((3, 784), dtype=np.float32)
+    _check(ROOT / "examples" / "mlp.onnx", {"input": x}, tmp_path, batch_size=3)
+
+
+def test_weights_compiled_in_with_emit_data_as_c(tmp_path: Path) -> None:
+    mlp = ROOT / "examples" / "mlp.onnx"
+    x = np.random.default_rng(9).random((1, 784), dtype=np.float32)
+    m = strata.compile(mlp, target="odla", batch_size=1, emit_data_as_c=True, cache_dir=tmp_path)
+    assert m.meta.weights is None and (m.directory / "model_data.c").is_file()
+    assert not (m.directory / "model.bin").exists()
+    want = ort.InferenceSession(str(mlp)).run(None, {"input": x})[0]
+    with m:
+        np.testing.assert_allclose(m.run([x])[0], want, rtol=RTOL, atol=ATOL)
+
+
+def test_threads_run_one_model_at_once(tmp_path: Path) -> None:
+    """NAME() binds each call's buffers to a context of its own: concurrent calls (the GIL is
+    released while the library runs) give each caller its own result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    mlp = ROOT / "examples" / "mlp.onnx"
+    r = np.random.default_rng(8)
+    xs = [r.random((2, 784), dtype=np.float32) for _ in range(8)]
+    sess = ort.InferenceSession(str(mlp))
+    want = [sess.run(None, {"input": x})[0] for x in xs]
+    m = strata.compile(mlp, target="odla", batch_size=2, cache_dir=tmp_path / "c")
+    with m, ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda x: m.run([x])[0], xs * 4))
+    for i, g in enumerate(got):
+        np.testing.assert_allclose(g, want[i % len(xs)], rtol=RTOL, atol=ATOL)
+
+
+def test_elementwise_and_activations_match_onnxruntime(tmp_path: Path) -> None:
+    r = np.random.default_rng(1)
+    nodes = [
+        helper.make_node("Add", ["x", "b"], ["a"], name="add"),
+        helper.make_node("Mul", ["a", "x"], ["m"], name="mul"),
+        helper.make_node("Sub", ["m", "b"], ["s"], name="sub"),
+        helper.make_node("Div", ["s", "d"], ["q"], name="div"),
+        helper.make_node("Tanh", ["q"], ["t"], name="tanh"),
+        helper.make_node("Sigmoid", ["t"], ["g"], name="sigmoid"),
+        helper.make_node("Clip", ["x", "lo", "hi"], ["c"], name="clip"),
+        helper.make_node("LeakyRelu", ["c"], ["l"], alpha=0.2, name="leaky"),
+        helper.make_node("Max", ["l", "g"], ["mx"], name="max"),
+        helper.make_node("Exp", ["mx"], ["e"], name="exp"),
+        helper.make_node("Log", ["e"], ["lg"], name="log"),
+        helper.make_node("Abs", ["lg"], ["ab"], name="abs"),
+        helper.make_node("Sqrt", ["ab"], ["sq"], name="sqrt"),
+        helper.make_node("Softmax", ["sq"], ["y"], axis=0, name="softmax"),
+        helper.make_node("Erf", ["x"], ["z"], name="erf"),
+    ]
+    inits = [
+        _init(r, "b", 5),
+        numpy_helper.from_array(np.full((3, 1), 2.5, np.float32), "d"),
+        numpy_helper.from_array(np.array(-0.5, np.float32), "lo"),
+        numpy_helper.from_array(np.array(0.75, np.float32), "hi"),
+    ]
+    g = helper.make_graph(
+        nodes,
+        "ew",
+        [vi("x", TensorProto.FLOAT, [3, 5])],
+        [vi("y", TensorProto.FLOAT, [3, 5]), vi("z", TensorProto.FLOAT, [3, 5])],
+        inits,
+    )
+    x = r.standard_normal((3, 5)).astype(np.float32)
+    _check(_save(g, tmp_path / "ew.onnx"), {"x": x}, tmp_path)
+
+
+def test_resnet_style_model_matches_onnxruntime(tmp_path: Path) -> None:
+    """Conv (strided, padded, grouped) + BatchNorm + Relu, a residual Add, MaxPool,
+    AveragePool, GlobalAveragePool, Flatten, Gemm: the op classes of ResNet."""
+    r = np.random.default_rng(2)
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], pads=[1, 1, 1, 1], strides=[2, 2],
+                         name="conv1"),
+        helper.make_node("BatchNormalization", ["c1", "s1", "o1", "m1", "v1"], ["n1"], name="bn1"),
+        helper.make_node("Relu", ["n1"], ["r1"], name="relu1"),
+        helper.make_node("MaxPool", ["r1"], ["p1"], kernel_shape=[3, 3], pads=[1, 1, 1, 1],
+                         strides=[1, 1], name="pool1"),
+        helper.make_node("Conv", ["p1", "w2"], ["c2"], pads=[1, 1, 1, 1], group=2, name="conv2"),
+        helper.make_node("Add", ["c2", "r1"], ["res"], name="residual"),
+        helper.make_node("AveragePool", ["res"], ["ap"], kernel_shape=[2, 2], strides=[2, 2],
+                         name="avgpool"),
+        helper.make_node("GlobalAveragePool", ["ap"], ["gap"], name="gap"),
+        helper.make_node("Flatten", ["gap"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "wf", "bf"], ["y"], transB=1, name="fc"),
+    ]  # fmt: skip
+    inits = [
+        _init(r, "w1", 8, 3, 3, 3), _init(r, "b1", 8), _init(r, "s1", 8), _init(r, "o1", 8),
+        _init(r, "m1", 8), numpy_helper.from_array(r.random(8).astype(np.float32) + 0.5, "v1"),
+        _init(r, "w2", 8, 4, 3, 3), _init(r, "wf", 10, 8), _init(r, "bf", 10),
+    ]  # fmt: skip
+    g = helper.make_graph(
+        nodes, "resnetish", [vi("x", TensorProto.FLOAT, [2, 3, 16, 16])],
+        [vi("y", TensorProto.FLOAT, [2, 10])], inits,
+    )  # fmt: skip
+    x = r.standard_normal((2, 3, 16, 16)).astype(np.float32)
+    _check(_save(g, tmp_path / "resnetish.onnx"), {"x": x}, tmp_path)
+
+
+def test_bert_style_model_matches_onnxruntime(tmp_path: Path) -> None:
+    """Embedding Gather, LayerNormalization, batched MatMul with Transpose / Reshape for
+    the heads, scaled Softmax attention, Gelu MLP, Slice, ReduceMean: BERT's op classes."""
+    r = np.random.default_rng(3)
+    seq, hid, heads, vocab = 6, 8, 2, 20
+    hd = hid // heads
+    nodes = [
+        helper.make_node("Gather", ["emb", "ids"], ["e"], axis=0, name="embed"),
+        helper.make_node("LayerNormalization", ["e", "g1", "be1"], ["h"], axis=-1, name="ln1"),
+        helper.make_node("MatMul", ["h", "wq"], ["q"], name="q_proj"),
+        helper.make_node("MatMul", ["h", "wk"], ["k"], name="k_proj"),
+        helper.make_node("Reshape", ["q", "heads_shape"], ["q4"], name="q_heads"),
+        helper.make_node("Reshape", ["k", "heads_shape"], ["k4"], name="k_heads"),
+        helper.make_node("Transpose", ["q4"], ["qt"], perm=[0, 2, 1, 3], name="q_t"),
+        helper.make_node("Transpose", ["k4"], ["kt"], perm=[0, 2, 3, 1], name="k_t"),
+        helper.make_node("MatMul", ["qt", "kt"], ["sc"], name="scores"),
+        helper.make_node("Div", ["sc", "scale"], ["scs"], name="scale"),
+        helper.make_node("Softmax", ["scs"], ["att"], axis=-1, name="softmax"),
+        helper.make_node("MatMul", ["att", "qt"], ["ctx"], name="context"),
+        helper.make_node("Transpose", ["ctx"], ["ctxt"], perm=[0, 2, 1, 3], name="ctx_t"),
+        helper.make_node("Reshape", ["ctxt", "hid_shape"], ["c2"], name="merge"),
+        helper.make_node("MatMul", ["c2", "w1"], ["f1"], name="ffn1"),
+        helper.make_node("Add", ["f1", "bb1"], ["f1b"], name="ffn1_bias"),
+        helper.make_node("Gelu", ["f1b"], ["f2"], name="gelu", domain=""),
+        helper.make_node("Slice", ["f2", "st", "en", "ax"], ["cls"], name="cls"),
+        helper.make_node("ReduceMean", ["f2", "ax"], ["pooled"], keepdims=0, name="pool"),
+    ]
+    inits = [
+        _init(r, "emb", vocab, hid), _init(r, "g1", hid), _init(r, "be1", hid),
+        _init(r, "wq", hid, hid), _init(r, "wk", hid, hid), _init(r, "w1", hid, 16),
+        _init(r, "bb1", 16),
+        numpy_helper.from_array(np.array([1, seq, heads, hd], np.int64), "heads_shape"),
+        numpy_helper.from_array(np.array([1, seq, hid], np.int64), "hid_shape"),
+        numpy_helper.from_array(np.array(np.sqrt(hd), np.float32), "scale"),
+        numpy_helper.from_array(np.array([0], np.int64), "st"),
+        numpy_helper.from_array(np.array([1], np.int64), "en"),
+        numpy_helper.from_array(np.array([1], np.int64), "ax"),
+    ]  # fmt: skip
+    g = helper.make_graph(
+        nodes, "bertish", [vi("ids", TensorProto.INT64, [1, seq])],
+        [vi("cls", TensorProto.FLOAT, [1, 1, 16]), vi("pooled", TensorProto.FLOAT, [1, 16])],
+        inits,
+    )  # fmt: skip
+    path = _save(g, tmp_path / "bertish.onnx", opset=20)  # Gelu is opset 20
+    ids = r.integers(0, vocab, (1, seq)).astype(np.int64)
+    _check(path, {"ids": ids}, tmp_path)
+
+
+def test_op_without_odla_form_runs_on_the_loop_path(tmp_path: Path) -> None:
+    """ConvTranspose has no odla op: the CPU target compiles it into NAME_kernels.o and the
+    ODLA program calls it (odla_CustomCall) between runtime ops."""
+    r = np.random.default_rng(4)
+    g = helper.make_graph(
+        [
+            helper.make_node("Conv", ["x", "w0"], ["c"], pads=[1, 1, 1, 1], name="conv"),
+            helper.make_node("ConvTranspose", ["c", "w"], ["u"], strides=[2, 2], name="upsample"),
+            helper.make_node("Relu", ["u"], ["y"], name="relu"),
+        ],
+        "up",
+        [vi("x", TensorProto.FLOAT, [1, 2, 4, 4])],
+        [vi("y", TensorProto.FLOAT, [1, 3, 9, 9])],
+        [_init(r, "w0", 2, 2, 3, 3), _init(r, "w", 2, 3, 3, 3)],
+    )
+    path = _save(g, tmp_path / "up.onnx")
+    x = r.standard_normal((1, 2, 4, 4)).astype(np.float32)
+    _check(path, {"x": x}, tmp_path)
+    m = strata.compile(path, target="odla", cache_dir=tmp_path / "c")
+    program = (m.directory / "model.cc").read_text()
+    assert "// node 'upsample' (nn.conv_transpose, on Strata's loop path" in program
+    assert "odla_CustomCall(" in program and (m.directory / "model_kernels.o").is_file()
+
+
+def test_integer_math_runs_on_the_loop_path(tmp_path: Path) -> None:
+    """libodla_ref computes in float32: integer Add / Mul run on the loop path."""
+    g = helper.make_graph(
+        [
+            helper.make_node("Add", ["i", "i"], ["s"], name="int_add"),
+            helper.make_node("Mul", ["s", "i"], ["j"], name="int_mul"),
+            helper.make_node("Relu", ["x"], ["y"], name="relu"),
+        ],
+        "imath",
+        [vi("i", TensorProto.INT64, [3]), vi("x", TensorProto.FLOAT, [3])],
+        [vi("j", TensorProto.INT64, [3]), vi("y", TensorProto.FLOAT, [3])],
+    )
+    feeds = {"i": np.array([1, -2, 3], np.int64), "x": np.array([-1, 0.5, 2], np.float32)}
+    _check(_save(g, tmp_path / "imath.onnx"), feeds, tmp_path)
+
+
+def test_unsupported_op_names_the_node(tmp_path: Path) -> None:
+    """TopK has no odla form and two results, which the loop-path fallback does not take."""
+    g = helper.make_graph(
+        [helper.make_node("TopK", ["x", "k"], ["v", "i"], name="top2")],
+        "topk",
+        [vi("x", TensorProto.FLOAT, [5])],
+        [vi("v", TensorProto.FLOAT, [2]), vi("i", TensorProto.INT64, [2])],
+        [numpy_helper.from_array(np.array([2], np.int64), "k")],
+    )
+    path = _save(g, tmp_path / "topk.onnx")
+    with pytest.raises(StrataError, match=r"node 'top2' \(nn.top_k\): no conversion to odla"):
+        strata.compile(path, target="odla", cache_dir=tmp_path / "c")
+
+
+def test_dynamic_shapes_and_bad_options_are_refused(tmp_path: Path) -> None:
+    mlp = ROOT / "examples" / "mlp.onnx"
+    with pytest.raises(StrataError, match="needs static shapes"):
+        strata.compile(mlp, target="odla", cache_dir=tmp_path / "c")
+    with pytest.raises(StrataError, match="unknown ODLA runtime 'tpu'; available: ref"):
+        strata.compile(mlp, target="odla", odla_runtime="tpu", batch_size=1)
+    with pytest.raises(StrataError, match="unknown compile option"):
+        strata.compile(mlp, target="odla", mcpu="haswell", batch_size=1)
+    with pytest.raises(StrataError, match="unknown compile option"):
+        strata.compile(mlp, target="cpu", odla_runtime="ref", batch_size=1)
+
+
+def test_stratac_odla_artifacts_load_and_emit_cpp(tmp_path: Path) -> None:
+    mlp = ROOT / "examples" / "mlp.onnx"
+    out = tmp_path / "out" / "mlp"
+    cmd = ["stratac", str(mlp), "-o", str(out), "--target", "odla", "--odla-runtime", "ref",
+           "--batch-size", "2", "-q"]  # fmt: skip
+    subprocess.run(cmd, check=True)
+    names = sorted(p.name for p in out.parent.iterdir())
+    assert names == ["mlp.bin", "mlp.cc", "mlp.h", "mlp.json", "mlp.so"]
+    assert json.loads((out.parent / "mlp.json").read_text())["target"] == "odla"
+    x = np.random.default_rng(5).random((2, 784), dtype=np.float32)
+    want = ort.InferenceSession(str(mlp)).run(None, {"input": x})[0]
+    with strata.load(out) as m:
+        np.testing.assert_allclose(m.run([x])[0], want, rtol=RTOL, atol=ATOL)
+    cpp = tmp_path / "cpp" / "m"
+    subprocess.run([*cmd[:3], str(cpp), *cmd[4:], "--emit", "cpp"], check=True)
+    assert sorted(p.name for p in cpp.parent.iterdir()) == ["m.bin", "m.cc", "m.h"]
+
+
+MAIN_C = r"""
+#include <stdio.h>
+#include "NAME.h"
+
+int main(int argc, char** argv) {
+  static float x[NX], y[NY];
+  FILE* f = fopen(argv[1], "rb");
+  if (argc != 3 || !f || fread(x, sizeof x, 1, f) != 1) return 2;
+  fclose(f);
+  int rc = NAME_init(argv[2]);
+  if (rc != STRATA_OK) return 10 + rc;
+  rc = NAME(x, y);
+  if (rc != STRATA_OK) return 20 + rc;
+  NAME_fini();
+  for (int i = 0; i < NY; ++i) printf("%.9g\n", y[i]);
+  return 0;
+}
+"""
+
+
+def _c_program(model: Path, tmp_path: Path, x: np.ndarray, out_shape: tuple[int, ...],
+               **opts: str) -> np.ndarray:  # fmt: skip
+    """Build NAME.cc (+ NAME_kernels.o) + main.c against libodla_ref and run it on x."""
+    name = model.stem
+    extra = [a for k, v in opts.items() for a in (f"--{k.replace('_', '-')}", v)]
+    subprocess.run(
+        ["stratac", str(model), "-o", str(tmp_path / name), "--target", "odla", "--emit", "cpp",
+         "-q", *extra], check=True,
+    )  # fmt: skip
+    main = MAIN_C.replace("NAME", name).replace("NX", str(x.size))
+    (tmp_path / "main.c").write_text(main.replace("NY", str(int(np.prod(out_shape)))))
+    inc, lib = runtimes.include_dir(), runtimes.library_dir("ref")
+    cc = os.environ.get("CC", "cc")
+    subprocess.run([cc, "-std=c11", "-Wall", "-Werror", "-c", "main.c", "-o", "main.o"],
+                   cwd=tmp_path, check=True)  # fmt: skip
+    subprocess.run(
+        ["c++", "-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-I", str(inc), "-I", ".",
+         "-c", f"{name}.cc", "-o", f"{name}.o"], cwd=tmp_path, check=True,
+    )  # fmt: skip
+    kernels = [f"{name}_kernels.o"] if (tmp_path / f"{name}_kernels.o").exists() else []
+    subprocess.run(
+        ["c++", "main.o", f"{name}.o", *kernels, f"-L{lib}", "-lodla_ref", f"-Wl,-rpath,{lib}",
+         "-lm", "-o", "demo"], cwd=tmp_path, check=True,
+    )  # fmt: skip
+    (tmp_path / "x.raw").write_bytes(np.ascontiguousarray(x).tobytes())
+    run = subprocess.run(
+        [str(tmp_path / "demo"), "x.raw", f"{name}.bin"], cwd=tmp_path, capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+    return np.array([float(v) for v in run.stdout.split()], np.float32).reshape(out_shape)
+
+
+@pytest.mark.skipif(shutil.which("cc") is None or shutil.which("c++") is None, reason="no cc")
+def test_c_program_links_the_program_against_libodla_ref(tmp_path: Path) -> None:
+    """A C program built from NAME.cc + NAME.bin + main.c, linked against libodla_ref."""
+    mlp = tmp_path / "mlp.onnx"
+    shutil.copy(ROOT / "examples" / "mlp.onnx", mlp)
+    x = np.random.default_rng(6).random((2, 784), dtype=np.float32)
+    got = _c_program(mlp, tmp_path, x, (2, 10), batch_size="2")
+    want = ort.InferenceSession(str(mlp)).run(None, {"input": x})[0]
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.skipif(shutil.which("cc") is None or shutil.which("c++") is None, reason="no cc")
+def test_c_program_with_a_loop_path_op(tmp_path: Path) -> None:
+    """The same with an op on the loop path: NAME_kernels.o links in beside NAME.cc."""
+    r = np.random.default_rng(7)
+    g = helper.make_graph(
+        [
+            helper.make_node("ConvTranspose", ["x", "w"], ["u"], strides=[2, 2], name="up"),
+            helper.make_node("Sigmoid", ["u"], ["y"], name="sig"),
+        ],
+        "up",
+        [vi("x", TensorProto.FLOAT, [1, 2, 3, 3])],
+        [vi("y", TensorProto.FLOAT, [1, 1, 7, 7])],
+        [_init(r, "w", 2, 1, 3, 3)],
+    )
+    path = _save(g, tmp_path / "up.onnx")
+    x = r.standard_normal((1, 2, 3, 3)).astype(np.float32)
+    got = _c_program(path, tmp_path, x, (1, 1, 7, 7))
+    want = ort.InferenceSession(str(path)).run(None, {"x": x})[0]
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
