@@ -87,7 +87,8 @@ def build_parser() -> ArgumentParser:
     g.add_argument(
         "--entry-func-name",
         metavar="NAME",
-        help="the entry function (--import-onnx, default main) / the program's name "
+        help="the entry function (--import-onnx / --import-torch, default main) / the "
+        "program's name "
         "(--odla-to-cpp)",
     )
     add_print_arguments(p)
@@ -159,7 +160,7 @@ def import_torch(args: argparse.Namespace) -> str:
         input_shapes=shapes or None,
         batch_size=batch_size,
         outputs=outputs,
-        entry_func_name=args.entry_func_name,
+        entry_func_name=args.entry_func_name or "main",
         context=ctx,
     )
     with ctx:
