@@ -1,19 +1,22 @@
 """Micro-kernel calls: f32 contractions that the C library computes instead of generated loops.
 
 The library (`targets/cpu/runtime/sgemm_impl.h`, built by CMake into `libstrata_kernels.a`
-beside the `strata._runtime` module) exports one function per instruction set,
-`strata_sgemm_<isa>(m, n, k, A, rsA, csA, B, rsB, csB, C, rsC, csC, kc, nc, ws, ws_floats)`:
-C[m, n] += A[m, k] B[k, n] for any element strides, blocked for the caches by `kc` x `nc`,
-with a workspace for the packed blocks of B. Every argument is an i64 (pointers too), so the
-call needs no memref calling convention and works under the bare-pointer one.
+beside the `strata._runtime` module) exports two functions per instruction set:
+`strata_sgemm_<isa>(m, n, k, A, rsA, csA, B, rsB, csB, C, rsC, csC, kc, nc, ws, ws_floats)`,
+C[m, n] += A[m, k] B[k, n] for any element strides, and `strata_conv2d_<isa>(...)`, an NCHW /
+FCHW convolution on a padded image whose im2col matrix is packed from the image directly;
+both blocked for the caches by `kc` x `nc`, with a workspace for the packed blocks of B.
+Every argument is an i64 (pointers too), so the call needs no memref calling convention and
+works under the bare-pointer one.
 
-The `default` schedule (schedules.py) tags a contraction it gives to the library with
-`strata.ukernel` after splitting it among threads and peeling its batch dims to 1; after
-bufferization and kernel outlining, `strata-cpu-ukernel-calls` replaces each tagged linalg op
-on memrefs with a call: it reads the operands' strides and offsets
-(`memref.extract_strided_metadata`), allocates the workspace from the model's buffer pool and
-passes the block sizes the schedule chose. A tagged op that is not a plain (batched)
-multiply-accumulate with unit batch extents stays a loop nest.
+The `default` schedule (schedules.py) splits the contractions it leaves to the library among
+threads, tiles a matmul's batch dims to 1 and tags them `strata.ukernel` (which keeps the
+loop interchange off them); `guard_inputs` keeps elementwise fusion from folding producers
+into them. After bufferization and kernel outlining, `strata-cpu-ukernel-calls` replaces
+every f32 matrix product (`plan_of`) and NCHW convolution (`conv_ok`) on memrefs with a call:
+it reads the operands' strides and offsets (`memref.extract_strided_metadata`), allocates
+the workspace from the model's buffer pool and passes cache blocks derived from the target
+(`blocks`). Any other op stays a loop nest.
 
 Which library variant a machine gets (`isa_of`): AVX-512F -> `avx512` (14 x 32 register
 tile), AVX2 + FMA -> `avx2` (6 x 16); older ISAs get no micro-kernels (the `tiled` schedule).
