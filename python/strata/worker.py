@@ -303,21 +303,34 @@ def _compile(request: dict[str, Any], progress_fd: int | None = None) -> None:
         return
     if target != "cpu":
         raise StrataError(f"unknown target '{target}'")
-    from strata.targets.cpu.compiler import CpuOptions, compile_imported, stage_count
+    from strata.targets.cpu import compiler
 
-    cpu = dict(request.get("cpu", {}))
-    verbose = bool(cpu.pop("verbose", False))
-    temps = cpu.pop("save_temps", None)
-    report = _Reporter(progress_fd, 1 + stage_count(str(cpu.get("emit", "so"))))
-    opts = CpuOptions(
-        **cpu,
+    _run_backend(request, "cpu", compiler, compiler.CpuOptions, progress_fd)
+
+
+def _run_backend(
+    request: dict[str, Any],
+    key: str,
+    backend: Any,
+    options: Callable[..., Any],
+    progress_fd: int | None,
+) -> None:
+    """Import the model and compile it with `backend` (a target's compiler module: its
+    `compile_imported` and `stage_count`), whose options are `request[key]`, fields of
+    `options` (CpuOptions, OdlaOptions), plus the worker's `verbose` and `save_temps`."""
+    fields = dict(request.get(key, {}))
+    verbose = bool(fields.pop("verbose", False))
+    temps = fields.pop("save_temps", None)
+    report = _Reporter(progress_fd, 1 + backend.stage_count(str(fields.get("emit", "so"))))
+    opts = options(
+        **fields,
         save_temps=Path(temps) if temps else None,
         log=(lambda m: print(m, file=sys.stderr, flush=True)) if verbose else None,
         progress=report,
     )
     report("importing the model")
     imported = _import(request)
-    compile_imported(imported, Path(request["out_dir"]), opts)
+    backend.compile_imported(imported, Path(request["out_dir"]), opts)
 
 
 def _preload(request_path: str) -> None:
@@ -338,21 +351,9 @@ def _preload(request_path: str) -> None:
 
 def _compile_odla(request: dict[str, Any], progress_fd: int | None) -> None:
     """The odla target: request["odla"] holds OdlaOptions' fields."""
-    from strata.targets.odla.compiler import OdlaOptions, compile_imported, stage_count
+    from strata.targets.odla import compiler
 
-    odla = dict(request.get("odla", {}))
-    verbose = bool(odla.pop("verbose", False))
-    temps = odla.pop("save_temps", None)
-    report = _Reporter(progress_fd, 1 + stage_count(str(odla.get("emit", "so"))))
-    opts = OdlaOptions(
-        **odla,
-        save_temps=Path(temps) if temps else None,
-        log=(lambda m: print(m, file=sys.stderr, flush=True)) if verbose else None,
-        progress=report,
-    )
-    report("importing the model")
-    imported = _import(request)
-    compile_imported(imported, Path(request["out_dir"]), opts)
+    _run_backend(request, "odla", compiler, compiler.OdlaOptions, progress_fd)
 
 
 def serve() -> int:

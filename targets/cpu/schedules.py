@@ -152,7 +152,7 @@ def contraction_of(op: ir.Operation) -> tuple[str, Contraction] | None:
     name = op.name
     if name not in _KINDS or not _static(op) or not _f32(op):
         return None
-    if name == "linalg.conv_2d_nchw_fchw" and any(d != 1 for d in _int_list(op, "dilations")):
+    if name == "linalg.conv_2d_nchw_fchw" and any(d != 1 for d in int_list(op, "dilations")):
         return None  # convert_conv2d_to_img2col handles unit dilations only
     found = _space(op, name)
     return found if found[1].k >= 2 else None
@@ -271,7 +271,7 @@ def _space(op: ir.Operation, name: str) -> tuple[str, Contraction]:
     w = _shape(op.operands[1])
     if name == "linalg.depthwise_conv_2d_nchw_chw":
         # (n, c) batch, (oh, ow) output, kh * kw taps; the width stride picks the loop order
-        stride_w = _int_list(op, "strides")[-1]
+        stride_w = int_list(op, "strides")[-1]
         return "depthwise", Contraction((out[0], out[1]), out[2], out[3], w[1] * w[2], stride_w)
     return "conv_im2col", Contraction(
         (out[0],), out[1], out[2] * out[3], w[1] * w[2] * w[3], rows=out[2]
@@ -283,12 +283,12 @@ def _space_batch1(op: ir.Operation) -> tuple[str, Contraction]:
     out = list(ir.ShapedType(op.operands[2].type).shape)
     w = _shape(op.operands[1])
     if op.name == "linalg.depthwise_conv_2d_nchw_chw":
-        stride_w = _int_list(op, "strides")[-1]
+        stride_w = int_list(op, "strides")[-1]
         return "depthwise", Contraction((1, out[1]), out[2], out[3], w[1] * w[2], stride_w)
     return "conv_im2col", Contraction((1,), out[1], out[2] * out[3], w[1] * w[2] * w[3])
 
 
-def _int_list(op: ir.Operation, name: str) -> list[int]:
+def int_list(op: ir.Operation, name: str) -> list[int]:
     """An i64 elements / array attribute as a list (1s when absent)."""
     if name not in op.attributes:
         return [1, 1]
@@ -636,7 +636,7 @@ def build_script(module: ir.Operation, name: str, params: TileParams) -> str | N
             library
             and op.name == "linalg.conv_2d_nchw_fchw"
             and _f32(op)
-            and (not _static(op) or any(d != 1 for d in _int_list(op, "dilations")))
+            and (not _static(op) or any(d != 1 for d in int_list(op, "dilations")))
         ):
             # dynamic or dilated: the library computes it whole (no transform needed)
             op.attributes[ukernels.TAG] = ir.UnitAttr.get()

@@ -21,8 +21,8 @@ the workspace from the model's buffer pool and passes cache blocks derived from 
 Which library variant a machine gets (`isa_of`): AVX-512F -> `avx512` (14 x 32 register
 tile), AVX2 + FMA -> `avx2` (6 x 16); older ISAs get no micro-kernels (the `tiled` schedule).
 
-Dependency contract: the `mlir` bindings, `strata.passes.registry`, `strata.targets.cpu.machine`,
-`strata.errors`.
+Dependency contract: the `mlir` bindings, `strata.passes.registry`, `strata.targets.cpu.machine`
+and `.schedules` (attribute reading only), `strata.errors`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from mlir.dialects import arith, func, memref
 
 from strata.errors import CompilationError
 from strata.passes.registry import ModulePass, register_pass
-from strata.targets.cpu import machine
+from strata.targets.cpu import machine, schedules
 from strata.targets.cpu.machine import Machine
 
 # On the contractions the `default` schedule gives the library (keeps other passes off them).
@@ -316,12 +316,6 @@ def plan_of(op: ir.Operation) -> Plan | None:
     return Plan(roles[0], roles[1], roles[2], flops)
 
 
-def _int_list(op: ir.Operation, name: str) -> list[int]:
-    if name not in op.attributes:
-        return [1, 1]
-    return [int(v) for v in ir.DenseIntElementsAttr(op.attributes[name])]
-
-
 def _identity(t: ir.MemRefType) -> bool:
     layout = t.layout
     return (
@@ -370,20 +364,12 @@ def _c(n: int) -> ir.Value:
 def _operand(v: ir.Value, how: Operand) -> tuple[ir.Value, list[ir.Value], list[ir.Value]]:
     """(address of element 0, [extent, extent], [stride, stride]) of memref `v` as i64
     values, per role of `how`."""
-    t = ir.MemRefType(v.type)
-    rank = t.rank
-    meta = memref.ExtractStridedMetadataOp(v)
-    offset = meta.results[1]
-    sizes = list(meta.results[2 : 2 + rank])
-    strides = list(meta.results[2 + rank : 2 + 2 * rank])
-    base = memref.extract_aligned_pointer_as_index(v)
-    four = arith.constant(ir.IndexType.get(), 4)
-    addr = _i64(arith.addi(base, arith.muli(offset, four)))
+    addr, sizes, strides = _metadata(v)
     extents, steps = [], []
     for role in how.roles:
         if isinstance(role, int):
-            extents.append(_i64(sizes[role]))
-            steps.append(_i64(strides[role]))
+            extents.append(sizes[role])
+            steps.append(strides[role])
         else:
             extents.append(_c(role[0]))
             steps.append(_c(role[1]))
@@ -439,8 +425,8 @@ CONV_ARGS = 24
 
 def _replace_conv(op: ir.Operation, fn: str, isa: str, target: Machine) -> None:
     x, w, y = op.operands[0], op.operands[1], op.operands[2]
-    sh, sw = _int_list(op, "strides")
-    dh, dw = _int_list(op, "dilations")
+    sh, sw = schedules.int_list(op, "strides")
+    dh, dw = schedules.int_list(op, "dilations")
     wshape, yshape = list(ir.MemRefType(w.type).shape), list(ir.MemRefType(y.type).shape)
     k = math.prod(wshape[1:]) if all(d >= 0 for d in wshape[1:]) else None
     cols = yshape[2] * yshape[3] if yshape[2] >= 0 and yshape[3] >= 0 else None
