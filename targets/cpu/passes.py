@@ -478,10 +478,11 @@ def cpu_pipeline(
         "symbol-dce",
         "strata-memref-copy-to-linalg",
         "canonicalize",
+        # the contractions the schedule gave the micro-kernel library become its calls, with
+        # the fill before and the elementwise op after them folded in
+        f"strata-cpu-ukernel-calls{{mcpu={mcpu}}}" if isa else "",
         # one noinline function per loop nest keeps opt -O3 linear in model size
         "strata-outline-kernels{bare-ptr=0}" if dynamic else "strata-outline-kernels",
-        # the contractions the schedule gave the micro-kernel library become its calls
-        f"strata-cpu-ukernel-calls{{mcpu={mcpu}}}" if isa else "",
         "func.func(convert-linalg-to-loops)",
         f"strata-profile-kernels{{prefix={profile_prefix}}}" if profile_prefix else "",
         *omp,

@@ -8,7 +8,11 @@ module into a transform library with an `@__transform_main` entry.
 Schedules (by name, see `SCHEDULES`):
 
 * ``"none"``: leave every op alone (plain loops; the loop-reordering pass still applies).
-* ``"tiled"`` (default): contractions become register-tiled, vectorised micro-kernels:
+* ``"default"`` (`ukernel_op`): on CPUs with AVX2 + FMA or AVX-512F, f32 matmuls,
+  convolutions and depthwise convolutions are split among threads and tagged for the
+  micro-kernel library (ukernels.py), which computes them and their fused epilogues; other
+  ops, and every op on other CPUs, get ``"tiled"``.
+* ``"tiled"``: contractions become register-tiled, vectorised micro-kernels:
   - `linalg.matmul` (any operand transposition through indexing maps), `linalg.batch_matmul`:
     large operands are first blocked for the caches (`cache_blocks`: a kc x nc block of B
     stays in L2 while every row tile passes over it, an mr x kc panel of A in L1); the
@@ -534,15 +538,26 @@ def ukernel_op(w: _Writer, kind: str, op_name: str, key: str, c: Contraction,
     split it: over the batch when it has at least as many entries as threads, else over rows
     or columns (`_ukernel_split`), as an `scf.forall`. A convolution stays whole (the library
     packs its im2col matrix from the image) unless threads split it over images or output
-    channels. `strata-cpu-ukernel-calls` turns the op into the call after bufferization; the
-    tag `strata.ukernel` keeps the loop interchange off it."""
+    channels. A depthwise convolution stays whole too, its channels split among threads.
+    `strata-cpu-ukernel-calls` turns the op into the call after bufferization; the tag
+    `strata.ukernel` keeps the loop interchange off it."""
     from strata.targets.cpu import ukernels
 
     isa = ukernels.isa_of(p.machine) if p.machine is not None else None
-    if isa is None or kind == "depthwise":
+    if isa is None:
         tiled_op(w, kind, op_name, key, c, p)
         return
     h = _match(w, op_name, key)
+    if kind == "depthwise":
+        # the library computes each channel's plane on its own: threads split the channels
+        if p.num_threads != 1 and c.flops >= PARALLEL_MIN_FLOPS and c.batch[1] > 1:
+            chunk = _ceil_div(c.batch[1], p.num_threads)
+            tiled, loops = w.fresh("t"), w.fresh("loops")
+            w.emit(f"{tiled}, {loops} = transform.structured.tile_using_forall {h} "
+                   f"tile_sizes [0, {chunk}] : ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
+            h = tiled
+        w.emit(f'transform.annotate {h} "{ukernels.TAG}" : {_ANY}')
+        return
     mr, nr = ukernels.TILES[isa]
     nb = len(c.batch)
     batch = math.prod(c.batch)
@@ -634,7 +649,7 @@ def build_script(module: ir.Operation, name: str, params: TileParams) -> str | N
     for op in ops:
         if (
             library
-            and op.name == "linalg.conv_2d_nchw_fchw"
+            and op.name in ("linalg.conv_2d_nchw_fchw", "linalg.depthwise_conv_2d_nchw_chw")
             and _f32(op)
             and (not _static(op) or any(d != 1 for d in int_list(op, "dilations")))
         ):
@@ -678,7 +693,12 @@ def describe(op: ir.Operation, name: str, params: TileParams) -> str:
         kind, c = found
         threads = params.num_threads if c.flops >= PARALLEL_MIN_FLOPS else 1
         space = "x".join(str(d) for d in (*c.batch, c.m, c.n, c.k))
-        if library and kind != "depthwise" and isa is not None and params.machine is not None:
+        if library and kind == "depthwise":
+            return (
+                f"{name} depthwise (n*c, oh, ow, taps {space}), micro-kernel library {isa} "
+                f"(planes, rows of vectors, stride {c.stride}), {threads} thread(s)"
+            )
+        if library and isa is not None and params.machine is not None:
             mr, nr = ukernels.TILES[isa]
             kc, nc = ukernels.blocks(isa, params.machine, c.k, c.n)
             return (

@@ -1,7 +1,8 @@
 """Depthwise NCHW convolution schedule (targets/cpu/depthwise.py) on odd shapes.
 
 Kernels: `linalg.depthwise_conv_2d_nchw_chw` functions lowered with `cpu_pipeline(threads,
-"tiled")` and compared with numpy and the unscheduled ("none") build; shapes exercise both loop
+"tiled" | "default")` (the `default` schedule's micro-kernel library call on AVX2 machines)
+and compared with numpy and the unscheduled ("none") build; shapes exercise both loop
 orders (wide stride-1 rows and tiled short rows), a width remainder tile, channels that are not
 a multiple of the vector width, stride 2, dilation 2 and batch 2. Models: single grouped Conv
 (group == C, with pads) ONNX models through strata.compile against onnxruntime.
@@ -21,8 +22,9 @@ from onnx import TensorProto, helper, numpy_helper
 
 import strata
 from strata.context import make_context
-from strata.passes.registry import run_pipeline
+from strata.passes.registry import run_pipeline, split_top_level
 from strata.targets.cpu import depthwise
+from strata.targets.cpu.passes import cpu_pipeline
 
 
 def _depthwise(n: int, c: int, h: int, w_: int, k: int, s: int, d: int = 1
@@ -68,14 +70,21 @@ CASES = {
     "narrow_rows": lambda: _depthwise(1, 9, 9, 9, 3, 1),  # 7 columns: one tile
     "dilation2_5x5": lambda: _depthwise(1, 7, 14, 20, 5, 1, 2),
     "big_flops_parallel": lambda: _depthwise(1, 37, 30, 40, 3, 1),  # forall over channels
+    "stride2_5x5": lambda: _depthwise(1, 6, 17, 37, 5, 2),
+    "stride3": lambda: _depthwise(2, 3, 10, 29, 3, 3),  # the library's scalar planes
 }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize("threads", [1, 2])
-def test_depthwise_matches_numpy_and_unscheduled(case: str, threads: int, tmp_path: Path) -> None:
+@pytest.mark.parametrize("schedule", ["tiled", "default"])
+def test_depthwise_matches_numpy_and_unscheduled(
+    case: str, threads: int, schedule: str, tmp_path: Path
+) -> None:
+    """`tiled`: the generated loop nests above; `default`: the micro-kernel library's
+    depthwise call (strata_dwconv2d_<isa>), which also takes over the bias broadcast."""
     text, inputs, ref = CASES[case]()
-    tiled = _run(text, inputs, ref.shape, tmp_path, threads, "tiled")
+    tiled = _run(text, inputs, ref.shape, tmp_path, threads, schedule)
     plain = _run(text, inputs, ref.shape, tmp_path, 1, "none")
     np.testing.assert_allclose(tiled, ref, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(tiled, plain, rtol=1e-4, atol=1e-4)
@@ -86,17 +95,43 @@ def test_depthwise_matches_numpy_and_unscheduled(case: str, threads: int, tmp_pa
     [(WIDE, 1, "kh, kw, ow"), (21, 1, "tile"), (WIDE, 2, "tile")],
 )
 def test_schedule_reorders_loops(ow: int, stride: int, order: str) -> None:
-    """The depthwise op is scheduled: generalised, innermost loop over the output width."""
+    """`tiled`: the depthwise op is generalised, innermost loop over the output width."""
     text, _, _ = _depthwise(1, 3, 4, stride * (ow - 1) + 3, 3, stride)
     with make_context() as ctx, ir.Location.unknown(ctx):
         module = ir.Module.parse(text)
-        run_pipeline(module, "strata-cpu-schedule")
+        run_pipeline(module, "strata-cpu-schedule{schedule=tiled}")
         asm = str(module)
     assert "linalg.depthwise_conv_2d_nchw_chw" not in asm
     assert "linalg.generic" in asm
     # the output's map reads (n, c, oh, ow) from the innermost (last) loop for ow
     assert "-> (d0, d1, d2, d5)>" in asm
     assert ("scf.for" in asm) == (order == "tile")
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_default_schedule_leaves_it_to_the_library(threads: int) -> None:
+    """`default` on an AVX2 machine: the op stays whole and tagged for the library (its
+    channels split among threads), and becomes one call per thread's channels."""
+    text, _, _ = _depthwise(1, 64, 70, 70, 3, 1)  # 5.3 MFLOP: worth two threads
+    with make_context() as ctx, ir.Location.unknown(ctx):
+        module = ir.Module.parse(text)
+        run_pipeline(
+            module, f"strata-cpu-schedule{{schedule=default mcpu=haswell num-threads={threads}}}"
+        )
+        asm = str(module)
+    assert "linalg.depthwise_conv_2d_nchw_chw {" in asm and "strata.ukernel" in asm
+    assert ("scf.forall" in asm) == (threads > 1)
+    with make_context() as ctx, ir.Location.unknown(ctx):
+        module = ir.Module.parse(text)
+        stages = []
+        for stage in split_top_level(cpu_pipeline(threads, mcpu="haswell")):
+            if stage.startswith("strata-outline-kernels"):
+                break
+            stages.append(stage)
+        run_pipeline(module, ",".join(stages))
+        asm = str(module)
+    assert asm.count("call @strata_dwconv2d_avx2(") == 1
+    assert "linalg.depthwise_conv_2d_nchw_chw" not in asm and "linalg.generic" not in asm
 
 
 def _dw_conv_model(n: int, c: int, h: int, w_: int, k: int, s: int, pads: list[int]

@@ -93,6 +93,46 @@ func.func @kern(%x: {xt}, %w: {wt}, %b: tensor<{f}xf32>) -> {yt} {{
     return text, [x, w, b], ref
 
 
+def _epilogue(
+    build: tuple[str, list[np.ndarray], np.ndarray], kind: str
+) -> tuple[str, list[np.ndarray], np.ndarray]:
+    """`build`'s function followed by an elementwise op that the `default` schedule's calls
+    take over (ukernels.fusion_of): "res_relu" adds a residual input then ReLU, "bias_relu6"
+    adds a bias along the last dim then clamps to [0, 6]."""
+    text, inputs, ref = build
+    yt = text.split("-> ")[1].split(" {")[0]
+    rank = ref.ndim
+    dims = ", ".join(f"d{i}" for i in range(rank))
+    ident = f"affine_map<({dims}) -> ({dims})>"
+    par = ", ".join(['"parallel"'] * rank)
+    r = np.random.default_rng(7)
+    if kind == "res_relu":
+        extra = r.standard_normal(ref.shape).astype(np.float32)
+        xt, xmap = yt, ident
+        body = "%s = arith.addf %in, %xe : f32\n    %o = arith.maximumf %s, %z0 : f32"
+        out = np.maximum(ref + extra, 0)
+    else:
+        extra = r.standard_normal(ref.shape[-1:]).astype(np.float32)
+        xt, xmap = f"tensor<{ref.shape[-1]}xf32>", f"affine_map<({dims}) -> (d{rank - 1})>"
+        body = ("%s = arith.addf %in, %xe : f32\n    %t = arith.maximumf %s, %z0 : f32\n"
+                "    %o = arith.minimumf %t, %six : f32")  # fmt: skip
+        out = np.clip(ref + extra, 0, 6)
+    head = text.rsplit("  return %y", 1)[0]
+    head = head.replace(") -> " + yt, f", %extra: {xt}) -> " + yt, 1)
+    text = f"""{head}  %z0 = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %e2 = tensor.empty() : {yt}
+  %yy = linalg.generic {{indexing_maps = [{ident}, {xmap}, {ident}], iterator_types = [{par}]}}
+    ins(%y, %extra : {yt}, {xt}) outs(%e2 : {yt}) {{
+  ^bb0(%in: f32, %xe: f32, %unused: f32):
+    {body}
+    linalg.yield %o : f32
+  }} -> {yt}
+  return %yy : {yt}
+}}"""
+    return text, [*inputs, extra], out
+
+
 def _run(text: str, inputs: list[np.ndarray], shape: tuple[int, ...], tmp: Path,
          threads: int | None, schedule: str, mcpu: str = "native") -> np.ndarray:  # fmt: skip
     return run_kernel(text, inputs, shape, tmp, threads, schedule, mcpu)
@@ -112,6 +152,15 @@ CASES = {
     "matmul_blocked": lambda: _matmul(21, 160, 1400, False),
     "batch_matmul_blocked": lambda: _batch_matmul(2, 7, 192, 1400),  # nc 96 on haswell
     "conv_blocked": lambda: _conv(1, 80, 12, 12, 16, 3, 3, 1),  # K = 720: kc 240 / 360
+    # epilogues folded into the library's calls (the bias broadcast / zero fill before them
+    # is folded too): a residual + ReLU after a split conv and a k-blocked one, a bias +
+    # ReLU6 after a matrix-vector product (B read in place, ragged right panel) and after a
+    # k-blocked matmul
+    "conv_res_relu": lambda: _epilogue(_conv(2, 16, 9, 9, 40, 3, 3, 1), "res_relu"),
+    "conv_blocked_res_relu": lambda: _epilogue(_conv(1, 80, 12, 12, 16, 3, 3, 1), "res_relu"),
+    "gemv_bias_relu6": lambda: _epilogue(_matmul(1, 100, 300, False), "bias_relu6"),
+    "matmul_blocked_bias_relu6": lambda: _epilogue(_matmul(21, 160, 1400, False), "bias_relu6"),
+    "batch_matmul_res_relu": lambda: _epilogue(_batch_matmul(3, 9, 40, 5), "res_relu"),
 }
 
 
