@@ -13,10 +13,9 @@ Nodes whose inputs are all known at import time are evaluated in numpy where the
 has a `fold` (shape arithmetic, constant subgraphs).
 
 Layout: NHWC conv / pool results stay channel-first (`strata.frontends.tf.layout`);
-`reorder_data_layout="channel-last"` instead restores TF's order after every such op (a transpose
-pair per conv, for comparison); `remove_input_transpose` declares 4-d inputs that only feed
-channel-first ops as NCHW arguments, `remove_output_transpose` returns permuted 4-d results
-as they are (NCHW).
+`reorder_data_layout="channel-last"` instead restores TF's order after every such op (a
+transpose pair per conv, for comparison); `remove_input_transpose` declares 4-d inputs as
+NCHW arguments, `remove_output_transpose` returns permuted 4-d results as they are (NCHW).
 
 Dependency contract: numpy, `mlir`, `tensorboard.compat.proto` (protobuf classes),
 `strata.context`, `strata.errors`, `strata.frontends.base` / `common` and this package's
@@ -340,7 +339,7 @@ class _Emitter:
                 f"input; the inputs are {', '.join(repr(n) for n in sorted(known_names))}"
             )
         self.inputs = [self._input_info(n) for n in placeholders]
-        channel_first = self._channel_first_inputs(placeholders, graph)
+        channel_first = self._channel_first_inputs()
         arg_types = []
         for info, n in zip(self.inputs, placeholders, strict=True):
             dims = info.dims
@@ -374,21 +373,12 @@ class _Emitter:
         f.res_attrs = common.name_attrs(names)
         return module
 
-    def _channel_first_inputs(self, placeholders: list[Any], graph: _Graph) -> set[str]:
-        """With remove_input_transpose: the 4-d inputs every reader of which takes a
-        channel-first value (conv, pool, batch norm with NHWC data)."""
+    def _channel_first_inputs(self) -> set[str]:
+        """With remove_input_transpose: the 4-d inputs, which the caller then passes NCHW
+        (held permuted from the start: a reader that needs NHWC gets a transpose)."""
         if not self.remove_input_transpose:
             return set()
-        readers: dict[str, list[Any]] = {}
-        for n in self.order:
-            for dep, _ in graph.data_inputs(n):
-                readers.setdefault(dep, []).append(n)
-        out = set()
-        for n, info in zip(placeholders, self.inputs, strict=True):
-            users = readers.get(n.name, [])
-            if len(info.shape) == 4 and users and all(ops.takes_nhwc(u) for u in users):
-                out.add(n.name)
-        return out
+        return {i.name for i in self.inputs if len(i.shape) == 4}
 
     def _input_info(self, n: Any) -> TensorInfo:
         try:

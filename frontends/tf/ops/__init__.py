@@ -5,7 +5,6 @@ Dependency contract: importing this package registers every converter module bel
 """
 
 from strata.frontends.tf.ops import elementwise, nn_layers, shape
-from strata.frontends.tf.ops.nn_layers import takes_nhwc
 from strata.frontends.tf.ops.registry import TABLE, Entry, Node, Tensor, lookup
 
 __all__ = [
@@ -17,5 +16,4 @@ __all__ = [
     "lookup",
     "nn_layers",
     "shape",
-    "takes_nhwc",
 ]

@@ -26,27 +26,6 @@ LINALG = "linear algebra"
 REDUCE = "reductions"
 RESIZE = "resizing"
 
-# ops whose NHWC input is read channel-first (remove_input_transpose feeds them NCHW)
-CHANNEL_FIRST_OPS = frozenset(
-    {
-        "Conv2D",
-        "DepthwiseConv2dNative",
-        "MaxPool",
-        "AvgPool",
-        "FusedBatchNorm",
-        "FusedBatchNormV2",
-        "FusedBatchNormV3",
-    }
-)
-
-
-def takes_nhwc(nodedef: Any) -> bool:
-    """Whether `nodedef` reads its first input channel-first from an NHWC value."""
-    if nodedef.op not in CHANNEL_FIRST_OPS:
-        return False
-    fmt = nodedef.attr["data_format"].s.decode() if "data_format" in nodedef.attr else "NHWC"
-    return fmt == "NHWC"
-
 
 def _nhwc(node: Node) -> bool:
     fmt = node.attr("data_format", "NHWC")
@@ -237,7 +216,13 @@ _REDUCE = {
     "Min": "reduce_min",
     "Prod": "reduce_prod",
 }
-_REDUCE_NP: dict[str, Any] = {"Mean": np.mean, "Sum": np.sum, "Max": np.max, "Min": np.min, "Prod": np.prod}
+_REDUCE_NP: dict[str, Any] = {
+    "Mean": np.mean,
+    "Sum": np.sum,
+    "Max": np.max,
+    "Min": np.min,
+    "Prod": np.prod,
+}
 
 
 def _fold_reduce(node: Node, arrays: list[np.ndarray]) -> list[np.ndarray]:

@@ -71,6 +71,7 @@ def _nn_ops(graph: Any, **options: Any) -> str:
 
 
 # ---- models --------------------------------------------------------------------------------
+@pytest.mark.slow  # about 30 s: the compile of 52 convs
 def test_mobilenet_v2() -> None:
     model = mobilenet_v2(96)
     x = _rand(1, 96, 96, 3)
