@@ -282,3 +282,65 @@ def resize(node: Node) -> Sequence[Output]:
         "nearest_mode": nearest,
     }
     return [Tensor(value=node.build1("resize", [x], attrs), perm=layout.NCHW)]
+
+
+@converter("Conv2DBackpropInput", needs=["conv_transpose"], category=LAYERS)
+def conv2d_transpose(node: Node) -> Sequence[Output]:
+    """tf.nn.conv2d_transpose: input 0 is the result's size, 1 the filter (H x W x out x in),
+    2 the value to spread."""
+    sizes = node.ints(0)
+    x = node.value_as(2, layout.NCHW) if _nhwc(node) else node.value(2)
+    xs = node.spec(2).shape
+    kh, kw, _, _ = node.spec(1).shape
+    assert kh is not None and kw is not None
+    strides = _spatial(node, "strides", 1)
+    dilations = _spatial(node, "dilations", 1)
+    image = xs[1:3] if _nhwc(node) else xs[2:4]
+    out = sizes[1:3] if _nhwc(node) else sizes[2:4]
+    padding = node.attr("padding")
+    if padding not in ("SAME", "VALID"):
+        node.fail(f"padding '{padding}' is not supported (SAME or VALID)")
+    begins, ends, extra = [], [], []
+    for d, o, k, s, dil in zip(image, out, [kh, kw], strides, dilations, strict=True):
+        if d is None:
+            node.fail("needs static spatial dims")
+        k_eff = (k - 1) * dil + 1
+        total = max((d - 1) * s + k_eff - o, 0) if padding == "SAME" else 0
+        begins.append(total // 2)
+        ends.append(total - total // 2)
+        extra.append(o - ((d - 1) * s + k_eff - total))
+        if extra[-1] < 0 or extra[-1] >= s:
+            node.fail(f"output size {o} does not fit input size {d}, stride {s}, kernel {k}")
+    w = _filter(node, lambda a: a.transpose(3, 2, 0, 1), "filter")
+    attrs = {
+        "strides": strides,
+        "pads": begins + ends,
+        "dilations": dilations,
+        "output_padding": extra,
+        "group": 1,
+    }
+    return [_result(node, node.build1("conv_transpose", [x, w, None], attrs))]
+
+
+@converter(
+    ["DepthToSpace", "SpaceToDepth"], needs=["depth_to_space", "space_to_depth"], category=LAYERS
+)
+def depth_to_space(node: Node) -> Sequence[Output]:
+    # TF's NHWC channel order (block row, block column, channel) is nn's DCR order
+    op = "depth_to_space" if node.op == "DepthToSpace" else "space_to_depth"
+    attrs: dict[str, Any] = {"blocksize": int(node.attr("block_size"))}
+    if op == "depth_to_space":
+        attrs["mode"] = "DCR"
+    return [_result(node, node.build1(op, [_input(node)], attrs))]
+
+
+@converter("TopKV2", needs=["top_k", "cast"], category=REDUCE)
+def top_k(node: Node) -> Sequence[Output]:
+    (k,) = node.ints(1)
+    values, indices = node.build(
+        "top_k",
+        [node.value(0)],
+        {"k": k, "axis": -1, "sorted": int(bool(node.attr("sorted", True)))},
+    )
+    want = node.dtype_attr("index_type") if node.has_attr("index_type") else np.dtype(np.int32)
+    return [values, node.build1("cast", [indices], {"to": want})]

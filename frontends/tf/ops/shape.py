@@ -459,3 +459,65 @@ def tile(node: Node) -> Sequence[Output]:
 
 
 __all__ = ["DTYPES", "tensor_array"]
+
+
+def _split_parts(
+    node: Node, rank: int, dim: int | None, sizes: list[int] | None
+) -> list[tuple[int, int]]:
+    if sizes is None:
+        n = int(node.attr("num_split"))
+        if dim is None or dim % n:
+            node.fail(f"axis of size {dim} does not split into {n} equal parts")
+        sizes = [dim // n] * n
+    if -1 in sizes:
+        if dim is None:
+            node.fail("a -1 split size needs a static axis")
+        sizes[sizes.index(-1)] = dim - (sum(sizes) + 1)  # the -1 itself is in the sum
+    bounds, start = [], 0
+    for s in sizes:
+        bounds.append((start, start + s))
+        start += s
+    return bounds
+
+
+def _split(node: Node, data: int, axis: int, sizes: list[int] | None) -> list[Output]:
+    s = node.spec(data)
+    ax = node.axis(axis, s.rank)
+    outs: list[Output] = []
+    for b, e in _split_parts(node, s.rank, s.shape[ax], sizes):
+        attrs = {"starts": [b], "ends": [e], "axes": [ax], "steps": [1]}
+        outs.append(node.build1("slice", [node.value(data)], attrs))
+    return outs
+
+
+@converter("Split", needs=["slice"], category=SHAPE)
+def split(node: Node) -> Sequence[Output]:
+    return _split(node, 1, node.ints(0)[0], None)  # Split(axis, value)
+
+
+@converter("SplitV", needs=["slice"], category=SHAPE)
+def split_v(node: Node) -> Sequence[Output]:
+    return _split(node, 0, node.ints(2)[0], node.ints(1))  # SplitV(value, sizes, axis)
+
+
+@converter("Cumsum", needs=["cum_sum"], category=SHAPE)
+def cumsum(node: Node) -> Sequence[Output]:
+    rank = node.spec(0).rank
+    (axis,) = node.ints(1)
+    attrs = {
+        "axis": node.axis(axis, rank),
+        "exclusive": int(bool(node.attr("exclusive", False))),
+        "reverse": int(bool(node.attr("reverse", False))),
+    }
+    return [node.build1("cum_sum", [node.value(0)], attrs)]
+
+
+@converter("OneHot", needs=["one_hot"], category=INDEX)
+def one_hot(node: Node) -> Sequence[Output]:
+    (depth,) = node.ints(1)
+    on, off = node.known(2), node.known(3)
+    values = node.constant(np.array([off.reshape(()), on.reshape(())], dtype=on.dtype), "values")
+    rank = node.spec(0).rank
+    axis = int(node.attr("axis", -1))
+    attrs = {"depth": depth, "axis": node.axis(axis, rank + 1)}
+    return [node.build1("one_hot", [node.value(0), values], attrs)]
