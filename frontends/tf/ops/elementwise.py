@@ -280,4 +280,4 @@ def cast(node: Node) -> Sequence[Output]:
     if t.spec().dtype == to:
         return [t]
     y = node.build1("cast", [node.value_as(0, t.perm)], {"to": to})
-    return [Tensor(value=y, perm=t.perm)]
+    return [Tensor(value=y, perm=t.perm, partial=t.partial)]

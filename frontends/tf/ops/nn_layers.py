@@ -288,7 +288,7 @@ def resize(node: Node) -> Sequence[Output]:
 def conv2d_transpose(node: Node) -> Sequence[Output]:
     """tf.nn.conv2d_transpose: input 0 is the result's size, 1 the filter (H x W x out x in),
     2 the value to spread."""
-    sizes = node.ints(0)
+    sizes = node.partial_ints(0)  # the batch may be known only at run time
     x = node.value_as(2, layout.NCHW) if _nhwc(node) else node.value(2)
     xs = node.spec(2).shape
     kh, kw, _, _ = node.spec(1).shape
@@ -302,7 +302,7 @@ def conv2d_transpose(node: Node) -> Sequence[Output]:
         node.fail(f"padding '{padding}' is not supported (SAME or VALID)")
     begins, ends, extra = [], [], []
     for d, o, k, s, dil in zip(image, out, [kh, kw], strides, dilations, strict=True):
-        if d is None:
+        if d is None or o is None:
             node.fail("needs static spatial dims")
         k_eff = (k - 1) * dil + 1
         total = max((d - 1) * s + k_eff - o, 0) if padding == "SAME" else 0

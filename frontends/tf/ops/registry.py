@@ -11,7 +11,9 @@ A converter receives a :class:`Node` (the NodeDef's attributes, its data inputs 
 Tensors, `build` for nn ops with the node's location) and returns one entry per output of the
 TF op: a Tensor, an MLIR value (TF layout) or None for an output it does not produce (a later
 use is an error naming the node). Converters name the nn ops they need, so a converter whose
-ops are not declared counts as missing. An entry may also give `fold`, numpy evaluation of
+ops are not declared counts as missing. A 1-d integer Tensor being computed at run time may
+carry its entries known at import time (`partial`: Keras' shape arithmetic with a dynamic
+batch). An entry may also give `fold`, numpy evaluation of
 the op used when every data input is a known array (shape arithmetic, constant subgraphs).
 
 Dependency contract: numpy, `mlir`, `strata.dialects` (opdef), `strata.frontends.common`,
@@ -67,6 +69,9 @@ class Tensor:
     value: ir.Value | None = None
     perm: tuple[int, ...] | None = None
     name: str = ""
+    # a 1-d integer value (a shape being computed) whose entries are partly known: the known
+    # ones as ints, None for those only known at run time
+    partial: tuple[int | None, ...] | None = None
     # the TF-order MLIR value of a permuted tensor, made on first use
     _plain: ir.Value | None = field(default=None, repr=False)
 
@@ -161,6 +166,15 @@ class Node:
         if a is None:
             self.fail(f"input {i} must be a constant (or computable at import time)")
         return a
+
+    def partial_ints(self, i: int) -> list[int | None]:
+        """Input `i`, a 1-d integer vector, with None for entries known only at run time."""
+        t = self.tensor(i)
+        if t.array is not None:
+            return [int(v) for v in np.asarray(t.array).reshape(-1)]
+        if t.partial is None:
+            self.fail(f"input {i} must be a constant (or computable at import time)")
+        return list(t.partial)
 
     def ints(self, i: int) -> list[int]:
         return [int(v) for v in np.asarray(self.known(i)).reshape(-1)]

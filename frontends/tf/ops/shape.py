@@ -95,7 +95,15 @@ def shape(node: Node) -> Sequence[Output]:
     if all(d is not None for d in s.shape):
         return [Tensor(array=np.array(s.shape, dtype=out))]
     y = node.build1("shape", [node.value(0)])
-    return [y if out == np.int64 else node.build1("cast", [y], {"to": out})]
+    y = y if out == np.int64 else node.build1("cast", [y], {"to": out})
+    return [Tensor(value=y, partial=tuple(s.shape))]
+
+
+def _element(t: Tensor) -> int | None:
+    """A scalar's value if known (an int), else None."""
+    if t.array is not None and t.array.size == 1 and np.issubdtype(t.array.dtype, np.integer):
+        return int(t.array.reshape(()))
+    return None
 
 
 @converter("Size", needs=["size", "cast"], category=SHAPE)
@@ -119,8 +127,12 @@ def _fold_reshape(node: Node, a: list[np.ndarray]) -> list[np.ndarray]:
 
 @converter("Reshape", needs=["reshape", "dynamic_reshape"], category=SHAPE, fold=_fold_reshape)
 def reshape(node: Node) -> Sequence[Output]:
-    if node.tensor(1).known:
-        return [node.build1("reshape", [node.value(0)], {"shape": node.ints(1), "allowzero": 1})]
+    t = node.tensor(1)
+    shape = node.partial_ints(1) if t.known or t.partial is not None else None
+    if shape is not None and shape.count(None) + shape.count(-1) <= 1:
+        # one entry known only at run time is the one to infer (Keras' dynamic batch)
+        target = [-1 if d is None else d for d in shape]
+        return [node.build1("reshape", [node.value(0)], {"shape": target, "allowzero": 1})]
     return [node.build1("dynamic_reshape", [node.value(0), node.value(1)], {"allowzero": 1})]
 
 
@@ -197,7 +209,11 @@ def _concat(node: Node, inputs: list[Tensor], axis_value: np.ndarray) -> Tensor:
     fold=lambda node, a: [np.concatenate(a[:-1], axis=int(a[-1]))],
 )
 def concat_v2(node: Node) -> Sequence[Output]:
-    return [_concat(node, node.inputs[:-1], node.known(len(node.inputs) - 1))]
+    y = _concat(node, node.inputs[:-1], node.known(len(node.inputs) - 1))
+    parts = node.inputs[:-1]
+    if all(p.spec().rank == 1 and (p.known or p.partial is not None) for p in parts):
+        y.partial = tuple(e for k in range(len(parts)) for e in node.partial_ints(k))
+    return [y]
 
 
 @converter(
@@ -225,7 +241,8 @@ def pack(node: Node) -> Sequence[Output]:
     y = vals[0]
     for v in vals[1:]:
         y = node.build1("concat", [y, v], {"axis": axis})
-    return [y]
+    partial = tuple(_element(t) for t in node.inputs) if rank == 0 else None
+    return [Tensor(value=y, partial=partial)]
 
 
 @converter(
@@ -343,6 +360,14 @@ def _result_shape(sliced: Sequence[int | None], keep: Sequence[int | None]) -> l
 @converter("StridedSlice", needs=["slice", "reshape"], category=INDEX, fold=_fold_strided_slice)
 def strided_slice(node: Node) -> Sequence[Output]:
     s = node.spec(0)
+    t = node.tensor(0)
+    partial = None
+    if t.partial is not None:  # slicing a shape being computed: its known entries stay known
+        (sl,) = _fold_strided_slice(node, [np.array(t.partial, dtype=object)])
+        entries = list(sl.reshape(-1))
+        if all(e is not None for e in entries):
+            return [Tensor(array=np.array(entries, dtype=s.dtype).reshape(sl.shape))]
+        partial = tuple(entries) if sl.ndim == 1 else None
     starts, ends, axes, steps, keep = _strided_slice_plan(node, s.rank)
     y = node.value(0)
     if axes:
@@ -357,7 +382,7 @@ def strided_slice(node: Node) -> Sequence[Output]:
         if target.count(-1) > 1:
             node.fail("new / shrunk axes beside more than one dynamic dim")
         y = node.build1("reshape", [y], {"shape": target})
-    return [y]
+    return [Tensor(value=y, partial=partial)]
 
 
 def _fold_slice(node: Node, a: list[np.ndarray]) -> list[np.ndarray]:

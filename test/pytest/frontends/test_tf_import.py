@@ -23,7 +23,7 @@ from strata.frontends.tf import import_graph_def, load_graph_def
 tf = pytest.importorskip("tensorflow")
 
 sys.path.insert(0, str(Path(__file__).parent))
-from tf_models import bert_encoder, freeze, mobilenet_v2  # noqa: E402
+from tf_models import bert_encoder, freeze, layer_zoo, mobilenet_v2  # noqa: E402
 
 RTOL, ATOL = 1e-3, 1e-4
 
@@ -102,6 +102,23 @@ def test_bert_style_encoder_with_a_dynamic_batch() -> None:
         run_inputs=[rng.integers(0, 100, (3, 16)).astype(np.int32)],
     )
     assert compiled.inputs[0].shape[1] == 16
+
+
+def test_keras_layer_zoo() -> None:
+    model = layer_zoo(2)
+    x = np.random.default_rng(0).uniform(0, 255, (2, 16, 16, 3)).astype(np.float32)
+    check(lambda x: model(x, training=False), x)
+
+
+def test_dynamic_batch_shapes_stay_static_where_they_can() -> None:
+    # Keras computes Flatten's and Conv2DTranspose's target shapes from tf.shape(x): with a
+    # dynamic batch the other entries are still known at import time
+    model = layer_zoo(None)
+    graph = freeze(lambda x: model(x, training=False), [tf.TensorSpec((None, 16, 16, 3))])
+    text = _nn_ops(graph)
+    assert '"nn.dynamic_reshape"' not in text
+    assert "tensor<?x4x16x16xf32>" in text  # the transposed conv's result
+    assert text.count('"nn.transpose"') == 3  # the input, Flatten's and UpSampling2D's input
 
 
 # ---- op families ---------------------------------------------------------------------------

@@ -58,3 +58,23 @@ def bert_encoder(
         x = tf.keras.layers.LayerNormalization(epsilon=1e-12)(x + tf.keras.layers.Dense(dim)(h))
     pooled = tf.keras.layers.Dense(dim, activation="tanh")(x[:, 0])
     return tf.keras.Model(ids, [x, pooled])
+
+
+def layer_zoo(batch: int | None = 2) -> tf.keras.Model:
+    """Common Keras 3 image layers in one small model (each freezes to its own TF ops:
+    Rescaling, ZeroPadding2D, SeparableConv2D, UpSampling2D, Conv2DTranspose, Flatten, ...)."""
+    tf.keras.utils.set_random_seed(0)
+    L = tf.keras.layers
+    inp = tf.keras.Input((16, 16, 3), batch_size=batch)
+    x = L.Rescaling(1 / 127.5, offset=-1)(inp)
+    x = L.ZeroPadding2D(1)(x)
+    x = L.Conv2D(8, 3, strides=2, activation="swish")(x)
+    x = L.SeparableConv2D(8, 3, padding="same", activation="hard_swish")(x)
+    c = L.Concatenate()([L.MaxPooling2D()(x), L.AveragePooling2D(2)(x)])
+    u = L.UpSampling2D()(c)
+    u = L.Conv2DTranspose(4, 3, strides=2, padding="same", activation="gelu")(u)
+    u = L.BatchNormalization()(u)
+    f = L.Dropout(0.5)(L.Flatten()(c))
+    d = L.Dense(6, activation="softmax")(L.LayerNormalization()(f))
+    pooled = [L.GlobalAveragePooling2D()(u), d, L.GlobalMaxPooling2D()(u)]
+    return tf.keras.Model(inp, L.Concatenate()(pooled))
