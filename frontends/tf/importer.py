@@ -465,7 +465,8 @@ class _Emitter:
                 result.append(None)
                 continue
             t = o if isinstance(o, Tensor) else Tensor(value=o)
-            t.name = n.name if k == 0 else f"{n.name}:{k}"
+            if not t.name:  # an input passed through (Identity) keeps its producer's name
+                t.name = n.name if k == 0 else f"{n.name}:{k}"
             if self.channel_last and t.perm is not None and t.value is not None:
                 t = Tensor(value=self.plain(t), name=t.name)
             result.append(t)
