@@ -40,13 +40,11 @@ from strata.frontends.base import ImportedModel, InfoDim, TensorInfo
 from strata.frontends.common import ConvertError
 from strata.frontends.formats import LAYOUTS
 from strata.frontends.tf import layout, ops
-from strata.frontends.tf.ops.registry import Node, Tensor, numpy_dtype
+from strata.frontends.tf.ops.registry import FOLD_LIMIT, Node, Tensor, numpy_dtype
 
 GraphSource = Any  # a GraphDef message, its bytes, or a path (.pb, .pbtxt, SavedModel dir)
 # ops that are graph structure, not computation: never outputs by default
 _NOT_SINKS = frozenset({"NoOp", "Const", "Placeholder"})
-# A folded value may grow beyond its inputs only up to this many elements
-FOLD_LIMIT = 65536
 # What more can be said about an unsupported op than "no converter"
 NOTES: dict[str, str] = {
     "VarHandleOp": "variables: freeze the graph (convert_variables_to_constants_v2)",
@@ -453,7 +451,7 @@ class _Emitter:
                 arrays = [t.array for t in inputs if t.array is not None]
                 folded = entry.fold(node, arrays)
                 limit = max(FOLD_LIMIT, *(a.size for a in arrays))
-                if all(a.size <= limit for a in folded):
+                if folded is not None and all(a.size <= limit for a in folded):
                     self.env[n.name] = [Tensor(array=np.asarray(a), name=n.name) for a in folded]
                     return
             outs = list(entry.fn(node))

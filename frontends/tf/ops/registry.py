@@ -212,7 +212,10 @@ class Node:
 
 
 Converter = Callable[[Node], Sequence[Output]]
-Folder = Callable[[Node, list[np.ndarray]], list[np.ndarray]]
+# A folded value may grow beyond its inputs only up to this many elements
+FOLD_LIMIT = 65536
+# numpy evaluation of an op; None declines (the converter runs), e.g. for a huge result
+Folder = Callable[[Node, list[np.ndarray]], list[np.ndarray] | None]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,15 @@ from typing import Any
 import numpy as np
 
 from strata.frontends.tf import layout
-from strata.frontends.tf.ops.registry import DTYPES, Node, Output, Tensor, converter, numpy_dtype
+from strata.frontends.tf.ops.registry import (
+    DTYPES,
+    FOLD_LIMIT,
+    Node,
+    Output,
+    Tensor,
+    converter,
+    numpy_dtype,
+)
 
 GRAPH = "graph structure"
 SHAPE = "shape and data movement"
@@ -421,14 +429,23 @@ def gather(node: Node) -> Sequence[Output]:
     return [node.build1("gather", [node.value(0), node.value(1)], {"axis": node.axis(axis, rank)})]
 
 
+def _bounded(dims: Sequence[int], make: Any) -> list[np.ndarray] | None:
+    """`[make(dims)]`, or None (do not fold: the op stays) for a result of more than
+    FOLD_LIMIT elements, before allocating it."""
+    if int(np.prod(dims, dtype=np.int64)) > FOLD_LIMIT:
+        return None
+    return [make(list(dims))]
+
+
 # ---- creation ----------------------------------------------------------------------------------
 @converter(
     "Fill",
     needs=["expand"],
     category=SHAPE,
-    fold=lambda node, a: [
-        np.full([int(d) for d in a[0].reshape(-1)], a[1].reshape(()), dtype=a[1].dtype)
-    ],
+    fold=lambda node, a: _bounded(
+        [int(d) for d in a[0].reshape(-1)],
+        lambda dims: np.full(dims, a[1].reshape(()), dtype=a[1].dtype),
+    ),
 )
 def fill(node: Node) -> Sequence[Output]:
     return [node.build1("expand", [node.value(1)], {"shape": node.ints(0)})]
@@ -438,7 +455,10 @@ def fill(node: Node) -> Sequence[Output]:
     "BroadcastTo",
     needs=["expand"],
     category=SHAPE,
-    fold=lambda node, a: [np.broadcast_to(a[0], [int(d) for d in a[1].reshape(-1)]).copy()],
+    fold=lambda node, a: _bounded(
+        list(np.broadcast_shapes(a[0].shape, tuple(int(d) for d in a[1].reshape(-1)))),
+        lambda dims: np.broadcast_to(a[0], dims).copy(),
+    ),
 )
 def broadcast_to(node: Node) -> Sequence[Output]:
     return [node.build1("expand", [node.value(0)], {"shape": node.ints(1)})]
@@ -477,7 +497,10 @@ def range_(node: Node) -> Sequence[Output]:
     "Tile",
     needs=["tile"],
     category=SHAPE,
-    fold=lambda node, a: [np.tile(a[0], [int(m) for m in a[1].reshape(-1)])],
+    fold=lambda node, a: _bounded(
+        [d * int(m) for d, m in zip(a[0].shape, a[1].reshape(-1), strict=False)],
+        lambda _: np.tile(a[0], [int(m) for m in a[1].reshape(-1)]),
+    ),
 )
 def tile(node: Node) -> Sequence[Output]:
     return [node.build1("tile", [node.value(0)], {"repeats": node.ints(1)})]

@@ -277,6 +277,12 @@ def test_shape_ops_and_indexing() -> None:
     check(fn, _rand(2, 4, 5, 3), idx)
 
 
+def test_large_known_values_stay_ops() -> None:
+    graph = freeze(lambda x: x + tf.fill([512, 512], 1.5), [tf.TensorSpec((512, 512))])
+    text = _nn_ops(graph)  # not folded into a 1 MB constant: an nn.expand of the scalar
+    assert '"nn.expand"' in text and "tensor<512x512xf32>}" not in text
+
+
 def test_linear_algebra_and_softmax() -> None:
     w = _rand(8, 6, seed=3)
 
