@@ -368,6 +368,12 @@ def test_saved_model_directory(tmp_path: Path) -> None:
     x = _rand(4, 3)
     (got,) = strata.compile(str(tmp_path / "sm")).run([x])
     np.testing.assert_allclose(got, net(x).numpy(), rtol=RTOL, atol=ATOL)
+    stratac = Path(sys.executable).parent / "stratac"
+    out = tmp_path / "out" / "sm"
+    r = subprocess.run([stratac, tmp_path / "sm", "-o", out, "-q"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    (got,) = strata.load(out).run([x])
+    np.testing.assert_allclose(got, net(x).numpy(), rtol=RTOL, atol=ATOL)
 
 
 def test_outputs_and_input_shapes() -> None:
@@ -474,3 +480,10 @@ def test_import_strata_does_not_import_tensorflow(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "(2, 3)"
+
+
+def test_import_strata_after_tensorflow_says_why_it_cannot() -> None:
+    code = "import tensorflow\nimport strata\n"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert r.returncode == 1  # an ImportError, not a crash (-11)
+    assert "import strata before tensorflow" in r.stderr
