@@ -306,24 +306,24 @@ class _Emitter:
         if t.perm is None:
             return t.value
         if t._plain is None:
-            with ir.Location.name(t.name):
-                t._plain = common.build(
-                    "transpose",
-                    [t.value],
-                    {"perm": list(layout.inverse(t.perm))},
-                    ir.Location.name(t.name),
-                )[0]
+            perm = list(layout.inverse(t.perm))
+            loc = ir.Location.name(t.name)
+            t._plain = common.build("transpose", [t.value], {"perm": perm}, loc)[0]
         return t._plain
 
     def permuted(self, t: Tensor, perm: tuple[int, ...]) -> ir.Value:
         if t.perm == perm:
             assert t.value is not None
             return t.value
-        if t.array is not None:
-            return self.consts.constant(np.ascontiguousarray(t.array.transpose(perm)), t.name)
-        return common.build(
-            "transpose", [self.plain(t)], {"perm": list(perm)}, ir.Location.name(t.name)
-        )[0]
+        view = t._views.get(perm)
+        if view is None:  # made once per value and permutation
+            if t.array is not None:
+                view = self.consts.constant(np.ascontiguousarray(t.array.transpose(perm)), t.name)
+            else:
+                loc = ir.Location.name(t.name)
+                view = common.build("transpose", [self.plain(t)], {"perm": list(perm)}, loc)[0]
+            t._views[perm] = view
+        return view
 
     # ---- the function ----------------------------------------------------------------------
     def emit(self, name: str, out_refs: list[tuple[str, int]], graph: _Graph) -> ir.Module:

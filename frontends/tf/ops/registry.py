@@ -74,6 +74,8 @@ class Tensor:
     partial: tuple[int | None, ...] | None = None
     # the TF-order MLIR value of a permuted tensor, made on first use
     _plain: ir.Value | None = field(default=None, repr=False)
+    # its MLIR value under other permutations, made on first use
+    _views: dict[tuple[int, ...], ir.Value] = field(default_factory=dict, repr=False)
 
     @property
     def known(self) -> bool:

@@ -207,6 +207,17 @@ def test_graph_transposes_compose_with_the_layout() -> None:
     check(fn, x)
 
 
+def test_an_input_read_by_two_convs_is_transposed_once() -> None:
+    w1, w2 = _rand(3, 3, 3, 4, seed=1), _rand(1, 1, 3, 4, seed=2)
+
+    def fn(x: Any) -> Any:
+        return tf.nn.conv2d(x, w1, 1, "SAME") + tf.nn.conv2d(x, w2, 1, "SAME")
+
+    graph = freeze(fn, [tf.TensorSpec((1, 5, 5, 3))])
+    assert _nn_ops(graph).count('"nn.transpose"') == 2  # x once, the sum once (the output)
+    check(fn, _rand(1, 5, 5, 3))
+
+
 def test_elementwise_and_comparisons() -> None:
     def fn(a: Any, b: Any) -> Any:
         pos = tf.abs(b) + 0.5
@@ -353,25 +364,33 @@ def test_files_and_detection(tmp_path: Path) -> None:
         import_file(other, "onnx", remove_input_transpose=True)
 
 
+class _Net(tf.Module):
+    def __init__(self) -> None:
+        self.w = tf.Variable(_rand(3, 2, seed=4))
+
+    @tf.function(input_signature=[tf.TensorSpec((4, 3), tf.float32)])
+    def __call__(self, x: Any) -> Any:
+        return tf.nn.tanh(tf.matmul(x, self.w))
+
+
 def test_saved_model_directory(tmp_path: Path) -> None:
-    class Net(tf.Module):
-        def __init__(self) -> None:
-            self.w = tf.Variable(_rand(3, 2, seed=4))
-
-        @tf.function(input_signature=[tf.TensorSpec((4, 3), tf.float32)])
-        def __call__(self, x: Any) -> Any:
-            return tf.nn.tanh(tf.matmul(x, self.w))
-
-    net = Net()
+    net = _Net()
     tf.saved_model.save(net, str(tmp_path / "sm"))
     assert detect(tmp_path / "sm") == "tf"
     x = _rand(4, 3)
     (got,) = strata.compile(str(tmp_path / "sm")).run([x])
     np.testing.assert_allclose(got, net(x).numpy(), rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.slow  # about 20 s: TensorFlow starts in the compile worker to freeze it
+def test_stratac_compiles_a_saved_model(tmp_path: Path) -> None:
+    net = _Net()
+    tf.saved_model.save(net, str(tmp_path / "sm"))
     stratac = Path(sys.executable).parent / "stratac"
     out = tmp_path / "out" / "sm"
     r = subprocess.run([stratac, tmp_path / "sm", "-o", out, "-q"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    x = _rand(4, 3)
     (got,) = strata.load(out).run([x])
     np.testing.assert_allclose(got, net(x).numpy(), rtol=RTOL, atol=ATOL)
 
