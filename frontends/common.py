@@ -21,7 +21,7 @@ from mlir import ir
 from strata import dtypes
 from strata.dialects.nn import DIALECT
 from strata.dialects.opdef import OpVerifyError, TensorSpec, element_type, type_of_spec
-from strata.errors import VerificationError
+from strata.errors import UnsupportedOpError, VerificationError
 
 # Constants up to this many elements (and all bool constants) are printed inline as dense<...>.
 INLINE_LIMIT = 16
@@ -105,6 +105,13 @@ def build(
         return DIALECT.op(op).build(operands, attrs or {}, loc=loc)
     except OpVerifyError as e:
         raise ConvertError(f"nn.{op}: {e}") from None
+
+
+def raise_unsupported(missing: Mapping[str, list[str]], notes: Mapping[str, str]) -> None:
+    """Raise one UnsupportedOpError naming every missing op (op -> its node names) with the
+    notes that apply to them; nothing when none is missing."""
+    if missing:
+        raise UnsupportedOpError(dict(missing), {k: v for k, v in notes.items() if k in missing})
 
 
 def nn_op_declared(name: str) -> bool:

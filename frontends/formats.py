@@ -1,12 +1,17 @@
 """Which frontend reads a model file, and importing it: the one place that knows the formats.
 
-    detect(path, framework=None) -> "onnx" | "torch" | "mlir"
+    detect(path, framework=None) -> "onnx" | "torch" | "tf" | "mlir"
     import_file(path, framework=None, **options) -> ImportedModel
 
-The format is `framework` when given, else the file's extension (`.onnx`, `.pt2`, `.mlir`),
-else its first bytes (a `.pt2` program is a zip archive; anything else is read as ONNX, whose
-loader says clearly when it is not). Each frontend is imported only when a model of its format
-is given, so `import strata` needs neither torch nor any other framework.
+The format is `framework` when given, else the file's extension (`.onnx`, `.pt2`, `.pb` /
+`.pbtxt`, `.mlir`; a directory holding `saved_model.pb` is a TF SavedModel), else its first
+bytes (a `.pt2` program is a zip archive; anything else is read as ONNX, whose loader says
+clearly when it is not). Each frontend is imported only when a model of its format is given,
+so `import strata` needs neither torch, TensorFlow nor any other framework.
+
+The layout options (`reorder_data_layout`, `remove_input_transpose`,
+`remove_output_transpose`) apply to the TF frontend, whose graphs are NHWC; the other formats
+are channel-first already and refuse them.
 
 Dependency contract: the Strata core (errors, frontends.base); the frontends, lazily.
 """
@@ -25,9 +30,18 @@ from strata.frontends.base import ImportedModel
 FRAMEWORKS: dict[str, str] = {
     "onnx": "ONNX model (.onnx)",
     "torch": "PyTorch program saved by torch.export.save (.pt2)",
+    "tf": "TensorFlow frozen GraphDef (.pb, .pbtxt) or SavedModel directory",
     "mlir": "nn / linalg MLIR module (.mlir)",
 }
-SUFFIXES: dict[str, str] = {".onnx": "onnx", ".pt2": "torch", ".mlir": "mlir"}
+SUFFIXES: dict[str, str] = {
+    ".onnx": "onnx",
+    ".pt2": "torch",
+    ".pb": "tf",
+    ".pbtxt": "tf",
+    ".mlir": "mlir",
+}
+# reorder_data_layout values (HALO's -reorder-data-layout)
+LAYOUTS = ("channel-first", "channel-last")
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -42,6 +56,8 @@ def detect(path: str | os.PathLike[str], framework: str | None = None) -> str:
     if framework:
         return check_framework(framework)
     p = Path(path)
+    if p.is_dir() and (p / "saved_model.pb").is_file():
+        return "tf"
     by_suffix = SUFFIXES.get(p.suffix.lower())
     if by_suffix is not None:
         return by_suffix
@@ -64,9 +80,44 @@ def import_file(
     label: str | None = None,
     input_structures: Mapping[str, Any] | None = None,
     context: Any = None,
+    reorder_data_layout: str | None = None,
+    remove_input_transpose: bool = False,
+    remove_output_transpose: bool = False,
 ) -> ImportedModel:
     """Import the model at `path` with the frontend of its format."""
     kind = detect(path, framework)
+    layout_given = [
+        name
+        for name, v in (
+            ("reorder_data_layout", reorder_data_layout),
+            ("remove_input_transpose", remove_input_transpose),
+            ("remove_output_transpose", remove_output_transpose),
+        )
+        if v
+    ]
+    if layout_given and kind != "tf":
+        raise ModelImportError(
+            f"{', '.join(layout_given)}: layout options apply to TensorFlow (NHWC) models; "
+            f"this is a {kind} model, which is channel-first already"
+        )
+    if kind == "tf":
+        if input_structures:
+            raise ModelImportError(
+                "input structures cannot be given for a TensorFlow graph: its inputs are tensors"
+            )
+        from strata.frontends.tf import import_graph_def
+
+        return import_graph_def(
+            path,
+            input_shapes=input_shapes,
+            batch_size=batch_size,
+            outputs=outputs,
+            entry_func_name=entry_func_name or "main",
+            reorder_data_layout=reorder_data_layout or "channel-first",
+            remove_input_transpose=remove_input_transpose,
+            remove_output_transpose=remove_output_transpose,
+            context=context,
+        )
     if kind == "mlir":
         from strata.mlir_model import import_mlir_file
 

@@ -84,8 +84,7 @@ def import_program(
             key = op_key(n)
             if ops.lookup(key) is None:
                 missing.setdefault(key, []).append(n.name)
-    if missing:
-        raise UnsupportedOpError(missing, {k: v for k, v in NOTES.items() if k in missing})
+    common.raise_unsupported(missing, NOTES)
     ctx = context if context is not None else make_context()
     ensure_dialects(ctx)
     with ctx, ir.Location.unknown():

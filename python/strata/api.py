@@ -429,11 +429,18 @@ def _model_source(
         )
     if isinstance(model, (str, os.PathLike)):
         path = Path(model)
+        if path.is_dir() and (path / "saved_model.pb").is_file():  # a TF SavedModel
+            return str(path.resolve()), _digest_dir(path), None
         if not path.is_file():
             raise ModelLoadError(f"model file '{model}' does not exist or is not a file")
         return str(path.resolve()), cache_mod.digest_file(path), None
     if isinstance(model, (bytes, bytearray, memoryview)):
         data, label = bytes(model), "<model bytes>"
+    elif type(model).__name__ == "GraphDef" and hasattr(model, "SerializeToString"):
+        data = model.SerializeToString()  # TF's or tensorboard's GraphDef class
+        path = tmp / "model.pb"
+        path.write_bytes(data)
+        return str(path), cache_mod.digest_bytes(data), "<GraphDef>"
     elif hasattr(model, "SerializeToString"):
         data, label = model.SerializeToString(), "<ModelProto>"
     else:
@@ -444,6 +451,16 @@ def _model_source(
     path = tmp / "model.onnx"
     path.write_bytes(data)
     return str(path), cache_mod.digest_bytes(data), label
+
+
+def _digest_dir(path: Path) -> str:
+    """A digest of every file under `path` (names and contents)."""
+    parts = [
+        f"{p.relative_to(path)}:{cache_mod.digest_file(p)}"
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+    ]
+    return cache_mod.digest_bytes("\n".join(parts).encode())
 
 
 def _torch_program(
@@ -509,16 +526,36 @@ def _import_options(
     outputs: Sequence[str] | str | None,
     entry_func_name: str | None,
     input_structures: Mapping[str, Spec] | None = None,
+    layout: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     if isinstance(outputs, str):
         outputs = [o for o in outputs.split(",") if o]
-    extra = {"input_structures": dict(input_structures)} if input_structures else {}
+    extra: dict[str, Any] = {"input_structures": dict(input_structures)} if input_structures else {}
+    # the layout options only when set, so the cache keys of models without them stay
+    extra.update({k: v for k, v in (layout or {}).items() if v})
     return {
         **extra,
         "input_shapes": {k: [int(d) for d in v] for k, v in (input_shapes or {}).items()} or None,
         "batch_size": batch_size,
         "outputs": list(outputs) if outputs else None,
         "entry_func_name": entry_func_name,
+    }
+
+
+def _layout_options(
+    reorder: str | None, remove_input_transpose: bool, remove_output_transpose: bool
+) -> dict[str, Any]:
+    """The TF frontend's layout options as import options (checked here, before compiling)."""
+    from strata.frontends.formats import LAYOUTS
+
+    if reorder is not None and reorder not in LAYOUTS:
+        raise StrataError(
+            f"reorder_data_layout must be one of {', '.join(LAYOUTS)}, got {reorder!r}"
+        )
+    return {
+        "reorder_data_layout": reorder,
+        "remove_input_transpose": bool(remove_input_transpose),
+        "remove_output_transpose": bool(remove_output_transpose),
     }
 
 
@@ -539,13 +576,19 @@ def compile(
     example_inputs: Sequence[Any] | None = None,
     dynamic_shapes: Any = None,
     framework: str | None = None,
+    reorder_data_layout: str | None = None,
+    remove_input_transpose: bool = False,
+    remove_output_transpose: bool = False,
     **options: Any,
 ) -> CompiledModel:
     """Compile `model` for `target`: an ONNX path, bytes or ModelProto; a `.pt2` file
-    (torch.export.save); a `.mlir` file; a `torch.nn.Module` (exported here with
-    `torch.export.export(module, example_inputs, dynamic_shapes=dynamic_shapes)`) or a
-    `torch.export.ExportedProgram`. `framework` ("onnx", "torch", "mlir") overrides the
+    (torch.export.save); a `.mlir` file; a TensorFlow frozen GraphDef (`.pb` / `.pbtxt`
+    path or GraphDef message) or SavedModel directory; a `torch.nn.Module` (exported here
+    with `torch.export.export(module, example_inputs, dynamic_shapes=dynamic_shapes)`) or a
+    `torch.export.ExportedProgram`. `framework` ("onnx", "torch", "tf", "mlir") overrides the
     format a file's extension (or first bytes) gives; see `strata.frontends.formats`.
+    `reorder_data_layout` ("channel-first" | "channel-last"), `remove_input_transpose`,
+    `remove_output_transpose`: how a TF model's NHWC tensors are laid out (docs/frontends/tf.md).
 
     `num_threads`: threads of the generated code (None: all cores, through OpenMP; 1: plain
     sequential code). `save_temps`: a directory for each stage's IR. Other options:
@@ -591,6 +634,9 @@ def compile(
             example_inputs=example_inputs,
             dynamic_shapes=dynamic_shapes,
             framework=framework,
+            reorder_data_layout=reorder_data_layout,
+            remove_input_transpose=remove_input_transpose,
+            remove_output_transpose=remove_output_transpose,
             **options,
         )
     variant: Callable[[], CompiledModel] | None = None
@@ -611,6 +657,9 @@ def compile(
                 example_inputs=example_inputs,
                 dynamic_shapes=dynamic_shapes,
                 framework=framework,
+                reorder_data_layout=reorder_data_layout,
+                remove_input_transpose=remove_input_transpose,
+                remove_output_transpose=remove_output_transpose,
                 **options,
             )
 
@@ -618,7 +667,14 @@ def compile(
     if num_threads is not None and (not isinstance(num_threads, int) or num_threads < 1):
         raise StrataError(f"num_threads must be a positive integer, got {num_threads!r}")
     name = entry_func_name or "model"
-    imp = _import_options(input_shapes, batch_size, outputs, entry_func_name, input_structures)
+    imp = _import_options(
+        input_shapes,
+        batch_size,
+        outputs,
+        entry_func_name,
+        input_structures,
+        _layout_options(reorder_data_layout, remove_input_transpose, remove_output_transpose),
+    )
     if framework is not None:
         from strata.frontends.formats import check_framework
 
@@ -727,6 +783,9 @@ def _compile_odla(
     example_inputs: Sequence[Any] | None = None,
     dynamic_shapes: Any = None,
     framework: str | None = None,
+    reorder_data_layout: str | None = None,
+    remove_input_transpose: bool = False,
+    remove_output_transpose: bool = False,
     **options: Any,
 ) -> CompiledModel:
     """`compile(model, target="odla", ...)`: the same cache, worker and loader as the CPU
@@ -747,7 +806,14 @@ def _compile_odla(
         raise StrataError(f"odla_runtime must be a runtime name such as 'ref', got {rt!r}")
     runtime(rt)  # unknown names fail here, before compiling
     name = entry_func_name or "model"
-    imp = _import_options(input_shapes, batch_size, outputs, entry_func_name, input_structures)
+    imp = _import_options(
+        input_shapes,
+        batch_size,
+        outputs,
+        entry_func_name,
+        input_structures,
+        _layout_options(reorder_data_layout, remove_input_transpose, remove_output_transpose),
+    )
     if framework is not None:
         from strata.frontends.formats import check_framework
 

@@ -271,6 +271,9 @@ def _import(request: dict[str, Any]) -> Any:
         entry_func_name=imp.get("entry_func_name"),
         label=request.get("label"),
         input_structures=imp.get("input_structures"),
+        reorder_data_layout=imp.get("reorder_data_layout"),
+        remove_input_transpose=bool(imp.get("remove_input_transpose")),
+        remove_output_transpose=bool(imp.get("remove_output_transpose")),
     )
 
 

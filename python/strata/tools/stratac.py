@@ -1,7 +1,9 @@
 """stratac: the ahead-of-time compile driver (HALO style).
 
-    stratac MODEL -o OUT/NAME --target cpu [--framework onnx|torch|mlir]
+    stratac MODEL -o OUT/NAME --target cpu [--framework onnx|torch|tf|mlir]
             [--input-shape name:1x3x224x224 ...]
+            [--reorder-data-layout channel-first|channel-last]
+            [--remove-input-transpose] [--remove-output-transpose]
             [--batch-size N] [--outputs a,b] [--entry-func-name NAME] [--emit-data-as-c]
             [--save-temps] [--emit mlir|llvm|obj|so] [--mcpu CPU]
             [--schedule default|tiled|none] [-v | -q]
@@ -44,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from strata.errors import StrataError
-from strata.frontends.formats import FRAMEWORKS
+from strata.frontends.formats import FRAMEWORKS, LAYOUTS
 
 EMIT_KINDS = ("mlir", "llvm", "obj", "so")  # --target cpu
 ODLA_EMIT_KINDS = ("cpp", "so")  # --target odla
@@ -63,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="stratac", description="Compile a model into a native library (HALO style).")
     p.add_argument(
         "model",
-        help="model file: .onnx, .pt2 (torch.export.save), or an nn/linalg .mlir module",
+        help="model file: .onnx, .pt2 (torch.export.save), a TensorFlow frozen GraphDef "
+        "(.pb, .pbtxt) or SavedModel directory, or an nn/linalg .mlir module",
     )
     p.add_argument(
         "--framework",
@@ -85,6 +88,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="override an input's shape, e.g. input:1x3x224x224 (repeatable)",
     )
     p.add_argument("--batch-size", type=int, help="override the first dim of every input")
+    p.add_argument(
+        "--reorder-data-layout",
+        choices=LAYOUTS,
+        help="TF (NHWC) models: channel-first (default) keeps conv / pool results NCHW "
+        "between layers; channel-last restores NHWC after each",
+    )
+    p.add_argument(
+        "--remove-input-transpose",
+        action="store_true",
+        help="TF models: take 4-d image inputs NCHW (no transpose at the input)",
+    )
+    p.add_argument(
+        "--remove-output-transpose",
+        action="store_true",
+        help="TF models: return 4-d results that are NCHW inside as NCHW",
+    )
     p.add_argument("--outputs", help="comma-separated names of the values to return")
     p.add_argument("--entry-func-name", help="name of the generated entry points")
     p.add_argument("--emit-data-as-c", action="store_true", help="weights as NAME_data.c")
@@ -162,7 +181,7 @@ def parse_input_shape(text: str) -> tuple[str, list[int]]:
 
 
 def run(args: argparse.Namespace) -> None:
-    from strata.api import _import_options, check_target
+    from strata.api import _import_options, _layout_options, check_target
     from strata.progress import Progress
     from strata.targets.cpu.compiler import check_name
     from strata.targets.cpu.machine import describe as describe_machine
@@ -170,7 +189,7 @@ def run(args: argparse.Namespace) -> None:
 
     check_target(args.target)
     model = Path(args.model)
-    if not model.is_file():
+    if not model.is_file() and not (model / "saved_model.pb").is_file():
         raise StrataError(f"model file '{args.model}' does not exist or is not a file")
     out = Path(args.output)
     name = check_name(args.entry_func_name or out.name)
@@ -184,7 +203,12 @@ def run(args: argparse.Namespace) -> None:
     if args.verbose:
         print(f"target CPU: {target_cpu.summary()}", file=sys.stderr)
     shapes = dict(parse_input_shape(s) for s in args.input_shape)
-    imp = _import_options(shapes, args.batch_size, args.outputs, args.entry_func_name)
+    layout = _layout_options(
+        args.reorder_data_layout, args.remove_input_transpose, args.remove_output_transpose
+    )
+    imp = _import_options(
+        shapes, args.batch_size, args.outputs, args.entry_func_name, layout=layout
+    )
     if args.target == "odla":
         _check_odla_args(args)
         request: dict[str, Any] = {

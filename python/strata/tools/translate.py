@@ -4,11 +4,16 @@
                      [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
     strata-translate --import-torch MODEL.pt2 [-o OUT] [--input-shape NAME:DIMS ...]
                      [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
+    strata-translate --import-tf MODEL.pb [-o OUT] [--input-shape NAME:DIMS ...]
+                     [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
+                     [--reorder-data-layout channel-first|channel-last]
+                     [--remove-input-transpose] [--remove-output-transpose]
     strata-translate --mlir-to-llvmir FILE [-o OUT]
     strata-translate --odla-to-cpp FILE [-o OUT/NAME.cc] [--entry-func-name NAME]
 
 ``--import-onnx`` prints the `nn` module of an ONNX model (``-`` reads the model from stdin);
-``--import-torch`` that of a PyTorch program saved by ``torch.export.save``;
+``--import-torch`` that of a PyTorch program saved by ``torch.export.save``; ``--import-tf``
+that of a TensorFlow frozen GraphDef (``.pb``, ``.pbtxt``) or SavedModel directory;
 ``--mlir-to-llvmir`` translates a module in the LLVM dialect to LLVM IR; ``--odla-to-cpp``
 translates an `odla` module (the output of ``strata-opt --convert-nn-to-odla``) into the ODLA
 C++ program NAME.cc (to stdout, or to ``-o OUT/NAME.cc`` together with OUT/NAME.h and the
@@ -17,7 +22,8 @@ function's name.
 
 Dependency contract: imports the `mlir` bindings, `strata.context`, `strata.frontends.onnx`
 (lazily, only for --import-onnx), `strata.frontends.torch` (lazily, only for --import-torch),
-`strata.mlir_model` and `strata.targets.{cpu,odla}` (lazily, only for --odla-to-cpp) and the
+`strata.frontends.tf` (lazily, only for --import-tf), `strata.frontends.formats` (layout
+names), `strata.mlir_model` and `strata.targets.{cpu,odla}` (lazily, only for --odla-to-cpp) and the
 helpers in `strata.tools`.
 """
 
@@ -31,6 +37,7 @@ from mlir import ir
 from mlir.dialects import llvm
 
 from strata.context import make_context
+from strata.frontends.formats import LAYOUTS
 from strata.tools.common import (
     ArgumentParser,
     Buffer,
@@ -65,6 +72,12 @@ def build_parser() -> ArgumentParser:
         help="PyTorch program saved by torch.export.save (.pt2) -> nn dialect module",
     )
     mode.add_argument(
+        "--import-tf",
+        action="store_true",
+        help="TensorFlow frozen GraphDef (.pb, .pbtxt) or SavedModel directory -> nn dialect "
+        "module",
+    )
+    mode.add_argument(
         "--mlir-to-llvmir", action="store_true", help="LLVM dialect module -> LLVM IR"
     )
     mode.add_argument(
@@ -74,7 +87,7 @@ def build_parser() -> ArgumentParser:
     )
     p.add_argument("input", nargs="?", default="-", help="input file, '-' for stdin (default)")
     p.add_argument("-o", "--output", default="-", help="output file, '-' for stdout (default)")
-    g = p.add_argument_group("model import (ONNX, PyTorch)")
+    g = p.add_argument_group("model import (ONNX, PyTorch, TensorFlow)")
     g.add_argument(
         "--input-shape",
         action="append",
@@ -87,9 +100,26 @@ def build_parser() -> ArgumentParser:
     g.add_argument(
         "--entry-func-name",
         metavar="NAME",
-        help="the entry function (--import-onnx / --import-torch, default main) / the "
+        help="the entry function (--import-onnx / --import-torch / --import-tf, default "
+        "main) / the "
         "program's name "
         "(--odla-to-cpp)",
+    )
+    g.add_argument(
+        "--reorder-data-layout",
+        choices=LAYOUTS,
+        help="--import-tf: channel-first (default) keeps conv / pool results NCHW between "
+        "layers; channel-last restores NHWC after each",
+    )
+    g.add_argument(
+        "--remove-input-transpose",
+        action="store_true",
+        help="--import-tf: take 4-d image inputs NCHW",
+    )
+    g.add_argument(
+        "--remove-output-transpose",
+        action="store_true",
+        help="--import-tf: return 4-d results that are NCHW inside as NCHW",
     )
     add_print_arguments(p)
     return p
@@ -167,6 +197,45 @@ def import_torch(args: argparse.Namespace) -> str:
         return module_asm(imported.module.operation, args, "-")
 
 
+def import_tf(args: argparse.Namespace) -> str:
+    if args.input == "-":
+        raise DriverError(
+            "--import-tf reads a .pb / .pbtxt file or SavedModel directory; stdin is not supported"
+        )
+    shapes, batch_size, outputs = _import_options(args)
+
+    from strata.frontends.tf import import_graph_def
+
+    ctx = make_context()
+    imported = import_graph_def(
+        args.input,
+        input_shapes=shapes or None,
+        batch_size=batch_size,
+        outputs=outputs,
+        entry_func_name=args.entry_func_name or "main",
+        reorder_data_layout=args.reorder_data_layout or "channel-first",
+        remove_input_transpose=args.remove_input_transpose,
+        remove_output_transpose=args.remove_output_transpose,
+        context=ctx,
+    )
+    with ctx:
+        return module_asm(imported.module.operation, args, "-")
+
+
+def _check_layout_flags(args: argparse.Namespace) -> None:
+    given = [
+        flag
+        for flag, v in (
+            ("--reorder-data-layout", args.reorder_data_layout),
+            ("--remove-input-transpose", args.remove_input_transpose),
+            ("--remove-output-transpose", args.remove_output_transpose),
+        )
+        if v
+    ]
+    if given and not args.import_tf:
+        raise DriverError(f"{', '.join(given)}: layout flags are for --import-tf (NHWC graphs)")
+
+
 def mlir_to_llvmir(args: argparse.Namespace) -> str | None:
     """The LLVM IR of the input; None after reporting diagnostics."""
     text, name = read_text(args.input)
@@ -221,10 +290,13 @@ def _check_translatable(module: ir.Module) -> bool:
 
 def _main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
+    _check_layout_flags(args)
     if args.import_onnx:
         out: str | None = import_onnx(args)
     elif args.import_torch:
         out = import_torch(args)
+    elif args.import_tf:
+        out = import_tf(args)
     elif args.odla_to_cpp:
         out = odla_to_cpp(args)
     else:
