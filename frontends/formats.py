@@ -1,11 +1,12 @@
 """Which frontend reads a model file, and importing it: the one place that knows the formats.
 
-    detect(path, framework=None) -> "onnx" | "torch" | "mlir"
+    detect(path, framework=None) -> "onnx" | "torch" | "tflite" | "mlir"
     import_file(path, framework=None, **options) -> ImportedModel
 
-The format is `framework` when given, else the file's extension (`.onnx`, `.pt2`, `.mlir`),
-else its first bytes (a `.pt2` program is a zip archive; anything else is read as ONNX, whose
-loader says clearly when it is not). Each frontend is imported only when a model of its format
+The format is `framework` when given, else the file's extension (`.onnx`, `.pt2`, `.tflite`,
+`.mlir`), else its first bytes (a `.pt2` program is a zip archive, a TFLite flatbuffer has the
+identifier "TFL3" at bytes 4..8; anything else is read as ONNX, whose loader says clearly
+when it is not). Each frontend is imported only when a model of its format
 is given, so `import strata` needs neither torch nor any other framework.
 
 Dependency contract: the Strata core (errors, frontends.base); the frontends, lazily.
@@ -25,10 +26,12 @@ from strata.frontends.base import ImportedModel
 FRAMEWORKS: dict[str, str] = {
     "onnx": "ONNX model (.onnx)",
     "torch": "PyTorch program saved by torch.export.save (.pt2)",
+    "tflite": "TensorFlow Lite / LiteRT flatbuffer (.tflite)",
     "mlir": "nn / linalg MLIR module (.mlir)",
 }
-SUFFIXES: dict[str, str] = {".onnx": "onnx", ".pt2": "torch", ".mlir": "mlir"}
+SUFFIXES: dict[str, str] = {".onnx": "onnx", ".pt2": "torch", ".tflite": "tflite", ".mlir": "mlir"}
 _ZIP_MAGIC = b"PK\x03\x04"
+_TFLITE_IDENTIFIER = b"TFL3"  # a TFLite flatbuffer's file identifier, at bytes 4..8
 
 
 def check_framework(framework: str) -> str:
@@ -47,10 +50,12 @@ def detect(path: str | os.PathLike[str], framework: str | None = None) -> str:
         return by_suffix
     try:
         with open(p, "rb") as f:
-            head = f.read(4)
+            head = f.read(8)
     except OSError:
         return "onnx"  # the ONNX loader reports the missing file
-    return "torch" if head == _ZIP_MAGIC else "onnx"
+    if head[:4] == _ZIP_MAGIC:
+        return "torch"
+    return "tflite" if head[4:8] == _TFLITE_IDENTIFIER else "onnx"
 
 
 def import_file(
@@ -79,6 +84,21 @@ def import_file(
         from strata.frontends.torch import import_program
 
         return import_program(
+            path,
+            input_shapes=input_shapes,
+            batch_size=batch_size,
+            outputs=outputs,
+            entry_func_name=entry_func_name or "main",
+            context=context,
+        )
+    if kind == "tflite":
+        if input_structures:
+            raise ModelImportError(
+                "input structures cannot be given for a TFLite model: its inputs are tensors"
+            )
+        from strata.frontends.tflite import import_model as import_tflite
+
+        return import_tflite(
             path,
             input_shapes=input_shapes,
             batch_size=batch_size,

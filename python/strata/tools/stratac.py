@@ -1,6 +1,6 @@
 """stratac: the ahead-of-time compile driver (HALO style).
 
-    stratac MODEL -o OUT/NAME --target cpu [--framework onnx|torch|mlir]
+    stratac MODEL -o OUT/NAME --target cpu [--framework onnx|torch|tflite|mlir]
             [--input-shape name:1x3x224x224 ...]
             [--batch-size N] [--outputs a,b] [--entry-func-name NAME] [--emit-data-as-c]
             [--save-temps] [--emit mlir|llvm|obj|so] [--mcpu CPU]
@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="stratac", description="Compile a model into a native library (HALO style).")
     p.add_argument(
         "model",
-        help="model file: .onnx, .pt2 (torch.export.save), or an nn/linalg .mlir module",
+        help="model file: .onnx, .pt2 (torch.export.save), .tflite, or an nn/linalg .mlir module",
     )
     p.add_argument(
         "--framework",

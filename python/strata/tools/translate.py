@@ -4,11 +4,14 @@
                      [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
     strata-translate --import-torch MODEL.pt2 [-o OUT] [--input-shape NAME:DIMS ...]
                      [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
+    strata-translate --import-tflite MODEL.tflite [-o OUT] [--input-shape NAME:DIMS ...]
+                     [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
     strata-translate --mlir-to-llvmir FILE [-o OUT]
     strata-translate --odla-to-cpp FILE [-o OUT/NAME.cc] [--entry-func-name NAME]
 
 ``--import-onnx`` prints the `nn` module of an ONNX model (``-`` reads the model from stdin);
 ``--import-torch`` that of a PyTorch program saved by ``torch.export.save``;
+``--import-tflite`` that of a TFLite flatbuffer (``-`` reads it from stdin);
 ``--mlir-to-llvmir`` translates a module in the LLVM dialect to LLVM IR; ``--odla-to-cpp``
 translates an `odla` module (the output of ``strata-opt --convert-nn-to-odla``) into the ODLA
 C++ program NAME.cc (to stdout, or to ``-o OUT/NAME.cc`` together with OUT/NAME.h and the
@@ -17,6 +20,7 @@ function's name.
 
 Dependency contract: imports the `mlir` bindings, `strata.context`, `strata.frontends.onnx`
 (lazily, only for --import-onnx), `strata.frontends.torch` (lazily, only for --import-torch),
+`strata.frontends.tflite` (lazily, only for --import-tflite),
 `strata.mlir_model` and `strata.targets.{cpu,odla}` (lazily, only for --odla-to-cpp) and the
 helpers in `strata.tools`.
 """
@@ -65,6 +69,11 @@ def build_parser() -> ArgumentParser:
         help="PyTorch program saved by torch.export.save (.pt2) -> nn dialect module",
     )
     mode.add_argument(
+        "--import-tflite",
+        action="store_true",
+        help="TFLite / LiteRT flatbuffer (.tflite) -> nn dialect module",
+    )
+    mode.add_argument(
         "--mlir-to-llvmir", action="store_true", help="LLVM dialect module -> LLVM IR"
     )
     mode.add_argument(
@@ -74,7 +83,7 @@ def build_parser() -> ArgumentParser:
     )
     p.add_argument("input", nargs="?", default="-", help="input file, '-' for stdin (default)")
     p.add_argument("-o", "--output", default="-", help="output file, '-' for stdout (default)")
-    g = p.add_argument_group("model import (ONNX, PyTorch)")
+    g = p.add_argument_group("model import (ONNX, PyTorch, TFLite)")
     g.add_argument(
         "--input-shape",
         action="append",
@@ -87,7 +96,8 @@ def build_parser() -> ArgumentParser:
     g.add_argument(
         "--entry-func-name",
         metavar="NAME",
-        help="the entry function (--import-onnx / --import-torch, default main) / the "
+        help="the entry function (--import-onnx / --import-torch / --import-tflite, default "
+        "main) / the "
         "program's name "
         "(--odla-to-cpp)",
     )
@@ -167,6 +177,25 @@ def import_torch(args: argparse.Namespace) -> str:
         return module_asm(imported.module.operation, args, "-")
 
 
+def import_tflite(args: argparse.Namespace) -> str:
+    shapes, batch_size, outputs = _import_options(args)
+    model: str | bytes = args.input if args.input != "-" else read_bytes("-")
+
+    from strata.frontends.tflite import import_model
+
+    ctx = make_context()
+    imported = import_model(
+        model,
+        input_shapes=shapes or None,
+        batch_size=batch_size,
+        outputs=outputs,
+        entry_func_name=args.entry_func_name or "main",
+        context=ctx,
+    )
+    with ctx:
+        return module_asm(imported.module.operation, args, "-")
+
+
 def mlir_to_llvmir(args: argparse.Namespace) -> str | None:
     """The LLVM IR of the input; None after reporting diagnostics."""
     text, name = read_text(args.input)
@@ -225,6 +254,8 @@ def _main(argv: Sequence[str]) -> int:
         out: str | None = import_onnx(args)
     elif args.import_torch:
         out = import_torch(args)
+    elif args.import_tflite:
+        out = import_tflite(args)
     elif args.odla_to_cpp:
         out = odla_to_cpp(args)
     else:
