@@ -1,6 +1,6 @@
 """Converters for elementwise ops, activations, softmax and reductions: ADD / SUB / MUL / DIV
 (with fused activations), MAXIMUM / MINIMUM, LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1,
-HARD_SWISH, LEAKY_RELU, GELU, EXP, SQRT, RSQRT, NEG, ABS, SOFTMAX, MEAN, SUM, REDUCE_MAX,
+HARD_SWISH, LEAKY_RELU, GELU, EXP, SQRT, RSQRT, SQUARE, SQUARED_DIFFERENCE, NEG, ABS, SOFTMAX, MEAN, SUM, REDUCE_MAX,
 REDUCE_MIN.
 
 All are layout-agnostic: a rank-4 input held in NCHW stays NCHW (reduction and softmax axes
@@ -66,6 +66,19 @@ _UNARY = {
 def unary(node: Node) -> Sequence[Output]:
     x, nchw = _input(node)
     return [_result(node.build1(_UNARY[node.name], [x]), nchw)]
+
+
+@converter("SQUARE", needs=["mul"], category="elementwise")
+def square(node: Node) -> Sequence[Output]:
+    x, nchw = _input(node)
+    return [_result(node.build1("mul", [x, x]), nchw)]
+
+
+@converter("SQUARED_DIFFERENCE", needs=["sub", "mul"], category="elementwise")
+def squared_difference(node: Node) -> Sequence[Output]:
+    (a, b), nchw = node.aligned([0, 1])
+    d = node.build1("sub", [a, b])
+    return [_result(node.build1("mul", [d, d]), nchw)]
 
 
 @converter("RSQRT", needs=["sqrt", "reciprocal"], category="elementwise")
