@@ -127,7 +127,7 @@ class _Walker:
         loc = ir.Location.name(tensor.name)
         if tensor.data is not None:
             data = tensor.data.transpose(TO_NCHW) if nchw else tensor.data
-            v = self.consts.constant(np.ascontiguousarray(data), tensor.name)
+            v = self.consts.constant(data, tensor.name)
         elif not held:
             raise ModelImportError(
                 f"tensor {t} ('{tensor.name}') is used before any operator produces it"
@@ -151,7 +151,7 @@ class _Walker:
         if tensor.data is not None:
             data = dequantize_array(tensor.data, q)
             data = data.transpose(TO_NCHW) if nchw else data
-            v = self.consts.constant(np.ascontiguousarray(data), f"{tensor.name}.dequantized")
+            v = self.consts.constant(data, f"{tensor.name}.dequantized")
         else:
             x = self.value(t, nchw, False)
             axis = q.axis if not (nchw and not q.per_tensor) else nchw_axis(q.axis)

@@ -111,7 +111,7 @@ def _requantize(
     if qx is None or qy is None or not qy.per_tensor:
         node.fail("a quantized input needs a per-tensor quantized output")
     ratio = (float(qx.scale[0]) * filter_scale.astype(_F64)) / float(qy.scale[0])
-    ratio_v = node.constant(np.ascontiguousarray(ratio.reshape(shape)), "multiplier")
+    ratio_v = node.constant(ratio.reshape(shape), "multiplier")
     y = node.build1("mul", [node.build1("cast", [acc], {"to": _F64}), ratio_v])
     y = node.build1("add", [y, node.scalar(float(qy.zero_point[0]), _F64, "output_zero_point")])
     one = node.scalar(1.0, _F64, "one")
@@ -134,7 +134,7 @@ def _bias(node: Node, i: int, integer: bool) -> ir.Value | None:
         if b.dtype != _I32:
             node.fail(f"the bias of a quantized op must be int32, got {b.dtype}")
         return node.constant(b, "bias")
-    return node.constant(np.ascontiguousarray(_float_weight(node, i)), "bias")
+    return node.constant(_float_weight(node, i), "bias")
 
 
 def _conv(node: Node, w_oihw: np.ndarray, group: int) -> Sequence[Output]:
@@ -144,7 +144,7 @@ def _conv(node: Node, w_oihw: np.ndarray, group: int) -> Sequence[Output]:
     attrs = {**_window(node, kernel, _dilations(node)), "group": group}
     x = node.value_nchw(0)
     if node.quant(0) is None:
-        w = node.constant(np.ascontiguousarray(w_oihw.astype(np.float32)), "filter")
+        w = node.constant(w_oihw.astype(np.float32), "filter")
         y = node.build1("conv", [x, w, _bias(node, 2, False)], attrs)
         return [Nchw(activation.apply(node, y))]
     qw = node.quant(1)
@@ -153,7 +153,7 @@ def _conv(node: Node, w_oihw: np.ndarray, group: int) -> Sequence[Output]:
     m = w_oihw.shape[0]
     zp = _per_channel(qw.zero_point, qw, m, "the filter", node)
     w32 = w_oihw.astype(np.int64) - zp.reshape(-1, 1, 1, 1)
-    w = node.constant(np.ascontiguousarray(w32.astype(_I32)), "filter")
+    w = node.constant(w32.astype(_I32), "filter")
     acc = node.build1("conv", [_integer_input(node, x), w, _bias(node, 2, True)], attrs)
     scale = _per_channel(qw.scale, qw, m, "the filter", node)
     return [Nchw(_requantize(node, acc, scale, [1, -1, 1, 1]))]
@@ -212,7 +212,7 @@ def fully_connected(node: Node) -> Sequence[Output]:
     if node.rank(0) != 2:
         x = node.build1("reshape", [x], {"shape": [-1, k], "allowzero": 1})
     if not integer:
-        wv = node.constant(np.ascontiguousarray(w.astype(np.float32)), "weights")
+        wv = node.constant(w.astype(np.float32), "weights")
         y = node.build1("gemm", [x, wv, _bias(node, 2, False)], {"transB": 1})
         y = activation.apply(node, y)
     else:
@@ -223,7 +223,7 @@ def fully_connected(node: Node) -> Sequence[Output]:
         w32 = (w.astype(np.int64) - zp.reshape(-1, 1)).T.astype(_I32)
         acc = node.build1(
             "mat_mul",
-            [_integer_input(node, x), node.constant(np.ascontiguousarray(w32), "weights")],
+            [_integer_input(node, x), node.constant(w32, "weights")],
         )
         b = _bias(node, 2, True)
         if b is not None:

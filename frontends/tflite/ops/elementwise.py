@@ -1,7 +1,7 @@
 """Converters for elementwise ops, activations, softmax and reductions: ADD / SUB / MUL / DIV
 (with fused activations), MAXIMUM / MINIMUM, LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1,
-HARD_SWISH, LEAKY_RELU, GELU, EXP, SQRT, RSQRT, SQUARE, SQUARED_DIFFERENCE, NEG, ABS, SOFTMAX, MEAN, SUM, REDUCE_MAX,
-REDUCE_MIN.
+HARD_SWISH, LEAKY_RELU, GELU, EXP, SQRT, RSQRT, SQUARE, SQUARED_DIFFERENCE, NEG, ABS,
+SOFTMAX, MEAN, SUM, REDUCE_MAX, REDUCE_MIN.
 
 All are layout-agnostic: a rank-4 input held in NCHW stays NCHW (reduction and softmax axes
 are remapped). On quantized tensors they compute in float32 between a dequantize and a

@@ -148,10 +148,10 @@ class Node:
                 continue
             t = self.tensor(i)
             data = self.const(i)
-            if self.dequantized and is_quantized(t):
+            if self.dequantized and t.quant is not None and is_quantized(t):
                 data = dequantize_array(data, t.quant)
             data = data.reshape((1,) * (4 - data.ndim) + data.shape).transpose(TO_NCHW)
-            out.append(self.constant(np.ascontiguousarray(data), f"in{i}"))
+            out.append(self.constant(data, f"in{i}"))
         return out, True
 
     # ---- building --------------------------------------------------------------------------

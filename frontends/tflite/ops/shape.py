@@ -1,5 +1,9 @@
 """Converters for shape and data movement: RESHAPE, SQUEEZE, EXPAND_DIMS, TRANSPOSE,
-CONCATENATION, PAD / PADV2, GATHER, STRIDED_SLICE.
+CONCATENATION, PACK, PAD / PADV2, GATHER, STRIDED_SLICE, SHAPE.
+
+RESHAPE takes its target from the output tensor's recorded shape (its shape signature, one
+open dim allowed), not from its shape input: the SHAPE / STRIDED_SLICE / PACK chain that a
+dynamic-batch Keras Flatten computes that input with is converted too, and is dead code.
 
 The shape-changing ones work in the model's (NHWC) layout; CONCATENATION and PAD keep NCHW
 inputs NCHW (their axis / pads remapped). On quantized tensors whose scale and zero point do
@@ -11,6 +15,8 @@ Dependency contract: numpy, `mlir`, the converter registry and the fused activat
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import numpy as np
 
 from strata.frontends.tflite.ops import activation
 from strata.frontends.tflite.ops.registry import TO_NCHW, Nchw, Node, Output, converter, nchw_axis
@@ -74,6 +80,26 @@ def concatenation(node: Node) -> Sequence[Output]:
         y = node.build1("concat", [y, v], {"axis": axis})
     y = activation.apply(node, y)
     return [Nchw(y) if nchw else y]
+
+
+@converter("PACK", needs=["unsqueeze", "concat"], category="shape")
+def pack(node: Node) -> Sequence[Output]:
+    axis = int(node.options.Axis()) % (node.rank(0) + 1)
+    items = [
+        node.build1("unsqueeze", [node.value(i)], {"axes": [axis]})
+        for i in range(len(node.op.inputs))
+    ]
+    y = items[0]
+    for v in items[1:]:
+        y = node.build1("concat", [y, v], {"axis": axis})
+    return [y]
+
+
+@converter("SHAPE", needs=["shape", "cast"], category="shape", quantized="integer")
+def shape(node: Node) -> Sequence[Output]:
+    y = node.build1("shape", [node.value(0)])
+    out = node.output().dtype
+    return [y if out == np.dtype("int64") else node.build1("cast", [y], {"to": out})]
 
 
 @converter(["PAD", "PADV2"], needs=["pad"], category="shape")

@@ -19,13 +19,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-if importlib.util.find_spec("tensorflow") is None or importlib.util.find_spec("ai_edge_litert") is None:
+if (
+    importlib.util.find_spec("tensorflow") is None
+    or importlib.util.find_spec("ai_edge_litert") is None
+):
     pytest.skip("needs tensorflow and ai-edge-litert (the test extra)", allow_module_level=True)
 
-import strata  # noqa: E402
-from strata.errors import ModelImportError, ModelLoadError, UnsupportedOpError  # noqa: E402
-from strata.frontends.formats import detect  # noqa: E402
-from strata.frontends.tflite import import_model  # noqa: E402
+import strata
+from strata.errors import ModelImportError, ModelLoadError, UnsupportedOpError
+from strata.frontends.formats import detect
+from strata.frontends.tflite import import_model
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))

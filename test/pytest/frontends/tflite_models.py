@@ -99,8 +99,14 @@ def _elementwise(k: Any, x: Any, y: Any) -> Any:
     bias = np.linspace(-1, 1, 6, dtype=np.float32)
     z = o.subtract(o.multiply(x, y), o.divide(x, o.add(o.abs(y), 1.0))) + bias
     z = o.maximum(z, o.minimum(x, y))
-    return [o.sigmoid(z), o.tanh(z), o.hard_silu(z), o.softmax(z, axis=-1),
-            k.layers.LeakyReLU(0.2)(z), o.relu6(z)]
+    return [
+        o.sigmoid(z),
+        o.tanh(z),
+        o.hard_silu(z),
+        o.softmax(z, axis=-1),
+        k.layers.LeakyReLU(0.2)(z),
+        o.relu6(z),
+    ]
 
 
 def _shapes(k: Any, x: Any) -> Any:
@@ -167,7 +173,9 @@ def main(out_dir: str, names: list[str]) -> None:
 RESOLVERS = ("xnnpack", "optimized", "reference")
 
 
-def run_litert(model: bytes, inputs: list[np.ndarray], resolver: str = "xnnpack") -> list[np.ndarray]:
+def run_litert(
+    model: bytes, inputs: list[np.ndarray], resolver: str = "xnnpack"
+) -> list[np.ndarray]:
     """The model's outputs under LiteRT: its XNNPACK delegate (the default), its builtin
     optimized kernels, or its reference kernels."""
     from ai_edge_litert import interpreter as litert
