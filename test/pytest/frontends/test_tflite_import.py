@@ -90,6 +90,23 @@ def test_float_ops(models: dict[str, Path], name: str) -> None:
     check_float(models[name])
 
 
+def test_dynamic_batch(models: dict[str, Path]) -> None:
+    """A batch left open by the model stays dynamic; --batch-size pins it."""
+    path = models["flatten_dynamic"]
+    data = path.read_bytes()
+    x = np.random.default_rng(0).standard_normal((3, 5, 5, 2)).astype(np.float32)
+    compiled = strata.compile(path)
+    assert compiled.inputs[0].shape[0] is None
+    np.testing.assert_allclose(
+        compiled.run([x])[0], tm.run_litert(data, [x])[0], rtol=RTOL, atol=ATOL
+    )
+    pinned = strata.compile(path, batch_size=3)
+    assert pinned.inputs[0].shape == (3, 5, 5, 2)
+    np.testing.assert_allclose(
+        pinned.run([x])[0], tm.run_litert(data, [x])[0], rtol=RTOL, atol=ATOL
+    )
+
+
 def test_int8_block(models: dict[str, Path]) -> None:
     """Conv, depthwise conv, add, both pools, concatenation, mean, fully connected and
     softmax, int8 in and out."""
@@ -200,6 +217,9 @@ def test_import_strata_needs_no_tensorflow() -> None:
 @pytest.mark.slow
 def test_mobilenet_v2_float(large_models: dict[str, Path]) -> None:
     check_float(large_models["mobilenet_v2"])
+    m = import_model(large_models["mobilenet_v2"])
+    with m.module.context:
+        assert str(m.module).count('"nn.transpose"') == 1  # after the input, nowhere else
 
 
 @pytest.mark.slow

@@ -52,11 +52,11 @@ def convert(model: Any, *, int8: bool = False, float_io: bool = False, samples: 
     return bytes(conv.convert())
 
 
-def _model(fn: Callable[..., Any], *shapes: tuple[int, ...]) -> Any:
-    """A Keras model of `fn` on inputs of `shapes` (batch 1)."""
+def _model(fn: Callable[..., Any], *shapes: tuple[int, ...], batch: int | None = 1) -> Any:
+    """A Keras model of `fn` on inputs of `shapes` (`batch`: None leaves it open)."""
     keras = _tf().keras
     keras.utils.set_random_seed(0)
-    inputs = [keras.Input(s, batch_size=1) for s in shapes]
+    inputs = [keras.Input(s, batch_size=batch) for s in shapes]
     return keras.Model(inputs, fn(keras, *inputs))
 
 
@@ -136,6 +136,11 @@ def _quant_block(k: Any, x: Any) -> Any:
     return k.layers.Dense(5, activation="softmax")(y)
 
 
+def _flatten(k: Any, x: Any) -> Any:
+    y = k.layers.Conv2D(4, 3, padding="same", activation="relu")(x)
+    return k.layers.Dense(3)(k.layers.Flatten()(y))
+
+
 def _unsupported(k: Any, x: Any) -> Any:
     return k.ops.floor(k.ops.cumsum(x, axis=1))  # CUMSUM and FLOOR have no converter
 
@@ -151,6 +156,7 @@ MODELS: dict[str, Callable[[], bytes]] = {
     "quant_block_float_io": lambda: convert(
         _model(_quant_block, (8, 8, 3)), int8=True, float_io=True
     ),
+    "flatten_dynamic": lambda: convert(_model(_flatten, (5, 5, 2), batch=None)),
     "unsupported": lambda: convert(_model(_unsupported, (5,))),
     "mobilenet_v2": lambda: convert(mobilenet_v2()),
     "mobilenet_v2_int8": lambda: convert(mobilenet_v2(), int8=True),
@@ -186,6 +192,9 @@ def run_litert(
         "reference": litert.OpResolverType.BUILTIN_REF,
     }
     it = litert.Interpreter(model_content=model, experimental_op_resolver_type=kinds[resolver])
+    for d, x in zip(it.get_input_details(), inputs, strict=True):
+        if tuple(d["shape"]) != x.shape:  # an open dim (shape_signature -1) given a size
+            it.resize_tensor_input(d["index"], list(x.shape))
     it.allocate_tensors()
     for d, x in zip(it.get_input_details(), inputs, strict=True):
         it.set_tensor(d["index"], x)
