@@ -107,11 +107,19 @@ def test_dynamic_batch(models: dict[str, Path]) -> None:
     )
 
 
-def test_int8_block(models: dict[str, Path]) -> None:
+@pytest.mark.parametrize(
+    ("name", "dtype"),
+    [
+        ("quant_block_int8", np.int8),  # per-channel filter scales
+        ("quant_block_per_tensor", np.int8),
+        ("quant_block_uint8_io", np.uint8),  # QUANTIZE requantizes uint8 <-> int8 at the ends
+    ],
+)
+def test_int8_block(models: dict[str, Path], name: str, dtype: type) -> None:
     """Conv, depthwise conv, add, both pools, concatenation, mean, fully connected and
-    softmax, int8 in and out."""
-    (y,) = check_int8(models["quant_block_int8"])
-    assert y.dtype == np.int8
+    softmax, quantized in and out."""
+    (y,) = check_int8(models[name])
+    assert y.dtype == dtype
 
 
 def test_int8_float_io(models: dict[str, Path]) -> None:
@@ -197,6 +205,15 @@ def test_tools(models: dict[str, Path], tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "out" / "m.so").is_file() and (tmp_path / "out" / "m.h").is_file()
+    bare = tmp_path / "model.bin"  # no extension: --framework (or the identifier) decides
+    bare.write_bytes(path.read_bytes())
+    r = subprocess.run(
+        ["stratac", str(bare), "-o", str(tmp_path / "out2" / "m"), "--framework", "tflite"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stderr
     r = subprocess.run(
         ["stratac", str(models["unsupported"]), "-o", str(tmp_path / "u" / "m")],
         capture_output=True,

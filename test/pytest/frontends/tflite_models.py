@@ -29,10 +29,19 @@ def _tf() -> Any:
     return tf
 
 
-def convert(model: Any, *, int8: bool = False, float_io: bool = False, samples: int = 16) -> bytes:
+def convert(
+    model: Any,
+    *,
+    int8: bool = False,
+    float_io: bool = False,
+    io_type: str = "int8",
+    per_tensor: bool = False,
+    samples: int = 16,
+) -> bytes:
     """`model` (a Keras model) as a .tflite flatbuffer; `int8`: full-integer quantized with
-    int8 inputs and outputs (float ones with `float_io`: QUANTIZE / DEQUANTIZE at the ends),
-    calibrated on `samples` standard-normal inputs."""
+    `io_type` ("int8" or "uint8") inputs and outputs (float ones with `float_io`: QUANTIZE /
+    DEQUANTIZE at the ends), per-channel filter scales unless `per_tensor`, calibrated on
+    `samples` standard-normal inputs."""
     tf = _tf()
     conv = tf.lite.TFLiteConverter.from_keras_model(model)
     if int8:
@@ -46,9 +55,11 @@ def convert(model: Any, *, int8: bool = False, float_io: bool = False, samples: 
         conv.optimizations = [tf.lite.Optimize.DEFAULT]
         conv.representative_dataset = dataset
         conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        if per_tensor:
+            conv._experimental_disable_per_channel = True
         if not float_io:
-            conv.inference_input_type = tf.int8
-            conv.inference_output_type = tf.int8
+            conv.inference_input_type = getattr(tf, io_type)
+            conv.inference_output_type = getattr(tf, io_type)
     return bytes(conv.convert())
 
 
@@ -153,6 +164,12 @@ MODELS: dict[str, Callable[[], bytes]] = {
     "shapes": lambda: convert(_model(_shapes, (4, 5, 6))),
     "dense": lambda: convert(_model(_dense, (3, 8), (8, 2))),
     "quant_block_int8": lambda: convert(_model(_quant_block, (8, 8, 3)), int8=True),
+    "quant_block_uint8_io": lambda: convert(
+        _model(_quant_block, (8, 8, 3)), int8=True, io_type="uint8"
+    ),
+    "quant_block_per_tensor": lambda: convert(
+        _model(_quant_block, (8, 8, 3)), int8=True, per_tensor=True
+    ),
     "quant_block_float_io": lambda: convert(
         _model(_quant_block, (8, 8, 3)), int8=True, float_io=True
     ),
