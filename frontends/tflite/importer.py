@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -247,6 +248,8 @@ class _Walker:
     def _operator(self, op: loader.Operator) -> None:
         entry = ops.lookup(op.op, op.version)
         assert entry is not None  # unsupported_ops checked every operator
+        if self._fold(op):
+            return
         ins = [self.tensors[i] for i in op.inputs if i >= 0]
         outs = [self.tensors[i] for i in op.outputs]
         mode = entry.quantized
@@ -267,6 +270,23 @@ class _Walker:
             layout, v = ("nchw", r.value) if isinstance(r, Nchw) else ("nhwc", r)
             self._check(node, k, v, layout)
             self.env[t] = {layout: v}
+
+    def _fold(self, op: loader.Operator) -> bool:
+        """DEQUANTIZE of a constant (float16 or int8 weights) makes a constant: the ops using
+        it read it as weights (a conv's filter must be a constant)."""
+        if op.op != "DEQUANTIZE" or len(op.inputs) != 1 or len(op.outputs) != 1:
+            return False
+        src, out = self.tensors[op.inputs[0]], self.tensors[op.outputs[0]]
+        if src.data is None:
+            return False
+        if src.quant is not None and is_quantized(src):
+            data = dequantize_array(src.data, src.quant)
+        elif src.dtype.kind == "f":
+            data = src.data
+        else:
+            return False
+        self.tensors[out.index] = replace(out, data=data.astype(out.dtype))
+        return True
 
     def _requantized(self, node: Node, k: int, r: Any) -> Any:
         """Result `k` of a float-computed op, quantized to its tensor's type and parameters."""

@@ -36,14 +36,19 @@ def convert(
     float_io: bool = False,
     io_type: str = "int8",
     per_tensor: bool = False,
+    float16: bool = False,
     samples: int = 16,
 ) -> bytes:
     """`model` (a Keras model) as a .tflite flatbuffer; `int8`: full-integer quantized with
     `io_type` ("int8" or "uint8") inputs and outputs (float ones with `float_io`: QUANTIZE /
     DEQUANTIZE at the ends), per-channel filter scales unless `per_tensor`, calibrated on
-    `samples` standard-normal inputs."""
+    `samples` standard-normal inputs; `float16`: float16 weights (DEQUANTIZE ops to
+    float32)."""
     tf = _tf()
     conv = tf.lite.TFLiteConverter.from_keras_model(model)
+    if float16:
+        conv.optimizations = [tf.lite.Optimize.DEFAULT]
+        conv.target_spec.supported_types = [tf.float16]
     if int8:
         rng = np.random.default_rng(0)
         shapes = [tuple(d or 1 for d in t.shape) for t in model.inputs]
@@ -159,6 +164,7 @@ def _unsupported(k: Any, x: Any) -> Any:
 # name -> the .tflite model's bytes
 MODELS: dict[str, Callable[[], bytes]] = {
     "conv": lambda: convert(_model(_conv, (9, 9, 4))),
+    "conv_float16": lambda: convert(_model(_conv, (9, 9, 4)), float16=True),
     "pool": lambda: convert(_model(_pool, (7, 8, 3))),
     "elementwise": lambda: convert(_model(_elementwise, (3, 6), (3, 6))),
     "shapes": lambda: convert(_model(_shapes, (4, 5, 6))),
