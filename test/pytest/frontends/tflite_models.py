@@ -137,6 +137,23 @@ def _shapes(k: Any, x: Any) -> Any:
     return [r, s, g, e]
 
 
+def _layouts(k: Any, x: Any, v: Any) -> Any:
+    """Ops on a conv's result, which the importer holds in NCHW: unary ops, reductions whose
+    kept dims come out in NHWC order or not, pad, transpose, squeeze / expand_dims."""
+    o = k.ops
+    c = k.layers.Conv2D(3, 1)(x)  # 1 x 4 x 5 x 3, held NCHW
+    u = o.sqrt(o.abs(c)) + o.exp(o.negative(o.abs(c))) + o.rsqrt(o.abs(c) + 1.0)
+    u = o.relu(u) + o.gelu(c, approximate=True)
+    d = o.square(o.subtract(c, v))  # v: 1 x 1 x 1 x 3, broadcast
+    r1 = o.sum(u, axis=(1, 2))  # keeps N, C: in order
+    r2 = o.max(d, axis=1)  # keeps N, W, C: not NCHW's order
+    r3 = o.min(u, axis=3, keepdims=True)
+    p = k.layers.ZeroPadding2D(((0, 1), (1, 1)))(u)
+    t = o.transpose(d, (0, 2, 1, 3))
+    e = o.expand_dims(o.squeeze(r3, axis=3), 1)
+    return [r1, r2, r3, p, t, e]
+
+
 def _dense(k: Any, x: Any, y: Any) -> Any:
     d = k.layers.Dense(7, activation="relu")(x)  # 1 x 3 x 8 -> 1 x 3 x 7
     return [d, k.ops.matmul(x, y)]
@@ -168,6 +185,7 @@ MODELS: dict[str, Callable[[], bytes]] = {
     "pool": lambda: convert(_model(_pool, (7, 8, 3))),
     "elementwise": lambda: convert(_model(_elementwise, (3, 6), (3, 6))),
     "shapes": lambda: convert(_model(_shapes, (4, 5, 6))),
+    "layouts": lambda: convert(_model(_layouts, (4, 5, 3), (1, 1, 3))),
     "dense": lambda: convert(_model(_dense, (3, 8), (8, 2))),
     "quant_block_int8": lambda: convert(_model(_quant_block, (8, 8, 3)), int8=True),
     "quant_block_uint8_io": lambda: convert(
