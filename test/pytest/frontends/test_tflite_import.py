@@ -85,7 +85,9 @@ def check_int8(path: Path, resolvers: tuple[str, ...] = tm.RESOLVERS) -> list[np
     return got
 
 
-@pytest.mark.parametrize("name", ["conv", "conv_float16", "pool", "elementwise", "shapes", "dense"])
+@pytest.mark.parametrize(
+    "name", ["conv", "conv_float16", "pool", "elementwise", "shapes", "layouts", "dense"]
+)
 def test_float_ops(models: dict[str, Path], name: str) -> None:
     check_float(models[name])
 
