@@ -10,6 +10,7 @@ Dependency contract: numpy, `tflite` (and `flatbuffers`, which it uses), `strata
 from __future__ import annotations
 
 import os
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,7 @@ def read(source: str | os.PathLike[str] | bytes) -> Graph:
         if model.SubgraphsLength() < 1:
             raise ModelLoadError(f"'{label}' has no subgraph")
         return _graph(model, model.Subgraphs(0), buf)
-    except (IndexError, ValueError, TypeError) as e:  # a truncated or corrupt flatbuffer
+    except (IndexError, ValueError, TypeError, struct.error) as e:  # truncated or corrupt
         raise ModelLoadError(f"'{label}' is not a readable TFLite model: {e}") from None
 
 

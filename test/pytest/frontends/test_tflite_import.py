@@ -169,6 +169,8 @@ def test_unsupported_ops_listed(models: dict[str, Path]) -> None:
 def test_bad_inputs(models: dict[str, Path], tmp_path: Path) -> None:
     with pytest.raises(ModelLoadError, match="TFL3"):
         import_model(b"\0" * 64)
+    with pytest.raises(ModelLoadError, match="not a readable TFLite model"):
+        import_model(models["conv"].read_bytes()[:1000])  # truncated
     with pytest.raises(ModelLoadError, match="does not exist"):
         import_model(tmp_path / "missing.tflite")
     with pytest.raises(ModelImportError, match="dim 0 is 1 in the model, 2 was given"):
