@@ -124,6 +124,19 @@ def test_int8_block(models: dict[str, Path], name: str, dtype: type) -> None:
     assert y.dtype == dtype
 
 
+@pytest.mark.parametrize("name", ["conv", "quant_block_int8"])
+def test_odla_target(models: dict[str, Path], name: str) -> None:
+    """The odla target compiles the same imported models (i32 convs included)."""
+    data = models[name].read_bytes()
+    xs = tm.random_inputs(data)
+    (got,) = strata.compile(models[name], target="odla").run(xs)
+    (want,) = tm.run_litert(data, xs)
+    if want.dtype.kind == "f":
+        np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+    else:
+        assert np.abs(got.astype(np.int64) - want).max() <= 1
+
+
 def test_int8_float_io(models: dict[str, Path]) -> None:
     """Float inputs and outputs: QUANTIZE / DEQUANTIZE at the ends."""
     path = models["quant_block_float_io"]
