@@ -1,17 +1,18 @@
 """Which frontend reads a model file, and importing it: the one place that knows the formats.
 
-    detect(path, framework=None) -> "onnx" | "torch" | "tf" | "mlir"
+    detect(path, framework=None) -> "onnx" | "torch" | "tf" | "tflite" | "mlir"
     import_file(path, framework=None, **options) -> ImportedModel
 
 The format is `framework` when given, else the file's extension (`.onnx`, `.pt2`, `.pb` /
-`.pbtxt`, `.mlir`; a directory holding `saved_model.pb` is a TF SavedModel), else its first
-bytes (a `.pt2` program is a zip archive; anything else is read as ONNX, whose loader says
-clearly when it is not). Each frontend is imported only when a model of its format is given,
-so `import strata` needs neither torch, TensorFlow nor any other framework.
+`.pbtxt`, `.tflite`, `.mlir`; a directory holding `saved_model.pb` is a TF SavedModel), else
+its first bytes (a `.pt2` program is a zip archive, a TFLite flatbuffer has the identifier
+"TFL3" at bytes 4..8; anything else is read as ONNX, whose loader says clearly when it is
+not). Each frontend is imported only when a model of its format is given, so `import strata`
+needs neither torch, TensorFlow nor any other framework.
 
 The layout options (`reorder_data_layout`, `remove_input_transpose`,
 `remove_output_transpose`) apply to the TF frontend, whose graphs are NHWC; the other formats
-are channel-first already and refuse them.
+refuse them (TFLite models are imported channel-first inside already).
 
 Dependency contract: the Strata core (errors, frontends.base); the frontends, lazily.
 """
@@ -31,6 +32,7 @@ FRAMEWORKS: dict[str, str] = {
     "onnx": "ONNX model (.onnx)",
     "torch": "PyTorch program saved by torch.export.save (.pt2)",
     "tf": "TensorFlow frozen GraphDef (.pb, .pbtxt) or SavedModel directory",
+    "tflite": "TensorFlow Lite / LiteRT flatbuffer (.tflite)",
     "mlir": "nn / linalg MLIR module (.mlir)",
 }
 SUFFIXES: dict[str, str] = {
@@ -38,11 +40,13 @@ SUFFIXES: dict[str, str] = {
     ".pt2": "torch",
     ".pb": "tf",
     ".pbtxt": "tf",
+    ".tflite": "tflite",
     ".mlir": "mlir",
 }
 # reorder_data_layout values (HALO's -reorder-data-layout)
 LAYOUTS = ("channel-first", "channel-last")
 _ZIP_MAGIC = b"PK\x03\x04"
+_TFLITE_IDENTIFIER = b"TFL3"  # a TFLite flatbuffer's file identifier, at bytes 4..8
 
 
 def check_framework(framework: str) -> str:
@@ -63,10 +67,12 @@ def detect(path: str | os.PathLike[str], framework: str | None = None) -> str:
         return by_suffix
     try:
         with open(p, "rb") as f:
-            head = f.read(4)
+            head = f.read(8)
     except OSError:
         return "onnx"  # the ONNX loader reports the missing file
-    return "torch" if head == _ZIP_MAGIC else "onnx"
+    if head[:4] == _ZIP_MAGIC:
+        return "torch"
+    return "tflite" if head[4:8] == _TFLITE_IDENTIFIER else "onnx"
 
 
 def import_file(
@@ -130,6 +136,21 @@ def import_file(
         from strata.frontends.torch import import_program
 
         return import_program(
+            path,
+            input_shapes=input_shapes,
+            batch_size=batch_size,
+            outputs=outputs,
+            entry_func_name=entry_func_name or "main",
+            context=context,
+        )
+    if kind == "tflite":
+        if input_structures:
+            raise ModelImportError(
+                "input structures cannot be given for a TFLite model: its inputs are tensors"
+            )
+        from strata.frontends.tflite import import_model as import_tflite
+
+        return import_tflite(
             path,
             input_shapes=input_shapes,
             batch_size=batch_size,

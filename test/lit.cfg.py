@@ -62,6 +62,6 @@ config.substitutions.append(("%strata_src_root", str(src_root)))
 config.substitutions.append(("%nn_irdl", str(src_root / "dialects" / "nn.irdl.mlir")))
 config.substitutions.append(("%odla_irdl", str(src_root / "dialects" / "odla.irdl.mlir")))
 
-for module in ("onnx", "onnxruntime", "torch"):
+for module in ("onnx", "onnxruntime", "torch", "tensorflow"):
     if importlib.util.find_spec(module) is not None:
         config.available_features.add(module)

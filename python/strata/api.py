@@ -448,7 +448,8 @@ def _model_source(
             f"cannot compile a {type(model).__name__}: pass a path, bytes, an onnx.ModelProto, "
             "a torch.nn.Module or a torch.export.ExportedProgram"
         )
-    path = tmp / "model.onnx"
+    # bytes of a TFLite flatbuffer carry its file identifier at 4..8; anything else is ONNX
+    path = tmp / ("model.tflite" if data[4:8] == b"TFL3" else "model.onnx")
     path.write_bytes(data)
     return str(path), cache_mod.digest_bytes(data), label
 

@@ -1,6 +1,6 @@
 """stratac: the ahead-of-time compile driver (HALO style).
 
-    stratac MODEL -o OUT/NAME --target cpu [--framework onnx|torch|tf|mlir]
+    stratac MODEL -o OUT/NAME --target cpu [--framework onnx|torch|tf|tflite|mlir]
             [--input-shape name:1x3x224x224 ...]
             [--reorder-data-layout channel-first|channel-last]
             [--remove-input-transpose] [--remove-output-transpose]
@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "model",
         help="model file: .onnx, .pt2 (torch.export.save), a TensorFlow frozen GraphDef "
-        "(.pb, .pbtxt) or SavedModel directory, or an nn/linalg .mlir module",
+        "(.pb, .pbtxt) or SavedModel directory, .tflite, or an nn/linalg .mlir module",
     )
     p.add_argument(
         "--framework",

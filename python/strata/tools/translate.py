@@ -8,12 +8,15 @@
                      [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
                      [--reorder-data-layout channel-first|channel-last]
                      [--remove-input-transpose] [--remove-output-transpose]
+    strata-translate --import-tflite MODEL.tflite [-o OUT] [--input-shape NAME:DIMS ...]
+                     [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
     strata-translate --mlir-to-llvmir FILE [-o OUT]
     strata-translate --odla-to-cpp FILE [-o OUT/NAME.cc] [--entry-func-name NAME]
 
 ``--import-onnx`` prints the `nn` module of an ONNX model (``-`` reads the model from stdin);
 ``--import-torch`` that of a PyTorch program saved by ``torch.export.save``; ``--import-tf``
 that of a TensorFlow frozen GraphDef (``.pb``, ``.pbtxt``) or SavedModel directory;
+``--import-tflite`` that of a TFLite flatbuffer (``-`` reads it from stdin);
 ``--mlir-to-llvmir`` translates a module in the LLVM dialect to LLVM IR; ``--odla-to-cpp``
 translates an `odla` module (the output of ``strata-opt --convert-nn-to-odla``) into the ODLA
 C++ program NAME.cc (to stdout, or to ``-o OUT/NAME.cc`` together with OUT/NAME.h and the
@@ -22,8 +25,9 @@ function's name.
 
 Dependency contract: imports the `mlir` bindings, `strata.context`, `strata.frontends.onnx`
 (lazily, only for --import-onnx), `strata.frontends.torch` (lazily, only for --import-torch),
-`strata.frontends.tf` (lazily, only for --import-tf), `strata.frontends.formats` (layout
-names), `strata.mlir_model` and `strata.targets.{cpu,odla}` (lazily, only for --odla-to-cpp) and the
+`strata.frontends.tf` (lazily, only for --import-tf), `strata.frontends.tflite` (lazily, only
+for --import-tflite), `strata.frontends.formats` (layout names), `strata.mlir_model` and
+`strata.targets.{cpu,odla}` (lazily, only for --odla-to-cpp) and the
 helpers in `strata.tools`.
 """
 
@@ -78,6 +82,11 @@ def build_parser() -> ArgumentParser:
         "module",
     )
     mode.add_argument(
+        "--import-tflite",
+        action="store_true",
+        help="TFLite / LiteRT flatbuffer (.tflite) -> nn dialect module",
+    )
+    mode.add_argument(
         "--mlir-to-llvmir", action="store_true", help="LLVM dialect module -> LLVM IR"
     )
     mode.add_argument(
@@ -87,7 +96,7 @@ def build_parser() -> ArgumentParser:
     )
     p.add_argument("input", nargs="?", default="-", help="input file, '-' for stdin (default)")
     p.add_argument("-o", "--output", default="-", help="output file, '-' for stdout (default)")
-    g = p.add_argument_group("model import (ONNX, PyTorch, TensorFlow)")
+    g = p.add_argument_group("model import (ONNX, PyTorch, TensorFlow, TFLite)")
     g.add_argument(
         "--input-shape",
         action="append",
@@ -100,7 +109,8 @@ def build_parser() -> ArgumentParser:
     g.add_argument(
         "--entry-func-name",
         metavar="NAME",
-        help="the entry function (--import-onnx / --import-torch / --import-tf, default "
+        help="the entry function (--import-onnx / --import-torch / --import-tf / --import-tflite, "
+        "default "
         "main) / the "
         "program's name "
         "(--odla-to-cpp)",
@@ -222,6 +232,25 @@ def import_tf(args: argparse.Namespace) -> str:
         return module_asm(imported.module.operation, args, "-")
 
 
+def import_tflite(args: argparse.Namespace) -> str:
+    shapes, batch_size, outputs = _import_options(args)
+    model: str | bytes = args.input if args.input != "-" else read_bytes("-")
+
+    from strata.frontends.tflite import import_model
+
+    ctx = make_context()
+    imported = import_model(
+        model,
+        input_shapes=shapes or None,
+        batch_size=batch_size,
+        outputs=outputs,
+        entry_func_name=args.entry_func_name or "main",
+        context=ctx,
+    )
+    with ctx:
+        return module_asm(imported.module.operation, args, "-")
+
+
 def _check_layout_flags(args: argparse.Namespace) -> None:
     given = [
         flag
@@ -297,6 +326,8 @@ def _main(argv: Sequence[str]) -> int:
         out = import_torch(args)
     elif args.import_tf:
         out = import_tf(args)
+    elif args.import_tflite:
+        out = import_tflite(args)
     elif args.odla_to_cpp:
         out = odla_to_cpp(args)
     else:
