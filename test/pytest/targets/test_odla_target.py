@@ -1,4 +1,5 @@
-"""The odla target end to end: nn -> odla -> ODLA C++ program -> libodla_ref, against ONNX Runtime.
+"""The odla target end to end: nn -> odla -> ODLA C++ program -> each ODLA runtime
+(libodla_ref, libodla_dnnl), against ONNX Runtime.
 
 Models are built here with onnx.helper (small: each compiles and runs in about a second).
 Tolerances are the project's for this path: rtol 1e-3, atol 1e-4.
@@ -25,7 +26,9 @@ ort = pytest.importorskip("onnxruntime")
 
 ROOT = Path(__file__).resolve().parents[3]
 RTOL, ATOL = 1e-3, 1e-4
+RUNTIMES = sorted(runtimes.RUNTIMES)  # every end-to-end test runs on each runtime
 vi = helper.make_tensor_value_info
+on_each_runtime = pytest.mark.parametrize("runtime", RUNTIMES)
 
 
 def _save(graph: onnx.GraphProto, path: Path, opset: int = 17) -> Path:
@@ -35,9 +38,12 @@ def _save(graph: onnx.GraphProto, path: Path, opset: int = 17) -> Path:
     return path
 
 
-def _check(path: Path, feeds: dict[str, np.ndarray], tmp_path: Path, **kw: object) -> None:
-    m = strata.compile(path, target="odla", odla_runtime="ref", cache_dir=tmp_path / "c", **kw)
-    assert m.meta.target == "odla" and m.meta.extra["odla_runtime"] == "ref"
+def _check(
+    path: Path, feeds: dict[str, np.ndarray], tmp_path: Path, runtime: str = "ref", **kw: object
+) -> strata.CompiledModel:
+    """Compile for `runtime`, run, compare with ONNX Runtime; the (closed) model."""
+    m = strata.compile(path, target="odla", odla_runtime=runtime, cache_dir=tmp_path / "c", **kw)
+    assert m.meta.target == "odla" and m.meta.extra["odla_runtime"] == runtime
     want = ort.InferenceSession(str(path)).run(None, feeds)
     got = m.run(feeds)
     assert len(got) == len(want)
@@ -45,15 +51,17 @@ def _check(path: Path, feeds: dict[str, np.ndarray], tmp_path: Path, **kw: objec
         assert g.shape == w.shape and g.dtype == w.dtype
         np.testing.assert_allclose(g, w, rtol=RTOL, atol=ATOL)
     m.close()
+    return m
 
 
 def _init(r: np.random.Generator, name: str, *shape: int) -> onnx.TensorProto:
     return numpy_helper.from_array(r.standard_normal(shape).astype(np.float32), name)
 
 
-def test_bundled_mlp_example_matches_onnxruntime(tmp_path: Path) -> None:
+@on_each_runtime
+def test_bundled_mlp_example_matches_onnxruntime(tmp_path: Path, runtime: str) -> None:
     x = np.random.default_rng(0).random((3, 784), dtype=np.float32)
-    _check(ROOT / "examples" / "mlp.onnx", {"input": x}, tmp_path, batch_size=3)
+    _check(ROOT / "examples" / "mlp.onnx", {"input": x}, tmp_path, runtime, batch_size=3)
 
 
 def test_weights_compiled_in_with_emit_data_as_c(tmp_path: Path) -> None:
@@ -67,7 +75,8 @@ def test_weights_compiled_in_with_emit_data_as_c(tmp_path: Path) -> None:
         np.testing.assert_allclose(m.run([x])[0], want, rtol=RTOL, atol=ATOL)
 
 
-def test_threads_run_one_model_at_once(tmp_path: Path) -> None:
+@on_each_runtime
+def test_threads_run_one_model_at_once(tmp_path: Path, runtime: str) -> None:
     """NAME() binds each call's buffers to a context of its own: concurrent calls (the GIL is
     released while the library runs) give each caller its own result."""
     from concurrent.futures import ThreadPoolExecutor
@@ -77,14 +86,17 @@ def test_threads_run_one_model_at_once(tmp_path: Path) -> None:
     xs = [r.random((2, 784), dtype=np.float32) for _ in range(8)]
     sess = ort.InferenceSession(str(mlp))
     want = [sess.run(None, {"input": x})[0] for x in xs]
-    m = strata.compile(mlp, target="odla", batch_size=2, cache_dir=tmp_path / "c")
+    m = strata.compile(
+        mlp, target="odla", odla_runtime=runtime, batch_size=2, cache_dir=tmp_path / "c"
+    )
     with m, ThreadPoolExecutor(4) as pool:
         got = list(pool.map(lambda x: m.run([x])[0], xs * 4))
     for i, g in enumerate(got):
         np.testing.assert_allclose(g, want[i % len(xs)], rtol=RTOL, atol=ATOL)
 
 
-def test_elementwise_and_activations_match_onnxruntime(tmp_path: Path) -> None:
+@on_each_runtime
+def test_elementwise_and_activations_match_onnxruntime(tmp_path: Path, runtime: str) -> None:
     r = np.random.default_rng(1)
     nodes = [
         helper.make_node("Add", ["x", "b"], ["a"], name="add"),
@@ -117,10 +129,11 @@ def test_elementwise_and_activations_match_onnxruntime(tmp_path: Path) -> None:
         inits,
     )
     x = r.standard_normal((3, 5)).astype(np.float32)
-    _check(_save(g, tmp_path / "ew.onnx"), {"x": x}, tmp_path)
+    _check(_save(g, tmp_path / "ew.onnx"), {"x": x}, tmp_path, runtime)
 
 
-def test_resnet_style_model_matches_onnxruntime(tmp_path: Path) -> None:
+@on_each_runtime
+def test_resnet_style_model_matches_onnxruntime(tmp_path: Path, runtime: str) -> None:
     """Conv (strided, padded, grouped) + BatchNorm + Relu, a residual Add, MaxPool,
     AveragePool, GlobalAveragePool, Flatten, Gemm: the op classes of ResNet."""
     r = np.random.default_rng(2)
@@ -149,10 +162,11 @@ def test_resnet_style_model_matches_onnxruntime(tmp_path: Path) -> None:
         [vi("y", TensorProto.FLOAT, [2, 10])], inits,
     )  # fmt: skip
     x = r.standard_normal((2, 3, 16, 16)).astype(np.float32)
-    _check(_save(g, tmp_path / "resnetish.onnx"), {"x": x}, tmp_path)
+    _check(_save(g, tmp_path / "resnetish.onnx"), {"x": x}, tmp_path, runtime)
 
 
-def test_bert_style_model_matches_onnxruntime(tmp_path: Path) -> None:
+@on_each_runtime
+def test_bert_style_model_matches_onnxruntime(tmp_path: Path, runtime: str) -> None:
     """Embedding Gather, LayerNormalization, batched MatMul with Transpose / Reshape for
     the heads, scaled Softmax attention, Gelu MLP, Slice, ReduceMean: BERT's op classes."""
     r = np.random.default_rng(3)
@@ -197,7 +211,7 @@ def test_bert_style_model_matches_onnxruntime(tmp_path: Path) -> None:
     )  # fmt: skip
     path = _save(g, tmp_path / "bertish.onnx", opset=20)  # Gelu is opset 20
     ids = r.integers(0, vocab, (1, seq)).astype(np.int64)
-    _check(path, {"ids": ids}, tmp_path)
+    _check(path, {"ids": ids}, tmp_path, runtime)
 
 
 def test_op_without_odla_form_runs_on_the_loop_path(tmp_path: Path) -> None:
@@ -224,8 +238,42 @@ def test_op_without_odla_form_runs_on_the_loop_path(tmp_path: Path) -> None:
     assert "odla_CustomCall(" in program and (m.directory / "model_kernels.o").is_file()
 
 
-def test_integer_math_runs_on_the_loop_path(tmp_path: Path) -> None:
-    """libodla_ref computes in float32: integer Add / Mul run on the loop path."""
+@on_each_runtime
+def test_ops_a_runtime_lacks_run_on_the_loop_path(tmp_path: Path, runtime: str) -> None:
+    """libodla_dnnl has no Pow, Erf, comparisons, Not or Select (targets/odla/runtimes.py):
+    for `dnnl` those nodes are compiled on the loop path and called between oneDNN ops; for
+    `ref`, which implements them, the program calls the runtime."""
+    r = np.random.default_rng(10)
+    g = helper.make_graph(
+        [
+            helper.make_node("Relu", ["x"], ["a"], name="relu"),
+            helper.make_node("Pow", ["a", "two"], ["p"], name="square"),
+            helper.make_node("Erf", ["x"], ["e"], name="erf"),
+            helper.make_node("Greater", ["x", "p"], ["gt"], name="greater"),
+            helper.make_node("Not", ["gt"], ["ng"], name="not"),
+            helper.make_node("Where", ["ng", "p", "e"], ["w"], name="where"),
+            helper.make_node("Add", ["w", "x"], ["y"], name="add"),
+        ],
+        "lacks",
+        [vi("x", TensorProto.FLOAT, [2, 6])],
+        [vi("y", TensorProto.FLOAT, [2, 6])],
+        [numpy_helper.from_array(np.array(2.0, np.float32), "two")],
+    )
+    x = r.standard_normal((2, 6)).astype(np.float32)
+    m = _check(_save(g, tmp_path / "lacks.onnx"), {"x": x}, tmp_path, runtime)
+    program = (m.directory / "model.cc").read_text()
+    lacking = {"square": "nn.pow", "erf": "nn.erf", "greater": "nn.greater", "not": "nn.not",
+               "where": "nn.where"}  # fmt: skip
+    for node, op in lacking.items():
+        on_loop_path = f"// node '{node}' ({op}, on Strata's loop path" in program
+        assert on_loop_path == (runtime == "dnnl"), (node, runtime)
+    assert "odla_Relu(" in program and "odla_Add(" in program
+    assert ("odla_CustomCall(" in program) == (runtime == "dnnl")
+
+
+@on_each_runtime
+def test_integer_math_runs_on_the_loop_path(tmp_path: Path, runtime: str) -> None:
+    """The runtimes compute in float32: integer Add / Mul run on the loop path."""
     g = helper.make_graph(
         [
             helper.make_node("Add", ["i", "i"], ["s"], name="int_add"),
@@ -237,7 +285,7 @@ def test_integer_math_runs_on_the_loop_path(tmp_path: Path) -> None:
         [vi("j", TensorProto.INT64, [3]), vi("y", TensorProto.FLOAT, [3])],
     )
     feeds = {"i": np.array([1, -2, 3], np.int64), "x": np.array([-1, 0.5, 2], np.float32)}
-    _check(_save(g, tmp_path / "imath.onnx"), feeds, tmp_path)
+    _check(_save(g, tmp_path / "imath.onnx"), feeds, tmp_path, runtime)
 
 
 def test_unsupported_op_names_the_node(tmp_path: Path) -> None:
@@ -258,7 +306,7 @@ def test_dynamic_shapes_and_bad_options_are_refused(tmp_path: Path) -> None:
     mlp = ROOT / "examples" / "mlp.onnx"
     with pytest.raises(StrataError, match="needs static shapes"):
         strata.compile(mlp, target="odla", cache_dir=tmp_path / "c")
-    with pytest.raises(StrataError, match="unknown ODLA runtime 'tpu'; available: ref"):
+    with pytest.raises(StrataError, match="unknown ODLA runtime 'tpu'; available: dnnl, ref"):
         strata.compile(mlp, target="odla", odla_runtime="tpu", batch_size=1)
     with pytest.raises(StrataError, match="unknown compile option"):
         strata.compile(mlp, target="odla", mcpu="haswell", batch_size=1)
