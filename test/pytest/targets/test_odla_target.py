@@ -314,15 +314,21 @@ def test_dynamic_shapes_and_bad_options_are_refused(tmp_path: Path) -> None:
         strata.compile(mlp, target="cpu", odla_runtime="ref", batch_size=1)
 
 
-def test_stratac_odla_artifacts_load_and_emit_cpp(tmp_path: Path) -> None:
+@on_each_runtime
+def test_stratac_odla_artifacts_load_and_emit_cpp(tmp_path: Path, runtime: str) -> None:
     mlp = ROOT / "examples" / "mlp.onnx"
     out = tmp_path / "out" / "mlp"
-    cmd = ["stratac", str(mlp), "-o", str(out), "--target", "odla", "--odla-runtime", "ref",
+    cmd = ["stratac", str(mlp), "-o", str(out), "--target", "odla", "--odla-runtime", runtime,
            "--batch-size", "2", "-q"]  # fmt: skip
     subprocess.run(cmd, check=True)
     names = sorted(p.name for p in out.parent.iterdir())
     assert names == ["mlp.bin", "mlp.cc", "mlp.h", "mlp.json", "mlp.so"]
-    assert json.loads((out.parent / "mlp.json").read_text())["target"] == "odla"
+    meta = json.loads((out.parent / "mlp.json").read_text())
+    assert meta["target"] == "odla" and meta["extra"]["odla_runtime"] == runtime
+    needed = subprocess.run(["readelf", "-d", str(out.parent / "mlp.so")], capture_output=True,
+                            text=True, check=False).stdout  # fmt: skip
+    if needed:  # binutils is there: NAME.so links the runtime asked for
+        assert f"lib{runtimes.runtime(runtime).library}.so" in needed
     x = np.random.default_rng(5).random((2, 784), dtype=np.float32)
     want = ort.InferenceSession(str(mlp)).run(None, {"input": x})[0]
     with strata.load(out) as m:
@@ -353,8 +359,9 @@ int main(int argc, char** argv) {
 
 
 def _c_program(model: Path, tmp_path: Path, x: np.ndarray, out_shape: tuple[int, ...],
-               **opts: str) -> np.ndarray:  # fmt: skip
-    """Build NAME.cc (+ NAME_kernels.o) + main.c against libodla_ref and run it on x."""
+               **opts: str) -> dict[str, np.ndarray]:  # fmt: skip
+    """Build NAME.cc (+ NAME_kernels.o) + main.c once, link the objects against each runtime in
+    turn and run each program on x: {runtime: output}."""
     name = model.stem
     extra = [a for k, v in opts.items() for a in (f"--{k.replace('_', '-')}", v)]
     subprocess.run(
@@ -363,7 +370,7 @@ def _c_program(model: Path, tmp_path: Path, x: np.ndarray, out_shape: tuple[int,
     )  # fmt: skip
     main = MAIN_C.replace("NAME", name).replace("NX", str(x.size))
     (tmp_path / "main.c").write_text(main.replace("NY", str(int(np.prod(out_shape)))))
-    inc, lib = runtimes.include_dir(), runtimes.library_dir("ref")
+    inc = runtimes.include_dir()
     cc = os.environ.get("CC", "cc")
     subprocess.run([cc, "-std=c11", "-Wall", "-Werror", "-c", "main.c", "-o", "main.o"],
                    cwd=tmp_path, check=True)  # fmt: skip
@@ -372,37 +379,47 @@ def _c_program(model: Path, tmp_path: Path, x: np.ndarray, out_shape: tuple[int,
          "-c", f"{name}.cc", "-o", f"{name}.o"], cwd=tmp_path, check=True,
     )  # fmt: skip
     kernels = [f"{name}_kernels.o"] if (tmp_path / f"{name}_kernels.o").exists() else []
-    subprocess.run(
-        ["c++", "main.o", f"{name}.o", *kernels, f"-L{lib}", "-lodla_ref", f"-Wl,-rpath,{lib}",
-         "-lm", "-o", "demo"], cwd=tmp_path, check=True,
-    )  # fmt: skip
     (tmp_path / "x.raw").write_bytes(np.ascontiguousarray(x).tobytes())
-    run = subprocess.run(
-        [str(tmp_path / "demo"), "x.raw", f"{name}.bin"], cwd=tmp_path, capture_output=True,
-        text=True, check=True,
-    )  # fmt: skip
-    return np.array([float(v) for v in run.stdout.split()], np.float32).reshape(out_shape)
+    results = {}
+    for rt in RUNTIMES:  # switching runtime is relinking the same objects
+        lib, library = runtimes.library_dir(rt), runtimes.runtime(rt).library
+        subprocess.run(
+            ["c++", "main.o", f"{name}.o", *kernels, f"-L{lib}", f"-l{library}",
+             f"-Wl,-rpath,{lib}", "-lm", "-o", f"demo_{rt}"], cwd=tmp_path, check=True,
+        )  # fmt: skip
+        run = subprocess.run(
+            [str(tmp_path / f"demo_{rt}"), "x.raw", f"{name}.bin"], cwd=tmp_path,
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        results[rt] = np.array([float(v) for v in run.stdout.split()], np.float32)
+    return {rt: y.reshape(out_shape) for rt, y in results.items()}
 
 
 @pytest.mark.skipif(shutil.which("cc") is None or shutil.which("c++") is None, reason="no cc")
-def test_c_program_links_the_program_against_libodla_ref(tmp_path: Path) -> None:
-    """A C program built from NAME.cc + NAME.bin + main.c, linked against libodla_ref."""
+def test_c_program_links_the_program_against_each_runtime(tmp_path: Path) -> None:
+    """A C program built from NAME.cc + NAME.bin + main.c, linked against libodla_ref and then
+    against libodla_dnnl."""
     mlp = tmp_path / "mlp.onnx"
     shutil.copy(ROOT / "examples" / "mlp.onnx", mlp)
     x = np.random.default_rng(6).random((2, 784), dtype=np.float32)
     got = _c_program(mlp, tmp_path, x, (2, 10), batch_size="2")
     want = ort.InferenceSession(str(mlp)).run(None, {"input": x})[0]
-    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+    assert sorted(got) == RUNTIMES
+    for y in got.values():
+        np.testing.assert_allclose(y, want, rtol=RTOL, atol=ATOL)
 
 
 @pytest.mark.skipif(shutil.which("cc") is None or shutil.which("c++") is None, reason="no cc")
-def test_c_program_with_a_loop_path_op(tmp_path: Path) -> None:
-    """The same with an op on the loop path: NAME_kernels.o links in beside NAME.cc."""
+def test_c_program_with_loop_path_ops(tmp_path: Path) -> None:
+    """The same with ops on the loop path: NAME_kernels.o links in beside NAME.cc. The program
+    is compiled for dnnl (Erf, which libodla_dnnl lacks, on the loop path too) and links
+    against either runtime."""
     r = np.random.default_rng(7)
     g = helper.make_graph(
         [
             helper.make_node("ConvTranspose", ["x", "w"], ["u"], strides=[2, 2], name="up"),
-            helper.make_node("Sigmoid", ["u"], ["y"], name="sig"),
+            helper.make_node("Erf", ["u"], ["e"], name="erf"),
+            helper.make_node("Sigmoid", ["e"], ["y"], name="sig"),
         ],
         "up",
         [vi("x", TensorProto.FLOAT, [1, 2, 3, 3])],
@@ -411,6 +428,9 @@ def test_c_program_with_a_loop_path_op(tmp_path: Path) -> None:
     )
     path = _save(g, tmp_path / "up.onnx")
     x = r.standard_normal((1, 2, 3, 3)).astype(np.float32)
-    got = _c_program(path, tmp_path, x, (1, 1, 7, 7))
+    got = _c_program(path, tmp_path, x, (1, 1, 7, 7), odla_runtime="dnnl")
+    assert "odla_Erf(" not in (tmp_path / "up.cc").read_text()
     want = ort.InferenceSession(str(path)).run(None, {"x": x})[0]
-    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+    assert sorted(got) == RUNTIMES
+    for y in got.values():
+        np.testing.assert_allclose(y, want, rtol=RTOL, atol=ATOL)
