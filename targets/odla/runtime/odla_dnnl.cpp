@@ -382,14 +382,15 @@ struct Product {
   dnnl::matmul prim;
   memory::desc src, dst, sp;
   Weights w;
-  std::vector<memory::desc> post;  // binary post-op operands, in order
+  // the binary post-ops' operands: (index of the post-op in the chain, descriptor)
+  std::vector<std::pair<int, memory::desc>> post;
 };
 
 // A matmul of src (logical dims ls) and weights (logical dims lw) into dst (dims od); weights
 // that are constants go into the layout the primitive prefers, once.
 Product make_product(const memory::desc& src, const memory::desc& wuser, const Dims& lw,
                      const void* wconst, const Dims& od, const dnnl::post_ops& po,
-                     std::vector<memory::desc> post) {
+                     std::vector<std::pair<int, memory::desc>> post) {
   Product p;
   p.src = src;
   p.dst = plain(od);
@@ -412,8 +413,8 @@ void run_product(const Product& p, const Exec& e, const void* a, const void* b,
   std::unordered_map<int, memory> args = {
       {DNNL_ARG_SRC, mem(p.src, a)}, {DNNL_ARG_WEIGHTS, p.w.at(b)}, {DNNL_ARG_DST, mem(p.dst, e.out)}};
   for (size_t i = 0; i < p.post.size(); ++i)
-    args.insert({DNNL_ARG_ATTR_MULTIPLE_POST_OP(static_cast<int>(i)) | DNNL_ARG_SRC_1,
-                 mem(p.post[i], post_data[i])});
+    args.insert({DNNL_ARG_ATTR_MULTIPLE_POST_OP(p.post[i].first) | DNNL_ARG_SRC_1,
+                 mem(p.post[i].second, post_data[i])});
   run(p.prim, e, std::move(args), p.sp);
 }
 
@@ -855,12 +856,12 @@ odla_value odla_Gemm(odla_value A, odla_bool transpose_A, odla_value B, odla_boo
   DNNL_TRY(id, {
     // alpha * AB + beta * C as post-ops: [linear(alpha / beta)], add C, [linear(beta)]
     dnnl::post_ops po;
-    std::vector<memory::desc> post;
+    std::vector<std::pair<int, memory::desc>> post;
     float pre = with_c ? alpha / beta : alpha;
     if (pre != 1.f) po.append_eltwise(algorithm::eltwise_linear, pre, 0.f);
     if (with_c) {
-      post.push_back(plain(dc));
-      po.append_binary(algorithm::binary_add, post.back());
+      post.emplace_back(po.len(), plain(dc));
+      po.append_binary(algorithm::binary_add, post.back().second);
       if (beta != 1.f) po.append_eltwise(algorithm::eltwise_linear, beta, 0.f);
     }
     Product p = make_product(src, wuser, lb, constant_data(B), od, po, post);

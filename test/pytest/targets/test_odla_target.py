@@ -166,6 +166,47 @@ def test_resnet_style_model_matches_onnxruntime(tmp_path: Path, runtime: str) ->
 
 
 @on_each_runtime
+def test_conv_and_gemm_variants_match_onnxruntime(tmp_path: Path, runtime: str) -> None:
+    """Depthwise and dilated 2-d convolutions with asymmetric pads, 1-d and 3-d ones, Gemm
+    with transA / alpha / beta and a broadcast C, a batched MatMul broadcasting its batch dim,
+    Softmax / LogSoftmax on an inner axis, ReduceMax / ReduceSum, Transpose."""
+    r = np.random.default_rng(11)
+    nodes = [
+        helper.make_node("Conv", ["x", "wd"], ["d"], group=4, pads=[1, 0, 2, 1], strides=[2, 1],
+                         name="depthwise"),
+        helper.make_node("Conv", ["d", "wl", "bl"], ["dl"], dilations=[2, 2], pads=[2, 2, 2, 2],
+                         name="dilated"),
+        helper.make_node("Conv", ["s1", "w1d"], ["c1"], strides=[2], pads=[1, 1], name="conv1d"),
+        helper.make_node("Conv", ["s3", "w3d"], ["c3"], pads=[1, 1, 1, 1, 1, 1], name="conv3d"),
+        helper.make_node("Gemm", ["ga", "gb", "gc"], ["g"], transA=1, alpha=0.5, beta=2.0,
+                         name="gemm"),
+        helper.make_node("MatMul", ["ba", "bb"], ["bm"], name="bmm"),
+        helper.make_node("Softmax", ["bm"], ["sm"], axis=1, name="softmax"),
+        helper.make_node("LogSoftmax", ["bm"], ["lsm"], axis=-1, name="log_softmax"),
+        helper.make_node("ReduceMax", ["dl", "axes"], ["rmax"], keepdims=1, name="rmax"),
+        helper.make_node("ReduceSum", ["c3", "axes"], ["rsum"], keepdims=0, name="rsum"),
+        helper.make_node("Transpose", ["lsm"], ["tr"], perm=[2, 0, 1], name="transpose"),
+    ]  # fmt: skip
+    inits = [
+        _init(r, "wd", 4, 1, 3, 3), _init(r, "wl", 6, 4, 3, 3), _init(r, "bl", 6),
+        _init(r, "w1d", 3, 2, 3), _init(r, "w3d", 2, 2, 3, 3, 3), _init(r, "gb", 5, 7),
+        _init(r, "gc", 7), _init(r, "bb", 4, 6),
+        numpy_helper.from_array(np.array([2, 3], np.int64), "axes"),
+    ]  # fmt: skip
+    inputs = {"x": (1, 4, 9, 8), "s1": (2, 2, 10), "s3": (1, 2, 4, 4, 4), "ga": (5, 3),
+              "ba": (2, 3, 4)}  # fmt: skip
+    g = helper.make_graph(
+        nodes, "variants", [vi(k, TensorProto.FLOAT, list(v)) for k, v in inputs.items()],
+        [vi("rmax", TensorProto.FLOAT, [1, 6, 1, 1]), vi("c1", TensorProto.FLOAT, [2, 3, 5]),
+         vi("rsum", TensorProto.FLOAT, [1, 2, 4]), vi("g", TensorProto.FLOAT, [3, 7]),
+         vi("sm", TensorProto.FLOAT, [2, 3, 6]), vi("tr", TensorProto.FLOAT, [6, 2, 3])],
+        inits,
+    )  # fmt: skip
+    feeds = {k: r.standard_normal(v).astype(np.float32) for k, v in inputs.items()}
+    _check(_save(g, tmp_path / "variants.onnx", opset=18), feeds, tmp_path, runtime)
+
+
+@on_each_runtime
 def test_bert_style_model_matches_onnxruntime(tmp_path: Path, runtime: str) -> None:
     """Embedding Gather, LayerNormalization, batched MatMul with Transpose / Reshape for
     the heads, scaled Softmax attention, Gelu MLP, Slice, ReduceMean: BERT's op classes."""
@@ -269,6 +310,19 @@ def test_ops_a_runtime_lacks_run_on_the_loop_path(tmp_path: Path, runtime: str) 
         assert on_loop_path == (runtime == "dnnl"), (node, runtime)
     assert "odla_Relu(" in program and "odla_Add(" in program
     assert ("odla_CustomCall(" in program) == (runtime == "dnnl")
+
+
+def test_graph_names_of_the_programs_locals(tmp_path: Path) -> None:
+    """Graph inputs named like NAME.cc's locals (`s`, its status; `ctx`, its context) are
+    renamed apart in the program (ONNX's BatchNormalization node test names its scale `s`)."""
+    g = helper.make_graph(
+        [helper.make_node("Add", ["s", "ctx"], ["y"], name="add")],
+        "locals",
+        [vi("s", TensorProto.FLOAT, [3]), vi("ctx", TensorProto.FLOAT, [3])],
+        [vi("y", TensorProto.FLOAT, [3])],
+    )
+    feeds = {"s": np.array([1, 2, 3], np.float32), "ctx": np.array([4, 5, 6], np.float32)}
+    _check(_save(g, tmp_path / "locals.onnx"), feeds, tmp_path)
 
 
 @on_each_runtime
