@@ -9,7 +9,8 @@
 // into that layout once, when the op is created, never per execution.
 //
 // Activations stay plain row-major between ops (the layout odla values have), so any op can
-// read any value. Primitives use a user scratchpad: each execution allocates one buffer of the
+// read any value; a convolution that runs in blocked layouts reorders its input and result
+// per call. Primitives use a user scratchpad: each execution allocates one buffer of the
 // largest size a node asks for, so several threads may execute one computation at once, each
 // with its own context.
 //
@@ -984,31 +985,67 @@ odla_value odla_Conv(odla_value input, odla_memory_layout input_layout, odla_uin
   bool has_bias = bias != nullptr;
   DNNL_TRY(id, {
     memory::desc src = plain(d), dst = plain(od), bmd = has_bias ? plain({M}) : memory::desc();
+    // the convolution picks its layouts (blocked ones run the direct jit kernels); plain
+    // activations are reordered in and out per call, constant weights once, here
+    auto any = [](const Dims& x) {
+      return memory::desc(memory::dims(x.begin(), x.end()), dt::f32, tag::any);
+    };
     Weights w;
     w.user = plain(wd);
-    memory::desc wmd =
-        wconst ? memory::desc(memory::dims(wd.begin(), wd.end()), dt::f32, tag::any) : w.user;
+    memory::desc wmd = wconst ? any(wd) : w.user;
     memory::dims st = mdims(strides, r), dil = mdims(dilations, r, 1),
                  front = mdims(paddings_front, r), back = mdims(paddings_back, r);
     auto pd = has_bias ? dnnl::convolution_forward::primitive_desc(
                              engine(), prop_kind::forward_inference,
-                             algorithm::convolution_direct, src, wmd, bmd, dst, st, dil, front,
-                             back, user_scratchpad())
+                             algorithm::convolution_direct, any(d), wmd, bmd, any(od), st, dil,
+                             front, back, user_scratchpad())
                        : dnnl::convolution_forward::primitive_desc(
                              engine(), prop_kind::forward_inference,
-                             algorithm::convolution_direct, src, wmd, dst, st, dil, front, back,
-                             user_scratchpad());
+                             algorithm::convolution_direct, any(d), wmd, any(od), st, dil, front,
+                             back, user_scratchpad());
     w.want = pd.weights_desc();
     w.prepare(wconst);
     dnnl::convolution_forward prim(pd);
-    memory::desc sp = pd.scratchpad_desc();
+    memory::desc csrc = pd.src_desc(), cdst = pd.dst_desc(), sp = pd.scratchpad_desc();
+    size_t scratch = sp.get_size();
+    bool reorder_in = csrc != src, reorder_out = cdst != dst;
+    dnnl::reorder to_conv, from_conv;
+    memory::desc sp_in, sp_out;
+    if (reorder_in) {
+      auto rpd = dnnl::reorder::primitive_desc(engine(), src, engine(), csrc, user_scratchpad());
+      to_conv = dnnl::reorder(rpd);
+      sp_in = rpd.scratchpad_desc();
+      scratch = std::max(scratch, sp_in.get_size());
+    }
+    if (reorder_out) {
+      auto rpd = dnnl::reorder::primitive_desc(engine(), cdst, engine(), dst, user_scratchpad());
+      from_conv = dnnl::reorder(rpd);
+      sp_out = rpd.scratchpad_desc();
+      scratch = std::max(scratch, sp_out.get_size());
+    }
     return add_op(f32_type(od), {input, kernel, bias}, [=](const Exec& e) {
-      std::unordered_map<int, memory> args = {{DNNL_ARG_SRC, mem(src, e.in[0])},
+      std::unique_ptr<Buffer> xin, yout;
+      const void* x = e.in[0];
+      void* y = e.out;
+      if (reorder_in) {
+        xin = std::make_unique<Buffer>(csrc.get_size());
+        run(to_conv, e, {{DNNL_ARG_FROM, mem(src, x)}, {DNNL_ARG_TO, mem(csrc, xin->data)}},
+            sp_in);
+        x = xin->data;
+      }
+      if (reorder_out) {
+        yout = std::make_unique<Buffer>(cdst.get_size());
+        y = yout->data;
+      }
+      std::unordered_map<int, memory> args = {{DNNL_ARG_SRC, mem(csrc, x)},
                                               {DNNL_ARG_WEIGHTS, w.at(e.in[1])},
-                                              {DNNL_ARG_DST, mem(dst, e.out)}};
+                                              {DNNL_ARG_DST, mem(cdst, y)}};
       if (has_bias) args.insert({DNNL_ARG_BIAS, mem(bmd, e.in[2])});
       run(prim, e, std::move(args), sp);
-    }, id, sp.get_size());
+      if (reorder_out)
+        run(from_conv, e, {{DNNL_ARG_FROM, mem(cdst, y)}, {DNNL_ARG_TO, mem(dst, e.out)}}, sp_out);
+      e.stream->wait();  // before the temporaries go
+    }, id, scratch);
   })
 }
 

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -310,6 +311,52 @@ def test_ops_a_runtime_lacks_run_on_the_loop_path(tmp_path: Path, runtime: str) 
         assert on_loop_path == (runtime == "dnnl"), (node, runtime)
     assert "odla_Relu(" in program and "odla_Add(" in program
     assert ("odla_CustomCall(" in program) == (runtime == "dnnl")
+
+
+def test_dnnl_reorders_constant_weights_once(tmp_path: Path) -> None:
+    """libodla_dnnl reorders a convolution's constant weights into oneDNN's layout when the
+    computation is built: with ONEDNN_VERBOSE=1 the reorders run at NAME_init, and more calls
+    of NAME run more convolutions but no more reorders."""
+    r = np.random.default_rng(12)
+    g = helper.make_graph(
+        [
+            helper.make_node("Conv", ["x", "w1"], ["c"], pads=[1, 1, 1, 1], name="conv1"),
+            helper.make_node("Relu", ["c"], ["a"], name="relu"),
+            helper.make_node("Conv", ["a", "w2", "b2"], ["y"], pads=[1, 1, 1, 1], name="conv2"),
+        ],
+        "convs",
+        [vi("x", TensorProto.FLOAT, [1, 16, 8, 8])],
+        [vi("y", TensorProto.FLOAT, [1, 16, 8, 8])],
+        [_init(r, "w1", 16, 16, 3, 3), _init(r, "w2", 16, 16, 3, 3), _init(r, "b2", 16)],
+    )
+    path = _save(g, tmp_path / "convs.onnx")
+    m = strata.compile(path, target="odla", odla_runtime="dnnl", cache_dir=tmp_path / "c")
+    m.close()
+    script = (
+        "import sys, numpy as np, strata\n"
+        "m = strata.load(sys.argv[1])\n"
+        "x = np.ones((1, 16, 8, 8), np.float32)\n"
+        "for _ in range(int(sys.argv[2])): m.run([x])\n"
+    )
+
+    def counts(calls: int) -> tuple[int, list[str]]:
+        """(weight reorders, the convolutions' verbose lines) of a process making `calls`."""
+        env = dict(os.environ, ONEDNN_VERBOSE="1", OMP_NUM_THREADS="1")
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(m.directory / "model"), str(calls)],
+            capture_output=True, text=True, check=True, env=env,
+        ).stdout  # fmt: skip
+        execs = [line for line in out.splitlines() if ",exec," in line]
+        # a weights reorder's problem is the kernel's dims (activations are 1x16x8x8)
+        weights = sum(",reorder," in e and "16x16x3x3" in e for e in execs)
+        return weights, [e for e in execs if ",convolution," in e]
+
+    weights_1, convs_1 = counts(1)
+    weights_3, convs_3 = counts(3)
+    assert len(convs_1) == 2 and len(convs_3) == 6
+    assert weights_3 == weights_1  # none per call
+    blocked = not any("wei_f32:a:blocked:abcd:" in c for c in convs_1)
+    assert weights_1 == (2 if blocked else 0), convs_1  # one per weight, where it is needed
 
 
 def test_graph_names_of_the_programs_locals(tmp_path: Path) -> None:
