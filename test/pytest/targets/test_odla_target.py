@@ -535,3 +535,36 @@ def test_c_program_with_loop_path_ops(tmp_path: Path) -> None:
     assert sorted(got) == RUNTIMES
     for y in got.values():
         np.testing.assert_allclose(y, want, rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.skipif(shutil.which("c++") is None, reason="no c++")
+def test_program_for_ref_linked_against_dnnl_names_the_missing_call(tmp_path: Path) -> None:
+    """A program compiled for `ref` may call an op libodla_dnnl lacks (odla_Erf): it links
+    against libodla_dnnl, and NAME_init fails with STRATA_ERR_RUNTIME and a message naming
+    the call."""
+    import ctypes
+
+    g = helper.make_graph(
+        [helper.make_node("Erf", ["x"], ["y"], name="erf")],
+        "e",
+        [vi("x", TensorProto.FLOAT, [4])],
+        [vi("y", TensorProto.FLOAT, [4])],
+    )
+    path = _save(g, tmp_path / "e.onnx")
+    subprocess.run(
+        ["stratac", str(path), "-o", str(tmp_path / "e"), "--target", "odla", "--odla-runtime",
+         "ref", "--emit", "cpp", "-q"], check=True,
+    )  # fmt: skip
+    assert "odla_Erf(" in (tmp_path / "e.cc").read_text()
+    lib = runtimes.library_dir("dnnl")
+    subprocess.run(
+        ["c++", "-std=c++17", "-shared", "-fPIC", "e.cc", "-I", str(runtimes.include_dir()),
+         "-I", ".", f"-L{lib}", "-lodla_dnnl", f"-Wl,-rpath,{lib}", "-o", "e.so"],
+        cwd=tmp_path, check=True,
+    )  # fmt: skip
+    so = ctypes.CDLL(str(tmp_path / "e.so"))
+    so.e__strata_last_error.restype = ctypes.c_char_p
+    assert so.e_init(str(tmp_path / "e.bin").encode()) == 8  # STRATA_ERR_RUNTIME
+    message = so.e__strata_last_error().decode()
+    assert "'y': odla_Erf is not implemented by libodla_dnnl" in message
+
