@@ -567,4 +567,3 @@ def test_program_for_ref_linked_against_dnnl_names_the_missing_call(tmp_path: Pa
     assert so.e_init(str(tmp_path / "e.bin").encode()) == 8  # STRATA_ERR_RUNTIME
     message = so.e__strata_last_error().decode()
     assert "'y': odla_Erf is not implemented by libodla_dnnl" in message
-
