@@ -14,6 +14,11 @@
    rejects, or an op the chosen runtime does not implement raises a `CompilationError` that
    names the ONNX node (the op's location) and the op.
 
+With the fallback (the default), the nn ops left over move into private functions
+`@odla_fallback_K` that the computation calls (the loop path), and so do the nn ops whose odla
+form uses an op outside the runtime's set: a trial conversion of a copy of the module finds
+them (by the locations of the odla ops it builds), and they are outlined before the real one.
+
 The ODLA path needs static shapes (ODLA values have fixed types): a dynamic dim raises a
 `CompilationError` that names the value (use input_shapes / batch_size).
 
@@ -43,7 +48,7 @@ from strata.errors import CompilationError
 from strata.passes.nn_to_linalg import mlir_pdll
 from strata.passes.registry import ModulePass, register_pass
 from strata.targets.cpu.passes import public_funcs, resource_key
-from strata.targets.odla.runtimes import VALUE_OPS, runtime
+from strata.targets.odla.runtimes import ALL_OPS, VALUE_OPS, runtime
 
 PDLL_FILE = Path(__file__).with_name("nn_to_odla.pdll")
 
@@ -420,7 +425,32 @@ class _Driver:
 
         return call
 
-    def run(self, module: ir.Operation, runtime_name: str, fallback: bool) -> None:
+    def lacking(self, module: ir.Operation, runtime_name: str) -> set[str]:
+        """The locations (as text) of the nn ops of `module` whose odla form uses an op the
+        runtime does not implement: the conversion is tried on a copy of the module."""
+        rt = runtime(runtime_name)
+        if rt.ops >= ALL_OPS:
+            return set()
+        trial = module.clone()
+        try:
+            rewrite.walk_and_apply_patterns(trial, self.frozen)
+            found: set[str] = set()
+
+            def visit(op: ir.Operation) -> ir.WalkResult:
+                short = op.name.removeprefix("odla.")
+                if op.name.startswith("odla.") and short not in rt.ops | VALUE_OPS:
+                    found.update(_location_keys(op.location))
+                return ir.WalkResult.ADVANCE
+
+            trial.walk(visit, ir.WalkOrder.PRE_ORDER)
+        finally:
+            trial.erase()
+        self.errors.clear()  # what the trial reported is reported again by the real run
+        return found
+
+    def run(
+        self, module: ir.Operation, runtime_name: str, fallback: bool, held: Sequence[_Held] = ()
+    ) -> None:
         rt = runtime(runtime_name)
         rewrite.walk_and_apply_patterns(module, self.frozen)
         problems: list[str] = []
@@ -458,8 +488,67 @@ class _Driver:
             raise CompilationError(
                 "convert-nn-to-odla failed:\n  " + "\n  ".join(dict.fromkeys(problems))
             )
-        for k, op in enumerate(leftovers):
-            _outline(module, op, f"{FALLBACK_PREFIX}{k}")
+        body = module.regions[0].blocks[0]
+        for h in held:  # the functions of the ops held back from the conversion
+            h.func.clone(ip=ir.InsertionPoint(body))
+        for k, op in enumerate(leftovers, start=len(held)):
+            _outline(body, op, f"{FALLBACK_PREFIX}{k}")
+
+
+def _location_keys(loc: ir.Location) -> set[str]:
+    """A location and, for a fused one, its parts, as text (to find the nn op of an odla op:
+    a native rewrite gives its ops the nn op's location, a PDL rewrite a fused one)."""
+    keys = {str(loc)}
+    if loc.is_a_fused():
+        for inner in loc.locations:
+            keys |= _location_keys(inner)
+    return keys
+
+
+@dataclass
+class _Held:
+    """An nn op moved to the loop path before the conversion: its function (in a module of
+    its own until the conversion is done) and the node it came from."""
+
+    func: ir.Operation
+    node: str
+    holder: ir.Module  # keeps `func` alive until it is cloned into the converted module
+
+
+def _hold_lacking(module: ir.Operation, driver: _Driver, runtime_name: str) -> list[_Held]:
+    """Outline the nn ops whose odla form the runtime lacks (found on a trial conversion)
+    into functions of a holding module, so that the conversion leaves them; their calls stay
+    in `module`. Raises CompilationError for such an op with several results."""
+    keys = driver.lacking(module, runtime_name)
+    if not keys:
+        return []
+    rt = runtime(runtime_name)
+    ops: list[ir.Operation] = []
+
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        if op.name.startswith("nn.") and op.name != "nn.constant" and str(op.location) in keys:
+            ops.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module.walk(visit, ir.WalkOrder.PRE_ORDER)
+    many = [op for op in ops if len(op.results) != 1]
+    if many:
+        raise CompilationError(
+            "convert-nn-to-odla failed:\n  "
+            + "\n  ".join(
+                f"{where(op)}: its odla form uses ops the ODLA runtime '{rt.name}' does not "
+                f"implement, and the loop-path fallback takes ops with one result (this one has "
+                f"{len(op.results)})"
+                for op in many
+            )
+        )
+    holder = ir.Module.create(loc=ir.Location.unknown())
+    held = []
+    for k, op in enumerate(ops):
+        node = node_name(op.location) or op.name
+        f = _outline(holder.body, op, f"{FALLBACK_PREFIX}{k}")
+        held.append(_Held(f, node, holder))
+    return held
 
 
 # native rewrites that build float compute ops (the others move data of any type)
@@ -481,14 +570,14 @@ FALLBACK_PREFIX = "odla_fallback_"
 FALLBACK_NODE_ATTR = "odla.fallback_node"
 
 
-def _outline(module: ir.Operation, op: ir.Operation, symbol: str) -> None:
-    """Move `op` into `func.func private @symbol` and call that instead (the loop path)."""
+def _outline(body: ir.Block, op: ir.Operation, symbol: str) -> ir.Operation:
+    """Move `op` into `func.func private @symbol` (at the end of `body`) and call that instead
+    (the loop path); returns the function."""
     from mlir.dialects import func
 
     node = node_name(op.location) or op.name
     in_types = [v.type for v in op.operands]
     out_types = [r.type for r in op.results]
-    body = module.regions[0].blocks[0]
     with op.location:
         with ir.InsertionPoint(body):
             f = func.FuncOp(symbol, ir.FunctionType.get(in_types, out_types))
@@ -505,6 +594,7 @@ def _outline(module: ir.Operation, op: ir.Operation, symbol: str) -> None:
     for old, new in zip(op.results, call.results, strict=True):
         old.replace_all_uses_with(new)
     op.erase()
+    return f.operation
 
 
 @register_pass
@@ -521,7 +611,9 @@ class ConvertNNToODLA(ModulePass):
         runtime(self.runtime)  # an unknown name fails before any rewrite
         for f in public_funcs(op):
             _bind_values(f)
-        _Driver(self.runtime).run(op, self.runtime, self.fallback)
+        driver = _Driver(self.runtime)
+        held = _hold_lacking(op, driver, self.runtime) if self.fallback else []
+        driver.run(op, self.runtime, self.fallback, held)
 
 
 def convert_module(

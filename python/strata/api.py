@@ -599,7 +599,8 @@ def compile(
     micro-kernel library where the CPU has a variant of it, generated register tiles
     elsewhere —, "tiled" — generated register tiles only —, or "none": plain loops).
     `target="odla"` compiles through the odla dialect into an ODLA C++ program linked against
-    an ODLA runtime: `odla_runtime="ref"` (the default; see docs/odla.md), `emit_data_as_c`
+    an ODLA runtime: `odla_runtime="ref"` (the default) or `"dnnl"` (oneDNN; see
+    docs/odla.md), `emit_data_as_c`
     as for the cpu target; it needs static
     shapes (give `input_shapes` / `batch_size` for a model with dynamic dims) and takes
     neither `num_threads` > 1 nor `profile`.
@@ -798,7 +799,8 @@ def _compile_odla(
     if num_threads not in (None, 1):
         raise StrataError(
             f"num_threads={num_threads!r}: the odla target runs the ODLA runtime's own code "
-            "(libodla_ref is single-threaded); leave num_threads unset or 1"
+            "(libodla_ref is single-threaded, libodla_dnnl runs oneDNN's OpenMP threads: "
+            "OMP_NUM_THREADS); leave num_threads unset or 1"
         )
     if profile:
         raise StrataError("profile=True is for the cpu target; the odla target has no profiler")

@@ -149,7 +149,8 @@ class _Emitter:
         self.fallback_defs: list[str] = []
         self.lines: list[str] = []
         self.names: dict[ir.Value, str] = {}  # value -> C++ variable
-        self.taken: set[str] = {"g_comp", "weight", "ctx"}
+        # the helper's own names (`s`: its status), which value variables must not take
+        self.taken: set[str] = {"g_comp", "weight", "ctx", "s"}
         self.ids: set[str] = set()
         self.arrays: list[np.ndarray] = []
         self.keys: list[str] = []
@@ -494,11 +495,14 @@ def _render(
     params = abi.entry_params(name, inputs, outputs)
     idents = [ident for _, ident in params]
     in_ids = [t.name for t in inputs]
+    # the entry function's locals, named apart from its parameters (graph names such as 's')
+    local = set(idents)
+    st, cx = abi.c_identifier("s", local), abi.c_identifier("ctx", local)
     binds = [
-        f"  if (s == ODLA_SUCCESS) s = odla_BindToArgumentById({_vid(i)}, {p}, ctx);"
+        f"  if ({st} == ODLA_SUCCESS) {st} = odla_BindToArgumentById({_vid(i)}, {p}, {cx});"
         for i, p in zip(in_ids, idents[: len(inputs)], strict=True)
     ] + [
-        f"  if (s == ODLA_SUCCESS) s = odla_BindToOutputById({_vid(i)}, {p}, ctx);"
+        f"  if ({st} == ODLA_SUCCESS) {st} = odla_BindToOutputById({_vid(i)}, {p}, {cx});"
         for i, p in zip(out_ids, idents[len(inputs) :], strict=True)
     ]
     marks = [f"  if (s == ODLA_SUCCESS) s = odla_SetValueAsOutput({v});" for v in out_vars]
@@ -593,13 +597,14 @@ void {name}_fini(void) {{
 // at once) and executes the computation.
 int {name}({", ".join(d for d, _ in params) or "void"}) {{
   if (!g_comp) return STRATA_ERR_NOT_INITIALIZED;
-  odla_context ctx = nullptr;
-  if (odla_CreateContext(&ctx) != ODLA_SUCCESS) return STRATA_ERR_RUNTIME;
-  odla_status s = ODLA_SUCCESS;
+  odla_context {cx} = nullptr;
+  if (odla_CreateContext(&{cx}) != ODLA_SUCCESS) return STRATA_ERR_RUNTIME;
+  odla_status {st} = ODLA_SUCCESS;
 {chr(10).join(binds)}
-  if (s == ODLA_SUCCESS) s = odla_ExecuteComputation(g_comp, ctx, ODLA_COMPUTE_INFERENCE, nullptr);
-  odla_DestroyContext(ctx);
-  return s == ODLA_SUCCESS ? STRATA_OK : STRATA_ERR_RUNTIME;
+  if ({st} == ODLA_SUCCESS)
+    {st} = odla_ExecuteComputation(g_comp, {cx}, ODLA_COMPUTE_INFERENCE, nullptr);
+  odla_DestroyContext({cx});
+  return {st} == ODLA_SUCCESS ? STRATA_OK : STRATA_ERR_RUNTIME;
 }}
 
 // For Strata's loader (strata._runtime): the same entry over an array of pointers.

@@ -2,10 +2,9 @@
 
 One table (`RUNTIMES`): a runtime's name (`--odla-runtime NAME`), its library
 (`lib<library>.so`), the odla ops it implements and the float types it computes in.
-`convert-nn-to-odla{runtime=NAME}` keeps the float ops on other types (and math on integers)
-on the loop path; an odla op outside the runtime's set is refused, naming the node (routing
-those to the loop path too is for the second runtime). Every runtime implements the value ops
-(argument, constant, output).
+`convert-nn-to-odla{runtime=NAME}` keeps on the loop path the nn ops whose odla form uses an
+op outside the runtime's set, and the float ops on other types (and math on integers). Every
+runtime implements the value ops (argument, constant, output).
 
 CMake installs each runtime library under `strata/odla/lib` and Strata's `odla.h` under
 `strata/odla/include`, beside the `strata._runtime` module.
@@ -24,6 +23,14 @@ from strata.errors import CompilationError, StrataError
 
 VALUE_OPS = frozenset({"argument", "constant", "output"})
 ALL_OPS = frozenset(o.name for o in odla.OPS)
+# the odla ops libodla_dnnl does not implement (oneDNN has no primitive for them; the odla
+# target computes them on its loop path)
+DNNL_LACKS = frozenset(
+    {
+        "pow", "erf", "equal", "less", "greater", "less_or_equal", "greater_or_equal", "not",
+        "select",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,13 @@ RUNTIMES: dict[str, Runtime] = {
             ALL_OPS,
             frozenset({"float32"}),
             "portable C++17 reference runtime, no dependencies (targets/odla/runtime)",
+        ),
+        Runtime(
+            "dnnl",
+            "odla_dnnl",
+            ALL_OPS - DNNL_LACKS,
+            frozenset({"float32"}),
+            "oneDNN 3.2 primitives (onednn-cpu-gomp from PyPI; targets/odla/runtime)",
         ),
     )
 }

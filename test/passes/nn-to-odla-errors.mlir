@@ -3,7 +3,7 @@
 // RUN: not strata-opt %s --convert-nn-to-odla{fallback=false} --split-input-file 2>&1 | FileCheck %s
 // RUN: not strata-opt %s --convert-nn-to-odla{runtime=tpu} 2>&1 | FileCheck %s --check-prefix=RUNTIME
 
-// RUNTIME: unknown ODLA runtime 'tpu'; available: ref
+// RUNTIME: unknown ODLA runtime 'tpu'; available: dnnl, ref
 
 // An nn op without an odla form.
 // CHECK: node 'up' (nn.conv_transpose): no conversion to odla

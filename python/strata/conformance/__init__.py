@@ -41,8 +41,19 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def expected_path(target: str, root: Path = REPO_ROOT) -> Path:
-    """The expected-failures file of `target` in the checkout."""
+    """The expected-failures file of `target` (a target label: `cpu`, `odla-dnnl`, ...) in the
+    checkout."""
     return root / "test" / "conformance" / "expected_failures" / f"{target}.txt"
+
+
+def target_label(target: str, odla_runtime: str | None = None) -> str:
+    """The name a run's results go under: the target, and for `odla` its runtime
+    (`odla-dnnl`, `odla-ref`): each has an expected-failures file of its own."""
+    if target != "odla":
+        return target
+    from strata.targets.odla.runtimes import DEFAULT_RUNTIME
+
+    return f"odla-{odla_runtime or DEFAULT_RUNTIME}"
 
 
 def default_jobs() -> int:
@@ -160,4 +171,5 @@ __all__ = [
     "parse_suites",
     "run",
     "scope_of",
+    "target_label",
 ]

@@ -34,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--target", default="cpu", help="Strata target (default: cpu)")
     p.add_argument(
+        "--odla-runtime",
+        metavar="NAME",
+        help="--target odla: the ODLA runtime (ref, dnnl; default ref); results and the "
+        "expected-failures file go under odla-NAME",
+    )
+    p.add_argument(
         "-k", dest="pattern", metavar="REGEX", help="only cases whose SUITE/NAME matches"
     )
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: CPUs)")
@@ -97,7 +103,15 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.target not in TARGETS:
         p.error(f"unknown target '{args.target}'; available: {', '.join(TARGETS)}")
-    expected_file = args.expected or conformance.expected_path(args.target)
+    if args.odla_runtime is not None:
+        from strata.targets.odla.runtimes import RUNTIMES
+
+        if args.target != "odla":
+            p.error("--odla-runtime is an option of --target odla")
+        if args.odla_runtime not in RUNTIMES:
+            p.error(f"unknown ODLA runtime '{args.odla_runtime}'; available: {', '.join(RUNTIMES)}")
+    label = conformance.target_label(args.target, args.odla_runtime)
+    expected_file = args.expected or conformance.expected_path(label)
     cases = conformance.load_cases(suites, args.pattern)
     in_scope = conformance.scope_of(suites, args.pattern)
     if args.sample == "ci":
@@ -118,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         expected = report.read_expected(expected_file)
 
     options: dict[str, object] = {"num_threads": args.num_threads or None}
+    if args.odla_runtime is not None:
+        options["odla_runtime"] = args.odla_runtime
     if args.cache_dir is not None:
         options["cache_dir"] = str(args.cache_dir)
     jobs = args.jobs or conformance.default_jobs()
@@ -137,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.monotonic() - start
 
     print(
-        f"\nONNX backend tests on target '{args.target}': {len(results)} cases in {wall:.0f} s "
+        f"\nONNX backend tests on target '{label}': {len(results)} cases in {wall:.0f} s "
         f"with {jobs} job(s)\n"
     )
     print(report.suite_table(results))
@@ -149,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         print(report.reasons_table(results, args.top))
     if args.json is not None:
         meta = {
-            "target": args.target,
+            "target": label,
             "suites": suites,
             "pattern": args.pattern,
             "sample": args.sample,
@@ -164,16 +180,16 @@ def main(argv: list[str] | None = None) -> int:
         old = report.read_expected(expected_file) if expected_file.is_file() else {}
         new = report.updated_expected(old, results, in_scope)
         expected_file.parent.mkdir(parents=True, exist_ok=True)
-        expected_file.write_text(report.format_expected(new, args.target))
+        expected_file.write_text(report.format_expected(new, label))
         print(f"\nwrote {expected_file} ({len(new)} expected failures)")
     elif expected is not None:
         check = report.check_expected(expected, results, in_scope)
         if check.ok:
             print(f"\nall {len(results)} cases agree with {expected_file}")
         else:
-            print("\n" + check.describe(expected_file, args.target))
+            print("\n" + check.describe(expected_file, label))
             status = 1
-    print("\n" + report.summary_line(results, args.target))
+    print("\n" + report.summary_line(results, label))
     return status
 
 

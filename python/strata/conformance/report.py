@@ -29,9 +29,9 @@ EXPECTED_HEADER = """\
 # onnx's comparison failed), `crash: ...` (the worker died) or `timeout`.
 # A check fails when a case that is not listed does not pass, and when a listed case passes:
 # the list only shrinks. CI (`bash scripts/test.sh`) checks a fixed sample of the cases
-# (`--sample ci`); `python -m strata.conformance --suite all --target {target} --check` checks
+# (`--sample ci`); `python -m strata.conformance --suite all {target_args} --check` checks
 # all of them. After a change, regenerate this file with
-#   python -m strata.conformance --suite all --target {target} --update-expected
+#   python -m strata.conformance --suite all {target_args} --update-expected
 """
 
 
@@ -182,8 +182,15 @@ def read_expected(path: Path) -> dict[str, str]:
     return entries
 
 
+def target_args(label: str) -> str:
+    """The runner's flags for a target label (`odla-dnnl` -> `--target odla --odla-runtime
+    dnnl`)."""
+    target, _, runtime = label.partition("-")
+    return f"--target {target}" + (f" --odla-runtime {runtime}" if runtime else "")
+
+
 def format_expected(entries: Mapping[str, str], target: str) -> str:
-    lines = [EXPECTED_HEADER.format(target=target)]
+    lines = [EXPECTED_HEADER.format(target=target, target_args=target_args(target))]
     for key in sorted(entries):
         reason = " ".join(entries[key].split())
         lines.append(f"{key}  # {reason}\n" if reason else f"{key}\n")
@@ -228,7 +235,7 @@ class Check:
         if lines:
             lines.append(
                 "If this is intended, regenerate the file: python -m strata.conformance "
-                f"--suite all --target {target} --update-expected"
+                f"--suite all {target_args(target)} --update-expected"
             )
         return "\n".join(lines)
 

@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--odla-runtime",
         metavar="NAME",
-        help="--target odla: the ODLA runtime to build against (available: ref; default ref)",
+        help="--target odla: the ODLA runtime to build against (available: ref, dnnl; default ref)",
     )
     p.add_argument(
         "--input-shape",

@@ -215,11 +215,34 @@ def test_cli_update_then_check(tmp_path: Path) -> None:
     assert "--update-expected" in bad.stdout
 
 
+def test_cli_odla_runtime_has_its_own_expected_file(tmp_path: Path) -> None:
+    """--target odla --odla-runtime dnnl runs on libodla_dnnl; its results go under
+    `odla-dnnl` (test/conformance/expected_failures/odla-dnnl.txt)."""
+    assert conformance.target_label("cpu") == "cpu"
+    assert conformance.target_label("odla", "dnnl") == "odla-dnnl"
+    assert conformance.target_label("odla") == "odla-ref"
+    assert conformance.expected_path("odla-dnnl").name == "odla-dnnl.txt"
+    header = report.format_expected({}, "odla-dnnl")
+    assert "--suite all --target odla --odla-runtime dnnl --update-expected" in header
+    expected = tmp_path / "odla-dnnl.txt"
+    # Erf is on the loop path for dnnl (libodla_dnnl lacks it), Relu on oneDNN
+    pattern = ["-k", r"node/test_(relu|erf)$", "--expected", str(expected)]
+    up = _cli(*pattern, "--target", "odla", "--odla-runtime", "dnnl", "--update-expected")
+    assert up.returncode == 0, up.stdout + up.stderr
+    assert "conformance [odla-dnnl]: node 2/2 (100.0%)" in up.stdout
+    assert report.read_expected(expected) == {}
+    assert "--target odla --odla-runtime dnnl" in expected.read_text()
+
+
 def test_cli_refuses_bad_arguments() -> None:
     r = _cli("--suite", "nodes")
     assert r.returncode == 2 and "unknown suite 'nodes'" in r.stderr
     r = _cli("--target", "nope")
     assert r.returncode == 2 and "unknown target 'nope'" in r.stderr
+    r = _cli("--odla-runtime", "dnnl")
+    assert r.returncode == 2 and "--odla-runtime is an option of --target odla" in r.stderr
+    r = _cli("--target", "odla", "--odla-runtime", "tpu")
+    assert r.returncode == 2 and "unknown ODLA runtime 'tpu'" in r.stderr
     r = _cli("-k", "no-such-case-anywhere")
     assert r.returncode == 1 and "no case matches" in r.stderr
 

@@ -1,4 +1,5 @@
-"""The odla target end to end: nn -> odla -> ODLA C++ program -> libodla_ref, against ONNX Runtime.
+"""The odla target end to end: nn -> odla -> ODLA C++ program -> each ODLA runtime
+(libodla_ref, libodla_dnnl), against ONNX Runtime.
 
 Models are built here with onnx.helper (small: each compiles and runs in about a second).
 Tolerances are the project's for this path: rtol 1e-3, atol 1e-4.
@@ -10,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +27,9 @@ ort = pytest.importorskip("onnxruntime")
 
 ROOT = Path(__file__).resolve().parents[3]
 RTOL, ATOL = 1e-3, 1e-4
+RUNTIMES = sorted(runtimes.RUNTIMES)  # every end-to-end test runs on each runtime
 vi = helper.make_tensor_value_info
+on_each_runtime = pytest.mark.parametrize("runtime", RUNTIMES)
 
 
 def _save(graph: onnx.GraphProto, path: Path, opset: int = 17) -> Path:
@@ -35,9 +39,12 @@ def _save(graph: onnx.GraphProto, path: Path, opset: int = 17) -> Path:
     return path
 
 
-def _check(path: Path, feeds: dict[str, np.ndarray], tmp_path: Path, **kw: object) -> None:
-    m = strata.compile(path, target="odla", odla_runtime="ref", cache_dir=tmp_path / "c", **kw)
-    assert m.meta.target == "odla" and m.meta.extra["odla_runtime"] == "ref"
+def _check(
+    path: Path, feeds: dict[str, np.ndarray], tmp_path: Path, runtime: str = "ref", **kw: object
+) -> strata.CompiledModel:
+    """Compile for `runtime`, run, compare with ONNX Runtime; the (closed) model."""
+    m = strata.compile(path, target="odla", odla_runtime=runtime, cache_dir=tmp_path / "c", **kw)
+    assert m.meta.target == "odla" and m.meta.extra["odla_runtime"] == runtime
     want = ort.InferenceSession(str(path)).run(None, feeds)
     got = m.run(feeds)
     assert len(got) == len(want)
@@ -45,15 +52,17 @@ def _check(path: Path, feeds: dict[str, np.ndarray], tmp_path: Path, **kw: objec
         assert g.shape == w.shape and g.dtype == w.dtype
         np.testing.assert_allclose(g, w, rtol=RTOL, atol=ATOL)
     m.close()
+    return m
 
 
 def _init(r: np.random.Generator, name: str, *shape: int) -> onnx.TensorProto:
     return numpy_helper.from_array(r.standard_normal(shape).astype(np.float32), name)
 
 
-def test_bundled_mlp_example_matches_onnxruntime(tmp_path: Path) -> None:
+@on_each_runtime
+def test_bundled_mlp_example_matches_onnxruntime(tmp_path: Path, runtime: str) -> None:
     x = np.random.default_rng(0).random((3, 784), dtype=np.float32)
-    _check(ROOT / "examples" / "mlp.onnx", {"input": x}, tmp_path, batch_size=3)
+    _check(ROOT / "examples" / "mlp.onnx", {"input": x}, tmp_path, runtime, batch_size=3)
 
 
 def test_weights_compiled_in_with_emit_data_as_c(tmp_path: Path) -> None:
@@ -67,7 +76,8 @@ def test_weights_compiled_in_with_emit_data_as_c(tmp_path: Path) -> None:
         np.testing.assert_allclose(m.run([x])[0], want, rtol=RTOL, atol=ATOL)
 
 
-def test_threads_run_one_model_at_once(tmp_path: Path) -> None:
+@on_each_runtime
+def test_threads_run_one_model_at_once(tmp_path: Path, runtime: str) -> None:
     """NAME() binds each call's buffers to a context of its own: concurrent calls (the GIL is
     released while the library runs) give each caller its own result."""
     from concurrent.futures import ThreadPoolExecutor
@@ -77,14 +87,17 @@ def test_threads_run_one_model_at_once(tmp_path: Path) -> None:
     xs = [r.random((2, 784), dtype=np.float32) for _ in range(8)]
     sess = ort.InferenceSession(str(mlp))
     want = [sess.run(None, {"input": x})[0] for x in xs]
-    m = strata.compile(mlp, target="odla", batch_size=2, cache_dir=tmp_path / "c")
+    m = strata.compile(
+        mlp, target="odla", odla_runtime=runtime, batch_size=2, cache_dir=tmp_path / "c"
+    )
     with m, ThreadPoolExecutor(4) as pool:
         got = list(pool.map(lambda x: m.run([x])[0], xs * 4))
     for i, g in enumerate(got):
         np.testing.assert_allclose(g, want[i % len(xs)], rtol=RTOL, atol=ATOL)
 
 
-def test_elementwise_and_activations_match_onnxruntime(tmp_path: Path) -> None:
+@on_each_runtime
+def test_elementwise_and_activations_match_onnxruntime(tmp_path: Path, runtime: str) -> None:
     r = np.random.default_rng(1)
     nodes = [
         helper.make_node("Add", ["x", "b"], ["a"], name="add"),
@@ -117,10 +130,11 @@ def test_elementwise_and_activations_match_onnxruntime(tmp_path: Path) -> None:
         inits,
     )
     x = r.standard_normal((3, 5)).astype(np.float32)
-    _check(_save(g, tmp_path / "ew.onnx"), {"x": x}, tmp_path)
+    _check(_save(g, tmp_path / "ew.onnx"), {"x": x}, tmp_path, runtime)
 
 
-def test_resnet_style_model_matches_onnxruntime(tmp_path: Path) -> None:
+@on_each_runtime
+def test_resnet_style_model_matches_onnxruntime(tmp_path: Path, runtime: str) -> None:
     """Conv (strided, padded, grouped) + BatchNorm + Relu, a residual Add, MaxPool,
     AveragePool, GlobalAveragePool, Flatten, Gemm: the op classes of ResNet."""
     r = np.random.default_rng(2)
@@ -149,10 +163,52 @@ def test_resnet_style_model_matches_onnxruntime(tmp_path: Path) -> None:
         [vi("y", TensorProto.FLOAT, [2, 10])], inits,
     )  # fmt: skip
     x = r.standard_normal((2, 3, 16, 16)).astype(np.float32)
-    _check(_save(g, tmp_path / "resnetish.onnx"), {"x": x}, tmp_path)
+    _check(_save(g, tmp_path / "resnetish.onnx"), {"x": x}, tmp_path, runtime)
 
 
-def test_bert_style_model_matches_onnxruntime(tmp_path: Path) -> None:
+@on_each_runtime
+def test_conv_and_gemm_variants_match_onnxruntime(tmp_path: Path, runtime: str) -> None:
+    """Depthwise and dilated 2-d convolutions with asymmetric pads, 1-d and 3-d ones, Gemm
+    with transA / alpha / beta and a broadcast C, a batched MatMul broadcasting its batch dim,
+    Softmax / LogSoftmax on an inner axis, ReduceMax / ReduceSum, Transpose."""
+    r = np.random.default_rng(11)
+    nodes = [
+        helper.make_node("Conv", ["x", "wd"], ["d"], group=4, pads=[1, 0, 2, 1], strides=[2, 1],
+                         name="depthwise"),
+        helper.make_node("Conv", ["d", "wl", "bl"], ["dl"], dilations=[2, 2], pads=[2, 2, 2, 2],
+                         name="dilated"),
+        helper.make_node("Conv", ["s1", "w1d"], ["c1"], strides=[2], pads=[1, 1], name="conv1d"),
+        helper.make_node("Conv", ["s3", "w3d"], ["c3"], pads=[1, 1, 1, 1, 1, 1], name="conv3d"),
+        helper.make_node("Gemm", ["ga", "gb", "gc"], ["g"], transA=1, alpha=0.5, beta=2.0,
+                         name="gemm"),
+        helper.make_node("MatMul", ["ba", "bb"], ["bm"], name="bmm"),
+        helper.make_node("Softmax", ["bm"], ["sm"], axis=1, name="softmax"),
+        helper.make_node("LogSoftmax", ["bm"], ["lsm"], axis=-1, name="log_softmax"),
+        helper.make_node("ReduceMax", ["dl", "axes"], ["rmax"], keepdims=1, name="rmax"),
+        helper.make_node("ReduceSum", ["c3", "axes"], ["rsum"], keepdims=0, name="rsum"),
+        helper.make_node("Transpose", ["lsm"], ["tr"], perm=[2, 0, 1], name="transpose"),
+    ]  # fmt: skip
+    inits = [
+        _init(r, "wd", 4, 1, 3, 3), _init(r, "wl", 6, 4, 3, 3), _init(r, "bl", 6),
+        _init(r, "w1d", 3, 2, 3), _init(r, "w3d", 2, 2, 3, 3, 3), _init(r, "gb", 5, 7),
+        _init(r, "gc", 7), _init(r, "bb", 4, 6),
+        numpy_helper.from_array(np.array([2, 3], np.int64), "axes"),
+    ]  # fmt: skip
+    inputs = {"x": (1, 4, 9, 8), "s1": (2, 2, 10), "s3": (1, 2, 4, 4, 4), "ga": (5, 3),
+              "ba": (2, 3, 4)}  # fmt: skip
+    g = helper.make_graph(
+        nodes, "variants", [vi(k, TensorProto.FLOAT, list(v)) for k, v in inputs.items()],
+        [vi("rmax", TensorProto.FLOAT, [1, 6, 1, 1]), vi("c1", TensorProto.FLOAT, [2, 3, 5]),
+         vi("rsum", TensorProto.FLOAT, [1, 2, 4]), vi("g", TensorProto.FLOAT, [3, 7]),
+         vi("sm", TensorProto.FLOAT, [2, 3, 6]), vi("tr", TensorProto.FLOAT, [6, 2, 3])],
+        inits,
+    )  # fmt: skip
+    feeds = {k: r.standard_normal(v).astype(np.float32) for k, v in inputs.items()}
+    _check(_save(g, tmp_path / "variants.onnx", opset=18), feeds, tmp_path, runtime)
+
+
+@on_each_runtime
+def test_bert_style_model_matches_onnxruntime(tmp_path: Path, runtime: str) -> None:
     """Embedding Gather, LayerNormalization, batched MatMul with Transpose / Reshape for
     the heads, scaled Softmax attention, Gelu MLP, Slice, ReduceMean: BERT's op classes."""
     r = np.random.default_rng(3)
@@ -197,7 +253,7 @@ def test_bert_style_model_matches_onnxruntime(tmp_path: Path) -> None:
     )  # fmt: skip
     path = _save(g, tmp_path / "bertish.onnx", opset=20)  # Gelu is opset 20
     ids = r.integers(0, vocab, (1, seq)).astype(np.int64)
-    _check(path, {"ids": ids}, tmp_path)
+    _check(path, {"ids": ids}, tmp_path, runtime)
 
 
 def test_op_without_odla_form_runs_on_the_loop_path(tmp_path: Path) -> None:
@@ -224,8 +280,101 @@ def test_op_without_odla_form_runs_on_the_loop_path(tmp_path: Path) -> None:
     assert "odla_CustomCall(" in program and (m.directory / "model_kernels.o").is_file()
 
 
-def test_integer_math_runs_on_the_loop_path(tmp_path: Path) -> None:
-    """libodla_ref computes in float32: integer Add / Mul run on the loop path."""
+@on_each_runtime
+def test_ops_a_runtime_lacks_run_on_the_loop_path(tmp_path: Path, runtime: str) -> None:
+    """libodla_dnnl has no Pow, Erf, comparisons, Not or Select (targets/odla/runtimes.py):
+    for `dnnl` those nodes are compiled on the loop path and called between oneDNN ops; for
+    `ref`, which implements them, the program calls the runtime."""
+    r = np.random.default_rng(10)
+    g = helper.make_graph(
+        [
+            helper.make_node("Relu", ["x"], ["a"], name="relu"),
+            helper.make_node("Pow", ["a", "two"], ["p"], name="square"),
+            helper.make_node("Erf", ["x"], ["e"], name="erf"),
+            helper.make_node("Greater", ["x", "p"], ["gt"], name="greater"),
+            helper.make_node("Not", ["gt"], ["ng"], name="not"),
+            helper.make_node("Where", ["ng", "p", "e"], ["w"], name="where"),
+            helper.make_node("Add", ["w", "x"], ["y"], name="add"),
+        ],
+        "lacks",
+        [vi("x", TensorProto.FLOAT, [2, 6])],
+        [vi("y", TensorProto.FLOAT, [2, 6])],
+        [numpy_helper.from_array(np.array(2.0, np.float32), "two")],
+    )
+    x = r.standard_normal((2, 6)).astype(np.float32)
+    m = _check(_save(g, tmp_path / "lacks.onnx"), {"x": x}, tmp_path, runtime)
+    program = (m.directory / "model.cc").read_text()
+    lacking = {"square": "nn.pow", "erf": "nn.erf", "greater": "nn.greater", "not": "nn.not",
+               "where": "nn.where"}  # fmt: skip
+    for node, op in lacking.items():
+        on_loop_path = f"// node '{node}' ({op}, on Strata's loop path" in program
+        assert on_loop_path == (runtime == "dnnl"), (node, runtime)
+    assert "odla_Relu(" in program and "odla_Add(" in program
+    assert ("odla_CustomCall(" in program) == (runtime == "dnnl")
+
+
+def test_dnnl_reorders_constant_weights_once(tmp_path: Path) -> None:
+    """libodla_dnnl reorders a convolution's constant weights into oneDNN's layout when the
+    computation is built: with ONEDNN_VERBOSE=1 the reorders run at NAME_init, and more calls
+    of NAME run more convolutions but no more reorders."""
+    r = np.random.default_rng(12)
+    g = helper.make_graph(
+        [
+            helper.make_node("Conv", ["x", "w1"], ["c"], pads=[1, 1, 1, 1], name="conv1"),
+            helper.make_node("Relu", ["c"], ["a"], name="relu"),
+            helper.make_node("Conv", ["a", "w2", "b2"], ["y"], pads=[1, 1, 1, 1], name="conv2"),
+        ],
+        "convs",
+        [vi("x", TensorProto.FLOAT, [1, 16, 8, 8])],
+        [vi("y", TensorProto.FLOAT, [1, 16, 8, 8])],
+        [_init(r, "w1", 16, 16, 3, 3), _init(r, "w2", 16, 16, 3, 3), _init(r, "b2", 16)],
+    )
+    path = _save(g, tmp_path / "convs.onnx")
+    m = strata.compile(path, target="odla", odla_runtime="dnnl", cache_dir=tmp_path / "c")
+    m.close()
+    script = (
+        "import sys, numpy as np, strata\n"
+        "m = strata.load(sys.argv[1])\n"
+        "x = np.ones((1, 16, 8, 8), np.float32)\n"
+        "for _ in range(int(sys.argv[2])): m.run([x])\n"
+    )
+
+    def counts(calls: int) -> tuple[int, list[str]]:
+        """(weight reorders, the convolutions' verbose lines) of a process making `calls`."""
+        env = dict(os.environ, ONEDNN_VERBOSE="1", OMP_NUM_THREADS="1")
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(m.directory / "model"), str(calls)],
+            capture_output=True, text=True, check=True, env=env,
+        ).stdout  # fmt: skip
+        execs = [line for line in out.splitlines() if ",exec," in line]
+        # a weights reorder's problem is the kernel's dims (activations are 1x16x8x8)
+        weights = sum(",reorder," in e and "16x16x3x3" in e for e in execs)
+        return weights, [e for e in execs if ",convolution," in e]
+
+    weights_1, convs_1 = counts(1)
+    weights_3, convs_3 = counts(3)
+    assert len(convs_1) == 2 and len(convs_3) == 6
+    assert weights_3 == weights_1  # none per call
+    blocked = not any("wei_f32:a:blocked:abcd:" in c for c in convs_1)
+    assert weights_1 == (2 if blocked else 0), convs_1  # one per weight, where it is needed
+
+
+def test_graph_names_of_the_programs_locals(tmp_path: Path) -> None:
+    """Graph inputs named like NAME.cc's locals (`s`, its status; `ctx`, its context) are
+    renamed apart in the program (ONNX's BatchNormalization node test names its scale `s`)."""
+    g = helper.make_graph(
+        [helper.make_node("Add", ["s", "ctx"], ["y"], name="add")],
+        "locals",
+        [vi("s", TensorProto.FLOAT, [3]), vi("ctx", TensorProto.FLOAT, [3])],
+        [vi("y", TensorProto.FLOAT, [3])],
+    )
+    feeds = {"s": np.array([1, 2, 3], np.float32), "ctx": np.array([4, 5, 6], np.float32)}
+    _check(_save(g, tmp_path / "locals.onnx"), feeds, tmp_path)
+
+
+@on_each_runtime
+def test_integer_math_runs_on_the_loop_path(tmp_path: Path, runtime: str) -> None:
+    """The runtimes compute in float32: integer Add / Mul run on the loop path."""
     g = helper.make_graph(
         [
             helper.make_node("Add", ["i", "i"], ["s"], name="int_add"),
@@ -237,7 +386,7 @@ def test_integer_math_runs_on_the_loop_path(tmp_path: Path) -> None:
         [vi("j", TensorProto.INT64, [3]), vi("y", TensorProto.FLOAT, [3])],
     )
     feeds = {"i": np.array([1, -2, 3], np.int64), "x": np.array([-1, 0.5, 2], np.float32)}
-    _check(_save(g, tmp_path / "imath.onnx"), feeds, tmp_path)
+    _check(_save(g, tmp_path / "imath.onnx"), feeds, tmp_path, runtime)
 
 
 def test_unsupported_op_names_the_node(tmp_path: Path) -> None:
@@ -258,7 +407,7 @@ def test_dynamic_shapes_and_bad_options_are_refused(tmp_path: Path) -> None:
     mlp = ROOT / "examples" / "mlp.onnx"
     with pytest.raises(StrataError, match="needs static shapes"):
         strata.compile(mlp, target="odla", cache_dir=tmp_path / "c")
-    with pytest.raises(StrataError, match="unknown ODLA runtime 'tpu'; available: ref"):
+    with pytest.raises(StrataError, match="unknown ODLA runtime 'tpu'; available: dnnl, ref"):
         strata.compile(mlp, target="odla", odla_runtime="tpu", batch_size=1)
     with pytest.raises(StrataError, match="unknown compile option"):
         strata.compile(mlp, target="odla", mcpu="haswell", batch_size=1)
@@ -266,15 +415,21 @@ def test_dynamic_shapes_and_bad_options_are_refused(tmp_path: Path) -> None:
         strata.compile(mlp, target="cpu", odla_runtime="ref", batch_size=1)
 
 
-def test_stratac_odla_artifacts_load_and_emit_cpp(tmp_path: Path) -> None:
+@on_each_runtime
+def test_stratac_odla_artifacts_load_and_emit_cpp(tmp_path: Path, runtime: str) -> None:
     mlp = ROOT / "examples" / "mlp.onnx"
     out = tmp_path / "out" / "mlp"
-    cmd = ["stratac", str(mlp), "-o", str(out), "--target", "odla", "--odla-runtime", "ref",
+    cmd = ["stratac", str(mlp), "-o", str(out), "--target", "odla", "--odla-runtime", runtime,
            "--batch-size", "2", "-q"]  # fmt: skip
     subprocess.run(cmd, check=True)
     names = sorted(p.name for p in out.parent.iterdir())
     assert names == ["mlp.bin", "mlp.cc", "mlp.h", "mlp.json", "mlp.so"]
-    assert json.loads((out.parent / "mlp.json").read_text())["target"] == "odla"
+    meta = json.loads((out.parent / "mlp.json").read_text())
+    assert meta["target"] == "odla" and meta["extra"]["odla_runtime"] == runtime
+    needed = subprocess.run(["readelf", "-d", str(out.parent / "mlp.so")], capture_output=True,
+                            text=True, check=False).stdout  # fmt: skip
+    if needed:  # binutils is there: NAME.so links the runtime asked for
+        assert f"lib{runtimes.runtime(runtime).library}.so" in needed
     x = np.random.default_rng(5).random((2, 784), dtype=np.float32)
     want = ort.InferenceSession(str(mlp)).run(None, {"input": x})[0]
     with strata.load(out) as m:
@@ -305,8 +460,9 @@ int main(int argc, char** argv) {
 
 
 def _c_program(model: Path, tmp_path: Path, x: np.ndarray, out_shape: tuple[int, ...],
-               **opts: str) -> np.ndarray:  # fmt: skip
-    """Build NAME.cc (+ NAME_kernels.o) + main.c against libodla_ref and run it on x."""
+               **opts: str) -> dict[str, np.ndarray]:  # fmt: skip
+    """Build NAME.cc (+ NAME_kernels.o) + main.c once, link the objects against each runtime in
+    turn and run each program on x: {runtime: output}."""
     name = model.stem
     extra = [a for k, v in opts.items() for a in (f"--{k.replace('_', '-')}", v)]
     subprocess.run(
@@ -315,7 +471,7 @@ def _c_program(model: Path, tmp_path: Path, x: np.ndarray, out_shape: tuple[int,
     )  # fmt: skip
     main = MAIN_C.replace("NAME", name).replace("NX", str(x.size))
     (tmp_path / "main.c").write_text(main.replace("NY", str(int(np.prod(out_shape)))))
-    inc, lib = runtimes.include_dir(), runtimes.library_dir("ref")
+    inc = runtimes.include_dir()
     cc = os.environ.get("CC", "cc")
     subprocess.run([cc, "-std=c11", "-Wall", "-Werror", "-c", "main.c", "-o", "main.o"],
                    cwd=tmp_path, check=True)  # fmt: skip
@@ -324,37 +480,47 @@ def _c_program(model: Path, tmp_path: Path, x: np.ndarray, out_shape: tuple[int,
          "-c", f"{name}.cc", "-o", f"{name}.o"], cwd=tmp_path, check=True,
     )  # fmt: skip
     kernels = [f"{name}_kernels.o"] if (tmp_path / f"{name}_kernels.o").exists() else []
-    subprocess.run(
-        ["c++", "main.o", f"{name}.o", *kernels, f"-L{lib}", "-lodla_ref", f"-Wl,-rpath,{lib}",
-         "-lm", "-o", "demo"], cwd=tmp_path, check=True,
-    )  # fmt: skip
     (tmp_path / "x.raw").write_bytes(np.ascontiguousarray(x).tobytes())
-    run = subprocess.run(
-        [str(tmp_path / "demo"), "x.raw", f"{name}.bin"], cwd=tmp_path, capture_output=True,
-        text=True, check=True,
-    )  # fmt: skip
-    return np.array([float(v) for v in run.stdout.split()], np.float32).reshape(out_shape)
+    results = {}
+    for rt in RUNTIMES:  # switching runtime is relinking the same objects
+        lib, library = runtimes.library_dir(rt), runtimes.runtime(rt).library
+        subprocess.run(
+            ["c++", "main.o", f"{name}.o", *kernels, f"-L{lib}", f"-l{library}",
+             f"-Wl,-rpath,{lib}", "-lm", "-o", f"demo_{rt}"], cwd=tmp_path, check=True,
+        )  # fmt: skip
+        run = subprocess.run(
+            [str(tmp_path / f"demo_{rt}"), "x.raw", f"{name}.bin"], cwd=tmp_path,
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        results[rt] = np.array([float(v) for v in run.stdout.split()], np.float32)
+    return {rt: y.reshape(out_shape) for rt, y in results.items()}
 
 
 @pytest.mark.skipif(shutil.which("cc") is None or shutil.which("c++") is None, reason="no cc")
-def test_c_program_links_the_program_against_libodla_ref(tmp_path: Path) -> None:
-    """A C program built from NAME.cc + NAME.bin + main.c, linked against libodla_ref."""
+def test_c_program_links_the_program_against_each_runtime(tmp_path: Path) -> None:
+    """A C program built from NAME.cc + NAME.bin + main.c, linked against libodla_ref and then
+    against libodla_dnnl."""
     mlp = tmp_path / "mlp.onnx"
     shutil.copy(ROOT / "examples" / "mlp.onnx", mlp)
     x = np.random.default_rng(6).random((2, 784), dtype=np.float32)
     got = _c_program(mlp, tmp_path, x, (2, 10), batch_size="2")
     want = ort.InferenceSession(str(mlp)).run(None, {"input": x})[0]
-    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+    assert sorted(got) == RUNTIMES
+    for y in got.values():
+        np.testing.assert_allclose(y, want, rtol=RTOL, atol=ATOL)
 
 
 @pytest.mark.skipif(shutil.which("cc") is None or shutil.which("c++") is None, reason="no cc")
-def test_c_program_with_a_loop_path_op(tmp_path: Path) -> None:
-    """The same with an op on the loop path: NAME_kernels.o links in beside NAME.cc."""
+def test_c_program_with_loop_path_ops(tmp_path: Path) -> None:
+    """The same with ops on the loop path: NAME_kernels.o links in beside NAME.cc. The program
+    is compiled for dnnl (Erf, which libodla_dnnl lacks, on the loop path too) and links
+    against either runtime."""
     r = np.random.default_rng(7)
     g = helper.make_graph(
         [
             helper.make_node("ConvTranspose", ["x", "w"], ["u"], strides=[2, 2], name="up"),
-            helper.make_node("Sigmoid", ["u"], ["y"], name="sig"),
+            helper.make_node("Erf", ["u"], ["e"], name="erf"),
+            helper.make_node("Sigmoid", ["e"], ["y"], name="sig"),
         ],
         "up",
         [vi("x", TensorProto.FLOAT, [1, 2, 3, 3])],
@@ -363,6 +529,41 @@ def test_c_program_with_a_loop_path_op(tmp_path: Path) -> None:
     )
     path = _save(g, tmp_path / "up.onnx")
     x = r.standard_normal((1, 2, 3, 3)).astype(np.float32)
-    got = _c_program(path, tmp_path, x, (1, 1, 7, 7))
+    got = _c_program(path, tmp_path, x, (1, 1, 7, 7), odla_runtime="dnnl")
+    assert "odla_Erf(" not in (tmp_path / "up.cc").read_text()
     want = ort.InferenceSession(str(path)).run(None, {"x": x})[0]
-    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+    assert sorted(got) == RUNTIMES
+    for y in got.values():
+        np.testing.assert_allclose(y, want, rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.skipif(shutil.which("c++") is None, reason="no c++")
+def test_program_for_ref_linked_against_dnnl_names_the_missing_call(tmp_path: Path) -> None:
+    """A program compiled for `ref` may call an op libodla_dnnl lacks (odla_Erf): it links
+    against libodla_dnnl, and NAME_init fails with STRATA_ERR_RUNTIME and a message naming
+    the call."""
+    import ctypes
+
+    g = helper.make_graph(
+        [helper.make_node("Erf", ["x"], ["y"], name="erf")],
+        "e",
+        [vi("x", TensorProto.FLOAT, [4])],
+        [vi("y", TensorProto.FLOAT, [4])],
+    )
+    path = _save(g, tmp_path / "e.onnx")
+    subprocess.run(
+        ["stratac", str(path), "-o", str(tmp_path / "e"), "--target", "odla", "--odla-runtime",
+         "ref", "--emit", "cpp", "-q"], check=True,
+    )  # fmt: skip
+    assert "odla_Erf(" in (tmp_path / "e.cc").read_text()
+    lib = runtimes.library_dir("dnnl")
+    subprocess.run(
+        ["c++", "-std=c++17", "-shared", "-fPIC", "e.cc", "-I", str(runtimes.include_dir()),
+         "-I", ".", f"-L{lib}", "-lodla_dnnl", f"-Wl,-rpath,{lib}", "-o", "e.so"],
+        cwd=tmp_path, check=True,
+    )  # fmt: skip
+    so = ctypes.CDLL(str(tmp_path / "e.so"))
+    so.e__strata_last_error.restype = ctypes.c_char_p
+    assert so.e_init(str(tmp_path / "e.bin").encode()) == 8  # STRATA_ERR_RUNTIME
+    message = so.e__strata_last_error().decode()
+    assert "'y': odla_Erf is not implemented by libodla_dnnl" in message

@@ -43,7 +43,8 @@
 // CHECK:         s = odla_BindToArgumentById((odla_value_id)"x", x, ctx);
 // CHECK-NEXT:    s = odla_BindToOutputById((odla_value_id)"y", out_y, ctx);
 // CHECK-NEXT:    s = odla_BindToOutputById((odla_value_id)"x_copy", out_x_copy, ctx);
-// CHECK-NEXT:    s = odla_ExecuteComputation(g_comp, ctx, ODLA_COMPUTE_INFERENCE, nullptr);
+// CHECK-NEXT:    if (s == ODLA_SUCCESS)
+// CHECK-NEXT:      s = odla_ExecuteComputation(g_comp, ctx, ODLA_COMPUTE_INFERENCE, nullptr);
 // CHECK:       extern "C" int tiny__strata_run_packed(void* const* args) {
 
 // HEADER:      extern "C" {
