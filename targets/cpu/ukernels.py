@@ -855,8 +855,13 @@ def _epilogue(op: ir.Operation, t: ir.Value, f: Fusion) -> None:
         j = args.index(other)
         v, m = ins[j], maps[j]
         along = _single_dim(m)
-        if m == ident and v.type == t.type and res is None and v != out:
-            res = v
+        if (
+            m == ident
+            and v.type == t.type
+            and res is None
+            and _root(v) not in (_root(t), _root(out))
+        ):
+            res = v  # (a residual in t's own buffer would be read after the call overwrote it)
         elif bias is None and along is not None and ir.MemRefType(v.type).rank == 1:
             bias, bias_dim = v, along
         else:
@@ -887,7 +892,11 @@ def _epilogue(op: ir.Operation, t: ir.Value, f: Fusion) -> None:
             return
         if not _before(out, f.anchor):
             producer = out.owner
-            if isinstance(producer, ir.Block) or producer.operation.name != "memref.alloc":
+            if (
+                isinstance(producer, ir.Block)
+                or producer.operation.name != "memref.alloc"
+                or len(producer.operation.operands) != 0  # dynamic sizes computed here
+            ):
                 return
             producer.operation.move_before(f.anchor)
         f.out = out

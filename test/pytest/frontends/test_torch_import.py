@@ -524,8 +524,8 @@ def test_bad_sources(tmp_path: Path) -> None:
     bf16 = torch.export.export(Bf16(), (torch.randn(4),))
     with pytest.raises(ModelImportError, match=r"weight 'b_w' has dtype torch\.bfloat16"):
         import_program(bf16)
-    with pytest.raises(ModelLoadError, match="unknown framework 'tf'"):
-        detect(path, "tf")
+    with pytest.raises(ModelLoadError, match="unknown framework 'paddle'"):
+        detect(path, "paddle")
 
 
 def test_import_strata_does_not_import_torch() -> None:
