@@ -14,12 +14,12 @@ Dependency contract: `tflite` (the schema's operator enum), the frontend's conve
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import defaultdict
 from importlib.metadata import version
 from pathlib import Path
 
+from strata.frontends.pages import page_main
 from strata.frontends.tflite import ops
 from strata.frontends.tflite.loader import BUILTIN_NAMES
 
@@ -78,22 +78,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m strata.frontends.tflite.coverage")
-    p.add_argument("--output", type=Path, default=OUTPUT, help=f"default: {OUTPUT}")
-    p.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
-    args = p.parse_args(argv)
-    text = render()
-    if args.check:
-        current = args.output.read_text() if args.output.is_file() else ""
-        if current != text:
-            print(
-                f"{args.output} is stale: run python -m strata.frontends.tflite.coverage",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    args.output.write_text(text)
-    return 0
+    return page_main("strata.frontends.tflite.coverage", render, OUTPUT, argv)
 
 
 if __name__ == "__main__":

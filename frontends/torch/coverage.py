@@ -14,13 +14,13 @@ Dependency contract: `torch` (op registry), the frontend's converter table.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 import torch
 
+from strata.frontends.pages import page_main
 from strata.frontends.torch import ops
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -94,22 +94,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m strata.frontends.torch.coverage")
-    p.add_argument("--output", type=Path, default=OUTPUT, help=f"default: {OUTPUT}")
-    p.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
-    args = p.parse_args(argv)
-    text = render()
-    if args.check:
-        current = args.output.read_text() if args.output.is_file() else ""
-        if current != text:
-            print(
-                f"{args.output} is stale: run python -m strata.frontends.torch.coverage",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    args.output.write_text(text)
-    return 0
+    return page_main("strata.frontends.torch.coverage", render, OUTPUT, argv)
 
 
 if __name__ == "__main__":

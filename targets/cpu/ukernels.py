@@ -334,11 +334,11 @@ def _identity(t: ir.MemRefType) -> bool:
     )
 
 
-def conv_ok(op: ir.Operation) -> bool:
-    """Whether `op` is an f32 `linalg.conv_2d_nchw_fchw` on memrefs the library can read: unit
-    w stride of the image, weights contiguous per output channel, output planes contiguous
-    (identity layouts, or static strides that say so)."""
-    if op.name != "linalg.conv_2d_nchw_fchw" or len(op.operands) != 3:
+def _conv_layout_ok(op: ir.Operation, name: str) -> bool:
+    """Whether `op` is an f32 `name` convolution (image, weights, output) on memrefs the
+    library can read: unit w stride of the image, each output channel's weights contiguous,
+    output planes contiguous (identity layouts, or static strides that say so)."""
+    if op.name != name or len(op.operands) != 3:
         return False
     types = [op.operands[i].type for i in range(3)]
     if not all(isinstance(t, ir.MemRefType) for t in types):
@@ -354,35 +354,22 @@ def conv_ok(op: ir.Operation) -> bool:
         return False
     if not _identity(y) and (yshape[3] < 0 or ys[2] != yshape[3]):
         return False
-    if not _identity(w):
-        if any(d < 0 for d in wshape[2:]):
-            return False
-        if ws[1:] != [wshape[2] * wshape[3], wshape[3], 1]:
-            return False
-    return True
+    if _identity(w):
+        return True
+    inner = wshape[1:]  # (c, kh, kw) per output channel, or (kh, kw) per depthwise channel
+    if any(d < 0 for d in inner[1:]):
+        return False
+    return ws[1:] == [math.prod(inner[k + 1 :]) for k in range(len(inner))]
+
+
+def conv_ok(op: ir.Operation) -> bool:
+    """An f32 `linalg.conv_2d_nchw_fchw` the library can read (`_conv_layout_ok`)."""
+    return _conv_layout_ok(op, "linalg.conv_2d_nchw_fchw")
 
 
 def dw_ok(op: ir.Operation) -> bool:
-    """Whether `op` is an f32 `linalg.depthwise_conv_2d_nchw_chw` on memrefs the library can
-    read: unit w stride of the image, each channel's taps contiguous, output planes
-    contiguous."""
-    if op.name != "linalg.depthwise_conv_2d_nchw_chw" or len(op.operands) != 3:
-        return False
-    types = [op.operands[i].type for i in range(3)]
-    if not all(isinstance(t, ir.MemRefType) for t in types):
-        return False
-    x, w, y = (ir.MemRefType(t) for t in types)
-    if any(str(t.element_type) != "f32" for t in (x, w, y)):
-        return False
-    xs, _ = x.get_strides_and_offset()
-    ws, _ = w.get_strides_and_offset()
-    ys, _ = y.get_strides_and_offset()
-    wshape, yshape = list(w.shape), list(y.shape)
-    if xs[3] != 1 or ys[3] != 1:
-        return False
-    if not _identity(y) and (yshape[3] < 0 or ys[2] != yshape[3]):
-        return False
-    return _identity(w) or (wshape[2] >= 0 and ws[1:] == [wshape[2], 1])
+    """An f32 `linalg.depthwise_conv_2d_nchw_chw` the library can read (`_conv_layout_ok`)."""
+    return _conv_layout_ok(op, "linalg.depthwise_conv_2d_nchw_chw")
 
 
 def _i64(v: ir.Value) -> ir.Value:
