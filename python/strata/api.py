@@ -44,7 +44,7 @@ TARGETS = ("cpu", "odla")
 PLANNED_TARGETS = ("cxx", "cuda", "halide")
 # the keyword options each target takes (beyond the common ones of `compile`)
 _TARGET_OPTIONS = {
-    "cpu": ("emit_data_as_c", "mcpu", "schedule"),
+    "cpu": ("emit_data_as_c", "mcpu", "schedule", "tune_seconds"),
     "odla": ("odla_runtime", "emit_data_as_c"),
 }
 _ARTIFACT_SUFFIXES = (".h", ".so", ".bin", "_data.c", ".cc", "_kernels.o", ".json")
@@ -597,7 +597,10 @@ def compile(
     name, default "native": this host) is the CPU the code is generated and scheduled for;
     `schedule` names how contractions run (targets/cpu/schedules.py: "default" — the
     micro-kernel library where the CPU has a variant of it, generated register tiles
-    elsewhere —, "tiled" — generated register tiles only —, or "none": plain loops).
+    elsewhere —, "tuned" — the default with the library's cache blocks measured per call
+    shape within `tune_seconds` (default 120; results kept on disk per CPU under
+    $STRATA_TUNING_DIR or CACHE_DIR/tuning and reused by later compiles) —, "tiled" —
+    generated register tiles only —, or "none": plain loops).
     `target="odla"` compiles through the odla dialect into an ODLA C++ program linked against
     an ODLA runtime: `odla_runtime="ref"` (the default) or `"dnnl"` (oneDNN; see
     docs/odla.md), `emit_data_as_c`
@@ -695,6 +698,8 @@ def compile(
         "mcpu": mcpu,
         "schedule": schedule,
     }
+    if "tune_seconds" in options:
+        cpu["tune_seconds"] = check_tune_seconds(options["tune_seconds"], schedule)
     if profile:  # only when set, so the ordinary build's cache key stays as it was
         cpu["profile"] = True
     cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
@@ -715,12 +720,29 @@ def compile(
             "framework": imp.get("framework"),
             "target": target,
             "import": imp,
-            "cpu": cpu,
+            "cpu": cpu if schedule != "tuned" else {**cpu, "tuning_dir": _tuning_dir(cache)},
         }
         entry, stats = _build(cache, key, request, "cpu", save_temps, progress)
     compiled = _with_variant(CompiledModel(entry), variant)
     compiled.compile_stats = stats
     return compiled
+
+
+def _tuning_dir(cache: cache_mod.Cache) -> str:
+    """Where a `tuned` compile keeps its measurements (resolved here, not in the worker,
+    which may have been started with another environment)."""
+    from strata.targets.cpu.tuner import tuning_dir
+
+    return str(tuning_dir(cache.root))
+
+
+def check_tune_seconds(value: Any, schedule: str) -> float:
+    """A valid tuning budget (seconds) for `schedule`, or a StrataError."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise StrataError(f"tune_seconds must be a positive number of seconds, got {value!r}")
+    if schedule != "tuned":
+        raise StrataError(f"tune_seconds applies to schedule 'tuned' only, not '{schedule}'")
+    return float(value)
 
 
 def _check_options(target: str, options: Mapping[str, Any]) -> None:

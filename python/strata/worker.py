@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -282,10 +283,20 @@ class _Reporter:
 
     def __init__(self, fd: int | None, total: int) -> None:
         self.fd, self.total, self.step = fd, total, 0
+        self.stage = ""
         self.t0 = time.perf_counter()
 
     def __call__(self, stage: str) -> None:
         self.step += 1
+        self.stage = stage
+        self._send(stage)
+
+    def note(self, text: str) -> None:
+        """News within the current stage (the tuner's best-so-far): the same step, its
+        stage's name followed by `text`."""
+        self._send(f"{self.stage}: {text}")
+
+    def _send(self, stage: str) -> None:
         if self.fd is None:
             return
         event = {
@@ -330,10 +341,17 @@ def _run_backend(
         save_temps=Path(temps) if temps else None,
         log=(lambda m: print(m, file=sys.stderr, flush=True)) if verbose else None,
         progress=report,
+        **({"progress_note": report.note} if _has_field(options, "progress_note") else {}),
     )
     report("importing the model")
     imported = _import(request)
     backend.compile_imported(imported, Path(request["out_dir"]), opts)
+
+
+def _has_field(options: Any, name: str) -> bool:
+    return dataclasses.is_dataclass(options) and any(
+        f.name == name for f in dataclasses.fields(options)
+    )
 
 
 def _preload(request_path: str) -> None:

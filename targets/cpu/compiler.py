@@ -36,6 +36,7 @@ from strata.targets.cpu import (
     profiling,
     string_runtime,
     toolchain,
+    tuner,
     ukernels,
     weights,
 )
@@ -60,10 +61,14 @@ class CpuOptions:
     num_threads: int | None = 1  # None: all cores (OpenMP)
     mcpu: str = "native"
     schedule: str = "default"  # schedules.SCHEDULES
+    tune_seconds: float = 120.0  # the tuner's budget under schedule "tuned" (tuner.py)
+    tuning_dir: str | None = None  # where its results are kept (None: tuner.tuning_dir())
     log: Callable[[str], None] | None = None
     # a profiling build: timers around every kernel and a kernel table (profiling.py)
     profile: bool = False
     progress: Callable[[str], None] | None = None  # called with each stage's name as it starts
+    # called with a line of news within the current stage (the tuner's best-so-far)
+    progress_note: Callable[[str], None] | None = None
 
 
 # The stages `compile_imported` reports to `CpuOptions.progress`, per --emit kind.
@@ -92,6 +97,11 @@ class _Stages:
         """A stage starts (progress display); see stage_count."""
         if self.opts.progress:
             self.opts.progress(stage)
+
+    def note(self, text: str) -> None:
+        """News within the current stage (progress display)."""
+        if self.opts.progress_note:
+            self.opts.progress_note(text)
 
     def log(self, msg: str) -> None:
         if self.opts.log:
@@ -257,8 +267,19 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
         dynamic=dynamic,
         profile_prefix=prefix,
         mcpu=opts.mcpu,
+        tune_seconds=opts.tune_seconds,
     )
-    _run(module, pipeline, "lowering to LLVM")
+    if opts.schedule == "tuned":
+
+        def report(text: str) -> None:
+            st.log(text)
+            st.note(text)
+
+        tuner.configure(report, opts.tuning_dir)
+    try:
+        _run(module, pipeline, "lowering to LLVM")
+    finally:
+        tuner.configure(None, None)
     rename_allocator(module, abi.alloc_prefix(opts.name))
     kernels = ukernels.uses_ukernels(module)
     table = profiling.read_table(module.operation) if opts.profile else None

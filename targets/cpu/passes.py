@@ -425,6 +425,7 @@ def cpu_pipeline(
     dynamic: bool = False,
     profile_prefix: str | None = None,
     mcpu: str = "native",
+    tune_seconds: float = 0.0,
 ) -> str:
     """The linalg-on-tensors -> LLVM dialect pipeline for `num_threads`.
 
@@ -437,12 +438,16 @@ def cpu_pipeline(
     that alias an argument or a constant) and functions take memref descriptors; the entry
     gets MLIR's C interface (`_mlir_ciface_NAME`), which the shim calls.
 
+    `tune_seconds`: the tuner's budget under the `tuned` schedule (tuner.py).
+
     `profile_prefix` (profiling builds): names the scheduled ops' locations after their
     schedules and brackets every kernel with timer calls `PREFIX_prof_begin/end`
     (`strata-profile-kernels`, profiling.py).
     """
     schedules.get_schedule(schedule)
-    isa = ukernels.isa_of(machine.describe(mcpu)) if schedule == "default" else None
+    library = schedule in schedules.LIBRARY_SCHEDULES
+    isa = ukernels.isa_of(machine.describe(mcpu)) if library else None
+    tune = f" tune-seconds={tune_seconds:g}" if schedule == "tuned" and tune_seconds > 0 else ""
     threads = 0 if num_threads is None else int(num_threads)
     parallel = threads != 1
     omp = (
@@ -480,7 +485,7 @@ def cpu_pipeline(
         "canonicalize",
         # the contractions the schedule gave the micro-kernel library become its calls, with
         # the fill before and the elementwise op after them folded in
-        f"strata-cpu-ukernel-calls{{mcpu={mcpu}}}" if isa else "",
+        f"strata-cpu-ukernel-calls{{mcpu={mcpu}{tune}}}" if isa else "",
         # one noinline function per loop nest keeps opt -O3 linear in model size
         "strata-outline-kernels{bare-ptr=0}" if dynamic else "strata-outline-kernels",
         "func.func(convert-linalg-to-loops)",

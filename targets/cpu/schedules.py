@@ -12,6 +12,8 @@ Schedules (by name, see `SCHEDULES`):
   convolutions and depthwise convolutions are split among threads and tagged for the
   micro-kernel library (ukernels.py), which computes them and their fused epilogues; other
   ops, and every op on other CPUs, get ``"tiled"``.
+* ``"tuned"``: the ``"default"`` schedule with the library's cache blocks measured for each
+  distinct call shape within a budget (tuner.py; results cached on disk per CPU).
 * ``"tiled"``: contractions become register-tiled, vectorised micro-kernels:
   - `linalg.matmul` (any operand transposition through indexing maps), `linalg.batch_matmul`:
     large operands are first blocked for the caches (`cache_blocks`: a kc x nc block of B
@@ -612,8 +614,12 @@ OpSchedule = Callable[[_Writer, str, str, str, Contraction, TileParams], None]
 SCHEDULES: dict[str, OpSchedule | None] = {
     "none": None,
     "default": ukernel_op,
+    # the default's, with the library's cache blocks measured per call shape (tuner.py)
+    "tuned": ukernel_op,
     "tiled": tiled_op,
 }
+# the schedules that give contractions to the micro-kernel library (ukernels.py)
+LIBRARY_SCHEDULES = ("default", "tuned")
 
 
 def get_schedule(name: str) -> OpSchedule | None:
@@ -644,7 +650,7 @@ def build_script(module: ir.Operation, name: str, params: TileParams) -> str | N
     n = 0
     from strata.targets.cpu import ukernels
 
-    library = name == "default" and params.machine is not None
+    library = name in LIBRARY_SCHEDULES and params.machine is not None
     library = library and ukernels.isa_of(params.machine) is not None  # type: ignore[arg-type]
     for op in ops:
         if (
@@ -687,7 +693,7 @@ def describe(op: ir.Operation, name: str, params: TileParams) -> str:
     from strata.targets.cpu import ukernels
 
     isa = ukernels.isa_of(params.machine) if params.machine is not None else None
-    library = name == "default" and isa is not None
+    library = name in LIBRARY_SCHEDULES and isa is not None
     found = contraction_of(op)
     if found is not None:
         kind, c = found

@@ -38,7 +38,7 @@ import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from mlir import ir
 from mlir.dialects import arith, func, memref
@@ -47,6 +47,9 @@ from strata.errors import CompilationError
 from strata.passes.registry import ModulePass, register_pass
 from strata.targets.cpu import machine, schedules
 from strata.targets.cpu.machine import Machine
+
+if TYPE_CHECKING:
+    from strata.targets.cpu import tuner
 
 # On the contractions the `default` schedule gives the library (keeps other passes off them).
 TAG = "strata.ukernel"
@@ -446,7 +449,13 @@ def _epilogue_args(
 
 
 def _replace(
-    op: ir.Operation, plan: Plan, fn: str, isa: str, target: Machine, f: Fusion | None
+    op: ir.Operation,
+    plan: Plan,
+    fn: str,
+    isa: str,
+    target: Machine,
+    f: Fusion | None,
+    chosen: tuple[int, int] | None = None,
 ) -> None:
     a, b, c = op.operands[0], op.operands[1], op.operands[2]
     with _call_site(op, f), _location(op, f):
@@ -457,7 +466,7 @@ def _replace(
         pc, ec, sc = _operand(c, plan.c)
         static = [_static_extent(c, plan.c.roles[0]), _static_extent(c, plan.c.roles[1]),
                   _static_extent(a, plan.a.roles[1])]  # fmt: skip
-        kc, nc = blocks(isa, target, static[2], static[1])
+        kc, nc = chosen or blocks(isa, target, static[2], static[1])
         ws_n = workspace_floats(isa, kc, nc)
         ws = memref.alloc(ir.MemRefType.get([ws_n], ir.F32Type.get()), [], [], alignment=64)
         pws = _i64(memref.extract_aligned_pointer_as_index(ws))
@@ -486,7 +495,14 @@ DW_ARGS = 29  # i64 arguments of strata_dwconv2d_<isa>, then lo and hi (f32)
 SGEMM_ARGS = 23  # i64 arguments of strata_sgemm_<isa>, then lo and hi (f32)
 
 
-def _replace_conv(op: ir.Operation, fn: str, isa: str, target: Machine, f: Fusion | None) -> None:
+def _replace_conv(
+    op: ir.Operation,
+    fn: str,
+    isa: str,
+    target: Machine,
+    f: Fusion | None,
+    chosen: tuple[int, int] | None = None,
+) -> None:
     x, w, y = op.operands[0], op.operands[1], op.operands[2]
     sh, sw = schedules.int_list(op, "strides")
     dh, dw = schedules.int_list(op, "dilations")
@@ -499,7 +515,7 @@ def _replace_conv(op: ir.Operation, fn: str, isa: str, target: Machine, f: Fusio
         px, sx, tx = _metadata(x)
         pw, sw_, tw = _metadata(w)
         py, sy, ty = _metadata(y)
-        kc, nc = blocks(isa, target, k, cols)
+        kc, nc = chosen or blocks(isa, target, k, cols)
         ws_n = workspace_floats(isa, kc, nc)
         ws = memref.alloc(ir.MemRefType.get([ws_n], ir.F32Type.get()), [], [], alignment=64)
         pws = _i64(memref.extract_aligned_pointer_as_index(ws))
@@ -1111,6 +1127,9 @@ class UkernelCallsPass(ModulePass):
     mcpu: str = "native"
     # fold the fill before and the elementwise op after a contraction into its call
     fuse: bool = True
+    # > 0: measure the cache blocks of each distinct call within this many seconds
+    # (tuner.py, the `tuned` schedule) instead of deriving them from the caches
+    tune_seconds: float = 0.0
 
     def run(self, module: ir.Operation) -> None:
         target = machine.describe(self.mcpu)
@@ -1143,23 +1162,92 @@ class UkernelCallsPass(ModulePass):
                 _declare(module, conv_fn, CONV_ARGS)
             if dws:
                 _declare(module, DW_PREFIX + isa, DW_ARGS)
+            chosen = self._tune(isa, target, found, convs) if self.tune_seconds > 0 else {}
             for op, plan in found:
                 f = fusion_of(op) if self.fuse else None
                 if f is not None:
                     f.bias_rows = _bias_rows(plan, f)
                     if f.bias is not None and f.bias_rows is None:
                         f = None
-                _replace(op, plan, fn, isa, target, f)
+                _replace(op, plan, fn, isa, target, f, chosen.get(op))
             for op in convs:
                 f = fusion_of(op) if self.fuse else None
                 if f is not None and f.bias is not None and f.bias_dim != 1:
                     f = None
-                _replace_conv(op, conv_fn, isa, target, f)
+                _replace_conv(op, conv_fn, isa, target, f, chosen.get(op))
             for op in dws:
                 f = fusion_of(op) if self.fuse else None
                 if f is not None and f.bias is not None and f.bias_dim != 1:
                     f = None
                 _replace_dw(op, DW_PREFIX + isa, f, pad_of(op, f) if self.fuse else None)
+
+    def _tune(
+        self,
+        isa: str,
+        target: Machine,
+        found: list[tuple[ir.Operation, Plan]],
+        convs: list[ir.Operation],
+    ) -> dict[ir.Operation, tuple[int, int]]:
+        """The measured cache blocks of every call with static dims (tuner.py)."""
+        from strata.targets.cpu import tuner
+
+        host = machine.describe("native")
+        if (host.name, host.features) != (target.name, target.features):
+            tuner.report(f"tuning skipped: the target CPU {target.name} is not this host")
+            return {}
+        problems: dict[ir.Operation, tuner.Problem] = {}
+        for op, plan in found:
+            p = sgemm_problem(op, plan)
+            if p is not None:
+                problems[op] = p
+        for op in convs:
+            p = conv_problem(op)
+            if p is not None:
+                problems[op] = p
+        if not problems:
+            return {}
+        picked = tuner.Tuner(target, isa, self.tune_seconds).choose(list(problems.values()))
+        return {op: picked[p] for op, p in problems.items()}
+
+
+def _static_stride(v: ir.Value, role: int | tuple[int, int]) -> int | None:
+    if not isinstance(role, int):
+        return role[1]
+    strides, _ = ir.MemRefType(v.type).get_strides_and_offset()
+    return None if strides[role] == _DYN else int(strides[role])
+
+
+def sgemm_problem(op: ir.Operation, plan: Plan) -> tuner.Problem | None:
+    """The tuner's problem of matrix product `op`: (m, n, k, rsa, csa, rsb, csb), or None
+    when one of them is dynamic."""
+    from strata.targets.cpu import tuner
+
+    a, b, c = op.operands[0], op.operands[1], op.operands[2]
+    dims = [
+        _static_extent(c, plan.c.roles[0]),
+        _static_extent(c, plan.c.roles[1]),
+        _static_extent(a, plan.a.roles[1]),
+        _static_stride(a, plan.a.roles[0]),
+        _static_stride(a, plan.a.roles[1]),
+        _static_stride(b, plan.b.roles[0]),
+        _static_stride(b, plan.b.roles[1]),
+    ]
+    if any(d is None for d in dims):
+        return None
+    return tuner.Problem("sgemm", tuple(int(d) for d in dims if d is not None))
+
+
+def conv_problem(op: ir.Operation) -> tuner.Problem | None:
+    """The tuner's problem of convolution `op`: (c, f, kh, kw, oh, ow, sh, sw, dh, dw), or
+    None when a dim is dynamic."""
+    from strata.targets.cpu import tuner
+
+    x, w, y = (list(ir.MemRefType(op.operands[i].type).shape) for i in range(3))
+    dims = [x[1], y[1], w[2], w[3], y[2], y[3], *schedules.int_list(op, "strides"),
+            *schedules.int_list(op, "dilations")]  # fmt: skip
+    if any(d < 0 for d in dims):
+        return None
+    return tuner.Problem("conv2d", tuple(int(d) for d in dims))
 
 
 def _bias_rows(plan: Plan, f: Fusion) -> bool | None:

@@ -6,7 +6,7 @@
             [--remove-input-transpose] [--remove-output-transpose]
             [--batch-size N] [--outputs a,b] [--entry-func-name NAME] [--emit-data-as-c]
             [--save-temps] [--emit mlir|llvm|obj|so] [--mcpu CPU]
-            [--schedule default|tiled|none] [-v | -q]
+            [--schedule default|tuned|tiled|none] [--tune-seconds S] [-v | -q]
             [--profile [--profile-inputs X.npz] [--profile-repeats N]]
     stratac MODEL -o OUT/NAME --target odla [--odla-runtime ref] [--emit cpp|so] [...]
 
@@ -51,7 +51,7 @@ from strata.frontends.formats import FRAMEWORKS, LAYOUTS
 EMIT_KINDS = ("mlir", "llvm", "obj", "so")  # --target cpu
 ODLA_EMIT_KINDS = ("cpp", "so")  # --target odla
 # strata.targets.cpu.schedules.SCHEDULES (kept here so --help needs no MLIR import)
-SCHEDULE_NAMES = ("default", "tiled", "none")
+SCHEDULE_NAMES = ("default", "tuned", "tiled", "none")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -137,8 +137,19 @@ def build_parser() -> argparse.ArgumentParser:
         choices=SCHEDULE_NAMES,
         help="how contractions (matmuls, convolutions) run: 'default' calls the project's "
         "micro-kernel library where the CPU has a variant of it (AVX2+FMA, AVX-512) and "
-        "generates register-tiled code elsewhere; 'tiled' always generates register-tiled "
-        "code; 'none' leaves plain loops",
+        "generates register-tiled code elsewhere; 'tuned' is 'default' with the library's "
+        "cache blocks measured for each distinct call shape (within --tune-seconds; the "
+        "results are kept per CPU under $STRATA_TUNING_DIR, default ~/.cache/strata/tuning, "
+        "and reused by later compiles); 'tiled' always generates register-tiled code; 'none' "
+        "leaves plain loops",
+    )
+    p.add_argument(
+        "--tune-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="the tuner's budget under --schedule tuned (default 120 s; shapes already "
+        "tuned on this CPU cost nothing)",
     )
     talk = p.add_mutually_exclusive_group()
     talk.add_argument(
@@ -261,6 +272,9 @@ def _check_odla_args(args: argparse.Namespace) -> None:
 def _cpu_request(
     args: argparse.Namespace, model: Path, out_dir: Path, name: str, imp: dict[str, Any]
 ) -> dict[str, Any]:
+    from strata.api import check_tune_seconds
+    from strata.targets.cpu.tuner import tuning_dir
+
     request = {
         "model": str(model.resolve()),
         "framework": args.framework,
@@ -274,6 +288,12 @@ def _cpu_request(
             "num_threads": args.num_threads or None,
             "mcpu": args.mcpu,
             "schedule": args.schedule,
+            **(
+                {"tune_seconds": check_tune_seconds(args.tune_seconds, args.schedule)}
+                if args.tune_seconds is not None
+                else {}
+            ),
+            **({"tuning_dir": str(tuning_dir())} if args.schedule == "tuned" else {}),
             "save_temps": str(out_dir.resolve()) if args.save_temps else None,
             "verbose": args.verbose,
             **({"profile": True} if args.profile else {}),
