@@ -9,7 +9,8 @@ classes. No `_pb2.py` source is generated or kept: a descriptor set has no gener
 version to mismatch the installed protobuf runtime, so any protobuf that `grpcio-tools`
 accepts works. The descriptor set is cached under the Strata cache directory
 (`$STRATA_CACHE_DIR`, default ~/.cache/strata) as `caffe/caffe-<sha256 of the schema>.desc`,
-written atomically; protoc runs once per schema version (about 0.1 s).
+written atomically: protoc runs once per schema version (about 0.05 s; building the classes
+from the cached set takes 0.01 s).
 
 Dependency contract: protobuf, `grpc_tools` (only when the descriptor set is not cached),
 `strata.cache` (the cache directory), `strata.errors`.
@@ -65,14 +66,25 @@ def _compile(out: Path) -> bytes:
 
 @functools.cache
 def _pool() -> Any:
-    from google.protobuf import descriptor_pb2, descriptor_pool
+    from google.protobuf.message import DecodeError
 
     path = _descriptor_set_path()
-    data = path.read_bytes() if path.is_file() else _compile(path)
+    if path.is_file():
+        try:
+            return _pool_of(path.read_bytes())
+        except (DecodeError, TypeError, ValueError, KeyError):
+            pass  # a damaged cache entry: compile the schema again (and replace it)
+    return _pool_of(_compile(path))
+
+
+def _pool_of(data: bytes) -> Any:
+    from google.protobuf import descriptor_pb2, descriptor_pool
+
     files = descriptor_pb2.FileDescriptorSet.FromString(data)
     pool = descriptor_pool.DescriptorPool()
     for f in files.file:
         pool.Add(f)
+    pool.FindMessageTypeByName("caffe.NetParameter")  # KeyError for a set without it
     return pool
 
 

@@ -74,7 +74,7 @@ def _conv_common(node: Node, transposed: bool) -> ir.Value:
     nsp = rank - 2
     cin = node.dims(0)[1]
     if cin is None:
-        node.fail("the channel dim of bottom 0 must be static")
+        node.fail("the channel dim of bottom 0 must be static (give --input-shape)")
     kernel, strides, pads, dilations = _conv_window(node, p, nsp)
     group, m = int(p.group), int(p.num_output)
     if group < 1 or cin % group or m % group:

@@ -282,3 +282,62 @@ def test_tools(tmp_path: Path) -> None:
     (got,) = strata.load(out).run({"data": x})
     (want,) = run_onnx(lenet(), ["prob"], {"data": x})
     np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+
+
+def test_data_layer_phases_and_legacy_caffemodel(tmp_path: Path) -> None:
+    """A train/val-style net: a Data layer (data + label), layers only for phase TRAIN (left
+    out), and weights from an old caffemodel of V1 `layers` records with 4-d blob shapes."""
+    t = lenet()
+    proto, _ = t.write(tmp_path)
+    text = proto.read_text()
+    start = text.index("layer {")
+    end = text.index("layer {", start + 1)
+    data = (
+        'layer { name: "mnist" type: "Data" top: "data" top: "label" '
+        "data_param { batch_size: 2 } transform_param { crop_size: 16 } }\n"
+    )
+    training = (
+        'layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip2" bottom: "label" top: "loss" '
+        "include { phase: TRAIN } }\n"
+        'layer { name: "acc" type: "Accuracy" bottom: "ip2" bottom: "label" top: "acc" '
+        "exclude { phase: TEST } }\n"
+    )
+    net = tmp_path / "train_val.prototxt"
+    net.write_text(text[:start] + data + text[end:] + training)
+    old = type(t.net)()
+    for layer in t.net.layer:
+        if layer.blobs:
+            v1 = old.layers.add()
+            v1.name = layer.name
+            for b in layer.blobs:
+                dims = [int(d) for d in b.shape.dim]
+                legacy = v1.blobs.add()
+                n, c, h, w = [1] * (4 - len(dims)) + dims  # e.g. 1 x 1 x N x K
+                legacy.num, legacy.channels, legacy.height, legacy.width = n, c, h, w
+                legacy.data.extend(b.data)
+    weights = tmp_path / "old.caffemodel"
+    weights.write_bytes(old.SerializeToString())
+    with pytest.raises(ModelImportError, match="channel dim of bottom 0 must be static"):
+        import_net(net, weights)  # the Data layer knows only N (and H, W from crop_size)
+    m = import_net(net, weights, input_shapes={"data": [2, 1, 16, 16]})
+    assert [i.name for i in m.inputs] == ["data"] and [o.name for o in m.outputs] == ["prob"]
+    x = np.random.default_rng(6).standard_normal((2, 1, 16, 16)).astype(np.float32)
+    (got,) = strata.compile(net, weights=weights, input_shapes={"data": [2, 1, 16, 16]}).run([x])
+    (want,) = run_onnx(t, ["prob"], {"data": x})
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+
+
+def test_schema_cache_is_rebuilt_when_damaged() -> None:
+    from strata.frontends.caffe import schema
+
+    schema.net_parameter()
+    path = schema._descriptor_set_path()
+    assert path.is_file()  # the descriptor set protoc made, in the (test session's) cache
+    path.write_bytes(b"not a descriptor set")
+    schema._pool.cache_clear()
+    try:
+        net = schema.net_parameter()()
+        net.layer.add().convolution_param.kernel_size.append(3)
+        assert path.read_bytes() != b"not a descriptor set"
+    finally:
+        schema._pool.cache_clear()
