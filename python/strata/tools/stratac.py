@@ -13,7 +13,8 @@
 
 WEIGHTS: a Caffe net's .caffemodel (`stratac deploy.prototxt net.caffemodel -o out/net`, as
 HALO takes them); without it NAME.caffemodel beside NAME.prototxt is used when it exists.
-writes OUT/NAME.h, OUT/NAME.so, OUT/NAME.bin (or OUT/NAME_data.c) and OUT/NAME.json; the C
+
+Writes OUT/NAME.h, OUT/NAME.so, OUT/NAME.bin (or OUT/NAME_data.c) and OUT/NAME.json; the C
 entry points are NAME, NAME_init, NAME_fini (NAME: --entry-func-name, else the basename of
 -o). `--save-temps` writes each stage next to the output (NAME.nn.mlir, NAME.linalg.mlir,
 NAME.llvm.mlir, NAME.ll, NAME_shim.c). `--emit mlir|llvm|obj` stops early and writes
