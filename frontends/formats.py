@@ -1,7 +1,8 @@
 """Which frontend reads a model file, and importing it: the one place that knows the formats.
 
-    detect(path, framework=None) -> "onnx" | "torch" | "tf" | "tflite" | "mlir"
+    detect(path, framework=None) -> "onnx" | "torch" | "tf" | "tflite" | "caffe" | "mlir"
     import_file(path, framework=None, **options) -> ImportedModel
+    weights_file(path, framework=None, weights=None) -> Path | None
 
 The format is `framework` when given, else the file's extension (`.onnx`, `.pt2`, `.pb` /
 `.pbtxt`, `.tflite`, `.mlir`; a directory holding `saved_model.pb` is a TF SavedModel), else
@@ -13,6 +14,10 @@ needs neither torch, TensorFlow nor any other framework.
 The layout options (`reorder_data_layout`, `remove_input_transpose`,
 `remove_output_transpose`) apply to the TF frontend, whose graphs are NHWC; the other formats
 refuse them (TFLite models are imported channel-first inside already).
+
+A Caffe net (extension `.prototxt`) has its trained weights in a second file: `weights` (a
+`.caffemodel`), else NAME.caffemodel beside NAME.prototxt when there is one
+(`weights_file`); other formats refuse `weights`.
 
 Dependency contract: the Strata core (errors, frontends.base); the frontends, lazily.
 """
@@ -33,6 +38,7 @@ FRAMEWORKS: dict[str, str] = {
     "torch": "PyTorch program saved by torch.export.save (.pt2)",
     "tf": "TensorFlow frozen GraphDef (.pb, .pbtxt) or SavedModel directory",
     "tflite": "TensorFlow Lite / LiteRT flatbuffer (.tflite)",
+    "caffe": "Caffe net (.prototxt) with its trained weights (.caffemodel)",
     "mlir": "nn / linalg MLIR module (.mlir)",
 }
 SUFFIXES: dict[str, str] = {
@@ -41,6 +47,7 @@ SUFFIXES: dict[str, str] = {
     ".pb": "tf",
     ".pbtxt": "tf",
     ".tflite": "tflite",
+    ".prototxt": "caffe",
     ".mlir": "mlir",
 }
 # reorder_data_layout values (HALO's -reorder-data-layout)
@@ -75,6 +82,30 @@ def detect(path: str | os.PathLike[str], framework: str | None = None) -> str:
     return "tflite" if head[4:8] == _TFLITE_IDENTIFIER else "onnx"
 
 
+def weights_file(
+    path: str | os.PathLike[str],
+    framework: str | None = None,
+    weights: str | os.PathLike[str] | None = None,
+) -> Path | None:
+    """The weights file of the model at `path`: `weights` (checked), else for a Caffe net
+    its sibling NAME.caffemodel, if any; None for formats that keep weights inside."""
+    kind = detect(path, framework)
+    if kind != "caffe":
+        if weights is not None:
+            raise ModelLoadError(
+                f"a weights file is given, but a {kind} model keeps its weights inside; "
+                "only Caffe nets (.prototxt) take one"
+            )
+        return None
+    if weights is not None:
+        w = Path(weights)
+        if not w.is_file():
+            raise ModelLoadError(f"Caffe weights '{weights}' do not exist or are not a file")
+        return w.resolve()
+    sibling = Path(path).with_suffix(".caffemodel")
+    return sibling.resolve() if sibling.is_file() else None
+
+
 def import_file(
     path: str | os.PathLike[str],
     framework: str | None = None,
@@ -89,9 +120,12 @@ def import_file(
     reorder_data_layout: str | None = None,
     remove_input_transpose: bool = False,
     remove_output_transpose: bool = False,
+    weights: str | os.PathLike[str] | None = None,
 ) -> ImportedModel:
-    """Import the model at `path` with the frontend of its format."""
+    """Import the model at `path` with the frontend of its format (`weights`: a Caffe
+    net's .caffemodel; see `weights_file`)."""
     kind = detect(path, framework)
+    weights_path = weights_file(path, kind, weights)
     layout_given = [
         name
         for name, v in (
@@ -122,6 +156,22 @@ def import_file(
             reorder_data_layout=reorder_data_layout or "channel-first",
             remove_input_transpose=remove_input_transpose,
             remove_output_transpose=remove_output_transpose,
+            context=context,
+        )
+    if kind == "caffe":
+        if input_structures:
+            raise ModelImportError(
+                "input structures cannot be given for a Caffe net: its inputs are tensors"
+            )
+        from strata.frontends.caffe import import_net
+
+        return import_net(
+            path,
+            weights_path,
+            input_shapes=input_shapes,
+            batch_size=batch_size,
+            outputs=outputs,
+            entry_func_name=entry_func_name or "main",
             context=context,
         )
     if kind == "mlir":

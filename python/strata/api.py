@@ -454,6 +454,19 @@ def _model_source(
     return str(path), cache_mod.digest_bytes(data), label
 
 
+def _weights_source(
+    model_path: str, digest: str, imp: Mapping[str, Any], weights: Any
+) -> tuple[str | None, str]:
+    """A Caffe net's weights file (given, or found beside the net) and the digest of the
+    model and it together; (None, digest) for models that keep their weights inside."""
+    from strata.frontends.formats import weights_file
+
+    path = weights_file(model_path, imp.get("framework"), weights)
+    if path is None:
+        return None, digest
+    return str(path), cache_mod.digest_bytes(f"{digest}+{cache_mod.digest_file(path)}".encode())
+
+
 def _digest_dir(path: Path) -> str:
     """A digest of every file under `path` (names and contents)."""
     parts = [
@@ -580,6 +593,7 @@ def compile(
     reorder_data_layout: str | None = None,
     remove_input_transpose: bool = False,
     remove_output_transpose: bool = False,
+    weights: str | os.PathLike[str] | None = None,
     **options: Any,
 ) -> CompiledModel:
     """Compile `model` for `target`: an ONNX path, bytes or ModelProto; a `.pt2` file
@@ -590,6 +604,8 @@ def compile(
     format a file's extension (or first bytes) gives; see `strata.frontends.formats`.
     `reorder_data_layout` ("channel-first" | "channel-last"), `remove_input_transpose`,
     `remove_output_transpose`: how a TF model's NHWC tensors are laid out (docs/frontends/tf.md).
+    `weights`: a Caffe net's `.caffemodel` (a `.prototxt` path is the model); without it,
+    NAME.caffemodel beside NAME.prototxt is used when it exists (docs/frontends/caffe.md).
 
     `num_threads`: threads of the generated code (None: all cores, through OpenMP; 1: plain
     sequential code). `save_temps`: a directory for each stage's IR. Other options:
@@ -642,6 +658,7 @@ def compile(
             reorder_data_layout=reorder_data_layout,
             remove_input_transpose=remove_input_transpose,
             remove_output_transpose=remove_output_transpose,
+            weights=weights,
             **options,
         )
     variant: Callable[[], CompiledModel] | None = None
@@ -665,6 +682,7 @@ def compile(
                 reorder_data_layout=reorder_data_layout,
                 remove_input_transpose=remove_input_transpose,
                 remove_output_transpose=remove_output_transpose,
+                weights=weights,
                 **options,
             )
 
@@ -705,6 +723,7 @@ def compile(
     cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
     with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
         model_path, digest, label = _model_source(model, Path(tmp), example_inputs, dynamic_shapes)
+        weights_path, digest = _weights_source(model_path, digest, imp, weights)
         target_cpu = describe_machine(mcpu).key()  # the probed host CPU for "native"
         key = cache_mod.cache_key(
             digest,
@@ -718,6 +737,7 @@ def compile(
             "model": model_path,
             "label": label,
             "framework": imp.get("framework"),
+            "weights": weights_path,
             "target": target,
             "import": imp,
             "cpu": cpu if schedule != "tuned" else {**cpu, "tuning_dir": _tuning_dir(cache)},
@@ -810,6 +830,7 @@ def _compile_odla(
     reorder_data_layout: str | None = None,
     remove_input_transpose: bool = False,
     remove_output_transpose: bool = False,
+    weights: str | os.PathLike[str] | None = None,
     **options: Any,
 ) -> CompiledModel:
     """`compile(model, target="odla", ...)`: the same cache, worker and loader as the CPU
@@ -849,6 +870,7 @@ def _compile_odla(
     cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
     with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
         model_path, digest, label = _model_source(model, Path(tmp), example_inputs, dynamic_shapes)
+        weights_path, digest = _weights_source(model_path, digest, imp, weights)
         key = cache_mod.cache_key(
             digest, {"target": "odla", "import": imp, "odla": odla}, __version__
         )
@@ -859,6 +881,7 @@ def _compile_odla(
             "model": model_path,
             "label": label,
             "framework": imp.get("framework"),
+            "weights": weights_path,
             "target": "odla",
             "import": imp,
             "odla": odla,

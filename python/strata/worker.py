@@ -13,6 +13,7 @@ the server only reports how it ended. The server lives as long as the parent (it
 its stdin closes). `STRATA_COMPILE_SERVER=0` turns it off (one new process per compile).
 
 Request (JSON): {"model": path, "out_dir": dir, "target": "cpu" | "odla", "import": {...},
+["weights": a Caffe net's .caffemodel,]
 "cpu": {...} (target cpu) or "odla": {...} (target odla), "result": path}. Result (JSON):
 {"ok": true} or {"ok": false, "type": StrataError subclass name, "message": text}.
 
@@ -275,6 +276,7 @@ def _import(request: dict[str, Any]) -> Any:
         reorder_data_layout=imp.get("reorder_data_layout"),
         remove_input_transpose=bool(imp.get("remove_input_transpose")),
         remove_output_transpose=bool(imp.get("remove_output_transpose")),
+        weights=request.get("weights"),
     )
 
 

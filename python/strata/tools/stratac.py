@@ -1,6 +1,7 @@
 """stratac: the ahead-of-time compile driver (HALO style).
 
-    stratac MODEL -o OUT/NAME --target cpu [--framework onnx|torch|tf|tflite|mlir]
+    stratac MODEL [WEIGHTS] -o OUT/NAME --target cpu
+            [--framework onnx|torch|tf|tflite|caffe|mlir]
             [--input-shape name:1x3x224x224 ...]
             [--reorder-data-layout channel-first|channel-last]
             [--remove-input-transpose] [--remove-output-transpose]
@@ -10,7 +11,10 @@
             [--profile [--profile-inputs X.npz] [--profile-repeats N]]
     stratac MODEL -o OUT/NAME --target odla [--odla-runtime ref] [--emit cpp|so] [...]
 
-writes OUT/NAME.h, OUT/NAME.so, OUT/NAME.bin (or OUT/NAME_data.c) and OUT/NAME.json; the C
+WEIGHTS: a Caffe net's .caffemodel (`stratac deploy.prototxt net.caffemodel -o out/net`, as
+HALO takes them); without it NAME.caffemodel beside NAME.prototxt is used when it exists.
+
+Writes OUT/NAME.h, OUT/NAME.so, OUT/NAME.bin (or OUT/NAME_data.c) and OUT/NAME.json; the C
 entry points are NAME, NAME_init, NAME_fini (NAME: --entry-func-name, else the basename of
 -o). `--save-temps` writes each stage next to the output (NAME.nn.mlir, NAME.linalg.mlir,
 NAME.llvm.mlir, NAME.ll, NAME_shim.c). `--emit mlir|llvm|obj` stops early and writes
@@ -66,7 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "model",
         help="model file: .onnx, .pt2 (torch.export.save), a TensorFlow frozen GraphDef "
-        "(.pb, .pbtxt) or SavedModel directory, .tflite, or an nn/linalg .mlir module",
+        "(.pb, .pbtxt) or SavedModel directory, .tflite, a Caffe net (.prototxt), or an "
+        "nn/linalg .mlir module",
+    )
+    p.add_argument(
+        "weights",
+        nargs="?",
+        help="a Caffe net's trained weights (.caffemodel; default: NAME.caffemodel beside "
+        "NAME.prototxt, if there is one)",
     )
     p.add_argument(
         "--framework",
@@ -220,10 +231,14 @@ def run(args: argparse.Namespace) -> None:
     imp = _import_options(
         shapes, args.batch_size, args.outputs, args.entry_func_name, layout=layout
     )
+    from strata.frontends.formats import weights_file
+
+    weights = weights_file(model, args.framework, args.weights)
     if args.target == "odla":
         _check_odla_args(args)
         request: dict[str, Any] = {
             "model": str(model.resolve()),
+            "weights": str(weights) if weights else None,
             "out_dir": str(out_dir.resolve()),
             "target": "odla",
             "import": imp,
@@ -242,6 +257,7 @@ def run(args: argparse.Namespace) -> None:
         raise StrataError(f"--emit {args.emit} is for --target odla; cpu emits {EMIT_KINDS}")
     else:
         request = _cpu_request(args, model, out_dir, name, imp)
+        request["weights"] = str(weights) if weights else None
     quiet = args.quiet or args.verbose  # -v prints its own log of the stages
     mode = None if quiet else ("bar" if sys.stderr.isatty() else "lines")
     display = Progress.open(mode, "stratac")

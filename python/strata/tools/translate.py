@@ -10,6 +10,9 @@
                      [--remove-input-transpose] [--remove-output-transpose]
     strata-translate --import-tflite MODEL.tflite [-o OUT] [--input-shape NAME:DIMS ...]
                      [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
+    strata-translate --import-caffe NET.prototxt [--weights NET.caffemodel] [-o OUT]
+                     [--input-shape NAME:DIMS ...] [--batch-size N] [--outputs a,b]
+                     [--entry-func-name NAME]
     strata-translate --mlir-to-llvmir FILE [-o OUT]
     strata-translate --odla-to-cpp FILE [-o OUT/NAME.cc] [--entry-func-name NAME]
 
@@ -17,6 +20,8 @@
 ``--import-torch`` that of a PyTorch program saved by ``torch.export.save``; ``--import-tf``
 that of a TensorFlow frozen GraphDef (``.pb``, ``.pbtxt``) or SavedModel directory;
 ``--import-tflite`` that of a TFLite flatbuffer (``-`` reads it from stdin);
+``--import-caffe`` that of a Caffe net with the trained weights of ``--weights`` (default:
+NAME.caffemodel beside NAME.prototxt, if any; a net without weighted layers needs none);
 ``--mlir-to-llvmir`` translates a module in the LLVM dialect to LLVM IR; ``--odla-to-cpp``
 translates an `odla` module (the output of ``strata-opt --convert-nn-to-odla``) into the ODLA
 C++ program NAME.cc (to stdout, or to ``-o OUT/NAME.cc`` together with OUT/NAME.h and the
@@ -26,7 +31,8 @@ function's name.
 Dependency contract: imports the `mlir` bindings, `strata.context`, `strata.frontends.onnx`
 (lazily, only for --import-onnx), `strata.frontends.torch` (lazily, only for --import-torch),
 `strata.frontends.tf` (lazily, only for --import-tf), `strata.frontends.tflite` (lazily, only
-for --import-tflite), `strata.frontends.formats` (layout names), `strata.mlir_model` and
+for --import-tflite), `strata.frontends.caffe` (lazily, only for --import-caffe),
+`strata.frontends.formats` (layout names), `strata.mlir_model` and
 `strata.targets.{cpu,odla}` (lazily, only for --odla-to-cpp) and the
 helpers in `strata.tools`.
 """
@@ -87,6 +93,11 @@ def build_parser() -> ArgumentParser:
         help="TFLite / LiteRT flatbuffer (.tflite) -> nn dialect module",
     )
     mode.add_argument(
+        "--import-caffe",
+        action="store_true",
+        help="Caffe net (.prototxt) with its weights (--weights .caffemodel) -> nn dialect module",
+    )
+    mode.add_argument(
         "--mlir-to-llvmir", action="store_true", help="LLVM dialect module -> LLVM IR"
     )
     mode.add_argument(
@@ -96,7 +107,7 @@ def build_parser() -> ArgumentParser:
     )
     p.add_argument("input", nargs="?", default="-", help="input file, '-' for stdin (default)")
     p.add_argument("-o", "--output", default="-", help="output file, '-' for stdout (default)")
-    g = p.add_argument_group("model import (ONNX, PyTorch, TensorFlow, TFLite)")
+    g = p.add_argument_group("model import (ONNX, PyTorch, TensorFlow, TFLite, Caffe)")
     g.add_argument(
         "--input-shape",
         action="append",
@@ -114,6 +125,12 @@ def build_parser() -> ArgumentParser:
         "main) / the "
         "program's name "
         "(--odla-to-cpp)",
+    )
+    g.add_argument(
+        "--weights",
+        metavar="FILE",
+        help="--import-caffe: the trained weights (.caffemodel; default NAME.caffemodel beside "
+        "NAME.prototxt)",
     )
     g.add_argument(
         "--reorder-data-layout",
@@ -251,6 +268,28 @@ def import_tflite(args: argparse.Namespace) -> str:
         return module_asm(imported.module.operation, args, "-")
 
 
+def import_caffe(args: argparse.Namespace) -> str:
+    if args.input == "-":
+        raise DriverError("--import-caffe reads a .prototxt file; stdin is not supported")
+    shapes, batch_size, outputs = _import_options(args)
+
+    from strata.frontends.caffe import import_net
+    from strata.frontends.formats import weights_file
+
+    ctx = make_context()
+    imported = import_net(
+        args.input,
+        weights_file(args.input, "caffe", args.weights),
+        input_shapes=shapes or None,
+        batch_size=batch_size,
+        outputs=outputs,
+        entry_func_name=args.entry_func_name or "main",
+        context=ctx,
+    )
+    with ctx:
+        return module_asm(imported.module.operation, args, "-")
+
+
 def _check_layout_flags(args: argparse.Namespace) -> None:
     given = [
         flag
@@ -263,6 +302,8 @@ def _check_layout_flags(args: argparse.Namespace) -> None:
     ]
     if given and not args.import_tf:
         raise DriverError(f"{', '.join(given)}: layout flags are for --import-tf (NHWC graphs)")
+    if args.weights is not None and not args.import_caffe:
+        raise DriverError("--weights is for --import-caffe (a Caffe net's .caffemodel)")
 
 
 def mlir_to_llvmir(args: argparse.Namespace) -> str | None:
@@ -328,6 +369,8 @@ def _main(argv: Sequence[str]) -> int:
         out = import_tf(args)
     elif args.import_tflite:
         out = import_tflite(args)
+    elif args.import_caffe:
+        out = import_caffe(args)
     elif args.odla_to_cpp:
         out = odla_to_cpp(args)
     else:

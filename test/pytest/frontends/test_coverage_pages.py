@@ -17,6 +17,7 @@ PAGES = {
     "torch": ("| `aten.relu.default` |", "| `aten.relu.old` |", "torch"),
     "tf": ("| `Relu` |", "| `Relu_old` |", None),  # tensorboard's protobuf classes, no TF
     "tflite": ("| `CONV_2D` |", "| `CONV_3D` |", None),
+    "caffe": ("| `Convolution` |", "| `Convolution_old` |", None),
 }
 
 

@@ -120,7 +120,7 @@ def test_translate_requires_a_mode(good_file: Path) -> None:
     r = run_tool("strata-translate", str(good_file))
     assert r.returncode == 1
     assert (
-        "one of the arguments --import-onnx --import-torch --import-tf --import-tflite --mlir-to-llvmir --odla-to-cpp is required"
+        "one of the arguments --import-onnx --import-torch --import-tf --import-tflite --import-caffe --mlir-to-llvmir --odla-to-cpp is required"
         in r.stderr
     )
 
