@@ -3,16 +3,18 @@
     net_parameter() -> the NetParameter message class (BlobProto, LayerParameter, ... are
                        reachable through its fields, or with message_class("caffe.X"))
 
-protoc (from the pinned `grpcio-tools` package, run in-process) compiles the schema into a
+protoc (from the pinned `grpcio-tools` package, in a child process: its C++ protobuf crashed
+the process when run in one that had loaded other native protobuf users) compiles the schema into a
 serialized FileDescriptorSet, which protobuf's descriptor pool and message factory turn into
 classes. No `_pb2.py` source is generated or kept: a descriptor set has no generated-code
 version to mismatch the installed protobuf runtime, so any protobuf that `grpcio-tools`
 accepts works. The descriptor set is cached under the Strata cache directory
 (`$STRATA_CACHE_DIR`, default ~/.cache/strata) as `caffe/caffe-<sha256 of the schema>.desc`,
-written atomically: protoc runs once per schema version (about 0.05 s; building the classes
-from the cached set takes 0.01 s).
+written atomically: protoc runs once per schema version (a fraction of a second; building the
+classes from the cached set takes 0.01 s).
 
-Dependency contract: protobuf, `grpc_tools` (only when the descriptor set is not cached),
+Dependency contract: protobuf, `grpc_tools` (run as a program, only when the descriptor set is
+not cached),
 `strata.cache` (the cache directory), `strata.errors`.
 """
 
@@ -21,7 +23,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -41,19 +46,25 @@ def _descriptor_set_path() -> Path:
 def _compile(out: Path) -> bytes:
     """Run protoc on the schema; the serialized FileDescriptorSet (also written to `out`,
     atomically, when its directory can be made)."""
-    try:
-        from grpc_tools import protoc
-    except ImportError:
+    if importlib.util.find_spec("grpc_tools") is None:
         raise ModelLoadError(
             "reading Caffe models needs protoc from the grpcio-tools package: "
             "pip install 'strata[caffe]'"
-        ) from None
+        )
     with tempfile.TemporaryDirectory(prefix="strata-caffe-") as tmp:
         desc = Path(tmp) / "caffe.desc"
-        args = ["protoc", f"-I{SCHEMA.parent}", f"--descriptor_set_out={desc}", SCHEMA.name]
-        status = protoc.main(args)
-        if status != 0 or not desc.is_file():
-            raise ModelLoadError(f"protoc failed on {SCHEMA} (status {status}): a Strata bug")
+        args = [f"-I{SCHEMA.parent}", f"--descriptor_set_out={desc}", SCHEMA.name]
+        run = subprocess.run(
+            [sys.executable, "-m", "grpc_tools.protoc", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if run.returncode != 0 or not desc.is_file():
+            raise ModelLoadError(
+                f"protoc failed on {SCHEMA} (status {run.returncode}): a Strata bug\n"
+                f"{run.stderr.strip()}"
+            )
         data = desc.read_bytes()
     with contextlib.suppress(OSError):  # an unwritable cache only costs the next protoc run
         out.parent.mkdir(parents=True, exist_ok=True)
