@@ -87,7 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME:DxDx..",
         help="an input's shape, e.g. input:1x3x224x224 (repeatable; also for --inputs values)",
     )
-    p.add_argument("--batch-size", type=int, help="override the first dim of every input")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help="the first dim of every input whose first dim the model leaves open",
+    )
     p.add_argument(
         "--reorder-data-layout",
         choices=LAYOUTS,

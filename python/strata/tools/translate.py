@@ -108,7 +108,12 @@ def build_parser() -> ArgumentParser:
         metavar="NAME:DIMS",
         help="static shape of a graph input, e.g. input:1x3x224x224 (repeatable)",
     )
-    g.add_argument("--batch-size", type=int, metavar="N", help="first dim of every graph input")
+    g.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help="the first dim of every input whose first dim the model leaves open",
+    )
     g.add_argument(
         "--outputs",
         action="append",
