@@ -28,7 +28,8 @@ value names, TF `node` / `node:k`, TFLite tensor names, torch FX node names, Caf
 * `input_shapes` (name -> full shape): for a graph input or a cut value; a non-static dim
   takes the given size, a static dim must be given as it is (else a ModelImportError). A
   shape for an original input that the cut drops still shapes the cut values where the
-  frontend works their shapes out from the inputs (ONNX, TF). Unknown names are refused.
+  frontend works their shapes out from the inputs (ONNX, TF; torch: it pins that input's
+  symbols) and is checked against that input elsewhere. Unknown names are refused.
 * `batch_size`: the leading dim of every input (cut values included) whose leading dim is
   not static; a positive integer.
 * Layout (`LAYOUTS`): `reorder_data_layout` is the layout values are held in inside the
