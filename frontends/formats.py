@@ -45,6 +45,7 @@ Dependency contract: the Strata core (errors, frontends.base); the frontends, la
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -124,8 +125,10 @@ def import_file(
         raise ModelImportError(
             f"reorder_data_layout '{reorder_data_layout}' is not one of {', '.join(LAYOUTS)}"
         )
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+    if batch_size is not None and (not isinstance(batch_size, numbers.Integral) or batch_size < 1):
         raise ModelImportError(f"batch size must be a positive integer, got {batch_size!r}")
+    if batch_size is not None:
+        batch_size = int(batch_size)  # a numpy integer too
     if inputs is not None and not inputs:
         raise ModelImportError("the list of cut inputs is empty")
     if inputs and len(set(inputs)) != len(inputs):
