@@ -1,9 +1,9 @@
-"""Sub-graph cuts (`inputs=` / `--inputs`) and the graph-level layout options on the
-channel-first formats (ONNX, PyTorch), against ONNX Runtime on `onnx.utils.extract_model`'s
-sub-model and PyTorch on the same half of the module; the shared contract of
-`strata.frontends.formats` (unknown names, missing shapes, --batch-size); `stratac --inputs
---outputs` end to end through `strata.load`. The TF and TFLite cases live beside their
-frontends' tests."""
+"""Sub-graph cuts (`inputs=` / `--inputs`) and the graph-level layout options
+(`strata.frontends.layout`) on ONNX models, against ONNX Runtime on
+`onnx.utils.extract_model`'s sub-model; the shared contract of `strata.frontends.formats`
+(unknown names, missing shapes, --batch-size); `stratac --inputs --outputs` end to end through
+`strata.load`. The TF, TFLite and PyTorch cases live beside their frontends' tests (PyTorch's
+in test_torch_import.py, whose compile server has torch imported already)."""
 
 from __future__ import annotations
 
@@ -243,44 +243,6 @@ def test_stratac_inputs_outputs_end_to_end(tmp_path: Path) -> None:
     )
     assert r.returncode != 0 and "'rl' (nearest: 'r1'" in r.stderr
     assert "Traceback" not in r.stderr
-
-
-# ---- PyTorch -------------------------------------------------------------------------------
-def test_torch_cut_and_layout(tmp_path: Path) -> None:
-    torch = pytest.importorskip("torch")
-    from torch import nn
-
-    class Net(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.c1 = nn.Conv2d(3, 4, 3, padding=1)
-            self.c2 = nn.Conv2d(4, 5, 3, padding=1)
-
-        def forward(self, x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
-            return self.c2(torch.relu(self.c1(x))) * s.sum()
-
-    torch.manual_seed(0)
-    net = Net().eval()
-    x, s = torch.randn(2, 3, 8, 8), torch.randn(3)
-    program = torch.export.export(net, (x, s))
-    path = tmp_path / "net.pt2"
-    torch.export.save(program, str(path))
-    compiled = strata.compile(
-        str(path),
-        inputs=["relu"],
-        reorder_data_layout="channel-last",
-        remove_input_transpose=True,
-        remove_output_transpose=True,
-        cache_dir=tmp_path / "c",
-    )
-    assert [(i.name, i.shape) for i in compiled.inputs] == [("s", (3,)), ("relu", (2, 8, 8, 4))]
-    with torch.no_grad():
-        mid = torch.relu(net.c1(x))
-        want = (net.c2(mid) * s.sum()).numpy()
-    (got,) = compiled.run([s.numpy(), mid.numpy().transpose(NHWC).copy()])
-    np.testing.assert_allclose(got, want.transpose(NHWC), rtol=RTOL, atol=ATOL)
-    with pytest.raises(ModelImportError, match=r"'rleu' \(nearest: 'relu'\)"):
-        import_file(path, inputs=["rleu"])
 
 
 # ---- the shared contract -------------------------------------------------------------------
