@@ -11,6 +11,7 @@ Dependency contract: numpy, `mlir`, `strata.dtypes`, `strata.dialects` (nn, opde
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -21,7 +22,7 @@ from mlir import ir
 from strata import dtypes
 from strata.dialects.nn import DIALECT
 from strata.dialects.opdef import OpVerifyError, TensorSpec, element_type, type_of_spec
-from strata.errors import UnsupportedOpError, VerificationError
+from strata.errors import ModelImportError, UnsupportedOpError, VerificationError
 
 # Constants up to this many elements (and all bool constants) are printed inline as dense<...>.
 INLINE_LIMIT = 16
@@ -134,3 +135,18 @@ def verify(module: ir.Module) -> None:
         module.operation.verify()
     except ir.MLIRError as e:
         raise VerificationError(f"the imported module does not verify: {e}") from None
+
+
+def check_names(what: str, names: Sequence[str], valid: Sequence[str], kind: str) -> None:
+    """A ModelImportError naming every entry of `names` that is not in `valid` (of which
+    `kind` says what they are), each with the valid names closest to it."""
+    known = set(valid)
+    unknown = [n for n in names if n not in known]
+    if not unknown:
+        return
+    parts = []
+    for n in unknown:
+        near = difflib.get_close_matches(n, list(dict.fromkeys(valid)), n=4, cutoff=0.5)
+        hint = f" (nearest: {', '.join(repr(c) for c in near)})" if near else ""
+        parts.append(f"'{n}'{hint}")
+    raise ModelImportError(f"{what}: {'; '.join(parts)} not among the {kind}")

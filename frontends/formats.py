@@ -11,9 +11,35 @@ its first bytes (a `.pt2` program is a zip archive, a TFLite flatbuffer has the 
 not). Each frontend is imported only when a model of its format is given, so `import strata`
 needs neither torch, TensorFlow nor any other framework.
 
-The layout options (`reorder_data_layout`, `remove_input_transpose`,
-`remove_output_transpose`) apply to the TF frontend, whose graphs are NHWC; the other formats
-refuse them (TFLite models are imported channel-first inside already).
+The import options are one contract that every frontend of a graph format accepts (ONNX,
+TF, TFLite, torch, and any added later, e.g. Caffe), each naming values its own way (ONNX
+value names, TF `node` / `node:k`, TFLite tensor names, torch FX node names, Caffe blobs):
+
+* `outputs`: the values to return, instead of the graph's outputs (sinks).
+* `inputs`: values that become graph inputs (a sub-graph cut, HALO's `-inputs`). Each becomes
+  an entry argument named after it, with the dtype and shape the model's own shape
+  information gives it (ONNX shape inference / value_info, TF `_output_shapes` or the
+  converters' inferred specs, TFLite tensor shapes, torch.export's recorded values), or the
+  shape `input_shapes[name]` gives; a value with neither is a ModelImportError. Only what
+  lies between the inputs and the outputs is imported: what only the cut values needed is
+  dropped, graph inputs no longer needed disappear from the interface. The entry's inputs
+  are the remaining graph inputs in graph order, then the cut values in the order given.
+  A name that is not a value of the graph is a ModelImportError naming it and the nearest
+  valid names (`common.check_names`).
+* `input_shapes` (name -> full shape): for a graph input or a cut value; a non-static dim
+  takes the given size, a static dim must be given as it is (else a ModelImportError). A
+  shape for an original input that the cut drops still shapes the cut values where the
+  frontend works their shapes out from the inputs (ONNX, TF; torch: it pins that input's
+  symbols) and is checked against that input elsewhere. Unknown names are refused.
+* `batch_size`: the leading dim of every input (cut values included) whose leading dim is
+  not static; a positive integer.
+* Layout (`LAYOUTS`): `reorder_data_layout` is the layout values are held in inside the
+  graph ("channel-first" | "channel-last"; default channel-first: nn's conv / pool ops are
+  channel-first), `remove_input_transpose` / `remove_output_transpose` make the rank-4
+  inputs / outputs take / give that layout instead of the model's own. Channel-first
+  formats (ONNX, torch; Caffe) get it from `strata.frontends.layout.apply` after import;
+  the NHWC formats (TF, TFLite) inside their importers, which hold conv / pool values
+  channel-first anyway (see docs/frontends/tf.md).
 
 A Caffe net (extension `.prototxt`) has its trained weights in a second file: `weights` (a
 `.caffemodel`), else NAME.caffemodel beside NAME.prototxt when there is one
@@ -24,6 +50,7 @@ Dependency contract: the Strata core (errors, frontends.base); the frontends, la
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -113,6 +140,7 @@ def import_file(
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     batch_size: int | None = None,
     outputs: Sequence[str] | None = None,
+    inputs: Sequence[str] | None = None,
     entry_func_name: str | None = None,
     label: str | None = None,
     input_structures: Mapping[str, Any] | None = None,
@@ -122,29 +150,43 @@ def import_file(
     remove_output_transpose: bool = False,
     weights: str | os.PathLike[str] | None = None,
 ) -> ImportedModel:
-    """Import the model at `path` with the frontend of its format (`weights`: a Caffe
-    net's .caffemodel; see `weights_file`)."""
+    """Import the model at `path` with the frontend of its format (the options: see the
+    module docstring; `weights`: a Caffe net's .caffemodel, see `weights_file`)."""
     kind = detect(path, framework)
     weights_path = weights_file(path, kind, weights)
-    layout_given = [
-        name
-        for name, v in (
-            ("reorder_data_layout", reorder_data_layout),
-            ("remove_input_transpose", remove_input_transpose),
-            ("remove_output_transpose", remove_output_transpose),
-        )
-        if v
-    ]
-    if layout_given and kind != "tf":
+    if reorder_data_layout is not None and reorder_data_layout not in LAYOUTS:
         raise ModelImportError(
-            f"{', '.join(layout_given)}: layout options apply to TensorFlow (NHWC) models; "
-            f"this is a {kind} model, which is channel-first already"
+            f"reorder_data_layout '{reorder_data_layout}' is not one of {', '.join(LAYOUTS)}"
         )
-    if kind == "tf":
-        if input_structures:
+    if batch_size is not None and (not isinstance(batch_size, numbers.Integral) or batch_size < 1):
+        raise ModelImportError(f"batch size must be a positive integer, got {batch_size!r}")
+    if batch_size is not None:
+        batch_size = int(batch_size)  # a numpy integer too
+    if inputs is not None and not inputs:
+        raise ModelImportError("the list of cut inputs is empty")
+    if inputs and len(set(inputs)) != len(inputs):
+        raise ModelImportError(f"inputs name a value twice: {list(inputs)}")
+    if input_structures and kind != "onnx":
+        raise ModelImportError(
+            f"input structures cannot be given for a {kind} model: its inputs are tensors"
+        )
+    cuts = list(inputs) if inputs else None
+    layout = {
+        "reorder_data_layout": reorder_data_layout,
+        "remove_input_transpose": remove_input_transpose,
+        "remove_output_transpose": remove_output_transpose,
+    }
+    if kind == "mlir":
+        given = [k for k, v in {**layout, "inputs": cuts}.items() if v]
+        if given:
             raise ModelImportError(
-                "input structures cannot be given for a TensorFlow graph: its inputs are tensors"
+                f"{', '.join(given)}: import options of the graph formats; an MLIR module is "
+                "compiled as it is"
             )
+        from strata.mlir_model import import_mlir_file
+
+        return import_mlir_file(Path(path), entry_func_name=entry_func_name)
+    if kind == "tf":
         from strata.frontends.tf import import_graph_def
 
         return import_graph_def(
@@ -152,52 +194,14 @@ def import_file(
             input_shapes=input_shapes,
             batch_size=batch_size,
             outputs=outputs,
+            inputs=cuts,
             entry_func_name=entry_func_name or "main",
             reorder_data_layout=reorder_data_layout or "channel-first",
             remove_input_transpose=remove_input_transpose,
             remove_output_transpose=remove_output_transpose,
             context=context,
         )
-    if kind == "caffe":
-        if input_structures:
-            raise ModelImportError(
-                "input structures cannot be given for a Caffe net: its inputs are tensors"
-            )
-        from strata.frontends.caffe import import_net
-
-        return import_net(
-            path,
-            weights_path,
-            input_shapes=input_shapes,
-            batch_size=batch_size,
-            outputs=outputs,
-            entry_func_name=entry_func_name or "main",
-            context=context,
-        )
-    if kind == "mlir":
-        from strata.mlir_model import import_mlir_file
-
-        return import_mlir_file(Path(path), entry_func_name=entry_func_name)
-    if kind == "torch":
-        if input_structures:
-            raise ModelImportError(
-                "input structures cannot be given for a PyTorch program: its inputs are tensors"
-            )
-        from strata.frontends.torch import import_program
-
-        return import_program(
-            path,
-            input_shapes=input_shapes,
-            batch_size=batch_size,
-            outputs=outputs,
-            entry_func_name=entry_func_name or "main",
-            context=context,
-        )
     if kind == "tflite":
-        if input_structures:
-            raise ModelImportError(
-                "input structures cannot be given for a TFLite model: its inputs are tensors"
-            )
         from strata.frontends.tflite import import_model as import_tflite
 
         return import_tflite(
@@ -205,18 +209,54 @@ def import_file(
             input_shapes=input_shapes,
             batch_size=batch_size,
             outputs=outputs,
+            inputs=cuts,
+            entry_func_name=entry_func_name or "main",
+            reorder_data_layout=reorder_data_layout or "channel-first",
+            remove_input_transpose=remove_input_transpose,
+            remove_output_transpose=remove_output_transpose,
+            context=context,
+        )
+    from strata.frontends import layout as channel_first
+
+    if kind == "caffe":
+        from strata.frontends.caffe import import_net
+
+        imported = import_net(
+            path,
+            weights_path,
+            input_shapes=input_shapes,
+            batch_size=batch_size,
+            outputs=outputs,
+            inputs=cuts,
             entry_func_name=entry_func_name or "main",
             context=context,
         )
-    from strata.frontends.onnx import import_model
+    elif kind == "torch":
+        from strata.frontends.torch import import_program
 
-    return import_model(
-        path,
-        input_shapes={k: tuple(v) for k, v in input_shapes.items()} if input_shapes else None,
-        batch_size=batch_size,
-        outputs=outputs,
-        entry_func_name=entry_func_name or "main",
-        label=label,
-        input_structures=input_structures,
-        context=context,
+        imported = import_program(
+            path,
+            input_shapes=input_shapes,
+            batch_size=batch_size,
+            outputs=outputs,
+            inputs=cuts,
+            entry_func_name=entry_func_name or "main",
+            context=context,
+        )
+    else:
+        from strata.frontends.onnx import import_model
+
+        imported = import_model(
+            path,
+            input_shapes={k: tuple(v) for k, v in input_shapes.items()} if input_shapes else None,
+            batch_size=batch_size,
+            outputs=outputs,
+            inputs=cuts,
+            entry_func_name=entry_func_name or "main",
+            label=label,
+            input_structures=input_structures,
+            context=context,
+        )
+    return channel_first.apply(
+        imported, reorder_data_layout, remove_input_transpose, remove_output_transpose
     )

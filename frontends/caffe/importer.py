@@ -161,6 +161,7 @@ def import_net(
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     batch_size: int | None = None,
     outputs: Sequence[str] | None = None,
+    inputs: Sequence[str] | None = None,
     entry_func_name: str = "main",
     context: ir.Context | None = None,
 ) -> ImportedModel:
@@ -170,7 +171,11 @@ def import_net(
     param = load_net(net)
     graph = _Graph(param)
     out_versions = graph.output_versions(outputs)
-    needed = graph.needed(out_versions)
+    cuts: list[_Input] = []
+    if inputs:
+        common.check_names("inputs", list(inputs), list(graph.current), "blobs of the net")
+        cuts = [_Input(n, graph.current[n], [], "a cut (inputs)") for n in inputs]
+    needed = graph.needed(out_versions, stop={c.version for c in cuts})
     common.raise_unsupported(unsupported_layers([graph.layers[k].param for k in needed]), NOTES)
     weighted = [
         graph.layers[k].param
@@ -192,7 +197,14 @@ def import_net(
     ctx = context if context is not None else make_context()
     ensure_dialects(ctx)
     with ctx, ir.Location.unknown():
-        emitter = _Emitter(graph, blobs, input_shapes or {}, batch_size)
+        shapes = {k: [int(d) for d in v] for k, v in (input_shapes or {}).items()}
+        for c in cuts:
+            c.shape = (
+                list(shapes.pop(c.name))
+                if c.name in shapes
+                else _cut_shape(graph, blobs, shapes, batch_size, c)
+            )
+        emitter = _Emitter(graph, blobs, shapes, batch_size, cuts)
         module = emitter.emit(entry_func_name, needed, out_versions)
         common.verify(module)
         return ImportedModel(
@@ -311,18 +323,51 @@ class _Graph:
             raise ModelImportError("the net has no outputs (no layer writes a blob never read)")
         return sinks
 
-    def needed(self, versions: Sequence[int]) -> list[int]:
-        """The indices of the layers that the blob `versions` depend on, in net order."""
+    def needed(self, versions: Sequence[int], stop: set[int] | None = None) -> list[int]:
+        """The indices of the layers that the blob `versions` depend on, in net order (not
+        looking past the versions in `stop`: cut inputs)."""
         seen: set[int] = set()
         stack = list(versions)
         while stack:
             v = stack.pop()
+            if stop and v in stop:
+                continue
             k = self.producer.get(v)
             if k is None or k in seen:
                 continue
             seen.add(k)
             stack.extend(self.layers[k].bottoms)
         return sorted(seen)
+
+
+def _cut_shape(
+    graph: _Graph,
+    blobs: Mapping[str, list[np.ndarray]],
+    shapes: Mapping[str, Sequence[int]],
+    batch_size: int | None,
+    cut: _Input,
+) -> list[InfoDim]:
+    """The shape of cut blob `cut`, from the layers before it (emitted into a scratch
+    module, with the net's inputs shaped as given)."""
+    needed = graph.needed([cut.version])
+    params = [graph.layers[k].param for k in needed]
+    entries = [ops.lookup(p.type) for p in params]
+    missing = [p.name for p, e in zip(params, entries, strict=True)
+               if e is not None and e.weighted and p.name not in blobs]  # fmt: skip
+    if missing or any(e is None for e in entries):
+        raise ModelImportError(
+            f"inputs: the shape of blob '{cut.name}' cannot be worked out from the layers before "
+            "it; give it (--input-shape / input_shapes)"
+        )
+    probe = _Emitter(graph, blobs, shapes, batch_size)
+    try:
+        probe.emit("__strata_cut_shape", needed, [cut.version])
+    except ModelImportError as e:
+        raise ModelImportError(
+            f"inputs: the shape of blob '{cut.name}' cannot be worked out ({e}); give it "
+            "(--input-shape / input_shapes)"
+        ) from None
+    return list(probe.outputs[0].shape)
 
 
 def _in_test_phase(layer: Any) -> bool:
@@ -355,8 +400,10 @@ class _Emitter:
         blobs: Mapping[str, list[np.ndarray]],
         input_shapes: Mapping[str, Sequence[int]],
         batch_size: int | None,
+        cuts: Sequence[_Input] = (),
     ) -> None:
         self.graph = graph
+        self.cuts = list(cuts)
         self.blobs = blobs
         self.input_shapes = {k: [int(d) for d in v] for k, v in input_shapes.items()}
         self.batch_size = batch_size
@@ -391,7 +438,7 @@ class _Emitter:
                 f"input shape given for {', '.join(repr(u) for u in unknown)}, which is not an "
                 f"input; the inputs are {', '.join(repr(i.name) for i in g.inputs)}"
             )
-        inputs = [i for i in g.inputs if i.version in used]
+        inputs = [i for i in g.inputs if i.version in used] + self.cuts
         self.inputs = [self._input_info(i) for i in inputs]
         arg_types = [type_of_spec(TensorSpec.of(i.dims, i.dtype)) for i in self.inputs]
         module = ir.Module.create()

@@ -202,16 +202,16 @@ def needed_nodes(
         if i in keep:
             continue
         keep.add(i)
-        stack.extend(producer[x] for x in _all_inputs(graph.node[i]) if x in producer)
+        stack.extend(producer[x] for x in node_reads(graph.node[i]) if x in producer)
     return [(i, n) for i, n in enumerate(graph.node) if i in keep]
 
 
-def _all_inputs(node: onnx.NodeProto) -> list[str]:
+def node_reads(node: onnx.NodeProto) -> list[str]:
     """Inputs of a node including values its subgraphs capture from the outer scope."""
     names = [x for x in node.input if x]
     for g in subgraphs(node):
         for n in g.node:
-            names.extend(_all_inputs(n))
+            names.extend(node_reads(n))
     return names
 
 

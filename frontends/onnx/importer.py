@@ -30,7 +30,7 @@ from strata.dialects.opdef import OpVerifyError, TensorSpec, spec_of_type, type_
 from strata.errors import ModelImportError, UnsupportedOpError
 from strata.frontends import common
 from strata.frontends.base import ImportedModel, TensorInfo
-from strata.frontends.onnx import folding, gradient, graph, ops, structured, symbolic
+from strata.frontends.onnx import folding, gradient, graph, ops, structured, subgraph, symbolic
 from strata.frontends.onnx.emitter import Emitter, Tensor
 from strata.frontends.onnx.loader import (
     DEFAULT_DOMAINS,
@@ -53,6 +53,7 @@ def import_model(
     context: ir.Context | None = None,
     label: str | None = None,
     input_structures: Mapping[str, structured.Spec] | None = None,
+    inputs: Sequence[str] | None = None,
 ) -> ImportedModel:
     """Import an ONNX model (path, bytes or ModelProto) into an `nn` module.
 
@@ -62,13 +63,20 @@ def import_model(
     names the model in error messages (default: its path, or `<bytes>`).
     `input_structures` (name -> structure spec, see `structured.structure_of`) gives the
     length and item shapes of each graph input of sequence or optional type.
+    `inputs` names values that become graph inputs, cutting the graph there (`subgraph`);
+    `input_shapes` may then also name them.
     """
     proto = load_model(model, check=False, label=label)
     opsets = model_opsets(proto)
     if gradient.has_gradient(proto):
         proto = gradient.expand(proto, opsets.get(""))
+    if inputs:
+        wanted = graph.select_outputs(proto.graph, outputs)
+        proto = subgraph.cut(proto, inputs, wanted, input_shapes, batch_size)
+        kept = {i.name for i in proto.graph.input}
+        input_shapes = {k: v for k, v in (input_shapes or {}).items() if k in kept}
     g = proto.graph
-    inputs, in_trees = _resolve_inputs(g, input_shapes, batch_size, input_structures or {})
+    infos, in_trees = _resolve_inputs(g, input_shapes, batch_size, input_structures or {})
     out_names = graph.select_outputs(g, outputs)
     nodes = graph.needed_nodes(g, out_names)
     _check_domains(nodes, opsets)
@@ -87,12 +95,12 @@ def import_model(
     with ctx, ir.Location.unknown():
         walker = _Walker(opsets, {o.domain: o.version for o in proto.opset_import})
         declared = {o.name: graph.model_dims(o) for o in g.output}
-        module = walker.emit(entry_func_name, inputs, in_trees, weights, nodes, out_names, declared)
+        module = walker.emit(entry_func_name, infos, in_trees, weights, nodes, out_names, declared)
         common.verify(module)
         return ImportedModel(
             module=module,
             entry=entry_func_name,
-            inputs=inputs,
+            inputs=infos,
             outputs=walker.output_infos,
             weights=walker.em.weights,
             structure=_structure(in_trees, walker.output_trees),

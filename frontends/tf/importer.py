@@ -34,7 +34,7 @@ from mlir.dialects import func
 
 from strata.context import ensure_dialects, make_context
 from strata.dialects.opdef import OpVerifyError, TensorSpec, spec_of_type, type_of_spec
-from strata.errors import ModelImportError, ModelLoadError
+from strata.errors import ModelImportError, ModelLoadError, StrataError
 from strata.frontends import common
 from strata.frontends.base import ImportedModel, InfoDim, TensorInfo
 from strata.frontends.common import ConvertError
@@ -135,6 +135,7 @@ def import_graph_def(
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     batch_size: int | None = None,
     outputs: Sequence[str] | None = None,
+    inputs: Sequence[str] | None = None,
     entry_func_name: str = "main",
     reorder_data_layout: str = "channel-first",
     remove_input_transpose: bool = False,
@@ -145,8 +146,10 @@ def import_graph_def(
 
     `input_shapes` (Placeholder name -> full shape) and `batch_size` (first dim) give static
     values to unknown dims (a known dim must be given as it is). `outputs`: the node outputs
-    to return (`name` or `name:k`) instead of the graph's sinks. With `context=None` a fresh
-    context is made; the caller owns it either way.
+    to return (`name` or `name:k`) instead of the graph's sinks. `inputs`: node outputs
+    (`name` / `name:k`) that become inputs, cutting the graph there (their dtype and shape
+    from `input_shapes`, the node's `_output_shapes` or the converters' own specs for them).
+    With `context=None` a fresh context is made; the caller owns it either way.
     """
     if reorder_data_layout not in LAYOUTS:
         raise ModelImportError(
@@ -155,7 +158,9 @@ def import_graph_def(
     graph = load_graph_def(source)
     walker = _Graph(graph)
     out_refs = walker.output_refs(outputs)
-    order = walker.order([r[0] for r in out_refs])
+    cuts = _cut_inputs(graph, walker, inputs or [], input_shapes or {}, batch_size)
+    walker.cuts = {ref: label for label, ref, _, _ in cuts}
+    order = walker.order([r[0] for r in out_refs if r not in walker.cuts])
     missing: dict[str, list[str]] = {}
     for n in order:
         if n.op != "Placeholder" and ops.lookup(n.op) is None:
@@ -172,6 +177,7 @@ def import_graph_def(
             remove_input_transpose=remove_input_transpose,
             remove_output_transpose=remove_output_transpose,
         )
+        emitter.cuts = cuts
         module = emitter.emit(entry_func_name, out_refs, walker)
         common.verify(module)
         return ImportedModel(
@@ -191,6 +197,106 @@ def parse_ref(ref: str) -> tuple[str, int]:
     return ref, 0
 
 
+# attributes that give a node's result dtype (the converters' own specs come first)
+_DTYPE_ATTRS = ("out_type", "output_type", "DstT", "Tout", "dtype", "T")
+_BOOL_RESULTS = frozenset(
+    {
+        "Equal",
+        "NotEqual",
+        "Less",
+        "LessEqual",
+        "Greater",
+        "GreaterEqual",
+        "IsNan",
+        "IsInf",
+        "IsFinite",
+        "LogicalAnd",
+        "LogicalOr",
+        "LogicalNot",
+    }
+)
+# (label, (node, k), dtype, dims or None for an unknown rank) of one cut input
+CutInput = tuple[str, tuple[str, int], Any, list[InfoDim] | None]
+
+
+def _cut_inputs(
+    graph: Any,
+    walker: _Graph,
+    inputs: Sequence[str],
+    input_shapes: Mapping[str, Sequence[int]],
+    batch_size: int | None,
+) -> list[CutInput]:
+    """The values `inputs` names, with their dtypes and TF-order dims: what the converters
+    make of the graph up to them (imported once for that, with the original inputs' shapes),
+    else the node's attributes (`_output_shapes`, its dtype attribute); `input_shapes` gives
+    the shape of a value neither gives one for."""
+    if not inputs:
+        return []
+    refs = [parse_ref(i) for i in inputs]
+    common.check_names("inputs", [r[0] for r in refs], list(walker.nodes), "nodes of the graph")
+    labels = [name if idx == 0 else f"{name}:{idx}" for name, idx in refs]
+    inferred = _inferred_specs(graph, labels, input_shapes, batch_size)
+    found: list[CutInput] = []
+    for given, label, (name, idx) in zip(inputs, labels, refs, strict=True):
+        n = walker.nodes[name]
+        spec = inferred.get(label)
+        dtype = spec.dtype if spec is not None else _attr_dtype(n, label)
+        dims: list[InfoDim] | None = list(spec.shape) if spec is not None else None
+        if dims is None and "_output_shapes" in n.attr:
+            shapes = n.attr["_output_shapes"].list.shape
+            if idx < len(shapes) and not shapes[idx].unknown_rank:
+                dims = [None if d.size < 0 else int(d.size) for d in shapes[idx].dim]
+        if dtype is None or (dims is None and given not in input_shapes):
+            raise ModelImportError(
+                f"input '{label}': neither the converters (the graph up to it does not import: "
+                f"{inferred.get('', '?')}) nor the node's attributes give its "
+                f"{'dtype' if dtype is None else 'shape'}"
+                + (
+                    ""
+                    if dtype is None
+                    else f"; give it with --input-shape {label}:D0xD1x... "
+                    f"(Python: input_shapes={{'{label}': [...]}})"
+                )
+            )
+        if given != label and given in input_shapes:
+            raise ModelImportError(f"give the input shape of '{given}' as '{label}'")
+        found.append((label, (name, idx), dtype, dims))
+    return found
+
+
+def _attr_dtype(n: Any, label: str) -> Any:
+    if n.op in _BOOL_RESULTS:
+        return np.dtype(np.bool_)
+    for a in _DTYPE_ATTRS:
+        if a in n.attr and n.attr[a].type:
+            try:
+                return numpy_dtype(int(n.attr[a].type), f"input '{label}'")
+            except ConvertError as e:
+                raise ModelImportError(str(e)) from None
+    return None
+
+
+def _inferred_specs(
+    graph: Any,
+    labels: Sequence[str],
+    input_shapes: Mapping[str, Sequence[int]],
+    batch_size: int | None,
+) -> dict[str, Any]:
+    """label -> TensorSpec (TF order) of the values `labels` as the converters make them (the graph
+    imported up to them, in a context of its own); {"": why} when that import fails."""
+    placeholders = {n.name for n in graph.node if n.op == "Placeholder"}
+    try:
+        m = import_graph_def(
+            graph,
+            input_shapes={k: v for k, v in input_shapes.items() if k in placeholders},
+            batch_size=batch_size,
+            outputs=list(labels),
+        )
+    except StrataError as e:
+        return {"": str(e)}
+    return {o.name: TensorSpec(o.dims, o.dtype) for o in m.outputs}
+
+
 class _Graph:
     """The GraphDef's nodes by name, its data edges and the order to import them in."""
 
@@ -201,6 +307,7 @@ class _Graph:
                 raise ModelImportError(f"two nodes are named '{n.name}'")
             self.nodes[n.name] = n
         self.position = {name: k for k, name in enumerate(self.nodes)}
+        self.cuts: dict[tuple[str, int], str] = {}  # cut value -> its input's label
 
     def data_inputs(self, n: Any) -> list[tuple[str, int]]:
         refs = []
@@ -261,8 +368,8 @@ class _Graph:
                     )
                 active.add(name)
                 stack.append((name, True))
-                for dep, _ in reversed(self.data_inputs(self.nodes[name])):
-                    if dep not in done:
+                for dep, k in reversed(self.data_inputs(self.nodes[name])):
+                    if dep not in done and (dep, k) not in self.cuts:
                         stack.append((dep, False))
         return out
 
@@ -294,6 +401,8 @@ class _Emitter:
         self.inputs: list[TensorInfo] = []
         self.outputs: list[TensorInfo] = []
         self.env: dict[str, list[Tensor | None]] = {}
+        self.cuts: list[CutInput] = []
+        self.cut_values: dict[tuple[str, int], Tensor] = {}
 
     # ---- the value table (registry.Values) -------------------------------------------------
     def constant(self, array: np.ndarray, name: str) -> ir.Value:
@@ -329,19 +438,22 @@ class _Emitter:
     def emit(self, name: str, out_refs: list[tuple[str, int]], graph: _Graph) -> ir.Module:
         placeholders = [n for n in self.order if n.op == "Placeholder"]
         placeholders.sort(key=lambda n: graph.position[n.name])
-        known_names = {n.name for n in placeholders}
-        unknown = sorted(set(self.input_shapes) - known_names)
+        # shapes may name any Placeholder (one the cut drops shaped the cut values) or cut
+        known_names = [n.name for n in graph.nodes.values() if n.op == "Placeholder"]
+        known_names += [c[0] for c in self.cuts]
+        unknown = sorted(set(self.input_shapes) - set(known_names))
         if unknown:
             raise ModelImportError(
                 f"input shape given for {', '.join(repr(u) for u in unknown)}, which is not an "
                 f"input; the inputs are {', '.join(repr(n) for n in sorted(known_names))}"
             )
         self.inputs = [self._input_info(n) for n in placeholders]
+        self.inputs += [self._resolve(label, dtype, dims) for label, _, dtype, dims in self.cuts]
         channel_first = self._channel_first_inputs()
         arg_types = []
-        for info, n in zip(self.inputs, placeholders, strict=True):
+        for info in self.inputs:
             dims = info.dims
-            if n.name in channel_first:
+            if info.name in channel_first:
                 dims = tuple(dims[p] for p in layout.NCHW)
             arg_types.append(type_of_spec(TensorSpec.of(dims, info.dtype)))
         if channel_first:
@@ -355,9 +467,16 @@ class _Emitter:
         with ir.InsertionPoint(module.body):
             f = func.FuncOp(name, (arg_types, []))
         block = f.add_entry_block()
-        for n, arg in zip(placeholders, block.arguments, strict=True):
-            perm = layout.NCHW if n.name in channel_first else None
-            self.env[n.name] = [Tensor(value=arg, perm=perm, name=n.name)]
+        sources = [n.name for n in placeholders] + [c[0] for c in self.cuts]
+        refs: list[tuple[str, int] | None] = [None] * len(placeholders)
+        refs += [c[1] for c in self.cuts]
+        for label, ref, arg in zip(sources, refs, block.arguments, strict=True):
+            perm = layout.NCHW if label in channel_first else None
+            t = Tensor(value=arg, perm=perm, name=label)
+            if ref is None:
+                self.env[label] = [t]
+            else:
+                self.cut_values[ref] = t
         with ir.InsertionPoint(block):
             for n in self.order:
                 if n.op != "Placeholder":
@@ -374,8 +493,8 @@ class _Emitter:
     def _channel_first_inputs(self) -> set[str]:
         """With remove_input_transpose: the 4-d inputs, which the caller then passes NCHW
         (held permuted from the start: a reader that needs NHWC gets a transpose)."""
-        if not self.remove_input_transpose:
-            return set()
+        if not self.remove_input_transpose or self.channel_last:
+            return set()  # channel-last: the interface is NHWC, the layout asked for
         return {i.name for i in self.inputs if len(i.shape) == 4}
 
     def _input_info(self, n: Any) -> TensorInfo:
@@ -383,34 +502,46 @@ class _Emitter:
             dtype = numpy_dtype(int(n.attr["dtype"].type), f"input '{n.name}'")
         except ConvertError as e:
             raise ModelImportError(str(e)) from None
-        given = self.input_shapes.get(n.name)
         shape = n.attr["shape"].shape if "shape" in n.attr else None
         if shape is None or shape.unknown_rank:
+            return self._resolve(n.name, dtype, None)
+        return self._resolve(
+            n.name, dtype, [None if d.size < 0 else int(d.size) for d in shape.dim]
+        )
+
+    def _resolve(self, name: str, dtype: Any, model_dims: Sequence[InfoDim] | None) -> TensorInfo:
+        """An input's info: the graph's dims (None: unknown rank) with `input_shapes` and
+        `batch_size` applied (the contract of `strata.frontends.formats`)."""
+        given = self.input_shapes.get(name)
+        if model_dims is None:
             if given is None:
                 raise ModelImportError(
-                    f"input '{n.name}' has an unknown rank: give its shape (input_shapes / "
+                    f"input '{name}' has an unknown rank: give its shape (input_shapes / "
                     "--input-shape)"
                 )
             dims: list[InfoDim] = list(given)
         else:
-            dims = [None if d.size < 0 else int(d.size) for d in shape.dim]
+            dims = list(model_dims)
         if given is not None and len(given) != len(dims):
             raise ModelImportError(
-                f"input shape {given} for '{n.name}' has rank {len(given)}; the input has "
+                f"input shape {list(given)} for '{name}' has rank {len(given)}; the input has "
                 f"rank {len(dims)} {_shown(dims)}"
             )
         for k, d in enumerate(dims):
-            want = given[k] if given is not None else (self.batch_size if k == 0 else None)
+            if given is not None:
+                want: int | None = int(given[k])
+            else:  # the batch size fixes a leading dim the graph leaves open
+                want = self.batch_size if k == 0 and d is None else None
             if want is None:
                 continue
             if want < 1:
-                raise ModelImportError(f"input '{n.name}' dim {k} must be positive, got {want}")
+                raise ModelImportError(f"input '{name}' dim {k} must be positive, got {want}")
             if d is not None and d != want:
                 raise ModelImportError(
-                    f"input '{n.name}' dim {k} is {d} in the graph, {want} was given {_shown(dims)}"
+                    f"input '{name}' dim {k} is {d} in the graph, {want} was given {_shown(dims)}"
                 )
             dims[k] = want
-        return TensorInfo(n.name, tuple(dims), dtype)
+        return TensorInfo(name, tuple(dims), dtype)
 
     def _results(self, out_refs: list[tuple[str, int]]) -> tuple[list[ir.Value], list[str]]:
         values: list[ir.Value] = []
@@ -429,6 +560,9 @@ class _Emitter:
         return values, names
 
     def _get(self, name: str, k: int, user: str) -> Tensor:
+        cut = self.cut_values.get((name, k))
+        if cut is not None:
+            return cut
         outs = self.env.get(name)
         if outs is None:
             raise ModelImportError(f"{user} reads node '{name}', which has no value")

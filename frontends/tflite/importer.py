@@ -31,6 +31,7 @@ from strata.errors import ModelImportError, UnsupportedOpError
 from strata.frontends import common
 from strata.frontends.base import ImportedModel, TensorInfo
 from strata.frontends.common import ConvertError
+from strata.frontends.formats import LAYOUTS
 from strata.frontends.tflite import loader, ops
 from strata.frontends.tflite.ops.registry import (
     TO_NCHW,
@@ -43,10 +44,13 @@ from strata.frontends.tflite.ops.registry import (
 )
 
 
-def unsupported_ops(graph: loader.Graph) -> dict[str, list[str]]:
-    """Builtin op (with version) -> the operators using it that no converter takes."""
+def unsupported_ops(graph: loader.Graph, needed: set[int] | None = None) -> dict[str, list[str]]:
+    """Builtin op (with version) -> the operators using it that no converter takes (of the
+    operators `needed`, by index; default all)."""
     missing: dict[str, list[str]] = {}
     for op in graph.operators:
+        if needed is not None and op.index not in needed:
+            continue
         if ops.lookup(op.op, op.version) is None:
             known = ops.TABLE.get(op.op)
             key = op.op if known is None else f"{op.op} version {op.version}"
@@ -61,24 +65,42 @@ def import_model(
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     batch_size: int | None = None,
     outputs: Sequence[str] | None = None,
+    inputs: Sequence[str] | None = None,
     entry_func_name: str = "main",
+    reorder_data_layout: str = "channel-first",
+    remove_input_transpose: bool = False,
+    remove_output_transpose: bool = False,
     context: ir.Context | None = None,
 ) -> ImportedModel:
     """Import a `.tflite` model (a path or the file's bytes).
 
     `input_shapes` (input tensor name -> full shape) and `batch_size` (first dim) give
     static values to the dims the model leaves open (a static dim must match). `outputs`: the
-    tensors to return, by name (default: the subgraph's outputs). With `context=None` a fresh
-    context is made; the caller owns it either way.
+    tensors to return, by name (default: the subgraph's outputs). `inputs`: tensors that
+    become inputs, cutting the graph there (their recorded dtype and shape; `input_shapes`
+    may name them). Layout (as the TF frontend's): `reorder_data_layout="channel-first"`
+    holds rank-4 conv / pool values NCHW between layers, `"channel-last"` restores NHWC
+    after each; `remove_input_transpose` declares rank-4 inputs NCHW,
+    `remove_output_transpose` returns rank-4 results held NCHW as they are (both only with
+    channel-first). With `context=None` a fresh context is made; the caller owns it either
+    way.
     """
+    if reorder_data_layout not in LAYOUTS:
+        raise ModelImportError(
+            f"reorder_data_layout '{reorder_data_layout}' is not one of {', '.join(LAYOUTS)}"
+        )
     graph = loader.read(source)
-    missing = unsupported_ops(graph)
+    walker = _Walker(graph, input_shapes or {}, batch_size, outputs)
+    walker.channel_last = reorder_data_layout == "channel-last"
+    walker.nchw_inputs = remove_input_transpose and not walker.channel_last
+    walker.nchw_outputs = remove_output_transpose and not walker.channel_last
+    walker.select(inputs or [])
+    missing = unsupported_ops(graph, walker.needed)
     if missing:
         raise UnsupportedOpError(missing)
     ctx = context if context is not None else make_context()
     ensure_dialects(ctx)
     with ctx, ir.Location.unknown():
-        walker = _Walker(graph, input_shapes or {}, batch_size, outputs)
         module = walker.emit(entry_func_name)
         common.verify(module)
         return ImportedModel(
@@ -111,6 +133,40 @@ class _Walker:
         # tensor index -> its value in each layout it has been needed in ("nhwc" is the
         # model's layout for every rank); dequantized copies under ("deq", layout)
         self.env: dict[int, dict[Any, ir.Value]] = {}
+        self.channel_last = False
+        self.nchw_inputs = False
+        self.nchw_outputs = False
+        self.results: list[int] = []
+        self.input_tensors: list[int] = list(graph.inputs)
+        self.needed: set[int] = {op.index for op in graph.operators}
+
+    def select(self, cuts: Sequence[str]) -> None:
+        """The result tensors, the input tensors (the graph inputs still read, then the cut
+        tensors) and the operators between them."""
+        self.results = self._result_tensors()
+        by_name = {t.name: t.index for t in self.tensors}
+        common.check_names("inputs", cuts, list(by_name), "tensors of the model")
+        cut = [by_name[c] for c in cuts]
+        consts = [by_name[c] for c in cuts if self.tensors[by_name[c]].data is not None]
+        if consts:
+            names = ", ".join(repr(self.tensors[t].name) for t in consts)
+            raise ModelImportError(f"inputs {names} are constant tensors (weights), not values")
+        producer = {o: op for op in self.graph.operators for o in op.outputs}
+        needed: set[int] = set()
+        read: set[int] = set()
+        stack = list(self.results)
+        while stack:
+            t = stack.pop()
+            if t in read:
+                continue
+            read.add(t)
+            if t in cut or t not in producer or producer[t].index in needed:
+                continue
+            needed.add(producer[t].index)
+            stack.extend(i for i in producer[t].inputs if i >= 0)
+        self.needed = needed
+        kept = [i for i in self.graph.inputs if i in read and i not in cut]
+        self.input_tensors = kept + cut
 
     # ---- the value table (registry.Values) -------------------------------------------------
     def is_nchw(self, t: int) -> bool:
@@ -172,33 +228,40 @@ class _Walker:
 
     # ---- the function ----------------------------------------------------------------------
     def emit(self, name: str) -> ir.Module:
-        names = {t.name for t in (self.tensors[i] for i in self.graph.inputs)}
+        # shapes may name any graph input (also one the cut drops) or cut tensor
+        names = {self.tensors[i].name for i in [*self.graph.inputs, *self.input_tensors]}
         unknown = sorted(set(self.input_shapes) - names)
         if unknown:
             raise ModelImportError(
                 f"input shape given for {', '.join(repr(u) for u in unknown)}, which is not an "
                 f"input; the inputs are {', '.join(repr(n) for n in sorted(names))}"
             )
-        for i in self.graph.inputs:
-            self.inputs.append(self._input_info(self.tensors[i]))
+        for i in self.input_tensors:
+            info = self._input_info(self.tensors[i])
+            if self.nchw_inputs and len(info.shape) == 4:
+                info = TensorInfo(info.name, tuple(info.shape[p] for p in TO_NCHW), info.dtype)
+            self.inputs.append(info)
         arg_types = [type_of_spec(TensorSpec.of(i.dims, i.dtype)) for i in self.inputs]
         module = ir.Module.create()
         with ir.InsertionPoint(module.body):
             f = func.FuncOp(name, (arg_types, []))
         block = f.add_entry_block()
-        for i, arg in zip(self.graph.inputs, block.arguments, strict=True):
-            self.env[i] = {"nhwc": arg}
-        results = self._result_tensors()
+        for i, arg, info in zip(self.input_tensors, block.arguments, self.inputs, strict=True):
+            nchw = self.nchw_inputs and len(info.shape) == 4
+            self.env[i] = {"nchw" if nchw else "nhwc": arg}
+        results = self.results
         with ir.InsertionPoint(block):
             for op in self.graph.operators:
-                self._operator(op)
+                if op.index in self.needed:
+                    self._operator(op)
             values = []
             for t in results:
                 if t not in self.env:
                     raise ModelImportError(
                         f"output '{self.tensors[t].name}' is not computed by any operator"
                     )
-                values.append(self.value(t, False, False))
+                keep = self.nchw_outputs and self.is_nchw(t)
+                values.append(self.env[t]["nchw"] if keep else self.value(t, False, False))
             func.ReturnOp(values)
         f.attributes["function_type"] = ir.TypeAttr.get(
             ir.FunctionType.get(arg_types, [v.type for v in values])
@@ -233,7 +296,10 @@ class _Walker:
                 f"{t.describe()}"
             )
         for k, d in enumerate(dims):
-            want = given[k] if given is not None else (self.batch_size if k == 0 else None)
+            if given is not None:
+                want: int | None = given[k]
+            else:  # the batch size fixes a leading dim the model leaves open
+                want = self.batch_size if k == 0 and d is None else None
             if want is None:
                 continue
             if want < 1:
@@ -270,6 +336,8 @@ class _Walker:
             layout, v = ("nchw", r.value) if isinstance(r, Nchw) else ("nhwc", r)
             self._check(node, k, v, layout)
             self.env[t] = {layout: v}
+            if self.channel_last and layout == "nchw":  # back to the model's NHWC at once
+                self.env[t] = {"nhwc": self.value(t, False, False)}
 
     def _fold(self, op: loader.Operator) -> bool:
         """DEQUANTIZE of a constant (float16 or int8 weights) makes a constant: the ops using

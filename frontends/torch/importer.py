@@ -59,6 +59,7 @@ def import_program(
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     batch_size: int | None = None,
     outputs: Sequence[str] | None = None,
+    inputs: Sequence[str] | None = None,
     entry_func_name: str = "main",
     context: ir.Context | None = None,
 ) -> ImportedModel:
@@ -67,8 +68,9 @@ def import_program(
     `input_shapes` (input name -> full shape) and `batch_size` (first dim) give static values
     to the symbolic (`torch.export.Dim`) dims of the inputs: one symbol gets one value, within
     the range torch.export recorded for it. `outputs`: the FX nodes whose values to return
-    (default: the program's outputs). With `context=None` a fresh context is made; the caller
-    owns it either way.
+    (default: the program's outputs). `inputs`: FX nodes that become inputs, cutting the
+    program there (their dtype and shape as torch.export recorded them). With
+    `context=None` a fresh context is made; the caller owns it either way.
     """
     program = load_program(source)
     try:
@@ -78,8 +80,12 @@ def import_program(
             f"torch.export's run_decompositions() failed: {type(e).__name__}: {e}"
         ) from None
     graph = program.graph_module.graph
+    walker = _Walker(program, input_shapes or {}, batch_size, outputs)
+    walker.select(inputs or [])
     missing: dict[str, list[str]] = {}
     for n in graph.nodes:
+        if n.name not in walker.needed:
+            continue
         if n.op == "call_function" and not _is_size_arithmetic(n) and n.target is not getitem:
             key = op_key(n)
             if ops.lookup(key) is None:
@@ -88,7 +94,6 @@ def import_program(
     ctx = context if context is not None else make_context()
     ensure_dialects(ctx)
     with ctx, ir.Location.unknown():
-        walker = _Walker(program, input_shapes or {}, batch_size, outputs)
         module = walker.emit(entry_func_name)
         common.verify(module)
         return ImportedModel(
@@ -167,6 +172,34 @@ class _Walker:
         self.env: dict[str, Any] = {}
         self.dropped: dict[str, str] = {}  # FX node name -> why it has no value
         self.weight_names: dict[str, str] = {}  # placeholder -> state_dict key ("fc.weight")
+        self.cuts: list[torch.fx.Node] = []
+        self.needed: set[str] = {n.name for n in program.graph_module.graph.nodes}
+
+    def select(self, cuts: Sequence[str]) -> None:
+        """The nodes the outputs need, not looking past the nodes `cuts` names (nor past
+        size computations, which emit nothing)."""
+        graph = self.program.graph_module.graph
+        by_name = {n.name: n for n in graph.nodes}
+        valid = [n.name for n in graph.nodes if n.op in ("placeholder", "call_function")]
+        common.check_names("inputs", cuts, valid, "FX nodes of the program")
+        self.cuts = [by_name[c] for c in cuts]
+        if not cuts:
+            return
+        out_node = next(n for n in graph.nodes if n.op == "output")
+        roots = [by_name[o] for o in self.selected if o in by_name] if self.selected else [out_node]
+        stop = set(cuts)
+        needed: set[str] = set()
+        stack = list(roots)
+        while stack:
+            n = stack.pop()
+            if n.name in needed:
+                continue
+            needed.add(n.name)
+            if n.name in stop or (n.op == "call_function" and _is_size_arithmetic(n)):
+                continue
+            stack.extend(n.all_input_nodes)
+        needed.add(out_node.name)
+        self.needed = needed
 
     # ---- the value table (registry.Values) -------------------------------------------------
     def value(self, node: torch.fx.Node, user: str) -> ir.Value:
@@ -191,12 +224,14 @@ class _Walker:
         specs = {s.arg.name: s for s in sig.input_specs if hasattr(s.arg, "name")}
         graph = self.program.graph_module.graph
         user_nodes: list[torch.fx.Node] = []
+        cut_names = {c.name for c in self.cuts}
         for n in graph.nodes:
             if n.op != "placeholder":
                 continue
             spec = specs.get(n.name)
             if spec is None or spec.kind == kinds.USER_INPUT:
-                user_nodes.append(n)
+                if n.name in self.needed and n.name not in cut_names:
+                    user_nodes.append(n)
                 continue
             if spec.kind in (kinds.PARAMETER, kinds.BUFFER, kinds.CONSTANT_TENSOR):
                 self.env[n.name] = _weight_array(self._state(spec.target, n.name), n.name)
@@ -205,12 +240,24 @@ class _Walker:
                 raise ModelImportError(
                     f"input '{n.name}' is a {spec.kind.name.lower()}, which Strata does not import"
                 )
-        unknown = sorted(set(self.input_shapes) - {n.name for n in user_nodes})
+        # shapes may name any user input (one the cut drops still pins its symbols) or cut
+        everyone = [
+            n
+            for n in graph.nodes
+            if n.op == "placeholder"
+            and (specs.get(n.name) is None or specs[n.name].kind == kinds.USER_INPUT)
+        ]
+        known = [n.name for n in everyone] + [c.name for c in self.cuts if c not in everyone]
+        unknown = sorted(set(self.input_shapes) - set(known))
         if unknown:
             raise ModelImportError(
                 f"input shape given for {', '.join(repr(u) for u in unknown)}, which is not an "
-                f"input; the inputs are {', '.join(repr(n.name) for n in user_nodes)}"
+                f"input; the inputs are {', '.join(repr(n) for n in known)}"
             )
+        for n in everyone:  # pins the symbols of the dropped inputs too
+            if n not in user_nodes and n.name not in cut_names and n.name in self.input_shapes:
+                self._input_info(n)
+        user_nodes += [c for c in self.cuts if c not in user_nodes]
         infos = [self._input_info(n) for n in user_nodes]
         for info in infos:  # a symbol pinned in one input is pinned in all
             dims = [
@@ -228,7 +275,7 @@ class _Walker:
         out_node = next(n for n in graph.nodes if n.op == "output")
         with ir.InsertionPoint(block):
             for n in graph.nodes:
-                if n.op == "call_function":
+                if n.op == "call_function" and n.name in self.needed and n.name not in cut_names:
                     self._node(n)
                 elif n.op == "get_attr":
                     self.env[n.name] = _weight_array(
@@ -259,7 +306,8 @@ class _Walker:
         val = n.meta.get("val")
         if not isinstance(val, torch.Tensor):
             raise ModelImportError(
-                f"input '{n.name}' is {type(val).__name__}; Strata imports tensor inputs only"
+                f"input '{n.name}' is {type(val).__name__} (torch.export recorded no tensor "
+                "for it); Strata imports tensor inputs only"
             )
         try:
             dtype = numpy_dtype(val.dtype, f"input '{n.name}'")
@@ -275,7 +323,10 @@ class _Walker:
                 f"rank {len(dims)} {_shown(dims)}"
             )
         for k, d in enumerate(dims):
-            want = given[k] if given is not None else (self.batch_size if k == 0 else None)
+            if given is not None:
+                want: int | None = given[k]
+            else:  # the batch size fixes a leading dim the program leaves open
+                want = self.batch_size if k == 0 and not isinstance(d, int) else None
             if want is None:
                 continue
             if isinstance(d, int):

@@ -541,10 +541,15 @@ def _import_options(
     entry_func_name: str | None,
     input_structures: Mapping[str, Spec] | None = None,
     layout: Mapping[str, Any] | None = None,
+    inputs: Sequence[str] | str | None = None,
 ) -> dict[str, Any]:
     if isinstance(outputs, str):
         outputs = [o for o in outputs.split(",") if o]
+    if isinstance(inputs, str):
+        inputs = [i for i in inputs.split(",") if i]
     extra: dict[str, Any] = {"input_structures": dict(input_structures)} if input_structures else {}
+    if inputs:  # only when set, so the cache keys of uncut models stay
+        extra["inputs"] = [str(i) for i in inputs]
     # the layout options only when set, so the cache keys of models without them stay
     extra.update({k: v for k, v in (layout or {}).items() if v})
     return {
@@ -559,7 +564,7 @@ def _import_options(
 def _layout_options(
     reorder: str | None, remove_input_transpose: bool, remove_output_transpose: bool
 ) -> dict[str, Any]:
-    """The TF frontend's layout options as import options (checked here, before compiling)."""
+    """The layout options as import options (checked here, before compiling)."""
     from strata.frontends.formats import LAYOUTS
 
     if reorder is not None and reorder not in LAYOUTS:
@@ -581,6 +586,7 @@ def compile(
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     batch_size: int | None = None,
     outputs: Sequence[str] | str | None = None,
+    inputs: Sequence[str] | str | None = None,
     entry_func_name: str | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     save_temps: str | os.PathLike[str] | None = None,
@@ -602,8 +608,12 @@ def compile(
     with `torch.export.export(module, example_inputs, dynamic_shapes=dynamic_shapes)`) or a
     `torch.export.ExportedProgram`. `framework` ("onnx", "torch", "tf", "mlir") overrides the
     format a file's extension (or first bytes) gives; see `strata.frontends.formats`.
-    `reorder_data_layout` ("channel-first" | "channel-last"), `remove_input_transpose`,
-    `remove_output_transpose`: how a TF model's NHWC tensors are laid out (docs/frontends/tf.md).
+    `outputs` / `inputs`: names of values to return / to take as inputs instead of the
+    graph's own (a sub-graph cut, HALO's -outputs / -inputs; a list or a comma-separated
+    string); `input_shapes` may name cut inputs too. `reorder_data_layout` ("channel-first" |
+    "channel-last"), `remove_input_transpose`, `remove_output_transpose`: the layout values
+    are held in inside the graph and whether the rank-4 inputs / outputs take / give it
+    instead of the model's own (every graph format; docs/interfaces.md "Import options").
     `weights`: a Caffe net's `.caffemodel` (a `.prototxt` path is the model); without it,
     NAME.caffemodel beside NAME.prototxt is used when it exists (docs/frontends/caffe.md).
 
@@ -646,6 +656,7 @@ def compile(
             input_shapes=input_shapes,
             batch_size=batch_size,
             outputs=outputs,
+            inputs=inputs,
             entry_func_name=entry_func_name,
             cache_dir=cache_dir,
             save_temps=save_temps,
@@ -672,6 +683,7 @@ def compile(
                 input_shapes=input_shapes,
                 batch_size=batch_size,
                 outputs=outputs,
+                inputs=inputs,
                 entry_func_name=entry_func_name,
                 cache_dir=cache_dir,
                 input_structures=input_structures,
@@ -697,6 +709,7 @@ def compile(
         entry_func_name,
         input_structures,
         _layout_options(reorder_data_layout, remove_input_transpose, remove_output_transpose),
+        inputs,
     )
     if framework is not None:
         from strata.frontends.formats import check_framework
@@ -830,6 +843,7 @@ def _compile_odla(
     reorder_data_layout: str | None = None,
     remove_input_transpose: bool = False,
     remove_output_transpose: bool = False,
+    inputs: Sequence[str] | str | None = None,
     weights: str | os.PathLike[str] | None = None,
     **options: Any,
 ) -> CompiledModel:
@@ -859,6 +873,7 @@ def _compile_odla(
         entry_func_name,
         input_structures,
         _layout_options(reorder_data_layout, remove_input_transpose, remove_output_transpose),
+        inputs,
     )
     if framework is not None:
         from strata.frontends.formats import check_framework

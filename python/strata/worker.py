@@ -270,6 +270,7 @@ def _import(request: dict[str, Any]) -> Any:
         input_shapes=imp.get("input_shapes"),
         batch_size=imp.get("batch_size"),
         outputs=imp.get("outputs"),
+        inputs=imp.get("inputs"),
         entry_func_name=imp.get("entry_func_name"),
         label=request.get("label"),
         input_structures=imp.get("input_structures"),

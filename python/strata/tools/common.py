@@ -298,3 +298,36 @@ def _report(prog: str, message: str) -> None:
     sys.stdout.flush()
     sys.stderr.write(f"{prog}: error: {message.rstrip()}\n")
     sys.stderr.flush()
+
+
+def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
+    """``name:1x3x224x224`` -> ("name", (1, 3, 224, 224)); a scalar is ``name:``."""
+    name, sep, dims = text.rpartition(":")
+    if not sep or not name:
+        raise DriverError(f"--input-shape '{text}': expected NAME:DIMS, e.g. input:1x3x224x224")
+    try:
+        shape = tuple(int(d) for d in dims.split("x")) if dims else ()
+    except ValueError:
+        raise DriverError(
+            f"--input-shape '{text}': dims must be integers separated by 'x', e.g. 1x3x224x224"
+        ) from None
+    if any(d <= 0 for d in shape):
+        raise DriverError(f"--input-shape '{text}': every dim must be positive")
+    return name, shape
+
+
+def input_shapes(texts: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    """Repeated ``--input-shape NAME:DIMS`` flags, each name at most once."""
+    shapes: dict[str, tuple[int, ...]] = {}
+    for text in texts:
+        name, shape = parse_input_shape(text)
+        if name in shapes:
+            raise DriverError(f"--input-shape given twice for input '{name}'")
+        shapes[name] = shape
+    return shapes
+
+
+def name_list(values: Sequence[str] | None) -> list[str] | None:
+    """Repeated ``--inputs`` / ``--outputs`` flags, each a name or a comma-separated list."""
+    names = [n.strip() for v in values or [] for n in v.split(",") if n.strip()]
+    return names or None

@@ -5,7 +5,8 @@
             [--input-shape name:1x3x224x224 ...]
             [--reorder-data-layout channel-first|channel-last]
             [--remove-input-transpose] [--remove-output-transpose]
-            [--batch-size N] [--outputs a,b] [--entry-func-name NAME] [--emit-data-as-c]
+            [--batch-size N] [--inputs a,b] [--outputs a,b] [--entry-func-name NAME]
+            [--emit-data-as-c]
             [--save-temps] [--emit mlir|llvm|obj|so] [--mcpu CPU]
             [--schedule default|tuned|tiled|none] [--tune-seconds S] [-v | -q]
             [--profile [--profile-inputs X.npz] [--profile-repeats N]]
@@ -44,7 +45,6 @@ strata.errors.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -96,26 +96,45 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME:DxDx..",
-        help="override an input's shape, e.g. input:1x3x224x224 (repeatable)",
+        help="an input's shape, e.g. input:1x3x224x224 (repeatable; also for --inputs values)",
     )
-    p.add_argument("--batch-size", type=int, help="override the first dim of every input")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help="the first dim of every input whose first dim the model leaves open",
+    )
     p.add_argument(
         "--reorder-data-layout",
         choices=LAYOUTS,
-        help="TF (NHWC) models: channel-first (default) keeps conv / pool results NCHW "
-        "between layers; channel-last restores NHWC after each",
+        help="the layout values are held in inside the graph (default channel-first: nn's "
+        "conv / pool layout); with the --remove-* flags, also the interface's",
     )
     p.add_argument(
         "--remove-input-transpose",
         action="store_true",
-        help="TF models: take 4-d image inputs NCHW (no transpose at the input)",
+        help="rank-4 inputs take the --reorder-data-layout layout instead of the model's own "
+        "(a TF / TFLite model's inputs become NCHW; --reorder-data-layout channel-last makes "
+        "an ONNX / PyTorch model's NHWC)",
     )
     p.add_argument(
         "--remove-output-transpose",
         action="store_true",
-        help="TF models: return 4-d results that are NCHW inside as NCHW",
+        help="rank-4 outputs give the --reorder-data-layout layout instead of the model's own",
     )
-    p.add_argument("--outputs", help="comma-separated names of the values to return")
+    p.add_argument(
+        "--outputs",
+        action="append",
+        metavar="A[,B]",
+        help="values to return instead of the graph's outputs (repeatable, or comma-separated)",
+    )
+    p.add_argument(
+        "--inputs",
+        action="append",
+        metavar="A[,B]",
+        help="values to take as inputs, cutting the graph there (HALO's -inputs; repeatable, "
+        "or comma-separated); --input-shape may name them",
+    )
     p.add_argument("--entry-func-name", help="name of the generated entry points")
     p.add_argument("--emit-data-as-c", action="store_true", help="weights as NAME_data.c")
     p.add_argument("--save-temps", action="store_true", help="keep each stage's IR")
@@ -195,18 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def parse_input_shape(text: str) -> tuple[str, list[int]]:
-    name, sep, dims = text.rpartition(":")
-    if not sep or not name or not re.fullmatch(r"\d+(x\d+)*", dims):
-        raise StrataError(f"bad --input-shape '{text}': expected NAME:DxDx... e.g. x:1x3x224x224")
-    return name, [int(d) for d in dims.split("x")]
-
-
 def run(args: argparse.Namespace) -> None:
     from strata.api import _import_options, _layout_options, check_target
     from strata.progress import Progress
     from strata.targets.cpu.compiler import check_name
     from strata.targets.cpu.machine import describe as describe_machine
+    from strata.tools.common import input_shapes, name_list
     from strata.worker import run_isolated
 
     check_target(args.target)
@@ -224,12 +237,17 @@ def run(args: argparse.Namespace) -> None:
     target_cpu = describe_machine(args.mcpu)  # rejects names LLVM does not know
     if args.verbose:
         print(f"target CPU: {target_cpu.summary()}", file=sys.stderr)
-    shapes = dict(parse_input_shape(s) for s in args.input_shape)
+    shapes = input_shapes(args.input_shape)
     layout = _layout_options(
         args.reorder_data_layout, args.remove_input_transpose, args.remove_output_transpose
     )
     imp = _import_options(
-        shapes, args.batch_size, args.outputs, args.entry_func_name, layout=layout
+        shapes,
+        args.batch_size,
+        name_list(args.outputs),
+        args.entry_func_name,
+        layout=layout,
+        inputs=name_list(args.inputs),
     )
     from strata.frontends.formats import weights_file
 

@@ -1,18 +1,18 @@
 """``strata-translate``: translations into and out of MLIR.
 
     strata-translate --import-onnx MODEL [-o OUT] [--input-shape NAME:1x3x224x224 ...]
-                     [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
+                     [--batch-size N] [--inputs a,b] [--outputs a,b] [--entry-func-name NAME]
     strata-translate --import-torch MODEL.pt2 [-o OUT] [--input-shape NAME:DIMS ...]
-                     [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
+                     [--batch-size N] [--inputs a,b] [--outputs a,b] [--entry-func-name NAME]
     strata-translate --import-tf MODEL.pb [-o OUT] [--input-shape NAME:DIMS ...]
-                     [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
-                     [--reorder-data-layout channel-first|channel-last]
-                     [--remove-input-transpose] [--remove-output-transpose]
+                     [--batch-size N] [--inputs a,b] [--outputs a,b] [--entry-func-name NAME]
     strata-translate --import-tflite MODEL.tflite [-o OUT] [--input-shape NAME:DIMS ...]
-                     [--batch-size N] [--outputs a,b] [--entry-func-name NAME]
+                     [--batch-size N] [--inputs a,b] [--outputs a,b] [--entry-func-name NAME]
     strata-translate --import-caffe NET.prototxt [--weights NET.caffemodel] [-o OUT]
-                     [--input-shape NAME:DIMS ...] [--batch-size N] [--outputs a,b]
-                     [--entry-func-name NAME]
+                     [--input-shape NAME:DIMS ...] [--batch-size N] [--inputs a,b]
+                     [--outputs a,b] [--entry-func-name NAME]
+    (each --import-* also takes [--reorder-data-layout channel-first|channel-last]
+     [--remove-input-transpose] [--remove-output-transpose])
     strata-translate --mlir-to-llvmir FILE [-o OUT]
     strata-translate --odla-to-cpp FILE [-o OUT/NAME.cc] [--entry-func-name NAME]
 
@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from mlir import ir
 from mlir.dialects import llvm
@@ -55,13 +56,16 @@ from strata.tools.common import (
     DriverError,
     add_print_arguments,
     diagnostics_to,
+    input_shapes,
     module_asm,
+    name_list,
     parse_module,
     read_bytes,
     read_text,
     run_main,
     write_output,
 )
+from strata.tools.common import parse_input_shape as parse_input_shape  # re-exported
 
 PROG = "strata-translate"
 
@@ -115,8 +119,25 @@ def build_parser() -> ArgumentParser:
         metavar="NAME:DIMS",
         help="static shape of a graph input, e.g. input:1x3x224x224 (repeatable)",
     )
-    g.add_argument("--batch-size", type=int, metavar="N", help="first dim of every graph input")
-    g.add_argument("--outputs", metavar="A,B", help="comma-separated values to return")
+    g.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help="the first dim of every input whose first dim the model leaves open",
+    )
+    g.add_argument(
+        "--outputs",
+        action="append",
+        metavar="A[,B]",
+        help="values to return instead of the graph's outputs (repeatable, or comma-separated)",
+    )
+    g.add_argument(
+        "--inputs",
+        action="append",
+        metavar="A[,B]",
+        help="values to take as inputs, cutting the graph there (HALO's -inputs; repeatable, "
+        "or comma-separated); --input-shape may name them",
+    )
     g.add_argument(
         "--entry-func-name",
         metavar="NAME",
@@ -135,53 +156,55 @@ def build_parser() -> ArgumentParser:
     g.add_argument(
         "--reorder-data-layout",
         choices=LAYOUTS,
-        help="--import-tf: channel-first (default) keeps conv / pool results NCHW between "
-        "layers; channel-last restores NHWC after each",
+        help="the layout values are held in inside the graph (default channel-first: nn's "
+        "conv / pool layout); with the --remove-* flags, also the interface's",
     )
     g.add_argument(
         "--remove-input-transpose",
         action="store_true",
-        help="--import-tf: take 4-d image inputs NCHW",
+        help="rank-4 inputs take the --reorder-data-layout layout instead of the model's own "
+        "(a TF / TFLite model's inputs become NCHW; --reorder-data-layout channel-last makes "
+        "an ONNX / PyTorch model's NHWC)",
     )
     g.add_argument(
         "--remove-output-transpose",
         action="store_true",
-        help="--import-tf: return 4-d results that are NCHW inside as NCHW",
+        help="rank-4 outputs give the --reorder-data-layout layout instead of the model's own",
     )
     add_print_arguments(p)
     return p
-
-
-def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
-    """``name:1x3x224x224`` -> ("name", (1, 3, 224, 224)); a scalar is ``name:``."""
-    name, sep, dims = text.rpartition(":")
-    if not sep or not name:
-        raise DriverError(f"--input-shape '{text}': expected NAME:DIMS, e.g. input:1x3x224x224")
-    try:
-        shape = tuple(int(d) for d in dims.split("x")) if dims else ()
-    except ValueError:
-        raise DriverError(
-            f"--input-shape '{text}': dims must be integers separated by 'x', e.g. 1x3x224x224"
-        ) from None
-    if any(d <= 0 for d in shape):
-        raise DriverError(f"--input-shape '{text}': every dim must be positive")
-    return name, shape
 
 
 def _import_options(
     args: argparse.Namespace,
 ) -> tuple[dict[str, tuple[int, ...]], int | None, list[str] | None]:
     """--input-shape, --batch-size and --outputs, checked."""
-    shapes: dict[str, tuple[int, ...]] = {}
-    for text in args.input_shape:
-        name, shape = parse_input_shape(text)
-        if name in shapes:
-            raise DriverError(f"--input-shape given twice for input '{name}'")
-        shapes[name] = shape
+    shapes = input_shapes(args.input_shape)
     if args.batch_size is not None and args.batch_size <= 0:
         raise DriverError(f"--batch-size must be positive, got {args.batch_size}")
-    outputs = [o.strip() for o in args.outputs.split(",") if o.strip()] if args.outputs else None
-    return shapes, args.batch_size, outputs
+    return shapes, args.batch_size, name_list(args.outputs)
+
+
+def _cut_and_layout(args: argparse.Namespace, tf_style: bool) -> dict[str, Any]:
+    """--inputs and the layout flags as import options (the TF / TFLite importers take the
+    layout themselves; for ONNX / torch it is `strata.frontends.layout.apply`)."""
+    out: dict[str, Any] = {"inputs": name_list(args.inputs)}
+    if tf_style:
+        out["reorder_data_layout"] = args.reorder_data_layout or "channel-first"
+        out["remove_input_transpose"] = args.remove_input_transpose
+        out["remove_output_transpose"] = args.remove_output_transpose
+    return out
+
+
+def _channel_first_layout(args: argparse.Namespace, imported: Any) -> Any:
+    from strata.frontends import layout
+
+    return layout.apply(
+        imported,
+        args.reorder_data_layout,
+        args.remove_input_transpose,
+        args.remove_output_transpose,
+    )
 
 
 def import_onnx(args: argparse.Namespace) -> str:
@@ -198,7 +221,9 @@ def import_onnx(args: argparse.Namespace) -> str:
         outputs=outputs,
         entry_func_name=args.entry_func_name or "main",
         context=ctx,
+        **_cut_and_layout(args, False),
     )
+    imported = _channel_first_layout(args, imported)
     with ctx:
         # `imported` keeps the weight arrays behind the dense_resource blobs alive while printing.
         return module_asm(imported.module.operation, args, "-")
@@ -219,7 +244,9 @@ def import_torch(args: argparse.Namespace) -> str:
         outputs=outputs,
         entry_func_name=args.entry_func_name or "main",
         context=ctx,
+        **_cut_and_layout(args, False),
     )
+    imported = _channel_first_layout(args, imported)
     with ctx:
         return module_asm(imported.module.operation, args, "-")
 
@@ -240,10 +267,8 @@ def import_tf(args: argparse.Namespace) -> str:
         batch_size=batch_size,
         outputs=outputs,
         entry_func_name=args.entry_func_name or "main",
-        reorder_data_layout=args.reorder_data_layout or "channel-first",
-        remove_input_transpose=args.remove_input_transpose,
-        remove_output_transpose=args.remove_output_transpose,
         context=ctx,
+        **_cut_and_layout(args, True),
     )
     with ctx:
         return module_asm(imported.module.operation, args, "-")
@@ -263,6 +288,7 @@ def import_tflite(args: argparse.Namespace) -> str:
         outputs=outputs,
         entry_func_name=args.entry_func_name or "main",
         context=ctx,
+        **_cut_and_layout(args, True),
     )
     with ctx:
         return module_asm(imported.module.operation, args, "-")
@@ -285,7 +311,9 @@ def import_caffe(args: argparse.Namespace) -> str:
         outputs=outputs,
         entry_func_name=args.entry_func_name or "main",
         context=ctx,
+        **_cut_and_layout(args, False),
     )
+    imported = _channel_first_layout(args, imported)
     with ctx:
         return module_asm(imported.module.operation, args, "-")
 
@@ -300,8 +328,10 @@ def _check_layout_flags(args: argparse.Namespace) -> None:
         )
         if v
     ]
-    if given and not args.import_tf:
-        raise DriverError(f"{', '.join(given)}: layout flags are for --import-tf (NHWC graphs)")
+    if args.inputs:
+        given.append("--inputs")
+    if given and (args.odla_to_cpp or args.mlir_to_llvmir):
+        raise DriverError(f"{', '.join(given)}: model import flags (--import-*)")
     if args.weights is not None and not args.import_caffe:
         raise DriverError("--weights is for --import-caffe (a Caffe net's .caffemodel)")
 

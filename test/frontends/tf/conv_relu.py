@@ -3,9 +3,12 @@
 # OIHW constant, the conv result stays channel-first through bias add and relu (one transpose,
 # at the input), the mean over H, W reduces the channel-first axes 2, 3; the sink is the
 # output; node names become locations. --remove-input-transpose takes the image NCHW.
+# --inputs relu cuts there: relu's value (its type from the converters) is the only input.
 # RUN: strata-translate --import-tf %S/Inputs/conv_relu.pbtxt --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s
 # RUN: strata-translate --import-tf %S/Inputs/conv_relu.pbtxt --remove-input-transpose --batch-size 2 | FileCheck %s --check-prefix=NCHW
 # RUN: strata-translate --import-tf %S/Inputs/conv_relu.pbtxt --outputs relu --reorder-data-layout channel-last | FileCheck %s --check-prefix=LAST
+# RUN: strata-translate --import-tf %S/Inputs/conv_relu.pbtxt --inputs relu | FileCheck %s --check-prefix=CUT
+# RUN: not strata-translate --import-tf %S/Inputs/conv_relu.pbtxt --inputs rleu 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 # RUN: not strata-translate --import-tf %S/Inputs/missing.pbtxt 2>&1 | FileCheck %s --check-prefix=MISSING
 
 # CHECK-LABEL: func.func @main
@@ -28,5 +31,10 @@
 # LAST:          -> (tensor<?x4x4x3xf32> {nn.name = "relu"})
 # LAST:          "nn.conv"
 # LAST-NEXT:     "nn.transpose"{{.*}}perm = array<i64: 0, 2, 3, 1>
+
+# CUT:           func.func @main(%[[R:[^:]*]]: tensor<?x4x4x3xf32> {nn.name = "relu"}) -> (tensor<?x3xf32> {nn.name = "Identity"})
+# CUT-NEXT:      "nn.reduce_mean"(%[[R]]) {axes = array<i64: 1, 2>
+
+# UNKNOWN: strata-translate: error: inputs: 'rleu' (nearest: 'relu') not among the nodes of the graph
 
 # MISSING: strata-translate: error: model file '{{.*}}missing.pbtxt' does not exist or is not a file

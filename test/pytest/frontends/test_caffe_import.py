@@ -341,3 +341,30 @@ def test_schema_cache_is_rebuilt_when_damaged() -> None:
         assert path.read_bytes() != b"not a descriptor set"
     finally:
         schema._pool.cache_clear()
+
+
+def test_cut_and_layout(tmp_path: Path) -> None:
+    """inputs= cuts the net at a blob (its shape worked out from the layers before it) and
+    the layout options give a channel-first net an NHWC interface (the import contract of
+    every graph format, strata.frontends.formats)."""
+    twin = lenet()
+    proto, model = twin.write(tmp_path)
+    x = np.random.default_rng(3).standard_normal((2, 1, 16, 16)).astype(np.float32)
+    pool1, conv2, prob = run_onnx(twin, ["pool1", "conv2", "prob"], {"data": x})
+    cut = strata.compile(proto, weights=model, inputs=["pool1"], outputs=["prob"])
+    assert [i.name for i in cut.inputs] == ["pool1"] and cut.inputs[0].shape == (2, 4, 6, 6)
+    (got,) = cut.run({"pool1": pool1})
+    np.testing.assert_allclose(got, prob, rtol=RTOL, atol=ATOL)
+    nhwc = strata.compile(
+        proto,
+        weights=model,
+        outputs=["conv2"],
+        reorder_data_layout="channel-last",
+        remove_input_transpose=True,
+        remove_output_transpose=True,
+    )
+    assert nhwc.inputs[0].shape == (2, 16, 16, 1)
+    (got,) = nhwc.run({"data": x.transpose(0, 2, 3, 1)})
+    np.testing.assert_allclose(got, conv2.transpose(0, 2, 3, 1), rtol=RTOL, atol=ATOL)
+    with pytest.raises(ModelImportError, match=r"'pool9' \(nearest: 'pool1'"):
+        import_net(proto, model, inputs=["pool9"])

@@ -339,6 +339,50 @@ def test_layout_options_compile() -> None:
         strata.compile(graph, reorder_data_layout="nchw")
 
 
+def _two_convs() -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """conv -> relu (node 'mid') -> conv + 1: the whole and its second half."""
+    w1, w2 = _rand(3, 3, 3, 4, seed=1), _rand(3, 3, 4, 5, seed=2)
+
+    def tail(m: Any) -> Any:
+        return tf.nn.conv2d(m, w2, 1, "SAME") + 1.0
+
+    def fn(x: Any) -> Any:
+        return tail(tf.identity(tf.nn.relu(tf.nn.conv2d(x, w1, 1, "SAME")), name="mid"))
+
+    return fn, tail
+
+
+def test_cut_at_a_middle_node() -> None:
+    fn, tail = _two_convs()
+    graph = freeze(fn, [tf.TensorSpec((None, 8, 8, 3))])
+    # the dtype and shape of 'mid' come from the converters (the frozen graph records none)
+    compiled = strata.compile(graph, inputs=["mid"], batch_size=2)
+    assert [(i.name, i.shape) for i in compiled.inputs] == [("mid", (2, 8, 8, 4))]
+    mid = np.maximum(_rand(2, 8, 8, 4, seed=3), 0)
+    (got,) = compiled.run([mid])
+    np.testing.assert_allclose(got, tail(mid).numpy(), rtol=RTOL, atol=ATOL)
+    # the cut value takes the layout options like any input
+    m = import_graph_def(graph, inputs=["mid:0"], batch_size=2, remove_input_transpose=True)
+    assert m.inputs[0].shape == (2, 4, 8, 8)
+    with pytest.raises(ModelImportError, match=r"'mdi' \(nearest: 'mid'\) not among the nodes"):
+        import_graph_def(graph, inputs=["mdi"])
+
+
+def test_cut_past_an_unsupported_op_needs_its_shape() -> None:
+    """Lgamma has no converter: the graph up to the cut does not import, so the cut value's
+    shape must be given (its dtype comes from the node's T attribute)."""
+
+    def fn(x: Any) -> Any:
+        return tf.nn.relu(tf.identity(tf.math.lgamma(x), name="lg")) * 2.0
+
+    graph = freeze(fn, [tf.TensorSpec((2, 3))])
+    with pytest.raises(ModelImportError, match=r"(?s)input .lg.: .*give it with --input-shape lg:"):
+        import_graph_def(graph, inputs=["lg"])
+    compiled = strata.compile(graph, inputs=["lg"], input_shapes={"lg": [2, 3]})
+    v = _rand(2, 3, seed=4)
+    np.testing.assert_allclose(compiled.run([v])[0], np.maximum(v, 0) * 2, rtol=RTOL)
+
+
 # ---- files, options and errors ---------------------------------------------------------------
 def _small_graph() -> Any:
     return freeze(lambda x: tf.nn.relu(x) * 2.0, [tf.TensorSpec((2, 3))])
@@ -360,8 +404,8 @@ def test_files_and_detection(tmp_path: Path) -> None:
         (got,) = strata.compile(str(path)).run([x])
         np.testing.assert_allclose(got, np.maximum(x, 0) * 2, rtol=RTOL)
     assert import_file(other, "tf").outputs[0].name == "Identity"
-    with pytest.raises(ModelImportError, match="layout options apply to TensorFlow"):
-        import_file(other, "onnx", remove_input_transpose=True)
+    with pytest.raises(ModelImportError, match="not one of channel-first, channel-last"):
+        import_file(other, "tf", reorder_data_layout="nhwc")
 
 
 class _Net(tf.Module):
@@ -476,12 +520,12 @@ def test_stratac_and_translate(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert '"nn.relu"' in r.stdout
     r = subprocess.run(
-        [bin_dir / "strata-translate", "--import-onnx", pb, "--remove-input-transpose"],
+        [bin_dir / "strata-translate", "--mlir-to-llvmir", pb, "--remove-input-transpose"],
         capture_output=True,
         text=True,
         check=False,
     )
-    assert r.returncode == 1 and "layout flags are for --import-tf" in r.stderr
+    assert r.returncode == 1 and "model import flags (--import-*)" in r.stderr
 
 
 def test_import_strata_does_not_import_tensorflow(tmp_path: Path) -> None:

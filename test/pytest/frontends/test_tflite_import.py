@@ -157,6 +157,71 @@ def test_layout_transposes(models: dict[str, Path]) -> None:
     assert text.count('"nn.conv"') == 3
 
 
+@pytest.fixture(scope="module")
+def conv_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Only the conv chain (the cut and layout tests need no other model)."""
+    return _build(tmp_path_factory.mktemp("tflite-conv"), ["conv"])["conv"]
+
+
+def _litert_tensors(data: bytes, xs: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Every tensor of one LiteRT run (XNNPACK off, so that intermediates are kept)."""
+    from ai_edge_litert import interpreter as litert
+
+    it = litert.Interpreter(
+        model_content=data,
+        experimental_preserve_all_tensors=True,
+        experimental_op_resolver_type=litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+    )
+    it.allocate_tensors()
+    for d, x in zip(it.get_input_details(), xs, strict=True):
+        it.set_tensor(d["index"], x)
+    it.invoke()
+    out = {}
+    for d in it.get_tensor_details():
+        try:
+            out[d["name"]] = np.array(it.get_tensor(d["index"]))
+        except ValueError:  # a tensor LiteRT has no data for
+            continue
+    return out
+
+
+def test_cut_at_a_middle_tensor(conv_model: Path) -> None:
+    """The depthwise conv's result as the input: compare with LiteRT's own run, fed the value
+    LiteRT computed for that tensor."""
+    data = conv_model.read_bytes()
+    from strata.frontends.tflite import loader
+
+    graph = loader.read(conv_model)
+    mid = graph.tensors[graph.operators[1].outputs[0]].name  # DEPTHWISE_CONV_2D's result
+    compiled = strata.compile(conv_model, inputs=[mid])
+    assert [(i.name, i.shape) for i in compiled.inputs] == [(mid, (1, 3, 3, 12))]
+    xs = tm.random_inputs(data)
+    tensors = _litert_tensors(data, xs)
+    (got,) = compiled.run([tensors[mid]])
+    (want,) = tm.run_litert(data, xs, "optimized")
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+    with pytest.raises(ModelImportError, match="not among the tensors of the model"):
+        import_model(conv_model, inputs=[mid + "x"])
+
+
+def test_layout_options(conv_model: Path) -> None:
+    """As TF's: NCHW in and out with the remove flags; channel-last restores NHWC after
+    each conv."""
+    data = conv_model.read_bytes()
+    xs = tm.random_inputs(data)
+    (want,) = tm.run_litert(data, xs)
+    nchw = strata.compile(conv_model, remove_input_transpose=True, remove_output_transpose=True)
+    assert nchw.inputs[0].shape == (1, 4, 9, 9) and nchw.outputs[0].shape == (1, 4, 3, 3)
+    (got,) = nchw.run([xs[0].transpose(0, 3, 1, 2).copy()])
+    np.testing.assert_allclose(got, want.transpose(0, 3, 1, 2), rtol=RTOL, atol=ATOL)
+    m = import_model(conv_model, remove_input_transpose=True, remove_output_transpose=True)
+    assert '"nn.transpose"' not in str(m.module)
+    last = import_model(conv_model, reorder_data_layout="channel-last")
+    assert str(last.module).count('"nn.transpose"') == 6  # a pair around each of 3 convs
+    (got,) = strata.compile(conv_model, reorder_data_layout="channel-last").run(xs)
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+
+
 def test_detect(models: dict[str, Path], tmp_path: Path) -> None:
     assert detect(models["conv"]) == "tflite"
     bare = tmp_path / "model.bin"
@@ -186,12 +251,15 @@ def test_bad_inputs(models: dict[str, Path], tmp_path: Path) -> None:
         import_model(models["conv"].read_bytes()[:1000])  # truncated
     with pytest.raises(ModelLoadError, match="does not exist"):
         import_model(tmp_path / "missing.tflite")
-    with pytest.raises(ModelImportError, match="dim 0 is 1 in the model, 2 was given"):
-        import_model(models["conv"], batch_size=2)
-    with pytest.raises(ModelImportError, match="not an input"):
-        import_model(models["conv"], input_shapes={"nope": [1]})
+    # the batch size fixes open leading dims only (this model's is 1); a given shape must
+    # keep a static dim
+    assert import_model(models["conv"], batch_size=2).inputs[0].shape == (1, 9, 9, 4)
     m = import_model(models["conv"])
     name = m.inputs[0].name
+    with pytest.raises(ModelImportError, match="dim 0 is 1 in the model, 2 was given"):
+        import_model(models["conv"], input_shapes={name: [2, 9, 9, 4]})
+    with pytest.raises(ModelImportError, match="not an input"):
+        import_model(models["conv"], input_shapes={"nope": [1]})
     assert import_model(models["conv"], input_shapes={name: [1, 9, 9, 4]}).inputs[0].shape == (
         1,
         9,

@@ -533,3 +533,38 @@ def test_import_strata_does_not_import_torch() -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "False"
+
+
+# ---- sub-graph cuts and layouts (the contract: strata.frontends.formats) ---------------------
+def test_torch_cut_and_layout(tmp_path: Path) -> None:
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.c1 = nn.Conv2d(3, 4, 3, padding=1)
+            self.c2 = nn.Conv2d(4, 5, 3, padding=1)
+
+        def forward(self, x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
+            return self.c2(torch.relu(self.c1(x))) * s.sum()
+
+    torch.manual_seed(0)
+    net = Net().eval()
+    x, s = torch.randn(2, 3, 8, 8), torch.randn(3)
+    program = torch.export.export(net, (x, s))
+    path = tmp_path / "net.pt2"
+    torch.export.save(program, str(path))
+    compiled = strata.compile(
+        str(path),
+        inputs=["relu"],
+        reorder_data_layout="channel-last",
+        remove_input_transpose=True,
+        remove_output_transpose=True,
+        cache_dir=tmp_path / "c",
+    )
+    assert [(i.name, i.shape) for i in compiled.inputs] == [("s", (3,)), ("relu", (2, 8, 8, 4))]
+    with torch.no_grad():
+        mid = torch.relu(net.c1(x))
+        want = (net.c2(mid) * s.sum()).numpy()
+    (got,) = compiled.run([s.numpy(), mid.numpy().transpose((0, 2, 3, 1)).copy()])
+    np.testing.assert_allclose(got, want.transpose((0, 2, 3, 1)), rtol=RTOL, atol=ATOL)
+    with pytest.raises(ModelImportError, match=r"'rleu' \(nearest: 'relu'\)"):
+        import_file(path, inputs=["rleu"])
