@@ -25,11 +25,18 @@
 //
 // Errors: as libodla_ref. An op call with invalid arguments (or one oneDNN refuses) returns
 // NULL and records the message; executing a computation holding it fails.
+//
+// Interpret mode (ODLA_EXECUTION_MODE = ODLA_INTERPRET), as in libodla_ref: an op call creates
+// its primitive, executes it at once on the computation's stream into a 64-byte aligned
+// buffer the result value owns, and keeps no node (the primitive goes when the call
+// returns; oneDNN's primitive cache keeps it for the next call of the same shapes);
+// odla_ReleaseValue frees the buffer.
 
 #include "odla.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -170,10 +177,14 @@ using Kernel = std::function<void(const Exec&)>;  // throws on failure
 struct _odla_value {
   odla_value_type type;
   std::string id;
-  enum Kind { ARGUMENT, CONSTANT, OP } kind;
+  enum Kind { ARGUMENT, CONSTANT, OP, VALUE } kind;  // VALUE: odla_CreateValue
   const void* data = nullptr;  // constants
   size_t index = 0;
   _odla_computation* comp = nullptr;
+  // interpret mode: the value's data (op results and odla_CreateValue), counted bytes
+  std::unique_ptr<Buffer> owned;
+  size_t owned_bytes = 0;
+  bool has_data = false, released = false;
   Dims dims() const { return dims_of(type.shape); }
   size_t nbytes() const { return static_cast<size_t>(numel(dims())) * elem_size(type.element_type); }
 };
@@ -191,19 +202,48 @@ struct _odla_computation {
   std::vector<size_t> outputs;
   std::unordered_map<std::string, size_t> arguments;
   std::string error;
+  bool interpret = false;                 // ODLA_EXECUTION_MODE
+  bool int_ids = false;                   // ODLA_VALUE_ID_AS_INT
+  std::unique_ptr<dnnl::stream> stream;  // interpret mode: the ops' stream
+  ~_odla_computation();
 };
 
 struct _odla_context {
   std::unordered_map<std::string, const void*> arguments;
   std::unordered_map<std::string, void*> outputs;
+  bool int_ids = false;
 };
 
 namespace {
 
 thread_local _odla_computation* g_active = nullptr;
+thread_local odla_memory_stats g_mem{0, 0};  // interpret-mode value bytes of this thread
 
-std::string id_str(const odla_value_id id) {
-  return id ? std::string(reinterpret_cast<const char*>(id)) : std::string();
+// A value id as the key it is looked up by: its text, or "#N" for the integer id N.
+std::string id_key(const odla_value_id id, bool as_int) {
+  if (!id) return std::string();
+  if (as_int) return "#" + std::to_string(reinterpret_cast<uintptr_t>(id));
+  return std::string(reinterpret_cast<const char*>(id));
+}
+
+std::string id_str(const odla_value_id id) { return id_key(id, g_active && g_active->int_ids); }
+
+void* allocate(_odla_value* v) {
+  size_t n = v->nbytes();
+  v->owned = std::make_unique<Buffer>(std::max<size_t>(n, 1));
+  v->owned_bytes = n;
+  g_mem.current += n;
+  g_mem.peak = std::max(g_mem.peak, g_mem.current);
+  return v->owned->data;
+}
+
+void* value_buffer(_odla_value* v) { return v->owned->data; }
+
+void release(_odla_value* v) {
+  if (!v->owned) return;
+  v->owned.reset();
+  g_mem.current -= std::min(g_mem.current, v->owned_bytes);
+  v->owned_bytes = 0;
 }
 
 odla_value fail(const std::string& what, const odla_value_id id) {
@@ -231,8 +271,54 @@ bool usable(std::initializer_list<odla_value> vals) {
   return true;
 }
 
+odla_value fail(const std::string& what, const odla_value_id id);
+
+// Interpret mode: the data an operand holds now, or null with `why` set.
+const void* interpret_data(odla_value v, std::string* why) {
+  if (v->released) *why = "operand '" + v->id + "' was released (odla_ReleaseValue)";
+  else if (v->kind == _odla_value::CONSTANT) return v->data;
+  else if (!v->has_data) *why = "operand '" + v->id + "' has no data (odla_SetValueData)";
+  else return value_buffer(v);
+  return nullptr;
+}
+
+// Interpret mode: executes the kernel now into the result's own buffer.
+odla_value run_now(odla_value_type type, const std::vector<odla_value>& ins, const Kernel& k,
+                   const odla_value_id id, size_t scratch) {
+  if (!g_active->error.empty()) {  // an earlier op failed: keep its message, run nothing
+    g_last_error = g_active->error;
+    return nullptr;
+  }
+  Exec e;
+  for (odla_value v : ins) {
+    std::string why;
+    const void* d = v ? interpret_data(v, &why) : nullptr;
+    if (!why.empty()) return fail(why, id);
+    e.in.push_back(d);
+  }
+  odla_value out = add_value(type, id, _odla_value::OP);
+  try {
+    if (!g_active->stream) g_active->stream = std::make_unique<dnnl::stream>(engine());
+    e.out = allocate(out);
+    Buffer scratchpad(scratch);
+    e.stream = g_active->stream.get();
+    e.scratch = scratchpad.data;
+    if (out->nbytes()) k(e);  // an empty result has nothing to compute
+    e.stream->wait();
+  } catch (const std::bad_alloc&) {
+    return fail("out of memory", id);
+  } catch (const dnnl::error& err) {
+    return fail(std::string("oneDNN: ") + err.what(), id);
+  } catch (const std::exception& err) {
+    return fail(err.what(), id);
+  }
+  out->has_data = true;
+  return out;
+}
+
 odla_value add_op(odla_value_type type, std::vector<odla_value> ins, Kernel k,
                   const odla_value_id id, size_t scratch = 0) {
+  if (g_active->interpret) return run_now(type, ins, k, id, scratch);
   odla_value out = add_value(type, id, _odla_value::OP);
   Node n;
   for (odla_value v : ins) n.inputs.push_back(v ? v->index : SIZE_MAX);
@@ -597,6 +683,10 @@ odla_value not_here(const char* fn, const odla_value_id id) {
 
 }  // namespace
 
+_odla_computation::~_odla_computation() {
+  for (auto& v : values) release(v.get());
+}
+
 extern "C" {
 
 // ---- computations and contexts ----------------------------------------------------------------
@@ -636,14 +726,14 @@ odla_status odla_DestroyContext(odla_context context) {
 odla_status odla_BindToArgumentById(const odla_value_id value_id, const odla_void* data_ptr,
                                     odla_context context) {
   if (!value_id || !context) return ODLA_INVALID_PARAM;
-  context->arguments[id_str(value_id)] = data_ptr;
+  context->arguments[id_key(value_id, context->int_ids)] = data_ptr;
   return ODLA_SUCCESS;
 }
 
 odla_status odla_BindToOutputById(const odla_value_id value_id, odla_void* data_ptr,
                                   odla_context context) {
   if (!value_id || !context) return ODLA_INVALID_PARAM;
-  context->outputs[id_str(value_id)] = data_ptr;
+  context->outputs[id_key(value_id, context->int_ids)] = data_ptr;
   return ODLA_SUCCESS;
 }
 
@@ -653,6 +743,15 @@ odla_status odla_ExecuteComputation(const odla_computation comp, const odla_cont
                                     const odla_compute_mode mode, odla_device device) {
   (void)device;
   if (!comp || !ctx) return ODLA_INVALID_PARAM;
+  if (comp->interpret) {
+    g_last_error = "an interpret-mode computation runs each op as it is called; "
+                   "there is nothing to execute (read results with odla_GetValueData)";
+    return ODLA_FAILURE;
+  }
+  if (ctx->int_ids != comp->int_ids) {
+    g_last_error = "the context and the computation disagree on ODLA_VALUE_ID_AS_INT";
+    return ODLA_INVALID_PARAM;
+  }
   if (mode != ODLA_COMPUTE_INFERENCE) {
     g_last_error = "only ODLA_COMPUTE_INFERENCE is supported";
     return ODLA_FAILURE;
@@ -728,6 +827,9 @@ static bool valid_type(const odla_value_type& t) {
 odla_value odla_CreateArgument(odla_value_type type, const odla_value_id value_id) {
   ODLA_CHECK_ACTIVE(value_id);
   if (!value_id) return fail("an argument needs a value id", value_id);
+  if (g_active->interpret)
+    return fail("odla_CreateArgument in interpret mode: inputs are odla_CreateValue + "
+                "odla_SetValueData", value_id);
   if (!valid_type(type)) return fail("invalid or dynamic value type", value_id);
   odla_value v = add_value(type, value_id, _odla_value::ARGUMENT);
   g_active->arguments[v->id] = v->index;
@@ -1305,6 +1407,10 @@ odla_value odla_Cast(odla_value input, odla_element_type target_type, const odla
     }
   }, id);
 }
+
+// ---- interpret mode, items, memory stats (shared with libodla_ref) ----------------------------
+
+#include "interpret_api.inc"
 
 // ---- Strata's extension -----------------------------------------------------------------------
 
