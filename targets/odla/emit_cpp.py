@@ -417,6 +417,16 @@ static int {c_name}_call(const void* const* in, void* out) {{
                 f"{_f32(a('epsilon'))}, {scale}, {offset}, {_f32(a('scalar_scale'))}, "  # type: ignore[arg-type]
                 f"{_f32(a('scalar_offset'))}, {vid})"  # type: ignore[arg-type]
             )
+        if short == "instance_normalization":
+            groups = operand_groups(op, odla.DIALECT.op(short))
+            x = self.operand(groups[0][0])
+            scale = self.operand(groups[1][0] if groups[1] else None)
+            offset = self.operand(groups[2][0] if groups[2] else None)
+            return (
+                f"{fn}({x}, {LAYOUT_ENUMS[str(a('input_layout'))]}, {_f32(a('epsilon'))}, "  # type: ignore[arg-type]
+                f"{scale}, {offset}, {_f32(a('scalar_scale'))}, {_f32(a('scalar_offset'))}, "  # type: ignore[arg-type]
+                f"{vid})"
+            )
         if short == "reshape":
             return f"{fn}({ins[0]}, {out_dims}, {vid})"
         if short == "transpose":

@@ -257,6 +257,14 @@ ODLA_API odla_value odla_BatchNormalization(odla_value input, odla_memory_layout
                                             odla_float32 scalar_scale, odla_float32 scalar_offset,
                                             const odla_value_id value_id);
 
+/* (x - mean) / sqrt(var + epsilon) * scale + offset, mean and var over the spatial dims of each
+ * (n, c); scale / offset (per channel) may be NULL: scalar_scale / scalar_offset instead. */
+ODLA_API odla_value odla_InstanceNormalization(odla_value input, odla_memory_layout input_layout,
+                                               odla_float32 epsilon, odla_value scale,
+                                               odla_value offset, odla_float32 scalar_scale,
+                                               odla_float32 scalar_offset,
+                                               const odla_value_id value_id);
+
 /* ---- process ------------------------------------------------------------------------------ */
 
 ODLA_API odla_value odla_Reshape(odla_value input, odla_value_shape output_dims,

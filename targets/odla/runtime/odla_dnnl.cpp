@@ -907,6 +907,11 @@ odla_value odla_Reciprocal(odla_value x, const odla_value_id id) {
   return eltwise(x, id, algorithm::eltwise_pow, 1.f, -1.f);
 }
 odla_value odla_Erf(odla_value, const odla_value_id id) { return not_here("odla_Erf", id); }
+odla_value odla_InstanceNormalization(odla_value, odla_memory_layout, odla_float32, odla_value,
+                                      odla_value, odla_float32, odla_float32,
+                                      const odla_value_id id) {
+  return not_here("odla_InstanceNormalization", id);
+}
 odla_value odla_Tanh(odla_value x, const odla_value_id id) {
   return eltwise(x, id, algorithm::eltwise_tanh);
 }

@@ -1116,6 +1116,47 @@ odla_value odla_BatchNormalization(odla_value input, odla_memory_layout input_la
   }, id);
 }
 
+odla_value odla_InstanceNormalization(odla_value input, odla_memory_layout input_layout,
+                                      odla_float32 epsilon, odla_value scale, odla_value offset,
+                                      odla_float32 scalar_scale, odla_float32 scalar_offset,
+                                      const odla_value_id id) {
+  ODLA_CHECK_ACTIVE(id);
+  if (!usable({input}) || (scale && scale->comp != g_active) ||
+      (offset && offset->comp != g_active))
+    return fail("invalid operand", id);
+  if (input_layout != ODLA_CHANNELS_FIRST) return fail("only ODLA_CHANNELS_FIRST is supported", id);
+  Dims d = input->dims();
+  if (d.size() < 3) return fail("input must have rank >= 3 (N, C, spatial...)", id);
+  for (odla_value v : {input, scale, offset}) {
+    if (v && !is_f32(v)) return fail("operands must be float32", id);
+    if (v && v != input && v->dims() != Dims{d[1]})
+      return fail("per-channel operands must have shape [" + std::to_string(d[1]) + "]", id);
+  }
+  int64_t N = d[0], C = d[1], inner = numel(d) / std::max<int64_t>(N * C, 1);
+  bool has_scale = scale != nullptr, has_offset = offset != nullptr;
+  return add_op(input->type, {input, scale, offset}, [=](const Args& a) -> const char* {
+    const float* x = static_cast<const float*>(a.in[0]);
+    const float* s = has_scale ? static_cast<const float*>(a.in[1]) : nullptr;
+    const float* o = has_offset ? static_cast<const float*>(a.in[2]) : nullptr;
+    float* y = static_cast<float*>(a.out);
+    for (int64_t n = 0; n < N; ++n) {
+      for (int64_t c = 0; c < C; ++c) {  // mean and variance of one (n, c) plane, in double
+        const float* px = x + (n * C + c) * inner;
+        float* py = y + (n * C + c) * inner;
+        double sum = 0.0, sq = 0.0;
+        for (int64_t i = 0; i < inner; ++i) sum += px[i];
+        double mean = inner ? sum / inner : 0.0;
+        for (int64_t i = 0; i < inner; ++i) sq += (px[i] - mean) * (px[i] - mean);
+        double var = inner ? sq / inner : 0.0;
+        double k = (s ? s[c] : scalar_scale) / std::sqrt(var + epsilon);
+        double sh = (o ? o[c] : scalar_offset) - mean * k;
+        for (int64_t i = 0; i < inner; ++i) py[i] = static_cast<float>(px[i] * k + sh);
+      }
+    }
+    return nullptr;
+  }, id);
+}
+
 // ---- process ----------------------------------------------------------------------------------
 
 odla_value odla_Reshape(odla_value input, odla_value_shape output_dims, const odla_value_id id) {

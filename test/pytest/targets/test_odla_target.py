@@ -208,6 +208,35 @@ def test_conv_and_gemm_variants_match_onnxruntime(tmp_path: Path, runtime: str) 
 
 
 @on_each_runtime
+@pytest.mark.parametrize("exec_mode", ["compile", "interpret"])
+def test_instance_normalization_matches_onnxruntime(
+    tmp_path: Path, runtime: str, exec_mode: str
+) -> None:
+    """InstanceNormalization on 4-d and 3-d inputs: one odla_InstanceNormalization call each
+    on ref; on dnnl (which lacks it) the layer-norm chain of oneDNN primitives."""
+    r = np.random.default_rng(11)
+    g = helper.make_graph(
+        [
+            helper.make_node(
+                "InstanceNormalization", ["x", "s", "b"], ["y"], epsilon=0.001, name="i"
+            ),
+            helper.make_node("InstanceNormalization", ["t", "s2", "b2"], ["z"], name="in3"),
+        ],
+        "inorm",
+        [vi("x", TensorProto.FLOAT, [2, 3, 4, 5]), vi("t", TensorProto.FLOAT, [2, 4, 6])],
+        [vi("y", TensorProto.FLOAT, [2, 3, 4, 5]), vi("z", TensorProto.FLOAT, [2, 4, 6])],
+        [_init(r, "s", 3), _init(r, "b", 3), _init(r, "s2", 4), _init(r, "b2", 4)],
+    )
+    feeds = {
+        "x": (r.standard_normal((2, 3, 4, 5)) * 3 + 1).astype(np.float32),
+        "t": r.standard_normal((2, 4, 6)).astype(np.float32),
+    }
+    m = _check(_save(g, tmp_path / "inorm.onnx"), feeds, tmp_path, runtime, exec_mode=exec_mode)
+    src = (m.directory / "model.cc").read_text()
+    assert src.count("odla_InstanceNormalization(") == (2 if runtime == "ref" else 0)
+
+
+@on_each_runtime
 def test_bert_style_model_matches_onnxruntime(tmp_path: Path, runtime: str) -> None:
     """Embedding Gather, LayerNormalization, batched MatMul with Transpose / Reshape for
     the heads, scaled Softmax attention, Gelu MLP, Slice, ReduceMean: BERT's op classes."""
