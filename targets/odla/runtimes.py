@@ -24,13 +24,11 @@ from strata.errors import CompilationError, StrataError
 VALUE_OPS = frozenset({"argument", "constant", "output"})
 ALL_OPS = frozenset(o.name for o in odla.OPS)
 # the odla ops libodla_dnnl does not implement (oneDNN has no primitive for them; the odla
-# target computes them on its loop path). instance_normalization: convert-nn-to-odla keeps
-# the layer normalisation chain (reduce_mean / sub / mul / add / rsqrt, all oneDNN
-# primitives) for dnnl instead.
+# target computes them on its loop path)
 DNNL_LACKS = frozenset(
     {
         "pow", "erf", "equal", "less", "greater", "less_or_equal", "greater_or_equal", "not",
-        "select", "instance_normalization",
+        "select",
     }
 )  # fmt: skip
 

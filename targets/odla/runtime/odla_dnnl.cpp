@@ -907,11 +907,7 @@ odla_value odla_Reciprocal(odla_value x, const odla_value_id id) {
   return eltwise(x, id, algorithm::eltwise_pow, 1.f, -1.f);
 }
 odla_value odla_Erf(odla_value, const odla_value_id id) { return not_here("odla_Erf", id); }
-odla_value odla_InstanceNormalization(odla_value, odla_memory_layout, odla_float32, odla_value,
-                                      odla_value, odla_float32, odla_float32,
-                                      const odla_value_id id) {
-  return not_here("odla_InstanceNormalization", id);
-}
+
 odla_value odla_Tanh(odla_value x, const odla_value_id id) {
   return eltwise(x, id, algorithm::eltwise_tanh);
 }
@@ -1213,6 +1209,64 @@ odla_value odla_BatchNormalization(odla_value input, odla_memory_layout input_la
            {DNNL_ARG_DST, mem(md, e.out)}},
           sp);
     }, id, sp.get_size());
+  })
+}
+
+// Instance norm as two primitives: a layer normalisation of the [N * C, spatial] view (mean and
+// variance of each (n, c) plane, no affine part) into the result, then, in place, a binary
+// multiply by the [1, C, 1] scale with the offset added as a binary post-op.
+odla_value odla_InstanceNormalization(odla_value input, odla_memory_layout input_layout,
+                                      odla_float32 epsilon, odla_value scale, odla_value offset,
+                                      odla_float32 scalar_scale, odla_float32 scalar_offset,
+                                      const odla_value_id id) {
+  ODLA_CHECK_ACTIVE(id);
+  if (!usable({input}) || (scale && scale->comp != g_active) ||
+      (offset && offset->comp != g_active))
+    return fail("invalid operand", id);
+  if (input_layout != ODLA_CHANNELS_FIRST) return fail("only ODLA_CHANNELS_FIRST is supported", id);
+  Dims d = input->dims();
+  if (d.size() < 3) return fail("input must have rank >= 3 (N, C, spatial...)", id);
+  for (odla_value v : {input, scale, offset}) {
+    if (v && !is_f32(v)) return fail("operands must be float32", id);
+    if (v && v != input && v->dims() != Dims{d[1]})
+      return fail("per-channel operands must have shape [" + std::to_string(d[1]) + "]", id);
+  }
+  int64_t N = d[0], C = d[1], S = numel(d) / std::max<int64_t>(N * C, 1);
+  auto fill = [C](float v) { return std::make_shared<std::vector<float>>(C, v); };
+  std::shared_ptr<std::vector<float>> s_fill = scale ? nullptr : fill(scalar_scale);
+  std::shared_ptr<std::vector<float>> o_fill = offset ? nullptr : fill(scalar_offset);
+  DNNL_TRY(id, {
+    memory::desc planes = plain({N * C, S}), nchw = plain({N, C, S}), cmd = plain({1, C, 1});
+    auto lpd = dnnl::layer_normalization_forward::primitive_desc(
+        engine(), prop_kind::forward_inference, planes, planes, epsilon,
+        dnnl::normalization_flags::none, user_scratchpad());
+    dnnl::layer_normalization_forward lnorm(lpd);
+    dnnl::post_ops po;
+    po.append_binary(algorithm::binary_add, cmd);
+    dnnl::primitive_attr attr = user_scratchpad();
+    attr.set_post_ops(po);
+    auto bpd = dnnl::binary::primitive_desc(engine(), algorithm::binary_mul, nchw, cmd, nchw, attr);
+    dnnl::binary affine(bpd);
+    memory::desc lsp = lpd.scratchpad_desc(), bsp = bpd.scratchpad_desc();
+    memory::desc mean_md = lpd.mean_desc(), var_md = lpd.variance_desc();
+    size_t scratch = std::max(lsp.get_size(), bsp.get_size());
+    return add_op(input->type, {input, scale, offset}, [=](const Exec& e) {
+      std::unordered_map<int, memory> la = {{DNNL_ARG_SRC, mem(planes, e.in[0])},
+                                            {DNNL_ARG_DST, mem(planes, e.out)}};
+      Buffer stats(mean_md.get_size() + var_md.get_size() + 64);  // if oneDNN writes them
+      if (mean_md.get_size()) la.insert({DNNL_ARG_MEAN, mem(mean_md, stats.data)});
+      if (var_md.get_size())
+        la.insert({DNNL_ARG_VARIANCE,
+                   mem(var_md, static_cast<char*>(stats.data) + mean_md.get_size())});
+      run(lnorm, e, la, lsp);
+      run(affine, e,
+          {{DNNL_ARG_SRC_0, mem(nchw, e.out)},
+           {DNNL_ARG_SRC_1, mem(cmd, s_fill ? s_fill->data() : e.in[1])},
+           {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1,
+            mem(cmd, o_fill ? o_fill->data() : e.in[2])},
+           {DNNL_ARG_DST, mem(nchw, e.out)}},
+          bsp);
+    }, id, scratch);
   })
 }
 
