@@ -309,8 +309,13 @@ def odla_to_cpp(args: argparse.Namespace) -> str:
     if args.print_mem_stats:
         print("\n".join(program.mem_stats.lines()), file=sys.stderr)
     if out is not None:
-        (out.parent / f"{name}.h").write_text(program.header)
-        weights.write_bin(out.parent / f"{name}.bin", program.arrays, program.layout)
+        try:
+            (out.parent / f"{name}.h").write_text(program.header)
+            weights.write_bin(out.parent / f"{name}.bin", program.arrays, program.layout)
+        except OSError as e:
+            raise DriverError(
+                f"could not write {name}.h / {name}.bin beside '{out}': {e.strerror}"
+            ) from None
     return program.source
 
 
