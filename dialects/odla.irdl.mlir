@@ -341,6 +341,19 @@ irdl.dialect @odla {
     irdl.results(result: %6)
     irdl.attributes {"input_layout" = %7, "epsilon" = %8, "scalar_scale" = %9, "scalar_offset" = %10}
   }
+  irdl.operation @instance_normalization {
+    %1 = irdl.base "!builtin.tensor"
+    %2 = irdl.base "!builtin.tensor"
+    %3 = irdl.base "!builtin.tensor"
+    %4 = irdl.base "!builtin.tensor"
+    %5 = irdl.base "#builtin.string"
+    %6 = irdl.base "#builtin.float"
+    %7 = irdl.base "#builtin.float"
+    %8 = irdl.base "#builtin.float"
+    irdl.operands(input: %1, scale: optional %2, offset: optional %3)
+    irdl.results(result: %4)
+    irdl.attributes {"input_layout" = %5, "epsilon" = %6, "scalar_scale" = %7, "scalar_offset" = %8}
+  }
   irdl.operation @reshape {
     %1 = irdl.base "!builtin.tensor"
     %2 = irdl.base "!builtin.tensor"

@@ -313,6 +313,24 @@ def _batch_norm(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     return [x]
 
 
+def _instance_norm(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
+    x = req(specs[0], "input")
+    _channels_first(attrs)
+    need_float(x, "input")
+    if x.rank < 3:
+        raise OpVerifyError(f"operand 'input' must have rank >= 3 (N, C, spatial...), got {x.rank}")
+    for spec, name in zip(specs[1:], ("scale", "offset"), strict=True):
+        if spec is None:
+            continue
+        if spec.rank != 1 or not same_dim(spec.shape[0], x.shape[1]):
+            raise OpVerifyError(
+                f"operand '{name}' must have shape [{x.shape[1]}] (channels), got "
+                f"{show_shape(spec.shape)}"
+            )
+        same_dtype(x, "input", spec, name)
+    return [x]
+
+
 def _reshape(specs: Specs, attrs: Attrs) -> list[TensorSpec]:
     x = req(specs[0], "input")
     dims = list(attrs["output_dims"])
@@ -691,6 +709,25 @@ NN: tuple[OpDef, ...] = (
         ),
         category="nn",
         call="odla_BatchNormalization",
+    ),
+    _op(
+        "instance_normalization",
+        "Instance norm: (x - mean) / sqrt(var + epsilon) * scale + offset, mean and variance "
+        "over the spatial dims of each (n, c), scale and offset per channel.",
+        (
+            Operand("input", "N x C x spatial... (channels_first)"),
+            Operand("scale", "per-channel scale, C (absent: scalar_scale)", optional=True),
+            Operand("offset", "per-channel offset, C (absent: scalar_offset)", optional=True),
+        ),
+        _instance_norm,
+        (
+            _LAYOUT,
+            Attr("epsilon", FLOAT, 1e-5, "added to the variance"),
+            Attr("scalar_scale", FLOAT, 1.0, "the scale when `scale` is absent"),
+            Attr("scalar_offset", FLOAT, 0.0, "the offset when `offset` is absent"),
+        ),
+        category="nn",
+        call="odla_InstanceNormalization",
     ),
 )
 

@@ -295,6 +295,115 @@ def convert_layer_norm(root: ir.Operation, _: Sequence[ir.Attribute]) -> Sequenc
     return [y, mean, inv_std]
 
 
+def _owner(v: ir.Value, name: str) -> ir.Operation | None:
+    owner = getattr(v.owner, "operation", None)
+    return owner if owner is not None and owner.name == name else None
+
+
+def _one_use(v: ir.Value) -> bool:
+    return len(list(v.uses)) == 1
+
+
+def _channel_vector(v: ir.Value, channels: int, rank: int) -> ir.Value | None:
+    """The [C] value `v` is an nn.unsqueeze of to [C, 1, ...] (rank - 1 dims), or None."""
+    unsq = _owner(v, "nn.unsqueeze")
+    if unsq is None or not isinstance(v.type, ir.RankedTensorType):
+        return None
+    src = unsq.operands[0]
+    want = [channels] + [1] * (rank - 2)
+    if not isinstance(src.type, ir.RankedTensorType) or list(src.type.shape) != [channels]:
+        return None
+    return src if list(ir.RankedTensorType(v.type).shape) == want else None
+
+
+@dataclass
+class _InstanceNorm:
+    """An imported ONNX InstanceNormalization (`_instance_norm`): its operands, its epsilon
+    and the nn ops it was imported as, in the order they can be erased (users first)."""
+
+    x: ir.Value
+    scale: ir.Value
+    offset: ir.Value
+    epsilon: float
+    ops: list[ir.Operation]
+
+
+def _instance_norm(add: ir.Operation) -> _InstanceNorm | None:
+    """`add` ends the nn ops an ONNX InstanceNormalization imports as (frontends/onnx/ops/
+    norm.py): nn.add(nn.mul(nn.layer_normalization(x, ones){axis = 2}#0, unsqueeze(scale)),
+    unsqueeze(offset)), x f32 of rank >= 3, the intermediate values used nowhere else."""
+    for m, b in (tuple(add.operands), tuple(add.operands)[::-1]):
+        mul = _owner(m, "nn.mul")
+        if mul is None or not _one_use(m):
+            continue
+        for y, s in (tuple(mul.operands), tuple(mul.operands)[::-1]):
+            ln = _owner(y, "nn.layer_normalization")
+            if ln is None or ir.OpResult(y).result_number != 0 or not _one_use(y):
+                continue
+            if any(list(r.uses) for r in list(ln.results)[1:]):
+                continue
+            groups = operand_groups(ln, _nn_def(ln))
+            x, ones = groups[0][0], groups[1][0]
+            xt = x.type
+            if groups[2] or not isinstance(xt, ir.RankedTensorType) or xt.rank < 3:
+                continue
+            if _attr(ln, "axis") not in (2, 2 - xt.rank):
+                continue
+            if not isinstance(xt.element_type, ir.F32Type):
+                continue
+            const = _owner(ones, "nn.constant")
+            if const is None or not _is_one(const.attributes["value"]):
+                continue
+            channels = int(xt.shape[1])
+            scale = _channel_vector(s, channels, xt.rank)
+            offset = _channel_vector(b, channels, xt.rank)
+            if scale is None or offset is None:
+                continue
+            views = [s.owner.operation, b.owner.operation]
+            if views[0] == views[1]:  # one unsqueeze for both: erase it once
+                views = views[:1]
+            ops = [add, mul, ln, *views, const]
+            return _InstanceNorm(x, scale, offset, float(_attr(ln, "epsilon")), ops)
+    return None
+
+
+def _is_one(value: ir.Attribute) -> bool:
+    """Whether a constant's value is the single element 1 (a dense attribute)."""
+    if not isinstance(value, ir.DenseElementsAttr):
+        return False
+    arr = np.asarray(value)
+    return arr.size == 1 and float(arr.reshape(-1)[0]) == 1.0
+
+
+def fuse_instance_norms(module: ir.Operation) -> int:
+    """Rewrite each imported InstanceNormalization (`_instance_norm`) into one
+    odla.instance_normalization (ODLA has the call; the layer-norm chain takes eight ops) and
+    erase the nn ops it replaces that nothing else uses. Returns how many."""
+    adds: list[ir.Operation] = []
+
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        if op.name == "nn.add":
+            adds.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module.walk(visit, ir.WalkOrder.PRE_ORDER)
+    count = 0
+    for add in adds:
+        found = _instance_norm(add)
+        if found is None:
+            continue
+        with add.location, ir.InsertionPoint(add):
+            y = odla.build.instance_normalization(
+                found.x, found.scale, found.offset, epsilon=found.epsilon
+            )
+        add.results[0].replace_all_uses_with(y)
+        for op in found.ops:  # users before what they use
+            if all(not list(r.uses) for r in op.results):
+                op.erase()
+        count += 1
+    return count
+
+
 def convert_split(root: ir.Operation, _: Sequence[ir.Attribute]) -> Sequence[ir.Value]:
     x = root.operands[0]
     dims = _dims(x)
@@ -611,6 +720,8 @@ class ConvertNNToODLA(ModulePass):
         runtime(self.runtime)  # an unknown name fails before any rewrite
         for f in public_funcs(op):
             _bind_values(f)
+        if "instance_normalization" in runtime(self.runtime).ops:
+            fuse_instance_norms(op)
         driver = _Driver(self.runtime)
         held = _hold_lacking(op, driver, self.runtime) if self.fallback else []
         driver.run(op, self.runtime, self.fallback, held)

@@ -45,7 +45,14 @@ PLANNED_TARGETS = ("cxx", "cuda", "halide")
 # the keyword options each target takes (beyond the common ones of `compile`)
 _TARGET_OPTIONS = {
     "cpu": ("emit_data_as_c", "mcpu", "schedule", "tune_seconds"),
-    "odla": ("odla_runtime", "emit_data_as_c"),
+    "odla": (
+        "odla_runtime",
+        "emit_data_as_c",
+        "exec_mode",
+        "emit_value_id_as_int",
+        "emit_value_reset",
+        "print_mem_stats",
+    ),
 }
 _ARTIFACT_SUFFIXES = (".h", ".so", ".bin", "_data.c", ".cc", "_kernels.o", ".json")
 
@@ -630,7 +637,9 @@ def compile(
     `target="odla"` compiles through the odla dialect into an ODLA C++ program linked against
     an ODLA runtime: `odla_runtime="ref"` (the default) or `"dnnl"` (oneDNN; see
     docs/odla.md), `emit_data_as_c`
-    as for the cpu target; it needs static
+    as for the cpu target, and HALO's `exec_mode="compile"|"interpret"`,
+    `emit_value_id_as_int`, `emit_value_reset` (interpret only) and `print_mem_stats` (prints
+    the program's memory statistics, also on a cache hit; docs/odla.md); it needs static
     shapes (give `input_shapes` / `batch_size` for a model with dynamic dims) and takes
     neither `num_threads` > 1 nor `profile`.
     Artifacts are cached in `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata).
@@ -882,6 +891,7 @@ def _compile_odla(
     odla: dict[str, Any] = {"name": name, "runtime": rt}
     if options.get("emit_data_as_c"):  # only when set: the default's cache key stays as it was
         odla["emit_data_as_c"] = True
+    odla.update(_odla_emit_options(options).cache_fields())  # likewise: non-defaults only
     cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
     with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
         model_path, digest, label = _model_source(model, Path(tmp), example_inputs, dynamic_shapes)
@@ -891,7 +901,10 @@ def _compile_odla(
         )
         hit = cache.lookup(key) if save_temps is None else None
         if hit is not None:
-            return CompiledModel(hit)
+            compiled = CompiledModel(hit)
+            if options.get("print_mem_stats"):
+                _print_mem_stats(compiled)
+            return compiled
         request = {
             "model": model_path,
             "label": label,
@@ -904,7 +917,34 @@ def _compile_odla(
         entry, stats = _build(cache, key, request, "odla", save_temps, progress)
     compiled = CompiledModel(entry)
     compiled.compile_stats = stats
+    if options.get("print_mem_stats"):
+        _print_mem_stats(compiled)
     return compiled
+
+
+def _odla_emit_options(options: Mapping[str, Any]) -> Any:
+    """The odla target's EmitOptions from compile()'s keywords (checked: a bad exec_mode or
+    emit_value_reset without interpret mode is a StrataError before any work)."""
+    from strata.targets.odla.options import EmitOptions
+
+    exec_mode = options.get("exec_mode") or "compile"
+    if not isinstance(exec_mode, str):
+        raise StrataError(f"exec_mode must be 'compile' or 'interpret', got {exec_mode!r}")
+    return EmitOptions(
+        exec_mode, bool(options.get("emit_value_id_as_int")), bool(options.get("emit_value_reset"))
+    )
+
+
+def _print_mem_stats(compiled: CompiledModel) -> None:
+    from strata.targets.odla.options import MemStats
+
+    recorded = compiled.meta.extra.get("mem_stats")
+    if not isinstance(recorded, dict):
+        raise StrataError(
+            f"the cached artifact {compiled.directory} records no memory statistics (it was "
+            "compiled before they were measured): compile it again with another cache_dir"
+        )
+    print("\n".join(MemStats.from_dict(recorded).lines()))
 
 
 def _with_variant(

@@ -46,7 +46,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -65,6 +65,9 @@ class CompileStats:
 
     seconds: float
     peak_rss_bytes: int
+    # the artifact description's `extra` the compiler returned (e.g. the odla target's
+    # "mem_stats"), also for outputs that write no NAME.json
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 def run_isolated(
@@ -85,7 +88,7 @@ def run_isolated(
         else:
             returncode, max_rss = _run_one_shot(req_path, err_path, verbose, on_progress)
         tail = _tail(err_path)
-        stats = CompileStats(time.perf_counter() - t0, max_rss)
+        seconds = time.perf_counter() - t0
         if returncode < 0:
             sig = -returncode
             try:
@@ -101,6 +104,7 @@ def run_isolated(
                 f"its stderr ends with:\n{tail}"
             )
         result = json.loads(res_path.read_text())
+    stats = CompileStats(seconds, max_rss, dict(result.get("extra") or {}))
     if not result.get("ok"):
         cls = getattr(errors, str(result.get("type")), None)
         if not (isinstance(cls, type) and issubclass(cls, StrataError)):
@@ -313,16 +317,16 @@ class _Reporter:
             os.write(self.fd, (json.dumps({"progress": event}) + "\n").encode())
 
 
-def _compile(request: dict[str, Any], progress_fd: int | None = None) -> None:
+def _compile(request: dict[str, Any], progress_fd: int | None = None) -> Any:
+    """Compile as `request` says; the artifact description (ArtifactMeta) the back end returns."""
     target = request.get("target", "cpu")
     if target == "odla":
-        _compile_odla(request, progress_fd)
-        return
+        return _compile_odla(request, progress_fd)
     if target != "cpu":
         raise StrataError(f"unknown target '{target}'")
     from strata.targets.cpu import compiler
 
-    _run_backend(request, "cpu", compiler, compiler.CpuOptions, progress_fd)
+    return _run_backend(request, "cpu", compiler, compiler.CpuOptions, progress_fd)
 
 
 def _run_backend(
@@ -331,7 +335,7 @@ def _run_backend(
     backend: Any,
     options: Callable[..., Any],
     progress_fd: int | None,
-) -> None:
+) -> Any:
     """Import the model and compile it with `backend` (a target's compiler module: its
     `compile_imported` and `stage_count`), whose options are `request[key]`, fields of
     `options` (CpuOptions, OdlaOptions), plus the worker's `verbose` and `save_temps`."""
@@ -348,7 +352,7 @@ def _run_backend(
     )
     report("importing the model")
     imported = _import(request)
-    backend.compile_imported(imported, Path(request["out_dir"]), opts)
+    return backend.compile_imported(imported, Path(request["out_dir"]), opts)
 
 
 def _has_field(options: Any, name: str) -> bool:
@@ -373,11 +377,11 @@ def _preload(request_path: str) -> None:
             import strata.frontends.torch  # noqa: F401
 
 
-def _compile_odla(request: dict[str, Any], progress_fd: int | None) -> None:
+def _compile_odla(request: dict[str, Any], progress_fd: int | None) -> Any:
     """The odla target: request["odla"] holds OdlaOptions' fields."""
     from strata.targets.odla import compiler
 
-    _run_backend(request, "odla", compiler, compiler.OdlaOptions, progress_fd)
+    return _run_backend(request, "odla", compiler, compiler.OdlaOptions, progress_fd)
 
 
 def serve() -> int:
@@ -422,8 +426,8 @@ def main(argv: list[str] | None = None, progress_fd: int | None = None) -> int:
     result: dict[str, Any]
     _fault_hook()
     try:
-        _compile(request, progress_fd)
-        result = {"ok": True}
+        meta = _compile(request, progress_fd)
+        result = {"ok": True, "extra": getattr(meta, "extra", None) or {}}
     except StrataError as e:
         result = {"ok": False, "type": type(e).__name__, "message": str(e)}
         if isinstance(e, errors.UnsupportedOpError):

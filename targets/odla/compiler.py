@@ -9,6 +9,9 @@ object with the CPU target's entry points `NAME_fallback_K_init` / `__strata_run
 `_fini`), combined into NAME_kernels.o, and linked into NAME.so; NAME.cc calls them through
 `odla_CustomCall`.
 
+The artifact description records the exec mode and the program's memory statistics
+(`extra["mem_stats"]`: emit_cpp.MemStats, what `--print-mem-stats` prints).
+
 NAME.so exports the same entry points as the CPU target's library, so `strata.load` and
 `CompiledModel` run it through the same loader (strata._runtime). `emit="cpp"` stops after
 writing the program (no NAME.so, no NAME.json). Runs inside the isolated compiler process.
@@ -44,6 +47,10 @@ class OdlaOptions:
     runtime: str = runtimes.DEFAULT_RUNTIME
     emit: str = "so"
     emit_data_as_c: bool = False  # the weights as NAME_data.c, compiled into NAME.so
+    # HALO's code generation options (emit_cpp.EmitOptions)
+    exec_mode: str = "compile"  # or "interpret"
+    emit_value_id_as_int: bool = False
+    emit_value_reset: bool = False  # interpret mode only
     save_temps: Path | None = None  # directory for NAME.nn.mlir, NAME.odla.mlir
     log: Callable[[str], None] | None = None
     progress: Callable[[str], None] | None = None
@@ -63,6 +70,9 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: OdlaOptions) 
             f"--emit for the odla target must be one of {', '.join(EMIT_KINDS)}, got '{opts.emit}'"
         )
     rt = runtimes.runtime(opts.runtime)
+    emit_opts = emit_cpp.EmitOptions(
+        opts.exec_mode, opts.emit_value_id_as_int, opts.emit_value_reset
+    )  # checks the combination before any work
     t0 = time.perf_counter()
 
     def log(msg: str) -> None:
@@ -94,7 +104,7 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: OdlaOptions) 
         begin("translating odla to C++")
         data_symbol = f"{name}__strata_data" if opts.emit_data_as_c else None
         program = emit_cpp.translate(
-            module, name, imported.weights, __version__, imported.entry, data_symbol
+            module, name, imported.weights, __version__, imported.entry, data_symbol, emit_opts
         )
         kernels = _compile_fallbacks(imported, name, program.fallbacks, out_dir, log)
     cc = out_dir / f"{name}.cc"
@@ -118,7 +128,11 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: OdlaOptions) 
         weights=wfile,
         target="odla",
         num_threads=1,
-        extra={"odla_runtime": rt.name},
+        extra={
+            "odla_runtime": rt.name,
+            "odla_exec_mode": emit_opts.exec_mode,
+            "mem_stats": program.mem_stats.as_dict(),
+        },
     )
     if opts.emit == "cpp":
         return meta

@@ -16,9 +16,17 @@ The program has HALO's shape (docs/odla.md):
 NAME.bin is the CPU target's weights format (targets/cpu/weights.py), one entry per constant
 in the order of the program.
 
+Options (`EmitOptions`, HALO's flags): `exec_mode="interpret"` prints `NAME_run()` instead of
+the helper, which `NAME()` calls on a fresh interpret-mode computation: inputs are
+`odla_CreateValue` + `odla_SetValueData`, each op computes at once, results are read with
+`odla_GetValueData`; `value_reset` (interpret only) adds `odla_ReleaseValue(v)` after the last
+use of each input / result; `value_id_as_int` prints ids as integers
+`(odla_value_id)(uintptr_t)N` and tells the runtime (`ODLA_VALUE_ID_AS_INT`). Every
+translation measures the program's memory (`MemStats`: HALO's `--print-mem-stats`).
+
 Dependency contract: numpy, the `mlir` bindings, `strata.dtypes`, `strata.errors`,
 `strata.dialects.{odla,opdef}`, `strata.passes.nn_to_odla` (node names),
-`strata.targets.cpu.{abi,weights,passes}`.
+`strata.targets.cpu.{abi,weights,passes}`, `strata.targets.odla.options`.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from strata.errors import CompilationError
 from strata.passes.nn_to_odla import node_name
 from strata.targets.cpu import abi, weights
 from strata.targets.cpu.passes import public_funcs, resource_key
+from strata.targets.odla.options import EmitOptions, MemStats
 
 # numpy dtype name -> odla_element_type
 ELEMENT_TYPES = {
@@ -73,6 +82,7 @@ class OdlaProgram:
     outputs: list[abi.Tensor]
     # ops on the loop path: (symbol of the private nn function, C name of its entry points)
     fallbacks: list[tuple[str, str]]
+    mem_stats: MemStats
 
 
 def fallback_c_name(name: str, symbol: str) -> str:
@@ -124,6 +134,11 @@ def _vid(ident: str) -> str:
     return f"(odla_value_id){_c_string(ident)}"
 
 
+def _nbytes(v: ir.Value) -> int:
+    dims, dtype = _spec(v)
+    return int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+
+
 def _dims_text(dims: Sequence[int]) -> str:
     return "[" + ", ".join(str(d) for d in dims) + "]"
 
@@ -142,21 +157,46 @@ def _attr(op: ir.Operation, name: str) -> object:
 
 
 class _Emitter:
-    def __init__(self, weight_data: Callable[[str], np.ndarray], name: str) -> None:
+    def __init__(
+        self, weight_data: Callable[[str], np.ndarray], name: str, options: EmitOptions
+    ) -> None:
         self.weight_data = weight_data
         self.name = name
+        self.options = options
+        self.int_ids: dict[str, int] = {}  # value_id_as_int: id text -> its number (from 1)
         self.fallbacks: list[tuple[str, str]] = []
         self.fallback_defs: list[str] = []
         self.lines: list[str] = []
         self.names: dict[ir.Value, str] = {}  # value -> C++ variable
         # the helper's own names (`s`: its status), which value variables must not take
-        self.taken: set[str] = {"g_comp", "weight", "ctx", "s"}
+        self.taken: set[str] = {"g_comp", "weight", "ctx", "s", "inputs", "outputs"}
         self.ids: set[str] = set()
         self.arrays: list[np.ndarray] = []
         self.keys: list[str] = []
         self.weight_index: dict[str, int] = {}
         # value -> the graph output id it is computed under (the runtime binds outputs by id)
         self.claims: dict[ir.Value, str] = {}
+        # liveness, for MemStats and value_reset: the position (in the block) of each value's
+        # last use, the values that live to the end (outputs), and who dies where
+        self.position = 0
+        self.last_use: dict[ir.Value, int] = {}
+        self.keep: set[ir.Value] = set()
+        self.dies: dict[int, list[ir.Value]] = {}
+        self.live = self.writable = self.peak = 0
+
+    def vid(self, ident: str) -> str:
+        """The value id argument of `ident`: its text, or its number (value_id_as_int)."""
+        if not self.options.value_id_as_int:
+            return _vid(ident)
+        number = self.int_ids.setdefault(ident, len(self.int_ids) + 1)
+        return f"(odla_value_id)(uintptr_t){number}"
+
+    def id_note(self, ident: str) -> str:
+        """` (id N)` in a value's comment when ids are integers."""
+        if not self.options.value_id_as_int:
+            return ""
+        self.vid(ident)
+        return f" (id {self.int_ids[ident]})"
 
     def unique_id(self, want: str) -> str:
         ident, i = want, 1
@@ -181,13 +221,14 @@ class _Emitter:
         dims, dtype = _spec(result)
         if short == "argument":
             ident = str(_attr(op, "id"))  # reserved: arguments are bound by this id
-            comment = f"input {ident!r}: {dtype.name}{_dims_text(dims)}"
+            comment = f"input {ident!r}{self.id_note(ident)}: {dtype.name}{_dims_text(dims)}"
         elif short == "constant":
             ident = self.unique_id(str(_attr(op, "id")))
-            comment = f"weight {ident!r}: {dtype.name}{_dims_text(dims)}"
+            comment = f"weight {ident!r}{self.id_note(ident)}: {dtype.name}{_dims_text(dims)}"
         elif short == "output":
             src, out_id = op.operands[0], str(_attr(op, "id"))
-            if self.claims.get(src) == out_id:
+            if self.claims.get(src) == out_id or self.options.interpret:
+                # interpret mode reads each result by its handle: no copy needed
                 self.names[result] = self.names[src]
                 return
             # an input, a weight or a value returned twice: a copy under the output's id
@@ -195,20 +236,46 @@ class _Emitter:
             self.lines.append(f"  // output {out_id!r}: a copy of {self.names[src]}")
             self.lines.append(
                 f"  odla_value {var} = odla_Reshape({self.names[src]}, {_shape(dims)}, "
-                f"{_vid(out_id)});"
+                f"{self.vid(out_id)});"
             )
             self.names[result] = var
+            self.created(result)
             return
         else:
             node = node_name(op.location) or short
             ident = self.claims.get(result) or self.unique_id(node)
             what = f"node {node!r}" + (f", output {ident!r}" if result in self.claims else "")
-            comment = f"{what}: {dtype.name}{_dims_text(dims)}"
+            comment = f"{what}{self.id_note(ident)}: {dtype.name}{_dims_text(dims)}"
         var = self.var(ident)
         self.lines.append(f"  // {comment}".replace("*/", "* /"))
         call = self.call(op, short, var, ident, dims, dtype)
         self.lines.append(f"  odla_value {var} = {call};")
         self.names[result] = var
+        if short == "argument" and self.options.interpret:
+            index = ir.BlockArgument(op.operands[0]).arg_number  # the entry's parameter
+            set_data = f"odla_SetValueData({var}, inputs[{index}])"
+            self.lines.append(f"  if (s == ODLA_SUCCESS) s = {set_data};")
+        if short != "constant":
+            self.created(result)
+
+    def created(self, v: ir.Value) -> None:
+        """`v` now holds memory of its own: count it (MemStats) and note when it dies."""
+        n = _nbytes(v)
+        self.live += n
+        self.writable += n
+        self.peak = max(self.peak, self.live)
+        if v not in self.keep:  # a graph output lives to the end
+            self.dies.setdefault(self.last_use.get(v, self.position), []).append(v)
+
+    def used(self, position: int) -> None:
+        """After the op at `position`: free the values whose last use it was (and its own
+        result if nothing uses it); with value_reset the program releases them here."""
+        for v in self.dies.pop(position, []):
+            self.live -= _nbytes(v)
+            if self.options.value_reset:
+                self.lines.append(
+                    f"  if (s == ODLA_SUCCESS) s = odla_ReleaseValue({self.names[v]});"
+                )
 
     def emit_call(self, op: ir.Operation, callee: ir.Operation) -> None:
         """A func.call of an outlined nn op: odla_CustomCall of its CPU-compiled function."""
@@ -236,7 +303,7 @@ static int {c_name}_call(const void* const* in, void* out) {{
         ident = self.claims.get(result) or self.unique_id(node)
         inner = callee.regions[0].blocks[0].operations[0].operation.name
         self.lines.append(
-            f"  // node {node!r} ({inner}, on Strata's loop path: {c_name}): "
+            f"  // node {node!r} ({inner}, on Strata's loop path: {c_name}){self.id_note(ident)}: "
             f"{dtype.name}{_dims_text(dims)}".replace("*/", "* /")
         )
         var = self.var(ident)
@@ -244,9 +311,10 @@ static int {c_name}_call(const void* const* in, void* out) {{
         elem = _elem(dtype, f"value {ident!r}")
         self.lines.append(
             f"  odla_value {var} = odla_CustomCall({{{len(op.operands)}, {{{ins}}}}}, "
-            f"{{{elem}, {_shape(dims)}}}, {c_name}_call, {_vid(ident)});"
+            f"{{{elem}, {_shape(dims)}}}, {c_name}_call, {self.vid(ident)});"
         )
         self.names[result] = var
+        self.created(result)
 
     def operand(self, v: ir.Value | None) -> str:
         return "nullptr" if v is None else self.names[v]
@@ -277,13 +345,14 @@ static int {c_name}_call(const void* const* in, void* out) {{
     def call(
         self, op: ir.Operation, short: str, var: str, ident: str, dims: list[int], dtype: np.dtype
     ) -> str:
-        vid = _vid(ident)
+        vid = self.vid(ident)
         elem = _elem(dtype, f"value {ident!r}")
         out_dims = _shape(dims)
         fn = odla.call_name(op.name)
         a = lambda n: _attr(op, n)  # noqa: E731
         if short == "argument":
-            return f"odla_CreateArgument({{{elem}, {out_dims}}}, {vid})"
+            create = "odla_CreateValue" if self.options.interpret else "odla_CreateArgument"
+            return f"{create}({{{elem}, {out_dims}}}, {vid})"
         if short == "constant":
             index = self.weight(op, ident, dims, dtype)
             return f"odla_CreateConstant({{{elem}, {out_dims}}}, weight({index}), {vid})"
@@ -348,6 +417,16 @@ static int {c_name}_call(const void* const* in, void* out) {{
                 f"{_f32(a('epsilon'))}, {scale}, {offset}, {_f32(a('scalar_scale'))}, "  # type: ignore[arg-type]
                 f"{_f32(a('scalar_offset'))}, {vid})"  # type: ignore[arg-type]
             )
+        if short == "instance_normalization":
+            groups = operand_groups(op, odla.DIALECT.op(short))
+            x = self.operand(groups[0][0])
+            scale = self.operand(groups[1][0] if groups[1] else None)
+            offset = self.operand(groups[2][0] if groups[2] else None)
+            return (
+                f"{fn}({x}, {LAYOUT_ENUMS[str(a('input_layout'))]}, {_f32(a('epsilon'))}, "  # type: ignore[arg-type]
+                f"{scale}, {offset}, {_f32(a('scalar_scale'))}, {_f32(a('scalar_offset'))}, "  # type: ignore[arg-type]
+                f"{vid})"
+            )
         if short == "reshape":
             return f"{fn}({ins[0]}, {out_dims}, {vid})"
         if short == "transpose":
@@ -407,15 +486,17 @@ def translate(
     version: str,
     entry: str | None = None,
     data_symbol: str | None = None,
+    options: EmitOptions | None = None,
 ) -> OdlaProgram:
     """Translate the odla function of `module` (its entry, or the only public function).
 
     `weight_data` gives the array of each `dense_resource` blob key. `data_symbol`: the
     weights are compiled in (NAME_data.c defines that symbol, `--emit-data-as-c`) rather
-    than read from NAME.bin."""
+    than read from NAME.bin. `options`: HALO's code generation options (EmitOptions)."""
+    options = options or EmitOptions()
     func_op = entry_function(module, entry)
     lookup = weight_data if callable(weight_data) else _lookup(weight_data)
-    em = _Emitter(lookup, name)
+    em = _Emitter(lookup, name, options)
     symbols = ir.SymbolTable(module.operation)
     block = func_op.regions[0].blocks[0]
     inputs: list[abi.Tensor] = []
@@ -432,8 +513,10 @@ def translate(
             owner = getattr(src.owner, "operation", None)
             if owner is not None and owner.name not in ("odla.argument", "odla.constant"):
                 em.claims.setdefault(src, out_id)
-    for op in block.operations:
+    _liveness(block, em)
+    for position, op in enumerate(block.operations):
         o = op.operation
+        em.position = position
         if o.name == "func.return":
             ret = o
             continue
@@ -442,6 +525,7 @@ def translate(
             if not symbol.startswith("odla_fallback_") or symbol not in symbols:
                 raise CompilationError(f"odla-to-cpp: call of @{symbol} is not an odla fallback")
             em.emit_call(o, symbols[symbol].operation)
+            em.used(position)
             continue
         if not o.name.startswith("odla."):
             raise CompilationError(
@@ -451,6 +535,7 @@ def translate(
         if o.name == "odla.argument":
             bound[o.operands[0]] = str(_attr(o, "id"))
         em.emit(o)
+        em.used(position)
     for i, arg in enumerate(block.arguments):
         dims, dtype = _spec(arg)
         if arg not in bound:
@@ -469,7 +554,30 @@ def translate(
     out_vars = [em.names[v] for v in ret.operands]
     source = _render(name, version, em, layout, inputs, outputs, out_vars, out_ids, data_symbol)
     header = abi.render_header(name, inputs, outputs, version)
-    return OdlaProgram(name, source, header, em.arrays, layout, inputs, outputs, em.fallbacks)
+    stats = MemStats(sum(a.nbytes for a in em.arrays), em.writable, em.peak)
+    return OdlaProgram(
+        name, source, header, em.arrays, layout, inputs, outputs, em.fallbacks, stats
+    )
+
+
+def _liveness(block: ir.Block, em: _Emitter) -> None:
+    """The position of each value's last use in `block`, and the values that live to the end:
+    the graph outputs (in interpret mode each output's source is read at the end; in compile
+    mode an input or weight returned as an output is copied where its odla.output is)."""
+    for position, op in enumerate(block.operations):
+        o = op.operation
+        if o.name == "odla.output":
+            src = o.operands[0]
+            if em.options.interpret or em.claims.get(src) == str(_attr(o, "id")):
+                em.keep.add(src)
+            else:
+                em.last_use[src] = position
+                em.keep.add(o.results[0])
+            continue
+        if o.name == "func.return":
+            continue
+        for v in o.operands:
+            em.last_use[v] = position
 
 
 def _lookup(table: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarray]:
@@ -494,18 +602,6 @@ def _render(
 ) -> str:
     params = abi.entry_params(name, inputs, outputs)
     idents = [ident for _, ident in params]
-    in_ids = [t.name for t in inputs]
-    # the entry function's locals, named apart from its parameters (graph names such as 's')
-    local = set(idents)
-    st, cx = abi.c_identifier("s", local), abi.c_identifier("ctx", local)
-    binds = [
-        f"  if ({st} == ODLA_SUCCESS) {st} = odla_BindToArgumentById({_vid(i)}, {p}, {cx});"
-        for i, p in zip(in_ids, idents[: len(inputs)], strict=True)
-    ] + [
-        f"  if ({st} == ODLA_SUCCESS) {st} = odla_BindToOutputById({_vid(i)}, {p}, {cx});"
-        for i, p in zip(out_ids, idents[len(inputs) :], strict=True)
-    ]
-    marks = [f"  if (s == ODLA_SUCCESS) s = odla_SetValueAsOutput({v});" for v in out_vars]
     io = inputs + outputs
     casts = ", ".join(
         f"({'const ' if i < len(inputs) else ''}{t.ctype}*)args[{i}]" for i, t in enumerate(io)
@@ -531,13 +627,38 @@ def _render(
         f"    if (rc == STRATA_OK) rc = {c}_init(nullptr);\n" for _, c in em.fallbacks
     )
     fb_fini = "".join(f"    {c}_fini();\n" for _, c in em.fallbacks)
+    opts = em.options
+    as_int = (
+        "// Value ids are integers (ODLA_VALUE_ID_AS_INT); each value's comment gives its id.\n"
+        "static odla_bool g_ids_as_int = 1;\n"
+        if opts.value_id_as_int
+        else ""
+    )
+    if opts.interpret:
+        program, init_build, fini_destroy, entry = _render_interpret(
+            name, em, params, idents, inputs, outputs, out_vars, body
+        )
+        about = (
+            f"// {name}_run() computes the model with ODLA calls in interpret mode: each call\n"
+            "// computes its value at once (the comment above each value names its ONNX node and\n"
+            f"// its type). {name}_init() maps {where}\n"
+            f"// once; each {name}() call runs {name}_run() on a fresh interpret-mode\n"
+            f"// computation; {name}_fini() releases the weights."
+        )
+    else:
+        program, init_build, fini_destroy, entry = _render_compile(
+            name, em, params, idents, inputs, out_vars, out_ids, body
+        )
+        about = (
+            f"// {name}_helper() builds the computation with ODLA calls, one per op; the comment\n"
+            f"// above each value names its ONNX node and its type. {name}_init() maps {where}\n"
+            f"// and builds the computation once; {name}() binds the caller's buffers and\n"
+            f"// executes it; {name}_fini() releases both."
+        )
     return f"""// {name}.cc: the ODLA program of model '{name}', generated by Strata {version}.
 // Do not edit.
 //
-// {name}_helper() builds the computation with ODLA calls, one per op; the comment above each
-// value names its ONNX node and its type. {name}_init() maps {where}
-// and builds the computation once; {name}() binds the caller's buffers and executes it;
-// {name}_fini() releases both. Build it against any ODLA
+{about} Build it against any ODLA
 // runtime, e.g.  c++ -std=c++17 -shared -fPIC {name}.cc -I<odla include> -lodla_ref
 #include <odla.h>
 
@@ -547,30 +668,16 @@ def _render(
 #include "{name}.h"
 
 {loader}
-static odla_computation g_comp = nullptr;
-
-{fallback_defs}// The start of constant i in the mapped weights file.
+{as_int}{fallback_defs}// The start of constant i in the mapped weights file.
 static const void* weight(int i) {{ return g_base + kOffsets[i]; }}
 
-// Graph building: the computation of model '{name}'.
-static odla_status {name}_helper() {{
-{body}
-  odla_status s = ODLA_SUCCESS;
-{chr(10).join(marks)}
-  return s;
-}}
-
+{program}
 int {name}_init(const char* weights_path) {{
   int rc = STRATA_OK;
   pthread_mutex_lock(&g_lock);
   if (g_refs == 0) {{
-{load}{fb_init}    if (rc == STRATA_OK &&
-        (odla_CreateComputation(&g_comp) != ODLA_SUCCESS || {name}_helper() != ODLA_SUCCESS))
-      rc = STRATA_ERR_RUNTIME;
-    if (rc != STRATA_OK) {{
-      if (g_comp) odla_DestroyComputation(g_comp);
-      if (g_map) munmap(g_map, g_map_size);
-      g_comp = nullptr;
+{load}{fb_init}{init_build}    if (rc != STRATA_OK) {{
+{fini_destroy}      if (g_map) munmap(g_map, g_map_size);
       g_map = nullptr;
       g_base = nullptr;
     }}
@@ -583,9 +690,7 @@ int {name}_init(const char* weights_path) {{
 void {name}_fini(void) {{
   pthread_mutex_lock(&g_lock);
   if (g_refs > 0 && --g_refs == 0) {{
-{fb_fini}    odla_DestroyComputation(g_comp);
-    if (g_map) munmap(g_map, g_map_size);
-    g_comp = nullptr;
+{fb_fini}{fini_destroy}    if (g_map) munmap(g_map, g_map_size);
     g_map = nullptr;
     g_map_size = 0;
     g_base = nullptr;
@@ -593,20 +698,7 @@ void {name}_fini(void) {{
   pthread_mutex_unlock(&g_lock);
 }}
 
-// Entry function: binds the buffers to a context of their own (so that threads may call it
-// at once) and executes the computation.
-int {name}({", ".join(d for d, _ in params) or "void"}) {{
-  if (!g_comp) return STRATA_ERR_NOT_INITIALIZED;
-  odla_context {cx} = nullptr;
-  if (odla_CreateContext(&{cx}) != ODLA_SUCCESS) return STRATA_ERR_RUNTIME;
-  odla_status {st} = ODLA_SUCCESS;
-{chr(10).join(binds)}
-  if ({st} == ODLA_SUCCESS)
-    {st} = odla_ExecuteComputation(g_comp, {cx}, ODLA_COMPUTE_INFERENCE, nullptr);
-  odla_DestroyContext({cx});
-  return {st} == ODLA_SUCCESS ? STRATA_OK : STRATA_ERR_RUNTIME;
-}}
-
+{entry}
 // For Strata's loader (strata._runtime): the same entry over an array of pointers.
 extern "C" int {name}__strata_run_packed(void* const* args) {{
   return {name}({casts});
@@ -615,6 +707,140 @@ extern "C" const int {name}__strata_num_args = {len(io)};
 extern "C" const uint64_t {name}__strata_arg_nbytes[] = {nbytes};
 extern "C" const char* {name}__strata_last_error(void) {{ return odla_GetLastError(); }}
 """
+
+
+def _render_compile(
+    name: str,
+    em: _Emitter,
+    params: list[tuple[str, str]],
+    idents: list[str],
+    inputs: list[abi.Tensor],
+    out_vars: list[str],
+    out_ids: list[str],
+    body: str,
+) -> tuple[str, str, str, str]:
+    """Compile mode: the helper building the computation, NAME_init's and NAME_fini's parts
+    for it, and NAME() binding the buffers and executing."""
+    in_ids = [t.name for t in inputs]
+    # the entry function's locals, named apart from its parameters (graph names such as 's')
+    local = set(idents)
+    st, cx = abi.c_identifier("s", local), abi.c_identifier("ctx", local)
+    binds = [
+        f"  if ({st} == ODLA_SUCCESS) {st} = odla_BindToArgumentById({em.vid(i)}, {p}, {cx});"
+        for i, p in zip(in_ids, idents[: len(inputs)], strict=True)
+    ] + [
+        f"  if ({st} == ODLA_SUCCESS) {st} = odla_BindToOutputById({em.vid(i)}, {p}, {cx});"
+        for i, p in zip(out_ids, idents[len(inputs) :], strict=True)
+    ]
+    marks = [f"  if (s == ODLA_SUCCESS) s = odla_SetValueAsOutput({v});" for v in out_vars]
+    item = "(odla_item_value)&g_ids_as_int"
+    comp_item = (
+        f"odla_SetComputationItem(g_comp, ODLA_VALUE_ID_AS_INT, {item}) != ODLA_SUCCESS ||\n"
+        "         "
+        if em.options.value_id_as_int
+        else ""
+    )
+    ctx_item = (
+        f"  if ({st} == ODLA_SUCCESS)\n"
+        f"    {st} = odla_SetContextItem({cx}, ODLA_VALUE_ID_AS_INT, {item});\n"
+        if em.options.value_id_as_int
+        else ""
+    )
+    program = f"""static odla_computation g_comp = nullptr;
+
+// Graph building: the computation of model '{name}'.
+static odla_status {name}_helper() {{
+  odla_status s = ODLA_SUCCESS;
+{body}
+{chr(10).join(marks)}
+  return s;
+}}
+"""
+    helper = f"{comp_item}{name}_helper() != ODLA_SUCCESS"
+    init_build = f"""    if (rc == STRATA_OK &&
+        (odla_CreateComputation(&g_comp) != ODLA_SUCCESS || {helper}))
+      rc = STRATA_ERR_RUNTIME;
+"""
+    fini_destroy = """    if (g_comp) odla_DestroyComputation(g_comp);
+    g_comp = nullptr;
+"""
+    entry = f"""// Entry function: binds the buffers to a context of their own (so that threads
+// may call it at once) and executes the computation.
+int {name}({", ".join(d for d, _ in params) or "void"}) {{
+  if (!g_comp) return STRATA_ERR_NOT_INITIALIZED;
+  odla_context {cx} = nullptr;
+  if (odla_CreateContext(&{cx}) != ODLA_SUCCESS) return STRATA_ERR_RUNTIME;
+  odla_status {st} = ODLA_SUCCESS;
+{ctx_item}{chr(10).join(binds)}
+  if ({st} == ODLA_SUCCESS)
+    {st} = odla_ExecuteComputation(g_comp, {cx}, ODLA_COMPUTE_INFERENCE, nullptr);
+  odla_DestroyContext({cx});
+  return {st} == ODLA_SUCCESS ? STRATA_OK : STRATA_ERR_RUNTIME;
+}}
+"""
+    return program, init_build, fini_destroy, entry
+
+
+def _render_interpret(
+    name: str,
+    em: _Emitter,
+    params: list[tuple[str, str]],
+    idents: list[str],
+    inputs: list[abi.Tensor],
+    outputs: list[abi.Tensor],
+    out_vars: list[str],
+    body: str,
+) -> tuple[str, str, str, str]:
+    """Interpret mode: NAME_run (the ODLA calls, each computing at once; `inputs[i]` /
+    `outputs[i]` are the entry's buffers), NAME_init's and NAME_fini's parts, and NAME() running
+    NAME_run on a fresh interpret-mode computation."""
+    gets = [
+        f"  if (s == ODLA_SUCCESS) s = odla_GetValueData({v}, outputs[{i}]);"
+        for i, v in enumerate(out_vars)
+    ]
+    local = set(idents)
+    st, cp, md = (abi.c_identifier(n, local) for n in ("s", "comp", "mode"))
+    ins = ", ".join(idents[: len(inputs)]) or "nullptr"
+    outs = ", ".join(idents[len(inputs) :]) or "nullptr"
+    a_in, a_out = abi.c_identifier("inputs", local), abi.c_identifier("outputs", local)
+    item = (
+        f"  if ({st} == ODLA_SUCCESS)\n    {st} = odla_SetComputationItem({cp}, "
+        "ODLA_VALUE_ID_AS_INT, (odla_item_value)&g_ids_as_int);\n"
+        if em.options.value_id_as_int
+        else ""
+    )
+    released = " Values are released after their last use." if em.options.value_reset else ""
+    program = f"""static bool g_ready = false;
+
+// Interpret mode: the computation of model '{name}', each call computing its value at once
+// from its operands' data (inputs[i], outputs[i]: the entry's buffers).{released}
+static odla_status {name}_run(const void* const* inputs, void* const* outputs) {{
+  (void)inputs;
+  (void)outputs;
+  odla_status s = ODLA_SUCCESS;
+{body}
+{chr(10).join(gets)}
+  return s;
+}}
+"""
+    init_build = "    g_ready = rc == STRATA_OK;\n"
+    fini_destroy = "    g_ready = false;\n"
+    entry = f"""// Entry function: runs {name}_run on an interpret-mode computation of its own (so
+// that threads may call it at once), which frees the values left when it is destroyed.
+int {name}({", ".join(d for d, _ in params) or "void"}) {{
+  if (!g_ready) return STRATA_ERR_NOT_INITIALIZED;
+  odla_computation {cp} = nullptr;
+  if (odla_CreateComputation(&{cp}) != ODLA_SUCCESS) return STRATA_ERR_RUNTIME;
+  odla_execution_mode {md} = ODLA_INTERPRET;
+  odla_status {st} = odla_SetComputationItem({cp}, ODLA_EXECUTION_MODE, (odla_item_value)&{md});
+{item}  const void* {a_in}[] = {{{ins}}};
+  void* {a_out}[] = {{{outs}}};
+  if ({st} == ODLA_SUCCESS) {st} = {name}_run({a_in}, {a_out});
+  odla_DestroyComputation({cp});
+  return {st} == ODLA_SUCCESS ? STRATA_OK : STRATA_ERR_RUNTIME;
+}}
+"""
+    return program, init_build, fini_destroy, entry
 
 
 __all__ = ["OdlaProgram", "entry_function", "translate"]

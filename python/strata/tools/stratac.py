@@ -10,7 +10,9 @@
             [--save-temps] [--emit mlir|llvm|obj|so] [--mcpu CPU]
             [--schedule default|tuned|tiled|none] [--tune-seconds S] [-v | -q]
             [--profile [--profile-inputs X.npz] [--profile-repeats N]]
-    stratac MODEL -o OUT/NAME --target odla [--odla-runtime ref] [--emit cpp|so] [...]
+    stratac MODEL -o OUT/NAME --target odla [--odla-runtime ref] [--emit cpp|so]
+            [--exec-mode compile|interpret] [--emit-value-id-as-int] [--emit-value-reset]
+            [--print-mem-stats] [...]
 
 WEIGHTS: a Caffe net's .caffemodel (`stratac deploy.prototxt net.caffemodel -o out/net`, as
 HALO takes them); without it NAME.caffemodel beside NAME.prototxt is used when it exists.
@@ -26,7 +28,10 @@ child process; errors print `stratac: error: ...` and exit with status 1.
 program OUT/NAME.cc with OUT/NAME.h and OUT/NAME.bin (OUT/NAME_data.c with
 `--emit-data-as-c`) and, unless `--emit cpp`, builds
 OUT/NAME.so against the ODLA runtime `--odla-runtime` (default ref) and writes OUT/NAME.json;
-`--save-temps` keeps NAME.nn.mlir and NAME.odla.mlir. It needs static shapes.
+`--save-temps` keeps NAME.nn.mlir and NAME.odla.mlir. It needs static shapes. HALO's
+`--exec-mode`, `--emit-value-id-as-int`, `--emit-value-reset` and `--print-mem-stats`
+(strata.targets.odla.options) shape the program; `--print-mem-stats` prints its memory
+statistics on stdout when it is written.
 
 `--profile` builds the profiling variant (timers around every kernel, a kernel table in
 NAME.json), runs it (random inputs of the compiled shapes, or the arrays of
@@ -38,8 +43,8 @@ per stage (`stratac: [3/8] lowering linalg to LLVM (t=1.2 s)`) otherwise, as onn
 `-q` shows nothing but errors, `-v` prints the detailed stage log instead.
 
 Dependency contract: argparse, numpy, strata.frontends.formats (format names), strata.api
-(targets, load), strata.profile, strata.targets.cpu.machine, strata.worker, strata.progress,
-strata.errors.
+(targets, load), strata.profile, strata.targets.cpu.machine, strata.targets.odla.options,
+strata.worker, strata.progress, strata.errors.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ from typing import Any
 
 from strata.errors import StrataError
 from strata.frontends.formats import FRAMEWORKS, LAYOUTS
+from strata.targets.odla import options as odla_options
 
 EMIT_KINDS = ("mlir", "llvm", "obj", "so")  # --target cpu
 ODLA_EMIT_KINDS = ("cpp", "so")  # --target odla
@@ -90,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--odla-runtime",
         metavar="NAME",
         help="--target odla: the ODLA runtime to build against (available: ref, dnnl; default ref)",
+    )
+    odla_options.add_arguments(p, "--target odla: ")
+    p.add_argument(
+        "--print-mem-stats",
+        action="store_true",
+        help=f"--target odla: {odla_options.PRINT_MEM_STATS_HELP}",
     )
     p.add_argument(
         "--input-shape",
@@ -265,12 +277,15 @@ def run(args: argparse.Namespace) -> None:
                 "runtime": args.odla_runtime or "ref",
                 "emit": args.emit,
                 "emit_data_as_c": args.emit_data_as_c,
+                **odla_options.from_args(args).cache_fields(),
                 "save_temps": str(out_dir.resolve()) if args.save_temps else None,
                 "verbose": args.verbose,
             },
         }
     elif args.odla_runtime is not None:
         raise StrataError("--odla-runtime is an option of --target odla")
+    elif given := _odla_only_flags(args):
+        raise StrataError(f"{given} is an option of --target odla")
     elif args.emit not in EMIT_KINDS:
         raise StrataError(f"--emit {args.emit} is for --target odla; cpu emits {EMIT_KINDS}")
     else:
@@ -280,13 +295,29 @@ def run(args: argparse.Namespace) -> None:
     mode = None if quiet else ("bar" if sys.stderr.isatty() else "lines")
     display = Progress.open(mode, "stratac")
     try:
-        run_isolated(request, verbose=args.verbose, on_progress=display.update)
+        stats = run_isolated(request, verbose=args.verbose, on_progress=display.update)
     except BaseException:
         display.close(ok=False)
         raise
     display.close(ok=True)
+    if args.print_mem_stats:
+        mem = odla_options.MemStats.from_dict(stats.extra["mem_stats"])
+        print("\n".join(mem.lines()))
     if args.profile:
         _profile(out_dir / f"{name}.json", args)
+
+
+def _odla_only_flags(args: argparse.Namespace) -> str:
+    """The first odla-only flag given (for another target), or ''."""
+    for flag, given in (
+        ("--exec-mode", args.exec_mode != "compile"),
+        ("--emit-value-id-as-int", args.emit_value_id_as_int),
+        ("--emit-value-reset", args.emit_value_reset),
+        ("--print-mem-stats", args.print_mem_stats),
+    ):
+        if given:
+            return flag
+    return ""
 
 
 def _check_odla_args(args: argparse.Namespace) -> None:

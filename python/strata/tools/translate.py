@@ -15,6 +15,8 @@
      [--remove-input-transpose] [--remove-output-transpose])
     strata-translate --mlir-to-llvmir FILE [-o OUT]
     strata-translate --odla-to-cpp FILE [-o OUT/NAME.cc] [--entry-func-name NAME]
+                     [--exec-mode compile|interpret] [--emit-value-id-as-int]
+                     [--emit-value-reset] [--print-mem-stats]
 
 ``--import-onnx`` prints the `nn` module of an ONNX model (``-`` reads the model from stdin);
 ``--import-torch`` that of a PyTorch program saved by ``torch.export.save``; ``--import-tf``
@@ -26,14 +28,17 @@ NAME.caffemodel beside NAME.prototxt, if any; a net without weighted layers need
 translates an `odla` module (the output of ``strata-opt --convert-nn-to-odla``) into the ODLA
 C++ program NAME.cc (to stdout, or to ``-o OUT/NAME.cc`` together with OUT/NAME.h and the
 weights OUT/NAME.bin); NAME is ``--entry-func-name``, else the basename of ``-o``, else the
-function's name.
+function's name. HALO's ``--exec-mode``, ``--emit-value-id-as-int`` and ``--emit-value-reset``
+shape the program (strata.targets.odla.options); ``--print-mem-stats`` prints its memory
+statistics on stderr.
 
 Dependency contract: imports the `mlir` bindings, `strata.context`, `strata.frontends.onnx`
 (lazily, only for --import-onnx), `strata.frontends.torch` (lazily, only for --import-torch),
 `strata.frontends.tf` (lazily, only for --import-tf), `strata.frontends.tflite` (lazily, only
 for --import-tflite), `strata.frontends.caffe` (lazily, only for --import-caffe),
 `strata.frontends.formats` (layout names), `strata.mlir_model` and
-`strata.targets.{cpu,odla}` (lazily, only for --odla-to-cpp) and the
+`strata.targets.{cpu,odla}` (lazily, only for --odla-to-cpp; `strata.targets.odla.options`
+for the command line) and the
 helpers in `strata.tools`.
 """
 
@@ -49,6 +54,7 @@ from mlir.dialects import llvm
 
 from strata.context import make_context
 from strata.frontends.formats import LAYOUTS
+from strata.targets.odla import options as odla_options
 from strata.tools.common import (
     ArgumentParser,
     Buffer,
@@ -171,6 +177,9 @@ def build_parser() -> ArgumentParser:
         action="store_true",
         help="rank-4 outputs give the --reorder-data-layout layout instead of the model's own",
     )
+    o = p.add_argument_group("ODLA program (--odla-to-cpp)")
+    odla_options.add_arguments(o)
+    o.add_argument("--print-mem-stats", action="store_true", help=odla_options.PRINT_MEM_STATS_HELP)
     add_print_arguments(p)
     return p
 
@@ -363,11 +372,21 @@ def odla_to_cpp(args: argparse.Namespace) -> str:
     name = check_name(
         args.entry_func_name or (out.name.removesuffix(".cc") if out else model.entry)
     )
+    options = odla_options.from_args(args)
     with model.module.context:
-        program = emit_cpp.translate(model.module, name, model.weights, __version__)
+        program = emit_cpp.translate(
+            model.module, name, model.weights, __version__, options=options
+        )
+    if args.print_mem_stats:
+        print("\n".join(program.mem_stats.lines()), file=sys.stderr)
     if out is not None:
-        (out.parent / f"{name}.h").write_text(program.header)
-        weights.write_bin(out.parent / f"{name}.bin", program.arrays, program.layout)
+        try:
+            (out.parent / f"{name}.h").write_text(program.header)
+            weights.write_bin(out.parent / f"{name}.bin", program.arrays, program.layout)
+        except OSError as e:
+            raise DriverError(
+                f"could not write {name}.h / {name}.bin beside '{out}': {e.strerror}"
+            ) from None
     return program.source
 
 

@@ -13,6 +13,9 @@
  * computation may be executed by several threads at once, each with its own context.
  *
  * Shapes are row-major; every op takes the result's dims (output_dims) as HALO passes them.
+ *
+ * A computation set to ODLA_INTERPRET (odla_SetComputationItem, ODLA_EXECUTION_MODE) runs
+ * each op as it is called instead: see odla_execution_mode.
  */
 #ifndef STRATA_ODLA_H
 #define STRATA_ODLA_H
@@ -115,6 +118,33 @@ ODLA_API odla_status odla_BindToOutputById(const odla_value_id value_id, odla_vo
 ODLA_API odla_status odla_ExecuteComputation(const odla_computation computation,
                                              const odla_context context,
                                              const odla_compute_mode mode, odla_device device);
+
+/* Properties of a computation or a context (odla_Set*Item); the value is a pointer to the
+ * item's data, cast to odla_item_value as HALO's generated code does. The items below are
+ * Strata's: ODLA 0.5's items (ODLA_DYNAMIC_BATCH, ...) are not supported. */
+typedef enum {
+  /* an odla_execution_mode; set on a computation before its first value */
+  ODLA_EXECUTION_MODE = 1000,
+  /* an odla_bool; set before the first value (computation) or binding (context): value ids
+   * are integers cast to odla_value_id, (odla_value_id)(uintptr_t)N, not strings */
+  ODLA_VALUE_ID_AS_INT = 1001,
+} odla_item_type;
+typedef struct _odla_item_value* odla_item_value;
+
+typedef enum {
+  /* the default: op calls build the computation; odla_ExecuteComputation runs it on the
+   * buffers bound to a context */
+  ODLA_COMPILE = 0,
+  /* each op call computes its value at once from its operands' data; arguments are
+   * odla_CreateValue + odla_SetValueData, results are read with odla_GetValueData, and
+   * odla_ReleaseValue frees a value's memory. odla_ExecuteComputation is refused. */
+  ODLA_INTERPRET = 1,
+} odla_execution_mode;
+
+ODLA_API odla_status odla_SetComputationItem(odla_computation computation, odla_item_type type,
+                                             odla_item_value value);
+ODLA_API odla_status odla_SetContextItem(odla_context context, odla_item_type type,
+                                         odla_item_value value);
 /* The message of the last failure in this thread ("" if none); Strata's addition. */
 ODLA_API const char* odla_GetLastError(void);
 
@@ -126,6 +156,23 @@ ODLA_API odla_value odla_CreateConstant(odla_value_type type, const odla_void* d
                                         const odla_value_id value_id);
 ODLA_API odla_status odla_SetValueAsOutput(const odla_value value);
 ODLA_API odla_status odla_GetValueType(const odla_value value, odla_value_type* value_type);
+/* Interpret mode: a value of `type` owning its memory (no data until odla_SetValueData). */
+ODLA_API odla_value odla_CreateValue(odla_value_type type, const odla_value_id value_id);
+/* Interpret mode: copies the value's bytes from `data_ptr` into it. */
+ODLA_API odla_status odla_SetValueData(odla_value value, const odla_void* data_ptr);
+/* Interpret mode: copies the value's bytes into `data_ptr`. */
+ODLA_API odla_status odla_GetValueData(const odla_value value, odla_void* data_ptr);
+/* Interpret mode: frees the value's memory now; later uses of it fail. */
+ODLA_API odla_status odla_ReleaseValue(odla_value value);
+
+/* Strata's addition: the bytes of value data (interpret-mode values: odla_CreateValue and op
+ * results; not constants) this thread's computations hold now, and the most they held at
+ * once since the last reset (reset_peak: start the next peak from `current`). */
+typedef struct {
+  odla_size_t current;
+  odla_size_t peak;
+} odla_memory_stats;
+ODLA_API odla_status odla_GetMemoryStats(odla_memory_stats* stats, odla_bool reset_peak);
 
 /* ---- math --------------------------------------------------------------------------------- */
 
@@ -209,6 +256,14 @@ ODLA_API odla_value odla_BatchNormalization(odla_value input, odla_memory_layout
                                             odla_value scale, odla_value offset,
                                             odla_float32 scalar_scale, odla_float32 scalar_offset,
                                             const odla_value_id value_id);
+
+/* (x - mean) / sqrt(var + epsilon) * scale + offset, mean and var over the spatial dims of each
+ * (n, c); scale / offset (per channel) may be NULL: scalar_scale / scalar_offset instead. */
+ODLA_API odla_value odla_InstanceNormalization(odla_value input, odla_memory_layout input_layout,
+                                               odla_float32 epsilon, odla_value scale,
+                                               odla_value offset, odla_float32 scalar_scale,
+                                               odla_float32 scalar_offset,
+                                               const odla_value_id value_id);
 
 /* ---- process ------------------------------------------------------------------------------ */
 

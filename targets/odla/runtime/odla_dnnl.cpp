@@ -25,11 +25,18 @@
 //
 // Errors: as libodla_ref. An op call with invalid arguments (or one oneDNN refuses) returns
 // NULL and records the message; executing a computation holding it fails.
+//
+// Interpret mode (ODLA_EXECUTION_MODE = ODLA_INTERPRET), as in libodla_ref: an op call creates
+// its primitive, executes it at once on the computation's stream into a 64-byte aligned
+// buffer the result value owns, and keeps no node (the primitive goes when the call
+// returns; oneDNN's primitive cache keeps it for the next call of the same shapes);
+// odla_ReleaseValue frees the buffer.
 
 #include "odla.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -170,10 +177,14 @@ using Kernel = std::function<void(const Exec&)>;  // throws on failure
 struct _odla_value {
   odla_value_type type;
   std::string id;
-  enum Kind { ARGUMENT, CONSTANT, OP } kind;
+  enum Kind { ARGUMENT, CONSTANT, OP, VALUE } kind;  // VALUE: odla_CreateValue
   const void* data = nullptr;  // constants
   size_t index = 0;
   _odla_computation* comp = nullptr;
+  // interpret mode: the value's data (op results and odla_CreateValue), counted bytes
+  std::unique_ptr<Buffer> owned;
+  size_t owned_bytes = 0;
+  bool has_data = false, released = false;
   Dims dims() const { return dims_of(type.shape); }
   size_t nbytes() const { return static_cast<size_t>(numel(dims())) * elem_size(type.element_type); }
 };
@@ -191,19 +202,48 @@ struct _odla_computation {
   std::vector<size_t> outputs;
   std::unordered_map<std::string, size_t> arguments;
   std::string error;
+  bool interpret = false;                 // ODLA_EXECUTION_MODE
+  bool int_ids = false;                   // ODLA_VALUE_ID_AS_INT
+  std::unique_ptr<dnnl::stream> stream;  // interpret mode: the ops' stream
+  ~_odla_computation();
 };
 
 struct _odla_context {
   std::unordered_map<std::string, const void*> arguments;
   std::unordered_map<std::string, void*> outputs;
+  bool int_ids = false;
 };
 
 namespace {
 
 thread_local _odla_computation* g_active = nullptr;
+thread_local odla_memory_stats g_mem{0, 0};  // interpret-mode value bytes of this thread
 
-std::string id_str(const odla_value_id id) {
-  return id ? std::string(reinterpret_cast<const char*>(id)) : std::string();
+// A value id as the key it is looked up by: its text, or "#N" for the integer id N.
+std::string id_key(const odla_value_id id, bool as_int) {
+  if (!id) return std::string();
+  if (as_int) return "#" + std::to_string(reinterpret_cast<uintptr_t>(id));
+  return std::string(reinterpret_cast<const char*>(id));
+}
+
+std::string id_str(const odla_value_id id) { return id_key(id, g_active && g_active->int_ids); }
+
+void* allocate(_odla_value* v) {
+  size_t n = v->nbytes();
+  v->owned = std::make_unique<Buffer>(std::max<size_t>(n, 1));
+  v->owned_bytes = n;
+  g_mem.current += n;
+  g_mem.peak = std::max(g_mem.peak, g_mem.current);
+  return v->owned->data;
+}
+
+void* value_buffer(_odla_value* v) { return v->owned->data; }
+
+void release(_odla_value* v) {
+  if (!v->owned) return;
+  v->owned.reset();
+  g_mem.current -= std::min(g_mem.current, v->owned_bytes);
+  v->owned_bytes = 0;
 }
 
 odla_value fail(const std::string& what, const odla_value_id id) {
@@ -231,8 +271,54 @@ bool usable(std::initializer_list<odla_value> vals) {
   return true;
 }
 
+odla_value fail(const std::string& what, const odla_value_id id);
+
+// Interpret mode: the data an operand holds now, or null with `why` set.
+const void* interpret_data(odla_value v, std::string* why) {
+  if (v->released) *why = "operand '" + v->id + "' was released (odla_ReleaseValue)";
+  else if (v->kind == _odla_value::CONSTANT) return v->data;
+  else if (!v->has_data) *why = "operand '" + v->id + "' has no data (odla_SetValueData)";
+  else return value_buffer(v);
+  return nullptr;
+}
+
+// Interpret mode: executes the kernel now into the result's own buffer.
+odla_value run_now(odla_value_type type, const std::vector<odla_value>& ins, const Kernel& k,
+                   const odla_value_id id, size_t scratch) {
+  if (!g_active->error.empty()) {  // an earlier op failed: keep its message, run nothing
+    g_last_error = g_active->error;
+    return nullptr;
+  }
+  Exec e;
+  for (odla_value v : ins) {
+    std::string why;
+    const void* d = v ? interpret_data(v, &why) : nullptr;
+    if (!why.empty()) return fail(why, id);
+    e.in.push_back(d);
+  }
+  odla_value out = add_value(type, id, _odla_value::OP);
+  try {
+    if (!g_active->stream) g_active->stream = std::make_unique<dnnl::stream>(engine());
+    e.out = allocate(out);
+    Buffer scratchpad(scratch);
+    e.stream = g_active->stream.get();
+    e.scratch = scratchpad.data;
+    if (out->nbytes()) k(e);  // an empty result has nothing to compute
+    e.stream->wait();
+  } catch (const std::bad_alloc&) {
+    return fail("out of memory", id);
+  } catch (const dnnl::error& err) {
+    return fail(std::string("oneDNN: ") + err.what(), id);
+  } catch (const std::exception& err) {
+    return fail(err.what(), id);
+  }
+  out->has_data = true;
+  return out;
+}
+
 odla_value add_op(odla_value_type type, std::vector<odla_value> ins, Kernel k,
                   const odla_value_id id, size_t scratch = 0) {
+  if (g_active->interpret) return run_now(type, ins, k, id, scratch);
   odla_value out = add_value(type, id, _odla_value::OP);
   Node n;
   for (odla_value v : ins) n.inputs.push_back(v ? v->index : SIZE_MAX);
@@ -597,6 +683,10 @@ odla_value not_here(const char* fn, const odla_value_id id) {
 
 }  // namespace
 
+_odla_computation::~_odla_computation() {
+  for (auto& v : values) release(v.get());
+}
+
 extern "C" {
 
 // ---- computations and contexts ----------------------------------------------------------------
@@ -636,14 +726,14 @@ odla_status odla_DestroyContext(odla_context context) {
 odla_status odla_BindToArgumentById(const odla_value_id value_id, const odla_void* data_ptr,
                                     odla_context context) {
   if (!value_id || !context) return ODLA_INVALID_PARAM;
-  context->arguments[id_str(value_id)] = data_ptr;
+  context->arguments[id_key(value_id, context->int_ids)] = data_ptr;
   return ODLA_SUCCESS;
 }
 
 odla_status odla_BindToOutputById(const odla_value_id value_id, odla_void* data_ptr,
                                   odla_context context) {
   if (!value_id || !context) return ODLA_INVALID_PARAM;
-  context->outputs[id_str(value_id)] = data_ptr;
+  context->outputs[id_key(value_id, context->int_ids)] = data_ptr;
   return ODLA_SUCCESS;
 }
 
@@ -653,6 +743,15 @@ odla_status odla_ExecuteComputation(const odla_computation comp, const odla_cont
                                     const odla_compute_mode mode, odla_device device) {
   (void)device;
   if (!comp || !ctx) return ODLA_INVALID_PARAM;
+  if (comp->interpret) {
+    g_last_error = "an interpret-mode computation runs each op as it is called; "
+                   "there is nothing to execute (read results with odla_GetValueData)";
+    return ODLA_FAILURE;
+  }
+  if (ctx->int_ids != comp->int_ids) {
+    g_last_error = "the context and the computation disagree on ODLA_VALUE_ID_AS_INT";
+    return ODLA_INVALID_PARAM;
+  }
   if (mode != ODLA_COMPUTE_INFERENCE) {
     g_last_error = "only ODLA_COMPUTE_INFERENCE is supported";
     return ODLA_FAILURE;
@@ -728,6 +827,9 @@ static bool valid_type(const odla_value_type& t) {
 odla_value odla_CreateArgument(odla_value_type type, const odla_value_id value_id) {
   ODLA_CHECK_ACTIVE(value_id);
   if (!value_id) return fail("an argument needs a value id", value_id);
+  if (g_active->interpret)
+    return fail("odla_CreateArgument in interpret mode: inputs are odla_CreateValue + "
+                "odla_SetValueData", value_id);
   if (!valid_type(type)) return fail("invalid or dynamic value type", value_id);
   odla_value v = add_value(type, value_id, _odla_value::ARGUMENT);
   g_active->arguments[v->id] = v->index;
@@ -805,6 +907,7 @@ odla_value odla_Reciprocal(odla_value x, const odla_value_id id) {
   return eltwise(x, id, algorithm::eltwise_pow, 1.f, -1.f);
 }
 odla_value odla_Erf(odla_value, const odla_value_id id) { return not_here("odla_Erf", id); }
+
 odla_value odla_Tanh(odla_value x, const odla_value_id id) {
   return eltwise(x, id, algorithm::eltwise_tanh);
 }
@@ -1109,6 +1212,64 @@ odla_value odla_BatchNormalization(odla_value input, odla_memory_layout input_la
   })
 }
 
+// Instance norm as two primitives: a layer normalisation of the [N * C, spatial] view (mean and
+// variance of each (n, c) plane, no affine part) into the result, then, in place, a binary
+// multiply by the [1, C, 1] scale with the offset added as a binary post-op.
+odla_value odla_InstanceNormalization(odla_value input, odla_memory_layout input_layout,
+                                      odla_float32 epsilon, odla_value scale, odla_value offset,
+                                      odla_float32 scalar_scale, odla_float32 scalar_offset,
+                                      const odla_value_id id) {
+  ODLA_CHECK_ACTIVE(id);
+  if (!usable({input}) || (scale && scale->comp != g_active) ||
+      (offset && offset->comp != g_active))
+    return fail("invalid operand", id);
+  if (input_layout != ODLA_CHANNELS_FIRST) return fail("only ODLA_CHANNELS_FIRST is supported", id);
+  Dims d = input->dims();
+  if (d.size() < 3) return fail("input must have rank >= 3 (N, C, spatial...)", id);
+  for (odla_value v : {input, scale, offset}) {
+    if (v && !is_f32(v)) return fail("operands must be float32", id);
+    if (v && v != input && v->dims() != Dims{d[1]})
+      return fail("per-channel operands must have shape [" + std::to_string(d[1]) + "]", id);
+  }
+  int64_t N = d[0], C = d[1], S = numel(d) / std::max<int64_t>(N * C, 1);
+  auto fill = [C](float v) { return std::make_shared<std::vector<float>>(C, v); };
+  std::shared_ptr<std::vector<float>> s_fill = scale ? nullptr : fill(scalar_scale);
+  std::shared_ptr<std::vector<float>> o_fill = offset ? nullptr : fill(scalar_offset);
+  DNNL_TRY(id, {
+    memory::desc planes = plain({N * C, S}), nchw = plain({N, C, S}), cmd = plain({1, C, 1});
+    auto lpd = dnnl::layer_normalization_forward::primitive_desc(
+        engine(), prop_kind::forward_inference, planes, planes, epsilon,
+        dnnl::normalization_flags::none, user_scratchpad());
+    dnnl::layer_normalization_forward lnorm(lpd);
+    dnnl::post_ops po;
+    po.append_binary(algorithm::binary_add, cmd);
+    dnnl::primitive_attr attr = user_scratchpad();
+    attr.set_post_ops(po);
+    auto bpd = dnnl::binary::primitive_desc(engine(), algorithm::binary_mul, nchw, cmd, nchw, attr);
+    dnnl::binary affine(bpd);
+    memory::desc lsp = lpd.scratchpad_desc(), bsp = bpd.scratchpad_desc();
+    memory::desc mean_md = lpd.mean_desc(), var_md = lpd.variance_desc();
+    size_t scratch = std::max(lsp.get_size(), bsp.get_size());
+    return add_op(input->type, {input, scale, offset}, [=](const Exec& e) {
+      std::unordered_map<int, memory> la = {{DNNL_ARG_SRC, mem(planes, e.in[0])},
+                                            {DNNL_ARG_DST, mem(planes, e.out)}};
+      Buffer stats(mean_md.get_size() + var_md.get_size() + 64);  // if oneDNN writes them
+      if (mean_md.get_size()) la.insert({DNNL_ARG_MEAN, mem(mean_md, stats.data)});
+      if (var_md.get_size())
+        la.insert({DNNL_ARG_VARIANCE,
+                   mem(var_md, static_cast<char*>(stats.data) + mean_md.get_size())});
+      run(lnorm, e, la, lsp);
+      run(affine, e,
+          {{DNNL_ARG_SRC_0, mem(nchw, e.out)},
+           {DNNL_ARG_SRC_1, mem(cmd, s_fill ? s_fill->data() : e.in[1])},
+           {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1,
+            mem(cmd, o_fill ? o_fill->data() : e.in[2])},
+           {DNNL_ARG_DST, mem(nchw, e.out)}},
+          bsp);
+    }, id, scratch);
+  })
+}
+
 // ---- process ----------------------------------------------------------------------------------
 
 odla_value odla_Reshape(odla_value input, odla_value_shape output_dims, const odla_value_id id) {
@@ -1305,6 +1466,10 @@ odla_value odla_Cast(odla_value input, odla_element_type target_type, const odla
     }
   }, id);
 }
+
+// ---- interpret mode, items, memory stats (shared with libodla_ref) ----------------------------
+
+#include "interpret_api.inc"
 
 // ---- Strata's extension -----------------------------------------------------------------------
 

@@ -9,11 +9,18 @@
 // Errors: an op function that gets invalid arguments returns NULL and records the message
 // in the computation (and in odla_GetLastError); executing a computation that holds such an
 // error fails with ODLA_UNRECOVERABLE_ERR.
+//
+// Interpret mode (odla_SetComputationItem(comp, ODLA_EXECUTION_MODE, ODLA_INTERPRET)): an op
+// call runs its kernel at once on its operands' data into a buffer the result value owns,
+// and records no node; odla_ReleaseValue frees that buffer. After the first failure the
+// computation's later op calls return NULL without running (the first message stays).
+// odla_GetMemoryStats counts the bytes those buffers hold, per thread.
 
 #include "odla.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -107,10 +114,14 @@ using Kernel = std::function<const char*(const Args&)>;  // returns an error mes
 struct _odla_value {
   odla_value_type type;
   std::string id;
-  enum Kind { ARGUMENT, CONSTANT, OP } kind;
+  enum Kind { ARGUMENT, CONSTANT, OP, VALUE } kind;  // VALUE: odla_CreateValue
   const void* data = nullptr;  // constants
   size_t index = 0;            // position in the computation's values
   _odla_computation* comp = nullptr;
+  // interpret mode: the value's data (op results and odla_CreateValue), counted bytes
+  std::unique_ptr<unsigned char[]> owned;
+  size_t owned_bytes = 0;
+  bool has_data = false, released = false;
   Dims dims() const { return dims_of(type.shape); }
   size_t nbytes() const { return static_cast<size_t>(numel(dims())) * elem_size(type.element_type); }
 };
@@ -127,19 +138,47 @@ struct _odla_computation {
   std::vector<size_t> outputs;
   std::unordered_map<std::string, size_t> arguments;  // id -> value index
   std::string error;                                  // the first op that failed to build
+  bool interpret = false;                             // ODLA_EXECUTION_MODE
+  bool int_ids = false;                               // ODLA_VALUE_ID_AS_INT
+  ~_odla_computation();
 };
 
 struct _odla_context {
   std::unordered_map<std::string, const void*> arguments;
   std::unordered_map<std::string, void*> outputs;
+  bool int_ids = false;
 };
 
 namespace {
 
 thread_local _odla_computation* g_active = nullptr;
+thread_local odla_memory_stats g_mem{0, 0};  // interpret-mode value bytes of this thread
 
-std::string id_str(const odla_value_id id) {
-  return id ? std::string(reinterpret_cast<const char*>(id)) : std::string();
+// A value id as the key it is looked up by: its text, or "#N" for the integer id N.
+std::string id_key(const odla_value_id id, bool as_int) {
+  if (!id) return std::string();
+  if (as_int) return "#" + std::to_string(reinterpret_cast<uintptr_t>(id));
+  return std::string(reinterpret_cast<const char*>(id));
+}
+
+std::string id_str(const odla_value_id id) { return id_key(id, g_active && g_active->int_ids); }
+
+void* allocate(_odla_value* v) {
+  size_t n = v->nbytes();
+  v->owned.reset(new unsigned char[std::max<size_t>(n, 1)]);
+  v->owned_bytes = n;
+  g_mem.current += n;
+  g_mem.peak = std::max(g_mem.peak, g_mem.current);
+  return v->owned.get();
+}
+
+void* value_buffer(_odla_value* v) { return v->owned.get(); }
+
+void release(_odla_value* v) {
+  if (!v->owned) return;
+  v->owned.reset();
+  g_mem.current -= std::min(g_mem.current, v->owned_bytes);
+  v->owned_bytes = 0;
 }
 
 odla_value fail(const std::string& what, const odla_value_id id) {
@@ -168,8 +207,45 @@ bool usable(std::initializer_list<odla_value> vals) {
   return true;
 }
 
+odla_value fail(const std::string& what, const odla_value_id id);
+
+// Interpret mode: the data an operand holds now, or null with `why` set.
+const void* interpret_data(odla_value v, std::string* why) {
+  if (v->released) *why = "operand '" + v->id + "' was released (odla_ReleaseValue)";
+  else if (v->kind == _odla_value::CONSTANT) return v->data;
+  else if (!v->has_data) *why = "operand '" + v->id + "' has no data (odla_SetValueData)";
+  else return value_buffer(v);
+  return nullptr;
+}
+
+// Interpret mode: runs the kernel now into the result's own buffer.
+odla_value run_now(odla_value_type type, const std::vector<odla_value>& ins, const Kernel& k,
+                   const odla_value_id id) {
+  if (!g_active->error.empty()) {  // an earlier op failed: keep its message, run nothing
+    g_last_error = g_active->error;
+    return nullptr;
+  }
+  Args a;
+  for (odla_value v : ins) {
+    std::string why;
+    const void* d = v ? interpret_data(v, &why) : nullptr;
+    if (!why.empty()) return fail(why, id);
+    a.in.push_back(d);
+  }
+  odla_value out = add_value(type, id, _odla_value::OP);
+  try {
+    a.out = allocate(out);
+    if (const char* err = k(a)) return fail(err, id);
+  } catch (const std::bad_alloc&) {
+    return fail("out of memory", id);
+  }
+  out->has_data = true;
+  return out;
+}
+
 odla_value add_op(odla_value_type type, std::vector<odla_value> ins, Kernel k,
                   const odla_value_id id) {
+  if (g_active->interpret) return run_now(type, ins, k, id);
   odla_value out = add_value(type, id, _odla_value::OP);
   Node n;
   for (odla_value v : ins) n.inputs.push_back(v ? v->index : SIZE_MAX);
@@ -513,6 +589,10 @@ odla_value compare(odla_value a, odla_value b, const odla_value_id id, int kind)
 
 }  // namespace
 
+_odla_computation::~_odla_computation() {
+  for (auto& v : values) release(v.get());
+}
+
 extern "C" {
 
 // ---- computations and contexts ----------------------------------------------------------------
@@ -552,14 +632,14 @@ odla_status odla_DestroyContext(odla_context context) {
 odla_status odla_BindToArgumentById(const odla_value_id value_id, const odla_void* data_ptr,
                                     odla_context context) {
   if (!value_id || !context) return ODLA_INVALID_PARAM;
-  context->arguments[id_str(value_id)] = data_ptr;
+  context->arguments[id_key(value_id, context->int_ids)] = data_ptr;
   return ODLA_SUCCESS;
 }
 
 odla_status odla_BindToOutputById(const odla_value_id value_id, odla_void* data_ptr,
                                   odla_context context) {
   if (!value_id || !context) return ODLA_INVALID_PARAM;
-  context->outputs[id_str(value_id)] = data_ptr;
+  context->outputs[id_key(value_id, context->int_ids)] = data_ptr;
   return ODLA_SUCCESS;
 }
 
@@ -569,6 +649,15 @@ odla_status odla_ExecuteComputation(const odla_computation comp, const odla_cont
                                     const odla_compute_mode mode, odla_device device) {
   (void)device;
   if (!comp || !ctx) return ODLA_INVALID_PARAM;
+  if (comp->interpret) {
+    g_last_error = "an interpret-mode computation runs each op as it is called; "
+                   "there is nothing to execute (read results with odla_GetValueData)";
+    return ODLA_FAILURE;
+  }
+  if (ctx->int_ids != comp->int_ids) {
+    g_last_error = "the context and the computation disagree on ODLA_VALUE_ID_AS_INT";
+    return ODLA_INVALID_PARAM;
+  }
   if (mode != ODLA_COMPUTE_INFERENCE) {
     g_last_error = "only ODLA_COMPUTE_INFERENCE is supported";
     return ODLA_FAILURE;
@@ -633,6 +722,9 @@ static bool valid_type(const odla_value_type& t) {
 odla_value odla_CreateArgument(odla_value_type type, const odla_value_id value_id) {
   ODLA_CHECK_ACTIVE(value_id);
   if (!value_id) return fail("an argument needs a value id", value_id);
+  if (g_active->interpret)
+    return fail("odla_CreateArgument in interpret mode: inputs are odla_CreateValue + "
+                "odla_SetValueData", value_id);
   if (!valid_type(type)) return fail("invalid or dynamic value type", value_id);
   odla_value v = add_value(type, value_id, _odla_value::ARGUMENT);
   g_active->arguments[v->id] = v->index;
@@ -1024,6 +1116,47 @@ odla_value odla_BatchNormalization(odla_value input, odla_memory_layout input_la
   }, id);
 }
 
+odla_value odla_InstanceNormalization(odla_value input, odla_memory_layout input_layout,
+                                      odla_float32 epsilon, odla_value scale, odla_value offset,
+                                      odla_float32 scalar_scale, odla_float32 scalar_offset,
+                                      const odla_value_id id) {
+  ODLA_CHECK_ACTIVE(id);
+  if (!usable({input}) || (scale && scale->comp != g_active) ||
+      (offset && offset->comp != g_active))
+    return fail("invalid operand", id);
+  if (input_layout != ODLA_CHANNELS_FIRST) return fail("only ODLA_CHANNELS_FIRST is supported", id);
+  Dims d = input->dims();
+  if (d.size() < 3) return fail("input must have rank >= 3 (N, C, spatial...)", id);
+  for (odla_value v : {input, scale, offset}) {
+    if (v && !is_f32(v)) return fail("operands must be float32", id);
+    if (v && v != input && v->dims() != Dims{d[1]})
+      return fail("per-channel operands must have shape [" + std::to_string(d[1]) + "]", id);
+  }
+  int64_t N = d[0], C = d[1], inner = numel(d) / std::max<int64_t>(N * C, 1);
+  bool has_scale = scale != nullptr, has_offset = offset != nullptr;
+  return add_op(input->type, {input, scale, offset}, [=](const Args& a) -> const char* {
+    const float* x = static_cast<const float*>(a.in[0]);
+    const float* s = has_scale ? static_cast<const float*>(a.in[1]) : nullptr;
+    const float* o = has_offset ? static_cast<const float*>(a.in[2]) : nullptr;
+    float* y = static_cast<float*>(a.out);
+    for (int64_t n = 0; n < N; ++n) {
+      for (int64_t c = 0; c < C; ++c) {  // mean and variance of one (n, c) plane, in double
+        const float* px = x + (n * C + c) * inner;
+        float* py = y + (n * C + c) * inner;
+        double sum = 0.0, sq = 0.0;
+        for (int64_t i = 0; i < inner; ++i) sum += px[i];
+        double mean = inner ? sum / inner : 0.0;
+        for (int64_t i = 0; i < inner; ++i) sq += (px[i] - mean) * (px[i] - mean);
+        double var = inner ? sq / inner : 0.0;
+        double k = (s ? s[c] : scalar_scale) / std::sqrt(var + epsilon);
+        double sh = (o ? o[c] : scalar_offset) - mean * k;
+        for (int64_t i = 0; i < inner; ++i) py[i] = static_cast<float>(px[i] * k + sh);
+      }
+    }
+    return nullptr;
+  }, id);
+}
+
 // ---- process ----------------------------------------------------------------------------------
 
 odla_value odla_Reshape(odla_value input, odla_value_shape output_dims, const odla_value_id id) {
@@ -1205,6 +1338,10 @@ odla_value odla_Cast(odla_value input, odla_element_type target_type, const odla
     return nullptr;
   }, id);
 }
+
+// ---- interpret mode, items, memory stats (shared with libodla_dnnl) ---------------------------
+
+#include "interpret_api.inc"
 
 // ---- Strata's extension -----------------------------------------------------------------------
 

@@ -250,6 +250,13 @@ func.func @batch_normalization(%arg0: tensor<1x3x4x4xf32>, %arg1: tensor<3xf32>,
   return %0 : tensor<1x3x4x4xf32>
 }
 
+// CHECK-LABEL: func.func @instance_normalization
+// CHECK:         %{{.*}} = "odla.instance_normalization"(%{{.*}}, %{{.*}}, %{{.*}}) {epsilon = 9.99999974E-6 : f32, input_layout = "channels_first", operandSegmentSizes = array<i32: 1, 1, 1>, scalar_offset = 0.000000e+00 : f32, scalar_scale = 1.000000e+00 : f32} : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3x4x4xf32>
+func.func @instance_normalization(%arg0: tensor<2x3x4x4xf32>, %arg1: tensor<3xf32>, %arg2: tensor<3xf32>) -> tensor<2x3x4x4xf32> {
+  %0 = "odla.instance_normalization"(%arg0, %arg1, %arg2) {epsilon = 9.99999974E-6 : f32, input_layout = "channels_first", operandSegmentSizes = array<i32: 1, 1, 1>, scalar_offset = 0.000000e+00 : f32, scalar_scale = 1.000000e+00 : f32} : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3x4x4xf32>
+  return %0 : tensor<2x3x4x4xf32>
+}
+
 // CHECK-LABEL: func.func @reshape
 // CHECK:         %{{.*}} = "odla.reshape"(%{{.*}}) {output_dims = array<i64: 6>} : (tensor<2x3xf32>) -> tensor<6xf32>
 func.func @reshape(%arg0: tensor<2x3xf32>) -> tensor<6xf32> {

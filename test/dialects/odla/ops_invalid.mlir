@@ -253,3 +253,19 @@ func.func @select_condition(%a0: tensor<2xf32>, %a1: tensor<2xf32>) {
   %0 = "odla.select"(%a0, %a1, %a1) : (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
   return
 }
+
+// -----
+
+func.func @instance_norm_rank(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'odla.instance_normalization' op operand 'input' must have rank >= 3 (N, C, spatial...), got 2}}
+  %0 = "odla.instance_normalization"(%a0) {epsilon = 1.0E-5 : f32, input_layout = "channels_first", operandSegmentSizes = array<i32: 1, 0, 0>, scalar_offset = 0.0 : f32, scalar_scale = 1.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @instance_norm_scale(%a0: tensor<2x3x4xf32>, %a1: tensor<2xf32>) {
+  // expected-error @+1 {{'odla.instance_normalization' op operand 'scale' must have shape [3] (channels), got [2]}}
+  %0 = "odla.instance_normalization"(%a0, %a1) {epsilon = 1.0E-5 : f32, input_layout = "channels_first", operandSegmentSizes = array<i32: 1, 1, 0>, scalar_offset = 0.0 : f32, scalar_scale = 1.0 : f32} : (tensor<2x3x4xf32>, tensor<2xf32>) -> tensor<2x3x4xf32>
+  return
+}

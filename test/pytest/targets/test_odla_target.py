@@ -208,6 +208,35 @@ def test_conv_and_gemm_variants_match_onnxruntime(tmp_path: Path, runtime: str) 
 
 
 @on_each_runtime
+@pytest.mark.parametrize("exec_mode", ["compile", "interpret"])
+def test_instance_normalization_matches_onnxruntime(
+    tmp_path: Path, runtime: str, exec_mode: str
+) -> None:
+    """InstanceNormalization on 4-d and 3-d inputs: one odla_InstanceNormalization call each
+    (libodla_dnnl: a layer normalisation and a binary primitive)."""
+    r = np.random.default_rng(11)
+    g = helper.make_graph(
+        [
+            helper.make_node(
+                "InstanceNormalization", ["x", "s", "b"], ["y"], epsilon=0.001, name="i"
+            ),
+            helper.make_node("InstanceNormalization", ["t", "s2", "b2"], ["z"], name="in3"),
+        ],
+        "inorm",
+        [vi("x", TensorProto.FLOAT, [2, 3, 4, 5]), vi("t", TensorProto.FLOAT, [2, 4, 6])],
+        [vi("y", TensorProto.FLOAT, [2, 3, 4, 5]), vi("z", TensorProto.FLOAT, [2, 4, 6])],
+        [_init(r, "s", 3), _init(r, "b", 3), _init(r, "s2", 4), _init(r, "b2", 4)],
+    )
+    feeds = {
+        "x": (r.standard_normal((2, 3, 4, 5)) * 3 + 1).astype(np.float32),
+        "t": r.standard_normal((2, 4, 6)).astype(np.float32),
+    }
+    m = _check(_save(g, tmp_path / "inorm.onnx"), feeds, tmp_path, runtime, exec_mode=exec_mode)
+    src = (m.directory / "model.cc").read_text()
+    assert src.count("odla_InstanceNormalization(") == 2 and "odla_ReduceMean(" not in src
+
+
+@on_each_runtime
 def test_bert_style_model_matches_onnxruntime(tmp_path: Path, runtime: str) -> None:
     """Embedding Gather, LayerNormalization, batched MatMul with Transpose / Reshape for
     the heads, scaled Softmax attention, Gelu MLP, Slice, ReduceMean: BERT's op classes."""
@@ -460,11 +489,11 @@ int main(int argc, char** argv) {
 
 
 def _c_program(model: Path, tmp_path: Path, x: np.ndarray, out_shape: tuple[int, ...],
-               **opts: str) -> dict[str, np.ndarray]:  # fmt: skip
+               flags: tuple[str, ...] = (), **opts: str) -> dict[str, np.ndarray]:  # fmt: skip
     """Build NAME.cc (+ NAME_kernels.o) + main.c once, link the objects against each runtime in
-    turn and run each program on x: {runtime: output}."""
+    turn and run each program on x: {runtime: output}. `flags`: more stratac flags."""
     name = model.stem
-    extra = [a for k, v in opts.items() for a in (f"--{k.replace('_', '-')}", v)]
+    extra = [a for k, v in opts.items() for a in (f"--{k.replace('_', '-')}", v)] + list(flags)
     subprocess.run(
         ["stratac", str(model), "-o", str(tmp_path / name), "--target", "odla", "--emit", "cpp",
          "-q", *extra], check=True,
@@ -496,14 +525,25 @@ def _c_program(model: Path, tmp_path: Path, x: np.ndarray, out_shape: tuple[int,
     return {rt: y.reshape(out_shape) for rt, y in results.items()}
 
 
+# compile mode, and HALO's interpret mode (with values released, with integer value ids)
+C_PROGRAM_MODES = {
+    "compile": (),
+    "interpret-reset": ("--exec-mode=interpret", "--emit-value-reset"),
+    "interpret-int-ids": ("--exec-mode=interpret", "--emit-value-id-as-int"),
+}
+
+
 @pytest.mark.skipif(shutil.which("cc") is None or shutil.which("c++") is None, reason="no cc")
-def test_c_program_links_the_program_against_each_runtime(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", sorted(C_PROGRAM_MODES))
+def test_c_program_links_the_program_against_each_runtime(tmp_path: Path, mode: str) -> None:
     """A C program built from NAME.cc + NAME.bin + main.c, linked against libodla_ref and then
-    against libodla_dnnl."""
+    against libodla_dnnl; in each exec mode."""
     mlp = tmp_path / "mlp.onnx"
     shutil.copy(ROOT / "examples" / "mlp.onnx", mlp)
     x = np.random.default_rng(6).random((2, 784), dtype=np.float32)
-    got = _c_program(mlp, tmp_path, x, (2, 10), batch_size="2")
+    got = _c_program(mlp, tmp_path, x, (2, 10), C_PROGRAM_MODES[mode], batch_size="2")
+    src = (tmp_path / "mlp.cc").read_text()
+    assert ("odla_SetValueData(" in src) == mode.startswith("interpret")
     want = ort.InferenceSession(str(mlp)).run(None, {"input": x})[0]
     assert sorted(got) == RUNTIMES
     for y in got.values():
@@ -511,7 +551,8 @@ def test_c_program_links_the_program_against_each_runtime(tmp_path: Path) -> Non
 
 
 @pytest.mark.skipif(shutil.which("cc") is None or shutil.which("c++") is None, reason="no cc")
-def test_c_program_with_loop_path_ops(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["compile", "interpret-reset"])
+def test_c_program_with_loop_path_ops(tmp_path: Path, mode: str) -> None:
     """The same with ops on the loop path: NAME_kernels.o links in beside NAME.cc. The program
     is compiled for dnnl (Erf, which libodla_dnnl lacks, on the loop path too) and links
     against either runtime."""
@@ -529,7 +570,7 @@ def test_c_program_with_loop_path_ops(tmp_path: Path) -> None:
     )
     path = _save(g, tmp_path / "up.onnx")
     x = r.standard_normal((1, 2, 3, 3)).astype(np.float32)
-    got = _c_program(path, tmp_path, x, (1, 1, 7, 7), odla_runtime="dnnl")
+    got = _c_program(path, tmp_path, x, (1, 1, 7, 7), C_PROGRAM_MODES[mode], odla_runtime="dnnl")
     assert "odla_Erf(" not in (tmp_path / "up.cc").read_text()
     want = ort.InferenceSession(str(path)).run(None, {"x": x})[0]
     assert sorted(got) == RUNTIMES
