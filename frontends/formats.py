@@ -32,7 +32,9 @@ value names, TF `node` / `node:k`, TFLite tensor names, torch FX node names, Caf
   frontend works their shapes out from the inputs (ONNX, TF; torch: it pins that input's
   symbols) and is checked against that input elsewhere. Unknown names are refused.
 * `batch_size`: the leading dim of every input (cut values included) whose leading dim is
-  not static; a positive integer.
+  not static; a positive integer. Caffe: the leading dim of every input, static or not (a
+  deploy file's batch, e.g. CaffeNet's 10, is no property of the net: Caffe reshapes nets
+  to any batch, and HALO's -batch-size overrides it the same way).
 * Layout (`LAYOUTS`): `reorder_data_layout` is the layout values are held in inside the
   graph ("channel-first" | "channel-last"; default channel-first: nn's conv / pool ops are
   channel-first), `remove_input_transpose` / `remove_output_transpose` make the rank-4
