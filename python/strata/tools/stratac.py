@@ -9,6 +9,7 @@
             [--schedule default|tiled|none] [-v | -q]
             [--profile [--profile-inputs X.npz] [--profile-repeats N]]
     stratac MODEL -o OUT/NAME --target odla [--odla-runtime ref] [--emit cpp|so] [...]
+    stratac MODEL -o OUT/NAME --target cxx [--emit cpp|so] [...]
 
 writes OUT/NAME.h, OUT/NAME.so, OUT/NAME.bin (or OUT/NAME_data.c) and OUT/NAME.json; the C
 entry points are NAME, NAME_init, NAME_fini (NAME: --entry-func-name, else the basename of
@@ -22,6 +23,13 @@ program OUT/NAME.cc with OUT/NAME.h and OUT/NAME.bin (OUT/NAME_data.c with
 `--emit-data-as-c`) and, unless `--emit cpp`, builds
 OUT/NAME.so against the ODLA runtime `--odla-runtime` (default ref) and writes OUT/NAME.json;
 `--save-temps` keeps NAME.nn.mlir and NAME.odla.mlir. It needs static shapes.
+
+`--target cxx` writes the loop path as portable C++17 (docs/cxx.md): OUT/NAME.cc (one
+function per kernel, named after its ONNX nodes, and the entry points of NAME.h with C
+linkage), OUT/NAME.h and OUT/NAME.bin and, unless `--emit cpp`, builds OUT/NAME.so from them
+with the system C++ compiler ($CXX) and writes OUT/NAME.json; `--save-temps` keeps
+NAME.nn.mlir, NAME.linalg.mlir, NAME.loops.mlir and NAME.emitc.mlir. Static shapes, one
+thread.
 
 `--profile` builds the profiling variant (timers around every kernel, a kernel table in
 NAME.json), runs it (random inputs of the compiled shapes, or the arrays of
@@ -50,6 +58,7 @@ from strata.frontends.formats import FRAMEWORKS, LAYOUTS
 
 EMIT_KINDS = ("mlir", "llvm", "obj", "so")  # --target cpu
 ODLA_EMIT_KINDS = ("cpp", "so")  # --target odla
+CXX_EMIT_KINDS = ("cpp", "so")  # --target cxx
 # strata.targets.cpu.schedules.SCHEDULES (kept here so --help needs no MLIR import)
 SCHEDULE_NAMES = ("default", "tiled", "none")
 
@@ -74,7 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the model's format (default: from the file's extension, else its first bytes)",
     )
     p.add_argument("-o", "--output", required=True, help="output prefix OUT/NAME")
-    p.add_argument("--target", default="cpu", help="target (available: cpu, odla)")
+    p.add_argument(
+        "--target",
+        default="cpu",
+        help="target (available: cpu; odla: an ODLA C++ program; cxx: the loop path as "
+        "portable C++)",
+    )
     p.add_argument(
         "--odla-runtime",
         metavar="NAME",
@@ -110,9 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save-temps", action="store_true", help="keep each stage's IR")
     p.add_argument(
         "--emit",
-        choices=sorted({*EMIT_KINDS, *ODLA_EMIT_KINDS}),
+        choices=sorted({*EMIT_KINDS, *ODLA_EMIT_KINDS, *CXX_EMIT_KINDS}),
         default="so",
-        help="what to produce: mlir, llvm, obj or so (cpu); cpp or so (odla)",
+        help="what to produce: mlir, llvm, obj or so (cpu); cpp or so (odla, cxx)",
     )
     p.add_argument(
         "--num-threads",
@@ -225,6 +239,21 @@ def run(args: argparse.Namespace) -> None:
                 "verbose": args.verbose,
             },
         }
+    elif args.target == "cxx":
+        _check_cxx_args(args)
+        request = {
+            "model": str(model.resolve()),
+            "framework": args.framework,
+            "out_dir": str(out_dir.resolve()),
+            "target": "cxx",
+            "import": imp,
+            "cxx": {
+                "name": name,
+                "emit": args.emit,
+                "save_temps": str(out_dir.resolve()) if args.save_temps else None,
+                "verbose": args.verbose,
+            },
+        }
     elif args.odla_runtime is not None:
         raise StrataError("--odla-runtime is an option of --target odla")
     elif args.emit not in EMIT_KINDS:
@@ -256,6 +285,21 @@ def _check_odla_args(args: argparse.Namespace) -> None:
     ):
         if given:
             raise StrataError(f"{flag} is not supported with --target odla")
+
+
+def _check_cxx_args(args: argparse.Namespace) -> None:
+    if args.emit not in CXX_EMIT_KINDS:
+        raise StrataError(f"--target cxx emits cpp or so, not {args.emit}")
+    for flag, given in (
+        ("--odla-runtime", args.odla_runtime is not None),
+        ("--profile", args.profile),
+        ("--num-threads", args.num_threads != 1),
+        ("--emit-data-as-c", args.emit_data_as_c),
+        ("--schedule", args.schedule != "default"),
+        ("--mcpu", args.mcpu != "native"),
+    ):
+        if given:
+            raise StrataError(f"{flag} is not supported with --target cxx")
 
 
 def _cpu_request(
