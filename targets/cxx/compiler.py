@@ -4,7 +4,7 @@
        --CXX_BUFFERIZE--> loops on memrefs, one function per kernel named after its nodes
        --CXX_TO_EMITC--> emitc --mlir-translate --mlir-to-cpp--> kernels in C++
     + entry points and weights loader (source.py) = NAME.cc; NAME.h (the CPU target's
-    header, abi.py); NAME.bin (weights.py) --c++ -std=c++17 -O2 -shared--> NAME.so
+    header, abi.py); NAME.bin (weights.py) --c++ -std=c++17 -O3 -shared--> NAME.so
 
 NAME.so exports the CPU target's entry points, so `strata.load` and `CompiledModel` run it
 through the same loader. `emit="cpp"` stops after the source (no NAME.so, no NAME.json).
@@ -41,7 +41,7 @@ from strata.targets.cxx.passes import CXX_BUFFERIZE, CXX_TO_EMITC, SCRATCH_ATTR
 EMIT_KINDS = ("cpp", "so")
 _STAGE_COUNTS = {"cpp": 3, "so": 4}
 # the flags NAME.so is built with (the source is also checked clean under CHECK_FLAGS)
-CXX_FLAGS = ("-std=c++17", "-O2")
+CXX_FLAGS = ("-std=c++17", "-O3")
 CHECK_FLAGS = ("-std=c++17", "-Wall", "-Wextra", "-Werror")
 
 

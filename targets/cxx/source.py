@@ -139,7 +139,7 @@ def render(
 //
 // Model '{name}' as portable C++17: {nodes} loop-nest kernels (each named after the ONNX
 // nodes it computes) and the entry points of {name}.h. Build it with any C++17 compiler, e.g.
-//   c++ -std=c++17 -O2 -fPIC -shared {name}.cc -o {name}.so
+//   c++ -std=c++17 -O3 -fPIC -shared {name}.cc -o {name}.so
 // or compile it into your program; {name}_init() reads the weights file {name}.bin.
 {PRELUDE}
 #include "{name}.h"
