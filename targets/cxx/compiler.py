@@ -11,6 +11,7 @@ through the same loader. `emit="cpp"` stops after the source (no NAME.so, no NAM
 Static shapes only. Runs inside the isolated compiler process (strata.worker) or stratac.
 
 Dependency contract: the `mlir` bindings, `strata.errors`, `strata.frontends.base`,
+`strata.frontends.onnx.graph` (require_static),
 `strata.passes.registry`, `strata.targets.cpu.{abi,artifact,compiler,toolchain,weights}`,
 `strata.targets.cxx.{passes,source}`.
 """
@@ -31,6 +32,7 @@ from mlir import ir
 from strata import dtypes
 from strata.errors import CompilationError, StrataError
 from strata.frontends.base import ImportedModel
+from strata.frontends.onnx.graph import require_static
 from strata.passes.registry import run_pipeline
 from strata.targets.cpu import abi, toolchain, weights
 from strata.targets.cpu import compiler as cpu
@@ -151,6 +153,7 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: CxxOptions) -
             raise StrataError(
                 f"the cxx target has no string tensors: '{t.name}' is one (use --target cpu)"
             )
+    require_static(imported.inputs, "cxx")
     module = imported.module
     with module.context:
         save("nn.mlir", module)
@@ -162,8 +165,9 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: CxxOptions) -
         keys, arrays = cpu._collect_weights(func, imported)
         if cpu.has_dynamic_tensors(module):
             raise StrataError(
-                "the cxx target needs static shapes: give input_shapes / batch_size "
-                "(--input-shape / --batch-size) for the model's dynamic dims"
+                "the cxx target needs static shapes, and a value inside the model has a dim "
+                "known only at run time (an op whose result shape depends on input values, or "
+                "a zero-size tensor); use --target cpu"
             )
         layout = weights.plan_layout(arrays, keys)
         func.attributes["sym_name"] = ir.StringAttr.get(f"{name}__strata_kernel")
