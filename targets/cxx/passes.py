@@ -16,6 +16,12 @@ no micro-kernel calls), then plain `scf` loops converted to `emitc` and translat
   `memref.dealloc`s go: the generated entry point allocates the scratch buffers, so the
   kernels are plain functions of arrays. memref-to-emitc would otherwise turn the alloc into
   a pointer that no array-typed call accepts.
+* `strata-cxx-promote-scalars`: 0-d memrefs (scalar inputs and outputs, scalar globals)
+  become memref<1xT> (emitc arrays have a rank of at least 1); their loads and stores get
+  the index 0.
+* `strata-cxx-check-buffers`: a buffer made inside a function at run time (an scf op
+  yielding a memref, an alloc in a loop or branch, a view the alias folding left) is an
+  `UnsupportedOpError` naming the op and its nodes (the emitc conversion would abort).
 * `strata-cxx-prepare-emitc`: what `convert-to-emitc` cannot take as it is: scalar `math`
   ops become `emitc.call_opaque "std::NAME"` (<cmath>), `arith.bitcast` a call of the
   generated `strata_bit_cast<T>` (memcpy: C++17 has no std::bit_cast), the `alignment` of
@@ -33,7 +39,7 @@ from __future__ import annotations
 import re
 
 from mlir import ir
-from mlir.dialects import emitc
+from mlir.dialects import arith, emitc, memref
 from mlir.dialects import func as func_d
 
 from strata.errors import UnsupportedOpError
@@ -223,7 +229,7 @@ class HoistBuffers(ModulePass):
             if op.name != "memref.alloc" or len(op.operands):
                 continue
             t = ir.MemRefType(op.results[0].type)
-            if not t.has_static_shape or t.rank == 0:
+            if not t.has_static_shape:
                 continue
             used = False
             for use in list(op.results[0].uses):
@@ -247,6 +253,123 @@ class HoistBuffers(ModulePass):
             ir.FunctionType.get(inputs, list(ftype.results))
         )
         func.attributes["arg_attrs"] = ir.ArrayAttr.get(dicts)
+
+
+def _scalar_memref(t: ir.Type) -> ir.MemRefType | None:
+    if isinstance(t, ir.MemRefType) and t.rank == 0:
+        return ir.MemRefType.get([1], t.element_type)
+    return None
+
+
+@register_pass
+class PromoteScalars(ModulePass):
+    """0-d memrefs (scalar inputs, outputs, globals) -> memref<1xT>: emitc arrays have a rank
+    of at least 1. Loads and stores get the index 0."""
+
+    name = "strata-cxx-promote-scalars"
+
+    def run(self, module: ir.Operation) -> None:
+        with ir.Location.unknown(module.context):
+            self._run(module)
+
+    def _run(self, module: ir.Operation) -> None:
+        body = module.regions[0].blocks[0]
+        for view in body.operations:
+            op = view.operation
+            if op.name == "memref.global":
+                t = ir.TypeAttr(op.attributes["type"]).value
+                new = _scalar_memref(t)
+                if new is None:
+                    continue
+                op.attributes["type"] = ir.TypeAttr.get(new)
+                if "initial_value" in op.attributes:
+                    init = op.attributes["initial_value"]
+                    if isinstance(init, ir.DenseElementsAttr) or str(init).startswith("dense<"):
+                        value = str(init).rsplit(":", 1)[0].strip()
+                        elem = ir.MemRefType(t).element_type
+                        op.attributes["initial_value"] = ir.Attribute.parse(
+                            f"{value} : tensor<1x{elem}>"
+                        )
+            elif op.name == "func.func":
+                self._func(op)
+
+    def _func(self, f: ir.Operation) -> None:
+        ftype = ir.FunctionType(ir.TypeAttr(f.attributes["function_type"]).value)
+        ins = [_scalar_memref(t) or t for t in ftype.inputs]
+        outs = [_scalar_memref(t) or t for t in ftype.results]
+        f.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(ins, outs))
+        if not len(f.regions[0].blocks):
+            return
+        for op in walk(f):
+            for region in op.regions:
+                for block in region.blocks:
+                    for arg in block.arguments:
+                        new = _scalar_memref(arg.type)
+                        if new is not None:
+                            arg.set_type(new)
+            if op.name in ("memref.load", "memref.store"):
+                mem = op.operands[0 if op.name == "memref.load" else 1]
+                if isinstance(mem.type, ir.MemRefType) and mem.type.rank == 0:
+                    self._index(op)
+            for r in op.results:
+                new = _scalar_memref(r.type)
+                if new is not None:
+                    r.set_type(new)
+        for op in walk(f):  # loads and stores of values promoted after their access was seen
+            if op.name in ("memref.load", "memref.store"):
+                self._index(op)
+
+    def _index(self, op: ir.Operation) -> None:
+        """Give a load / store of a promoted buffer its index 0."""
+        is_load = op.name == "memref.load"
+        mem = op.operands[0 if is_load else 1]
+        t = mem.type
+        n_idx = len(op.operands) - (1 if is_load else 2)
+        if not isinstance(t, ir.MemRefType) or t.rank != 1 or n_idx != 0:
+            return
+        with ir.InsertionPoint(op), op.location:
+            zero = arith.constant(ir.IndexType.get(), 0)
+            if is_load:
+                new = memref.load(mem, [zero])
+                op.results[0].replace_all_uses_with(new)
+            else:
+                memref.store(op.operands[0], mem, [zero])
+        op.erase()
+
+
+# Ops that may produce a buffer: the emitc path needs each to be a static array that a
+# function argument, a local array (alloca) or a constant (global) gives.
+_BUFFER_OPS = ("memref.alloca", "memref.get_global")
+
+
+@register_pass
+class CheckBuffers(ModulePass):
+    """Before the emitc conversion: a buffer that is chosen or allocated at run time inside
+    a function (an scf op yielding a memref, an alloc in a loop or branch, a view the alias
+    folding left) is an UnsupportedOpError (memref-to-emitc would abort or leave casts)."""
+
+    name = "strata-cxx-check-buffers"
+
+    def run(self, module: ir.Operation) -> None:
+        bad: dict[str, dict[str, None]] = {}
+        for op in walk(module):
+            if op.name in ("func.func", "builtin.module"):
+                continue
+            kinds = [r.type for r in op.results]
+            for region in op.regions:
+                for block in region.blocks:
+                    kinds += [a.type for a in block.arguments]
+            if op.name in _BUFFER_OPS or not any(isinstance(t, ir.MemRefType) for t in kinds):
+                continue
+            nodes: dict[str, None] = {}
+            node_names(op.location, nodes)
+            bad.setdefault(op.name, {}).update(nodes or {"?": None})
+        if bad:
+            note = (
+                "a buffer allocated, viewed or chosen at run time inside a function: the cxx "
+                "target's emitc path needs every buffer to be a static array"
+            )
+            raise UnsupportedOpError({k: list(v) for k, v in bad.items()}, dict.fromkeys(bad, note))
 
 
 @register_pass
@@ -370,6 +493,8 @@ CXX_BUFFERIZE = ",".join(
 )
 CXX_TO_EMITC = ",".join(
     [
+        "strata-cxx-check-buffers",
+        "strata-cxx-promote-scalars",
         "strata-cxx-prepare-emitc",
         "convert-to-emitc",
         "reconcile-unrealized-casts",

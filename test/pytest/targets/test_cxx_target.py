@@ -296,6 +296,35 @@ def test_an_op_the_emitc_path_cannot_lower_is_named(tmp_path: Path) -> None:
     assert "cxx target" in str(info.value)
 
 
+def test_scalar_inputs_and_outputs(tmp_path: Path) -> None:
+    """0-d tensors (Clip's bounds, a full reduction's result) become one-element arrays."""
+    g = helper.make_graph(
+        [helper.make_node("Clip", ["x", "lo", "hi"], ["c"], "clip"),
+         helper.make_node("ReduceSum", ["c"], ["s"], "total", keepdims=0)],
+        "scalars",
+        [vi("x", TensorProto.FLOAT, [3, 4]), vi("lo", TensorProto.FLOAT, []),
+         vi("hi", TensorProto.FLOAT, [])],
+        [vi("c", TensorProto.FLOAT, [3, 4]), vi("s", TensorProto.FLOAT, [])],
+    )  # fmt: skip
+    x = np.random.default_rng(8).standard_normal((3, 4)).astype(np.float32)
+    feeds = {"x": x, "lo": np.array(-0.5, np.float32), "hi": np.array(0.7, np.float32)}
+    _check(_save(g, tmp_path / "scalars.onnx", opset=13), feeds, tmp_path)
+
+
+def test_a_buffer_chosen_at_run_time_is_named(tmp_path: Path) -> None:
+    """CumSum over an axis given as an input: the loop path picks the result buffer at run
+    time (scf.index_switch over memrefs), which C arrays cannot express."""
+    g = helper.make_graph(
+        [helper.make_node("CumSum", ["x", "axis"], ["y"], "running_sum")],
+        "cumsum", [vi("x", TensorProto.FLOAT, [5]), vi("axis", TensorProto.INT32, [])],
+        [vi("y", TensorProto.FLOAT, [5])],
+    )  # fmt: skip
+    with pytest.raises(UnsupportedOpError) as info:
+        strata.compile(_save(g, tmp_path / "cumsum.onnx"), target="cxx", cache_dir=tmp_path)
+    assert "running_sum" in info.value.unsupported.get("scf.index_switch", [])
+    assert "static array" in str(info.value)
+
+
 def test_string_tensors_are_refused(tmp_path: Path) -> None:
     g = helper.make_graph(
         [helper.make_node("Identity", ["x"], ["y"], "id")],
