@@ -5,6 +5,11 @@ bufferization and kernel outlining (targets/cpu), no schedule (no vector dialect
 no micro-kernel calls), then plain `scf` loops converted to `emitc` and translated with
 `mlir-translate --mlir-to-cpp`.
 
+* `strata-cxx-reorder-contractions`: the loops of `linalg.generic` contractions (matmuls
+  with broadcast batch dims or transposed operands, which the CPU target's interchange of the
+  named ops leaves alone) are reordered so that the innermost loop runs over the dim most
+  operands have as their unit-stride index, when it is a parallel dim (the reductions go
+  just outside it): the compiler vectorises that loop.
 * `strata-cxx-name-kernels`: renames each kernel that `strata-outline-kernels` made
   (`ENTRY__kernelN`) after the ONNX nodes whose ops it computes (read from the ops'
   locations), e.g. `k3_fc0_Gemm__fc0_Relu`, and records the full node list in a
@@ -41,6 +46,7 @@ import re
 from mlir import ir
 from mlir.dialects import arith, emitc, memref
 from mlir.dialects import func as func_d
+from mlir.dialects.transform import interpreter
 
 from strata.errors import UnsupportedOpError
 from strata.passes.registry import ModulePass, register_pass, register_pipeline
@@ -152,6 +158,87 @@ def _comment(func: ir.Operation, nodes: list[str]) -> None:
     label = "node" if len(nodes) == 1 else "nodes"
     with ir.InsertionPoint(func), ir.Location.unknown():
         emitc.VerbatimOp(f"// computes ONNX {label} {shown}", [])
+
+
+_REORDER_TAG = "strata.cxx_reorder"
+
+
+def _contraction_order(op: ir.Operation) -> list[int] | None:
+    """The loop order for a `linalg.generic` contraction (a reduction dim that two inputs
+    index): the dim that most operands have as their unit-stride (last) index goes innermost
+    when it is a parallel dim, the reductions just outside it, so the innermost loop walks
+    rows and the compiler can vectorise it. None: leave the op as it is."""
+    attrs = op.attributes
+    if "indexing_maps" not in attrs or "iterator_types" not in attrs:
+        return None
+    maps = [ir.AffineMapAttr(m).value for m in ir.ArrayAttr(attrs["indexing_maps"])]
+    iters = [str(t) for t in ir.ArrayAttr(attrs["iterator_types"])]
+    reduction = [i for i, t in enumerate(iters) if "reduction" in t]
+    n_in = len(op.operands) - len(op.results) if op.results else len(op.operands) - 1
+    if not reduction or n_in < 2 or any(o.name == "linalg.index" for o in walk(op)):
+        return None
+    dims: list[list[int]] = []
+    for m in maps:
+        ds = []
+        for e in m.results:
+            if not isinstance(e, ir.AffineDimExpr):
+                return None  # not a projected permutation (e.g. a convolution's window)
+            ds.append(e.position)
+        dims.append(ds)
+    if not any(sum(1 for ds in dims[:n_in] if r in ds) >= 2 for r in reduction):
+        return None
+    score = [0] * len(iters)
+    for ds in dims:
+        if ds:
+            score[ds[-1]] += 1
+    inner = max(range(len(iters)), key=lambda d: (score[d], d not in reduction, d))
+    if inner in reduction:
+        return None
+    order = [d for d in range(len(iters)) if d not in reduction and d != inner]
+    order += [d for d in reduction] + [inner]
+    return None if order == list(range(len(iters))) else order
+
+
+@register_pass
+class ReorderContractions(ModulePass):
+    """Reorder the loops of linalg.generic contractions (matmuls with broadcast batch dims,
+    transposed operands: what strata-cpu-interchange-contractions, which takes the named
+    ops, leaves) so the innermost loop is unit-stride (`_contraction_order`)."""
+
+    name = "strata-cxx-reorder-contractions"
+
+    def run(self, module: ir.Operation) -> None:
+        plans: list[list[int]] = []
+        for op in walk(module):
+            if op.name != "linalg.generic":
+                continue
+            order = _contraction_order(op)
+            if order is None:
+                continue
+            op.attributes[_REORDER_TAG] = ir.StringAttr.get(str(len(plans)), module.context)
+            plans.append(order)
+        if not plans:
+            return
+        body = "".join(
+            f"""
+    %m{i} = transform.structured.match ops{{["linalg.generic"]}}
+      attributes{{{_REORDER_TAG} = "{i}"}} in %root : (!transform.any_op) -> !transform.any_op
+    %x{i} = transform.structured.interchange %m{i} iterator_interchange = {order}
+      : (!transform.any_op) -> !transform.any_op"""
+            for i, order in enumerate(plans)
+        )
+        text = f"""
+module attributes {{transform.with_named_sequence}} {{
+  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
+    {body}
+    transform.yield
+  }}
+}}"""
+        lib = ir.Module.parse(text, module.context)
+        interpreter.apply_named_sequence(module, lib.body.operations[0], lib)
+        for op in walk(module):
+            if _REORDER_TAG in op.attributes:
+                del op.attributes[_REORDER_TAG]
 
 
 @register_pass
@@ -469,6 +556,7 @@ CXX_BUFFERIZE = ",".join(
         "func.func(linalg-fuse-elementwise-ops)",
         "strata-widen-bool-tensors",
         "strata-cpu-interchange-contractions",
+        "strata-cxx-reorder-contractions",
         "canonicalize",
         "strata-cpu-distinct-results",
         "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
