@@ -38,6 +38,7 @@ _MODULES = (
     "strata.targets.cpu.bool_storage",
     "strata.targets.cpu.outline",
     "strata.targets.cpu.profiling",
+    "strata.targets.cxx.passes",
 )
 
 

@@ -40,8 +40,8 @@ from strata.worker import CompileStats
 if TYPE_CHECKING:
     from strata.profile import Profile
 
-TARGETS = ("cpu", "odla")
-PLANNED_TARGETS = ("cxx", "cuda", "halide")
+TARGETS = ("cpu", "odla", "cxx")
+PLANNED_TARGETS = ("cuda", "halide")
 # the keyword options each target takes (beyond the common ones of `compile`)
 _TARGET_OPTIONS = {
     "cpu": ("emit_data_as_c", "mcpu", "schedule", "tune_seconds"),
@@ -53,6 +53,7 @@ _TARGET_OPTIONS = {
         "emit_value_reset",
         "print_mem_stats",
     ),
+    "cxx": (),
 }
 _ARTIFACT_SUFFIXES = (".h", ".so", ".bin", "_data.c", ".cc", "_kernels.o", ".json")
 
@@ -641,7 +642,10 @@ def compile(
     `emit_value_id_as_int`, `emit_value_reset` (interpret only) and `print_mem_stats` (prints
     the program's memory statistics, also on a cache hit; docs/odla.md); it needs static
     shapes (give `input_shapes` / `batch_size` for a model with dynamic dims) and takes
-    neither `num_threads` > 1 nor `profile`.
+    neither `num_threads` > 1 nor `profile`. `target="cxx"` writes the loop path as portable
+    C++17 (NAME.cc, NAME.h, NAME.bin; docs/cxx.md) and builds NAME.so from it with the
+    system C++ compiler; it takes no target options, static shapes only, one thread, no
+    `profile`.
     Artifacts are cached in `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata).
     `input_structures`: for each graph input of sequence or optional type, the structure to
     specialise on (a spec, as `strata.structure_of(value)` makes it from a value).
@@ -658,6 +662,29 @@ def compile(
     from strata import __version__
 
     check_target(target)
+    if target == "cxx":
+        return _compile_cxx(
+            model,
+            num_threads,
+            input_shapes=input_shapes,
+            batch_size=batch_size,
+            outputs=outputs,
+            inputs=inputs,
+            weights=weights,
+            entry_func_name=entry_func_name,
+            cache_dir=cache_dir,
+            save_temps=save_temps,
+            input_structures=input_structures,
+            profile=profile,
+            progress=progress,
+            example_inputs=example_inputs,
+            dynamic_shapes=dynamic_shapes,
+            framework=framework,
+            reorder_data_layout=reorder_data_layout,
+            remove_input_transpose=remove_input_transpose,
+            remove_output_transpose=remove_output_transpose,
+            **options,
+        )
     if target == "odla":
         return _compile_odla(
             model,
@@ -945,6 +972,79 @@ def _print_mem_stats(compiled: CompiledModel) -> None:
             "compiled before they were measured): compile it again with another cache_dir"
         )
     print("\n".join(MemStats.from_dict(recorded).lines()))
+
+
+def _compile_cxx(
+    model: Any,
+    num_threads: int | None,
+    *,
+    input_shapes: Mapping[str, Sequence[int]] | None,
+    batch_size: int | None,
+    outputs: Sequence[str] | str | None,
+    entry_func_name: str | None,
+    cache_dir: str | os.PathLike[str] | None,
+    save_temps: str | os.PathLike[str] | None,
+    input_structures: Mapping[str, Spec] | None,
+    profile: bool,
+    progress: bool | None,
+    example_inputs: Sequence[Any] | None = None,
+    dynamic_shapes: Any = None,
+    framework: str | None = None,
+    reorder_data_layout: str | None = None,
+    remove_input_transpose: bool = False,
+    remove_output_transpose: bool = False,
+    inputs: Sequence[str] | str | None = None,
+    weights: str | os.PathLike[str] | None = None,
+    **options: Any,
+) -> CompiledModel:
+    """`compile(model, target="cxx", ...)`: the same cache, worker and loader as the CPU
+    target; the back end writes portable C++ and builds it with the system compiler."""
+    from strata import __version__
+
+    _check_options("cxx", options)
+    if num_threads not in (None, 1):
+        raise StrataError(
+            f"num_threads={num_threads!r}: the cxx target writes sequential C++ (no OpenMP); "
+            "leave num_threads unset or 1"
+        )
+    if profile:
+        raise StrataError("profile=True is for the cpu target; the cxx target has no profiler")
+    name = entry_func_name or "model"
+    imp = _import_options(
+        input_shapes,
+        batch_size,
+        outputs,
+        entry_func_name,
+        input_structures,
+        _layout_options(reorder_data_layout, remove_input_transpose, remove_output_transpose),
+        inputs,
+    )
+    if framework is not None:
+        from strata.frontends.formats import check_framework
+
+        imp["framework"] = check_framework(framework)
+    cxx: dict[str, Any] = {"name": name}
+    cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
+    with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
+        model_path, digest, label = _model_source(model, Path(tmp), example_inputs, dynamic_shapes)
+        weights_path, digest = _weights_source(model_path, digest, imp, weights)
+        key = cache_mod.cache_key(digest, {"target": "cxx", "import": imp, "cxx": cxx}, __version__)
+        hit = cache.lookup(key) if save_temps is None else None
+        if hit is not None:
+            return CompiledModel(hit)
+        request = {
+            "model": model_path,
+            "label": label,
+            "framework": imp.get("framework"),
+            "weights": weights_path,
+            "target": "cxx",
+            "import": imp,
+            "cxx": cxx,
+        }
+        entry, stats = _build(cache, key, request, "cxx", save_temps, progress)
+    compiled = CompiledModel(entry)
+    compiled.compile_stats = stats
+    return compiled
 
 
 def _with_variant(

@@ -12,9 +12,9 @@ child per request: each compilation still runs, and may abort, in a process of i
 the server only reports how it ended. The server lives as long as the parent (it exits when
 its stdin closes). `STRATA_COMPILE_SERVER=0` turns it off (one new process per compile).
 
-Request (JSON): {"model": path, "out_dir": dir, "target": "cpu" | "odla", "import": {...},
-["weights": a Caffe net's .caffemodel,]
-"cpu": {...} (target cpu) or "odla": {...} (target odla), "result": path}. Result (JSON):
+Request (JSON): {"model": path, "out_dir": dir, "target": "cpu" | "odla" | "cxx",
+"import": {...}, ["weights": a Caffe net's .caffemodel,] "cpu": {...} (target cpu), "odla":
+{...} (target odla) or "cxx": {...} (target cxx), "result": path}. Result (JSON):
 {"ok": true} or {"ok": false, "type": StrataError subclass name, "message": text}.
 
 Progress: the compiling child writes one JSON line per stage as it starts, {"progress":
@@ -29,7 +29,7 @@ Test hook: `STRATA_WORKER_FAULT=abort|mlir-abort` makes the child abort (os.abor
 MLIR abort: loading the nn dialect twice into one context) before compiling.
 
 Dependency contract: the standard library, `strata.errors`; in the child also the frontends,
-strata.targets.cpu.compiler and strata.targets.odla.compiler.
+strata.targets.cpu.compiler, strata.targets.odla.compiler and strata.targets.cxx.compiler.
 """
 
 from __future__ import annotations
@@ -322,6 +322,10 @@ def _compile(request: dict[str, Any], progress_fd: int | None = None) -> Any:
     target = request.get("target", "cpu")
     if target == "odla":
         return _compile_odla(request, progress_fd)
+    if target == "cxx":
+        from strata.targets.cxx import compiler as cxx
+
+        return _run_backend(request, "cxx", cxx, cxx.CxxOptions, progress_fd)
     if target != "cpu":
         raise StrataError(f"unknown target '{target}'")
     from strata.targets.cpu import compiler
@@ -388,6 +392,7 @@ def serve() -> int:
     """The compile server's loop: import the compiler once, fork a child per request."""
     import strata.frontends.onnx
     import strata.targets.cpu.compiler
+    import strata.targets.cxx.compiler
     import strata.targets.odla.compiler  # noqa: F401
 
     for line in sys.stdin:

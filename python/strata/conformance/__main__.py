@@ -32,7 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SUITE",
         help=f"{'|'.join(SUITES)}|all (repeatable or comma-separated; default: all)",
     )
-    p.add_argument("--target", default="cpu", help="Strata target (default: cpu)")
+    p.add_argument(
+        "--target",
+        default="cpu",
+        help="Strata target: cpu (default), odla or cxx (the portable C++ loop path; its "
+        "expected-failures file is expected_failures/cxx.txt)",
+    )
     p.add_argument(
         "--odla-runtime",
         metavar="NAME",

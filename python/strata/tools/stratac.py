@@ -13,6 +13,7 @@
     stratac MODEL -o OUT/NAME --target odla [--odla-runtime ref] [--emit cpp|so]
             [--exec-mode compile|interpret] [--emit-value-id-as-int] [--emit-value-reset]
             [--print-mem-stats] [...]
+    stratac MODEL -o OUT/NAME --target cxx [--emit cpp|so] [...]
 
 WEIGHTS: a Caffe net's .caffemodel (`stratac deploy.prototxt net.caffemodel -o out/net`, as
 HALO takes them); without it NAME.caffemodel beside NAME.prototxt is used when it exists.
@@ -32,6 +33,13 @@ OUT/NAME.so against the ODLA runtime `--odla-runtime` (default ref) and writes O
 `--exec-mode`, `--emit-value-id-as-int`, `--emit-value-reset` and `--print-mem-stats`
 (strata.targets.odla.options) shape the program; `--print-mem-stats` prints its memory
 statistics on stdout when it is written.
+
+`--target cxx` writes the loop path as portable C++17 (docs/cxx.md): OUT/NAME.cc (one
+function per kernel, named after its ONNX nodes, and the entry points of NAME.h with C
+linkage), OUT/NAME.h and OUT/NAME.bin and, unless `--emit cpp`, builds OUT/NAME.so from them
+with the system C++ compiler ($CXX) and writes OUT/NAME.json; `--save-temps` keeps
+NAME.nn.mlir, NAME.linalg.mlir, NAME.loops.mlir and NAME.emitc.mlir. Static shapes, one
+thread.
 
 `--profile` builds the profiling variant (timers around every kernel, a kernel table in
 NAME.json), runs it (random inputs of the compiled shapes, or the arrays of
@@ -60,6 +68,7 @@ from strata.targets.odla import options as odla_options
 
 EMIT_KINDS = ("mlir", "llvm", "obj", "so")  # --target cpu
 ODLA_EMIT_KINDS = ("cpp", "so")  # --target odla
+CXX_EMIT_KINDS = ("cpp", "so")  # --target cxx
 # strata.targets.cpu.schedules.SCHEDULES (kept here so --help needs no MLIR import)
 SCHEDULE_NAMES = ("default", "tuned", "tiled", "none")
 
@@ -91,7 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the model's format (default: from the file's extension, else its first bytes)",
     )
     p.add_argument("-o", "--output", required=True, help="output prefix OUT/NAME")
-    p.add_argument("--target", default="cpu", help="target (available: cpu, odla)")
+    p.add_argument(
+        "--target",
+        default="cpu",
+        help="target (available: cpu; odla: an ODLA C++ program; cxx: the loop path as "
+        "portable C++)",
+    )
     p.add_argument(
         "--odla-runtime",
         metavar="NAME",
@@ -152,9 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save-temps", action="store_true", help="keep each stage's IR")
     p.add_argument(
         "--emit",
-        choices=sorted({*EMIT_KINDS, *ODLA_EMIT_KINDS}),
+        choices=sorted({*EMIT_KINDS, *ODLA_EMIT_KINDS, *CXX_EMIT_KINDS}),
         default="so",
-        help="what to produce: mlir, llvm, obj or so (cpu); cpp or so (odla)",
+        help="what to produce: mlir, llvm, obj or so (cpu); cpp or so (odla, cxx)",
     )
     p.add_argument(
         "--num-threads",
@@ -268,6 +282,7 @@ def run(args: argparse.Namespace) -> None:
         _check_odla_args(args)
         request: dict[str, Any] = {
             "model": str(model.resolve()),
+            "framework": args.framework,
             "weights": str(weights) if weights else None,
             "out_dir": str(out_dir.resolve()),
             "target": "odla",
@@ -278,6 +293,24 @@ def run(args: argparse.Namespace) -> None:
                 "emit": args.emit,
                 "emit_data_as_c": args.emit_data_as_c,
                 **odla_options.from_args(args).cache_fields(),
+                "save_temps": str(out_dir.resolve()) if args.save_temps else None,
+                "verbose": args.verbose,
+            },
+        }
+    elif args.target == "cxx":
+        _check_cxx_args(args)
+        if given := _odla_only_flags(args):
+            raise StrataError(f"{given} is an option of --target odla")
+        request = {
+            "model": str(model.resolve()),
+            "framework": args.framework,
+            "weights": str(weights) if weights else None,
+            "out_dir": str(out_dir.resolve()),
+            "target": "cxx",
+            "import": imp,
+            "cxx": {
+                "name": name,
+                "emit": args.emit,
                 "save_temps": str(out_dir.resolve()) if args.save_temps else None,
                 "verbose": args.verbose,
             },
@@ -329,9 +362,27 @@ def _check_odla_args(args: argparse.Namespace) -> None:
     for flag, given in (
         ("--profile", args.profile),
         ("--num-threads", args.num_threads != 1),
+        ("--schedule", args.schedule != "default"),
+        ("--tune-seconds", args.tune_seconds is not None),
     ):
         if given:
             raise StrataError(f"{flag} is not supported with --target odla")
+
+
+def _check_cxx_args(args: argparse.Namespace) -> None:
+    if args.emit not in CXX_EMIT_KINDS:
+        raise StrataError(f"--target cxx emits cpp or so, not {args.emit}")
+    for flag, given in (
+        ("--odla-runtime", args.odla_runtime is not None),
+        ("--profile", args.profile),
+        ("--num-threads", args.num_threads != 1),
+        ("--emit-data-as-c", args.emit_data_as_c),
+        ("--schedule", args.schedule != "default"),
+        ("--tune-seconds", args.tune_seconds is not None),
+        ("--mcpu", args.mcpu != "native"),
+    ):
+        if given:
+            raise StrataError(f"{flag} is not supported with --target cxx")
 
 
 def _cpu_request(

@@ -234,6 +234,19 @@ def test_cli_odla_runtime_has_its_own_expected_file(tmp_path: Path) -> None:
     assert "--target odla --odla-runtime dnnl" in expected.read_text()
 
 
+def test_cli_cxx_target_has_its_own_expected_file(tmp_path: Path) -> None:
+    """--target cxx runs the cases as portable C++ (test/conformance/expected_failures/cxx.txt)."""
+    assert conformance.target_label("cxx") == "cxx"
+    assert conformance.expected_path("cxx").name == "cxx.txt"
+    expected = tmp_path / "cxx.txt"
+    pattern = ["-k", r"node/test_(relu|softmax_example)$", "--expected", str(expected)]
+    up = _cli(*pattern, "--target", "cxx", "--update-expected")
+    assert up.returncode == 0, up.stdout + up.stderr
+    assert "conformance [cxx]: node 2/2 (100.0%)" in up.stdout
+    assert report.read_expected(expected) == {}
+    assert "--suite all --target cxx --update-expected" in expected.read_text()
+
+
 def test_cli_refuses_bad_arguments() -> None:
     r = _cli("--suite", "nodes")
     assert r.returncode == 2 and "unknown suite 'nodes'" in r.stderr
