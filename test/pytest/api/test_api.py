@@ -226,7 +226,7 @@ def test_stratac_mcpu(tmp_path: Path) -> None:
     assert "stratac: error: unknown CPU 'pentium9000'" in bad.stderr
     helptext = subprocess.run([str(stratac), "--help"], capture_output=True, text=True).stdout
     assert "--mcpu CPU" in helptext
-    assert "--schedule {default,tiled,none}" in helptext
+    assert "--schedule {default,tuned,tiled,none}" in helptext
 
 
 def test_schedule_is_an_option_and_part_of_the_cache_key(tmp_path: Path) -> None:
