@@ -12,7 +12,7 @@
 // CHECK-NEXT: %3 = add i32 %0, %1
 // CHECK-NEXT: ret i32 %3
 // NOTLLVM: func.mlir:1:1: error: 'func.func' op cannot be translated to LLVM IR: lower it to the llvm dialect first
-// NOMODE: strata-translate: error: one of the arguments --import-onnx --import-torch --import-tf --import-tflite --mlir-to-llvmir --odla-to-cpp is required
+// NOMODE: strata-translate: error: one of the arguments --import-onnx --import-torch --import-tf --import-tflite --import-caffe --mlir-to-llvmir --odla-to-cpp is required
 
 //--- llvm.mlir
 llvm.func @add(%a: i32, %b: i32) -> i32 {
