@@ -4,7 +4,8 @@ big parametrized matrices.
 
 A test marked `@pytest.mark.ci_sample(every=N)` is one of a matrix whose cases cover much the
 same code (the same model on each runtime, each model of a family): by default only every
-N-th of its cases runs, in the fixed order of their ids (the first always), which keeps
+N-th of its cases runs, in the fixed order of their ids (the first always), or with
+`ci_sample(ids=[...])` the cases with those parameter ids, which keeps
 `scripts/test.sh` -- and so CI -- within its time. `STRATA_TEST_FULL=1` (or
 `pytest --full`) runs every case; the skipped ones say so in the summary.
 """
@@ -54,12 +55,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for members in groups.values():
         mark = members[0].get_closest_marker("ci_sample")
         assert mark is not None
+        ids = mark.kwargs.get("ids")
         every = int(mark.kwargs.get("every", 2))
         for i, item in enumerate(sorted(members, key=lambda it: it.nodeid)):
-            if i % every:
+            param = item.nodeid.split("[", 1)[1].rstrip("]") if "[" in item.nodeid else ""
+            kept = param in ids if ids is not None else i % every == 0
+            if not kept:
+                which = f"only {', '.join(ids)}" if ids is not None else f"1 in {every}"
                 item.add_marker(
                     pytest.mark.skip(
-                        reason=f"CI sample: 1 in {every} of this matrix runs "
+                        reason=f"CI sample: {which} of this matrix runs "
                         "(STRATA_TEST_FULL=1 runs all)"
                     )
                 )

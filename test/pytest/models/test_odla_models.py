@@ -23,6 +23,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_models import SMALL, export
 
 
+# CI runs each model once, on the runtimes in turn (STRATA_TEST_FULL=1: every pair)
+@pytest.mark.ci_sample(
+    ids=[
+        "bert_2layer-dnnl",
+        "gpt2_2layer-ref",
+        "mobilenet_v2_block-dnnl",
+        "small_resnet-ref",
+        "small_resnet_torchscript-dnnl",
+    ]
+)
 @pytest.mark.parametrize("runtime", sorted(RUNTIMES))
 @pytest.mark.parametrize("name", sorted(SMALL))
 def test_small_model_on_odla(name: str, runtime: str) -> None:
