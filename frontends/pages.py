@@ -2,7 +2,8 @@
 
     python -m strata.frontends.<name>.coverage [--check] [--output FILE]
 
-writes the page `render()` gives, or with `--check` exits 1 (naming the command that
+writes the page `render()` gives (`available_by_category` groups a converter table for
+it), or with `--check` exits 1 (naming the command that
 regenerates it) when the page on disk differs; a test runs `--check` for every frontend.
 
 Dependency contract: the standard library only.
@@ -12,8 +13,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
+
+E = TypeVar("E")
+
+
+def available_by_category(entries: Iterable[E]) -> dict[str, list[E]]:
+    """The converter-table entries that are available (their nn ops are declared), grouped by
+    their `category`, in table order."""
+    out: dict[str, list[E]] = defaultdict(list)
+    for e in entries:
+        entry: Any = e
+        if entry.available():
+            out[entry.category].append(e)
+    return out
 
 
 def page_main(prog: str, render: Callable[[], str], output: Path,

@@ -13,10 +13,9 @@ Dependency contract: the frontend's converter table and import driver.
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from pathlib import Path
 
-from strata.frontends.pages import page_main
+from strata.frontends.pages import available_by_category, page_main
 from strata.frontends.tf import importer, ops
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -24,10 +23,7 @@ OUTPUT = REPO_ROOT / "docs" / "tf-coverage.md"
 
 
 def render() -> str:
-    by_category: dict[str, list[ops.Entry]] = defaultdict(list)
-    for e in ops.TABLE.values():
-        if e.available():
-            by_category[e.category].append(e)
+    by_category = available_by_category(ops.TABLE.values())
     count = sum(len(es) for es in by_category.values())
     lines = [
         "# TensorFlow frontend: op coverage",

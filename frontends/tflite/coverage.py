@@ -15,11 +15,10 @@ Dependency contract: `tflite` (the schema's operator enum), the frontend's conve
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from importlib.metadata import version
 from pathlib import Path
 
-from strata.frontends.pages import page_main
+from strata.frontends.pages import available_by_category, page_main
 from strata.frontends.tflite import ops
 from strata.frontends.tflite.loader import BUILTIN_NAMES
 
@@ -34,10 +33,7 @@ _QUANTIZED = {
 
 def render() -> str:
     builtins = {n for n in BUILTIN_NAMES.values() if n not in ("CUSTOM", "DELEGATE")}
-    by_category: dict[str, list[ops.Entry]] = defaultdict(list)
-    for e in ops.TABLE.values():
-        if e.available():
-            by_category[e.category].append(e)
+    by_category = available_by_category(ops.TABLE.values())
     converted = {e.op for es in by_category.values() for e in es}
     lines = [
         "# TFLite frontend: builtin operator coverage",

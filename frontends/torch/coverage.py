@@ -15,12 +15,11 @@ Dependency contract: `torch` (op registry), the frontend's converter table.
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import torch
 
-from strata.frontends.pages import page_main
+from strata.frontends.pages import available_by_category, page_main
 from strata.frontends.torch import ops
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -48,10 +47,7 @@ def core_aten_ops() -> list[str]:
 
 def render() -> str:
     core = set(core_aten_ops())
-    by_category: dict[str, list[ops.Entry]] = defaultdict(list)
-    for e in ops.TABLE.values():
-        if e.available():
-            by_category[e.category].append(e)
+    by_category = available_by_category(ops.TABLE.values())
     converted = {e.op for es in by_category.values() for e in es}
     lines = [
         "# PyTorch frontend: ATen op coverage",
