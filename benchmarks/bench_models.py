@@ -1,7 +1,8 @@
 """Strata against ONNX Runtime on whole models, interleaved in one process, at each thread count.
 
     python benchmarks/bench_models.py [--models resnet50,mobilenet_v2,...] [--threads 1,2]
-                                      [--repeats 10] [--json out.json] [--chart out.png]
+                                      [--targets cpu,odla-dnnl,cxx] [--repeats 10]
+                                      [--json out.json] [--chart out.png]
 
 Each model is built from its PyTorch / transformers definition (test/pytest/models/zoo.py)
 with random weights and exported to ONNX; its FLOPs are counted from the ONNX graph
@@ -12,6 +13,16 @@ that does not match is reported and not timed), and the two are timed interleave
 benchmarks/common.py: warm-up, then rounds of one block per engine, each at least
 --block-runs runs and --min-block-s long, its first run discarded). Peak run memory is
 measured in a fresh process per engine.
+
+`--targets` picks Strata's back ends (default `cpu`): `cpu` (the loop path as a shared
+library), `odla-dnnl` / `odla-ref` (ODLA C++ linked against libodla_dnnl / libodla_ref) and
+`cxx` (the loop path as portable C++). Each target of a model is compiled and timed in its
+own interleaved run against ONNX Runtime (ORT is timed again beside each one, so every ratio
+pairs rounds of the same minutes). The thread count reaches `cpu` as `num_threads` and
+`odla-dnnl` as oneDNN's OpenMP thread count (libgomp's omp_set_num_threads in the timing
+thread); `odla-ref` and `cxx` are sequential and are timed at 1 thread only. A target whose
+runs are slow (cxx's whole models take seconds to a minute per run) gets fewer rounds: the
+rounds are cut so that its timing takes about --max-target-s (at least 2 rounds of 2 runs).
 
 The table gives median and p10 latency of both, the median of the per-round ratios
 strata / onnxruntime (below 1: Strata is faster), GFLOP/s of both, compile time and memory,
@@ -73,6 +84,21 @@ DEFAULT = "resnet50,mobilenet_v2,bert_base,gpt2_small,mlp"
 MIB = 1 << 20
 
 
+@dataclass(frozen=True)
+class TargetSpec:
+    options: dict[str, str]  # strata.compile keywords
+    threaded: bool  # honours the thread count (else timed at 1 thread only)
+    label: str
+
+
+TARGETS: dict[str, TargetSpec] = {
+    "cpu": TargetSpec({}, True, "cpu"),
+    "odla-dnnl": TargetSpec({"target": "odla", "odla_runtime": "dnnl"}, True, "odla (oneDNN)"),
+    "odla-ref": TargetSpec({"target": "odla", "odla_runtime": "ref"}, False, "odla (ref)"),
+    "cxx": TargetSpec({"target": "cxx"}, False, "cxx"),
+}
+
+
 def build(name: str) -> tuple[bytes, dict[str, np.ndarray]]:
     spec = MODELS[name]
     zoo = common.zoo()
@@ -90,27 +116,52 @@ def bench_one(
     threads: int,
     args: Any,
     cache: Path,
+    target: str = "cpu",
+    compiles: dict[tuple[str, str], Any] | None = None,
 ) -> dict[str, Any]:
+    """One model on one target at one thread count. `compiles` remembers each (model,
+    target)'s compile stats: a target whose build does not depend on the thread count
+    (odla-dnnl) hits the cache at the second count and reports the first build's."""
     import strata
 
-    row: dict[str, Any] = {"model": name, "threads": threads, "flops": flops}
-    compiled = strata.compile(path, num_threads=threads, cache_dir=cache, progress=args.progress)
-    assert compiled.compile_stats is not None  # a fresh cache: it compiled
-    row["compile_s"] = compiled.compile_stats.seconds
-    row["compile_peak_bytes"] = compiled.compile_stats.peak_rss_bytes
+    spec = TARGETS[target]
+    row: dict[str, Any] = {"model": name, "threads": threads, "flops": flops, "target": target}
+    options: dict[str, Any] = dict(spec.options)
+    if target == "cpu":
+        options["num_threads"] = threads
+    if target == "odla-dnnl":  # before loading: oneDNN sizes its primitives at creation
+        common.gomp_threads(threads)
+    try:
+        compiled = strata.compile(path, cache_dir=cache, progress=args.progress, **options)
+    except strata.StrataError as e:
+        row["error"] = f"does not compile: {type(e).__name__}: {str(e).splitlines()[0]}"
+        return row
+    memo = compiles if compiles is not None else {}
+    stats = compiled.compile_stats or memo.get((name, target))
+    assert stats is not None  # a fresh cache: it compiled, or an earlier count did
+    memo[(name, target)] = stats
+    row["compile_s"] = stats.seconds
+    row["compile_peak_bytes"] = stats.peak_rss_bytes
     session = common.ort_session(str(path), threads)
     feeds = dict(inputs)
-    mismatch = common.check_close(compiled.run(feeds), session.run(None, feeds))
+    t0 = time.perf_counter()
+    got = compiled.run(feeds)
+    once = time.perf_counter() - t0
+    mismatch = common.check_close(got, session.run(None, feeds))
     if mismatch is not None:
         row["error"] = f"does not match ONNX Runtime: {mismatch}"
         compiled.close()
         return row
+    blocks, block_runs, warmup = args.repeats, args.block_runs, args.warmup
+    if once * blocks * block_runs > args.max_target_s:  # a slow target: fewer, shorter rounds
+        block_runs, warmup = 2, 1
+        blocks = max(2, min(blocks, int(args.max_target_s / (once * block_runs))))
     times = common.interleave(
         {"strata": lambda: compiled.run(feeds), "ort": lambda: session.run(None, feeds)},
-        blocks=args.repeats,
-        block_runs=args.block_runs,
+        blocks=blocks,
+        block_runs=block_runs,
         discard=1,
-        warmup=args.warmup,
+        warmup=warmup,
         min_block_s=args.min_block_s,
     )
     for engine in ("strata", "ort"):
@@ -125,10 +176,11 @@ def bench_one(
     directory = compiled.directory
     compiled.close()
     if not args.no_memory:
+        runs = 3 if once < 1.0 else 1
         row["strata"]["run_peak_bytes"] = common.peak_run_memory(
-            "strata", directory, inputs, threads
+            "strata", directory, inputs, threads, runs
         )
-        row["ort"]["run_peak_bytes"] = common.peak_run_memory("ort", path, inputs, threads)
+        row["ort"]["run_peak_bytes"] = common.peak_run_memory("ort", path, inputs, threads, runs)
     return row
 
 
@@ -145,40 +197,48 @@ def _gf(value: float | None) -> str:
 
 
 HEADER = (
-    "| model | thr | Strata median ms | Strata p10 ms | ORT median ms | ORT p10 ms | "
+    "| model | target | thr | Strata median ms | Strata p10 ms | ORT median ms | ORT p10 ms | "
     "Strata/ORT | Strata GFLOP/s | ORT GFLOP/s | compile s | compile peak MiB | "
     "Strata run MiB | ORT run MiB |"
 )
 
 
+def _target(row: dict[str, Any]) -> str:
+    return str(row.get("target", "cpu"))
+
+
 def table(rows: list[dict[str, Any]]) -> str:
-    """The results as a Markdown table, with a geometric-mean row per thread count."""
+    """The results as a Markdown table, with a geometric-mean row per target and thread count."""
     lines = [HEADER, "|" + "---|" * HEADER.count(" | ") + "---|"]
     for r in rows:
         label = MODELS[r["model"]].label if r["model"] in MODELS else r["model"]
+        head = f"| {label} | {_target(r)} | {r['threads']} |"
         if "error" in r:
-            lines.append(f"| {label} | {r['threads']} | {r['error']} |")
+            lines.append(f"{head} {r['error']} |")
             continue
         lines.append(
-            f"| {label} | {r['threads']} | {_ms(r, 'strata', 'median_s')} | "
+            f"{head} {_ms(r, 'strata', 'median_s')} | "
             f"{_ms(r, 'strata', 'p10_s')} | {_ms(r, 'ort', 'median_s')} | "
             f"{_ms(r, 'ort', 'p10_s')} | {r['ratio']:.2f} | {_gf(r['strata']['gflops'])} | "
             f"{_gf(r['ort']['gflops'])} | {r['compile_s']:.1f} | "
             f"{_mib(r['compile_peak_bytes'])} | {_mib(r['strata'].get('run_peak_bytes'))} | "
             f"{_mib(r['ort'].get('run_peak_bytes'))} |"
         )
-    for threads, g in geomeans(rows).items():
-        lines.append(f"| geometric mean | {threads} | | | | | {g:.2f} | | | | | | |")
+    for (target, threads), g in geomeans(rows).items():
+        lines.append(f"| geometric mean | {target} | {threads} | | | | | {g:.2f} | | | | | | |")
     return "\n".join(lines)
 
 
-def geomeans(rows: list[dict[str, Any]]) -> dict[int, float]:
-    """Geometric mean of the ratios per thread count, over the rows that were timed."""
-    by_threads: dict[int, list[float]] = {}
+def geomeans(rows: list[dict[str, Any]]) -> dict[tuple[str, int], float]:
+    """Geometric mean of the ratios per target and thread count, over the rows that were timed
+    (targets in the order they first appear)."""
+    groups: dict[tuple[str, int], list[float]] = {}
     for r in rows:
         if "ratio" in r:
-            by_threads.setdefault(int(r["threads"]), []).append(float(r["ratio"]))
-    return {t: common.geomean(v) for t, v in sorted(by_threads.items())}
+            groups.setdefault((_target(r), int(r["threads"])), []).append(float(r["ratio"]))
+    order = list(dict.fromkeys(_target(r) for r in rows))
+    keys = sorted(groups, key=lambda k: (order.index(k[0]), k[1]))
+    return {k: common.geomean(groups[k]) for k in keys}
 
 
 def chart(rows: list[dict[str, Any]], path: Path, title: str) -> None:
@@ -190,19 +250,23 @@ def chart(rows: list[dict[str, Any]], path: Path, title: str) -> None:
 
     timed = [r for r in rows if "ratio" in r]
     models = list(dict.fromkeys(r["model"] for r in timed))
-    counts = sorted({int(r["threads"]) for r in timed})
-    width = 0.8 / max(1, len(counts))
-    fig, ax = plt.subplots(figsize=(max(7.0, 1.6 * len(models) + 2), 4.5))
-    for i, t in enumerate(counts):
+    groups = list(dict.fromkeys((_target(r), int(r["threads"])) for r in timed))
+    groups.sort(key=lambda g: (list(TARGETS).index(g[0]) if g[0] in TARGETS else 99, g[1]))
+    width = 0.8 / max(1, len(groups))
+    fig, ax = plt.subplots(figsize=(max(7.0, 0.5 * len(groups) * len(models) + 2), 4.5))
+    for i, (target, t) in enumerate(groups):
         xs, ys = [], []
         for j, m in enumerate(models):
             for r in timed:
-                if r["model"] == m and int(r["threads"]) == t:
-                    xs.append(j + (i - (len(counts) - 1) / 2) * width)
+                if r["model"] == m and _target(r) == target and int(r["threads"]) == t:
+                    xs.append(j + (i - (len(groups) - 1) / 2) * width)
                     ys.append(r["ratio"])
-        bars = ax.bar(xs, ys, width, label=f"{t} thread{'s' if t > 1 else ''}")
-        ax.bar_label(bars, fmt="%.2f", fontsize=8)
+        shown = "" if target == "cpu" and len(groups) <= 2 else f"{TARGETS[target].label}, "
+        bars = ax.bar(xs, ys, width, label=f"{shown}{t} thread{'s' if t > 1 else ''}")
+        ax.bar_label(bars, fmt="%.2f", fontsize=7)
     ax.axhline(1.0, color="black", linewidth=0.8)
+    if max(r["ratio"] for r in timed) > 8:  # cxx's loops next to the library: a log axis
+        ax.set_yscale("log")
     ax.set_xticks(range(len(models)), [MODELS[m].label.split(",")[0] for m in models])
     ax.set_ylabel("Strata / ONNX Runtime latency (lower is better)")
     ax.set_title(title, fontsize=8)
@@ -226,6 +290,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=int, default=2, help="untimed runs of each engine first")
     ap.add_argument("--no-memory", action="store_true", help="skip the run-memory probes")
     ap.add_argument(
+        "--targets",
+        type=common.names_arg,
+        default=["cpu"],
+        help=f"Strata back ends to time, of: {', '.join(TARGETS)} (default cpu)",
+    )
+    ap.add_argument(
+        "--max-target-s",
+        type=float,
+        default=120.0,
+        help="a target slower than this per model (repeats x block-runs runs) gets fewer rounds",
+    )
+    ap.add_argument(
         "--progress",
         action="store_true",
         default=None,
@@ -234,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         names = common.select(args.models, MODELS)
+        targets = common.select(args.targets, TARGETS, "target")
     except ValueError as e:
         ap.error(str(e))
     if args.repeats < 1 or args.block_runs < 2:
@@ -243,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"machine: {common.describe_machine(info)}", flush=True)
     rows: list[dict[str, Any]] = []
+    compiles: dict[tuple[str, str], Any] = {}
     with tempfile.TemporaryDirectory(prefix="bench-models-") as tmp:
         for name in names:
             t0 = time.perf_counter()
@@ -259,11 +337,16 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
                 flush=True,
             )
-            for threads in args.threads:
-                row = bench_one(name, path, inputs, count.total, threads, args, Path(tmp) / "cache")
-                rows.append(row)
-                shown = f"ratio {row['ratio']:.2f}" if "ratio" in row else row["error"]
-                print(f"  {threads} thread(s): {shown}", file=sys.stderr, flush=True)
+            for target in targets:
+                counts = args.threads if TARGETS[target].threaded else [1]
+                for threads in counts:
+                    cache = Path(tmp) / "cache"
+                    row = bench_one(
+                        name, path, inputs, count.total, threads, args, cache, target, compiles
+                    )
+                    rows.append(row)
+                    shown = f"ratio {row['ratio']:.2f}" if "ratio" in row else row["error"]
+                    print(f"  {target}, {threads} thread(s): {shown}", file=sys.stderr, flush=True)
             path.unlink()
     duration = time.perf_counter() - start
     print(f"\n{date}; {common.describe_machine(info)}")
@@ -274,10 +357,15 @@ def main(argv: list[str] | None = None) -> int:
             "date": date,
             "machine": info,
             "versions": _versions(),
-            "args": {"models": names, "threads": args.threads, "repeats": args.repeats},
+            "args": {
+                "models": names,
+                "targets": targets,
+                "threads": args.threads,
+                "repeats": args.repeats,
+            },
             "duration_s": duration,
             "results": rows,
-            "geomean": {str(t): g for t, g in geomeans(rows).items()},
+            "geomean": {f"{k[0]}/{k[1]}": g for k, g in geomeans(rows).items()},
         }
         args.json.write_text(json.dumps(report, indent=1))
     if args.chart:

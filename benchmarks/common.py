@@ -232,6 +232,17 @@ def ort_session(model: bytes | str, threads: int) -> Any:
     return ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
 
 
+def gomp_threads(count: int) -> None:
+    """Set GNU OpenMP's thread count for the parallel regions the calling thread starts next
+    (oneDNN's in libodla_dnnl; it reads OMP_NUM_THREADS only once, at start-up). The other
+    engines are untouched: ONNX Runtime has its own pool, Strata's cpu target links libiomp5."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("gomp") or "libgomp.so.1"
+    ctypes.CDLL(name).omp_set_num_threads(ctypes.c_int(count))
+
+
 # ---- the machine -----------------------------------------------------------------------------
 
 

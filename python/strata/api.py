@@ -659,7 +659,6 @@ def compile(
     terminal, else one line per stage). False: never. The returned model's `compile_stats`
     gives the compile's wall time and peak memory (None on a cache hit).
     """
-    from strata import __version__
 
     check_target(target)
     if target == "cxx":
@@ -738,19 +737,16 @@ def compile(
     if num_threads is not None and (not isinstance(num_threads, int) or num_threads < 1):
         raise StrataError(f"num_threads must be a positive integer, got {num_threads!r}")
     name = entry_func_name or "model"
-    imp = _import_options(
+    imp = _import_request(
         input_shapes,
         batch_size,
         outputs,
         entry_func_name,
         input_structures,
+        framework,
         _layout_options(reorder_data_layout, remove_input_transpose, remove_output_transpose),
         inputs,
     )
-    if framework is not None:
-        from strata.frontends.formats import check_framework
-
-        imp["framework"] = check_framework(framework)  # only when set: old cache keys stay
     mcpu = options.get("mcpu") or "native"
     if not isinstance(mcpu, str):
         raise StrataError(f"mcpu must be an LLVM CPU name such as 'haswell', got {mcpu!r}")
@@ -770,18 +766,76 @@ def compile(
     if profile:  # only when set, so the ordinary build's cache key stays as it was
         cpu["profile"] = True
     cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
+    compiled = _compile_in_worker(
+        model,
+        target,
+        "cpu",
+        cpu,
+        imp=imp,
+        cache=cache,
+        weights=weights,
+        example_inputs=example_inputs,
+        dynamic_shapes=dynamic_shapes,
+        save_temps=save_temps,
+        progress=progress,
+        key_extra={"machine": describe_machine(mcpu).key()},  # the probed host for "native"
+        request_options=cpu if schedule != "tuned" else {**cpu, "tuning_dir": _tuning_dir(cache)},
+    )
+    return _with_variant(compiled, variant)
+
+
+def _import_request(
+    input_shapes: Mapping[str, Sequence[int]] | None,
+    batch_size: int | None,
+    outputs: Sequence[str] | str | None,
+    entry_func_name: str | None,
+    input_structures: Mapping[str, Spec] | None,
+    framework: str | None,
+    layout: dict[str, Any],
+    inputs: Sequence[str] | str | None,
+) -> dict[str, Any]:
+    """The import options of a compile request (checked; part of the cache key)."""
+    imp = _import_options(
+        input_shapes, batch_size, outputs, entry_func_name, input_structures, layout, inputs
+    )
+    if framework is not None:
+        from strata.frontends.formats import check_framework
+
+        imp["framework"] = check_framework(framework)  # only when set: old cache keys stay
+    return imp
+
+
+def _compile_in_worker(
+    model: Any,
+    target: str,
+    options_key: str,
+    backend: dict[str, Any],
+    *,
+    imp: dict[str, Any],
+    cache: cache_mod.Cache,
+    weights: str | os.PathLike[str] | None,
+    example_inputs: Sequence[Any] | None,
+    dynamic_shapes: Any,
+    save_temps: str | os.PathLike[str] | None,
+    progress: bool | None,
+    key_extra: Mapping[str, Any] | None = None,
+    request_options: dict[str, Any] | None = None,
+) -> CompiledModel:
+    """What every target's compile shares: the model's source and digest, the cache key
+    (the import options, the back end's options `backend` under `options_key`, `key_extra`),
+    the cache lookup, and on a miss the build in the isolated worker (which gets
+    `request_options`, default `backend`). The result has `compile_stats` set when it was
+    built, None on a cache hit."""
+    from strata import __version__
+
     with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
         model_path, digest, label = _model_source(model, Path(tmp), example_inputs, dynamic_shapes)
         weights_path, digest = _weights_source(model_path, digest, imp, weights)
-        target_cpu = describe_machine(mcpu).key()  # the probed host CPU for "native"
-        key = cache_mod.cache_key(
-            digest,
-            {"target": target, "import": imp, "cpu": cpu, "machine": target_cpu},
-            __version__,
-        )
+        fields = {"target": target, "import": imp, options_key: backend, **(key_extra or {})}
+        key = cache_mod.cache_key(digest, fields, __version__)
         hit = cache.lookup(key) if save_temps is None else None
         if hit is not None:
-            return _with_variant(CompiledModel(hit), variant)
+            return CompiledModel(hit)
         request = {
             "model": model_path,
             "label": label,
@@ -789,10 +843,10 @@ def compile(
             "weights": weights_path,
             "target": target,
             "import": imp,
-            "cpu": cpu if schedule != "tuned" else {**cpu, "tuning_dir": _tuning_dir(cache)},
+            options_key: request_options if request_options is not None else backend,
         }
-        entry, stats = _build(cache, key, request, "cpu", save_temps, progress)
-    compiled = _with_variant(CompiledModel(entry), variant)
+        entry, stats = _build(cache, key, request, options_key, save_temps, progress)
+    compiled = CompiledModel(entry)
     compiled.compile_stats = stats
     return compiled
 
@@ -885,7 +939,6 @@ def _compile_odla(
 ) -> CompiledModel:
     """`compile(model, target="odla", ...)`: the same cache, worker and loader as the CPU
     target, with the odla back end's options."""
-    from strata import __version__
     from strata.targets.odla.runtimes import DEFAULT_RUNTIME, runtime
 
     _check_options("odla", options)
@@ -902,49 +955,34 @@ def _compile_odla(
         raise StrataError(f"odla_runtime must be a runtime name such as 'ref', got {rt!r}")
     runtime(rt)  # unknown names fail here, before compiling
     name = entry_func_name or "model"
-    imp = _import_options(
+    imp = _import_request(
         input_shapes,
         batch_size,
         outputs,
         entry_func_name,
         input_structures,
+        framework,
         _layout_options(reorder_data_layout, remove_input_transpose, remove_output_transpose),
         inputs,
     )
-    if framework is not None:
-        from strata.frontends.formats import check_framework
-
-        imp["framework"] = check_framework(framework)
     odla: dict[str, Any] = {"name": name, "runtime": rt}
     if options.get("emit_data_as_c"):  # only when set: the default's cache key stays as it was
         odla["emit_data_as_c"] = True
     odla.update(_odla_emit_options(options).cache_fields())  # likewise: non-defaults only
-    cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
-    with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
-        model_path, digest, label = _model_source(model, Path(tmp), example_inputs, dynamic_shapes)
-        weights_path, digest = _weights_source(model_path, digest, imp, weights)
-        key = cache_mod.cache_key(
-            digest, {"target": "odla", "import": imp, "odla": odla}, __version__
-        )
-        hit = cache.lookup(key) if save_temps is None else None
-        if hit is not None:
-            compiled = CompiledModel(hit)
-            if options.get("print_mem_stats"):
-                _print_mem_stats(compiled)
-            return compiled
-        request = {
-            "model": model_path,
-            "label": label,
-            "framework": imp.get("framework"),
-            "weights": weights_path,
-            "target": "odla",
-            "import": imp,
-            "odla": odla,
-        }
-        entry, stats = _build(cache, key, request, "odla", save_temps, progress)
-    compiled = CompiledModel(entry)
-    compiled.compile_stats = stats
-    if options.get("print_mem_stats"):
+    compiled = _compile_in_worker(
+        model,
+        "odla",
+        "odla",
+        odla,
+        imp=imp,
+        cache=cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None),
+        weights=weights,
+        example_inputs=example_inputs,
+        dynamic_shapes=dynamic_shapes,
+        save_temps=save_temps,
+        progress=progress,
+    )
+    if options.get("print_mem_stats"):  # a cache hit prints them too
         _print_mem_stats(compiled)
     return compiled
 
@@ -999,8 +1037,6 @@ def _compile_cxx(
 ) -> CompiledModel:
     """`compile(model, target="cxx", ...)`: the same cache, worker and loader as the CPU
     target; the back end writes portable C++ and builds it with the system compiler."""
-    from strata import __version__
-
     _check_options("cxx", options)
     if num_threads not in (None, 1):
         raise StrataError(
@@ -1009,42 +1045,29 @@ def _compile_cxx(
         )
     if profile:
         raise StrataError("profile=True is for the cpu target; the cxx target has no profiler")
-    name = entry_func_name or "model"
-    imp = _import_options(
+    imp = _import_request(
         input_shapes,
         batch_size,
         outputs,
         entry_func_name,
         input_structures,
+        framework,
         _layout_options(reorder_data_layout, remove_input_transpose, remove_output_transpose),
         inputs,
     )
-    if framework is not None:
-        from strata.frontends.formats import check_framework
-
-        imp["framework"] = check_framework(framework)
-    cxx: dict[str, Any] = {"name": name}
-    cache = cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None)
-    with tempfile.TemporaryDirectory(prefix="strata-model-") as tmp:
-        model_path, digest, label = _model_source(model, Path(tmp), example_inputs, dynamic_shapes)
-        weights_path, digest = _weights_source(model_path, digest, imp, weights)
-        key = cache_mod.cache_key(digest, {"target": "cxx", "import": imp, "cxx": cxx}, __version__)
-        hit = cache.lookup(key) if save_temps is None else None
-        if hit is not None:
-            return CompiledModel(hit)
-        request = {
-            "model": model_path,
-            "label": label,
-            "framework": imp.get("framework"),
-            "weights": weights_path,
-            "target": "cxx",
-            "import": imp,
-            "cxx": cxx,
-        }
-        entry, stats = _build(cache, key, request, "cxx", save_temps, progress)
-    compiled = CompiledModel(entry)
-    compiled.compile_stats = stats
-    return compiled
+    return _compile_in_worker(
+        model,
+        "cxx",
+        "cxx",
+        {"name": entry_func_name or "model"},
+        imp=imp,
+        cache=cache_mod.Cache(Path(cache_dir) if cache_dir is not None else None),
+        weights=weights,
+        example_inputs=example_inputs,
+        dynamic_shapes=dynamic_shapes,
+        save_temps=save_temps,
+        progress=progress,
+    )
 
 
 def _with_variant(

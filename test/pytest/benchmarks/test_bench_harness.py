@@ -123,11 +123,12 @@ def test_cpu_info() -> None:
     assert common.cpu_info("")["isa"] == []
 
 
-def row(model: str, threads: int, ratio: float) -> dict[str, Any]:
+def row(model: str, threads: int, ratio: float, target: str = "cpu") -> dict[str, Any]:
     engine = {"median_s": 0.01, "p10_s": 0.009, "n": 20, "gflops": 4.0, "run_peak_bytes": 3 << 20}
     return {
         "model": model,
         "threads": threads,
+        "target": target,
         "flops": 4e7,
         "compile_s": 12.34,
         "compile_peak_bytes": 1 << 30,
@@ -143,17 +144,43 @@ def test_table_and_geomeans() -> None:
         row("mlp", 1, 0.5),
         row("resnet50", 2, 3.0),
         {"model": "mlp", "threads": 2, "error": "does not match ONNX Runtime: x"},
+        row("resnet50", 1, 16.0, "cxx"),
+        row("mlp", 1, 4.0, "cxx"),
+        row("mlp", 2, 0.8, "odla-dnnl"),
     ]
-    assert bench_models.geomeans(rows) == {1: pytest.approx(1.0), 2: pytest.approx(3.0)}
+    assert bench_models.geomeans(rows) == {
+        ("cpu", 1): pytest.approx(1.0),
+        ("cpu", 2): pytest.approx(3.0),
+        ("cxx", 1): pytest.approx(8.0),
+        ("odla-dnnl", 2): pytest.approx(0.8),
+    }
     lines = bench_models.table(rows).splitlines()
     assert lines[0] == bench_models.HEADER
     assert lines[1].count("---") == lines[0].count("|") - 1
     assert lines[2] == (
-        "| ResNet-50 | 1 | 10.00 | 9.00 | 5.00 | 4.50 | 2.00 | 4.0 | 4.0 | 12.3 | 1024 | 3 | 3 |"
+        "| ResNet-50 | cpu | 1 | 10.00 | 9.00 | 5.00 | 4.50 | 2.00 | 4.0 | 4.0 | 12.3 | 1024 | 3 "
+        "| 3 |"
     )
-    assert "| does not match ONNX Runtime: x |" in lines[5]
-    assert lines[6].startswith("| geometric mean | 1 |") and "| 1.00 |" in lines[6]
-    assert lines[7].startswith("| geometric mean | 2 |") and "| 3.00 |" in lines[7]
+    assert (
+        lines[5] == "| MLP 784-1024-1024-10, batch 32 | cpu | 2 | does not match ONNX Runtime: x |"
+    )
+    assert lines[6].startswith("| ResNet-50 | cxx | 1 | 10.00 |") and "| 16.00 |" in lines[6]
+    geo = lines[9:]
+    assert [g.split(" | ")[1:3] for g in geo] == [
+        ["cpu", "1"],
+        ["cpu", "2"],
+        ["cxx", "1"],
+        ["odla-dnnl", "2"],
+    ]
+    assert "| 1.00 |" in geo[0] and "| 3.00 |" in geo[1] and "| 8.00 |" in geo[2]
+    assert all(g.count("|") == lines[0].count("|") for g in geo)
+
+
+def test_every_target_is_a_compile_option() -> None:
+    assert set(bench_models.TARGETS) == {"cpu", "odla-dnnl", "odla-ref", "cxx"}
+    assert bench_models.TARGETS["cpu"].options == {}
+    assert bench_models.TARGETS["odla-dnnl"].options == {"target": "odla", "odla_runtime": "dnnl"}
+    assert not bench_models.TARGETS["cxx"].threaded  # timed at 1 thread only
 
 
 def test_chart_writes_a_png(tmp_path: Path) -> None:
@@ -161,6 +188,9 @@ def test_chart_writes_a_png(tmp_path: Path) -> None:
     out = tmp_path / "ratios.png"
     bench_models.chart([row("resnet50", 1, 2.0), row("resnet50", 2, 1.5)], out, "title")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    several = tmp_path / "targets.png"  # cxx's large ratios: a log axis
+    bench_models.chart([row("mlp", 1, 1.5), row("mlp", 1, 20.0, "cxx")], several, "title")
+    assert several.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_every_model_builds_from_the_zoo() -> None:
