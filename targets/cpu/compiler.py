@@ -328,11 +328,13 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: CpuOptions) -
             (out_dir / f"{name}.ll").write_text(ll_text)
             return _meta(imported, opts, __version__, None)
         st.begin("optimising LLVM IR (opt -O3)")
-        toolchain.optimize(ll, tmp / "k.bc", opts.mcpu)
-        st.log("opt -O3 done")
+        parts = toolchain.split_module(ll, tmp, toolchain.compile_jobs())
+        bcs = toolchain.optimize_parts(parts, tmp, opts.mcpu)
+        in_parts = f" ({len(parts)} parts at once)" if len(parts) > 1 else ""
+        st.log(f"opt -O3 done{in_parts}")
         st.begin("generating machine code (llc)")
-        toolchain.codegen_object(tmp / "k.bc", tmp / "k.o", opts.mcpu)
-        st.log("llc done")
+        toolchain.codegen_parts(bcs, tmp / "k.o", opts.mcpu)
+        st.log(f"llc done{in_parts}")
         return _finish(imported, opts, out_dir, tmp, lowered, ins, outs, __version__, st)
 
 

