@@ -612,10 +612,12 @@ def compile(
 ) -> CompiledModel:
     """Compile `model` for `target`: an ONNX path, bytes or ModelProto; a `.pt2` file
     (torch.export.save); a `.mlir` file; a TensorFlow frozen GraphDef (`.pb` / `.pbtxt`
-    path or GraphDef message) or SavedModel directory; a `torch.nn.Module` (exported here
-    with `torch.export.export(module, example_inputs, dynamic_shapes=dynamic_shapes)`) or a
-    `torch.export.ExportedProgram`. `framework` ("onnx", "torch", "tf", "mlir") overrides the
-    format a file's extension (or first bytes) gives; see `strata.frontends.formats`.
+    path or GraphDef message) or SavedModel directory; a TFLite / LiteRT `.tflite` file; a
+    Caffe `.prototxt` (with `weights`); a `torch.nn.Module` (exported here with
+    `torch.export.export(module, example_inputs, dynamic_shapes=dynamic_shapes)`) or a
+    `torch.export.ExportedProgram`. `framework` ("onnx", "torch", "tf", "tflite", "caffe",
+    "mlir") overrides the format a file's extension (or first bytes) gives; see
+    `strata.frontends.formats`.
     `outputs` / `inputs`: names of values to return / to take as inputs instead of the
     graph's own (a sub-graph cut, HALO's -outputs / -inputs; a list or a comma-separated
     string); `input_shapes` may name cut inputs too. `reorder_data_layout` ("channel-first" |
