@@ -588,11 +588,6 @@ class _Driver:
             why = [e for e in self.errors if e.startswith(f"{where(op)}:")]
             if not fallback:
                 problems.extend(why or [f"{where(op)}: no conversion to odla"])
-            elif len(op.results) != 1:
-                problems.append(
-                    f"{where(op)}: no conversion to odla, and the loop-path fallback takes ops "
-                    f"with one result (this one has {len(op.results)})"
-                )
         if problems:
             raise CompilationError(
                 "convert-nn-to-odla failed:\n  " + "\n  ".join(dict.fromkeys(problems))
@@ -627,11 +622,10 @@ class _Held:
 def _hold_lacking(module: ir.Operation, driver: _Driver, runtime_name: str) -> list[_Held]:
     """Outline the nn ops whose odla form the runtime lacks (found on a trial conversion)
     into functions of a holding module, so that the conversion leaves them; their calls stay
-    in `module`. Raises CompilationError for such an op with several results."""
+    in `module`."""
     keys = driver.lacking(module, runtime_name)
     if not keys:
         return []
-    rt = runtime(runtime_name)
     ops: list[ir.Operation] = []
 
     def visit(op: ir.Operation) -> ir.WalkResult:
@@ -640,17 +634,6 @@ def _hold_lacking(module: ir.Operation, driver: _Driver, runtime_name: str) -> l
         return ir.WalkResult.ADVANCE
 
     module.walk(visit, ir.WalkOrder.PRE_ORDER)
-    many = [op for op in ops if len(op.results) != 1]
-    if many:
-        raise CompilationError(
-            "convert-nn-to-odla failed:\n  "
-            + "\n  ".join(
-                f"{where(op)}: its odla form uses ops the ODLA runtime '{rt.name}' does not "
-                f"implement, and the loop-path fallback takes ops with one result (this one has "
-                f"{len(op.results)})"
-                for op in many
-            )
-        )
     holder = ir.Module.create(loc=ir.Location.unknown())
     held = []
     for k, op in enumerate(ops):

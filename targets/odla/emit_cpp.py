@@ -278,43 +278,102 @@ class _Emitter:
                 )
 
     def emit_call(self, op: ir.Operation, callee: ir.Operation) -> None:
-        """A func.call of an outlined nn op: odla_CustomCall of its CPU-compiled function."""
+        """A func.call of an outlined nn op: odla_CustomCall of its CPU-compiled function.
+        An op with several results computes them into one byte value (each result at a
+        64-byte aligned offset), and one odla_CustomCall per result copies its part out."""
         symbol = ir.FlatSymbolRefAttr(op.attributes["callee"]).value
-        if len(op.results) != 1:
-            raise CompilationError(f"fallback call @{symbol} must have one result")
+        results = list(op.results)
+        if not results:
+            raise CompilationError(f"fallback call @{symbol} has no result")
+        offsets, total = [], 0
+        for r in results:
+            offsets.append(total)
+            total += -(-_nbytes(r) // 64) * 64
         c_name = fallback_c_name(self.name, symbol)
         if (symbol, c_name) not in self.fallbacks:
             self.fallbacks.append((symbol, c_name))
-            n = len(op.operands)
-            args = ", ".join([f"const_cast<void*>(in[{i}])" for i in range(n)] + ["out"])
-            self.fallback_defs.append(
-                f"""extern "C" int {c_name}_init(const char* weights_path);
+            sizes = [_nbytes(r) for r in results]
+            self.fallback_defs.append(self._fallback_def(c_name, len(op.operands), offsets, sizes))
+        node = node_name(op.location) or symbol
+        inner = callee.regions[0].blocks[0].operations[0].operation.name
+        ins = ", ".join(self.names[v] for v in op.operands)
+        operands = f"{{{len(op.operands)}, {{{ins}}}}}"
+        if len(results) == 1:
+            result = results[0]
+            dims, dtype = _spec(result)
+            ident = self.claims.get(result) or self.unique_id(node)
+            self.lines.append(
+                f"  // node {node!r} ({inner}, on Strata's loop path: {c_name})"
+                f"{self.id_note(ident)}: {dtype.name}{_dims_text(dims)}".replace("*/", "* /")
+            )
+            var = self.var(ident)
+            elem = _elem(dtype, f"value {ident!r}")
+            self.lines.append(
+                f"  odla_value {var} = odla_CustomCall({operands}, "
+                f"{{{elem}, {_shape(dims)}}}, {c_name}_call, {self.vid(ident)});"
+            )
+            self.names[result] = var
+            self.created(result)
+            return
+        packed = self.unique_id(f"{node}__results")
+        self.lines.append(
+            f"  // node {node!r} ({inner}, on Strata's loop path: {c_name}): its "
+            f"{len(results)} results in one buffer{self.id_note(packed)}: uint8[{total}]"
+            .replace("*/", "* /")
+        )  # fmt: skip
+        pvar = self.var(packed)
+        self.lines.append(
+            f"  odla_value {pvar} = odla_CustomCall({operands}, "
+            f"{{ODLA_UINT8, {{1, {{{total}}}}}}}, {c_name}_call, {self.vid(packed)});"
+        )
+        self.live += total  # counted as a value of its own (MemStats), freed after the parts
+        self.writable += total
+        self.peak = max(self.peak, self.live)
+        for i, result in enumerate(results):
+            dims, dtype = _spec(result)
+            ident = self.claims.get(result) or self.unique_id(f"{node}:{i}")
+            self.lines.append(
+                f"  // result {i} of node {node!r}{self.id_note(ident)}: "
+                f"{dtype.name}{_dims_text(dims)}".replace("*/", "* /")
+            )
+            var = self.var(ident)
+            elem = _elem(dtype, f"value {ident!r}")
+            self.lines.append(
+                f"  odla_value {var} = odla_CustomCall({{1, {{{pvar}}}}}, "
+                f"{{{elem}, {_shape(dims)}}}, {c_name}_part{i}, {self.vid(ident)});"
+            )
+            self.names[result] = var
+            self.created(result)
+        self.live -= total
+        if self.options.value_reset:
+            self.lines.append(f"  if (s == ODLA_SUCCESS) s = odla_ReleaseValue({pvar});")
+
+    @staticmethod
+    def _fallback_def(c_name: str, n_in: int, offsets: list[int], sizes: list[int]) -> str:
+        """The declarations of a loop-path function and the odla_custom_fn(s) calling it."""
+        ins = [f"const_cast<void*>(in[{i}])" for i in range(n_in)]
+        if len(offsets) == 1:
+            outs = ["out"]
+        else:
+            outs = [f"static_cast<char*>(out) + {off}" for off in offsets]
+        text = f"""extern "C" int {c_name}_init(const char* weights_path);
 extern "C" void {c_name}_fini(void);
 extern "C" int {c_name}__strata_run_packed(void* const* args);
 static int {c_name}_call(const void* const* in, void* out) {{
-  void* args[] = {{{args}}};
+  void* args[] = {{{", ".join(ins + outs)}}};
   return {c_name}__strata_run_packed(args);
 }}
 """
-            )
-        result = op.results[0]
-        dims, dtype = _spec(result)
-        node = node_name(op.location) or symbol
-        ident = self.claims.get(result) or self.unique_id(node)
-        inner = callee.regions[0].blocks[0].operations[0].operation.name
-        self.lines.append(
-            f"  // node {node!r} ({inner}, on Strata's loop path: {c_name}){self.id_note(ident)}: "
-            f"{dtype.name}{_dims_text(dims)}".replace("*/", "* /")
-        )
-        var = self.var(ident)
-        ins = ", ".join(self.names[v] for v in op.operands)
-        elem = _elem(dtype, f"value {ident!r}")
-        self.lines.append(
-            f"  odla_value {var} = odla_CustomCall({{{len(op.operands)}, {{{ins}}}}}, "
-            f"{{{elem}, {_shape(dims)}}}, {c_name}_call, {self.vid(ident)});"
-        )
-        self.names[result] = var
-        self.created(result)
+        if len(offsets) == 1:
+            return text
+        for i, (off, size) in enumerate(zip(offsets, sizes, strict=True)):
+            text += f"""// result {i} of {c_name}: its part of the results' buffer
+static int {c_name}_part{i}(const void* const* in, void* out) {{
+  memcpy(out, static_cast<const char*>(in[0]) + {off}, {size});
+  return 0;
+}}
+"""
+        return text
 
     def operand(self, v: ir.Value | None) -> str:
         return "nullptr" if v is None else self.names[v]

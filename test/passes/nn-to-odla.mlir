@@ -118,3 +118,22 @@ func.func @fallback(%x: tensor<1x1x2x2xf32>, %i: tensor<3xi64>) -> (tensor<1x1x3
   %2 = "nn.add"(%i, %i) : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64> loc("int_add")
   return %1, %2 : tensor<1x1x3x3xf32>, tensor<3xi64>
 }
+
+// -----
+
+// An op with several results and no odla form moves to the loop path as a whole: its function
+// returns every result (odla-to-cpp packs them, test/targets/odla/odla-to-cpp-fallback.mlir).
+// CHECK-LABEL: func.func @several_results
+// CHECK:         %[[R:.*]] = "odla.relu"
+// CHECK:         %[[T:.*]]:2 = call @odla_fallback_0(%[[R]]) : (tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
+// CHECK:         "odla.output"(%[[T]]#0)
+// CHECK:         "odla.output"(%[[T]]#1)
+// CHECK-LABEL: func.func private @odla_fallback_0
+// CHECK-SAME:    attributes {odla.fallback_node = "top2"}
+// CHECK:         %[[V:.*]]:2 = "nn.top_k"(%arg0)
+// CHECK:         return %[[V]]#0, %[[V]]#1
+func.func @several_results(%x: tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>) {
+  %r = "nn.relu"(%x) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  %0:2 = "nn.top_k"(%r) {axis = -1 : i64, k = 2 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>) loc("top2")
+  return %0#0, %0#1 : tensor<3x2xf32>, tensor<3x2xi64>
+}

@@ -192,6 +192,34 @@ def test_value_reset_frees_memory_as_the_stats_say(
     assert capsys.readouterr().out.splitlines()[2] == f"Total Peak Memory: {peak} bytes"
 
 
+@on_each_runtime
+def test_value_reset_counts_a_several_results_fallback(tmp_path: Path, runtime: str) -> None:
+    """TopK's two results come out of one byte value (emit_cpp.emit_call): the printed peak
+    counts it while its parts are made, and the runtime measures the same."""
+    g = helper.make_graph(
+        [
+            helper.make_node("TopK", ["x", "k"], ["v", "i"], name="top2", axis=1),
+            helper.make_node("Cast", ["i"], ["f"], to=TensorProto.FLOAT, name="cast"),
+            helper.make_node("Mul", ["v", "f"], ["y"], name="mul"),
+        ],
+        "topk",
+        [vi("x", TensorProto.FLOAT, [8, 50])],
+        [vi("y", TensorProto.FLOAT, [8, 2])],
+        [numpy_helper.from_array(np.array([2], np.int64), "k")],
+    )
+    path = _save(g, tmp_path / "topk.onnx")
+    feeds = {"x": np.random.default_rng(3).standard_normal((8, 50)).astype(np.float32)}
+    m = _compile(path, tmp_path, runtime, exec_mode="interpret", emit_value_reset=True)
+    with m:
+        _check(path, feeds, m)
+        measured = _measure(runtime, m, feeds)
+    stats = m.meta.extra["mem_stats"]
+    writable, peak = stats["writable"], stats["peak"]
+    # the packed results: 64 (values, 8 x 2 floats) + 128 (indices, 8 x 2 int64)
+    assert writable == 8 * 50 * 4 + (64 + 128) + (64 + 128) + 64 + 64
+    assert measured.current == 0 and measured.peak == peak
+
+
 def test_interpret_mode_threads_run_one_model_at_once(tmp_path: Path) -> None:
     """Each call runs on an interpret-mode computation of its own: concurrent calls each get
     their own result."""
