@@ -48,7 +48,7 @@ from strata.errors import CompilationError
 from strata.passes.nn_to_linalg import mlir_pdll
 from strata.passes.registry import ModulePass, register_pass
 from strata.targets.cpu.passes import public_funcs, resource_key
-from strata.targets.odla.runtimes import ALL_OPS, VALUE_OPS, runtime
+from strata.targets.odla.runtimes import ALL_OPS, STORAGE_TYPES, VALUE_OPS, runtime
 
 PDLL_FILE = Path(__file__).with_name("nn_to_odla.pdll")
 
@@ -538,7 +538,7 @@ class _Driver:
         """The locations (as text) of the nn ops of `module` whose odla form uses an op the
         runtime does not implement: the conversion is tried on a copy of the module."""
         rt = runtime(runtime_name)
-        if rt.ops >= ALL_OPS:
+        if rt.ops >= ALL_OPS and not _any_storage_typed(module):
             return set()
         trial = module.clone()
         try:
@@ -547,7 +547,8 @@ class _Driver:
 
             def visit(op: ir.Operation) -> ir.WalkResult:
                 short = op.name.removeprefix("odla.")
-                if op.name.startswith("odla.") and short not in rt.ops | VALUE_OPS:
+                lacks = short not in rt.ops or _storage_typed(op) is not None
+                if op.name.startswith("odla.") and short not in VALUE_OPS and lacks:
                     found.update(_location_keys(op.location))
                 return ir.WalkResult.ADVANCE
 
@@ -560,6 +561,8 @@ class _Driver:
     def run(
         self, module: ir.Operation, runtime_name: str, fallback: bool, held: Sequence[_Held] = ()
     ) -> None:
+        """Convert `module` (the ops in `held` already outlined); CompilationError naming
+        every op that cannot be, unless `fallback` moves it to the loop path."""
         rt = runtime(runtime_name)
         rewrite.walk_and_apply_patterns(module, self.frozen)
         problems: list[str] = []
@@ -581,6 +584,11 @@ class _Driver:
                         f"{where(op)}: the ODLA runtime '{rt.name}' does not implement "
                         f"{odla.call_name(op.name)}"
                     )
+                elif short not in VALUE_OPS and _storage_typed(op):
+                    problems.append(
+                        f"{where(op)}: ODLA runtimes do not compute in "
+                        f"{_storage_typed(op)} (a storage-only element type)"
+                    )
             return ir.WalkResult.ADVANCE
 
         module.walk(visit, ir.WalkOrder.PRE_ORDER)
@@ -597,6 +605,36 @@ class _Driver:
             h.func.clone(ip=ir.InsertionPoint(body))
         for k, op in enumerate(leftovers, start=len(held)):
             _outline(body, op, f"{FALLBACK_PREFIX}{k}")
+
+
+def _storage_typed(op: ir.Operation) -> str | None:
+    """The first storage-only element type (runtimes.STORAGE_TYPES) among the op's operand
+    and result types, or None."""
+    for v in (*op.operands, *op.results):
+        t = v.type
+        if isinstance(t, ir.ShapedType):
+            try:
+                name = dtype_of(t.element_type).name
+            except OpVerifyError:
+                continue
+            if name in STORAGE_TYPES:
+                return name
+    return None
+
+
+def _any_storage_typed(module: ir.Operation) -> bool:
+    """Whether any op of `module` has a value of a storage-only element type."""
+    found = False
+
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        nonlocal found
+        if _storage_typed(op):
+            found = True
+            return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE
+
+    module.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return found
 
 
 def _location_keys(loc: ir.Location) -> set[str]:

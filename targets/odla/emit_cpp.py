@@ -25,13 +25,14 @@ use of each input / result; `value_id_as_int` prints ids as integers
 translation measures the program's memory (`MemStats`: HALO's `--print-mem-stats`).
 
 Dependency contract: numpy, the `mlir` bindings, `strata.dtypes`, `strata.errors`,
-`strata.dialects.{odla,opdef}`, `strata.passes.nn_to_odla` (node names),
-`strata.targets.cpu.{abi,weights,passes}`, `strata.targets.odla.options`.
+`strata.dialects.{odla,opdef}`, `strata.passes.nn_to_odla` (node names), `.signless`,
+`strata.targets.cpu.{abi,weights,passes}`, `strata.targets.odla.{options,runtimes}`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -41,26 +42,14 @@ from mlir import ir
 from strata.dialects import odla
 from strata.dialects.opdef import dtype_of, operand_groups
 from strata.errors import CompilationError
+from strata.passes import signless
 from strata.passes.nn_to_odla import node_name
 from strata.targets.cpu import abi, weights
 from strata.targets.cpu.passes import public_funcs, resource_key
 from strata.targets.odla.options import EmitOptions, MemStats
+from strata.targets.odla.runtimes import ELEMENT_TYPES, STORAGE_TYPES
 
 # numpy dtype name -> odla_element_type
-ELEMENT_TYPES = {
-    "float32": "ODLA_FLOAT32",
-    "float16": "ODLA_FLOAT16",
-    "float64": "ODLA_FLOAT64",
-    "int8": "ODLA_INT8",
-    "int16": "ODLA_INT16",
-    "int32": "ODLA_INT32",
-    "int64": "ODLA_INT64",
-    "uint8": "ODLA_UINT8",
-    "uint16": "ODLA_UINT16",
-    "uint32": "ODLA_UINT32",
-    "uint64": "ODLA_UINT64",
-    "bool": "ODLA_BOOL",
-}
 LAYOUT_ENUMS = {
     "channels_first": "ODLA_CHANNELS_FIRST",
     "channels_last": "ODLA_CHANNELS_LAST",
@@ -98,9 +87,40 @@ def _spec(v: ir.Value) -> tuple[list[int], np.dtype]:
 
 
 def _elem(dtype: np.dtype, what: str) -> str:
-    if dtype.name not in ELEMENT_TYPES:
+    name = ELEMENT_TYPES.get(dtype.name) or STORAGE_TYPES.get(dtype.name)
+    if name is None:
         raise CompilationError(f"{what}: element type {dtype.name} has no ODLA element type")
-    return ELEMENT_TYPES[dtype.name]
+    return name
+
+
+_DENSE = re.compile(r"^dense<(.*)> : ", re.S)
+
+
+def _dense_array(value: ir.Attribute, dtype: np.dtype) -> np.ndarray:
+    """The elements of an inline `dense<...>` constant. numpy's buffer protocol has no format
+    for bfloat16 or the narrow types: those are read from the printed elements (decimals, or
+    `0x..` bit patterns for NaN / inf), as signless.storage_bits does for the narrow ones."""
+    try:
+        return np.asarray(value)
+    except TypeError:
+        pass
+    t = ir.RankedTensorType(value.type)
+    if signless.is_narrow(t.element_type):
+        return signless.storage_bits(value).view(dtype)
+    m = _DENSE.match(str(value))
+    if m is None or dtype.itemsize != 2:
+        raise CompilationError(f"cannot read the elements of {str(value)[:80]}")
+    bits = []
+    for tok in (x for x in re.split(r"[\s,\[\]]+", m.group(1)) if x):
+        if tok.lower().startswith("0x"):
+            bits.append(int(tok, 16))
+        else:
+            bits.append(int(np.array([float(tok)]).astype(dtype).view(np.uint16)[0]))
+    n = int(np.prod(t.shape)) if t.rank else 1
+    arr = np.array(bits, np.uint16)
+    if arr.size == 1 and n != 1:  # a splat
+        arr = np.full(n, arr[0], np.uint16)
+    return arr.view(dtype).reshape(t.shape)
 
 
 def _shape(dims: Sequence[int]) -> str:
@@ -386,7 +406,7 @@ static int {c_name}_part{i}(const void* const* in, void* out) {{
         if key is not None:
             arr = np.ascontiguousarray(self.weight_data(key))
         else:
-            arr = np.ascontiguousarray(np.asarray(value))
+            arr = np.ascontiguousarray(_dense_array(value, dtype))
         if arr.dtype != dtype or list(arr.shape) != dims:
             if arr.size != int(np.prod(dims)) or arr.dtype.kind != dtype.kind:
                 raise CompilationError(

@@ -22,6 +22,22 @@ from strata.dialects import odla
 from strata.errors import CompilationError, StrataError
 
 VALUE_OPS = frozenset({"argument", "constant", "output"})
+# numpy dtype name -> odla_element_type: ODLA 0.5's, which runtime ops take ...
+ELEMENT_TYPES = {
+    "float32": "ODLA_FLOAT32", "float16": "ODLA_FLOAT16", "float64": "ODLA_FLOAT64",
+    "int8": "ODLA_INT8", "int16": "ODLA_INT16", "int32": "ODLA_INT32", "int64": "ODLA_INT64",
+    "uint8": "ODLA_UINT8", "uint16": "ODLA_UINT16", "uint32": "ODLA_UINT32",
+    "uint64": "ODLA_UINT64", "bool": "ODLA_BOOL",
+}  # fmt: skip
+# ... and Strata's storage-only ones (odla.h): values of these types are arguments,
+# constants, outputs and odla_CustomCall operands / results; convert-nn-to-odla moves every
+# other op on them to the loop path
+STORAGE_TYPES = {
+    "bfloat16": "ODLA_BFLOAT16", "float8_e4m3fn": "ODLA_FLOAT8_E4M3FN",
+    "float8_e4m3fnuz": "ODLA_FLOAT8_E4M3FNUZ", "float8_e5m2": "ODLA_FLOAT8_E5M2",
+    "float8_e5m2fnuz": "ODLA_FLOAT8_E5M2FNUZ", "float4_e2m1fn": "ODLA_FLOAT4_E2M1FN",
+    "int4": "ODLA_INT4", "uint4": "ODLA_UINT4", "int2": "ODLA_INT2", "uint2": "ODLA_UINT2",
+}  # fmt: skip
 ALL_OPS = frozenset(o.name for o in odla.OPS)
 # the odla ops libodla_dnnl does not implement (oneDNN has no primitive for them; the odla
 # target computes them on its loop path)

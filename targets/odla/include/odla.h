@@ -67,6 +67,21 @@ typedef enum {
   ODLA_UINT32 = 9,
   ODLA_UINT64 = 10,
   ODLA_BOOL = 11, /* one byte per element, 0 or 1 */
+  /* Strata's extension (numbered from 1000, like its items): element types the runtimes store
+   * and move but do not compute in. Values of these types are arguments, constants, outputs
+   * and the operands and results of odla_CustomCall (Strata's odla target computes the ops on
+   * them on its loop path). bfloat16 takes two bytes per element, the others one, as numpy's
+   * ml_dtypes stores them (an int4 / uint4 / int2 / uint2 / float4 value in the low bits). */
+  ODLA_BFLOAT16 = 1000,
+  ODLA_FLOAT8_E4M3FN = 1001,
+  ODLA_FLOAT8_E4M3FNUZ = 1002,
+  ODLA_FLOAT8_E5M2 = 1003,
+  ODLA_FLOAT8_E5M2FNUZ = 1004,
+  ODLA_FLOAT4_E2M1FN = 1005,
+  ODLA_INT4 = 1006,
+  ODLA_UINT4 = 1007,
+  ODLA_INT2 = 1008,
+  ODLA_UINT2 = 1009,
 } odla_element_type;
 
 typedef enum {

@@ -57,15 +57,7 @@ using dnnl::prop_kind;
 
 thread_local std::string g_last_error;
 
-size_t elem_size(odla_element_type t) {
-  switch (t) {
-    case ODLA_FLOAT32: case ODLA_INT32: case ODLA_UINT32: return 4;
-    case ODLA_FLOAT16: case ODLA_INT16: case ODLA_UINT16: return 2;
-    case ODLA_FLOAT64: case ODLA_INT64: case ODLA_UINT64: return 8;
-    case ODLA_INT8: case ODLA_UINT8: case ODLA_BOOL: return 1;
-  }
-  return 0;
-}
+#include "element_size.inc"
 
 Dims dims_of(const odla_value_shape& s) { return Dims(s.dims, s.dims + s.size); }
 

@@ -451,6 +451,71 @@ def test_op_with_several_results_runs_on_the_loop_path(
     assert ("odla_ReleaseValue(top3__results)" in program) == (mode == "interpret")
 
 
+@on_each_runtime
+def test_storage_only_element_types_run_on_the_loop_path(tmp_path: Path, runtime: str) -> None:
+    """bfloat16, float8 and int4 values are ODLA values of Strata's storage-only element
+    types (odla.h): a weight and the values between the casts are ODLA values like any other,
+    and the ops on them (the casts) are computed on the loop path, around oneDNN / ref ops
+    (ONNX Runtime gives no bfloat16 / float8 / int4 outputs to numpy: the outputs are f32 and
+    int8)."""
+    r = np.random.default_rng(8)
+    bf16 = TensorProto.BFLOAT16
+    g = helper.make_graph(
+        [
+            helper.make_node("Cast", ["x"], ["xb"], to=bf16, name="to_bf16"),
+            helper.make_node("Cast", ["xb"], ["xf"], to=TensorProto.FLOAT, name="back"),
+            helper.make_node("Cast", ["s"], ["sf"], to=TensorProto.FLOAT, name="s_float"),
+            helper.make_node("Mul", ["xf", "sf"], ["m"], name="scale"),
+            helper.make_node("Relu", ["m"], ["y"], name="relu"),
+            helper.make_node("Cast", ["y"], ["q8"], to=TensorProto.FLOAT8E4M3FN, name="to_f8"),
+            helper.make_node("Cast", ["q8"], ["q"], to=TensorProto.FLOAT, name="from_f8"),
+            helper.make_node("Cast", ["i"], ["j4"], to=TensorProto.INT4, name="to_i4"),
+            helper.make_node("Cast", ["j4"], ["j"], to=TensorProto.INT8, name="from_i4"),
+        ],
+        "lowp",
+        [vi("x", TensorProto.FLOAT, [2, 5]), vi("i", TensorProto.INT8, [6])],
+        [
+            vi("y", TensorProto.FLOAT, [2, 5]),
+            vi("q", TensorProto.FLOAT, [2, 5]),
+            vi("j", TensorProto.INT8, [6]),
+        ],
+        [helper.make_tensor("s", bf16, [5], [0.5, -1.0, 2.0, 1.5, -0.25])],
+    )
+    path = _save(g, tmp_path / "lowp.onnx", opset=21)
+    feeds = {
+        "x": r.standard_normal((2, 5)).astype(np.float32),
+        "i": np.array([-8, -3, 0, 1, 7, 5], np.int8),
+    }
+    m = _check(path, feeds, tmp_path, runtime)
+    program = (m.directory / "model.cc").read_text()
+    assert "{ODLA_BFLOAT16, {2, {2, 5}}}" in program
+    assert "{ODLA_FLOAT8_E4M3FN, {2, {2, 5}}}" in program and "{ODLA_INT4, {1, {6}}}" in program
+    for node in ("to_bf16", "back", "to_f8", "from_f8", "to_i4", "from_i4"):
+        assert f"// node '{node}' (" in program and "on Strata's loop path" in program, node
+    assert "odla_Relu(" in program and "odla_Mul(" in program
+
+
+def test_inline_constants_of_types_numpy_cannot_buffer() -> None:
+    """A small bfloat16 / float8 weight is an inline dense<...> attribute that numpy's buffer
+    protocol cannot read: odla-to-cpp reads its printed elements (NaN as a bit pattern)."""
+    import ml_dtypes
+    from mlir import ir
+
+    from strata.targets.odla.emit_cpp import _dense_array
+
+    bf16, f8 = np.dtype(ml_dtypes.bfloat16), np.dtype(ml_dtypes.float8_e4m3fn)
+    with ir.Context():
+        a = ir.Attribute.parse("dense<[[0.5, -1.0], [0x7FC0, 3.0e+38]]> : tensor<2x2xbf16>")
+        got = _dense_array(a, bf16)
+        assert got.dtype == bf16 and got.shape == (2, 2)
+        want = np.array([[0.5, -1.0], [np.nan, 3.0e38]]).astype(bf16)
+        np.testing.assert_array_equal(got.view(np.uint16), want.view(np.uint16))
+        splat = _dense_array(ir.Attribute.parse("dense<0.25> : tensor<3xbf16>"), bf16)
+        assert splat.astype(np.float32).tolist() == [0.25, 0.25, 0.25]
+        f = _dense_array(ir.Attribute.parse("dense<[1.5, -448.0]> : tensor<2xf8E4M3FN>"), f8)
+        assert f.astype(np.float32).tolist() == [1.5, -448.0]
+
+
 def test_dynamic_shapes_and_bad_options_are_refused(tmp_path: Path) -> None:
     mlp = ROOT / "examples" / "mlp.onnx"
     with pytest.raises(StrataError, match="needs static shapes"):
