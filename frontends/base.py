@@ -15,6 +15,11 @@ from mlir import ir
 # e.g. "batch") or unknown (None).
 InfoDim = int | str | None
 
+# On an entry function's result (res_attrs, beside `nn.name`): the graph output's declared
+# shape, when the model declares it fully static but its value's inferred type has dynamic
+# dims (a shape that depends on input values). Static targets may specialise to it.
+DECLARED_SHAPE_ATTR = "nn.declared_shape"
+
 
 @dataclass(frozen=True)
 class TensorInfo:

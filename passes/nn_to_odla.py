@@ -45,6 +45,7 @@ from mlir import ir, rewrite
 from strata.dialects import odla
 from strata.dialects.opdef import OpVerifyError, dtype_of, operand_groups, verify_op
 from strata.errors import CompilationError
+from strata.frontends.base import DECLARED_SHAPE_ATTR
 from strata.passes.nn_to_linalg import mlir_pdll
 from strata.passes.registry import ModulePass, register_pass
 from strata.targets.cpu.passes import public_funcs, resource_key
@@ -479,6 +480,109 @@ def _bind_values(func_op: ir.Operation) -> None:
         ret.operands[i] = v
 
 
+SPECIALISED_PREFIX = "odla_fallback_s"
+
+
+def _specialise_declared(func_op: ir.Operation, holder: ir.Module) -> list[_Held]:
+    """For each returned value with dynamic dims whose graph output declares a static shape
+    (`nn.declared_shape`, frontends/base.py): the ops computing it from static values (its
+    dynamic cone: every op on the way whose results have dynamic dims) move as one into a
+    loop-path function of `holder` whose result has the declared type (a `tensor.cast` at its
+    end); the computation calls that and returns the static value. The CPU target compiles
+    the function for dynamic shapes behind a static interface, which checks the result's
+    size at run time (STRATA_ERR_SHAPE: the ODLA program's call fails, it writes nothing out
+    of bounds). A cone that reaches a dynamic graph input, holds an op with regions, or whose
+    values have other users is left alone (the dynamic dims are reported as before)."""
+    from mlir.dialects import func, tensor
+
+    if "res_attrs" not in func_op.attributes:
+        return []
+    block = func_op.regions[0].blocks[0]
+    ret = block.operations[len(block.operations) - 1]
+    res_attrs = list(ir.ArrayAttr(func_op.attributes["res_attrs"]))
+    held: list[_Held] = []
+    for i, v in enumerate(list(ret.operands)):
+        t = ir.RankedTensorType(v.type)
+        d = ir.DictAttr(res_attrs[i]) if i < len(res_attrs) else None
+        if t.has_static_shape or d is None or DECLARED_SHAPE_ATTR not in d:
+            continue
+        want = [int(x) for x in ir.DenseI64ArrayAttr(d[DECLARED_SHAPE_ATTR])]
+        cone = _dynamic_cone(v, block)
+        if cone is None:
+            continue
+        inside = {r for op in cone for r in op.results}
+        if (
+            any(
+                use.owner != ret.operation and use.owner not in cone
+                for r in inside
+                for use in r.uses
+            )
+            or sum(1 for x in ret.operands if x == v) != 1
+        ):
+            continue
+        ins: list[ir.Value] = []
+        for op in cone:
+            for x in op.operands:
+                if x not in inside and x not in ins:
+                    ins.append(x)
+        symbol = f"{SPECIALISED_PREFIX}{len(held)}"
+        node = node_name(v.owner.location) or v.owner.name
+        with v.owner.location:
+            static = ir.RankedTensorType.get(want, t.element_type)
+            with ir.InsertionPoint(holder.body):
+                f = func.FuncOp(symbol, ir.FunctionType.get([x.type for x in ins], [static]))
+                f.attributes["sym_visibility"] = ir.StringAttr.get("private")
+                f.attributes[FALLBACK_NODE_ATTR] = ir.StringAttr.get(node)
+                entry = f.add_entry_block()
+            mapping = dict(zip(ins, entry.arguments, strict=True))
+            with ir.InsertionPoint(entry):
+                for op in cone:
+                    clone = op.clone()
+                    for k, x in enumerate(op.operands):
+                        clone.operands[k] = mapping[x]
+                    for old, new in zip(op.results, clone.results, strict=True):
+                        mapping[old] = new
+                func.ReturnOp([tensor.CastOp(static, mapping[v]).result])
+            with ir.InsertionPoint(ret):
+                call = func.CallOp([static], ir.FlatSymbolRefAttr.get(symbol), ins)
+        ret.operands[i] = call.result
+        for op in reversed(cone):
+            op.erase()
+        held.append(_Held(f.operation, node, holder))
+    if held:
+        ftype = ir.FunctionType(ir.TypeAttr(func_op.attributes["function_type"]).value)
+        results = [x.type for x in ret.operands]
+        func_op.attributes["function_type"] = ir.TypeAttr.get(
+            ir.FunctionType.get(list(ftype.inputs), results)
+        )
+    return held
+
+
+def _dynamic_cone(v: ir.Value, block: ir.Block) -> list[ir.Operation] | None:
+    """The ops of `block` that compute `v` through values with dynamic dims, in block order;
+    None when the way reaches a block argument with dynamic dims or an op with regions."""
+    found: dict[ir.Operation, None] = {}
+    work = [v]
+    while work:
+        x = work.pop()
+        if isinstance(x.owner, ir.Block):
+            return None  # a graph input with dynamic dims
+        op = x.owner.operation if hasattr(x.owner, "operation") else x.owner
+        if op in found:
+            continue
+        if len(op.regions) or op.parent != block.owner:
+            return None
+        found[op] = None
+        for y in op.operands:
+            if (
+                isinstance(y.type, ir.RankedTensorType)
+                and not ir.RankedTensorType(y.type).has_static_shape
+            ):
+                work.append(y)
+    order = {op: k for k, op in enumerate(o.operation for o in block.operations)}
+    return sorted(found, key=lambda op: order[op])
+
+
 class _Driver:
     """Owns the PDL module, the PDLModule and the errors raised by native rewrites."""
 
@@ -739,13 +843,17 @@ class ConvertNNToODLA(ModulePass):
     def run(self, module: ir.Operation) -> None:
         op = module.operation if isinstance(module, ir.Module) else module
         runtime(self.runtime)  # an unknown name fails before any rewrite
+        holder = ir.Module.create(loc=ir.Location.unknown())
+        specialised: list[_Held] = []
         for f in public_funcs(op):
+            if self.fallback:
+                specialised += _specialise_declared(f, holder)
             _bind_values(f)
         if "instance_normalization" in runtime(self.runtime).ops:
             fuse_instance_norms(op)
         driver = _Driver(self.runtime)
         held = _hold_lacking(op, driver, self.runtime) if self.fallback else []
-        driver.run(op, self.runtime, self.fallback, held)
+        driver.run(op, self.runtime, self.fallback, [*specialised, *held])
 
 
 def convert_module(

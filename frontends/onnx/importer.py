@@ -29,7 +29,7 @@ from strata.context import ensure_dialects, make_context
 from strata.dialects.opdef import OpVerifyError, TensorSpec, spec_of_type, type_of_spec
 from strata.errors import ModelImportError, UnsupportedOpError
 from strata.frontends import common
-from strata.frontends.base import ImportedModel, TensorInfo
+from strata.frontends.base import DECLARED_SHAPE_ATTR, ImportedModel, TensorInfo
 from strata.frontends.onnx import folding, gradient, graph, ops, structured, subgraph, symbolic
 from strata.frontends.onnx.emitter import Emitter, Tensor
 from strata.frontends.onnx.loader import (
@@ -270,7 +270,14 @@ class _Walker:
             ir.FunctionType.get(arg_types, [v.type for v in values])
         )
         f.arg_attrs = common.name_attrs([i.name for i in inputs])
-        f.res_attrs = common.name_attrs([leaf_name for _, leaf_name, _ in leaves])
+        res_attrs = []
+        for (o, leaf_name, _), v in zip(leaves, values, strict=True):
+            attrs = {"nn.name": ir.StringAttr.get(leaf_name)}
+            fixed = _declared_static(spec_of_type(v.type).shape, declared.get(o))
+            if leaf_name == o and fixed is not None:
+                attrs[DECLARED_SHAPE_ATTR] = ir.DenseI64ArrayAttr.get(fixed)
+            res_attrs.append(ir.DictAttr.get(attrs))
+        f.res_attrs = ir.ArrayAttr.get(res_attrs)
         for (o, leaf_name, _), v in zip(leaves, values, strict=True):
             spec = spec_of_type(v.type)
             names = (declared.get(o) or []) if leaf_name == o else []
@@ -429,6 +436,22 @@ def _input_value(
         return Tensor(name, value=args[tree.leaf])
     items = [_input_value(f"{name}[{k}]", t, infos, args) for k, t in enumerate(tree.items)]
     return Tensor(name, items=items, optional=tree.kind == "optional")
+
+
+def _declared_static(
+    inferred: Sequence[int | None], declared: Sequence[int | str | None] | None
+) -> list[int] | None:
+    """The graph output's declared shape when it is fully static, of the inferred rank,
+    fixes at least one dim inference left dynamic and contradicts none; else None. Static
+    targets (odla) specialise such an output to it (DECLARED_SHAPE_ATTR)."""
+    if declared is None or len(declared) != len(inferred):
+        return None
+    if not all(isinstance(d, int) and d >= 0 for d in declared):
+        return None
+    fixed = [int(d) for d in declared]  # type: ignore[arg-type]
+    if any(i is not None and i != d for i, d in zip(inferred, fixed, strict=True)):
+        return None
+    return fixed if any(i is None for i in inferred) else None
 
 
 def _flatten_output(

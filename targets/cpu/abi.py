@@ -633,8 +633,12 @@ def _descriptor_entries(
   if (rc != STRATA_OK) return rc;
   for (int j = 0; j < {nout}; ++j) {{
     int64_t n = 1;
-    for (int k = 0; k < kOutRank[j]; ++k) n *= got[j][k];
-    if ((uint64_t)n * (uint64_t)kOutItem[j] != kOutBytes[j]) rc = STRATA_ERR_SHAPE;
+    int same = 1;  /* a result of the model's static dims, not only of its size */
+    for (int k = 0; k < kOutRank[j]; ++k) {{
+      n *= got[j][k];
+      if (got[j][k] != kOutDims[j][k]) same = 0;
+    }}
+    if (!same || (uint64_t)n * (uint64_t)kOutItem[j] != kOutBytes[j]) rc = STRATA_ERR_SHAPE;
     else memcpy(dest[j], out[j], (size_t)kOutBytes[j]);
     free(out[j]);
   }}
@@ -659,6 +663,12 @@ int {name}__strata_run_packed(void* const* args) {{
         decls.append(
             f"static const uint64_t kOutBytes[] = {_u64_array([t.nbytes for t in outputs])};"
         )
+        decls += [
+            f"static const int64_t kOutDims{j}[] = {_c_dims(t) if t.rank else '{0}'};"
+            for j, t in enumerate(outputs)
+        ]
+        out_dims = ", ".join(f"kOutDims{j}" for j in range(nout))
+        decls.append(f"static const int64_t* const kOutDims[{nout}] = {{{out_dims}}};")
         decls.append(f"static const int64_t* const kInDimsTab[{max(nin, 1)}] = {in_dims_tab};")
     symbol_checks = _symbol_checks(inputs)
     return f"""extern void {kernel}({kparams});

@@ -148,10 +148,17 @@ def _weight_args(func: ir.Operation, n_inputs: int) -> list[str]:
     return keys
 
 
-def _check_type(t: ir.Type, dtype: np.dtype, shape: tuple[object, ...], what: str) -> None:
+def _check_type(
+    t: ir.Type, dtype: np.dtype, shape: tuple[object, ...], what: str, result: bool = False
+) -> None:
+    """`t` must be the tensor type of `shape` and `dtype`. A `result` may have a dynamic dim
+    where the interface has a static one: the entry point checks the result's dims at run
+    time (abi: STRATA_ERR_SHAPE), as for the odla target's specialised fallbacks."""
     rt = ir.RankedTensorType(t)
     want = [d if isinstance(d, int) else None for d in shape]
     got = [None if rt.is_dynamic_dim(i) else int(rt.shape[i]) for i in range(rt.rank)]
+    if result and len(got) == len(want):
+        got = [w if g is None else g for g, w in zip(got, want, strict=True)]
     elem = str(rt.element_type)
     ok = dtype.name in _ELEM_DTYPES.get(elem, ()) or (
         dtypes.is_string(dtype) and elem == dtypes.STRING.storage
@@ -209,7 +216,7 @@ def _collect_weights(
     for i, info in enumerate(imported.inputs):
         _check_type(ftype.inputs[i], info.dtype, info.shape, f"input '{info.name}'")
     for i, info in enumerate(imported.outputs):
-        _check_type(ftype.results[i], info.dtype, info.shape, f"output '{info.name}'")
+        _check_type(ftype.results[i], info.dtype, info.shape, f"output '{info.name}'", True)
     arrays = []
     for j, key in enumerate(keys):
         if key not in imported.weights:

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from strata.errors import CompilationError, StrataError
 from strata.frontends.base import ImportedModel
@@ -181,6 +182,7 @@ def _compile_fallbacks(
             f = symbols[symbol].operation.clone(ip=ir.InsertionPoint(module.body))
             del f.attributes["sym_visibility"]
             ftype = ir.FunctionType(ir.TypeAttr(f.attributes["function_type"]).value)
+            _return_uncast(f)
 
             def infos(types: list[ir.Type], prefix: str) -> list[TensorInfo]:
                 out = []
@@ -204,3 +206,31 @@ def _compile_fallbacks(
         kernels = out_dir / f"{name}_kernels.o"
         toolchain.link_relocatable(objs, kernels)
     return kernels
+
+
+def _return_uncast(f: Any) -> None:
+    """A specialised function (convert-nn-to-odla's `odla_fallback_sK`) ends in a
+    `tensor.cast` of a value with dynamic dims to the graph output's declared type: the CPU
+    target compiles it returning that value instead, so its kernel allocates the result at
+    its run-time size and the static interface (the declared dims, from the function's type)
+    checks those dims before copying (STRATA_ERR_SHAPE), rather than the cast folding into a
+    buffer of the declared size that other dims would overrun."""
+    from mlir import ir
+
+    block = f.regions[0].blocks[0]
+    ret = block.operations[len(block.operations) - 1]
+    changed = False
+    for i, v in enumerate(list(ret.operands)):
+        owner = v.owner
+        if not isinstance(owner, ir.Block) and owner.operation.name == "tensor.cast":
+            src = owner.operation.operands[0]
+            if not ir.RankedTensorType(src.type).has_static_shape:
+                ret.operands[i] = src
+                changed = True
+                if not list(owner.operation.results[0].uses):
+                    owner.operation.erase()
+    if changed:
+        ftype = ir.FunctionType(ir.TypeAttr(f.attributes["function_type"]).value)
+        f.attributes["function_type"] = ir.TypeAttr.get(
+            ir.FunctionType.get(list(ftype.inputs), [x.type for x in ret.operands])
+        )

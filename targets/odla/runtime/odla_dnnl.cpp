@@ -1474,7 +1474,9 @@ odla_value odla_CustomCall(odla_values inputs, odla_value_type result_type,
     if (!usable({v})) return fail("invalid operand", id);
   if (!valid_type(result_type)) return fail("invalid or dynamic result type", id);
   return add_op(result_type, ins, [function](const Exec& e) {
-    if (function(e.in.data(), e.out) != 0) throw std::runtime_error("the custom function failed");
+    int rc = function(e.in.data(), e.out);  // a Strata status (6: a result's dims differ)
+    if (rc != 0)
+      throw std::runtime_error("the custom function failed (status " + std::to_string(rc) + ")");
   }, id);
 }
 

@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -1346,7 +1347,13 @@ odla_value odla_CustomCall(odla_values inputs, odla_value_type result_type,
     if (!usable({v})) return fail("invalid operand", id);
   if (!valid_type(result_type)) return fail("invalid or dynamic result type", id);
   return add_op(result_type, ins, [function](const Args& a) -> const char* {
-    return function(a.in.data(), a.out) == 0 ? nullptr : "the custom function failed";
+    // a Strata loop-path function's status (6, STRATA_ERR_SHAPE: a result's dims are not the
+    // model's declared ones)
+    static thread_local char why[64];
+    int rc = function(a.in.data(), a.out);
+    if (rc == 0) return nullptr;
+    std::snprintf(why, sizeof why, "the custom function failed (status %d)", rc);
+    return why;
   }, id);
 }
 

@@ -516,6 +516,52 @@ def test_inline_constants_of_types_numpy_cannot_buffer() -> None:
         assert f.astype(np.float32).tolist() == [1.5, -448.0]
 
 
+@on_each_runtime
+def test_declared_output_shapes_specialise_value_dependent_ops(
+    tmp_path: Path, runtime: str
+) -> None:
+    """A Reshape to a shape given as an input and a ReduceSum over axes given as an input have
+    results whose dims depend on input values; the graph declares those outputs static, so the
+    odla target computes each on the loop path behind the declared type, and a run whose
+    values give other dims is a StrataError, not a write out of bounds."""
+    r = np.random.default_rng(5)
+    g = helper.make_graph(
+        [
+            helper.make_node("Relu", ["x"], ["a"], name="relu"),
+            helper.make_node("Reshape", ["a", "shape"], ["y"], name="reshape"),
+            helper.make_node("ReduceSum", ["x", "axes"], ["s"], keepdims=1, name="rsum"),
+            helper.make_node("Sigmoid", ["x"], ["z"], name="sigmoid"),
+        ],
+        "declared",
+        [
+            vi("x", TensorProto.FLOAT, [2, 3, 4]),
+            vi("shape", TensorProto.INT64, [2]),
+            vi("axes", TensorProto.INT64, [1]),
+        ],
+        [
+            vi("y", TensorProto.FLOAT, [6, 4]),
+            vi("s", TensorProto.FLOAT, [2, 1, 4]),
+            vi("z", TensorProto.FLOAT, [2, 3, 4]),
+        ],
+    )
+    path = _save(g, tmp_path / "declared.onnx", opset=18)
+    feeds = {
+        "x": r.standard_normal((2, 3, 4)).astype(np.float32),
+        "shape": np.array([6, 4], np.int64),
+        "axes": np.array([1], np.int64),
+    }
+    m = _check(path, feeds, tmp_path, runtime)
+    assert [o.shape for o in m.meta.outputs] == [(6, 4), (2, 1, 4), (2, 3, 4)]
+    program = (m.directory / "model.cc").read_text()
+    assert "on Strata's loop path: model_fallback_s0" in program
+    assert "on Strata's loop path: model_fallback_s1" in program
+    with strata.load(m.directory) as again:
+        for bad in ({"shape": np.array([4, 6], np.int64)}, {"axes": np.array([2], np.int64)}):
+            with pytest.raises(StrataError):
+                again.run({**feeds, **bad})
+        again.run(feeds)  # still usable after a refused run
+
+
 def test_dynamic_shapes_and_bad_options_are_refused(tmp_path: Path) -> None:
     mlp = ROOT / "examples" / "mlp.onnx"
     with pytest.raises(StrataError, match="needs static shapes"):
