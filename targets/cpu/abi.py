@@ -660,7 +660,7 @@ int {name}__strata_run_packed(void* const* args) {{
             f"static const uint64_t kOutBytes[] = {_u64_array([t.nbytes for t in outputs])};"
         )
         decls.append(f"static const int64_t* const kInDimsTab[{max(nin, 1)}] = {in_dims_tab};")
-    symbol_checks = symbol_checks(inputs)
+    checks = symbol_checks(inputs)
     return f"""extern void {kernel}({kparams});
 {chr(10).join(decls)}
 static const int kInRank[] = {in_ranks};
@@ -693,7 +693,7 @@ int {name}__strata_run_dynamic(const void* const* in, const int64_t* const* in_s
       int64_t want = kInModelDims[i][k], got = in_shape[i][k];
       if (got < 0 || (want >= 0 && got != want)) return STRATA_ERR_SHAPE;
     }}
-{symbol_checks}
+{checks}
   (void)kInRank;
   int64_t res[{max(res_words, 1)}];
 {chr(10).join(descs)}

@@ -28,10 +28,9 @@ views to `memref.reinterpret_cast` / `memref.extract_strided_metadata`:
     memref.cast                     -> (the same value)
     memref.global / get_global      -> emitc.global array / strata_wrap<T, R>(array, sizes...)
 
-Index operands cross as `size_t` through `unrealized_conversion_cast`s that
+Index operands and results cross as `size_t` through `unrealized_conversion_cast`s that
 `reconcile-unrealized-casts` removes after `convert-to-emitc` (which makes `index` `size_t`
-too); index results come back as `int64_t` and an `arith.index_cast` (scf-to-emitc takes
-only values of converted ops). The public entry function's memref results become pointer arguments after its
+too). The public entry function's memref results become pointer arguments after its
 inputs (`strata_buf<T, R>*`, set by `strata_put` at the return). Ops left over (an alloca,
 a view the folding kept) stay memref ops and `strata-cxx-check-emitc` names them.
 
@@ -42,15 +41,15 @@ Dependency contract: the `mlir` bindings, `strata.passes.registry`,
 from __future__ import annotations
 
 from mlir import ir
-from mlir.dialects import arith, builtin, emitc
+from mlir.dialects import builtin, emitc
 from mlir.dialects import func as func_d
 
 from strata.passes.registry import ModulePass, register_pass
 from strata.targets.cpu.passes import public_funcs
 
 # The C++ helpers the lowered code calls (source.py writes them before the kernels).
-BUFFER_HELPERS = """// ---- dynamic buffers (strata-cxx-lower-buffers): a strata_buf<T, R> is a memref
-// descriptor: the allocation, the offset of element [0, ..., 0] and each dim's size and
+BUFFER_HELPERS = """// ---- dynamic buffers (strata-cxx-lower-buffers): a strata_buf<T, R> is a
+// memref descriptor: the allocation, the offset of element [0, ..., 0] and each dim's size and
 // stride, in elements.
 template <typename T, int R>
 struct strata_buf {
@@ -196,6 +195,7 @@ inline void strata_put(strata_buf<T, R>* p, const strata_buf<T, R>& b) {
 }
 """
 
+
 def ctype(t: ir.Type) -> str:
     """The C++ name of a scalar element type (as the emitc translator writes it)."""
     if isinstance(t, ir.IndexType):
@@ -280,7 +280,7 @@ class _Call:
         self, callee: str, result: ir.Type | None, template: list[ir.Attribute] | None = None
     ) -> ir.Value | None:
         index_result = result is not None and isinstance(result, ir.IndexType)
-        rtype = ir.IntegerType.get_signless(64) if index_result else result
+        rtype = _size_t() if index_result else result
         op = emitc.CallOpaqueOp(
             [rtype] if rtype is not None else [],
             callee,
@@ -291,8 +291,8 @@ class _Call:
         if rtype is None:
             return None
         r = op.results[0]
-        if index_result:  # an op convert-to-emitc converts (scf-to-emitc needs that)
-            r = arith.index_cast(ir.IndexType.get(), r)
+        if index_result:
+            r = builtin.unrealized_conversion_cast([ir.IndexType.get()], [r])
         return r
 
 
@@ -476,7 +476,10 @@ class LowerBuffers(ModulePass):
                 continue
             t = ir.MemRefType(ir.TypeAttr(op.attributes["type"]).value)
             sym = ir.StringAttr(op.attributes["sym_name"]).value
-            init = op.attributes["initial_value"] if "initial_value" in op.attributes else None
+            attrs = op.attributes
+            init = None
+            if "initial_value" in attrs:
+                init = attrs["initial_value"]
             if init is not None and not (
                 isinstance(init, ir.DenseElementsAttr) or str(init).startswith("dense")
             ):

@@ -10,7 +10,8 @@ NAME.so exports the CPU target's entry points, so `strata.load` and `CompiledMod
 through the same loader. `emit="cpp"` stops after the source (no NAME.so, no NAME.json).
 A model with a dim known only at run time (or a buffer chosen at run time) gets dynamic
 buffers (buffers.py) and the CPU target's dynamic entry `NAME__strata_run_dynamic`; a model
-with dynamic inputs or outputs its dynamic ABI (docs/dynamic-shapes.md). Runs inside the isolated compiler process (strata.worker) or stratac.
+with dynamic inputs or outputs its dynamic ABI (docs/dynamic-shapes.md). Runs inside the
+isolated compiler process (strata.worker) or stratac.
 
 Dependency contract: the `mlir` bindings, `strata.errors`, `strata.frontends.base`,
 `strata.passes.registry`, `strata.targets.cpu.{abi,artifact,compiler,toolchain,weights}`,

@@ -266,9 +266,111 @@ def test_library_rebuilt_from_the_source_loads_unchanged(tmp_path: Path) -> None
     np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
 
 
-def test_dynamic_shapes_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(StrataError, match=r"target 'cxx' needs static input shapes.*'input'"):
-        strata.compile(ROOT / "examples" / "mlp.onnx", target="cxx", cache_dir=tmp_path)
+def _werror_clean(d: Path, tmp_path: Path) -> None:
+    for extra in ("-O0", "-O2"):
+        proc = subprocess.run(
+            [_cxx(), *WERROR, extra, "-I", str(d), "-c", str(d / "model.cc"), "-o",
+             str(tmp_path / "m.o")],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+
+
+def test_dynamic_batch_uses_the_dynamic_abi(tmp_path: Path) -> None:
+    """The bundled MLP without a batch size: one artifact for every batch, the CPU target's
+    dynamic C ABI (input dims in, outputs allocated by the library), dynamic buffers."""
+    mlp = ROOT / "examples" / "mlp.onnx"
+    m = strata.compile(mlp, target="cxx", cache_dir=tmp_path / "c")
+    assert m.meta.abi == "dynamic"
+    sess = ort.InferenceSession(str(mlp))
+    with m:
+        for batch in (1, 5):
+            x = np.random.default_rng(batch).random((batch, 784), dtype=np.float32)
+            (got,) = m.run({"input": x})
+            (want,) = sess.run(None, {"input": x})
+            assert got.shape == want.shape == (batch, 10)
+            np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+        with pytest.raises(StrataError, match="input"):
+            m.run({"input": np.zeros((2, 783), np.float32)})  # a static dim that differs
+    header = (m.directory / "model.h").read_text()
+    assert "const int64_t input_shape[2]" in header and "float** out_" in header
+    src = (m.directory / "model.cc").read_text()
+    assert "strata_buf<float, 2>" in src and "model__strata_run_dynamic" in src
+    _werror_clean(m.directory, tmp_path)
+
+
+def _shape_ops(path: Path) -> Path:
+    """Reshape, Slice, Range and Tile whose shapes come from input values."""
+    nodes = [
+        helper.make_node("Reshape", ["x", "shape"], ["reshaped"], "reshape"),
+        helper.make_node("Slice", ["x", "starts", "ends", "axes"], ["sliced"], "slice"),
+        helper.make_node("Range", ["start", "limit", "delta"], ["ramp"], "range"),
+        helper.make_node("Tile", ["reshaped", "repeats"], ["tiled"], "tile"),
+        helper.make_node("Relu", ["tiled"], ["y"], "relu"),
+    ]
+    axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
+    g = helper.make_graph(
+        nodes, "shape_ops",
+        [vi("x", TensorProto.FLOAT, [2, 3, 4]), vi("shape", TensorProto.INT64, [2]),
+         vi("starts", TensorProto.INT64, [1]), vi("ends", TensorProto.INT64, [1]),
+         vi("start", TensorProto.FLOAT, []), vi("limit", TensorProto.FLOAT, []),
+         vi("delta", TensorProto.FLOAT, []), vi("repeats", TensorProto.INT64, [2])],
+        [vi("sliced", TensorProto.FLOAT, [None] * 3), vi("ramp", TensorProto.FLOAT, [None]),
+         vi("y", TensorProto.FLOAT, [None] * 2)],
+        [axes],
+    )  # fmt: skip
+    return _save(g, path, opset=13)
+
+
+def _shape_feeds(starts: int, ends: int, limit: float) -> dict[str, np.ndarray]:
+    x = np.random.default_rng(9).standard_normal((2, 3, 4)).astype(np.float32)
+    return {
+        "x": x, "shape": np.array([4, -1], np.int64),
+        "starts": np.array([starts], np.int64), "ends": np.array([ends], np.int64),
+        "start": np.array(0.5, np.float32), "limit": np.array(limit, np.float32),
+        "delta": np.array(1.5, np.float32), "repeats": np.array([2, 3], np.int64),
+    }  # fmt: skip
+
+
+def test_shapes_from_input_values_match_onnxruntime(tmp_path: Path) -> None:
+    """Result shapes that depend on input values: dynamic buffers, allocated at run time;
+    the same library runs any values (one compile, several shapes)."""
+    path = _shape_ops(tmp_path / "shape_ops.onnx")
+    m = strata.compile(path, target="cxx", cache_dir=tmp_path / "c")
+    assert m.meta.abi == "dynamic"
+    sess = ort.InferenceSession(str(path))
+    with m:
+        for starts, ends, limit in ((1, 3, 5.0), (0, -1, 9.0), (-2, 100, 0.6)):
+            feeds = _shape_feeds(starts, ends, limit)
+            got = m.run(feeds)
+            want = sess.run(None, feeds)
+            for g, w in zip(got, want, strict=True):
+                assert g.shape == w.shape and g.dtype == w.dtype
+                np.testing.assert_allclose(g, w, rtol=RTOL, atol=ATOL)
+    src = (m.directory / "model.cc").read_text()
+    assert "strata_alloc<float, " in src and "strata_free(" in src
+    _werror_clean(m.directory, tmp_path)
+
+
+def test_zero_size_tensors(tmp_path: Path) -> None:
+    """An empty slice (a zero-size result) and a reduction over it (all zeros)."""
+    g = helper.make_graph(
+        [helper.make_node("Slice", ["x", "starts", "ends", "axes"], ["empty"], "slice"),
+         helper.make_node("ReduceSum", ["empty", "axes"], ["total"], "total", keepdims=0)],
+        "zero_size",
+        [vi("x", TensorProto.FLOAT, [2, 3, 4]), vi("starts", TensorProto.INT64, [1]),
+         vi("ends", TensorProto.INT64, [1])],
+        [vi("empty", TensorProto.FLOAT, [None] * 3), vi("total", TensorProto.FLOAT, [None] * 2)],
+        [numpy_helper.from_array(np.array([1], np.int64), "axes")],
+    )  # fmt: skip
+    path = _save(g, tmp_path / "zero.onnx", opset=13)
+    x = np.random.default_rng(10).standard_normal((2, 3, 4)).astype(np.float32)
+    feeds = {"x": x, "starts": np.array([2], np.int64), "ends": np.array([2], np.int64)}
+    d = _check(path, feeds, tmp_path)
+    with strata.load(d) as m:
+        empty, total = m.run(feeds)
+    assert empty.shape == (2, 0, 4) and total.shape == (2, 4)
+    assert not total.any()
 
 
 def test_options_of_other_targets_are_refused(tmp_path: Path) -> None:
@@ -311,18 +413,26 @@ def test_scalar_inputs_and_outputs(tmp_path: Path) -> None:
     _check(_save(g, tmp_path / "scalars.onnx", opset=13), feeds, tmp_path)
 
 
-def test_a_buffer_chosen_at_run_time_is_named(tmp_path: Path) -> None:
+def test_a_buffer_chosen_at_run_time(tmp_path: Path) -> None:
     """CumSum over an axis given as an input: the loop path picks the result buffer at run
-    time (scf.index_switch over memrefs), which C arrays cannot express."""
+    time (scf.index_switch over memrefs), which C arrays cannot express: static shapes,
+    but dynamic buffers inside a static interface (caller-allocated outputs)."""
     g = helper.make_graph(
         [helper.make_node("CumSum", ["x", "axis"], ["y"], "running_sum")],
-        "cumsum", [vi("x", TensorProto.FLOAT, [5]), vi("axis", TensorProto.INT32, [])],
-        [vi("y", TensorProto.FLOAT, [5])],
+        "cumsum", [vi("x", TensorProto.FLOAT, [3, 5]), vi("axis", TensorProto.INT32, [])],
+        [vi("y", TensorProto.FLOAT, [3, 5])],
     )  # fmt: skip
-    with pytest.raises(UnsupportedOpError) as info:
-        strata.compile(_save(g, tmp_path / "cumsum.onnx"), target="cxx", cache_dir=tmp_path)
-    assert "running_sum" in info.value.unsupported.get("scf.index_switch", [])
-    assert "static array" in str(info.value)
+    path = _save(g, tmp_path / "cumsum.onnx")
+    x = np.random.default_rng(11).standard_normal((3, 5)).astype(np.float32)
+    d = _check(path, {"x": x, "axis": np.array(1, np.int32)}, tmp_path)
+    with strata.load(d) as m:
+        assert m.meta.abi == "static"
+        for axis in (0, -1):
+            (got,) = m.run({"x": x, "axis": np.array(axis, np.int32)})
+            np.testing.assert_allclose(got, np.cumsum(x, axis=axis), rtol=RTOL, atol=ATOL)
+    src = (d / "model.cc").read_text()
+    assert "strata_buf<float, 2>" in src and "model__strata_run_packed" in src
+    _werror_clean(d, tmp_path)
 
 
 def test_string_tensors_are_refused(tmp_path: Path) -> None:
