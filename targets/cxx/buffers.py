@@ -228,10 +228,6 @@ def _size_t() -> ir.Type:
     return ir.Type.parse("!emitc.size_t")
 
 
-def _view(op: ir.Operation | ir.OpView) -> ir.Operation:
-    return op.operation if isinstance(op, ir.OpView) else op
-
-
 def _walk(root: ir.Operation) -> list[ir.Operation]:
     out: list[ir.Operation] = []
 

@@ -299,14 +299,90 @@ def test_dynamic_batch_uses_the_dynamic_abi(tmp_path: Path) -> None:
     _werror_clean(m.directory, tmp_path)
 
 
+_C_DYNAMIC_MAIN = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include "m.h"
+
+int main(int argc, char** argv) {
+  if (argc < 2 || m_init(argv[1]) != STRATA_OK) return 1;
+  float x[12];
+  for (int i = 0; i < 12; ++i) x[i] = (float)i - 5.0f;
+  for (int n = 0; n <= 4; n += 2) {
+    int64_t xs[2] = {n, 3}, ys[2], cs[2];
+    float *y, *c;
+    int rc = m(x, xs, &y, ys, &c, cs);
+    printf("%d %lld %lld %lld %lld", rc, (long long)ys[0], (long long)ys[1],
+           (long long)cs[0], (long long)cs[1]);
+    for (int i = 0; i < n * 3; ++i) printf(" %g", y[i]);
+    printf(" %g\n", c[5]);
+    free(y);
+    free(c);
+  }
+  int64_t bad[2] = {2, 4}, s[2];
+  float *y, *c;
+  printf("%d\n", m(x, bad, &y, s, &c, s));  /* the static dim differs */
+  m_fini();
+  return 0;
+}
+"""
+
+
+def test_c_program_uses_the_dynamic_abi(tmp_path: Path) -> None:
+    """A C program calls the dynamic entry of NAME.h: input dims in, outputs allocated by
+    the library (released with free), a zero-size batch too, STRATA_ERR_SHAPE for a dim
+    that does not fit."""
+    const = numpy_helper.from_array(np.arange(6, dtype=np.float32).reshape(2, 3), "k")
+    g = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"], "relu"),
+         helper.make_node("Identity", ["k"], ["c"], "const")],
+        "dyn", [vi("x", TensorProto.FLOAT, ["n", 3])],
+        [vi("y", TensorProto.FLOAT, ["n", 3]), vi("c", TensorProto.FLOAT, [2, 3])], [const],
+    )  # fmt: skip
+    path = _save(g, tmp_path / "dyn.onnx")
+    out = tmp_path / "out"
+    stratac = Path(sys.executable).parent / "stratac"
+    subprocess.run(
+        [str(stratac), str(path), "-o", str(out / "m"), "--target", "cxx", "--emit", "cpp",
+         "-q"],
+        check=True,
+    )  # fmt: skip
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler")
+    (tmp_path / "main.c").write_text(_C_DYNAMIC_MAIN)
+    subprocess.run(
+        [_cxx(), *WERROR, "-O1", "-I", str(out), "-c", str(out / "m.cc"), "-o",
+         str(tmp_path / "m.o")],
+        check=True,
+    )  # fmt: skip
+    subprocess.run(
+        [cc, "-std=c11", "-Wall", "-Werror", "-I", str(out), str(tmp_path / "main.c"),
+         str(tmp_path / "m.o"), "-lstdc++", "-lm", "-o", str(tmp_path / "main")],
+        check=True,
+    )  # fmt: skip
+    proc = subprocess.run(
+        [str(tmp_path / "main"), str(out / "m.bin")], capture_output=True, text=True, check=True
+    )
+    lines = proc.stdout.splitlines()
+    relu = [str(max(v, 0)) for v in range(-5, 1)]
+    assert lines == [
+        "0 0 3 2 3 5",
+        "0 2 3 2 3 " + " ".join(relu) + " 5",
+        "0 4 3 2 3 " + " ".join(relu + [str(v) for v in range(1, 7)]) + " 5",
+        "6",
+    ], lines
+
+
 def _shape_ops(path: Path) -> Path:
-    """Reshape, Slice, Range and Tile whose shapes come from input values."""
+    """Reshape, Slice, Range, Tile and ReduceSum whose shapes come from input values."""
     nodes = [
         helper.make_node("Reshape", ["x", "shape"], ["reshaped"], "reshape"),
         helper.make_node("Slice", ["x", "starts", "ends", "axes"], ["sliced"], "slice"),
         helper.make_node("Range", ["start", "limit", "delta"], ["ramp"], "range"),
         helper.make_node("Tile", ["reshaped", "repeats"], ["tiled"], "tile"),
         helper.make_node("Relu", ["tiled"], ["y"], "relu"),
+        helper.make_node("ReduceSum", ["x", "raxes"], ["summed"], "sum", keepdims=0),
     ]
     axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
     g = helper.make_graph(
@@ -314,21 +390,23 @@ def _shape_ops(path: Path) -> Path:
         [vi("x", TensorProto.FLOAT, [2, 3, 4]), vi("shape", TensorProto.INT64, [2]),
          vi("starts", TensorProto.INT64, [1]), vi("ends", TensorProto.INT64, [1]),
          vi("start", TensorProto.FLOAT, []), vi("limit", TensorProto.FLOAT, []),
-         vi("delta", TensorProto.FLOAT, []), vi("repeats", TensorProto.INT64, [2])],
+         vi("delta", TensorProto.FLOAT, []), vi("repeats", TensorProto.INT64, [2]),
+         vi("raxes", TensorProto.INT64, [1])],
         [vi("sliced", TensorProto.FLOAT, [None] * 3), vi("ramp", TensorProto.FLOAT, [None]),
-         vi("y", TensorProto.FLOAT, [None] * 2)],
+         vi("y", TensorProto.FLOAT, [None] * 2), vi("summed", TensorProto.FLOAT, [None] * 2)],
         [axes],
     )  # fmt: skip
     return _save(g, path, opset=13)
 
 
-def _shape_feeds(starts: int, ends: int, limit: float) -> dict[str, np.ndarray]:
+def _shape_feeds(starts: int, ends: int, limit: float, axis: int) -> dict[str, np.ndarray]:
     x = np.random.default_rng(9).standard_normal((2, 3, 4)).astype(np.float32)
     return {
         "x": x, "shape": np.array([4, -1], np.int64),
         "starts": np.array([starts], np.int64), "ends": np.array([ends], np.int64),
         "start": np.array(0.5, np.float32), "limit": np.array(limit, np.float32),
         "delta": np.array(1.5, np.float32), "repeats": np.array([2, 3], np.int64),
+        "raxes": np.array([axis], np.int64),
     }  # fmt: skip
 
 
@@ -340,8 +418,8 @@ def test_shapes_from_input_values_match_onnxruntime(tmp_path: Path) -> None:
     assert m.meta.abi == "dynamic"
     sess = ort.InferenceSession(str(path))
     with m:
-        for starts, ends, limit in ((1, 3, 5.0), (0, -1, 9.0), (-2, 100, 0.6)):
-            feeds = _shape_feeds(starts, ends, limit)
+        for starts, ends, limit, axis in ((1, 3, 5.0, 0), (0, -1, 9.0, 2), (-2, 100, 0.6, -2)):
+            feeds = _shape_feeds(starts, ends, limit, axis)
             got = m.run(feeds)
             want = sess.run(None, feeds)
             for g, w in zip(got, want, strict=True):
