@@ -393,7 +393,8 @@ int run_dynamic(const void* const* in, const std::int64_t* const* in_shape, void
 {checks + chr(10) if checks else ""}{results}  try {{
     {kernel}(
         {call});
-  }} catch (const std::bad_alloc&) {{
+  }} catch (const std::bad_alloc&) {{  // a kernel's buffer (those before it are lost)
+    for (int j = 0; j < {nout}; ++j) out[j] = nullptr;
     return STRATA_ERR_ALLOC;
   }}
   int rc = STRATA_OK;
