@@ -31,11 +31,12 @@ views to `memref.reinterpret_cast` / `memref.extract_strided_metadata`:
 Index operands and results cross as `size_t` through `unrealized_conversion_cast`s that
 `reconcile-unrealized-casts` removes after `convert-to-emitc` (which makes `index` `size_t`
 too). The public entry function's memref results become pointer arguments after its
-inputs (`strata_buf<T, R>*`, set by `strata_put` at the return). Ops left over (an alloca,
-a view the folding kept) stay memref ops and `strata-cxx-check-emitc` names them.
+inputs (`strata_buf<T, R>*`, set by `strata_put` at the return). Any other memref op (an
+alloca, a view the folding kept) is an UnsupportedOpError naming it and its nodes.
 
-Dependency contract: the `mlir` bindings, `strata.passes.registry`,
-`strata.targets.cpu.passes` (public_funcs).
+Dependency contract: the `mlir` bindings, `strata.errors`, `strata.passes.registry`,
+`strata.targets.cpu.passes` (public_funcs), `strata.targets.cxx.passes` (node_names, at
+run time).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from mlir import ir
 from mlir.dialects import builtin, emitc
 from mlir.dialects import func as func_d
 
+from strata.errors import UnsupportedOpError
 from strata.passes.registry import ModulePass, register_pass
 from strata.targets.cpu.passes import public_funcs
 
@@ -303,6 +305,14 @@ def _call(callee: str, values: list[ir.Value], result: ir.Type | None) -> ir.Val
     return c.emit(callee, result)
 
 
+def _nodes(op: ir.Operation) -> dict[str, None]:
+    from strata.targets.cxx.passes import node_names  # passes.py imports this module
+
+    found: dict[str, None] = {}
+    node_names(op.location, found)
+    return found or {"?": None}
+
+
 def _dense(op: ir.Operation, name: str) -> list[int]:
     return list(ir.DenseI64ArrayAttr(op.attributes[name]))
 
@@ -316,11 +326,19 @@ class LowerBuffers(ModulePass):
     def run(self, module: ir.Operation) -> None:
         for f in public_funcs(module):
             self._results_to_args(f)
+        left: dict[str, dict[str, None]] = {}
         for op in _walk(module):
             if op.name.startswith("memref.") and op.name not in ("memref.global",):
                 with ir.InsertionPoint(op), op.location:
                     if self._lower(op):
                         op.erase()
+                    else:
+                        left.setdefault(op.name, {}).update(_nodes(op))
+        if left:  # before retyping: the emitc conversion could not take them
+            note = "a buffer op the cxx target's dynamic buffers (strata_buf) do not lower"
+            raise UnsupportedOpError(
+                {k: list(v) for k, v in left.items()}, dict.fromkeys(left, note)
+            )
         self._retype(module)
         self._globals(module)
 

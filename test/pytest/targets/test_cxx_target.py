@@ -537,3 +537,26 @@ def test_stratac_refuses_cpu_only_flags(tmp_path: Path) -> None:
         capture_output=True, text=True,
     )  # fmt: skip
     assert proc.returncode == 1 and "--target cxx emits cpp or so" in proc.stderr
+
+
+def test_a_buffer_op_dynamic_buffers_do_not_lower_is_named() -> None:
+    """strata-cxx-lower-buffers names a memref op it has no strata_buf form for (an
+    alloca here) with its node, before the emitc conversion could trip over it."""
+    from mlir import ir
+
+    from strata.context import make_context
+    from strata.passes.registry import run_pipeline
+
+    text = """
+    func.func @main(%n: index) -> f32 {
+      %c0 = arith.constant 0 : index
+      %a = memref.alloca(%n) : memref<?xf32> loc("scratch")
+      %v = memref.load %a[%c0] : memref<?xf32> loc("scratch")
+      return %v : f32
+    }"""
+    with make_context() as ctx, ir.Location.unknown(ctx):
+        module = ir.Module.parse(text)
+        with pytest.raises(UnsupportedOpError) as info:
+            run_pipeline(module, "strata-cxx-lower-buffers")
+    assert info.value.unsupported == {"memref.alloca": ["scratch"]}
+    assert "strata_buf" in str(info.value)
