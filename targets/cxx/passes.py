@@ -30,7 +30,8 @@ no micro-kernel calls), then plain `scf` loops converted to `emitc` and translat
 * `strata-cxx-prepare-emitc`: what `convert-to-emitc` cannot take as it is: scalar `math`
   ops become `emitc.call_opaque "std::NAME"` (<cmath>; float16 through float),
   `arith.divui` / `arith.remui` calls of `strata_divu<uintN_t>` / `strata_remu<uintN_t>`,
-  `math.absi` `std::abs`, `arith.bitcast` a call of the
+  `math.absi` `std::abs`, `arith.divsi` / `arith.remsi` of index values i64 ones (the
+  conversion writes them unsigned), `arith.bitcast` a call of the
   generated `strata_bit_cast<T>` (memcpy: C++17 has no std::bit_cast), the `alignment` of
   `memref.global`s and the LLVM-only function attributes go (the includes are the
   driver's: source.py writes them around the translated text).
@@ -545,6 +546,10 @@ class PrepareEmitc(ModulePass):
                 self._math(op)
             elif op.name in INT_CALLS:
                 self._int(op, *INT_CALLS[op.name])
+            elif op.name in ("arith.divsi", "arith.remsi") and isinstance(
+                op.results[0].type, ir.IndexType
+            ):
+                self._signed_index(op)
             elif op.name == "arith.bitcast" and len(op.results) == 1:
                 res = op.results[0].type
                 if isinstance(res, ir.ShapedType):
@@ -562,6 +567,17 @@ class PrepareEmitc(ModulePass):
         if "fastmath" in op.attributes:
             del op.attributes["fastmath"]
         self._call(op, callee, None)
+
+    def _signed_index(self, op: ir.Operation) -> None:
+        """Signed division of index values in i64: arith-to-emitc writes it as `/` / `%` of
+        size_t (unsigned), wrong for a negative operand (a reflect pad's index)."""
+        i64 = ir.IntegerType.get_signless(64)
+        with ir.InsertionPoint(op), op.location:
+            a, b = (arith.index_cast(i64, v) for v in op.operands)
+            r = arith.divsi(a, b) if op.name == "arith.divsi" else arith.remsi(a, b)
+            r = arith.index_cast(ir.IndexType.get(), r)
+        op.results[0].replace_all_uses_with(r)
+        op.erase()
 
     def _int(self, op: ir.Operation, callee: str, unsigned: bool) -> None:
         """An integer op arith-to-emitc has no pattern for: a call (strata_divu<uintN_t>,

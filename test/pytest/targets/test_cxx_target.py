@@ -560,3 +560,16 @@ def test_a_buffer_op_dynamic_buffers_do_not_lower_is_named() -> None:
             run_pipeline(module, "strata-cxx-lower-buffers")
     assert info.value.unsupported == {"memref.alloca": ["scratch"]}
     assert "strata_buf" in str(info.value)
+
+
+def test_reflect_pad_with_run_time_pads(tmp_path: Path) -> None:
+    """Pad (reflect) with the pads as an input: the source index is computed with a signed
+    remainder of negative index values (written in int64_t, not size_t)."""
+    g = helper.make_graph(
+        [helper.make_node("Pad", ["x", "pads"], ["y"], "pad", mode="reflect")],
+        "reflect", [vi("x", TensorProto.FLOAT, [2, 3, 4]), vi("pads", TensorProto.INT64, [6])],
+        [vi("y", TensorProto.FLOAT, [None] * 3)],
+    )  # fmt: skip
+    path = _save(g, tmp_path / "reflect.onnx", opset=13)
+    x = np.random.default_rng(12).standard_normal((2, 3, 4)).astype(np.float32)
+    _check(path, {"x": x, "pads": np.array([0, 2, 3, 1, 0, 2], np.int64)}, tmp_path)
