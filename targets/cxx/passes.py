@@ -28,7 +28,8 @@ no micro-kernel calls), then plain `scf` loops converted to `emitc` and translat
   yielding a memref, an alloc in a loop or branch, a view the alias folding left) is an
   `UnsupportedOpError` naming the op and its nodes (the emitc conversion would abort).
 * `strata-cxx-prepare-emitc`: what `convert-to-emitc` cannot take as it is: scalar `math`
-  ops become `emitc.call_opaque "std::NAME"` (<cmath>; float16 through float),
+  ops and `arith.remf` become `emitc.call_opaque "std::NAME"` (<cmath>; float16 through
+  float), float16 constants float ones cast to _Float16 (the `f16` literal is not C++17),
   `arith.divui` / `arith.remui` calls of `strata_divu<uintN_t>` / `strata_remu<uintN_t>`,
   `math.absi` `std::abs`, `arith.divsi` / `arith.remsi` of index values i64 ones (the
   conversion writes them unsigned), `arith.bitcast` a call of the
@@ -44,6 +45,7 @@ Dependency contract: the `mlir` bindings, `strata.errors`, `strata.passes.regist
 
 from __future__ import annotations
 
+import math
 import re
 
 from mlir import ir
@@ -74,6 +76,7 @@ MATH_CALLS = {
     "math.asinh": "std::asinh", "math.acosh": "std::acosh", "math.atanh": "std::atanh",
     "math.erf": "std::erf", "math.erfc": "std::erfc", "math.atan2": "std::atan2",
     "math.powf": "std::pow", "math.copysign": "std::copysign", "math.fma": "std::fma",
+    "arith.remf": "std::fmod",
     "math.isnan": "std::isnan", "math.isinf": "std::isinf", "math.isfinite": "std::isfinite",
 }  # fmt: skip
 _FLOATS = ("f32", "f64")
@@ -546,6 +549,8 @@ class PrepareEmitc(ModulePass):
                 self._math(op)
             elif op.name in INT_CALLS:
                 self._int(op, *INT_CALLS[op.name])
+            elif op.name == "arith.constant" and str(op.results[0].type) == "f16":
+                self._f16_constant(op)
             elif op.name in ("arith.divsi", "arith.remsi") and isinstance(
                 op.results[0].type, ir.IndexType
             ):
@@ -567,6 +572,22 @@ class PrepareEmitc(ModulePass):
         if "fastmath" in op.attributes:
             del op.attributes["fastmath"]
         self._call(op, callee, None)
+
+    def _f16_constant(self, op: ir.Operation) -> None:
+        """A float16 constant as a float literal cast to _Float16 (`emitc.literal`): the
+        translator's `f16` literal suffix is not C++17 (g++ 12 refuses it), and a cast op
+        would be folded back into the constant by the conversion."""
+        value = ir.FloatAttr(op.attributes["value"]).value
+        if math.isnan(value):
+            text = "NAN"
+        elif math.isinf(value):
+            text = "HUGE_VALF" if value > 0 else "-HUGE_VALF"
+        else:
+            text = f"{value!r}f"  # 0.5f, 1e-05f, 3.0f: float literals
+        with ir.InsertionPoint(op), op.location:
+            r = emitc.LiteralOp(op.results[0].type, f"static_cast<_Float16>({text})").result
+        op.results[0].replace_all_uses_with(r)
+        op.erase()
 
     def _signed_index(self, op: ir.Operation) -> None:
         """Signed division of index values in i64: arith-to-emitc writes it as `/` / `%` of
