@@ -646,8 +646,8 @@ def compile(
     shapes (give `input_shapes` / `batch_size` for a model with dynamic dims) and takes
     neither `num_threads` > 1 nor `profile`. `target="cxx"` writes the loop path as portable
     C++17 (NAME.cc, NAME.h, NAME.bin; docs/cxx.md) and builds NAME.so from it with the
-    system C++ compiler; it takes no target options, static shapes only, one thread, no
-    `profile`.
+    system C++ compiler; it takes no target options, one thread, no `profile` (dynamic dims
+    get the cpu target's dynamic ABI).
     Artifacts are cached in `cache_dir` (default $STRATA_CACHE_DIR or ~/.cache/strata).
     `input_structures`: for each graph input of sequence or optional type, the structure to
     specialise on (a spec, as `strata.structure_of(value)` makes it from a value).

@@ -142,7 +142,7 @@ class _DynamicParams:
     output_shapes: list[str]
 
 
-def _dynamic_params(name: str, inputs: list[Tensor], outputs: list[Tensor]) -> _DynamicParams:
+def dynamic_params(name: str, inputs: list[Tensor], outputs: list[Tensor]) -> _DynamicParams:
     """Each input is a pointer and its dims; each output a pointer the library sets to a
     malloc'ed buffer, and its dims."""
     taken = {name, f"{name}_init", f"{name}_fini"}
@@ -186,7 +186,7 @@ def render_header(name: str, inputs: list[Tensor], outputs: list[Tensor], versio
     codes = "\n".join(f"#define {c} {v} /* {d} */" for c, v, d in STATUS_CODES)
     dynamic = is_dynamic_interface(inputs, outputs)
     params = (
-        _dynamic_params(name, inputs, outputs).decls if dynamic else _params(name, inputs, outputs)
+        dynamic_params(name, inputs, outputs).decls if dynamic else _params(name, inputs, outputs)
     )
     buffers = _DYNAMIC_DOC if dynamic else _STATIC_DOC
     doc_in = "\n".join(f" *   input  {i}: {_describe(t)}" for i, t in enumerate(inputs))
@@ -531,12 +531,12 @@ def _words(rank: int) -> int:
     return 3 + 2 * rank
 
 
-def _c_dims(t: Tensor) -> str:
+def c_dims(t: Tensor) -> str:
     """The model's dims for the shape check: the size, or -1 (any), per dim."""
     return "{" + ", ".join(str(d) if isinstance(d, int) else "-1" for d in t.shape) + "}"
 
 
-def _symbol_checks(inputs: list[Tensor]) -> str:
+def symbol_checks(inputs: list[Tensor]) -> str:
     """C statements: inputs dims that share a symbolic name must be equal."""
     first: dict[str, tuple[int, int]] = {}
     lines = []
@@ -579,7 +579,7 @@ def _descriptor_entries(
         "{" + ", ".join(str(d) for d in ws) + "}" if ws else "{0}" for ws in weight_shapes
     ]
     decls = [
-        f"static const int64_t kInDims{i}[] = {_c_dims(t) if t.rank else '{0}'};"
+        f"static const int64_t kInDims{i}[] = {c_dims(t) if t.rank else '{0}'};"
         for i, t in enumerate(inputs)
     ]
     decls += [f"static const int64_t kWShape{j}[] = {row};" for j, row in enumerate(wshape_rows)]
@@ -602,7 +602,7 @@ def _descriptor_entries(
     kargs = ", ".join(["res", *(f"d_in{i}" for i in range(nin)), *(f"d_w{j}" for j in range(nw))])
     dynamic = is_dynamic_interface(inputs, outputs)
     if dynamic:
-        dp = _dynamic_params(name, inputs, outputs)
+        dp = dynamic_params(name, inputs, outputs)
         params, ins, in_shapes = dp.decls, dp.inputs, dp.input_shapes
         outs, out_shapes = dp.outputs, dp.output_shapes
         set_outputs = "\n".join(
@@ -670,7 +670,7 @@ int {name}__strata_run_packed(void* const* args) {{
         out_dims = ", ".join(f"kOutDims{j}" for j in range(nout))
         decls.append(f"static const int64_t* const kOutDims[{nout}] = {{{out_dims}}};")
         decls.append(f"static const int64_t* const kInDimsTab[{max(nin, 1)}] = {in_dims_tab};")
-    symbol_checks = _symbol_checks(inputs)
+    checks = symbol_checks(inputs)
     return f"""extern void {kernel}({kparams});
 {chr(10).join(decls)}
 static const int kInRank[] = {in_ranks};
@@ -703,7 +703,7 @@ int {name}__strata_run_dynamic(const void* const* in, const int64_t* const* in_s
       int64_t want = kInModelDims[i][k], got = in_shape[i][k];
       if (got < 0 || (want >= 0 && got != want)) return STRATA_ERR_SHAPE;
     }}
-{symbol_checks}
+{checks}
   (void)kInRank;
   int64_t res[{max(res_words, 1)}];
 {chr(10).join(descs)}

@@ -8,12 +8,14 @@
 
 NAME.so exports the CPU target's entry points, so `strata.load` and `CompiledModel` run it
 through the same loader. `emit="cpp"` stops after the source (no NAME.so, no NAME.json).
-Static shapes only. Runs inside the isolated compiler process (strata.worker) or stratac.
+A model with a dim known only at run time (or a buffer chosen at run time) gets dynamic
+buffers (buffers.py) and the CPU target's dynamic entry `NAME__strata_run_dynamic`; a model
+with dynamic inputs or outputs its dynamic ABI (docs/dynamic-shapes.md). Runs inside the
+isolated compiler process (strata.worker) or stratac.
 
 Dependency contract: the `mlir` bindings, `strata.errors`, `strata.frontends.base`,
-`strata.frontends.onnx.graph` (require_static),
 `strata.passes.registry`, `strata.targets.cpu.{abi,artifact,compiler,toolchain,weights}`,
-`strata.targets.cxx.{passes,source}`.
+`strata.targets.cxx.{buffers,passes,source}`.
 """
 
 from __future__ import annotations
@@ -30,15 +32,14 @@ import numpy as np
 from mlir import ir
 
 from strata import dtypes
-from strata.errors import CompilationError, StrataError
+from strata.errors import CompilationError, StrataError, UnsupportedOpError
 from strata.frontends.base import ImportedModel
-from strata.frontends.onnx.graph import require_static
 from strata.passes.registry import run_pipeline
 from strata.targets.cpu import abi, toolchain, weights
 from strata.targets.cpu import compiler as cpu
 from strata.targets.cpu.artifact import ArtifactMeta
-from strata.targets.cxx import source
-from strata.targets.cxx.passes import CXX_BUFFERIZE, CXX_TO_EMITC, SCRATCH_ATTR
+from strata.targets.cxx import buffers, source
+from strata.targets.cxx.passes import CXX_BUFFERIZE, SCRATCH_ATTR, cxx_bufferize, cxx_to_emitc
 
 EMIT_KINDS = ("cpp", "so")
 _STAGE_COUNTS = {"cpp": 3, "so": 4}
@@ -153,7 +154,6 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: CxxOptions) -
             raise StrataError(
                 f"the cxx target has no string tensors: '{t.name}' is one (use --target cpu)"
             )
-    require_static(imported.inputs, "cxx")
     module = imported.module
     with module.context:
         save("nn.mlir", module)
@@ -163,29 +163,49 @@ def compile_imported(imported: ImportedModel, out_dir: Path, opts: CxxOptions) -
         save("linalg.mlir", module)
         func = cpu._entry(module, imported)
         keys, arrays = cpu._collect_weights(func, imported)
-        if cpu.has_dynamic_tensors(module):
-            raise StrataError(
-                "the cxx target needs static shapes, and a value inside the model has a dim "
-                "known only at run time (an op whose result shape depends on input values, or "
-                "a zero-size tensor); use --target cpu"
-            )
+        dynamic = cpu.has_dynamic_tensors(module)
         layout = weights.plan_layout(arrays, keys)
         func.attributes["sym_name"] = ir.StringAttr.get(f"{name}__strata_kernel")
         log("nn -> linalg done")
         begin("lowering linalg to loops")
-        _run(module, CXX_BUFFERIZE, "lowering to loops")
-        scratch = _scratch_sizes(_function(module, f"{name}__strata_kernel"))
+        if not dynamic:
+            linalg = str(module.operation.get_asm(enable_debug_info=True))
+            _run(module, CXX_BUFFERIZE, "lowering to loops")
+            try:
+                run_pipeline(module, "strata-cxx-check-buffers")
+            except UnsupportedOpError as e:
+                # a buffer chosen, viewed or allocated at run time: static shapes, but the
+                # code needs dynamic buffers
+                log(f"static arrays do not fit ({str(e).splitlines()[0]}); dynamic buffers")
+                dynamic = True
+                module = ir.Module.parse(linalg)
+        if dynamic:
+            _run(module, cxx_bufferize(dynamic=True), "lowering to loops")
+        entry = _function(module, f"{name}__strata_kernel")
+        scratch = [] if dynamic else _scratch_sizes(entry)
+        arg_types, result_types = buffers.entry_buffer_types(entry) if dynamic else ([], [])
         kernels = _count_kernels(module)
         save("loops.mlir", module)
-        log(f"linalg -> loops done: {kernels} kernels, {len(scratch)} scratch buffers")
+        log(
+            f"linalg -> loops done: {kernels} kernels, "
+            + ("dynamic buffers" if dynamic else f"{len(scratch)} scratch buffers")
+        )
         begin("converting to emitc and translating to C++")
-        _run(module, CXX_TO_EMITC, "conversion to emitc")
+        _run(module, cxx_to_emitc(dynamic), "conversion to emitc")
         save("emitc.mlir", module)
         text = module.operation.get_asm(large_elements_limit=None)
     cpp = translate_to_cpp(str(text))
     log("emitc -> C++ done")
     cc = out_dir / f"{name}.cc"
-    cc.write_text(source.render(name, __version__, cpp, layout, ins, outs, scratch, kernels))
+    if dynamic:
+        shapes = [tuple(a.shape) for a in arrays]
+        cc.write_text(
+            source.render_dynamic(
+                name, __version__, cpp, layout, ins, outs, arg_types, result_types, shapes, kernels
+            )
+        )
+    else:
+        cc.write_text(source.render(name, __version__, cpp, layout, ins, outs, scratch, kernels))
     (out_dir / f"{name}.h").write_text(abi.render_header(name, ins, outs, __version__))
     weights.write_bin(out_dir / f"{name}.bin", arrays, layout)
     log(f"wrote {name}.cc, {name}.h and {name}.bin ({layout.total_size} bytes)")

@@ -28,7 +28,11 @@ no micro-kernel calls), then plain `scf` loops converted to `emitc` and translat
   yielding a memref, an alloc in a loop or branch, a view the alias folding left) is an
   `UnsupportedOpError` naming the op and its nodes (the emitc conversion would abort).
 * `strata-cxx-prepare-emitc`: what `convert-to-emitc` cannot take as it is: scalar `math`
-  ops become `emitc.call_opaque "std::NAME"` (<cmath>), `arith.bitcast` a call of the
+  ops and `arith.remf` become `emitc.call_opaque "std::NAME"` (<cmath>; float16 through
+  float), float16 constants float ones cast to _Float16 (the `f16` literal is not C++17),
+  `arith.divui` / `arith.remui` calls of `strata_divu<uintN_t>` / `strata_remu<uintN_t>`,
+  `math.absi` `std::abs`, `arith.divsi` / `arith.remsi` of index values i64 ones (the
+  conversion writes them unsigned), `arith.bitcast` a call of the
   generated `strata_bit_cast<T>` (memcpy: C++17 has no std::bit_cast), the `alignment` of
   `memref.global`s and the LLVM-only function attributes go (the includes are the
   driver's: source.py writes them around the translated text).
@@ -41,6 +45,7 @@ Dependency contract: the `mlir` bindings, `strata.errors`, `strata.passes.regist
 
 from __future__ import annotations
 
+import math
 import re
 
 from mlir import ir
@@ -52,6 +57,7 @@ from strata.errors import UnsupportedOpError
 from strata.passes.registry import ModulePass, register_pass, register_pipeline
 from strata.targets.cpu.abi import c_identifier
 from strata.targets.cpu.passes import public_funcs
+from strata.targets.cxx import buffers  # noqa: F401  (registers strata-cxx-lower-buffers)
 
 SCRATCH_ATTR = "strata.scratch"
 NODES_ATTR = "strata.nodes"
@@ -70,9 +76,17 @@ MATH_CALLS = {
     "math.asinh": "std::asinh", "math.acosh": "std::acosh", "math.atanh": "std::atanh",
     "math.erf": "std::erf", "math.erfc": "std::erfc", "math.atan2": "std::atan2",
     "math.powf": "std::pow", "math.copysign": "std::copysign", "math.fma": "std::fma",
+    "arith.remf": "std::fmod",
     "math.isnan": "std::isnan", "math.isinf": "std::isinf", "math.isfinite": "std::isfinite",
 }  # fmt: skip
 _FLOATS = ("f32", "f64")
+# integer ops arith-to-emitc does not convert -> (callee, whether it takes the unsigned type
+# as a template argument); source.INT_HELPERS defines the strata_ ones.
+INT_CALLS = {
+    "arith.divui": ("strata_divu", True),
+    "arith.remui": ("strata_remu", True),
+    "math.absi": ("std::abs", False),
+}
 
 
 def walk(op: ir.Operation) -> list[ir.Operation]:
@@ -459,6 +473,59 @@ class CheckBuffers(ModulePass):
             raise UnsupportedOpError({k: list(v) for k, v in bad.items()}, dict.fromkeys(bad, note))
 
 
+def _retype_to_i64(v: ir.Value, block: ir.Block) -> None:
+    """Block argument `v` (index) becomes i64; its uses read an index_cast of it."""
+    uses = [(u.owner, u.operand_number) for u in v.uses]
+    v.set_type(ir.IntegerType.get_signless(64))
+    first = block.operations[0].operation  # a block of scf.while ends in its terminator
+    with ir.InsertionPoint(first), first.location:
+        back = arith.index_cast(ir.IndexType.get(), v)
+    for owner, n in uses:
+        owner.operands[n] = back
+
+
+def _to_i64(op: ir.Operation, n: int) -> None:
+    """Operand `n` of `op` (index) through an index_cast to i64."""
+    with ir.InsertionPoint(op), op.location:
+        op.operands[n] = arith.index_cast(ir.IntegerType.get_signless(64), op.operands[n])
+
+
+def _while_index_to_i64(w: ir.Operation) -> None:
+    """The index values an scf.while carries become i64 (with index_casts around them):
+    scf-to-emitc assigns its loop variables from values that convert-to-emitc has not
+    converted to size_t yet, which fails for index."""
+    before, after = w.regions[0].blocks[0], w.regions[1].blocks[0]
+    cond = before.operations[len(before.operations) - 1].operation
+    yld = after.operations[len(after.operations) - 1].operation
+    for k, a in enumerate(list(before.arguments)):
+        if isinstance(a.type, ir.IndexType):
+            _to_i64(w, k)
+            _to_i64(yld, k)
+            _retype_to_i64(a, before)
+    for j, r in enumerate(list(w.results)):
+        if not isinstance(r.type, ir.IndexType):
+            continue
+        _to_i64(cond, 1 + j)
+        _retype_to_i64(after.arguments[j], after)
+        uses = [(u.owner, u.operand_number) for u in r.uses]
+        r.set_type(ir.IntegerType.get_signless(64))
+        with ir.InsertionPoint(_next_op(w)), w.location:
+            back = arith.index_cast(ir.IndexType.get(), r)
+        for owner, n in uses:
+            owner.operands[n] = back
+
+
+def _next_op(op: ir.Operation) -> ir.Operation:
+    block = op.block
+    found = False
+    for o in block.operations:
+        if found:
+            return o.operation
+        if o.operation == op:
+            found = True
+    raise AssertionError("scf.while is its block's terminator")
+
+
 @register_pass
 class PrepareEmitc(ModulePass):
     """math ops -> std:: calls, arith.bitcast -> strata_bit_cast<T>, includes, attributes."""
@@ -475,8 +542,19 @@ class PrepareEmitc(ModulePass):
                 if a in top.attributes:
                     del top.attributes[a]
         for op in walk(module):
+            if op.name == "scf.while":
+                _while_index_to_i64(op)
+        for op in walk(module):
             if op.name in MATH_CALLS:
                 self._math(op)
+            elif op.name in INT_CALLS:
+                self._int(op, *INT_CALLS[op.name])
+            elif op.name == "arith.constant" and str(op.results[0].type) == "f16":
+                self._f16_constant(op)
+            elif op.name in ("arith.divsi", "arith.remsi") and isinstance(
+                op.results[0].type, ir.IndexType
+            ):
+                self._signed_index(op)
             elif op.name == "arith.bitcast" and len(op.results) == 1:
                 res = op.results[0].type
                 if isinstance(res, ir.ShapedType):
@@ -485,12 +563,74 @@ class PrepareEmitc(ModulePass):
 
     def _math(self, op: ir.Operation) -> None:
         types = [str(v.type) for v in op.operands]
+        callee = MATH_CALLS[op.name]
+        if types and all(t == "f16" for t in types) and str(op.results[0].type) == "f16":
+            self._f16_call(op, callee)  # <cmath> has no _Float16 overloads: in float
+            return
         if not types or any(t not in _FLOATS for t in types):
             return  # vector / other element types: left for the check to report
-        callee = MATH_CALLS[op.name]
         if "fastmath" in op.attributes:
             del op.attributes["fastmath"]
         self._call(op, callee, None)
+
+    def _f16_constant(self, op: ir.Operation) -> None:
+        """A float16 constant as a float literal cast to _Float16 (`emitc.literal`): the
+        translator's `f16` literal suffix is not C++17 (g++ 12 refuses it), and a cast op
+        would be folded back into the constant by the conversion."""
+        value = ir.FloatAttr(op.attributes["value"]).value
+        if math.isnan(value):
+            text = "NAN"
+        elif math.isinf(value):
+            text = "HUGE_VALF" if value > 0 else "-HUGE_VALF"
+        else:
+            text = f"{value!r}f"  # 0.5f, 1e-05f, 3.0f: float literals
+        with ir.InsertionPoint(op), op.location:
+            r = emitc.LiteralOp(op.results[0].type, f"static_cast<_Float16>({text})").result
+        op.results[0].replace_all_uses_with(r)
+        op.erase()
+
+    def _signed_index(self, op: ir.Operation) -> None:
+        """Signed division of index values in i64: arith-to-emitc writes it as `/` / `%` of
+        size_t (unsigned), wrong for a negative operand (a reflect pad's index)."""
+        i64 = ir.IntegerType.get_signless(64)
+        with ir.InsertionPoint(op), op.location:
+            a, b = (arith.index_cast(i64, v) for v in op.operands)
+            r = arith.divsi(a, b) if op.name == "arith.divsi" else arith.remsi(a, b)
+            r = arith.index_cast(ir.IndexType.get(), r)
+        op.results[0].replace_all_uses_with(r)
+        op.erase()
+
+    def _int(self, op: ir.Operation, callee: str, unsigned: bool) -> None:
+        """An integer op arith-to-emitc has no pattern for: a call (strata_divu<uintN_t>,
+        std::abs, ...) on the operands; index values go through i64 (index_cast)."""
+        t = op.results[0].type
+        is_index = isinstance(t, ir.IndexType)
+        if not is_index and not (isinstance(t, ir.IntegerType) and t.width > 1):
+            return  # left for the check to report
+        i64 = ir.IntegerType.get_signless(64)
+        width = 64 if is_index else ir.IntegerType(t).width
+        template = [ir.TypeAttr.get(ir.IntegerType.get_unsigned(width))] if unsigned else None
+        with ir.InsertionPoint(op), op.location:
+            args = [arith.index_cast(i64, v) if is_index else v for v in op.operands]
+            r = emitc.call_opaque(
+                [i64 if is_index else t],
+                callee,
+                args,
+                template_args=ir.ArrayAttr.get(template) if template else None,
+            )
+            if is_index:
+                r = arith.index_cast(t, r)
+        op.results[0].replace_all_uses_with(r)
+        op.erase()
+
+    def _f16_call(self, op: ir.Operation, callee: str) -> None:
+        f32 = ir.F32Type.get()
+        with ir.InsertionPoint(op), op.location:
+            wide = [arith.extf(f32, v) for v in op.operands]
+            r = emitc.call_opaque([f32], callee, wide)
+            r = arith.truncf(op.results[0].type, r)
+        op.results[0].replace_all_uses_with(r)
+        op.erase()
 
     def _call(self, op: ir.Operation, callee: str, template: list[ir.Attribute] | None) -> None:
         with ir.InsertionPoint(op), op.location:
@@ -548,52 +688,80 @@ class CheckEmitc(ModulePass):
             )
 
 
-# linalg on tensors (static shapes) -> emitc: the CPU target's bufferization and outlining,
-# no schedule, plain loops.
-CXX_BUFFERIZE = ",".join(
-    [
+def cxx_bufferize(dynamic: bool = False) -> str:
+    """linalg on tensors -> loops on memrefs: the CPU target's bufferization and outlining,
+    no schedule, plain loops.
+
+    Static shapes (`dynamic=False`): results become out-parameters and static allocations
+    scratch arguments of the entry (the kernels are functions of C arrays). `dynamic=True`
+    (some value has a run-time dim, or a buffer is chosen at run time): as the cpu target's
+    dynamic pipeline, the entry returns its results as fresh buffers, allocations stay in
+    the code, and the views are reduced to reinterpret_cast / extract_strided_metadata for
+    `strata-cxx-lower-buffers` (buffers.py)."""
+    stages = [
         "strata-cpu-mark-readonly-args",
+        "strata-cpu-isolate-sizes" if dynamic else "",
         "func.func(linalg-fuse-elementwise-ops)",
         "strata-widen-bool-tensors",
         "strata-cpu-interchange-contractions",
         "strata-cxx-reorder-contractions",
         "canonicalize",
+        "strata-legalize-dynamic-expand-shape" if dynamic else "",
         "strata-cpu-distinct-results",
         "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
         "function-boundary-type-conversion=identity-layout-map}",
-        "buffer-results-to-out-params{modify-public-functions hoist-static-allocs}",
+        ""
+        if dynamic
+        else "buffer-results-to-out-params{modify-public-functions hoist-static-allocs}",
         "buffer-deallocation-pipeline",
+        "convert-bufferization-to-memref" if dynamic else "",
         "strata-widen-bool-memrefs",
         "inline",
         "symbol-dce",
         "strata-memref-copy-to-linalg",
         "canonicalize",
-        "strata-outline-kernels",
+        "strata-outline-kernels{bare-ptr=0}" if dynamic else "strata-outline-kernels",
         "strata-cxx-name-kernels",
         "func.func(convert-linalg-to-loops)",
         "fold-memref-alias-ops",
+        "expand-strided-metadata" if dynamic else "",
         "lower-affine",
         "arith-expand",
         "canonicalize",
         "strata-cxx-drop-unused-args",
-        "strata-cxx-hoist-buffers",
+        "" if dynamic else "strata-cxx-hoist-buffers",
     ]
-)
-CXX_TO_EMITC = ",".join(
-    [
-        "strata-cxx-check-buffers",
-        "strata-cxx-promote-scalars",
+    return ",".join(s for s in stages if s)
+
+
+def cxx_to_emitc(dynamic: bool = False) -> str:
+    """loops on memrefs -> emitc: static arrays (memref-to-emitc), or with `dynamic` every
+    buffer a strata_buf (strata-cxx-lower-buffers)."""
+    stages = [
+        "strata-cxx-lower-buffers" if dynamic else "strata-cxx-check-buffers",
+        "" if dynamic else "strata-cxx-promote-scalars",
         "strata-cxx-prepare-emitc",
         "convert-to-emitc",
         "reconcile-unrealized-casts",
         "canonicalize",
+        "strata-cxx-drop-dead-values" if dynamic else "",
         "strata-cxx-check-emitc",
     ]
-)
+    return ",".join(s for s in stages if s)
+
+
+CXX_BUFFERIZE = cxx_bufferize()
+CXX_TO_EMITC = cxx_to_emitc()
 
 register_pipeline(
     "strata-cxx-lower-to-emitc",
     "linalg on tensors -> emitc (bufferize, outline kernels named after their ONNX nodes, "
     "plain loops, scratch buffers as entry arguments); then mlir-translate --mlir-to-cpp",
     f"{CXX_BUFFERIZE},{CXX_TO_EMITC}",
+)
+register_pipeline(
+    "strata-cxx-lower-to-emitc-dynamic",
+    "linalg on tensors with run-time dims -> emitc (results returned as fresh buffers, every "
+    "buffer a strata_buf<T, R> pointer + sizes + strides, helper calls for the memref ops)",
+    f"{cxx_bufferize(True)},{cxx_to_emitc(True)}",
 )

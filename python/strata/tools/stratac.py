@@ -38,8 +38,8 @@ statistics on stdout when it is written.
 function per kernel, named after its ONNX nodes, and the entry points of NAME.h with C
 linkage), OUT/NAME.h and OUT/NAME.bin and, unless `--emit cpp`, builds OUT/NAME.so from them
 with the system C++ compiler ($CXX) and writes OUT/NAME.json; `--save-temps` keeps
-NAME.nn.mlir, NAME.linalg.mlir, NAME.loops.mlir and NAME.emitc.mlir. Static shapes, one
-thread.
+NAME.nn.mlir, NAME.linalg.mlir, NAME.loops.mlir and NAME.emitc.mlir. One thread; dims known
+only at run time get dynamic buffers and the cpu target's dynamic ABI.
 
 `--profile` builds the profiling variant (timers around every kernel, a kernel table in
 NAME.json), runs it (random inputs of the compiled shapes, or the arrays of

@@ -266,9 +266,189 @@ def test_library_rebuilt_from_the_source_loads_unchanged(tmp_path: Path) -> None
     np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
 
 
-def test_dynamic_shapes_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(StrataError, match=r"target 'cxx' needs static input shapes.*'input'"):
-        strata.compile(ROOT / "examples" / "mlp.onnx", target="cxx", cache_dir=tmp_path)
+def _werror_clean(d: Path, tmp_path: Path) -> None:
+    for extra in ("-O0", "-O2"):
+        proc = subprocess.run(
+            [_cxx(), *WERROR, extra, "-I", str(d), "-c", str(d / "model.cc"), "-o",
+             str(tmp_path / "m.o")],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+
+
+def test_dynamic_batch_uses_the_dynamic_abi(tmp_path: Path) -> None:
+    """The bundled MLP without a batch size: one artifact for every batch, the CPU target's
+    dynamic C ABI (input dims in, outputs allocated by the library), dynamic buffers."""
+    mlp = ROOT / "examples" / "mlp.onnx"
+    m = strata.compile(mlp, target="cxx", cache_dir=tmp_path / "c")
+    assert m.meta.abi == "dynamic"
+    sess = ort.InferenceSession(str(mlp))
+    with m:
+        for batch in (1, 5):
+            x = np.random.default_rng(batch).random((batch, 784), dtype=np.float32)
+            (got,) = m.run({"input": x})
+            (want,) = sess.run(None, {"input": x})
+            assert got.shape == want.shape == (batch, 10)
+            np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+        with pytest.raises(StrataError, match="input"):
+            m.run({"input": np.zeros((2, 783), np.float32)})  # a static dim that differs
+    header = (m.directory / "model.h").read_text()
+    assert "const int64_t input_shape[2]" in header and "float** out_" in header
+    src = (m.directory / "model.cc").read_text()
+    assert "strata_buf<float, 2>" in src and "model__strata_run_dynamic" in src
+    _werror_clean(m.directory, tmp_path)
+
+
+_C_DYNAMIC_MAIN = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include "m.h"
+
+int main(int argc, char** argv) {
+  if (argc < 2 || m_init(argv[1]) != STRATA_OK) return 1;
+  float x[12];
+  for (int i = 0; i < 12; ++i) x[i] = (float)i - 5.0f;
+  for (int n = 0; n <= 4; n += 2) {
+    int64_t xs[2] = {n, 3}, ys[2], cs[2];
+    float *y, *c;
+    int rc = m(x, xs, &y, ys, &c, cs);
+    printf("%d %lld %lld %lld %lld", rc, (long long)ys[0], (long long)ys[1],
+           (long long)cs[0], (long long)cs[1]);
+    for (int i = 0; i < n * 3; ++i) printf(" %g", y[i]);
+    printf(" %g\n", c[5]);
+    free(y);
+    free(c);
+  }
+  int64_t bad[2] = {2, 4}, s[2];
+  float *y, *c;
+  printf("%d\n", m(x, bad, &y, s, &c, s));  /* the static dim differs */
+  m_fini();
+  return 0;
+}
+"""
+
+
+def test_c_program_uses_the_dynamic_abi(tmp_path: Path) -> None:
+    """A C program calls the dynamic entry of NAME.h: input dims in, outputs allocated by
+    the library (released with free), a zero-size batch too, STRATA_ERR_SHAPE for a dim
+    that does not fit."""
+    const = numpy_helper.from_array(np.arange(6, dtype=np.float32).reshape(2, 3), "k")
+    g = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"], "relu"),
+         helper.make_node("Identity", ["k"], ["c"], "const")],
+        "dyn", [vi("x", TensorProto.FLOAT, ["n", 3])],
+        [vi("y", TensorProto.FLOAT, ["n", 3]), vi("c", TensorProto.FLOAT, [2, 3])], [const],
+    )  # fmt: skip
+    path = _save(g, tmp_path / "dyn.onnx")
+    out = tmp_path / "out"
+    stratac = Path(sys.executable).parent / "stratac"
+    subprocess.run(
+        [str(stratac), str(path), "-o", str(out / "m"), "--target", "cxx", "--emit", "cpp",
+         "-q"],
+        check=True,
+    )  # fmt: skip
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler")
+    (tmp_path / "main.c").write_text(_C_DYNAMIC_MAIN)
+    subprocess.run(
+        [_cxx(), *WERROR, "-O1", "-I", str(out), "-c", str(out / "m.cc"), "-o",
+         str(tmp_path / "m.o")],
+        check=True,
+    )  # fmt: skip
+    subprocess.run(
+        [cc, "-std=c11", "-Wall", "-Werror", "-I", str(out), str(tmp_path / "main.c"),
+         str(tmp_path / "m.o"), "-lstdc++", "-lm", "-o", str(tmp_path / "main")],
+        check=True,
+    )  # fmt: skip
+    proc = subprocess.run(
+        [str(tmp_path / "main"), str(out / "m.bin")], capture_output=True, text=True, check=True
+    )
+    lines = proc.stdout.splitlines()
+    relu = [str(max(v, 0)) for v in range(-5, 1)]
+    assert lines == [
+        "0 0 3 2 3 5",
+        "0 2 3 2 3 " + " ".join(relu) + " 5",
+        "0 4 3 2 3 " + " ".join(relu + [str(v) for v in range(1, 7)]) + " 5",
+        "6",
+    ], lines
+
+
+def _shape_ops(path: Path) -> Path:
+    """Reshape, Slice, Range, Tile and ReduceSum whose shapes come from input values."""
+    nodes = [
+        helper.make_node("Reshape", ["x", "shape"], ["reshaped"], "reshape"),
+        helper.make_node("Slice", ["x", "starts", "ends", "axes"], ["sliced"], "slice"),
+        helper.make_node("Range", ["start", "limit", "delta"], ["ramp"], "range"),
+        helper.make_node("Tile", ["reshaped", "repeats"], ["tiled"], "tile"),
+        helper.make_node("Relu", ["tiled"], ["y"], "relu"),
+        helper.make_node("ReduceSum", ["x", "raxes"], ["summed"], "sum", keepdims=0),
+    ]
+    axes = numpy_helper.from_array(np.array([1], np.int64), "axes")
+    g = helper.make_graph(
+        nodes, "shape_ops",
+        [vi("x", TensorProto.FLOAT, [2, 3, 4]), vi("shape", TensorProto.INT64, [2]),
+         vi("starts", TensorProto.INT64, [1]), vi("ends", TensorProto.INT64, [1]),
+         vi("start", TensorProto.FLOAT, []), vi("limit", TensorProto.FLOAT, []),
+         vi("delta", TensorProto.FLOAT, []), vi("repeats", TensorProto.INT64, [2]),
+         vi("raxes", TensorProto.INT64, [1])],
+        [vi("sliced", TensorProto.FLOAT, [None] * 3), vi("ramp", TensorProto.FLOAT, [None]),
+         vi("y", TensorProto.FLOAT, [None] * 2), vi("summed", TensorProto.FLOAT, [None] * 2)],
+        [axes],
+    )  # fmt: skip
+    return _save(g, path, opset=13)
+
+
+def _shape_feeds(starts: int, ends: int, limit: float, axis: int) -> dict[str, np.ndarray]:
+    x = np.random.default_rng(9).standard_normal((2, 3, 4)).astype(np.float32)
+    return {
+        "x": x, "shape": np.array([4, -1], np.int64),
+        "starts": np.array([starts], np.int64), "ends": np.array([ends], np.int64),
+        "start": np.array(0.5, np.float32), "limit": np.array(limit, np.float32),
+        "delta": np.array(1.5, np.float32), "repeats": np.array([2, 3], np.int64),
+        "raxes": np.array([axis], np.int64),
+    }  # fmt: skip
+
+
+def test_shapes_from_input_values_match_onnxruntime(tmp_path: Path) -> None:
+    """Result shapes that depend on input values: dynamic buffers, allocated at run time;
+    the same library runs any values (one compile, several shapes)."""
+    path = _shape_ops(tmp_path / "shape_ops.onnx")
+    m = strata.compile(path, target="cxx", cache_dir=tmp_path / "c")
+    assert m.meta.abi == "dynamic"
+    sess = ort.InferenceSession(str(path))
+    with m:
+        for starts, ends, limit, axis in ((1, 3, 5.0, 0), (0, -1, 9.0, 2), (-2, 100, 0.6, -2)):
+            feeds = _shape_feeds(starts, ends, limit, axis)
+            got = m.run(feeds)
+            want = sess.run(None, feeds)
+            for g, w in zip(got, want, strict=True):
+                assert g.shape == w.shape and g.dtype == w.dtype
+                np.testing.assert_allclose(g, w, rtol=RTOL, atol=ATOL)
+    src = (m.directory / "model.cc").read_text()
+    assert "strata_alloc<float, " in src and "strata_free(" in src
+    _werror_clean(m.directory, tmp_path)
+
+
+def test_zero_size_tensors(tmp_path: Path) -> None:
+    """An empty slice (a zero-size result) and a reduction over it (all zeros)."""
+    g = helper.make_graph(
+        [helper.make_node("Slice", ["x", "starts", "ends", "axes"], ["empty"], "slice"),
+         helper.make_node("ReduceSum", ["empty", "axes"], ["total"], "total", keepdims=0)],
+        "zero_size",
+        [vi("x", TensorProto.FLOAT, [2, 3, 4]), vi("starts", TensorProto.INT64, [1]),
+         vi("ends", TensorProto.INT64, [1])],
+        [vi("empty", TensorProto.FLOAT, [None] * 3), vi("total", TensorProto.FLOAT, [None] * 2)],
+        [numpy_helper.from_array(np.array([1], np.int64), "axes")],
+    )  # fmt: skip
+    path = _save(g, tmp_path / "zero.onnx", opset=13)
+    x = np.random.default_rng(10).standard_normal((2, 3, 4)).astype(np.float32)
+    feeds = {"x": x, "starts": np.array([2], np.int64), "ends": np.array([2], np.int64)}
+    d = _check(path, feeds, tmp_path)
+    with strata.load(d) as m:
+        empty, total = m.run(feeds)
+    assert empty.shape == (2, 0, 4) and total.shape == (2, 4)
+    assert not total.any()
 
 
 def test_options_of_other_targets_are_refused(tmp_path: Path) -> None:
@@ -311,18 +491,26 @@ def test_scalar_inputs_and_outputs(tmp_path: Path) -> None:
     _check(_save(g, tmp_path / "scalars.onnx", opset=13), feeds, tmp_path)
 
 
-def test_a_buffer_chosen_at_run_time_is_named(tmp_path: Path) -> None:
+def test_a_buffer_chosen_at_run_time(tmp_path: Path) -> None:
     """CumSum over an axis given as an input: the loop path picks the result buffer at run
-    time (scf.index_switch over memrefs), which C arrays cannot express."""
+    time (scf.index_switch over memrefs), which C arrays cannot express: static shapes,
+    but dynamic buffers inside a static interface (caller-allocated outputs)."""
     g = helper.make_graph(
         [helper.make_node("CumSum", ["x", "axis"], ["y"], "running_sum")],
-        "cumsum", [vi("x", TensorProto.FLOAT, [5]), vi("axis", TensorProto.INT32, [])],
-        [vi("y", TensorProto.FLOAT, [5])],
+        "cumsum", [vi("x", TensorProto.FLOAT, [3, 5]), vi("axis", TensorProto.INT32, [])],
+        [vi("y", TensorProto.FLOAT, [3, 5])],
     )  # fmt: skip
-    with pytest.raises(UnsupportedOpError) as info:
-        strata.compile(_save(g, tmp_path / "cumsum.onnx"), target="cxx", cache_dir=tmp_path)
-    assert "running_sum" in info.value.unsupported.get("scf.index_switch", [])
-    assert "static array" in str(info.value)
+    path = _save(g, tmp_path / "cumsum.onnx")
+    x = np.random.default_rng(11).standard_normal((3, 5)).astype(np.float32)
+    d = _check(path, {"x": x, "axis": np.array(1, np.int32)}, tmp_path)
+    with strata.load(d) as m:
+        assert m.meta.abi == "static"
+        for axis in (0, -1):
+            (got,) = m.run({"x": x, "axis": np.array(axis, np.int32)})
+            np.testing.assert_allclose(got, np.cumsum(x, axis=axis), rtol=RTOL, atol=ATOL)
+    src = (d / "model.cc").read_text()
+    assert "strata_buf<float, 2>" in src and "model__strata_run_packed" in src
+    _werror_clean(d, tmp_path)
 
 
 def test_string_tensors_are_refused(tmp_path: Path) -> None:
@@ -349,3 +537,39 @@ def test_stratac_refuses_cpu_only_flags(tmp_path: Path) -> None:
         capture_output=True, text=True,
     )  # fmt: skip
     assert proc.returncode == 1 and "--target cxx emits cpp or so" in proc.stderr
+
+
+def test_a_buffer_op_dynamic_buffers_do_not_lower_is_named() -> None:
+    """strata-cxx-lower-buffers names a memref op it has no strata_buf form for (an
+    alloca here) with its node, before the emitc conversion could trip over it."""
+    from mlir import ir
+
+    from strata.context import make_context
+    from strata.passes.registry import run_pipeline
+
+    text = """
+    func.func @main(%n: index) -> f32 {
+      %c0 = arith.constant 0 : index
+      %a = memref.alloca(%n) : memref<?xf32> loc("scratch")
+      %v = memref.load %a[%c0] : memref<?xf32> loc("scratch")
+      return %v : f32
+    }"""
+    with make_context() as ctx, ir.Location.unknown(ctx):
+        module = ir.Module.parse(text)
+        with pytest.raises(UnsupportedOpError) as info:
+            run_pipeline(module, "strata-cxx-lower-buffers")
+    assert info.value.unsupported == {"memref.alloca": ["scratch"]}
+    assert "strata_buf" in str(info.value)
+
+
+def test_reflect_pad_with_run_time_pads(tmp_path: Path) -> None:
+    """Pad (reflect) with the pads as an input: the source index is computed with a signed
+    remainder of negative index values (written in int64_t, not size_t)."""
+    g = helper.make_graph(
+        [helper.make_node("Pad", ["x", "pads"], ["y"], "pad", mode="reflect")],
+        "reflect", [vi("x", TensorProto.FLOAT, [2, 3, 4]), vi("pads", TensorProto.INT64, [6])],
+        [vi("y", TensorProto.FLOAT, [None] * 3)],
+    )  # fmt: skip
+    path = _save(g, tmp_path / "reflect.onnx", opset=13)
+    x = np.random.default_rng(12).standard_normal((2, 3, 4)).astype(np.float32)
+    _check(path, {"x": x, "pads": np.array([0, 2, 3, 1, 0, 2], np.int64)}, tmp_path)
