@@ -664,7 +664,7 @@ int {name}__strata_run_packed(void* const* args) {{
             f"static const uint64_t kOutBytes[] = {_u64_array([t.nbytes for t in outputs])};"
         )
         decls += [
-            f"static const int64_t kOutDims{j}[] = {_c_dims(t) if t.rank else '{0}'};"
+            f"static const int64_t kOutDims{j}[] = {c_dims(t) if t.rank else '{0}'};"
             for j, t in enumerate(outputs)
         ]
         out_dims = ", ".join(f"kOutDims{j}" for j in range(nout))
