@@ -488,38 +488,39 @@ def _specialise_declared(func_op: ir.Operation, holder: ir.Module) -> list[_Held
     (`nn.declared_shape`, frontends/base.py): the ops computing it from static values (its
     dynamic cone: every op on the way whose results have dynamic dims) move as one into a
     loop-path function of `holder` whose result has the declared type (a `tensor.cast` at its
-    end); the computation calls that and returns the static value. The CPU target compiles
-    the function for dynamic shapes behind a static interface, which checks the result's
-    size at run time (STRATA_ERR_SHAPE: the ODLA program's call fails, it writes nothing out
-    of bounds). A cone that reaches a dynamic graph input, holds an op with regions, or whose
-    values have other users is left alone (the dynamic dims are reported as before)."""
+    end); the computation calls that and returns the static value. A cone whose ops give
+    several returned values (TopK's values and indices, Split's pieces) returns them all,
+    each of them needing a declared shape. The CPU target compiles the function for dynamic
+    shapes behind a static interface, which checks the results' dims at run time
+    (STRATA_ERR_SHAPE: the ODLA program's call fails, it writes nothing out of bounds). A
+    cone that reaches a dynamic graph input, holds an op with regions, or whose values have
+    other users is left alone (the dynamic dims are reported as before)."""
     from mlir.dialects import func, tensor
 
     if "res_attrs" not in func_op.attributes:
         return []
     block = func_op.regions[0].blocks[0]
-    ret = block.operations[len(block.operations) - 1]
+    ret = block.operations[len(block.operations) - 1].operation
     res_attrs = list(ir.ArrayAttr(func_op.attributes["res_attrs"]))
-    held: list[_Held] = []
-    for i, v in enumerate(list(ret.operands)):
-        t = ir.RankedTensorType(v.type)
+    declared: dict[int, list[int]] = {}
+    for i, v in enumerate(ret.operands):
         d = ir.DictAttr(res_attrs[i]) if i < len(res_attrs) else None
-        if t.has_static_shape or d is None or DECLARED_SHAPE_ATTR not in d:
+        if not ir.RankedTensorType(v.type).has_static_shape and d and DECLARED_SHAPE_ATTR in d:
+            declared[i] = [int(x) for x in ir.DenseI64ArrayAttr(d[DECLARED_SHAPE_ATTR])]
+    held: list[_Held] = []
+    done: set[int] = set()
+    for i in sorted(declared):
+        if i in done:
             continue
-        want = [int(x) for x in ir.DenseI64ArrayAttr(d[DECLARED_SHAPE_ATTR])]
+        v = ret.operands[i]
         cone = _dynamic_cone(v, block)
         if cone is None:
             continue
         inside = {r for op in cone for r in op.results}
-        if (
-            any(
-                use.owner != ret.operation and use.owner not in cone
-                for r in inside
-                for use in r.uses
-            )
-            or sum(1 for x in ret.operands if x == v) != 1
-        ):
+        outs = [j for j, x in enumerate(ret.operands) if x in inside]  # the cone's outputs
+        if any(j not in declared for j in outs) or not _only_used_for(inside, cone, ret, outs):
             continue
+        done.update(outs)
         ins: list[ir.Value] = []
         for op in cone:
             for x in op.operands:
@@ -528,9 +529,14 @@ def _specialise_declared(func_op: ir.Operation, holder: ir.Module) -> list[_Held
         symbol = f"{SPECIALISED_PREFIX}{len(held)}"
         node = node_name(v.owner.location) or v.owner.name
         with v.owner.location:
-            static = ir.RankedTensorType.get(want, t.element_type)
+            types = [
+                ir.RankedTensorType.get(
+                    declared[j], ir.RankedTensorType(ret.operands[j].type).element_type
+                )
+                for j in outs
+            ]
             with ir.InsertionPoint(holder.body):
-                f = func.FuncOp(symbol, ir.FunctionType.get([x.type for x in ins], [static]))
+                f = func.FuncOp(symbol, ir.FunctionType.get([x.type for x in ins], types))
                 f.attributes["sym_visibility"] = ir.StringAttr.get("private")
                 f.attributes[FALLBACK_NODE_ATTR] = ir.StringAttr.get(node)
                 entry = f.add_entry_block()
@@ -542,10 +548,15 @@ def _specialise_declared(func_op: ir.Operation, holder: ir.Module) -> list[_Held
                         clone.operands[k] = mapping[x]
                     for old, new in zip(op.results, clone.results, strict=True):
                         mapping[old] = new
-                func.ReturnOp([tensor.CastOp(static, mapping[v]).result])
+                casts = [
+                    tensor.CastOp(t, mapping[ret.operands[j]]).result
+                    for t, j in zip(types, outs, strict=True)
+                ]
+                func.ReturnOp(casts)
             with ir.InsertionPoint(ret):
-                call = func.CallOp([static], ir.FlatSymbolRefAttr.get(symbol), ins)
-        ret.operands[i] = call.result
+                call = func.CallOp(types, ir.FlatSymbolRefAttr.get(symbol), ins)
+        for j, r in zip(outs, call.results, strict=True):
+            ret.operands[j] = r
         for op in reversed(cone):
             op.erase()
         held.append(_Held(f.operation, node, holder))
@@ -556,6 +567,22 @@ def _specialise_declared(func_op: ir.Operation, holder: ir.Module) -> list[_Held
             ir.FunctionType.get(list(ftype.inputs), results)
         )
     return held
+
+
+def _only_used_for(
+    inside: set[ir.Value], cone: list[ir.Operation], ret: ir.Operation, outs: list[int]
+) -> bool:
+    """Whether the cone's values are used only inside it and as the return's operands
+    `outs` (each of which is replaced by the specialised call's result)."""
+    for r in inside:
+        for use in r.uses:
+            owner = use.owner
+            op = owner.operation if hasattr(owner, "operation") else owner
+            if op in cone:
+                continue
+            if op != ret or use.operand_number not in outs:
+                return False
+    return True
 
 
 def _dynamic_cone(v: ir.Value, block: ir.Block) -> list[ir.Operation] | None:

@@ -495,6 +495,24 @@ def test_storage_only_element_types_run_on_the_loop_path(tmp_path: Path, runtime
     assert "odla_Relu(" in program and "odla_Mul(" in program
 
 
+def test_declared_shapes_of_an_op_with_several_results(tmp_path: Path) -> None:
+    """TopK with k an input: both results have dims k decides; the graph declares both, so
+    one specialised loop-path function returns the two (packed into one ODLA value)."""
+    g = helper.make_graph(
+        [helper.make_node("TopK", ["x", "k"], ["v", "i"], name="topk", axis=1)],
+        "topk_k",
+        [vi("x", TensorProto.FLOAT, [3, 5]), vi("k", TensorProto.INT64, [1])],
+        [vi("v", TensorProto.FLOAT, [3, 2]), vi("i", TensorProto.INT64, [3, 2])],
+    )
+    path = _save(g, tmp_path / "topk_k.onnx")
+    x = np.random.default_rng(9).permutation(15).reshape(3, 5).astype(np.float32)
+    m = _check(path, {"x": x, "k": np.array([2], np.int64)}, tmp_path, "dnnl")
+    program = (m.directory / "model.cc").read_text()
+    assert "model_fallback_s0): its 2 results in one buffer" in program
+    with strata.load(m.directory) as again, pytest.raises(StrataError, match="status 6"):
+        again.run({"x": x, "k": np.array([3], np.int64)})
+
+
 def test_inline_constants_of_types_numpy_cannot_buffer() -> None:
     """A small bfloat16 / float8 weight is an inline dense<...> attribute that numpy's buffer
     protocol cannot read: odla-to-cpp reads its printed elements (NaN as a bit pattern)."""
