@@ -319,21 +319,8 @@ class _Emitter:
         ins = ", ".join(self.names[v] for v in op.operands)
         operands = f"{{{len(op.operands)}, {{{ins}}}}}"
         if len(results) == 1:
-            result = results[0]
-            dims, dtype = _spec(result)
-            ident = self.claims.get(result) or self.unique_id(node)
-            self.lines.append(
-                f"  // node {node!r} ({inner}, on Strata's loop path: {c_name})"
-                f"{self.id_note(ident)}: {dtype.name}{_dims_text(dims)}".replace("*/", "* /")
-            )
-            var = self.var(ident)
-            elem = _elem(dtype, f"value {ident!r}")
-            self.lines.append(
-                f"  odla_value {var} = odla_CustomCall({operands}, "
-                f"{{{elem}, {_shape(dims)}}}, {c_name}_call, {self.vid(ident)});"
-            )
-            self.names[result] = var
-            self.created(result)
+            where = f"node {node!r} ({inner}, on Strata's loop path: {c_name})"
+            self._custom_value(results[0], node, where, operands, f"{c_name}_call")
             return
         packed = self.unique_id(f"{node}__results")
         self.lines.append(
@@ -350,23 +337,34 @@ class _Emitter:
         self.writable += total
         self.peak = max(self.peak, self.live)
         for i, result in enumerate(results):
-            dims, dtype = _spec(result)
-            ident = self.claims.get(result) or self.unique_id(f"{node}:{i}")
-            self.lines.append(
-                f"  // result {i} of node {node!r}{self.id_note(ident)}: "
-                f"{dtype.name}{_dims_text(dims)}".replace("*/", "* /")
+            where = f"result {i} of node {node!r}"
+            self._custom_value(
+                result, f"{node}:{i}", where, f"{{1, {{{pvar}}}}}", f"{c_name}_part{i}"
             )
-            var = self.var(ident)
-            elem = _elem(dtype, f"value {ident!r}")
-            self.lines.append(
-                f"  odla_value {var} = odla_CustomCall({{1, {{{pvar}}}}}, "
-                f"{{{elem}, {_shape(dims)}}}, {c_name}_part{i}, {self.vid(ident)});"
-            )
-            self.names[result] = var
-            self.created(result)
         self.live -= total
         if self.options.value_reset:
             self.lines.append(f"  if (s == ODLA_SUCCESS) s = odla_ReleaseValue({pvar});")
+
+    def _custom_value(
+        self, result: ir.Value, want_id: str, where: str, operands: str, function: str
+    ) -> None:
+        """`result` as the odla_CustomCall of `function` over `operands` (an odla_values
+        initialiser), with a comment `where` and its dtype and dims."""
+        dims, dtype = _spec(result)
+        ident = self.claims.get(result) or self.unique_id(want_id)
+        self.lines.append(
+            f"  // {where}{self.id_note(ident)}: {dtype.name}{_dims_text(dims)}".replace(
+                "*/", "* /"
+            )
+        )
+        var = self.var(ident)
+        elem = _elem(dtype, f"value {ident!r}")
+        self.lines.append(
+            f"  odla_value {var} = odla_CustomCall({operands}, {{{elem}, {_shape(dims)}}}, "
+            f"{function}, {self.vid(ident)});"
+        )
+        self.names[result] = var
+        self.created(result)
 
     @staticmethod
     def _fallback_def(c_name: str, n_in: int, offsets: list[int], sizes: list[int]) -> str:
