@@ -90,6 +90,22 @@ def _u64(values: list[int] | tuple[int, ...]) -> str:
     return "{" + ", ".join(f"{v}ULL" for v in values) + "}"
 
 
+def _init_fini(name: str) -> str:
+    """NAME_init / NAME_fini: reference-counted loading of the weights (both forms)."""
+    return f"""int {name}_init(const char* weights_path) {{
+  std::lock_guard<std::mutex> lock(g_lock);
+  int rc = g_refs == 0 ? load_weights(weights_path) : STRATA_OK;
+  if (rc == STRATA_OK) ++g_refs;
+  return rc;
+}}
+
+void {name}_fini(void) {{
+  std::lock_guard<std::mutex> lock(g_lock);
+  if (g_refs > 0 && --g_refs == 0) free_data();
+}}
+"""
+
+
 def render(
     name: str,
     version: str,
@@ -178,18 +194,7 @@ int run(const void* const* in, void* const* out) {{
 
 }}  // namespace
 
-int {name}_init(const char* weights_path) {{
-  std::lock_guard<std::mutex> lock(g_lock);
-  int rc = g_refs == 0 ? load_weights(weights_path) : STRATA_OK;
-  if (rc == STRATA_OK) ++g_refs;
-  return rc;
-}}
-
-void {name}_fini(void) {{
-  std::lock_guard<std::mutex> lock(g_lock);
-  if (g_refs > 0 && --g_refs == 0) free_data();
-}}
-
+{_init_fini(name)}
 int {name}({", ".join(d for d, _ in params) or "void"}) {{
   const void* in[{max(len(inputs), 1)}] = {{{in_list or "nullptr"}}};
   void* out[{max(len(outputs), 1)}] = {{{out_list or "nullptr"}}};
@@ -496,18 +501,7 @@ namespace {{
 {static_part}
 }}  // namespace
 
-int {name}_init(const char* weights_path) {{
-  std::lock_guard<std::mutex> lock(g_lock);
-  int rc = g_refs == 0 ? load_weights(weights_path) : STRATA_OK;
-  if (rc == STRATA_OK) ++g_refs;
-  return rc;
-}}
-
-void {name}_fini(void) {{
-  std::lock_guard<std::mutex> lock(g_lock);
-  if (g_refs > 0 && --g_refs == 0) free_data();
-}}
-
+{_init_fini(name)}
 // For Strata's loader (strata._runtime) and C callers that pass dims at run time.
 extern "C" int {name}__strata_run_dynamic(const void* const* in,
                                           const std::int64_t* const* in_shape, void** out,
