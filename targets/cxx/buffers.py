@@ -230,7 +230,8 @@ def _size_t() -> ir.Type:
     return ir.Type.parse("!emitc.size_t")
 
 
-def _walk(root: ir.Operation) -> list[ir.Operation]:
+def walk(root: ir.Operation) -> list[ir.Operation]:
+    """Every op under `root` (itself included), pre-order."""
     out: list[ir.Operation] = []
 
     def visit(o: ir.Operation) -> ir.WalkResult:
@@ -327,7 +328,7 @@ class LowerBuffers(ModulePass):
         for f in public_funcs(module):
             self._results_to_args(f)
         left: dict[str, dict[str, None]] = {}
-        for op in _walk(module):
+        for op in walk(module):
             if op.name.startswith("memref.") and op.name not in ("memref.global",):
                 with ir.InsertionPoint(op), op.location:
                     if self._lower(op):
@@ -365,7 +366,7 @@ class LowerBuffers(ModulePass):
         f.attributes["function_type"] = ir.TypeAttr.get(
             ir.FunctionType.get([*ftype.inputs, *(p.type for p in ptrs)], [])
         )
-        for op in _walk(f):
+        for op in walk(f):
             if op.name != "func.return":
                 continue
             with ir.InsertionPoint(op), op.location:
@@ -462,7 +463,7 @@ class LowerBuffers(ModulePass):
     def _retype(self, module: ir.Operation) -> None:
         """Every memref-typed value (block arguments, results of scf ops and calls) and
         function type -> strata_buf."""
-        for op in _walk(module):
+        for op in walk(module):
             if op.name == "func.func":
                 ftype = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
                 op.attributes["function_type"] = ir.TypeAttr.get(
@@ -533,7 +534,7 @@ class DropDeadValues(ModulePass):
         changed = True
         while changed:
             changed = False
-            for op in reversed(_walk(module)):
+            for op in reversed(walk(module)):
                 if op.name in _PURE and all(not list(r.uses) for r in op.results):
                     op.erase()
                     changed = True

@@ -58,6 +58,7 @@ from strata.passes.registry import ModulePass, register_pass, register_pipeline
 from strata.targets.cpu.abi import c_identifier
 from strata.targets.cpu.passes import public_funcs
 from strata.targets.cxx import buffers  # noqa: F401  (registers strata-cxx-lower-buffers)
+from strata.targets.cxx.buffers import walk
 
 SCRATCH_ATTR = "strata.scratch"
 NODES_ATTR = "strata.nodes"
@@ -87,17 +88,6 @@ INT_CALLS = {
     "arith.remui": ("strata_remu", True),
     "math.absi": ("std::abs", False),
 }
-
-
-def walk(op: ir.Operation) -> list[ir.Operation]:
-    out: list[ir.Operation] = []
-
-    def visit(o: ir.Operation) -> ir.WalkResult:
-        out.append(o.operation)
-        return ir.WalkResult.ADVANCE
-
-    op.walk(visit)
-    return out
 
 
 def node_names(loc: ir.Location, out: dict[str, None]) -> None:
