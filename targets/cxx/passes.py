@@ -40,7 +40,7 @@ no micro-kernel calls), then plain `scf` loops converted to `emitc` and translat
   the emitc path cannot lower) is an `UnsupportedOpError` naming the op and its ONNX node.
 
 Dependency contract: the `mlir` bindings, `strata.errors`, `strata.passes.registry`,
-`strata.targets.cpu.{abi,passes,profiling}`.
+`strata.targets.cpu.{abi,passes,profiling}`, `strata.targets.cxx.buffers` (its pass, `walk`).
 """
 
 from __future__ import annotations
