@@ -242,6 +242,9 @@ class Lowered:
     strings: bool = False  # calls the string runtime (string_runtime.py)
     kernels: bool = False  # calls the micro-kernel library (ukernels.py)
     profile: dict[str, Any] | None = None  # the kernel table of a profiling build
+    # the weights' shapes in the model (a packed weight's array is 1-d: weights.pack_b)
+    shapes: list[tuple[int, ...]] | None = None
+    packed: list[str] | None = None  # the keys of the weights stored packed
 
 
 def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Lowered:
@@ -275,6 +278,7 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
         profile_prefix=prefix,
         mcpu=opts.mcpu,
         tune_seconds=opts.tune_seconds,
+        prepack=True,
     )
     if opts.schedule == "tuned":
 
@@ -288,6 +292,11 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
     finally:
         tuner.configure(None, None)
     rename_allocator(module, abi.alloc_prefix(opts.name))
+    shapes = [tuple(a.shape) for a in arrays]
+    packed = [keys[j] for j in _pack_weights(module, arrays, len(imported.inputs))]
+    if packed:
+        layout = weights.plan_layout(arrays, keys)
+        st.log(f"{len(packed)} weight(s) packed for the micro-kernel library")
     kernels = ukernels.uses_ukernels(module)
     table = profiling.read_table(module.operation) if opts.profile else None
     if table is not None:
@@ -297,7 +306,31 @@ def lower_to_llvm(imported: ImportedModel, opts: CpuOptions, st: _Stages) -> Low
         st.log(f"profiling build: {len(table['units'])} timed kernels")
     st.log("linalg -> llvm dialect done")
     st.save("llvm.mlir", module)
-    return Lowered(arrays, layout, dynamic, strings, kernels=kernels, profile=table)
+    return Lowered(
+        arrays,
+        layout,
+        dynamic,
+        strings,
+        kernels=kernels,
+        profile=table,
+        shapes=shapes,
+        packed=packed,
+    )
+
+
+def _pack_weights(module: ir.Module, arrays: list[np.ndarray], n_inputs: int) -> list[int]:
+    """Replace the weights the micro-kernel calls read packed (`ukernels.PACKED_WEIGHTS_ATTR`)
+    by their packed form (`weights.pack_b`); their indices in `arrays`."""
+    attrs = module.operation.attributes
+    if ukernels.PACKED_WEIGHTS_ATTR not in attrs:
+        return []
+    listed = ir.ArrayAttr(attrs[ukernels.PACKED_WEIGHTS_ATTR])
+    packs = [ukernels.PackedB.from_attr(a) for a in listed]
+    del attrs[ukernels.PACKED_WEIGHTS_ATTR]
+    for p in packs:
+        j = p.arg - n_inputs
+        arrays[j] = weights.pack_b(arrays[j], p.k, p.n, p.rsb, p.csb, p.part, p.kc, p.nc, p.nr)
+    return [p.arg - n_inputs for p in packs]
 
 
 def rename_allocator(module: ir.Module, prefix: str) -> None:
@@ -369,7 +402,7 @@ def _finish(
         layout,
         data_symbol,
         descriptors=lowered.descriptors,
-        weight_shapes=[tuple(a.shape) for a in arrays],
+        weight_shapes=lowered.shapes or [tuple(a.shape) for a in arrays],
     )
     if lowered.profile is not None:
         names = profiling.RuntimeNames(name, abi.alloc_prefix(name))
@@ -403,6 +436,8 @@ def _finish(
     meta.library = f"{name}.so"
     if lowered.profile is not None:
         meta.extra["profile"] = lowered.profile
+    if lowered.packed:
+        meta.extra["packed_weights"] = lowered.packed
     meta.write(out_dir)
     return meta
 

@@ -426,6 +426,7 @@ def cpu_pipeline(
     profile_prefix: str | None = None,
     mcpu: str = "native",
     tune_seconds: float = 0.0,
+    prepack: bool = False,
 ) -> str:
     """The linalg-on-tensors -> LLVM dialect pipeline for `num_threads`.
 
@@ -439,6 +440,10 @@ def cpu_pipeline(
     gets MLIR's C interface (`_mlir_ciface_NAME`), which the shim calls.
 
     `tune_seconds`: the tuner's budget under the `tuned` schedule (tuner.py).
+
+    `prepack`: matrix products over a weight read it packed, and the module lists the weights
+    its caller must pack (`ukernels.PACKED_WEIGHTS_ATTR`, `weights.pack_b`): for the CPU
+    compiler, which writes NAME.bin; the named pipelines leave it off.
 
     `profile_prefix` (profiling builds): names the scheduled ops' locations after their
     schedules and brackets every kernel with timer calls `PREFIX_prof_begin/end`
@@ -485,7 +490,9 @@ def cpu_pipeline(
         "canonicalize",
         # the contractions the schedule gave the micro-kernel library become its calls, with
         # the fill before and the elementwise op after them folded in
-        f"strata-cpu-ukernel-calls{{mcpu={mcpu}{tune}}}" if isa else "",
+        f"strata-cpu-ukernel-calls{{mcpu={mcpu}{tune}{' prepack=1' if prepack else ''}}}"
+        if isa
+        else "",
         # one noinline function per loop nest keeps opt -O3 linear in model size
         "strata-outline-kernels{bare-ptr=0}" if dynamic else "strata-outline-kernels",
         "func.func(convert-linalg-to-loops)",

@@ -592,6 +592,13 @@ def ukernel_op(w: _Writer, kind: str, op_name: str, key: str, c: Contraction,
             w.emit(f"{tiled}, {loops}:{n_loops} = transform.structured.tile_using_for {h} "
                    f"tile_sizes {sizes} : ({_ANY}) -> ({_ANY}, {outs})")  # fmt: skip
         h = tiled
+        if cols and kind != "conv_im2col":
+            # the column part each call gets (the last may be narrower): how a packed
+            # constant B is cut into parts (ukernels.prepack_plan)
+            param = w.fresh("cols")
+            w.emit(f"{param} = transform.param.constant {cols} : i64 -> !transform.param<i64>")
+            w.emit(f'transform.annotate {h} "{ukernels.COLUMNS}" = {param} '
+                   f": {_ANY}, !transform.param<i64>")  # fmt: skip
     w.emit(f'transform.annotate {h} "{ukernels.TAG}" : {_ANY}')
 
 

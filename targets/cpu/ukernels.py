@@ -1,9 +1,12 @@
 """Micro-kernel calls: f32 contractions that the C library computes instead of generated loops.
 
 The library (`targets/cpu/runtime/sgemm_impl.h`, built by CMake into `libstrata_kernels.a`
-beside the `strata._runtime` module) exports three functions per instruction set:
+beside the `strata._runtime` module) exports four functions per instruction set:
 `strata_sgemm_<isa>(m, n, k, A, rsA, csA, B, rsB, csB, C, rsC, csC, kc, nc, ws, ws_floats,
-<epilogue>)`, C[m, n] (+)= A[m, k] B[k, n] for any element strides; `strata_conv2d_<isa>`, an
+<epilogue>)`, C[m, n] (+)= A[m, k] B[k, n] for any element strides;
+`strata_sgemm_packed_<isa>(m, n, k, A, rsA, csA, Bp, C, rsC, csC, kc, nc, <epilogue>)`, the
+same over a B packed at compile time (a weight: `prepack_plan`, `weights.pack_b`);
+`strata_conv2d_<isa>`, an
 NCHW / FCHW convolution on a padded image whose im2col matrix is packed from the image
 directly; and `strata_dwconv2d_<isa>`, a depthwise NCHW convolution. The first two are
 blocked for the caches by `kc` x `nc`, with a workspace for the packed blocks of B. The
@@ -54,6 +57,13 @@ if TYPE_CHECKING:
 # On the contractions the `default` schedule gives the library (keeps other passes off them).
 TAG = "strata.ukernel"
 PREFIX = "strata_sgemm_"
+PACKED_PREFIX = "strata_sgemm_packed_"
+# on a product the threads split by columns: each part's width (schedules.ukernel_op)
+COLUMNS = "strata.columns"
+# on the module: the weights whose uses all became calls of strata_sgemm_packed_<isa>, each
+# with how the compiler must pack it (PackedB.to_attr)
+PACKED_WEIGHTS_ATTR = "strata.packed_weights"
+WEIGHT_ATTR = "nn.weight"  # the entry argument attribute of a weight (passes.WEIGHT_ATTR)
 CONV_PREFIX = "strata_conv2d_"
 DW_PREFIX = "strata_dwconv2d_"
 ARCHIVE = "libstrata_kernels.a"
@@ -97,7 +107,7 @@ def uses_ukernels(module: ir.Module) -> bool:
             op.operation.name in ("func.func", "llvm.func")
             and "sym_name" in op.attributes
             and ir.StringAttr(op.attributes["sym_name"]).value.startswith(
-                (PREFIX, CONV_PREFIX, DW_PREFIX)
+                (PREFIX, PACKED_PREFIX, CONV_PREFIX, DW_PREFIX)
             )
         ):
             return True
@@ -456,14 +466,23 @@ def _replace(
     target: Machine,
     f: Fusion | None,
     chosen: tuple[int, int] | None = None,
+    packed: PackedB | None = None,
 ) -> None:
     a, b, c = op.operands[0], op.operands[1], op.operands[2]
     with _call_site(op, f), _location(op, f):
         if f is not None and f.out is not None:
             c = _sliced(f.out, f.slice)
         pa, ea, sa = _operand(a, plan.a)
-        pb, _, sb = _operand(b, plan.b)
         pc, ec, sc = _operand(c, plan.c)
+        if packed is not None:
+            tail, _ = _epilogue_args(f, plan.c.roles)
+            pb = _packed_pointer(b, packed)
+            args = [ec[0], ec[1], ea[1], pa, *sa, pb, pc, *sc, _c(packed.kc), _c(packed.nc)]
+            call = func.CallOp([], PACKED_PREFIX + isa, [*args, *tail])
+            _flops(call.operation, op, f, plan.flops)
+            _finish(op, f)
+            return
+        pb, _, sb = _operand(b, plan.b)
         static = [_static_extent(c, plan.c.roles[0]), _static_extent(c, plan.c.roles[1]),
                   _static_extent(a, plan.a.roles[1])]  # fmt: skip
         kc, nc = chosen or blocks(isa, target, static[2], static[1])
@@ -493,6 +512,7 @@ def _metadata(v: ir.Value) -> tuple[ir.Value, list[ir.Value], list[ir.Value]]:
 CONV_ARGS = 30  # i64 arguments of strata_conv2d_<isa>, then lo and hi (f32)
 DW_ARGS = 29  # i64 arguments of strata_dwconv2d_<isa>, then lo and hi (f32)
 SGEMM_ARGS = 23  # i64 arguments of strata_sgemm_<isa>, then lo and hi (f32)
+PACKED_ARGS = 19  # i64 arguments of strata_sgemm_packed_<isa>, then lo and hi (f32)
 
 
 def _replace_conv(
@@ -1115,6 +1135,159 @@ def _static_extent(v: ir.Value, role: int | tuple[int, int]) -> int | None:
     return d if d >= 0 else None
 
 
+# ---- constant B packed at compile time ------------------------------------------------------
+#
+# A product whose B is a weight (an entry argument the compiler fills from NAME.bin) reads it
+# packed: the compiler writes that weight into NAME.bin already in the library's packed layout
+# (weights.pack_b), and the call (strata_sgemm_packed_<isa>) packs nothing at run time. Only
+# when every use of the weight is such a call with the same blocking, since the weight's
+# buffer then holds nothing else: products of more than one register tile of rows (a
+# matrix-vector product reads B in place instead), B a plain 2-d weight read whole along k.
+# Threads that split the columns give each call a part of B (a subview at column j0): the
+# parts are packed one after another, each with its own blocks, so part j0 starts at j0 * k.
+
+
+@dataclass(frozen=True)
+class PackedB:
+    """How one weight is packed: B[k, j] = W.flat[k * rsb + j * csb] (W: the weight as
+    stored), k x n, in column parts of `part` (the threads' split, or n), each blocked by the
+    library's rule (block_sizes in sgemm_impl.h) for kc x nc blocks and NR = `nr` panels."""
+
+    arg: int  # the entry function's argument number
+    k: int
+    n: int
+    rsb: int
+    csb: int
+    part: int
+    kc: int
+    nc: int
+    nr: int
+
+    def to_attr(self) -> ir.Attribute:
+        i64 = ir.IntegerType.get_signless(64)
+        return ir.DictAttr.get(
+            {f: ir.IntegerAttr.get(i64, getattr(self, f)) for f in self.__dataclass_fields__}
+        )
+
+    @staticmethod
+    def from_attr(attr: ir.Attribute) -> PackedB:
+        d = ir.DictAttr(attr)
+        return PackedB(**{f: ir.IntegerAttr(d[f]).value for f in PackedB.__dataclass_fields__})
+
+
+def _packed_pointer(b: ir.Value, p: PackedB) -> ir.Value:
+    """The address of the packed part that view `b` of the weight reads: the buffer's base
+    plus j0 * k floats, j0 = the view's first column (its offset / csb: k is read whole)."""
+    meta = memref.ExtractStridedMetadataOp(b)
+    base = memref.extract_aligned_pointer_as_index(b)
+    idx = ir.IndexType.get()
+    j0 = meta.results[1]
+    if p.csb != 1:
+        j0 = arith.divui(j0, arith.constant(idx, p.csb))
+    return _i64(arith.addi(base, arith.muli(j0, arith.constant(idx, 4 * p.k))))
+
+
+def _weight_arg(v: ir.Value) -> tuple[ir.Operation, int] | None:
+    """(function, argument number) when `v` is a weight argument of a function."""
+    if not isinstance(v.owner, ir.Block):
+        return None
+    arg = ir.BlockArgument(v)
+    fn = v.owner.owner
+    fn = fn.operation if hasattr(fn, "operation") else fn
+    if fn is None or fn.name != "func.func" or "arg_attrs" not in fn.attributes:
+        return None
+    attrs = ir.ArrayAttr(fn.attributes["arg_attrs"])
+    if arg.arg_number >= len(attrs) or WEIGHT_ATTR not in ir.DictAttr(attrs[arg.arg_number]):
+        return None
+    return fn, arg.arg_number
+
+
+def _extent_stride(t: ir.MemRefType, role: int | tuple[int, int]) -> tuple[int, int] | None:
+    """(extent, stride) of one role of an operand (a dim, or collapsed dims), the extent -1
+    when dynamic; None when the stride is dynamic."""
+    if not isinstance(role, int):
+        return role
+    stride = t.get_strides_and_offset()[0][role]
+    return None if stride == _DYN else (max(int(t.shape[role]), -1), stride)
+
+
+_PACK_VIEWS = ("memref.subview", "memref.expand_shape", "memref.collapse_shape")
+
+
+def _packable(
+    op: ir.Operation, plan: Plan, isa: str, target: Machine, chosen: tuple[int, int] | None
+) -> tuple[ir.Value, PackedB] | None:
+    """(the weight argument, its packing) when `op`'s B can be read packed: B is a view
+    (subviews, reshapes) of a weight W whose k x n matrix it is, W or W transposed, read
+    whole along k; the threads may give each call a part of the columns."""
+    mr, nr = TILES[isa]
+    a, b, c = op.operands[0], op.operands[1], op.operands[2]
+    root = b
+    while not isinstance(root.owner, ir.Block):
+        if root.owner.operation.name not in _PACK_VIEWS:
+            return None
+        root = root.owner.operation.operands[0]
+    found = _weight_arg(root)
+    if found is None:
+        return None
+    wt, bt = ir.MemRefType(root.type), ir.MemRefType(b.type)
+    if not _identity(wt) or not wt.has_static_shape or str(wt.element_type) != "f32":
+        return None
+    ks, ns = _extent_stride(bt, plan.b.roles[0]), _extent_stride(bt, plan.b.roles[1])
+    m = _static_extent(c, plan.c.roles[0])  # None: threads' rows, the last part narrower
+    if ks is None or ns is None or (m is not None and m <= mr):
+        return None
+    (k, rsb), (part, csb) = ks, ns
+    total = math.prod(int(d) for d in wt.shape)
+    if k <= 0 or total % k != 0 or _static_extent(a, plan.a.roles[1]) != k:
+        return None
+    n = total // k
+    if (csb, rsb) not in ((1, n), (k, 1)):  # W is B (k x n) or B transposed (n x k)
+        return None
+    if COLUMNS in op.attributes:  # threads' column parts, the last one maybe narrower
+        part = ir.IntegerAttr(op.attributes[COLUMNS]).value
+    if part <= 0 or part > n or (part < n and part % nr != 0):
+        return None
+    kc, nc = chosen or blocks(isa, target, k, part)
+    return root, PackedB(found[1], k, n, rsb, csb, part, kc, nc, nr)
+
+
+def prepack_plan(
+    isa: str,
+    target: Machine,
+    found: list[tuple[ir.Operation, Plan]],
+    chosen: dict[ir.Operation, tuple[int, int]],
+) -> tuple[dict[ir.Operation, PackedB], list[PackedB]]:
+    """The products that read their B packed, and the weights to pack (`_packable`, for
+    every use of the weight, with one packing)."""
+    by_arg: dict[ir.Value, list[tuple[ir.Operation, PackedB]]] = {}
+    for op, plan in found:
+        got = _packable(op, plan, isa, target, chosen.get(op))
+        if got is not None:
+            by_arg.setdefault(got[0], []).append((op, got[1]))
+    calls: dict[ir.Operation, PackedB] = {}
+    weights: list[PackedB] = []
+    for arg, items in by_arg.items():
+        ops = [op for op, _ in items]
+        if len({p for _, p in items}) != 1:
+            continue
+        views, _ = _views_of(arg)
+        ok = True
+        for v in views:
+            for use in v.uses:
+                user = use.owner.operation if hasattr(use.owner, "operation") else use.owner
+                if user.name in _VIEWS and user.operands[0] == v:
+                    continue
+                if user not in ops or use.operand_number != 1:
+                    ok = False
+        if not ok:
+            continue
+        weights.append(items[0][1])
+        for op, p in items:
+            calls[op] = p
+    return calls, weights
+
+
 @register_pass
 @dataclass
 class UkernelCallsPass(ModulePass):
@@ -1130,6 +1303,9 @@ class UkernelCallsPass(ModulePass):
     # > 0: measure the cache blocks of each distinct call within this many seconds
     # (tuner.py, the `tuned` schedule) instead of deriving them from the caches
     tune_seconds: float = 0.0
+    # products over a weight read it packed (`prepack_plan`), and the module lists those
+    # weights (PACKED_WEIGHTS_ATTR): only for a caller that packs them (the CPU compiler)
+    prepack: bool = False
 
     def run(self, module: ir.Operation) -> None:
         target = machine.describe(self.mcpu)
@@ -1163,13 +1339,21 @@ class UkernelCallsPass(ModulePass):
             if dws:
                 _declare(module, DW_PREFIX + isa, DW_ARGS)
             chosen = self._tune(isa, target, found, convs) if self.tune_seconds > 0 else {}
+            packed: dict[ir.Operation, PackedB] = {}
+            if self.prepack and found:
+                packed, weights = prepack_plan(isa, target, found, chosen)
+                if weights:
+                    _declare(module, PACKED_PREFIX + isa, PACKED_ARGS)
+                    module.attributes[PACKED_WEIGHTS_ATTR] = ir.ArrayAttr.get(
+                        [w.to_attr() for w in weights]
+                    )
             for op, plan in found:
                 f = fusion_of(op) if self.fuse else None
                 if f is not None:
                     f.bias_rows = _bias_rows(plan, f)
                     if f.bias is not None and f.bias_rows is None:
                         f = None
-                _replace(op, plan, fn, isa, target, f, chosen.get(op))
+                _replace(op, plan, fn, isa, target, f, chosen.get(op), packed.get(op))
             for op in convs:
                 f = fusion_of(op) if self.fuse else None
                 if f is not None and f.bias is not None and f.bias_dim != 1:

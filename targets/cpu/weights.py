@@ -105,3 +105,43 @@ def write_data_c(path: Path, symbol: str, arrays: list[np.ndarray], layout: Weig
         if not blob:
             f.write('""\n')
         f.write(";\n")
+
+
+def _round_up(a: int, b: int) -> int:
+    return -(-a // b) * b
+
+
+def block_sizes(k: int, n: int, kc_block: int, nc_block: int, nr: int) -> tuple[int, int]:
+    """The micro-kernel library's blocks of a k x n product (block_sizes in
+    targets/cpu/runtime/sgemm_impl.h): kc x nc as asked (<= 0: 256 / all columns), cut to
+    the extents, nc rounded up to whole nr-wide panels."""
+    kcb = min(kc_block if kc_block > 0 else 256, k)
+    ncb = min(nc_block if nc_block > 0 else n, n)
+    return kcb, _round_up(ncb, nr)
+
+
+def pack_b(
+    w: np.ndarray, k: int, n: int, rsb: int, csb: int, part: int, kc: int, nc: int, nr: int
+) -> np.ndarray:
+    """Weight `w` as the B operand B[i, j] = w.flat[i * rsb + j * csb] (k x n) of a matrix
+    product, in the layout strata_sgemm_packed_<isa> reads (PrepackedB in sgemm_impl.h):
+    column parts of `part` columns one after another (part j0 at j0 * k); in each, column
+    blocks, in each its reduction blocks (block_sizes), in each its nr-wide panels of
+    kc x nr floats, the last panel zero-padded on the right. A 1-d float32 array."""
+    flat = np.ascontiguousarray(w, dtype=np.float32).reshape(-1)
+    if k <= 0 or n <= 0 or (k - 1) * rsb + (n - 1) * csb >= flat.size:
+        raise ValueError(f"a {k} x {n} B with strides {rsb}, {csb} does not fit {flat.size}")
+    b = np.lib.stride_tricks.as_strided(flat, shape=(k, n), strides=(rsb * 4, csb * 4))
+    chunks: list[np.ndarray] = []
+    for j0 in range(0, n, part):
+        width = min(part, n - j0)
+        kcb, ncb = block_sizes(k, width, kc, nc, nr)
+        for jc in range(0, width, ncb):
+            cols = min(ncb, width - jc)
+            padded = _round_up(cols, nr)
+            for pc in range(0, k, kcb):
+                rows = min(kcb, k - pc)
+                blk = np.zeros((rows, padded), np.float32)
+                blk[:, :cols] = b[pc : pc + rows, j0 + jc : j0 + jc + cols]
+                chunks.append(blk.reshape(rows, padded // nr, nr).transpose(1, 0, 2).reshape(-1))
+    return np.concatenate(chunks)

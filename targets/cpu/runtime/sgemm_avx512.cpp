@@ -3,6 +3,7 @@
 #include <immintrin.h>
 
 #define STRATA_SGEMM strata_sgemm_avx512
+#define STRATA_SGEMM_PACKED strata_sgemm_packed_avx512
 #define STRATA_CONV strata_conv2d_avx512
 #define STRATA_DWCONV strata_dwconv2d_avx512
 using Vec = __m512;

@@ -1,8 +1,8 @@
 // The f32 matrix-multiply micro-kernel library: C[M,N] += A[M,K] * B[K,N].
 //
 // Included once per instruction set by sgemm_<isa>.cpp, which first defines
-//   STRATA_SGEMM, STRATA_CONV, STRATA_DWCONV  the exported functions' names
-//                 (strata_sgemm_avx2, ...),
+//   STRATA_SGEMM, STRATA_SGEMM_PACKED, STRATA_CONV, STRATA_DWCONV  the exported functions'
+//                 names (strata_sgemm_avx2, ...),
 //   Vec, LANES    the vector type and its f32 lanes,
 //   vzero / vload / vloadu / vbroadcast / vfma / vadd / vmax / vmin / vset / vstore / vstoreu /
 //                 vload_even / vload_part / vstore_part / vload_even_part   vector operations
@@ -17,7 +17,9 @@
 // sequential streams, whatever A's strides). Packing A would cost a pass over the weights on
 // every call, which for the small-N products of late convolution stages (N = 49) costs about
 // as much as the product itself. B is packed per (kc x nc) block into NR-wide panels,
-// zero-padded at the right edge, so the kernel's loads are contiguous and aligned.
+// zero-padded at the right edge, so the kernel's loads are contiguous and aligned. A B that
+// is a constant weight comes packed that way from the compiler (STRATA_SGEMM_PACKED): for
+// a product of few rows, packing B on every call was 40% of its time (32 x 1024 x 1024).
 //
 // Loop order: columns in blocks of nc (a kc x nc block of packed B stays in L2), reduction in
 // blocks of kc, then rows in panels of MR (an MR x kc panel of A stays in L1 while every NR
@@ -233,9 +235,36 @@ void rows_direct(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsa, i
   }
 }
 
-// The blocked product over a B that `pack(kc, nc, k0, j0, out)` packs block by block;
-// `direct` (or nullptr) is B itself when it may be read in place (rows `rsb` apart, unit
-// column stride).
+// The block sizes a product of extents k x n uses: kc_block / nc_block as asked (<= 0: 256
+// reduction steps / all columns), cut to the extents, nc rounded up to whole panels. A packed
+// block of B takes kcb * ncb floats; the caller's workspace must hold one (gemm shrinks the
+// blocks to fit a smaller one). Compile-time packing of constant B (ukernels.py,
+// `prepack_b`) follows the same rule.
+inline void block_sizes(int64_t k, int64_t n, int64_t kc_block, int64_t nc_block, int64_t* kcb,
+                        int64_t* ncb) {
+  *kcb = kc_block > 0 ? kc_block : 256;
+  if (*kcb > k) *kcb = k;
+  *ncb = nc_block > 0 ? nc_block : n;
+  if (*ncb > n) *ncb = n;
+  *ncb = (*ncb + NR - 1) / NR * NR;
+}
+
+// B packed ahead of time (a constant weight, packed at compile time): block (k0, j0) of
+// width nc starts at j0 * k + k0 * round_up(nc, NR) - the blocks of block_sizes, column
+// blocks in order, each holding its reduction blocks in order, each of those its NR-wide
+// panels (kc x NR, zero-padded on the right) in order.
+struct PrepackedB {
+  const float* bp;
+  int64_t k;
+  const float* operator()(int64_t, int64_t nc, int64_t k0, int64_t j0, float*) const {
+    return bp + j0 * k + k0 * ((nc + NR - 1) / NR * NR);
+  }
+};
+
+// The blocked product over a B that `pack(kc, nc, k0, j0, ws)` provides block by block (it
+// packs the block into the workspace `ws`, or finds it packed already, and returns where it
+// is); `direct` (or nullptr) is B itself when it may be read in place (rows `rsb` apart,
+// unit column stride). `ws_floats` < 0: `pack` needs no workspace (blocks never shrink).
 template <class PackB>
 void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsa, int64_t csa,
           const PackB& pack, const float* direct, int64_t rsb, float* c, int64_t rsc,
@@ -254,13 +283,10 @@ void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsa, int64_t 
       }
     return;
   }
-  int64_t kcb = kc_block > 0 ? kc_block : 256;
-  if (kcb > k) kcb = k;
-  int64_t ncb = nc_block > 0 ? nc_block : n;
-  if (ncb > n) ncb = n;
-  ncb = (ncb + NR - 1) / NR * NR;
-  if (kcb * ncb > ws_floats) ncb = (ws_floats / kcb) / NR * NR;
-  if (ncb < NR) {  // workspace too small even for one panel: use fewer reduction steps
+  int64_t kcb, ncb;
+  block_sizes(k, n, kc_block, nc_block, &kcb, &ncb);
+  if (ws_floats >= 0 && kcb * ncb > ws_floats) ncb = (ws_floats / kcb) / NR * NR;
+  if (ws_floats >= 0 && ncb < NR) {  // workspace too small even for one panel: fewer steps
     ncb = NR;
     kcb = ws_floats / NR;
     if (kcb < 1) return;  // no workspace at all: the caller's bug, nothing sane to do
@@ -280,7 +306,7 @@ void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsa, int64_t 
       int64_t kc = k - pc < kcb ? k - pc : kcb;
       const bool load_c = pc > 0 || epi.beta != 0;
       const bool last = pc + kc >= k;
-      pack(kc, nc, pc, jc, ws);
+      const float* packed = pack(kc, nc, pc, jc, ws);
       const float* a_blk = a + pc * csa;
       int64_t ic = 0;
       for (int64_t p = 0; p < panels; ++p) {
@@ -289,7 +315,7 @@ void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsa, int64_t 
         float* crow = c + ic * rsc + jc * csc;
         for (int64_t jr = 0; jr < nc; jr += NR) {
           int64_t cols = nc - jr < NR ? nc - jr : NR;
-          const float* bp = ws + (jr / NR) * kc * NR;
+          const float* bp = packed + (jr / NR) * kc * NR;
           float* ct = crow + jr * csc;
           const int64_t j0 = jc + jr;
           Tail t{epi.bias ? epi.bias + (epi.bias_rows ? ic : j0) : nullptr,
@@ -325,7 +351,7 @@ struct ConvB {
   };
   static constexpr int64_t CHUNK = 256;  // columns cut at a time (a multiple of NR)
 
-  void operator()(int64_t kc, int64_t nc, int64_t k0, int64_t j0, float* out) const {
+  const float* operator()(int64_t kc, int64_t nc, int64_t k0, int64_t j0, float* out) const {
     Run runs[CHUNK + CHUNK / NR + 2];
     const int64_t taps = kh * kw;
     for (int64_t c0 = 0; c0 < nc; c0 += CHUNK) {
@@ -378,6 +404,7 @@ struct ConvB {
         }
       }
     }
+    return out;
   }
 };
 
@@ -542,10 +569,24 @@ extern "C" __attribute__((visibility("hidden"))) void STRATA_SGEMM(
     float hi) {
   auto pack = [=](int64_t kc, int64_t nc, int64_t k0, int64_t j0, float* out) {
     pack_b(kc, nc, b + k0 * rsb + j0 * csb, rsb, csb, out);
+    return static_cast<const float*>(out);
   };
   const Epilogue epi{beta, bias, bias_rows, res, rsr, csr, clamp, lo, hi};
   gemm(m, n, k, a, rsa, csa, pack, csb == 1 ? b : nullptr, rsb, c, rsc, csc, kc_block, nc_block,
        ws, ws_floats, epi);
+}
+
+// C[m, n] (+)= A[m, k] B[k, n] with B packed ahead of time (PrepackedB: the layout that
+// block_sizes(k, n, kc_block, nc_block) gives; ukernels.py packs constant weights so at
+// compile time). No workspace: nothing is packed at run time.
+extern "C" __attribute__((visibility("hidden"))) void STRATA_SGEMM_PACKED(
+    int64_t m, int64_t n, int64_t k, const float* a, int64_t rsa, int64_t csa, const float* bp,
+    float* c, int64_t rsc, int64_t csc, int64_t kc_block, int64_t nc_block, int64_t beta,
+    const float* bias, int64_t bias_rows, const float* res, int64_t rsr, int64_t csr,
+    int64_t clamp, float lo, float hi) {
+  const Epilogue epi{beta, bias, bias_rows, res, rsr, csr, clamp, lo, hi};
+  gemm(m, n, k, a, rsa, csa, PrepackedB{bp, k}, nullptr, 0, c, rsc, csc, kc_block, nc_block,
+       nullptr, -1, epi);
 }
 
 // y[n, f, oh, ow] (+)= sum over (c, i, j) of w[f, c, i, j] * x[n, c, oh*sh + i*dh, ow*sw + j*dw]

@@ -30,12 +30,14 @@ def run_kernel(
     threads: int | None,
     schedule: str,
     mcpu: str = "native",
+    prepack: bool = False,
 ) -> np.ndarray:
     """Compile `text` with `schedule` for `threads` and CPU `mcpu`, run `kern(inputs..., out)`;
-    returns out."""
+    returns out. `prepack`: products over weight arguments read them packed (the caller
+    passes them packed, weights.pack_b)."""
     with make_context() as ctx, ir.Location.unknown(ctx):
         module = ir.Module.parse(text)
-        run_pipeline(module, cpu_pipeline(threads, schedule, mcpu=mcpu))
+        run_pipeline(module, cpu_pipeline(threads, schedule, mcpu=mcpu, prepack=prepack))
         rename_allocator(module, PREFIX)
         kernels = ukernels.uses_ukernels(module)
         (tmp / "k.ll").write_text(toolchain.translate_to_llvmir(module))
