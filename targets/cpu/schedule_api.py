@@ -2,14 +2,16 @@
 
 A schedule says *how* a payload op is computed: which dims are tiled, split, reordered,
 vectorised, unrolled, run in parallel. Here it is written as Python calls on handles; each
-call appends exactly one transform op (two for `split` and `peel`) to a `Script`, whose
-`text()` is the transform module that `transform.interpreter` applies:
+call appends exactly one transform op (with the `split_handle` or `transform.cast` that
+`split`, `peel` and `lower_pack` need) to a `Script`, whose `text()` is the transform
+module that `transform.interpreter` applies:
 
     s = Script()
     mm = s.match("linalg.matmul", tag=("strata.sched", "s0"))
-    tiles, loops = mm.tile([8, 32, 0])              # scf.for over m and n
-    inner, kloop = tiles.tile([0, 0, 4])            # the reduction by 4
+    tiles, (rows, cols) = mm.tile([8, 32, 0])      # scf.for over m and n
+    inner, (kloop,) = tiles.tile([0, 0, 4])        # the reduction by 4
     inner.vectorize()
+    kloop.unroll(2)
     s.apply_patterns(s.match("func.func"), ["canonicalization"])
     text = s.text()
 
@@ -18,14 +20,14 @@ names loops (`scf.for`; `scf.forall` from `tile(..., parallel=True)`). Primitive
 
 * `OpHandle`: `tile(sizes)` (scf.for; `parallel=True` or `parallel(sizes)`: scf.forall),
   `split(dim, after)`, `reorder(order)` (linalg interchange, linalg.generic only),
-  `generalize()`, `vectorize()`, `pack(sizes)`, `img2col()`, `fuse_into(loop)` /
+  `generalize()`, `vectorize()`, `pack(sizes)` (and `lower_pack()` on the matched
+  linalg.pack / linalg.unpack ops), `img2col()`, `fuse_into(loop)` /
   `compute_at(loop)` (fuse a producer into a loop nest), `producer_of_operand(i)`,
   `annotate(name)`.
 * `LoopHandle`: `unroll(factor)`, `peel()`, `hoist_invariant_subsets()`.
 * `Script`: `match(op_name, tag=..., within=...)`, `match_loops("scf.for")`,
-  `apply_patterns(handle, patterns)`,
-  `foreach(handle)` (a context manager: the calls in its body run per payload op),
-  `text()`, `apply(payload)`.
+  `apply_patterns(handle, patterns)`, `foreach(handle)` (a context manager: the calls in
+  its body run per payload op), `text()`, `apply(payload)`.
 
 SSA names are fresh (`%<base><n>`, one counter per script); each primitive takes the base
 name(s) of its results (`name=` / `names=`) so scripts stay readable. Misuse is a Python
@@ -66,10 +68,16 @@ def _sizes(what: str, sizes: Sequence[int]) -> list[int]:
     return out
 
 
+# what lower_pack turns each packing op into
+_LOWERED = {
+    "linalg.pack": ("tensor.pad", "tensor.expand_shape", "linalg.transpose"),
+    "linalg.unpack": ("tensor.empty", "linalg.transpose", "tensor.collapse_shape",
+                      "tensor.extract_slice"),
+}  # fmt: skip
+
+
 class Handle:
     """A transform value naming payload ops; `OpHandle` and `LoopHandle` add the primitives."""
-
-    kind = "handle"
 
     def __init__(self, script: Script, name: str, type_: str = ANY, op_name: str | None = None):
         self.script = script
@@ -101,8 +109,6 @@ class Handle:
 class OpHandle(Handle):
     """Payload ops (a linalg op, a function): the op-level schedule primitives."""
 
-    kind = "op"
-
     def tile(
         self,
         sizes: Sequence[int],
@@ -123,11 +129,12 @@ class OpHandle(Handle):
         tiled, loops = s.fresh(names[0]), s.fresh(names[1])
         result = OpHandle(s, tiled, op_name=self.op_name)
         if parallel:
-            s.emit(f"{tiled}, {loops} = {op} {src} tile_sizes {sizes} : ({ANY}) -> ({ANY}, {ANY})")
+            s.emit(f"{tiled}, {loops} = {op} {src} tile_sizes {sizes} "
+                   f": ({self.type}) -> ({ANY}, {ANY})")  # fmt: skip
             return result, [LoopHandle(s, loops, op_name="scf.forall")]
         group = f"{loops}:{n}" if n > 1 else loops
         outs = ", ".join([ANY] * (n + 1))
-        s.emit(f"{tiled}, {group} = {op} {src} tile_sizes {sizes} : ({ANY}) -> ({outs})")
+        s.emit(f"{tiled}, {group} = {op} {src} tile_sizes {sizes} : ({self.type}) -> ({outs})")
         names_ = [f"{loops}#{i}" for i in range(n)] if n > 1 else [loops]
         return result, [LoopHandle(s, x, op_name="scf.for") for x in names_]
 
@@ -151,8 +158,8 @@ class OpHandle(Handle):
         src = self._use("transform.structured.split", consume=True)
         parts, lo, hi = s.fresh(names[0]), s.fresh(names[1]), s.fresh(names[2])
         s.emit(f"{parts} = transform.structured.split {src} after {after} "
-               f"{{dimension = {dim}}} : {ANY}")  # fmt: skip
-        s.emit(f"{lo}, {hi} = transform.split_handle {parts} : ({ANY}) -> ({ANY}, {ANY})")
+               f"{{dimension = {dim}}} : {self.type}")  # fmt: skip
+        s.emit(f"{lo}, {hi} = transform.split_handle {parts} : ({self.type}) -> ({ANY}, {ANY})")
         return OpHandle(s, lo, op_name=self.op_name), OpHandle(s, hi, op_name=self.op_name)
 
     def reorder(self, order: Sequence[int], *, name: str = "x") -> OpHandle:
@@ -170,7 +177,7 @@ class OpHandle(Handle):
         src = self._use("transform.structured.interchange", consume=True)
         out = s.fresh(name)
         s.emit(f"{out} = transform.structured.interchange {src} iterator_interchange = "
-               f"{order} : ({ANY}) -> {ANY}")  # fmt: skip
+               f"{order} : ({self.type}) -> {ANY}")  # fmt: skip
         return OpHandle(s, out, op_name="linalg.generic")
 
     def generalize(self, *, name: str = "gen") -> OpHandle:
@@ -178,13 +185,13 @@ class OpHandle(Handle):
         s = self.script
         src = self._use("transform.structured.generalize", consume=True)
         out = s.fresh(name)
-        s.emit(f"{out} = transform.structured.generalize {src} : ({ANY}) -> {ANY}")
+        s.emit(f"{out} = transform.structured.generalize {src} : ({self.type}) -> {ANY}")
         return OpHandle(s, out, op_name="linalg.generic")
 
     def vectorize(self) -> None:
         """Vectorise the (static-shape) op (`transform.structured.vectorize`)."""
         src = self._use("transform.structured.vectorize", consume=True)
-        self.script.emit(f"transform.structured.vectorize {src} : {ANY}")
+        self.script.emit(f"transform.structured.vectorize {src} : {self.type}")
 
     def pack(self, sizes: Sequence[int], *, name: str = "packed") -> OpHandle:
         """Pack the op's operands into blocks of `sizes` per loop (0: not packed): the op
@@ -194,8 +201,31 @@ class OpHandle(Handle):
         src = self._use("transform.structured.pack", consume=True)
         out = s.fresh(name)
         s.emit(f"{out} = transform.structured.pack {src} packed_sizes = {sizes} "
-               f": ({ANY}) -> ({ANY})")  # fmt: skip
+               f": ({self.type}) -> ({ANY})")  # fmt: skip
         return OpHandle(s, out, op_name="linalg.generic")
+
+    def lower_pack(self) -> tuple[OpHandle, ...]:
+        """Rewrite matched `linalg.pack` ops as pad + expand_shape + transpose, or
+        `linalg.unpack` ops as empty + transpose + collapse_shape + extract_slice (what
+        bufferization and the CPU lowering take). Returns the handles of those ops."""
+        results = _LOWERED.get(self.op_name or "")
+        if results is None:
+            raise ScheduleError(
+                f"{self.name}.lower_pack: needs a handle of linalg.pack or linalg.unpack ops "
+                f"(match them), not {self.op_name or 'unknown ops'}"
+            )
+        s = self.script
+        op = "transform.structured.lower_" + (self.op_name or "").split(".")[1]
+        src = self._use(op, consume=True)
+        typed = f'!transform.op<"{self.op_name}">'
+        cast = s.fresh(self.op_name.split(".")[1] if self.op_name else "cast")
+        s.emit(f"{cast} = transform.cast {src} : {self.type} to {typed}")
+        outs = [s.fresh(r.split(".")[1]) for r in results]
+        types = ", ".join(f'!transform.op<"{r}">' for r in results)
+        s.emit(f"{', '.join(outs)} = {op} {cast} : ({typed}) -> ({types})")
+        return tuple(
+            OpHandle(s, o, f'!transform.op<"{r}">', r) for o, r in zip(outs, results, strict=True)
+        )
 
     def img2col(self, *, names: tuple[str, str] = ("col", "res")) -> tuple[OpHandle, OpHandle]:
         """Rewrite an NCHW/NHWC convolution as im2col + a contraction: (the im2col op, the
@@ -206,7 +236,7 @@ class OpHandle(Handle):
         src = self._use("transform.structured.convert_conv2d_to_img2col", consume=True)
         col, res = s.fresh(names[0]), s.fresh(names[1])
         s.emit(f"{col}, {res} = transform.structured.convert_conv2d_to_img2col {src} "
-               f": ({ANY}) -> ({ANY}, {ANY})")  # fmt: skip
+               f": ({self.type}) -> ({ANY}, {ANY})")  # fmt: skip
         return OpHandle(s, col), OpHandle(s, res)
 
     def fuse_into(
@@ -226,7 +256,7 @@ class OpHandle(Handle):
         into = loop._use(op, consume=False)
         fused, new = s.fresh(names[0]), s.fresh(names[1])
         s.emit(f"{fused}, {new} = {op} {src} into {into} "
-               f": ({ANY}, {ANY}) -> ({ANY}, {ANY})")  # fmt: skip
+               f": ({self.type}, {loop.type}) -> ({ANY}, {ANY})")  # fmt: skip
         return OpHandle(s, fused, op_name=self.op_name), LoopHandle(s, new, op_name=loop.op_name)
 
     compute_at = fuse_into
@@ -240,7 +270,7 @@ class OpHandle(Handle):
         s = self.script
         src = self._use("transform.get_producer_of_operand", consume=False)
         out = s.fresh(name)
-        s.emit(f"{out} = transform.get_producer_of_operand {src}[{index}] : ({ANY}) -> {ANY}")
+        s.emit(f"{out} = transform.get_producer_of_operand {src}[{index}] : ({self.type}) -> {ANY}")
         return OpHandle(s, out)
 
     def annotate(self, attr: str) -> None:
@@ -253,8 +283,6 @@ class OpHandle(Handle):
 
 class LoopHandle(Handle):
     """Loops (`scf.for`, or the `scf.forall` of a parallel tile): the loop primitives."""
-
-    kind = "loop"
 
     def _need_for(self, what: str) -> None:
         if self.op_name == "scf.forall":
@@ -367,7 +395,7 @@ class Script:
         out = self.fresh(name)
         attrs = f'attributes{{{tag[0]} = "{tag[1]}"}} ' if tag is not None else ""
         self.emit(f'{out} = transform.structured.match ops{{["{op_name}"]}} {attrs}in {src} '
-                  f": ({ANY}) -> {ANY}")  # fmt: skip
+                  f": ({scope.type}) -> {ANY}")  # fmt: skip
         return out
 
     def apply_patterns(self, handle: Handle, patterns: Sequence[Pattern]) -> None:
@@ -394,7 +422,7 @@ class Script:
         """`with s.foreach(h) as one:` - the primitives called on `one` in the body apply to
         each payload op of `h` in turn (`transform.foreach`; block argument `%<arg>`)."""
         _check_same_script(self, "transform.foreach", handle)
-        if not arg.isidentifier() or arg in self._args:
+        if not arg.isidentifier() or arg in self._args or f"%{arg}" == self.ROOT:
             raise ScheduleError(f"foreach: block argument name {arg!r} is taken or invalid")
         src = handle._use("transform.foreach", consume=False)
         self.emit(f"transform.foreach {src} : {handle.type} {{")
