@@ -562,7 +562,7 @@ def register_schedule(name: str, fn: OpSchedule) -> None:
 
 
 def get_schedule(name: str) -> OpSchedule | None:
-    """The per-op emitter of schedule `name` (None: no scheduling); unknown names raise."""
+    """The per-op function of schedule `name` (None: no scheduling); unknown names raise."""
     if name not in SCHEDULES:
         raise UnknownScheduleError(
             f"unknown CPU schedule '{name}'; known schedules: {', '.join(sorted(SCHEDULES))}"
@@ -580,8 +580,8 @@ def _walk(block: ir.Block, out: list[ir.Operation]) -> None:
 
 def build_script(module: ir.Operation, name: str, params: TileParams) -> str | None:
     """Tag the schedulable ops of `module` and return the transform library text, or None."""
-    emit = get_schedule(name)
-    if emit is None:
+    schedule = get_schedule(name)
+    if schedule is None:
         return None
     ops: list[ir.Operation] = []
     _walk(module.regions[0].blocks[0], ops)
@@ -610,7 +610,7 @@ def build_script(module: ir.Operation, name: str, params: TileParams) -> str | N
         op.attributes[TAG] = ir.StringAttr.get(key)
         handle = s.match(op.name, tag=(TAG, key))
         if found is not None:
-            emit(handle, found[0], found[1], params)
+            schedule(handle, found[0], found[1], params)
         elif dyn is not None:
             space = _space_batch1(op) if dyn.kind in ("conv_im2col", "depthwise") else None
             peel_to_static(handle, dyn, params, space)
