@@ -14,15 +14,14 @@ output, stride `s` in the input), which LLVM's loop vectoriser turns into vector
 
 With `threads` > 1 the channels are first distributed by an `scf.forall`.
 
-Dependency contract: none beyond the text protocol of `schedules._Writer` (passed in as `w`);
-the caller matched the payload op into `handle` and checked static f32 shapes.
+Dependency contract: the schedule primitives of `strata.targets.cpu.schedule_api` only; the
+caller matched the payload op into `op` and checked static f32 shapes.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from strata.targets.cpu.schedule_api import OpHandle
 
-ANY = "!transform.any_op"
 OW_TILE = 16  # output columns per tile of the short-row schedule
 WIDE_ROW = 48  # stride-1 rows at least this wide use the untiled long-row schedule
 
@@ -33,56 +32,30 @@ _TILE_ORDER = [0, 3, 1, 2, 4, 5]
 _INNER_ORDER = [0, 1, 2, 4, 5, 3]
 
 
-class Writer(Protocol):
-    """The part of `schedules._Writer` used here."""
-
-    def fresh(self, base: str) -> str: ...
-
-    def emit(self, line: str) -> None: ...
-
-
-def _interchange(w: Writer, handle: str, order: list[int]) -> str:
-    out = w.fresh("x")
-    w.emit(f"{out} = transform.structured.interchange {handle} iterator_interchange = "
-           f"{order} : ({ANY}) -> {ANY}")  # fmt: skip
-    return out
-
-
-def _split_width(w: Writer, handle: str, ow: int, tile: int) -> list[tuple[str, int]]:
+def _split_width(op: OpHandle, ow: int, tile: int) -> list[tuple[OpHandle, int]]:
     """Split off the remainder of the output width (dim 3 after `_TILE_ORDER`)."""
     main = ow - ow % tile
     if main == ow:
-        return [(handle, tile)]
-    parts, lo, hi = w.fresh("parts"), w.fresh("lo"), w.fresh("hi")
-    w.emit(f"{parts} = transform.structured.split {handle} after {main} "
-           f"{{dimension = 3}} : {ANY}")  # fmt: skip
-    w.emit(f"{lo}, {hi} = transform.split_handle {parts} : ({ANY}) -> ({ANY}, {ANY})")
+        return [(op, tile)]
+    lo, hi = op.split(3, main)
     return [(lo, tile), (hi, ow - main)]
 
 
-def _distribute(w: Writer, handle: str, channels: int, threads: int) -> str:
+def _distribute(op: OpHandle, channels: int, threads: int) -> OpHandle:
     """Split the channels (dim 1) over `threads` by an scf.forall; the tiled op's handle."""
     if threads == 1:
-        return handle
-    chunk = -(-channels // threads)
-    tiled, loop = w.fresh("t"), w.fresh("forall")
-    w.emit(f"{tiled}, {loop} = transform.structured.tile_using_forall {handle} "
-           f"tile_sizes [0, {chunk}] : ({ANY}) -> ({ANY}, {ANY})")  # fmt: skip
+        return op
+    tiled, _forall = op.parallel([0, -(-channels // threads)], names=("t", "forall"))
     return tiled
 
 
-def depthwise_op(w: Writer, handle: str, channels: int, ow: int, stride_w: int,
-                 threads: int) -> None:  # fmt: skip
-    """Emit the schedule of one depthwise convolution (`channels`, output width `ow`)."""
-    gen = w.fresh("gen")
-    w.emit(f"{gen} = transform.structured.generalize {handle} : ({ANY}) -> {ANY}")
+def depthwise_op(op: OpHandle, channels: int, ow: int, stride_w: int, threads: int) -> None:
+    """Schedule one depthwise convolution (`channels`, output width `ow`)."""
+    gen = op.generalize()
     if stride_w == 1 and ow >= WIDE_ROW:
-        _distribute(w, _interchange(w, gen, _WIDE_ORDER), channels, threads)
+        _distribute(gen.reorder(_WIDE_ORDER), channels, threads)
         return
-    ordered = _distribute(w, _interchange(w, gen, _TILE_ORDER), channels, threads)
-    for part, tile in _split_width(w, ordered, ow, min(OW_TILE, ow)):
-        tiled, loops = w.fresh("t"), w.fresh("loops")
-        outs = ", ".join([ANY] * 5)
-        w.emit(f"{tiled}, {loops}:4 = transform.structured.tile_using_for {part} "
-               f"tile_sizes [1, 1, 1, {tile}, 0, 0] : ({ANY}) -> ({outs})")  # fmt: skip
-        _interchange(w, tiled, _INNER_ORDER)
+    ordered = _distribute(gen.reorder(_TILE_ORDER), channels, threads)
+    for part, tile in _split_width(ordered, ow, min(OW_TILE, ow)):
+        tiled, _loops = part.tile([1, 1, 1, tile, 0, 0])
+        tiled.reorder(_INNER_ORDER)

@@ -22,8 +22,9 @@
   one thread; `cpu_pipeline(num_threads, schedule)` builds the variant for other thread counts
   (scf.forall -> scf.parallel -> OpenMP; link NAME.so with `openmp.link_args`).
 
-Dependency contract: imports the `mlir` bindings, `strata.passes.registry` and
-`strata.targets.cpu.schedules` only.
+Dependency contract: imports the `mlir` bindings, `strata.passes.registry` and, of the CPU
+target, `machine`, `schedules` (the named schedules), `schedule_api` (the loop-order script
+of `strata-cpu-interchange-contractions`) and `ukernels` only.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from mlir.dialects import arith, linalg, tensor
 from mlir.dialects.transform import interpreter
 
 from strata.passes.registry import ModulePass, register_pass, register_pipeline
-from strata.targets.cpu import machine, schedules, ukernels
+from strata.targets.cpu import machine, schedule_api, schedules, ukernels
 
 WEIGHT_ATTR = "nn.weight"
 NAME_ATTR = "nn.name"
@@ -329,26 +330,13 @@ _INTERCHANGES = {
 
 
 def _interchange_script() -> str:
-    body = []
-    for i, (op, perm) in enumerate(_INTERCHANGES.items()):
-        body.append(
-            f"""
-    %m{i} = transform.structured.match ops{{["{op}"]}}
-      attributes{{{_INTERCHANGE_TAG} = "1"}} in %root : (!transform.any_op) -> !transform.any_op
-    transform.foreach %m{i} : !transform.any_op {{
-    ^bb0(%op: !transform.any_op):
-      %g = transform.structured.generalize %op : (!transform.any_op) -> !transform.any_op
-      %x = transform.structured.interchange %g iterator_interchange = {perm}
-        : (!transform.any_op) -> !transform.any_op
-    }}"""
-        )
-    return f"""
-module attributes {{transform.with_named_sequence}} {{
-  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
-    {"".join(body)}
-    transform.yield
-  }}
-}}"""
+    """Generalise each tagged contraction and reorder its loops (`_INTERCHANGES`)."""
+    s = schedule_api.Script()
+    for op, perm in _INTERCHANGES.items():
+        tagged = s.match(op, tag=(_INTERCHANGE_TAG, "1"), name="m")
+        with s.foreach(tagged, arg="op") as one:
+            one.generalize(name="g").reorder(perm)
+    return s.text()
 
 
 _INTERCHANGE_TAG = "strata.interchange"
@@ -371,8 +359,7 @@ class InterchangeContractions(ModulePass):
             return
         for op in ops:
             op.attributes[_INTERCHANGE_TAG] = ir.StringAttr.get("1", module.context)
-        lib = ir.Module.parse(_interchange_script(), module.context)
-        interpreter.apply_named_sequence(module, lib.body.operations[0], lib)
+        schedule_api.apply(_interchange_script(), module)
         for op in _walk_ops(module.regions[0].blocks[0]):
             if _INTERCHANGE_TAG in op.attributes:
                 del op.attributes[_INTERCHANGE_TAG]

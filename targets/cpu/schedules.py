@@ -1,9 +1,11 @@
 """Named, parameterised CPU schedules: transform-dialect scripts for the heavy linalg ops.
 
 Lowering says *what* is computed; a schedule says *how*. A schedule here is a Python function
-that looks at one payload op (its static shape) and returns the transform-dialect text that
-tiles, parallelises and vectorises it. `build_script` collects the per-op sequences of one
-module into a transform library with an `@__transform_main` entry.
+(`OpSchedule`) that looks at one payload op (its kind and static iteration space) and calls
+the schedule primitives of schedule_api.py on the op's handle (tile, split, vectorize, ...),
+each of which writes one transform op. `build_script` tags the schedulable ops of one module,
+matches each into a handle, runs the named schedule on it and returns the script's text (a
+transform library with an `@__transform_main` entry). `register_schedule` adds a named one.
 
 Schedules (by name, see `SCHEDULES`):
 
@@ -32,10 +34,12 @@ tile from its vector registers and lanes (`register_tile`), the blocks from its 
   - `linalg.depthwise_conv_2d_nchw_chw`: generalised and reordered so the innermost loop runs
     over the output width (LLVM vectorises it); short rows are tiled first (depthwise.py).
 
-Dependency contract: the `mlir` bindings, `strata.targets.cpu.depthwise` and the `Machine`
-description of `strata.targets.cpu.machine` only (payload ops
-are inspected, not modified, except for the `strata.sched` tag attribute that identifies them
-in the script).
+Dependency contract: the `mlir` bindings, the schedule primitives of
+`strata.targets.cpu.schedule_api` (no transform-dialect text is written here),
+`strata.targets.cpu.depthwise`, the `Machine` description of `strata.targets.cpu.machine`
+and, for the `default` schedule, the ISA variants and tag of `strata.targets.cpu.ukernels`
+(payload ops are inspected, not modified, except for the `strata.sched` tag attribute that
+identifies them in the script and the library's `strata.ukernel` tag).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from mlir import ir
 from strata.errors import CompilationError
 from strata.targets.cpu import depthwise
 from strata.targets.cpu.machine import Machine
+from strata.targets.cpu.schedule_api import OpHandle, Script
 
 TAG = "strata.sched"
 # Contractions below this many flops stay sequential (an OpenMP fork costs ~10-100 us).
@@ -199,14 +204,13 @@ def dynamic_contraction_of(op: ir.Operation) -> DynamicContraction | None:
 
 
 def peel_to_static(
-    w: _Writer,
-    handle: str,
-    op_name: str,
+    op: OpHandle,
     dc: DynamicContraction,
     p: TileParams,
     static_space: tuple[str, Contraction] | None = None,
 ) -> None:
-    """Make every dim static, then apply the static contraction schedule.
+    """Make every dim of the matched op `op` static, then apply the static contraction
+    schedule.
 
     A dynamic batch dim is tiled by 1; a dynamic m / n / k dim is tiled by the register tile
     (mr / nr / kr) and the loop peeled, so the main loop's tile has a static shape (the
@@ -214,47 +218,35 @@ def peel_to_static(
     from folding producers into the contraction's reduction loop. Convolutions with only a
     dynamic batch dim get the batch tiled by 1 and the static schedule of `static_space` (the
     iteration space with batch 1)."""
+    s, op_name = op.script, op.op_name
+    assert op_name is not None
     tiles = {"b": 1, "m": p.mr, "n": p.nr, "k": p.kr}
     dims = list(dc.dims)
-    h = handle
+    h = op
     for i, (d, role) in enumerate(zip(dc.dims, dc.roles, strict=True)):
         if d is not None:
             continue
         sizes = [0] * len(dims)
         sizes[i] = tiles[role]
-        tiled, loop = w.fresh("t"), w.fresh("loop")
-        w.emit(f"{tiled}, {loop} = transform.structured.tile_using_for {h} "
-               f"tile_sizes {sizes} : ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
+        tiled, (loop,) = h.tile(sizes, names=("t", "loop"))
         dims[i] = tiles[role]
         if role == "b":
             h = tiled
             continue
-        cast, main, rest = w.fresh("for"), w.fresh("main"), w.fresh("rest")
-        w.emit(f'{cast} = transform.cast {loop} : {_ANY} to !transform.op<"scf.for">')
-        w.emit(f"{main}, {rest} = transform.loop.peel {cast} "
-               f': (!transform.op<"scf.for">) -> ({_ANY}, {_ANY})')  # fmt: skip
-        w.emit(f"transform.apply_patterns to {main} {{")
-        w.emit("  transform.apply_patterns.linalg.tiling_canonicalization")
-        w.emit("  transform.apply_patterns.canonicalization")
-        w.emit(f"}} : {_ANY}")
-        h = w.fresh("op")
-        w.emit(f'{h} = transform.structured.match ops{{["{op_name}"]}} in {main} '
-               f": ({_ANY}) -> {_ANY}")  # fmt: skip
+        main, _rest = loop.peel()
+        s.apply_patterns(main, ["linalg.tiling_canonicalization", "canonicalization"])
+        h = s.match(op_name, within=main)
     if dc.kind in ("conv_im2col", "depthwise"):
         if dc.kind == "conv_im2col":
-            col, result = w.fresh("col"), w.fresh("res")
-            w.emit(f"{col}, {result} = transform.structured.convert_conv2d_to_img2col {h} "
-                   f": ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
-            mm = w.fresh("mm")
-            w.emit(f"{mm} = transform.get_producer_of_operand {result}[0] : ({_ANY}) -> {_ANY}")
-            h = mm
+            _col, result = h.img2col()
+            h = result.producer_of_operand(0, name="mm")
         assert static_space is not None
         _, c0 = static_space
         c = replace(c0, batch=(1, *c0.batch[1:]))
         if dc.kind == "depthwise":
-            depthwise.depthwise_op(w, h, c.batch[1], c.n, c.stride, 1)
+            depthwise.depthwise_op(h, c.batch[1], c.n, c.stride, 1)
         else:
-            _schedule_contraction(w, h, c, replace(p, num_threads=1))
+            _schedule_contraction(h, c, replace(p, num_threads=1))
         return
     st = [int(d) for d in dims if d is not None]
     if dc.kind == "matmul":
@@ -262,7 +254,7 @@ def peel_to_static(
     else:
         c = Contraction((st[0],), st[1], st[2], st[3])
     if c.k >= 2:
-        _schedule_contraction(w, h, c, replace(p, num_threads=1))
+        _schedule_contraction(h, c, replace(p, num_threads=1))
 
 
 def _space(op: ir.Operation, name: str) -> tuple[str, Contraction]:
@@ -332,26 +324,8 @@ _KINDS = (
 # ---- the contraction schedule ----------------------------------------------------------------
 
 
-class _Writer:
-    """Accumulates transform-dialect lines with fresh SSA names."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.count = 0
-
-    def fresh(self, base: str) -> str:
-        self.count += 1
-        return f"%{base}{self.count}"
-
-    def emit(self, line: str) -> None:
-        self.lines.append("    " + line)
-
-
-_ANY = "!transform.any_op"
-
-
-def _split(w: _Writer, handle: str, dim: int, size: int, tile: int,
-           main: int | None = None) -> list[tuple[str, int]]:  # fmt: skip
+def _split(handle: OpHandle, dim: int, size: int, tile: int,
+           main: int | None = None) -> list[tuple[OpHandle, int]]:  # fmt: skip
     """Split `handle` along `dim` so each part's extent is a multiple of its own tile size.
 
     Returns (handle, tile) pairs; a remainder part gets the remainder as its tile size.
@@ -361,11 +335,7 @@ def _split(w: _Writer, handle: str, dim: int, size: int, tile: int,
         main = size - size % tile
     if main == size:
         return [(handle, tile)]
-    parts = w.fresh("parts")
-    lo, hi = w.fresh("lo"), w.fresh("hi")
-    w.emit(f"{parts} = transform.structured.split {handle} after {main} "
-           f"{{dimension = {dim}}} : {_ANY}")  # fmt: skip
-    w.emit(f"{lo}, {hi} = transform.split_handle {parts} : ({_ANY}) -> ({_ANY}, {_ANY})")
+    lo, hi = handle.split(dim, main)
     return [(lo, tile), (hi, size - main)]
 
 
@@ -381,51 +351,34 @@ def k_plan(k: int, kr: int) -> list[tuple[int, int]]:
     return [(k - rem, kr), (rem, rem)]
 
 
-def _tile_part(w: _Writer, handle: str, c: Contraction, mr: int, nr: int, p: TileParams) -> None:
+def _tile_part(handle: OpHandle, c: Contraction, mr: int, nr: int, p: TileParams) -> None:
     nb = len(c.batch)
-    sizes = [1] * nb + [mr, nr, 0]
-    tiled, loops = w.fresh("t"), w.fresh("loops")
-    if p.num_threads != 1 and c.flops >= PARALLEL_MIN_FLOPS:
-        w.emit(f"{tiled}, {loops} = transform.structured.tile_using_forall {handle} "
-               f"tile_sizes {sizes} : ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
-    else:
-        outs = ", ".join([_ANY] * (nb + 2))
-        w.emit(f"{tiled}, {loops}:{nb + 2} = transform.structured.tile_using_for {handle} "
-               f"tile_sizes {sizes} : ({_ANY}) -> ({_ANY}, {outs})")  # fmt: skip
+    parallel = p.num_threads != 1 and c.flops >= PARALLEL_MIN_FLOPS
+    tiled, _loops = handle.tile([1] * nb + [mr, nr, 0], parallel=parallel)
     plan = k_plan(c.k, p.kr)
     chunks = [(tiled, plan[0][1])]
     if len(plan) == 2:
-        chunks = _split(w, tiled, nb + 2, c.k, plan[0][1], plan[0][0])
+        chunks = _split(tiled, nb + 2, c.k, plan[0][1], plan[0][0])
     for h, kr in chunks:
         inner = h
-        if kr < c.k and h == chunks[0][0]:
-            inner, loop = w.fresh("inner"), w.fresh("kloop")
-            ksizes = [0] * (nb + 2) + [kr]
-            w.emit(f"{inner}, {loop} = transform.structured.tile_using_for {h} "
-                   f"tile_sizes {ksizes} : ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
-        w.emit(f"transform.structured.vectorize {inner} : {_ANY}")
+        if kr < c.k and h is chunks[0][0]:
+            inner, _kloop = h.tile([0] * (nb + 2) + [kr], names=("inner", "kloop"))
+        inner.vectorize()
 
 
-def _cleanup(w: _Writer) -> str:
+def _cleanup(s: Script) -> OpHandle:
     """Fold the vectorised tiles' slices into transfers, then hoist accumulators out of loops."""
-    func = w.fresh("funcs")
-    w.emit(f'{func} = transform.structured.match ops{{["func.func"]}} in %root '
-           f": ({_ANY}) -> {_ANY}")  # fmt: skip
-    w.emit(f"transform.apply_patterns to {func} {{")
-    w.emit("  transform.apply_patterns.vector.reduction_to_contract")
-    w.emit("  transform.apply_patterns.vector.transfer_permutation_patterns")
-    w.emit("  transform.apply_patterns.linalg.tiling_canonicalization")
-    w.emit("  transform.apply_patterns.tensor.fold_tensor_subset_ops_into_vector_transfers")
-    w.emit("  transform.apply_patterns.canonicalization")
-    w.emit(f"}} : {_ANY}")
-    loops = w.fresh("loops")
-    w.emit(f'{loops} = transform.structured.match ops{{["scf.for"]}} in %root '
-           f": ({_ANY}) -> {_ANY}")  # fmt: skip
-    w.emit(f"transform.foreach {loops} : {_ANY} {{")
-    w.emit(f"^bb0(%loop: {_ANY}):")
-    w.emit(f"  transform.loop.hoist_loop_invariant_subsets %loop : {_ANY}")
-    w.emit("}")
-    return func
+    funcs = s.match("func.func", name="funcs")
+    s.apply_patterns(funcs, [
+        "vector.reduction_to_contract",
+        "vector.transfer_permutation_patterns",
+        "linalg.tiling_canonicalization",
+        "tensor.fold_tensor_subset_ops_into_vector_transfers",
+        "canonicalization",
+    ])  # fmt: skip
+    with s.foreach(s.match_loops("scf.for"), arg="loop") as loop:
+        loop.hoist_invariant_subsets()
+    return funcs
 
 
 def _largest_divisor(n: int, limit: int, step: int) -> int:
@@ -463,46 +416,29 @@ def row_tile(m: int, mr: int) -> int:
     return mr
 
 
-def _schedule_contraction(w: _Writer, handle: str, c: Contraction, p: TileParams) -> None:
+def _schedule_contraction(handle: OpHandle, c: Contraction, p: TileParams) -> None:
     nb = len(c.batch)
     p = replace(p, mr=row_tile(c.m, p.mr))
     kc, nc = cache_blocks(c, p)
     if kc < c.k or nc < c.n:
         sizes = [0] * nb + [0, nc if nc < c.n else 0, kc if kc < c.k else 0]
-        n_loops = sum(1 for s in sizes if s)
-        tiled, loops = w.fresh("t"), w.fresh("blocks")
-        outs = ", ".join([_ANY] * (n_loops + 1))
-        w.emit(f"{tiled}, {loops}:{n_loops} = transform.structured.tile_using_for {handle} "
-               f"tile_sizes {sizes} : ({_ANY}) -> ({outs})")  # fmt: skip
-        handle, c = tiled, replace(c, n=nc, k=kc)
-    for mh, mr in _split(w, handle, nb, c.m, p.mr):
-        for nh, nr in _split(w, mh, nb + 1, c.n, p.nr):
-            _tile_part(w, nh, c, mr, nr, p)
+        handle, _blocks = handle.tile(sizes, names=("t", "blocks"))
+        c = replace(c, n=nc, k=kc)
+    for mh, mr in _split(handle, nb, c.m, p.mr):
+        for nh, nr in _split(mh, nb + 1, c.n, p.nr):
+            _tile_part(nh, c, mr, nr, p)
 
 
-def _match(w: _Writer, op_name: str, key: str) -> str:
-    h = w.fresh("op")
-    w.emit(f'{h} = transform.structured.match ops{{["{op_name}"]}} '
-           f'attributes{{{TAG} = "{key}"}} in %root : ({_ANY}) -> {_ANY}')  # fmt: skip
-    return h
-
-
-def tiled_op(w: _Writer, kind: str, op_name: str, key: str, c: Contraction,
-             p: TileParams) -> None:  # fmt: skip
-    """Emit the `tiled` schedule of one tagged payload op."""
-    h = _match(w, op_name, key)
+def tiled_op(op: OpHandle, kind: str, c: Contraction, p: TileParams) -> None:
+    """The `tiled` schedule of one matched payload op of `kind` with iteration space `c`."""
     if kind == "depthwise":
         threads = p.num_threads if c.flops >= PARALLEL_MIN_FLOPS else 1
-        depthwise.depthwise_op(w, h, c.batch[1], c.n, c.stride, threads)
+        depthwise.depthwise_op(op, c.batch[1], c.n, c.stride, threads)
         return
     if kind == "conv_im2col":
-        col, result = w.fresh("col"), w.fresh("res")
-        w.emit(f"{col}, {result} = transform.structured.convert_conv2d_to_img2col {h} "
-               f": ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
-        mm = w.fresh("mm")
-        w.emit(f"{mm} = transform.get_producer_of_operand {result}[0] : ({_ANY}) -> {_ANY}")
-        h = mm
-    _schedule_contraction(w, h, c, p)
+        _col, result = op.img2col()
+        op = result.producer_of_operand(0, name="mm")
+    _schedule_contraction(op, c, p)
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -530,9 +466,8 @@ def _ukernel_split(c: Contraction, p: TileParams, mr: int, nr: int) -> tuple[int
     return (rows if rows < c.m else 0), 0
 
 
-def ukernel_op(w: _Writer, kind: str, op_name: str, key: str, c: Contraction,
-               p: TileParams) -> None:  # fmt: skip
-    """Emit the `default` schedule of one tagged payload op: contractions go to the
+def ukernel_op(op: OpHandle, kind: str, c: Contraction, p: TileParams) -> None:
+    """The `default` schedule of one matched payload op: contractions go to the
     micro-kernel library (ukernels.py) when the target has a variant of it, the rest (and
     every op on other targets) get the `tiled` schedule.
 
@@ -547,18 +482,15 @@ def ukernel_op(w: _Writer, kind: str, op_name: str, key: str, c: Contraction,
 
     isa = ukernels.isa_of(p.machine) if p.machine is not None else None
     if isa is None:
-        tiled_op(w, kind, op_name, key, c, p)
+        tiled_op(op, kind, c, p)
         return
-    h = _match(w, op_name, key)
+    h = op
     if kind == "depthwise":
         # the library computes each channel's plane on its own: threads split the channels
         if p.num_threads != 1 and c.flops >= PARALLEL_MIN_FLOPS and c.batch[1] > 1:
             chunk = _ceil_div(c.batch[1], p.num_threads)
-            tiled, loops = w.fresh("t"), w.fresh("loops")
-            w.emit(f"{tiled}, {loops} = transform.structured.tile_using_forall {h} "
-                   f"tile_sizes [0, {chunk}] : ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
-            h = tiled
-        w.emit(f'transform.annotate {h} "{ukernels.TAG}" : {_ANY}')
+            h, _loop = h.parallel([0, chunk])
+        h.annotate(ukernels.TAG)
         return
     mr, nr = ukernels.TILES[isa]
     nb = len(c.batch)
@@ -582,41 +514,29 @@ def ukernel_op(w: _Writer, kind: str, op_name: str, key: str, c: Contraction,
         else:
             sizes = [0, 0, _ceil_div(c.rows, t), 0, 0, 0, 0]
     if any(sizes):
-        tiled, loops = w.fresh("t"), w.fresh("loops")
-        if parallel:
-            w.emit(f"{tiled}, {loops} = transform.structured.tile_using_forall {h} "
-                   f"tile_sizes {sizes} : ({_ANY}) -> ({_ANY}, {_ANY})")  # fmt: skip
-        else:
-            n_loops = sum(1 for s in sizes if s)
-            outs = ", ".join([_ANY] * n_loops)
-            w.emit(f"{tiled}, {loops}:{n_loops} = transform.structured.tile_using_for {h} "
-                   f"tile_sizes {sizes} : ({_ANY}) -> ({_ANY}, {outs})")  # fmt: skip
-        h = tiled
+        h, _loops = h.tile(sizes, parallel=parallel)
         if cols and kind != "conv_im2col":
             # the column part each call gets (the last may be narrower): how a packed
             # constant B is cut into parts (ukernels.prepack_plan)
-            param = w.fresh("cols")
-            w.emit(f"{param} = transform.param.constant {cols} : i64 -> !transform.param<i64>")
-            w.emit(f'transform.annotate {h} "{ukernels.COLUMNS}" = {param} '
-                   f": {_ANY}, !transform.param<i64>")  # fmt: skip
-    w.emit(f'transform.annotate {h} "{ukernels.TAG}" : {_ANY}')
+            h.annotate(ukernels.COLUMNS, cols)
+    h.annotate(ukernels.TAG)
 
 
-def _lower_vectors(w: _Writer) -> None:
+def _lower_vectors(s: Script) -> None:
     """Contractions -> outer products (FMAs); n-d transfers -> 1-d ones."""
-    funcs = w.fresh("funcs")
-    w.emit(f'{funcs} = transform.structured.match ops{{["func.func"]}} in %root '
-           f": ({_ANY}) -> {_ANY}")  # fmt: skip
-    w.emit(f"transform.apply_patterns to {funcs} {{")
-    w.emit('  transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"')
-    w.emit("  transform.apply_patterns.vector.transfer_permutation_patterns")
-    w.emit('  transform.apply_patterns.vector.lower_transpose lowering_strategy = "eltwise"')
-    w.emit("  transform.apply_patterns.vector.lower_shape_cast")
-    w.emit("  transform.apply_patterns.canonicalization")
-    w.emit(f"}} : {_ANY}")
+    s.apply_patterns(s.match("func.func", name="funcs"), [
+        ("vector.lower_contraction", {"lowering_strategy": "outerproduct"}),
+        "vector.transfer_permutation_patterns",
+        ("vector.lower_transpose", {"lowering_strategy": "eltwise"}),
+        "vector.lower_shape_cast",
+        "canonicalization",
+    ])  # fmt: skip
 
 
-OpSchedule = Callable[[_Writer, str, str, str, Contraction, TileParams], None]
+# A named schedule: given the matched payload op (tagged, static f32 shapes), its kind
+# ("matmul", "batch_matmul", "conv_im2col", "depthwise") and iteration space, and the target's
+# sizes, it calls the schedule primitives (schedule_api.py) on the op's handle.
+OpSchedule = Callable[[OpHandle, str, Contraction, TileParams], None]
 
 SCHEDULES: dict[str, OpSchedule | None] = {
     "none": None,
@@ -629,8 +549,24 @@ SCHEDULES: dict[str, OpSchedule | None] = {
 LIBRARY_SCHEDULES = ("default", "tuned")
 
 
+def register_schedule(name: str, fn: OpSchedule) -> None:
+    """Make `fn` the schedule called `name` (for `cpu_pipeline(..., schedule=name)` and
+    `strata-cpu-schedule{schedule=name}` in this process). Names are unique: registering a
+    known name raises, so a built-in schedule cannot be replaced by accident."""
+    if not name or not isinstance(name, str):
+        raise ValueError(f"a schedule name must be a non-empty string, got {name!r}")
+    if name in SCHEDULES:
+        raise ValueError(
+            f"schedule '{name}' is already registered; known schedules: "
+            f"{', '.join(sorted(SCHEDULES))}"
+        )
+    if not callable(fn):
+        raise TypeError(f"schedule '{name}': {fn!r} is not callable")
+    SCHEDULES[name] = fn
+
+
 def get_schedule(name: str) -> OpSchedule | None:
-    """The per-op emitter of schedule `name` (None: no scheduling); unknown names raise."""
+    """The per-op function of schedule `name` (None: no scheduling); unknown names raise."""
     if name not in SCHEDULES:
         raise UnknownScheduleError(
             f"unknown CPU schedule '{name}'; known schedules: {', '.join(sorted(SCHEDULES))}"
@@ -648,12 +584,12 @@ def _walk(block: ir.Block, out: list[ir.Operation]) -> None:
 
 def build_script(module: ir.Operation, name: str, params: TileParams) -> str | None:
     """Tag the schedulable ops of `module` and return the transform library text, or None."""
-    emit = get_schedule(name)
-    if emit is None:
+    schedule = get_schedule(name)
+    if schedule is None:
         return None
     ops: list[ir.Operation] = []
     _walk(module.regions[0].blocks[0], ops)
-    w = _Writer()
+    s = Script()
     n = 0
     from strata.targets.cpu import ukernels
 
@@ -676,22 +612,17 @@ def build_script(module: ir.Operation, name: str, params: TileParams) -> str | N
         key = f"s{n}"
         n += 1
         op.attributes[TAG] = ir.StringAttr.get(key)
+        handle = s.match(op.name, tag=(TAG, key))
         if found is not None:
-            emit(w, found[0], op.name, key, found[1], params)
+            schedule(handle, found[0], found[1], params)
         elif dyn is not None:
             space = _space_batch1(op) if dyn.kind in ("conv_im2col", "depthwise") else None
-            peel_to_static(w, _match(w, op.name, key), op.name, dyn, params, space)
+            peel_to_static(handle, dyn, params, space)
     if n == 0:
         return None
-    _cleanup(w)
-    _lower_vectors(w)
-    body = "\n".join(w.lines)
-    return f"""module attributes {{transform.with_named_sequence}} {{
-  transform.named_sequence @__transform_main(%root: {_ANY} {{transform.readonly}}) {{
-{body}
-    transform.yield
-  }}
-}}"""
+    _cleanup(s)
+    _lower_vectors(s)
+    return s.text()
 
 
 def describe(op: ir.Operation, name: str, params: TileParams) -> str:

@@ -15,7 +15,7 @@ from mlir import ir
 
 from strata.context import make_context
 from strata.passes.registry import run_pipeline
-from strata.targets.cpu import abi, openmp, toolchain, ukernels
+from strata.targets.cpu import abi, openmp, schedule_api, toolchain, ukernels
 from strata.targets.cpu.compiler import rename_allocator
 from strata.targets.cpu.passes import cpu_pipeline
 
@@ -31,12 +31,16 @@ def run_kernel(
     schedule: str,
     mcpu: str = "native",
     prepack: bool = False,
+    script: str | None = None,
 ) -> np.ndarray:
     """Compile `text` with `schedule` for `threads` and CPU `mcpu`, run `kern(inputs..., out)`;
     returns out. `prepack`: products over weight arguments read them packed (the caller
-    passes them packed, weights.pack_b)."""
+    passes them packed, weights.pack_b). `script`: a transform script (schedule_api.py)
+    applied to the module first."""
     with make_context() as ctx, ir.Location.unknown(ctx):
         module = ir.Module.parse(text)
+        if script is not None:
+            schedule_api.apply(script, module)
         run_pipeline(module, cpu_pipeline(threads, schedule, mcpu=mcpu, prepack=prepack))
         rename_allocator(module, PREFIX)
         kernels = ukernels.uses_ukernels(module)
