@@ -29,6 +29,8 @@ of `strata-cpu-interchange-contractions`) and `ukernels` only.
 
 from __future__ import annotations
 
+import math
+import os
 import re
 from dataclasses import dataclass
 from typing import ClassVar
@@ -393,6 +395,113 @@ class ScheduleContractions(ModulePass):
         ukernels.guard_inputs(module)
 
 
+# ---- threads for the ops the schedule leaves alone ----------------------------------------------
+
+# Loop nests of at least this many iterations are split among the threads (a fork and join of
+# a warm OpenMP team costs a few microseconds; 32K elementwise iterations take ~10-30 us).
+PARALLEL_MIN_ITERATIONS = 32_768
+_PAR_TAG = "strata.par"
+
+
+def _loop_extents(op: ir.Operation) -> list[int] | None:
+    """A linalg.generic's static loop extents (from its operands' shapes), or None."""
+    maps = [ir.AffineMapAttr(m).value for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    extents: list[int | None] = [None] * maps[0].n_dims
+    for v, m in zip(op.operands, maps, strict=False):
+        if not isinstance(v.type, ir.RankedTensorType):
+            return None
+        t = ir.RankedTensorType(v.type)
+        if not t.has_static_shape:
+            return None
+        for pos, e in enumerate(m.results):
+            if isinstance(e, ir.AffineDimExpr):
+                extents[e.position] = int(t.shape[pos])
+    return None if any(e is None for e in extents) else [int(e) for e in extents if e is not None]
+
+
+def parallel_tiles(op: ir.Operation, threads: int) -> list[int] | None:
+    """forall tile sizes that split linalg.generic `op` among `threads` along its outermost
+    parallel loop with at least `threads` iterations, or None (too small, dynamic, already
+    inside a parallel loop, or left to the micro-kernel library)."""
+    if op.name != "linalg.generic" or ukernels.TAG in op.attributes:
+        return None
+    parent = op.parent
+    while parent is not None:
+        if parent.name in ("scf.forall", "scf.parallel"):
+            return None
+        parent = parent.parent
+    extents = _loop_extents(op)
+    if extents is None or math.prod(extents) < PARALLEL_MIN_ITERATIONS:
+        return None
+    kinds = [str(ir.StringAttr(a).value) if isinstance(a, ir.StringAttr) else str(a)
+             for a in ir.ArrayAttr(op.attributes["iterator_types"])]  # fmt: skip
+    for d, (extent, kind) in enumerate(zip(extents, kinds, strict=True)):
+        if "parallel" in kind and extent >= threads:
+            sizes = [0] * len(extents)
+            sizes[d] = -(-extent // threads)
+            return sizes
+    return None
+
+
+def _library_neighbours(ops: list[ir.Operation]) -> list[ir.Operation]:
+    """The ops right before and after each op left to the micro-kernel library (its fill or
+    bias broadcast, its ReLU / clamp / residual add): its call takes them over after
+    bufferization (ukernels.fusion_of), which a loop of their own would prevent. An op the
+    schedule split among threads counts through its outermost enclosing scf.forall."""
+    near: list[ir.Operation] = []
+    for op in ops:
+        if ukernels.TAG not in op.attributes:
+            continue
+        anchor, parent = op, op.parent
+        while parent is not None and parent.name != "func.func":
+            if parent.name == "scf.forall":
+                anchor = parent
+            parent = parent.parent
+        for v in anchor.operands:
+            if not isinstance(v.owner, ir.Block):
+                near.append(v.owner.operation)
+        for r in anchor.results:
+            for use in r.uses:
+                near.append(use.owner.operation if hasattr(use.owner, "operation") else use.owner)
+    return near
+
+
+@register_pass
+@dataclass
+class ParallelizeLoops(ModulePass):
+    """Split the elementwise and reduction loop nests that no schedule handled (softmax,
+    layer norm, GELU, residual adds, pooling ...) among `num_threads` threads: each
+    linalg.generic of enough iterations is tiled by an scf.forall along its outermost parallel
+    loop (`parallel_tiles`; schedule_api). Runs after elementwise fusion, on tensors."""
+
+    name: ClassVar[str] = "strata-cpu-parallelize-loops"
+    num_threads: int = 2
+
+    def run(self, module: ir.Operation) -> None:
+        if self.num_threads < 2:
+            return
+        s = schedule_api.Script()
+        n = 0
+        ops = _walk_ops(module.regions[0].blocks[0])
+        near = _library_neighbours(ops)
+        for op in ops:
+            if op in near:
+                continue
+            sizes = parallel_tiles(op, self.num_threads)
+            if sizes is None:
+                continue
+            key = f"p{n}"
+            n += 1
+            op.attributes[_PAR_TAG] = ir.StringAttr.get(key, module.context)
+            s.match("linalg.generic", tag=(_PAR_TAG, key)).tile(sizes, parallel=True)
+        if n == 0:
+            return
+        schedule_api.apply(s.text(), module)
+        for op in _walk_ops(module.regions[0].blocks[0]):
+            if _PAR_TAG in op.attributes:
+                del op.attributes[_PAR_TAG]
+
+
 SCHED_LOC_PREFIX = "strata.sched: "  # profiling.SCHED_PREFIX
 
 
@@ -404,6 +513,14 @@ def _name_schedules(module: ir.Operation, schedule: str, params: schedules.TileP
         if schedules.TAG in op.attributes:
             desc = schedules.describe(op, schedule, params)
             op.location = ir.Location.name(SCHED_LOC_PREFIX + desc, childLoc=op.location)
+
+
+def _cores() -> int:
+    """The cores this process may run on (what an OpenMP team of the default size uses)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def cpu_pipeline(
@@ -442,6 +559,8 @@ def cpu_pipeline(
     tune = f" tune-seconds={tune_seconds:g}" if schedule == "tuned" and tune_seconds > 0 else ""
     threads = 0 if num_threads is None else int(num_threads)
     parallel = threads != 1
+    # the parts the schedules split work into: all cores (the team OpenMP starts) for None
+    parts = threads if threads > 0 else _cores()
     omp = (
         ["scf-forall-to-parallel", f"convert-scf-to-openmp{{num-threads={threads}}}"]
         if parallel
@@ -452,13 +571,15 @@ def cpu_pipeline(
         "strata-cpu-isolate-sizes" if dynamic else "",
         # Schedule contractions first: elementwise fusion would otherwise fold their
         # producers (e.g. BERT's GELU) into the reduction loop, recomputing them k times.
-        f"strata-cpu-schedule{{schedule={schedule} num-threads={max(threads, 1)} mcpu={mcpu}"
+        f"strata-cpu-schedule{{schedule={schedule} num-threads={parts} mcpu={mcpu}"
         + (" profile=1}" if profile_prefix else "}"),
         "func.func(linalg-fuse-elementwise-ops)",
         "strata-cpu-release-fusion-guards" if isa else "",
         "strata-widen-bool-tensors",
         "strata-cpu-interchange-contractions",
         "canonicalize",
+        # the loop nests no schedule took get the threads too
+        f"strata-cpu-parallelize-loops{{num-threads={parts}}}" if parts > 1 else "",
         "strata-legalize-dynamic-expand-shape" if dynamic else "",
         "strata-cpu-distinct-results",
         "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "

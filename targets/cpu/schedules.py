@@ -56,8 +56,9 @@ from strata.targets.cpu.machine import Machine
 from strata.targets.cpu.schedule_api import OpHandle, Script
 
 TAG = "strata.sched"
-# Contractions below this many flops stay sequential (an OpenMP fork costs ~10-100 us).
-PARALLEL_MIN_FLOPS = 4_000_000
+# Contractions below this many flops stay sequential: a fork and join of a warm OpenMP team
+# costs a few microseconds, 1 MFLOP takes 5-50 us on one core (library to depthwise speed).
+PARALLEL_MIN_FLOPS = 1_000_000
 
 
 class UnknownScheduleError(CompilationError):
