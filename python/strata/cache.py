@@ -2,9 +2,10 @@
 
 Entries are artifact directories (see strata.targets.cpu.artifact) under
 `$STRATA_CACHE_DIR` (default `~/.cache/strata`), keyed by sha256 over the model's bytes, the
-compile options, the Strata version, the compiler's own sources (so an edited checkout never
-reuses artifacts of older code) and the host; the caller (strata.api) puts the target CPU's
-description (`mcpu` and what strata.targets.cpu.machine probed for it) into the options.
+compile options, the Strata version, the compiler's own sources and native libraries as
+built (so an edited or rebuilt checkout never reuses artifacts of older code) and the host;
+the caller (strata.api) puts the target CPU's description (`mcpu` and what
+strata.targets.cpu.machine probed for it) into the options.
 Entries are written atomically: the compiler writes into a temporary directory next to the
 entry, which is then renamed into place with `os.replace`; a concurrent writer that loses the
 race discards its copy. A model given by path is keyed by its file's bytes only: weights kept
@@ -58,9 +59,17 @@ _COMPILER_PACKAGES = (
 )
 
 
+# what the compiler is made of: its Python and PDLL sources, the C / C++ sources of the
+# libraries it links into artifacts, and those libraries as built (a rebuilt micro-kernel
+# library changes every artifact that links it)
+_SOURCE_SUFFIXES = (".py", ".pdll", ".c", ".cpp", ".h", ".inc")
+_BUILT_SUFFIXES = (".a", ".so")
+
+
 @functools.cache
 def compiler_id() -> str:
-    """sha256 over Strata's own source files (.py, .pdll), found without importing them."""
+    """sha256 over Strata's own source files and built native libraries, found without
+    importing them."""
     h = hashlib.sha256()
     for pkg in _COMPILER_PACKAGES:
         spec = importlib.util.find_spec(pkg)
@@ -69,9 +78,15 @@ def compiler_id() -> str:
             if Path(root).name != pkg.rsplit(".", 1)[-1]:
                 continue
             for path in sorted(Path(root).rglob("*")):
-                if path.suffix in (".py", ".pdll") and "__pycache__" not in path.parts:
+                if path.suffix in _SOURCE_SUFFIXES and "__pycache__" not in path.parts:
                     h.update(str(path.relative_to(root)).encode())
                     h.update(path.read_bytes())
+    native = importlib.util.find_spec("strata._runtime")
+    if native is not None and native.origin is not None:
+        for path in sorted(Path(native.origin).parent.iterdir()):
+            if path.suffix in _BUILT_SUFFIXES and path.is_file():
+                h.update(path.name.encode())
+                h.update(path.read_bytes())
     return h.hexdigest()
 
 

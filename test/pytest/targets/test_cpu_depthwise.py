@@ -72,6 +72,10 @@ CASES = {
     "big_flops_parallel": lambda: _depthwise(1, 37, 30, 40, 3, 1),  # forall over channels
     "stride2_5x5": lambda: _depthwise(1, 6, 17, 37, 5, 2),
     "stride3": lambda: _depthwise(2, 3, 10, 29, 3, 3),  # the library's scalar planes
+    # planes narrower than a vector: the library computes them a vector of channels at a
+    # time; 37 / 40 channels leave a partial block of channels on both ISAs
+    "small_planes_many_channels": lambda: _depthwise(1, 37, 9, 9, 3, 1),
+    "small_planes_stride2_batch2": lambda: _depthwise(2, 40, 15, 15, 3, 2),
 }
 
 
@@ -163,6 +167,8 @@ def _dw_conv_model(n: int, c: int, h: int, w_: int, k: int, s: int, pads: list[i
         ((1, 19, 8, 60, 3, 1), [1, 1, 1, 1]),  # wide rows
         ((1, 6, 9, 37, 3, 2), [0, 1, 1, 0]),  # asymmetric pads, stride 2
         ((1, 11, 15, 15, 5, 1), [2, 2, 2, 2]),  # 5x5, remainder tile
+        ((1, 35, 7, 7, 3, 1), [1, 1, 1, 1]),  # a 7 x 7 plane: by channels, padded
+        ((2, 21, 14, 14, 3, 2), [0, 0, 1, 1]),  # by channels, stride 2, bottom-right pads
     ],
 )
 @pytest.mark.parametrize("threads", [1, 2])
