@@ -393,6 +393,7 @@ class ScheduleContractions(ModulePass):
             if schedules.TAG in op.attributes:
                 del op.attributes[schedules.TAG]
         ukernels.guard_inputs(module)
+        ukernels.separate_depthwise_outputs(module)
 
 
 # ---- threads for the ops the schedule leaves alone ----------------------------------------------

@@ -488,9 +488,11 @@ def ukernel_op(op: OpHandle, kind: str, c: Contraction, p: TileParams) -> None:
     h = op
     if kind == "depthwise":
         # the library computes each channel's plane on its own: threads split the channels
+        # (loop 3 of linalg's (n, oh, ow, c, kh, kw); until 2026-12-02 this tiled loop 1,
+        # the output rows, by the channel count's share: uneven parts, unfolded padding)
         if p.num_threads != 1 and c.flops >= PARALLEL_MIN_FLOPS and c.batch[1] > 1:
             chunk = _ceil_div(c.batch[1], p.num_threads)
-            h, _loop = h.parallel([0, chunk])
+            h, _loop = h.parallel([0, 0, 0, chunk])
         h.annotate(ukernels.TAG)
         return
     mr, nr = ukernels.TILES[isa]

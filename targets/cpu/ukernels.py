@@ -39,12 +39,12 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from mlir import ir
-from mlir.dialects import arith, func, memref
+from mlir.dialects import arith, func, memref, tensor
 
 from strata.errors import CompilationError
 from strata.passes.registry import ModulePass, register_pass
@@ -173,6 +173,50 @@ def guard_inputs(module: ir.Operation) -> None:
 
 
 _RESHAPES = ("tensor.collapse_shape", "tensor.expand_shape", "tensor.reshape")
+
+
+def separate_depthwise_outputs(module: ir.Operation) -> None:
+    """Give each tagged depthwise convolution's output its own `tensor.empty`: its init (a
+    bias broadcast or a zero fill into an empty tensor) then bufferizes into a fresh buffer.
+    A `tensor.empty` shared with the ops before it lets bufferization put the output in the
+    buffer of the image, whose last reader is the copy into the padded buffer; the call,
+    which reads the image itself instead of that copy (`pad_of`), would then overwrite its
+    own input."""
+    found: list[ir.Operation] = []
+
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        if op.name == "linalg.depthwise_conv_2d_nchw_chw" and TAG in op.attributes:
+            found.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module.walk(visit)
+    for op in found:
+        anchor = op.parent if op.parent is not None and op.parent.name == "scf.forall" else op
+        init = anchor.operands[len(anchor.operands) - 1] if anchor != op else op.operands[2]
+        # the init before it, and the elementwise ops after it (the epilogue its call takes)
+        linalg_ops = [] if isinstance(init.owner, ir.Block) else [init.owner.operation]
+        for r in anchor.results:
+            for use in r.uses:
+                linalg_ops.append(use.owner.operation if hasattr(use.owner, "operation")
+                                  else use.owner)  # fmt: skip
+        for other in linalg_ops:
+            if other.name.startswith("linalg.") and len(other.results) == 1:
+                _own_empty(other)
+
+
+def _own_empty(op: ir.Operation) -> None:
+    """Make linalg `op` write into a `tensor.empty` of its own when its destination is one
+    that other ops share."""
+    dest = op.operands[len(op.operands) - 1]
+    empty = dest.owner
+    if isinstance(empty, ir.Block) or empty.operation.name != "tensor.empty":
+        return
+    if len(list(dest.uses)) < 2 or list(empty.operation.operands):
+        return
+    t = ir.RankedTensorType(dest.type)
+    with ir.InsertionPoint(op), op.location:
+        fresh = tensor.EmptyOp(list(t.shape), t.element_type)
+    op.operands[len(op.operands) - 1] = fresh.result
 
 
 @register_pass
@@ -568,6 +612,9 @@ class Pad:
     left: int
     doomed: list[ir.Operation]
     slice: ir.Operation | None
+    # the image's deallocation, between the copy and the convolution: moved after the call
+    # (which reads the image instead of the padded copy)
+    deallocs: list[ir.Operation] = field(default_factory=list)
 
 
 def _root(v: ir.Value) -> ir.Value:
@@ -645,20 +692,23 @@ def pad_of(op: ir.Operation, f: Fusion | None) -> Pad | None:
     img = _root(image)
     views, _ = _views_of(img)
     between = set(ops[i_copy + 1 : i_anchor])
+    deallocs: list[ir.Operation] = []
     for v in views:
         for use in v.uses:
             user = use.owner.operation if hasattr(use.owner, "operation") else use.owner
             top = user
             while top not in between and top.parent is not None and top not in ops:
                 top = top.parent
-            if top in between and user.name not in _VIEWS:
+            if top in between and user.name == "memref.dealloc" and user == top and v == img:
+                deallocs.append(user)  # the image dies after its copy: it will live longer
+            elif top in between and user.name not in _VIEWS:
                 return None
     outs = [op.operands[2]] + ([f.out] if f is not None and f.out is not None else [])
     if f is not None:
         outs.append(f.t)
     if any(_root(v) == img for v in outs):
         return None
-    return Pad(image, offsets[2], offsets[3], [copy, interior, fill], sl)
+    return Pad(image, offsets[2], offsets[3], [copy, interior, fill], sl, deallocs)
 
 
 def _replace_dw(op: ir.Operation, fn: str, f: Fusion | None, pad: Pad | None) -> None:
@@ -699,6 +749,12 @@ def _replace_dw(op: ir.Operation, fn: str, f: Fusion | None, pad: Pad | None) ->
     if pad is not None:
         for d in pad.doomed:
             d.erase()
+        for d in pad.deallocs:
+            top = call.operation
+            while top.block != d.block:
+                assert top.parent is not None
+                top = top.parent
+            d.move_after(top)
 
 
 # ---- epilogue fusion --------------------------------------------------------------------------

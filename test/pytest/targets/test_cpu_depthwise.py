@@ -183,3 +183,50 @@ def test_depthwise_conv_model_matches_onnxruntime(
         compiled.close()
     want = ort.InferenceSession(data, providers=["CPUExecutionProvider"]).run(None, inputs)[0]
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+def _block_model(c: int, h: int) -> tuple[bytes, dict[str, np.ndarray]]:
+    """MobileNetV2's block shape: 1x1 conv + ReLU6, then a padded 3x3 depthwise conv + ReLU6
+    (the depthwise input is an intermediate buffer, not the graph input)."""
+    r = np.random.default_rng(11)
+    inits = [
+        numpy_helper.from_array((r.standard_normal((c, 8, 1, 1)) / 3).astype(np.float32), "w1"),
+        numpy_helper.from_array(r.standard_normal((c,)).astype(np.float32), "b1"),
+        numpy_helper.from_array((r.standard_normal((c, 1, 3, 3)) / 3).astype(np.float32), "w2"),
+        numpy_helper.from_array(r.standard_normal((c,)).astype(np.float32), "b2"),
+        numpy_helper.from_array(np.array(0.0, np.float32), "lo"),
+        numpy_helper.from_array(np.array(6.0, np.float32), "hi"),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["a"]),
+        helper.make_node("Clip", ["a", "lo", "hi"], ["b"]),
+        helper.make_node(
+            "Conv", ["b", "w2", "b2"], ["d"], group=c, kernel_shape=[3, 3], pads=[1, 1, 1, 1]
+        ),
+        helper.make_node("Clip", ["d", "lo", "hi"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "block",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, h, h])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, c, h, h])],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    x = r.standard_normal((1, 8, h, h)).astype(np.float32)
+    return model.SerializeToString(), {"x": x}
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_padding_between_layers_is_left_to_the_library(threads: int) -> None:
+    """The depthwise call pads its input itself: no loop nest fills or copies a padded
+    buffer, also when the input's buffer could have held the output (separate outputs,
+    ukernels.separate_depthwise_outputs) and when threads split the channels."""
+    data, inputs = _block_model(48, 28)
+    compiled = strata.compile(data, num_threads=threads, cache_dir=None)
+    want = ort.InferenceSession(data, providers=["CPUExecutionProvider"]).run(None, inputs)[0]
+    np.testing.assert_allclose(compiled.run(inputs)[0], want, rtol=1e-4, atol=1e-4)
+    prof = compiled.profile(inputs, repeats=2, warmup=1)
+    plain = [k.name for k in prof.kernels if k.schedule is None and k.ops == ["conv"]]
+    assert plain == [], [(k.name, k.ops, k.schedule) for k in prof.kernels]
+    compiled.close()

@@ -43,22 +43,10 @@ func.func @kern(%a: {at}, %b: {bt}) -> {ct} {{
 
 
 def _lower(s: Script) -> None:
-    """Fold slices into transfers, hoist accumulators, contractions -> outer products."""
-    funcs = s.match("func.func", name="funcs")
-    s.apply_patterns(funcs, [
-        "vector.reduction_to_contract",
-        "vector.transfer_permutation_patterns",
-        "linalg.tiling_canonicalization",
-        "tensor.fold_tensor_subset_ops_into_vector_transfers",
-        "canonicalization",
-    ])  # fmt: skip
-    with s.foreach(s.match_loops("scf.for")) as loop:
-        loop.hoist_invariant_subsets()
-    s.apply_patterns(funcs, [
-        ("vector.lower_contraction", {"lowering_strategy": "outerproduct"}),
-        "vector.lower_shape_cast",
-        "canonicalization",
-    ])  # fmt: skip
+    """Fold slices into transfers, hoist accumulators, contractions -> outer products (the
+    default schedules' own clean-up)."""
+    schedules._cleanup(s)
+    schedules._lower_vectors(s)
 
 
 def _register_tiles(op: OpHandle) -> LoopHandle:
