@@ -37,6 +37,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import dataclasses
+import faulthandler
 import json
 import os
 import signal
@@ -429,6 +430,9 @@ def main(argv: list[str] | None = None, progress_fd: int | None = None) -> int:
         os.dup2(2, 1)
     request = json.loads(Path(args[0]).read_text())
     result: dict[str, Any]
+    # an abort (an MLIR assertion, a C++ exception escaping the bindings) prints the Python
+    # stack that led to it, which the parent's CompilationError quotes with the stderr tail
+    faulthandler.enable(file=sys.stderr, all_threads=False)
     _fault_hook()
     try:
         meta = _compile(request, progress_fd)
