@@ -39,6 +39,7 @@ import datetime
 import json
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -267,9 +268,11 @@ def chart(rows: list[dict[str, Any]], path: Path, title: str) -> None:
     ax.axhline(1.0, color="black", linewidth=0.8)
     if max(r["ratio"] for r in timed) > 8:  # cxx's loops next to the library: a log axis
         ax.set_yscale("log")
-    ax.set_xticks(range(len(models)), [MODELS[m].label.split(",")[0] for m in models])
+    # short labels on two lines ("MLP 784-1024-1024-10" -> "MLP\n784-1024-1024-10")
+    labels = [MODELS[m].label.split(",")[0].replace(" ", "\n", 1) for m in models]
+    ax.set_xticks(range(len(models)), labels, fontsize=8)
     ax.set_ylabel("Strata / ONNX Runtime latency (lower is better)")
-    ax.set_title(title, fontsize=8)
+    ax.set_title("\n".join(textwrap.fill(line, 110) for line in title.split("\n")), fontsize=7)
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
