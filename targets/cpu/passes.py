@@ -420,22 +420,44 @@ def _loop_extents(op: ir.Operation) -> list[int] | None:
     return None if any(e is None for e in extents) else [int(e) for e in extents if e is not None]
 
 
+# NCHW pooling ops: loops (n, c, oh, ow, kh, kw), all but the window's parallel
+_POOLING = ("linalg.pooling_nchw_max", "linalg.pooling_nchw_sum")
+
+
+def _pooling_extents(op: ir.Operation) -> tuple[list[int], list[str]] | None:
+    out = ir.RankedTensorType(op.results[0].type) if op.results else None
+    window = op.operands[1].type
+    if out is None or not out.has_static_shape or not isinstance(window, ir.RankedTensorType):
+        return None
+    extents = [int(d) for d in out.shape] + [int(d) for d in ir.RankedTensorType(window).shape]
+    return extents, ["parallel"] * 4 + ["reduction"] * 2
+
+
 def parallel_tiles(op: ir.Operation, threads: int) -> list[int] | None:
-    """forall tile sizes that split linalg.generic `op` among `threads` along its outermost
-    parallel loop with at least `threads` iterations, or None (too small, dynamic, already
-    inside a parallel loop, or left to the micro-kernel library)."""
-    if op.name != "linalg.generic" or ukernels.TAG in op.attributes:
+    """forall tile sizes that split linalg.generic (or NCHW pooling) `op` among `threads`
+    along its outermost parallel loop with at least `threads` iterations, or None (too
+    small, dynamic, already inside a parallel loop, or left to the micro-kernel library)."""
+    if op.name not in ("linalg.generic", *_POOLING) or ukernels.TAG in op.attributes:
         return None
     parent = op.parent
     while parent is not None:
         if parent.name in ("scf.forall", "scf.parallel"):
             return None
         parent = parent.parent
+    if op.name in _POOLING:
+        found = _pooling_extents(op)
+        if found is None or math.prod(found[0]) < PARALLEL_MIN_ITERATIONS:
+            return None
+        return _outer_parallel(*found, threads)
     extents = _loop_extents(op)
     if extents is None or math.prod(extents) < PARALLEL_MIN_ITERATIONS:
         return None
     kinds = [str(ir.StringAttr(a).value) if isinstance(a, ir.StringAttr) else str(a)
              for a in ir.ArrayAttr(op.attributes["iterator_types"])]  # fmt: skip
+    return _outer_parallel(extents, kinds, threads)
+
+
+def _outer_parallel(extents: list[int], kinds: list[str], threads: int) -> list[int] | None:
     for d, (extent, kind) in enumerate(zip(extents, kinds, strict=True)):
         if "parallel" in kind and extent >= threads:
             sizes = [0] * len(extents)
@@ -494,7 +516,7 @@ class ParallelizeLoops(ModulePass):
             key = f"p{n}"
             n += 1
             op.attributes[_PAR_TAG] = ir.StringAttr.get(key, module.context)
-            s.match("linalg.generic", tag=(_PAR_TAG, key)).tile(sizes, parallel=True)
+            s.match(op.name, tag=(_PAR_TAG, key)).tile(sizes, parallel=True)
         if n == 0:
             return
         schedule_api.apply(s.text(), module)

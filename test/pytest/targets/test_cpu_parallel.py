@@ -164,3 +164,29 @@ def test_num_threads_none_uses_every_core(tmp_path: Path) -> None:
     w = onnx.numpy_helper.to_array(onnx.load(str(path)).graph.initializer[0])
     (y,) = model({"x": x})
     np.testing.assert_allclose(y, x @ w, rtol=1e-4, atol=1e-4)
+
+
+POOL = """
+func.func @kern(%x: tensor<1x64x66x66xf32>) -> tensor<1x64x32x32xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x64x32x32xf32>
+  %init = linalg.fill ins(%ninf : f32) outs(%e : tensor<1x64x32x32xf32>) -> tensor<1x64x32x32xf32>
+  %win = tensor.empty() : tensor<3x3xf32>
+  %y = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%x, %win : tensor<1x64x66x66xf32>, tensor<3x3xf32>)
+      outs(%init : tensor<1x64x32x32xf32>) -> tensor<1x64x32x32xf32>
+  return %y : tensor<1x64x32x32xf32>
+}
+"""
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_pooling_is_split_by_channels(tmp_path: Path, threads: int) -> None:
+    asm = _after(POOL, f"strata-cpu-parallelize-loops{{num-threads={threads}}}")
+    assert asm.count("scf.forall (") == (1 if threads == 2 else 0)
+    if threads == 2:
+        assert "tensor<1x32x65x65xf32>" in asm  # the input slice of 32 channels
+    x = np.random.default_rng(4).standard_normal((1, 64, 66, 66)).astype(np.float32)
+    got = run_kernel(POOL, [x], (1, 64, 32, 32), tmp_path, threads, "default")
+    windows = np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(2, 3))[:, :, ::2, ::2]
+    np.testing.assert_array_equal(got, windows.max(axis=(4, 5)))
