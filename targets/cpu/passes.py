@@ -434,10 +434,12 @@ def _pooling_extents(op: ir.Operation) -> tuple[list[int], list[str]] | None:
 
 
 def parallel_tiles(op: ir.Operation, threads: int) -> list[int] | None:
-    """forall tile sizes that split linalg.generic (or NCHW pooling) `op` among `threads`
+    """forall tile sizes that split linalg.generic (or transpose, NCHW pooling) `op` among `threads`
     along its outermost parallel loop with at least `threads` iterations, or None (too
     small, dynamic, already inside a parallel loop, or left to the micro-kernel library)."""
-    if op.name not in ("linalg.generic", *_POOLING) or ukernels.TAG in op.attributes:
+    if op.name not in ("linalg.generic", "linalg.transpose", *_POOLING):
+        return None
+    if ukernels.TAG in op.attributes:
         return None
     parent = op.parent
     while parent is not None:
@@ -449,6 +451,14 @@ def parallel_tiles(op: ir.Operation, threads: int) -> list[int] | None:
         if found is None or math.prod(found[0]) < PARALLEL_MIN_ITERATIONS:
             return None
         return _outer_parallel(*found, threads)
+    if op.name == "linalg.transpose":  # one parallel loop per dim of its result
+        t = op.results[0].type if op.results else None
+        if not isinstance(t, ir.RankedTensorType) or not t.has_static_shape:
+            return None
+        dims = [int(d) for d in t.shape]
+        if math.prod(dims) < PARALLEL_MIN_ITERATIONS:
+            return None
+        return _outer_parallel(dims, ["parallel"] * len(dims), threads)
     extents = _loop_extents(op)
     if extents is None or math.prod(extents) < PARALLEL_MIN_ITERATIONS:
         return None

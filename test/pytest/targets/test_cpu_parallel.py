@@ -190,3 +190,23 @@ def test_pooling_is_split_by_channels(tmp_path: Path, threads: int) -> None:
     got = run_kernel(POOL, [x], (1, 64, 32, 32), tmp_path, threads, "default")
     windows = np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(2, 3))[:, :, ::2, ::2]
     np.testing.assert_array_equal(got, windows.max(axis=(4, 5)))
+
+
+TRANSPOSE = """
+func.func @kern(%x: tensor<1x128x12x64xf32>) -> tensor<1x12x128x64xf32> {
+  %e = tensor.empty() : tensor<1x12x128x64xf32>
+  %y = linalg.transpose ins(%x : tensor<1x128x12x64xf32>) outs(%e : tensor<1x12x128x64xf32>)
+      permutation = [0, 2, 1, 3]
+  return %y : tensor<1x12x128x64xf32>
+}
+"""
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_transposes_are_split_too(tmp_path: Path, threads: int) -> None:
+    """BERT's head permutations: split along the first dim of at least `threads` (heads)."""
+    asm = _after(TRANSPOSE, f"strata-cpu-parallelize-loops{{num-threads={threads}}}")
+    assert asm.count("scf.forall (") == (1 if threads == 2 else 0)
+    x = np.random.default_rng(5).standard_normal((1, 128, 12, 64)).astype(np.float32)
+    got = run_kernel(TRANSPOSE, [x], (1, 12, 128, 64), tmp_path, threads, "default")
+    np.testing.assert_array_equal(got, x.transpose(0, 2, 1, 3))
