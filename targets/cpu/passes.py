@@ -485,11 +485,7 @@ def _library_neighbours(ops: list[ir.Operation]) -> list[ir.Operation]:
     for op in ops:
         if ukernels.TAG not in op.attributes:
             continue
-        anchor, parent = op, op.parent
-        while parent is not None and parent.name != "func.func":
-            if parent.name == "scf.forall":
-                anchor = parent
-            parent = parent.parent
+        anchor = ukernels.library_anchor(op)
         for v in anchor.operands:
             if not isinstance(v.owner, ir.Block):
                 near.append(v.owner.operation)

@@ -175,6 +175,17 @@ def guard_inputs(module: ir.Operation) -> None:
 _RESHAPES = ("tensor.collapse_shape", "tensor.expand_shape", "tensor.reshape")
 
 
+def library_anchor(op: ir.Operation) -> ir.Operation:
+    """What stands for tagged op `op` among its function's ops on tensors: its outermost
+    enclosing scf.forall (the threads' split), else `op` itself."""
+    anchor, parent = op, op.parent
+    while parent is not None and parent.name != "func.func":
+        if parent.name == "scf.forall":
+            anchor = parent
+        parent = parent.parent
+    return anchor
+
+
 def separate_depthwise_outputs(module: ir.Operation) -> None:
     """Give each tagged depthwise convolution's output its own `tensor.empty`: its init (a
     bias broadcast or a zero fill into an empty tensor) then bufferizes into a fresh buffer.
@@ -191,7 +202,7 @@ def separate_depthwise_outputs(module: ir.Operation) -> None:
 
     module.walk(visit)
     for op in found:
-        anchor = op.parent if op.parent is not None and op.parent.name == "scf.forall" else op
+        anchor = library_anchor(op)
         init = anchor.operands[len(anchor.operands) - 1] if anchor != op else op.operands[2]
         # the init before it, and the elementwise ops after it (the epilogue its call takes)
         linalg_ops = [] if isinstance(init.owner, ir.Block) else [init.owner.operation]
