@@ -129,22 +129,20 @@ def table(rows: list[Row], top: int | None = 30) -> str:
         f"{'kernel':<10} {'ops':<22} {'Strata us':>10} {'ORT us':>9} {'diff':>9} {'ratio':>6}"
         "  first ONNX node",
     ]
-    shown = [r for r in rows if r.kernel][:top] if top is not None else rows
-    for r in shown:
+    kernels = [r for r in rows if r.kernel]
+    for r in kernels[:top] if top is not None else kernels:
         ratio = f"{r.strata_us / r.ort_us:6.2f}" if r.ort_us > 0 else "     -"
-        first = r.nodes[0] if r.nodes else ", ".join(r.ort_nodes)[:60]
         lines.append(
-            f"{r.kernel or '(ORT only)':<10} {r.ops[:22]:<22} {r.strata_us:10.0f} {r.ort_us:9.0f} "
-            f"{r.diff_us:9.0f} {ratio}  {first}"
+            f"{r.kernel:<10} {r.ops[:22]:<22} {r.strata_us:10.0f} {r.ort_us:9.0f} "
+            f"{r.diff_us:9.0f} {ratio}  {r.nodes[0] if r.nodes else ''}"
         )
-    rest = [r for r in rows if not r.kernel]
-    if rest:
-        lines.append(
-            f"ORT nodes no Strata kernel computes ({len(rest[0].ort_nodes)}): "
-            f"{rest[0].ort_us:.0f} us"
-        )
-    if top is not None and len([r for r in rows if r.kernel]) > top:
-        lines.append(f"... {len([r for r in rows if r.kernel]) - top} more kernels")
+    for r in rows:
+        if not r.kernel:
+            lines.append(
+                f"ORT nodes no Strata kernel computes ({len(r.ort_nodes)}): {r.ort_us:.0f} us"
+            )
+    if top is not None and len(kernels) > top:
+        lines.append(f"... {len(kernels) - top} more kernels")
     return "\n".join(lines)
 
 
